@@ -1,0 +1,63 @@
+# Anmin — the two set-up commands are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/anmin_ci
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo serve test lint test-sqlite test-postgres bench system-deps messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs are stamped so a second `make demo` skips them.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+## make demo: install, migrate, build the Yuzhou demo world, print the logins, serve on :8000
+demo: $(VENV)/.installed
+	$(BIN)/anmin demo
+
+serve: $(VENV)/.installed
+	$(BIN)/anmin serve
+
+## System packages the tests need and a fresh machine lacks: Debian's chromium and a CJK font.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qiE "wenquanyi|noto sans cjk|noto serif cjk" || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.dev-installed
+	env -u DATABASE_URL $(BIN)/pytest -q -n 2
+
+test-postgres: $(VENV)/.dev-installed
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2
+
+## make test: everything CI runs — lint, layer contracts, migrations check, tests on SQLite and PostgreSQL
+test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
+
+## make bench: performance benchmarks against PostgreSQL (see bench/README.md)
+bench: $(VENV)/.dev-installed
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
+
+messages: $(VENV)/.installed
+	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings && ../$(BIN)/django-admin compilemessages --settings=anmin.settings
+
+clean:
+	rm -rf $(VENV) var

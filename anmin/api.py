@@ -1,0 +1,27 @@
+"""The REST API under /api/v1/: a router built from what each app registered, plus the schema."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from anmin.core import registry
+from anmin.core.api import MeView
+
+
+def build_router() -> DefaultRouter:
+    router = DefaultRouter()
+    for route in registry.api_routes:
+        router.register(route.prefix, route.viewset, basename=route.basename)
+    return router
+
+
+urlpatterns = [
+    path("v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("v1/me/", MeView.as_view(), name="api-me"),
+    path("v1/", include(build_router().urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

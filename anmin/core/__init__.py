@@ -1,0 +1,1 @@
+"""Foundation layer: regions, organisations, accounts and roles, scoping, registries, the UI shell."""

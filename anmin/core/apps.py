@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "anmin.core"
+    label = "core"
+    verbose_name = _("基础平台")
+
+    def ready(self) -> None:
+        from . import api, demo, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
+
+        registry.role_grants.register("core", roles.core_grants())
+        api.register_routes()
+        demo.register()

@@ -1,0 +1,60 @@
+"""anmin serve: the web server (gunicorn) and, beside it, the background task worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动 Web 服务与后台任务进程"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("ANMIN_HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("ANMIN_PORT", "8000"))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("ANMIN_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+
+    def handle(self, *args, **opts):
+        procs: list[subprocess.Popen] = []
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anmin.settings")}
+        if not opts["no_worker"] and "django_tasks_db" in settings.INSTALLED_APPS:
+            procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "db_worker"], env=env))
+        bind = f"{opts['host']}:{opts['port']}"
+        self.stdout.write(self.style.SUCCESS(f"安民已启动：http://{bind}/  （Ctrl+C 退出）"))
+        web = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "anmin.wsgi:application",
+                "--bind",
+                bind,
+                "--workers",
+                str(opts["workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+            env=env,
+        )
+        procs.append(web)
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in procs:
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()

@@ -1,0 +1,146 @@
+"""Accounts and roles. Roles map to Django permissions as data an administrator can adjust."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .regions import RegionLevel
+
+
+class ScopeKind(models.TextChoices):
+    REGION = "region", _("本机构辖区")
+    GRIDS = "grids", _("本人负责网格")
+    ASSIGNED = "assigned", _("仅交办给本人/本单位的")
+    NONE = "none", _("无业务数据")
+
+
+class Role(models.Model):
+    """A role such as 乡镇综治中心 or 网格员. Which permissions it carries is data (admin-editable)."""
+
+    # Well-known role codes used by the demo world, home pages and tests.
+    SYSADMIN = "sysadmin"
+    AUDITOR = "auditor"
+    CITY_OFFICE = "city_office"
+    TOWNSHIP_CENTER = "township_center"
+    VILLAGE_CENTER = "village_center"
+    GRID_WORKER = "grid_worker"
+    MEDIATOR = "mediator"
+    POLICE = "police"
+    CRACKDOWN = "crackdown"
+    DEPT_HANDLER = "dept_handler"
+    LEADER = "leader"
+
+    code = models.SlugField(_("角色编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    description = models.TextField(_("说明"), blank=True)
+    scope = models.CharField(_("数据范围"), max_length=16, choices=ScopeKind.choices, default=ScopeKind.REGION)
+    permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True)
+    privileged = models.BooleanField(_("特权角色"), default=False, help_text=_("需要双因素认证"))
+    read_only = models.BooleanField(_("只读"), default=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    applied_defaults = models.JSONField(
+        _("已应用的默认权限"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("默认权限只应用一次；管理员移除的权限不会被重新加上"),
+    )
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What a user's jurisdiction is, computed once per request."""
+
+    prefixes: tuple[str, ...]
+    reference_prefixes: tuple[str, ...]
+    region_code: str | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.prefixes
+
+
+class User(AbstractUser):
+    name = models.CharField(_("姓名"), max_length=64, blank=True)
+    org_unit = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("所属机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
+    grids = models.ManyToManyField(
+        "core.Region",
+        verbose_name=_("负责网格"),
+        blank=True,
+        related_name="grid_workers",
+        limit_choices_to={"level": RegionLevel.GRID},
+    )
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @cached_property
+    def role_list(self) -> list[Role]:
+        return list(self.roles.all())
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.role_list)
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes.intersection(codes))
+
+    @cached_property
+    def primary_role(self) -> Role | None:
+        return self.role_list[0] if self.role_list else None
+
+    @cached_property
+    def scope(self) -> UserScope:
+        prefixes: set[str] = set()
+        region_code = None
+        org = self.org_unit
+        for role in self.role_list:
+            if role.scope == ScopeKind.REGION and org is not None:
+                prefixes.add(org.region.prefix)
+                region_code = org.region_id
+            elif role.scope == ScopeKind.GRIDS:
+                prefixes.update(self.grids.values_list("prefix", flat=True))
+        # A prefix already covered by a shorter one adds nothing.
+        minimal = tuple(sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)))
+        # Reference data (the region tree, org units) follows the org's area for every business role,
+        # so a department handler whose business scope is "assigned only" still sees the map.
+        reference = set(minimal)
+        if org is not None and any(r.scope != ScopeKind.NONE for r in self.role_list):
+            reference.add(org.region.prefix)
+        reference_minimal = tuple(
+            sorted(p for p in reference if not any(p != q and p.startswith(q) for q in reference))
+        )
+        return UserScope(
+            prefixes=minimal,
+            reference_prefixes=reference_minimal,
+            region_code=region_code or (org.region_id if org else None),
+        )

@@ -1,0 +1,101 @@
+"""Load a jurisdiction tree from CSV (the shape of data/yuzhou_*.csv), for Yuzhou or any other city.
+
+Two shapes are accepted, told apart by their header:
+  code,name,kind                 — the city and its 乡镇(街道)
+  code,name,township_code        — the 村(社区) of each township
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Region
+from .models.regions import RegionLevel, level_of, prefix_for
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+YUZHOU_FILES = (DATA_DIR / "yuzhou_townships.csv", DATA_DIR / "yuzhou_villages.csv")
+
+
+class RegionFileError(ValueError):
+    """A row that cannot be loaded; the message names the file, the row and the rule."""
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    text = path.read_text(encoding="utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text))
+    return list(reader.fieldnames or []), list(reader)
+
+
+def _parse(paths: Iterable[Path]) -> list[tuple[str, str, int, str, str | None]]:
+    """Rows as (code, name, level, kind, parent_code), checked, in parent-before-child order."""
+    out: list[tuple[str, str, int, str, str | None]] = []
+    for path in paths:
+        header, rows = _rows(path)
+        has_kind = header[:3] == ["code", "name", "kind"]
+        has_township = header[:3] == ["code", "name", "township_code"]
+        if not (has_kind or has_township):
+            raise RegionFileError(f"{path.name}: 表头应为 code,name,kind 或 code,name,township_code，实际为 {header}")
+        for lineno, row in enumerate(rows, start=2):
+            code = (row.get("code") or "").strip()
+            name = (row.get("name") or "").strip()
+            if len(code) != 12 or not code.isdigit():
+                raise RegionFileError(f"{path.name} 第{lineno}行 code：区划代码须为12位数字（{code!r}）")
+            if not name:
+                raise RegionFileError(f"{path.name} 第{lineno}行 name：名称不能为空")
+            level = level_of(code)
+            if has_kind:
+                kind = row["kind"].strip()
+                parent = None if level == RegionLevel.CITY else code[:6] + "000000"
+            else:
+                kind = "community" if "社区" in name else "village"
+                parent = (row.get("township_code") or "").strip()
+                if level != RegionLevel.VILLAGE or not code.startswith(parent[:9]):
+                    raise RegionFileError(
+                        f"{path.name} 第{lineno}行 township_code：村(社区) {code} 不在乡镇 {parent} 之下"
+                    )
+            out.append((code, name, level, kind, parent))
+    out.sort(key=lambda r: (r[2], r[0]))
+    return out
+
+
+@transaction.atomic
+def load_regions(paths: Iterable[Path] = YUZHOU_FILES) -> LoadResult:
+    """Create or update regions from CSV files; idempotent (a second load changes nothing)."""
+    rows = _parse(paths)
+    existing = {r.code: r for r in Region.objects.filter(code__in=[r[0] for r in rows])}
+    known = set(existing) | set(Region.objects.filter(level__lte=RegionLevel.TOWNSHIP).values_list("code", flat=True))
+    result = LoadResult()
+    new, changed = [], []
+    for code, name, level, kind, parent in rows:
+        if parent is not None and parent not in known:
+            raise RegionFileError(f"区划 {code} {name}：上级 {parent} 不存在，请先导入上级区划")
+        known.add(code)
+        region = existing.get(code)
+        if region is None:
+            new.append(
+                Region(code=code, name=name, level=level, kind=kind, parent_id=parent, prefix=prefix_for(code, level))
+            )
+        elif (region.name, region.kind, region.parent_id) != (name, kind, parent):
+            region.name, region.kind, region.parent_id = name, kind, parent
+            changed.append(region)
+        else:
+            result.unchanged += 1
+    # Parents come first in ``rows``, so one ordered bulk insert keeps foreign keys valid.
+    Region.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        Region.objects.bulk_update(changed, ["name", "kind", "parent"], batch_size=1000)
+    result.created, result.updated = len(new), len(changed)
+    return result

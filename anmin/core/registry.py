@@ -1,0 +1,161 @@
+"""Registries that upper layers read and apps fill in ``AppConfig.ready()`` (the Wagtail hooks idea).
+
+The lower layer defines the registry; domains register into it; nobody imports a domain to find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """An ordered, keyed collection. Registering the same key twice is an error (catches copy-paste)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def register(self, key: str, item: T) -> T:
+        if key in self._items:
+            raise ValueError(f"{self.name}: {key!r} is already registered")
+        self._items[key] = item
+        return item
+
+    def get(self, key: str) -> T:
+        return self._items[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items.values())
+
+    def items(self):
+        return self._items.items()
+
+    def keys(self):
+        return self._items.keys()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A left-menu entry; shown only to users holding ``perm`` (any of them, when a tuple)."""
+
+    key: str
+    section: str
+    label: str
+    url_name: str
+    perm: str | tuple[str, ...] | None = None
+    order: int = 100
+    icon: str = "•"
+    roles: tuple[str, ...] = ()  # restrict to these role codes (empty: any role with the perm)
+
+    def allowed(self, user) -> bool:
+        if self.roles and not user.has_role(*self.roles):
+            return False
+        if self.perm is None:
+            return True
+        perms = (self.perm,) if isinstance(self.perm, str) else self.perm
+        return any(user.has_perm(p) for p in perms)
+
+
+@dataclass(frozen=True)
+class MenuSection:
+    key: str
+    label: str
+    order: int
+
+
+@dataclass(frozen=True)
+class Widget:
+    """A home-page card. ``render(request)`` returns a context dict for ``template``."""
+
+    key: str
+    title: str
+    template: str
+    render: Callable[[Any], dict]
+    perm: str | tuple[str, ...] | None = None
+    roles: tuple[str, ...] = ()
+    order: int = 100
+
+    def allowed(self, user) -> bool:
+        return MenuItem(self.key, "", "", "", self.perm, roles=self.roles).allowed(user)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A named aggregate computed from records. ``compute(year=, region=, user=)`` returns a number."""
+
+    key: str
+    label: str
+    compute: Callable[..., Any]
+    unit: str = ""
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class DemoBuilder:
+    """A step of the demo world. Runs in ``order``; must be idempotent."""
+
+    key: str
+    build: Callable[..., Any]
+    order: int = 100
+    describe: str = ""
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    prefix: str
+    viewset: Any
+    basename: str
+
+
+@dataclass(frozen=True)
+class ScopeSample:
+    """How the authorization matrix makes an object of a scoped model in a given region.
+
+    ``make(region, context)`` returns the object; ``context`` carries the fixture users/orgs.
+    ``views`` lists the URL names (detail/list) that show this model, with how to build their kwargs.
+    """
+
+    model: Any
+    make: Callable[..., Any]
+    detail_url_kwargs: Callable[[Any], dict] = field(default=lambda obj: {"pk": obj.pk})
+
+
+menu_sections: Registry[MenuSection] = Registry("menu sections")
+menu: Registry[MenuItem] = Registry("menu")
+widgets: Registry[Widget] = Registry("widgets")
+kpis: Registry[Kpi] = Registry("kpis")
+demo_builders: Registry[DemoBuilder] = Registry("demo builders")
+api_routes: Registry[ApiRoute] = Registry("api routes")
+scope_samples: Registry[ScopeSample] = Registry("scope samples")
+
+
+def visible_menu(user) -> list[tuple[MenuSection, list[MenuItem]]]:
+    sections = sorted(menu_sections, key=lambda s: s.order)
+    out = []
+    for section in sections:
+        items = sorted((m for m in menu if m.section == section.key and m.allowed(user)), key=lambda m: m.order)
+        if items:
+            out.append((section, items))
+    return out
+
+
+@dataclass(frozen=True)
+class RoleGrants:
+    """Default permissions an app gives each role code ("app_label.codename"). Applied once by
+    ``sync_roles``; what an administrator removes later stays removed."""
+
+    app: str
+    grants: dict[str, tuple[str, ...]]
+
+
+role_grants: Registry[RoleGrants] = Registry("role grants")

@@ -1,0 +1,83 @@
+"""The one scoping contract: every business query goes through ``Model.objects.visible_to(user)``.
+
+Visible = (the role covers this kind of record AND the record lies inside the user's jurisdiction)
+          OR the record is assigned to the user or to the user's org unit.
+
+* Geographic scope: the code prefix of the user's org unit region (or of the grids they own).
+* Functional scope: the Django permission ``<app>.view_<model>`` granted through the user's roles
+  (or what a model's policy names); models may add a finer functional filter (case kinds).
+* Assignment: fields on the model naming the handling user or org unit.
+
+Out-of-scope objects must look absent (404), never forbidden.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from .models import User
+
+
+@dataclass(frozen=True)
+class ScopePolicy:
+    """How a model is scoped. Set as the class attribute ``scope`` on the model."""
+
+    region_field: str = "region"
+    assignee_fields: tuple[str, ...] = ()
+    org_fields: tuple[str, ...] = ()
+    perm: str | None = None  # default: "<app_label>.<action>_<model_name>"
+    reference_data: bool = False  # region tree, org units: not personal business data
+
+    def permission(self, model: type[models.Model], action: str) -> str:
+        if self.perm and action == "view":
+            return self.perm
+        return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+    def region_lookup(self, model: type[models.Model]) -> str:
+        field = model._meta.get_field(self.region_field.split("__")[0])
+        if field.is_relation and "__" not in self.region_field:
+            # Regions are keyed by code: the FK column holds the code and Django trims the join.
+            return f"{self.region_field}__code__startswith"
+        return f"{self.region_field}__startswith"
+
+
+def get_policy(model: type[models.Model]) -> ScopePolicy:
+    policy = getattr(model, "scope", None)
+    if not isinstance(policy, ScopePolicy):
+        raise TypeError(f"{model.__name__} has no ScopePolicy; business models must declare `scope`")
+    return policy
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet base for every model that holds business data."""
+
+    def visible_to(self, user: User | Any, action: str = "view") -> ScopedQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        policy = get_policy(self.model)
+        clauses: list[Q] = []
+        if user.has_perm(policy.permission(self.model, action)):
+            lookup = policy.region_lookup(self.model)
+            prefixes = user.scope.reference_prefixes if policy.reference_data else user.scope.prefixes
+            geo = [Q(**{lookup: prefix}) for prefix in prefixes]
+            if geo:
+                functional = self.functional_q(user, action)
+                region_q = reduce(operator.or_, geo)
+                clauses.append(region_q & functional if functional is not None else region_q)
+        clauses.extend(Q(**{field: user.pk}) for field in policy.assignee_fields)
+        if user.org_unit_id:
+            clauses.extend(Q(**{field: user.org_unit_id}) for field in policy.org_fields)
+        if not clauses:
+            return self.none()
+        return self.filter(reduce(operator.or_, clauses))
+
+    def functional_q(self, user: User, action: str) -> Q | None:
+        """A finer functional filter (e.g. the case kinds a role covers). None: no extra filter."""
+        return None

@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from .views import pages
+
+app_name = "core"
+
+urlpatterns = [
+    path("login/", pages.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", pages.HomeView.as_view(), name="home"),
+    path("me/", pages.ProfileView.as_view(), name="profile"),
+    path("regions/", pages.RegionTreeView.as_view(), name="region_list"),
+    path("regions/<str:pk>/", pages.RegionDetailView.as_view(), name="region_detail"),
+    path("orgs/", pages.OrgUnitLedgerView.as_view(), name="orgunit_list"),
+    path("orgs/<int:pk>/", pages.OrgUnitDetailView.as_view(), name="orgunit_detail"),
+]
