@@ -71,7 +71,7 @@ INSTALLED_APPS = [
 ]
 
 # Domain and shared apps append themselves here as they are added (order: shared, then domains).
-ANMIN_APPS: list[str] = []
+ANMIN_APPS: list[str] = ["anmin.workflow"]
 INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [
@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "anmin.core.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,181 @@
+"""The authorization matrix: every URL of the platform × every role × where the object lies.
+
+For each URL pattern in the project:
+  * a view listed in EXEMPT (with the reason) is skipped;
+  * any other view must fetch through ``visible_to`` (``ScopedMixin`` for pages,
+    ``ScopedViewSetMixin`` for the API) and its model must have a sample in some app's
+    ``tests/scope_samples.py``; otherwise this test fails, so an unscoped endpoint cannot slip in.
+Then objects are made in three places relative to 古城镇 — inside it (own), in the neighbouring
+township 无梁镇 (neighbour), and at city level (parent) — and each role's user requests the detail
+URL (expect 200 or 404) and the list URL (expect the object listed or not).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from anmin.core.api import ScopedViewSetMixin
+from anmin.core.models import Role
+from anmin.core.views.base import ScopedMixin
+
+# URL name (namespaced) or route prefix → why it needs no scoping.
+EXEMPT: dict[str, str] = {
+    "core:login": "public login page",
+    "core:logout": "ends the caller's own session",
+    "core:home": "widgets fetch their figures through visible_to",
+    "core:profile": "the caller's own account",
+    "set_language": "language switch",
+    "api-token": "exchanges the caller's own credentials for a token",
+    "api-me": "the caller's own account",
+    "api-schema": "the API description, no records",
+    "api-docs": "the API description page, no records",
+    "api-root": "links to the API endpoints, no records",
+    "admin:": "system administration; staff only and no business model is registered there",
+}
+
+PLACEMENTS = ("own", "neighbour", "parent")
+
+# Who sees reference data (the region tree, org units) placed in each position.
+# The object "own" lies in 古城镇 / 古城村 / 第1网格 — inside every 古城镇 user's area.
+REFERENCE_EXPECTED: dict[str, set[str]] = {
+    Role.CITY_OFFICE: {"own", "neighbour", "parent"},
+    Role.CRACKDOWN: {"own", "neighbour", "parent"},
+    Role.LEADER: {"own", "neighbour", "parent"},
+    Role.DEPT_HANDLER: {"own", "neighbour", "parent"},
+    Role.TOWNSHIP_CENTER: {"own"},
+    Role.MEDIATOR: {"own"},
+    Role.POLICE: {"own"},
+    Role.VILLAGE_CENTER: {"own"},
+    Role.GRID_WORKER: {"own"},
+    Role.SYSADMIN: set(),
+    Role.AUDITOR: set(),
+}
+ALL_ROLES = tuple(REFERENCE_EXPECTED)
+
+
+def iter_urls(resolver=None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from iter_urls(p, ns)
+        elif isinstance(p, URLPattern):
+            yield f"{namespace}{p.name or ''}", p
+
+
+def view_class(pattern: URLPattern):
+    cb = pattern.callback
+    return getattr(cb, "view_class", None) or getattr(cb, "cls", None)
+
+
+def is_exempt(name: str) -> bool:
+    return any(name == key or (key.endswith(":") and name.startswith(key)) for key in EXEMPT)
+
+
+def load_samples() -> dict:
+    samples: dict = {}
+    for cfg in apps.get_app_configs():
+        if not cfg.name.startswith("anmin."):
+            continue
+        try:
+            mod = importlib.import_module(f"{cfg.name}.tests.scope_samples")
+        except ModuleNotFoundError:
+            continue
+        samples.update(mod.SAMPLES)
+    return samples
+
+
+def scoped_routes():
+    """(name, pattern, view class, model) for every non-exempt URL; fails on unscoped ones."""
+    routes, unscoped = [], []
+    for name, pattern in iter_urls():
+        if is_exempt(name) or "format" in pattern.pattern.regex.groupindex:
+            continue
+        cls = view_class(pattern)
+        if cls is None or not issubclass(cls, ScopedMixin | ScopedViewSetMixin):
+            unscoped.append(name or str(pattern.pattern))
+            continue
+        routes.append((name, pattern, cls, cls.model))
+    return routes, unscoped
+
+
+def test_every_url_is_scoped_or_exempt_with_a_reason():
+    routes, unscoped = scoped_routes()
+    assert not unscoped, f"views that neither fetch through visible_to nor are exempt: {unscoped}"
+    assert routes, "no scoped routes found: the URL walk is broken"
+
+
+def test_every_scoped_model_has_a_matrix_sample():
+    routes, _ = scoped_routes()
+    samples = load_samples()
+    missing = sorted({m.__name__ for _, _, _, m in routes if m not in samples})
+    assert not missing, f"add a sample to <app>/tests/scope_samples.py for: {missing}"
+
+
+def expected_for(spec, role: str) -> set[str]:
+    return REFERENCE_EXPECTED[role] if spec == "reference" else spec[role]
+
+
+def place(world, placement: str):
+    return {"own": world.gc_grid, "neighbour": world.wl_grid, "parent": world.city}[placement]
+
+
+def test_matrix_detail_and_list_views(client, world):
+    routes, _ = scoped_routes()
+    samples = load_samples()
+    objects = {}
+    for model, (make, _spec) in samples.items():
+        for placement in PLACEMENTS:
+            objects[(model, placement)] = make(place(world, placement), world)
+    failures, checked = [], 0
+    for role in ALL_ROLES:
+        client.force_login(world.user(role))
+        for name, pattern, _cls, model in routes:
+            make, spec = samples[model]
+            expected = expected_for(spec, role)
+            kwargs_names = set(pattern.pattern.regex.groupindex)
+            for placement in PLACEMENTS:
+                obj = objects[(model, placement)]
+                checked += 1
+                if kwargs_names:  # a detail route
+                    url = reverse(name, kwargs={k: obj.pk for k in kwargs_names})
+                    status = client.get(url).status_code
+                    want = 200 if placement in expected else 404
+                    if status != want:
+                        failures.append(f"{role} GET {url} ({placement}): {status}, expected {want}")
+                else:  # a list route: the object must be listed exactly when visible
+                    url = reverse(name)
+                    resp = client.get(url, {"q": ""} if not name.startswith("api") else {"page_size": 1000})
+                    if resp.status_code != 200:
+                        failures.append(f"{role} GET {url}: {resp.status_code}, expected 200")
+                        continue
+                    listed = _listed(resp, obj)
+                    if listed != (placement in expected):
+                        failures.append(f"{role} GET {url} ({placement}): listed={listed}")
+    assert not failures, "\n".join(failures)
+    assert checked >= len(ALL_ROLES) * len(PLACEMENTS) * len(routes)
+
+
+def _listed(resp, obj) -> bool:
+    if resp["Content-Type"].startswith("application/json"):
+        data = resp.json()
+        rows = data["results"] if isinstance(data, dict) else data
+        return any(str(obj.pk) in (str(r.get("id")), str(r.get("code"))) for r in rows)
+    return obj.get_absolute_url() in resp.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.AUDITOR])
+def test_no_business_model_is_in_the_admin(role):
+    from django.contrib import admin
+
+    from anmin.core.scoping import ScopedQuerySet
+
+    for model in admin.site._registry:
+        qs = model._default_manager.all()
+        if isinstance(qs, ScopedQuerySet):
+            assert model.scope.reference_data, f"{model.__name__} holds business data and must not be in the admin"
