@@ -84,6 +84,7 @@ class Widget:
     perm: str | tuple[str, ...] | None = None
     roles: tuple[str, ...] = ()
     order: int = 100
+    wide: bool = False  # spans the whole row of cards
 
     def allowed(self, user) -> bool:
         return MenuItem(self.key, "", "", "", self.perm, roles=self.roles).allowed(user)

@@ -50,3 +50,28 @@ widgets.register(
 widgets.register(
     "system", Widget("system", _("系统概况"), "core/widgets/stats.html", _system, "core.change_user", order=10)
 )
+
+
+def _townships(request) -> dict:
+    """City-level roles: every township with its villages and grids, counted from the tree."""
+    visible = Region.objects.visible_to(request.user)
+    rows = []
+    per_township: dict[str, list[int]] = {}
+    for code, level in visible.filter(level__gte=RegionLevel.VILLAGE).values_list("code", "level"):
+        counts = per_township.setdefault(code[:9] + "000", [0, 0])
+        counts[0 if level == RegionLevel.VILLAGE else 1] += 1
+    for t in visible.townships():
+        villages, grids = per_township.get(t.code, [0, 0])
+        rows.append((t, villages, grids))
+    return {"headers": [_("乡镇(街道)"), _("村(社区)"), _("网格")], "rows": rows}
+
+
+def _my_grids(request) -> dict:
+    grids = request.user.grids.select_related("parent").order_by("code")
+    return {"items": [(g, f"{g.parent.name if g.parent else ''} {g.name}") for g in grids]}
+
+
+widgets.register("townships", Widget("townships", _("各乡镇(街道)"), "core/widgets/townships.html", _townships,
+                                     "core.view_region", ("city_office", "leader", "crackdown"), 90, wide=True))
+widgets.register("my_grids", Widget("my_grids", _("我负责的网格"), "core/widgets/links.html", _my_grids,
+                                    "core.view_region", ("grid_worker",), 5))

@@ -1,0 +1,51 @@
+"""Real-browser checks of the UI shell (headless chromium at phone width)."""
+
+from __future__ import annotations
+
+import pytest
+
+from anmin.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_township_user_logs_in_and_sees_the_chinese_home_page(live_server, world, phone, tmp_path):
+    user = world.user("township_center")
+    phone.goto(f"{live_server.url}/")
+    assert "登录" in phone.title()
+    assert phone.locator("html").get_attribute("lang") == "zh-hans"
+    login(phone, live_server, user.username)
+    phone.wait_for_selector("text=您好")
+    assert phone.url.rstrip("/") == live_server.url
+    assert "我的辖区" in phone.content()
+    # The page fits a 360-px phone: nothing forces horizontal scrolling.
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page is {width}px wide at a 360px viewport"
+    # The menu opens from the ☰ button and shows only what the role may use.
+    phone.click("label.nav-button")
+    menu = phone.locator("nav.sidemenu")
+    assert menu.is_visible()
+    assert menu.locator("[data-menu=regions]").count() == 1
+    assert menu.locator("[data-menu=admin]").count() == 0
+    menu.locator("[data-menu=regions]").click()
+    phone.wait_for_selector("h1:has-text('辖区')")
+    body = phone.content()
+    assert "古城镇" in body and "无梁镇" not in body
+    phone.screenshot(path=str(tmp_path / "regions.png"), full_page=True)
+
+
+def test_wrong_password_shows_a_chinese_error(live_server, world, phone):
+    phone.goto(f"{live_server.url}/login/")
+    phone.fill("#id_username", world.user("grid_worker").username)
+    phone.fill("#id_password", "wrong-password")
+    phone.click("button[type=submit]")
+    phone.wait_for_selector(".form-errors")
+    assert "用户名" in phone.inner_text(".form-errors") or "密码" in phone.inner_text(".form-errors")
+
+
+def test_english_can_be_switched_on(live_server, world, phone):
+    login(phone, live_server, world.user("city_office").username)
+    phone.wait_for_selector("text=您好")
+    phone.click("button[value=en]")
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("lang") == "en"

@@ -1,0 +1,69 @@
+"""Each role gets its own home page and menu."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from anmin.core.models import Role
+
+
+def home(client, world, role) -> str:
+    client.force_login(world.user(role))
+    resp = client.get(reverse("core:home"))
+    assert resp.status_code == 200
+    return resp.content.decode()
+
+
+def test_grid_worker_home_lists_own_grids(client, world):
+    html = home(client, world, Role.GRID_WORKER)
+    assert "我负责的网格" in html
+    assert world.gc_grid.get_absolute_url() in html
+    assert world.wl_grid.get_absolute_url() not in html
+
+
+def test_city_office_home_counts_every_township(client, world):
+    html = home(client, world, Role.CITY_OFFICE)
+    assert "各乡镇(街道)" in html
+    assert "古城镇" in html and "无梁镇" in html
+
+
+def test_sysadmin_home_shows_the_system_not_the_jurisdiction(client, world):
+    html = home(client, world, Role.SYSADMIN)
+    assert "系统概况" in html
+    assert "我的辖区" not in html
+    assert 'data-menu="regions"' not in html
+
+
+@pytest.mark.parametrize("role", [Role.TOWNSHIP_CENTER, Role.GRID_WORKER, Role.LEADER])
+def test_business_roles_get_no_admin_menu(client, world, role):
+    html = home(client, world, role)
+    assert 'data-menu="admin"' not in html
+    assert 'data-menu="regions"' in html
+
+
+def test_anonymous_visitor_is_sent_to_login(client, db):
+    resp = client.get(reverse("core:region_list"))
+    assert resp.status_code == 302
+    assert resp["Location"].startswith(reverse("core:login"))
+
+
+def test_api_needs_authentication_and_accepts_a_token(client, world):
+    from rest_framework.authtoken.models import Token
+
+    assert client.get("/api/v1/regions/").status_code == 401
+    user = world.user(Role.TOWNSHIP_CENTER)
+    token = Token.objects.create(user=user)
+    resp = client.get("/api/v1/regions/?level=2", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert resp.status_code == 200
+    assert [r["name"] for r in resp.json()["results"]] == ["古城镇"]
+
+
+def test_openapi_schema_and_offline_docs(client, world):
+    client.force_login(world.user(Role.CITY_OFFICE))
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/regions/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger" in docs.lower()
+    assert "//cdn" not in docs and "https://" not in docs.split("<body")[0]
