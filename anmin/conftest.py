@@ -56,7 +56,7 @@ def phone(browser):
     context.close()
 
 
-def login(page, live_server, username: str, password: str = "Anmin@2020") -> None:
+def login(page, live_server, username: str, password: str = "Anmin@2020") -> None:  # noqa: S107
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)

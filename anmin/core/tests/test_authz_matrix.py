@@ -143,7 +143,7 @@ def test_matrix_detail_and_list_views(client, world):
                 obj = objects[(model, placement)]
                 checked += 1
                 if kwargs_names:  # a detail route
-                    url = reverse(name, kwargs={k: obj.pk for k in kwargs_names})
+                    url = reverse(name, kwargs=dict.fromkeys(kwargs_names, obj.pk))
                     status = client.get(url).status_code
                     want = 200 if placement in expected else 404
                     if status != want:
