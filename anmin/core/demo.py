@@ -15,6 +15,7 @@ from . import registry
 from .models import OrgUnit, Region, Role, User
 from .models.orgs import OrgKind
 from .models.regions import RegionLevel, prefix_for
+from .codes import load_code_tables
 from .regions_io import load_regions
 from .roles import sync_roles
 
@@ -188,9 +189,10 @@ def build(**_kwargs) -> dict[str, int]:
     loaded = load_regions()
     grids = build_grids()
     roles = sync_roles()
+    codes = load_code_tables()
     orgs = build_orgs()
     users = build_users(orgs)
-    return {"regions": loaded.created, "grids": grids, "roles": roles["roles_created"], "users": users}
+    return {"regions": loaded.created, "grids": grids, "roles": roles["roles_created"], "users": users, **codes}
 
 
 def register() -> None:

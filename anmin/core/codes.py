@@ -1,0 +1,82 @@
+"""Code tables (GB/T 31000 and local ones): loading them from data and looking codes up.
+
+The tables ship in data/codes.json and are loaded by ``anmin setup`` (and the demo); a city can
+correct or extend them in the admin. Code is never an ``if`` chain over these values.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import CodeItem, CodeTable
+
+CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
+
+
+def _flatten(items, parent_code=None, other_minor=None):
+    """Yield (code, name, parent_code, order) depth first; majors get an "xx99 其他" minor if asked."""
+    for order, entry in enumerate(items):
+        code, name = entry[0], entry[1]
+        children = entry[2] if len(entry) > 2 else []
+        yield code, name, parent_code, order
+        yield from _flatten(children, code)
+        if other_minor and parent_code is None and not any(c[0] == f"{code}99" for c in children):
+            yield f"{code}99", other_minor, code, 99
+
+
+@transaction.atomic
+def load_code_tables(path: Path = CODES_FILE) -> dict[str, int]:
+    """Create missing tables and items; names of existing items are left as a city may have fixed them."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    created = 0
+    for spec in data["tables"]:
+        table, _ = CodeTable.objects.get_or_create(
+            key=spec["key"], defaults={"name": spec["name"], "source": spec.get("source", "")}
+        )
+        existing = {i.code: i for i in table.items.all()}
+        for code, name, parent_code, order in _flatten(spec["items"], other_minor=spec.get("other_minor")):
+            if code in existing:
+                continue
+            item = CodeItem.objects.create(
+                table=table,
+                code=code,
+                name=name,
+                order=order,
+                parent=existing.get(parent_code) if parent_code else None,
+            )
+            existing[code] = item
+            created += 1
+    code_names.cache_clear()
+    return {"code_items": created}
+
+
+_CACHE_SECONDS = 60
+_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def code_names(table_key: str) -> dict[str, str]:
+    """code → name for a table; cached for a minute so an edit in the admin shows up soon everywhere."""
+    hit = _cache.get(table_key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > _CACHE_SECONDS:
+        hit = (now, dict(CodeItem.objects.of(table_key).values_list("code", "name")))
+        _cache[table_key] = hit
+    return hit[1]
+
+
+code_names.cache_clear = _cache.clear  # type: ignore[attr-defined]
+
+
+def code_name(table_key: str, code: str) -> str:
+    return code_names(table_key).get(code, code)
+
+
+def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str, str]]:
+    qs = CodeItem.objects.of(table_key)
+    if leaves_only:
+        qs = qs.filter(children__isnull=True)
+    return [(c, f"{c} {n}") for c, n in qs.values_list("code", "name")]

@@ -1,0 +1,33 @@
+"""Code tables load from data, idempotently, and every dispute major has an 'xx99 其他' minor."""
+
+from __future__ import annotations
+
+from anmin.core.codes import code_choices, code_name, load_code_tables
+from anmin.core.models import CodeItem
+
+
+def test_code_tables_load_once(db):
+    first = load_code_tables()
+    assert first["code_items"] > 100
+    assert load_code_tables() == {"code_items": 0}
+
+
+def test_dispute_categories_are_two_level_with_other(db):
+    load_code_tables()
+    assert code_name("dispute_category", "0902") == "宅基地使用"
+    assert code_name("dispute_category", "0199") == "其他"
+    minor = CodeItem.objects.of("dispute_category").get(code="0902")
+    assert minor.parent.code == "09"
+    majors = CodeItem.objects.of("dispute_category").filter(parent__isnull=True)
+    for major in majors:
+        assert major.children.filter(code=f"{major.code}99").exists(), major.code
+    leaves = dict(code_choices("dispute_category", leaves_only=True))
+    assert "09" not in leaves
+    assert "0902" in leaves
+
+
+def test_a_city_may_rename_an_item_and_reloading_keeps_it(db):
+    load_code_tables()
+    CodeItem.objects.of("event_scale").filter(code="01").update(name="个体事件")
+    load_code_tables()
+    assert code_name("event_scale", "01") == "个体事件"
