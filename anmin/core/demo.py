@@ -12,10 +12,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from . import registry
+from .codes import load_code_tables
 from .models import OrgUnit, Region, Role, User
 from .models.orgs import OrgKind
 from .models.regions import RegionLevel, prefix_for
-from .codes import load_code_tables
 from .regions_io import load_regions
 from .roles import sync_roles
 
