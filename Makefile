@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
 
 ## make demo: install, migrate, build the Yuzhou demo world, print the logins, serve on :8000
 demo: $(VENV)/.installed
-	$(BIN)/anmin demo
+	ANMIN_ENV=$${ANMIN_ENV:-demo} $(BIN)/anmin demo
 
 serve: $(VENV)/.installed
 	$(BIN)/anmin serve
