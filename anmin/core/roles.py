@@ -30,7 +30,7 @@ BUILTIN_ROLES: tuple[RoleDef, ...] = (
     RoleDef(Role.TOWNSHIP_CENTER, "乡镇综治中心", ScopeKind.REGION, "乡镇(街道)综治中心：受理、分拨、台账、督办本辖区"),
     RoleDef(Role.VILLAGE_CENTER, "村(社区)综治", ScopeKind.REGION, "村(社区)综治中心：本村(社区)事项"),
     RoleDef(Role.GRID_WORKER, "网格员", ScopeKind.GRIDS, "网格员：本人负责网格的上报、走访、巡查"),
-    RoleDef(Role.MEDIATOR, "调解员", ScopeKind.REGION, "人民调解员：本调委会的纠纷、调解记录与协议"),
+    RoleDef(Role.MEDIATOR, "调解员", ScopeKind.ASSIGNED, "人民调解员：本调委会的纠纷、调解记录与协议"),
     RoleDef(Role.POLICE, "派出所民警", ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员"),
     RoleDef(Role.CRACKDOWN, "扫黑办", ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True),
     RoleDef(Role.DEPT_HANDLER, "部门经办人", ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项"),
