@@ -41,9 +41,17 @@ class ScopePolicy:
         return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
     def region_lookup(self, model: type[models.Model]) -> str:
-        field = model._meta.get_field(self.region_field.split("__")[0])
-        if field.is_relation and "__" not in self.region_field:
-            # Regions are keyed by code: the FK column holds the code and Django trims the join.
+        """The lookup that tests a record's region code against a prefix.
+
+        ``region_field`` may be a path ("case__region"); when it ends on a foreign key to a region,
+        compare the key's own column (regions are keyed by code, so Django trims that join).
+        """
+        field = None
+        for part in self.region_field.split("__"):
+            field = model._meta.get_field(part)
+            if field.is_relation:
+                model = field.related_model
+        if field is not None and field.is_relation:
             return f"{self.region_field}__code__startswith"
         return f"{self.region_field}__startswith"
 
