@@ -6,7 +6,7 @@ The lower layer defines the registry; domains register into it; nobody imports a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -118,26 +118,12 @@ class ApiRoute:
     basename: str
 
 
-@dataclass(frozen=True)
-class ScopeSample:
-    """How the authorization matrix makes an object of a scoped model in a given region.
-
-    ``make(region, context)`` returns the object; ``context`` carries the fixture users/orgs.
-    ``views`` lists the URL names (detail/list) that show this model, with how to build their kwargs.
-    """
-
-    model: Any
-    make: Callable[..., Any]
-    detail_url_kwargs: Callable[[Any], dict] = field(default=lambda obj: {"pk": obj.pk})
-
-
 menu_sections: Registry[MenuSection] = Registry("menu sections")
 menu: Registry[MenuItem] = Registry("menu")
 widgets: Registry[Widget] = Registry("widgets")
 kpis: Registry[Kpi] = Registry("kpis")
 demo_builders: Registry[DemoBuilder] = Registry("demo builders")
 api_routes: Registry[ApiRoute] = Registry("api routes")
-scope_samples: Registry[ScopeSample] = Registry("scope samples")
 
 
 def visible_menu(user) -> list[tuple[MenuSection, list[MenuItem]]]:
