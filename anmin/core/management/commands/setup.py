@@ -20,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         roles = sync_roles(reset=opts["reset_roles"])
         codes = load_code_tables()
-        self.stdout.write(
-            f"角色：新增 {roles['roles_created']}，默认权限 +{roles['grants_added']}；代码项 +{codes['code_items']}"
-        )
+        if opts["verbosity"] > 0:
+            self.stdout.write(
+                f"角色：新增 {roles['roles_created']}，默认权限 +{roles['grants_added']}；代码项 +{codes['code_items']}"
+            )

@@ -1,0 +1,1 @@
+"""Performance benchmarks (``make bench``): run against PostgreSQL, never as timed unit tests."""
