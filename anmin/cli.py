@@ -3,6 +3,7 @@
 anmin demo [--no-serve]   build the Yuzhou demo world (idempotent) and serve it
 anmin serve               serve the platform (web + background worker)
 anmin regions load FILE   load another city's jurisdiction tree
+anmin audit verify        check the audit log's hash chain (exit 0 when intact)
 """
 
 from __future__ import annotations

@@ -4,10 +4,14 @@ Environment variables:
   ANMIN_ENV            "dev" (default), "demo" or "production"
   DATABASE_URL         e.g. postgres://anmin@127.0.0.1:5432/anmin; default: SQLite file var/anmin.sqlite3
   ANMIN_SECRET_KEY     Django secret key (required in production)
+  ANMIN_SECRET_KEY_FALLBACKS  previous secret keys, comma-separated, while rotating
   ANMIN_DATA_KEY_FILE  key file for protected personal data (kept apart from the secret key)
   ANMIN_ALLOWED_HOSTS  comma-separated host names
   ANMIN_DEBUG          1/0
   ANMIN_VAR_DIR        where the SQLite file, keys and uploads live (default: ./var)
+  ANMIN_SESSION_IDLE_SECONDS  idle timeout of a signed-in session (default 1800)
+  ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
+  ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +45,8 @@ _DEV_SECRET = "anmin-dev-only-secret-key-not-for-production-use-0123456789abcdef
 SECRET_KEY = os.environ.get("ANMIN_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
     raise RuntimeError("ANMIN_SECRET_KEY must be set to a long random value in production")
+# Rotation: the previous key(s), comma-separated, keep sessions and signed links valid meanwhile.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("ANMIN_SECRET_KEY_FALLBACKS", "").split(",") if k]
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -67,6 +74,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "anmin.core",
 ]
 
@@ -76,13 +86,19 @@ INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "anmin.core.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "anmin.core.middleware.AnminLoginRequiredMiddleware",
+    # Stale sessions, the second factor, the first-login password change (see core/logins.py).
+    "anmin.core.middleware.LoginGuardMiddleware",
+    "anmin.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -132,12 +148,26 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# 等保 level 3 password rules (anmin/core/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "anmin.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "anmin.core.passwords.CharacterKindsValidator", "OPTIONS": {"min_kinds": 3}},
+    {"NAME": "anmin.core.passwords.UsernameNotContainedValidator"},
+    {"NAME": "anmin.core.passwords.CommonPasswordValidator"},
 ]
+# Lockout after this many failed logins in a row, per (account, client address), for this long.
+ANMIN_LOCKOUT_FAILURES = int(os.environ.get("ANMIN_LOCKOUT_FAILURES", "5"))
+ANMIN_LOCKOUT_MINUTES = int(os.environ.get("ANMIN_LOCKOUT_MINUTES", "30"))
+# How many reverse proxies append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+ANMIN_TRUSTED_PROXY_COUNT = int(os.environ.get("ANMIN_TRUSTED_PROXY_COUNT", "0"))
+# TOTP second factor (django-otp) for privileged roles.
+OTP_TOTP_ISSUER = "安民"
+# Idempotency-Key: how long a key is remembered, and after how long an unfinished first request
+# counts as abandoned (its key may then be reused).
+ANMIN_IDEMPOTENCY_TTL_HOURS = 24
+ANMIN_IDEMPOTENCY_IN_FLIGHT_SECONDS = 120
+# Extra before/after keys whose values the audit log masks (besides password, id_number, phone …).
+ANMIN_AUDIT_SENSITIVE_KEYS: tuple[str, ...] = ()
 
 # Language: Simplified Chinese by default, English switchable.
 LANGUAGE_CODE = "zh-hans"
@@ -166,12 +196,30 @@ STORAGES = {
 
 SESSION_COOKIE_AGE = int(os.environ.get("ANMIN_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers: closing the browser ends the session too
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# A strict Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere. The
+# templates keep every script and style in static files; the API docs page relaxes styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -199,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "平安建设与社会治安综合治理平台 REST API. Every endpoint is scoped to the caller's jurisdiction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

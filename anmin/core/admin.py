@@ -1,18 +1,64 @@
 """System administration (账号、角色、机构、区划、代码表). Business records are never registered here:
-the 系统管理员 runs the system but does not see business data (三员分立)."""
+the 系统管理员 runs the system but does not see business data (三员分立). Every change made here is
+written to the audit log, which only the 审计员 reads."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import audit, logins
 from .models import CodeItem, CodeTable, OrgUnit, Region, Role, User
+from .models.audit import AuditAction
+from .roles import check_role_permissions, check_separation_of_duties
 
 admin.site.site_header = _("安民 · 系统管理")
 admin.site.site_title = _("安民系统管理")
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Writes each save and delete to the audit log (the admin runs them in a transaction)."""
+
+    audit_fields: tuple[str, ...] | None = None  # which fields before/after record (default: all)
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk), self.audit_fields) if change else None
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            before=before,
+            after=audit.snapshot(obj, self.audit_fields),
+            request=request,
+        )
+
+    def delete_model(self, request, obj):
+        before = audit.snapshot(obj, self.audit_fields)
+        pk = obj.pk
+        super().delete_model(request, obj)
+        audit.record(
+            actor=request.user, action=AuditAction.DELETE, obj=obj, object_id=pk, before=before, request=request
+        )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class UserChangeForm(BaseUserAdmin.form):
+    def clean_roles(self):
+        roles = self.cleaned_data.get("roles") or []
+        check_separation_of_duties(r.code for r in roles)
+        return roles
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    form = UserChangeForm
     list_display = ("username", "name", "org_unit", "is_active", "last_login")
     list_filter = ("is_active", "roles")
     search_fields = ("username", "name")
@@ -29,16 +75,70 @@ class UserAdmin(BaseUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # A password set by the administrator is a temporary one: the user must replace it.
+            with transaction.atomic():
+                user = User.objects.select_for_update().get(pk=id)
+                user.must_change_password = True
+                user.save(update_fields=["must_change_password"])
+                audit.record(
+                    actor=request.user,
+                    action=AuditAction.PASSWORD_CHANGE,
+                    obj=user,
+                    after={"reset_by_admin": True, "must_change_password": True},
+                    request=request,
+                )
+        return response
+
+    def save_related(self, request, form, formsets, change):
+        # Roles go through the action that also ends the user's sessions and audits the change.
+        roles = form.cleaned_data.pop("roles", None)
+        super().save_related(request, form, formsets, change)
+        if roles is not None:
+            logins.set_user_roles(user=form.instance, roles=roles, actor=request.user, request=request)
+
+
+class RoleForm(forms.ModelForm):
+    class Meta:
+        model = Role
+        fields = ("name", "description", "scope", "permissions", "privileged", "read_only", "order")
+
+    def clean_permissions(self):
+        perms = self.cleaned_data.get("permissions") or []
+        names = [f"{p.content_type.app_label}.{p.codename}" for p in perms]
+        try:
+            check_role_permissions(self.instance.code, names)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        return perms
+
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin):
+    form = RoleForm
     list_display = ("name", "code", "scope", "privileged", "read_only")
     filter_horizontal = ("permissions",)
     readonly_fields = ("code",)
 
+    def save_related(self, request, form, formsets, change):
+        before = sorted(form.instance.permissions.values_list("content_type__app_label", "codename")) if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.permissions.values_list("content_type__app_label", "codename"))
+        if before != after:
+            audit.record(
+                actor=request.user,
+                action=AuditAction.UPDATE,
+                obj=form.instance,
+                before={"permissions": [f"{a}.{c}" for a, c in before]},
+                after={"permissions": [f"{a}.{c}" for a, c in after]},
+                request=request,
+            )
+
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(AuditedAdmin):
     list_display = ("name", "kind", "region", "parent", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
@@ -46,7 +146,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -60,6 +160,28 @@ class CodeItemInline(admin.TabularInline):
 
 
 @admin.register(CodeTable)
-class CodeTableAdmin(admin.ModelAdmin):
+class CodeTableAdmin(AuditedAdmin):
     list_display = ("key", "name", "source")
     inlines = [CodeItemInline]
+
+
+# A lost authenticator is reset by deleting the device (the user binds a new one at the next login).
+# The administrator sees who has one, never its secret.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(AuditedAdmin):
+    list_display = ("user", "name", "confirmed", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__name")
+    fields = ("user", "name", "confirmed", "last_used_at")
+    readonly_fields = fields
+    audit_fields = ("user", "name", "confirmed")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

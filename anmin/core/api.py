@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db.models import Model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import registry
+from . import audit, logins, registry
+from .idempotency import IdempotentCreateMixin
 from .models import OrgUnit, Region, User
+from .models.audit import AuditAction
 
 
 class ScopedViewSetMixin:
@@ -31,9 +37,16 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ScopedModelViewSet(
-    ScopedViewSetMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    ScopedViewSetMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
-    """Create/update go through the app's actions (override ``perform_create``/``perform_update``)."""
+    """Create/update go through the app's actions (override ``perform_create``/``perform_update``).
+
+    Creates honour an ``Idempotency-Key`` header (see ``core.idempotency``).
+    """
 
 
 def exception_handler(exc, context):
@@ -57,6 +70,8 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 
     model = Region
     serializer_class = RegionSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"\d{12,16}"
     filterset_fields = ["level", "parent"]
 
 
@@ -98,6 +113,43 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+class TokenSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        label=_("动态口令"), required=False, allow_blank=True, write_only=True, help_text=_("特权角色必填")
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if logins.otp_required(user):
+            if not logins.has_otp_device(user):
+                raise serializers.ValidationError(
+                    {"otp_token": [_("动态口令：您的角色须先在网页上绑定动态口令，才能取得 API 令牌。")]},
+                    code="otp_setup_required",
+                )
+            if logins.check_otp_token(user, attrs.get("otp_token") or "", self.context.get("request")) is None:
+                raise serializers.ValidationError(
+                    {"otp_token": [_("动态口令：必填，且须为验证器当前显示的数字。")]}, code="otp_required"
+                )
+        return attrs
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange username + password (+ TOTP for privileged roles) for an API token; audited."""
+
+    serializer_class = TokenSerializer
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        token, _created = Token.objects.get_or_create(user=user)
+        audit.record_in_transaction(
+            actor=user, action=AuditAction.LOGIN, obj=user, after={"via": "api_token"}, request=request
+        )
+        return Response({"token": token.key})
 
 
 def register_routes() -> None:

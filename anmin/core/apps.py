@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础平台")
 
     def ready(self) -> None:
-        from . import api, demo, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
+        from . import api, demo, logins, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
 
+        logins.connect_signals()
         registry.role_grants.register("core", roles.core_grants())
         api.register_routes()
         demo.register()

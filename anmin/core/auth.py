@@ -1,12 +1,32 @@
-"""Authentication backend: permissions come from the user's roles (no per-user grants, no superuser)."""
+"""Authentication backend: permissions come from the user's roles (no per-user grants, no superuser);
+a (account, address) pair locked out after repeated failures cannot authenticate at all."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+
+from . import audit, logins
+
+
+class AccountLocked(PermissionDenied):
+    """Raised inside ``authenticate``: Django then reports a failed login and tries no other backend."""
 
 
 class RoleBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        name = username if username is not None else kwargs.get(self._username_field())
+        if name and logins.locked_until(username=name, address=audit.client_address(request)):
+            raise AccountLocked
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+    @staticmethod
+    def _username_field() -> str:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().USERNAME_FIELD
+
     def get_group_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import django_filters
+from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrgUnit, Region
+from .models import AuditEntry, OrgUnit, Region
+from .models.audit import AuditAction
 from .models.orgs import OrgKind
 from .models.regions import RegionLevel
 
@@ -44,3 +49,32 @@ class OrgUnitFilter(django_filters.FilterSet):
 
     def in_township(self, qs, name, value):
         return qs.filter(region__code__startswith=value.prefix) if value else qs
+
+
+def _day_start(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    actor = django_filters.CharFilter(label=_("操作人账号"), field_name="actor_username", lookup_expr="contains")
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
+    object_type = django_filters.CharFilter(
+        label=_("对象类型"), field_name="object_type", lookup_expr="startswith", help_text=_("如 disputes.dispute")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"), method="to_day", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ["actor", "action", "object_type", "date_from", "date_to"]
+
+    # Whole local days, as index-friendly ranges on the timestamp.
+    def from_day(self, qs, name, value):
+        return qs.filter(at__gte=_day_start(value)) if value else qs
+
+    def to_day(self, qs, name, value):
+        return qs.filter(at__lt=_day_start(value + timedelta(days=1))) if value else qs

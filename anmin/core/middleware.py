@@ -1,16 +1,126 @@
-"""Login is required everywhere except where a view says otherwise; the API authenticates itself."""
+"""Request middleware: login required everywhere (except where a view says otherwise), the login
+guard (stale sessions, second factor, first-login password change), request ids and the security
+headers Django does not set itself."""
 
 from __future__ import annotations
 
+import re
+import uuid
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from . import logins
+
+API_PREFIX = "/api/"
 
 
 class AnminLoginRequiredMiddleware(LoginRequiredMiddleware):
     # DRF authenticates (session or token) inside the view and answers 401/403 as JSON,
     # so a redirect to the login page would be wrong for API clients.
-    exempt_prefixes = ("/api/", "/static/")
+    exempt_prefixes = (API_PREFIX, "/static/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith(self.exempt_prefixes):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (the proxy's X-Request-ID when well-formed) for logs and the audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response.setdefault("X-Request-ID", request.request_id)
+        return response
+
+
+class LoginGuardMiddleware:
+    """For a signed-in session, in this order:
+
+    1. a session opened before the user's roles changed is ended;
+    2. a user who needs the second factor reaches nothing but the TOTP pages until verified;
+    3. a user who must change the password reaches nothing but the password page until changed.
+
+    Must come after ``AuthenticationMiddleware`` and ``django_otp``'s ``OTPMiddleware``.
+    """
+
+    # Pages reachable during steps 2 and 3 (besides the step's own page).
+    always_allowed = frozenset({"core:logout", "admin:logout", "set_language"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not hasattr(request, "session"):
+            return None
+        api = request.path_info.startswith(API_PREFIX)
+        name = request.resolver_match.view_name if request.resolver_match else ""
+        if not logins.session_is_current(request):
+            logout(request)
+            if api:
+                return _api_refusal("session_ended", _("会话已失效，请重新登录。"), 401)
+            return redirect(settings.LOGIN_URL)
+        if name in self.always_allowed:
+            return None
+        if not user.is_verified() and logins.otp_required(user):
+            step = "core:otp_verify" if logins.has_otp_device(user) else "core:otp_setup"
+            if name in ("core:otp_verify", "core:otp_setup"):
+                return None if name == step else _redirect_with_next(step, request)
+            if api:
+                return _api_refusal("otp_required", _("需要先完成双因素认证（动态口令）。"), 403)
+            return _redirect_with_next(step, request)
+        if user.must_change_password and name != "core:password_change":
+            if api:
+                return _api_refusal("password_change_required", _("首次登录须先修改密码。"), 403)
+            return _redirect_with_next("core:password_change", request)
+        return None
+
+
+def _redirect_with_next(name: str, request):
+    response = redirect(name)
+    nxt = request.GET.get("next") or (request.get_full_path() if request.method == "GET" else "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        response["Location"] += "?" + urlencode({"next": nxt})
+    return response
+
+
+def _api_refusal(code: str, message: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message}, status=status)
+
+
+class SecurityHeadersMiddleware:
+    """Headers beyond Django's SecurityMiddleware: a Permissions-Policy, and no caching of pages
+    shown to a signed-in user (shared computers in village offices)."""
+
+    permissions_policy = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.permissions_policy)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

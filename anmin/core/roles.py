@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,13 @@ def core_grants() -> registry.RoleGrants:
         "core.view_codeitem",
         "core.add_codeitem",
         "core.change_codeitem",
+        # Reset a lost authenticator (delete it); the admin never shows the secret.
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
     )
+    # 三员分立: the audit log is the auditor's alone — not the system administrator's, not any
+    # business role's.
+    grants[Role.AUDITOR] = ("core.view_auditentry",)
     return registry.RoleGrants("core", grants)
 
 
@@ -114,3 +121,29 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
 
 
 ROLE_LABELS = {r.code: _(r.name) for r in BUILTIN_ROLES}
+
+# 三员分立: the system administrator and the auditor are each an account of its own.
+EXCLUSIVE_ROLES = (Role.SYSADMIN, Role.AUDITOR)
+AUDITOR_ONLY_PERMISSIONS = ("core.view_auditentry",)
+
+
+def check_separation_of_duties(role_codes) -> None:
+    """Refuse a role set that mixes 系统管理员 or 审计员 with any other role."""
+    codes = set(role_codes)
+    for code in EXCLUSIVE_ROLES:
+        if code in codes and len(codes) > 1:
+            raise ValidationError(
+                _("角色：%(role)s 不能与其他角色授予同一账号（三员分立）。") % {"role": ROLE_LABELS[code]},
+                code="separation_of_duties",
+            )
+
+
+def check_role_permissions(role_code: str, permission_names) -> None:
+    """Refuse the audit log's permission on any role but 审计员."""
+    if role_code == Role.AUDITOR:
+        return
+    for name in AUDITOR_ONLY_PERMISSIONS:
+        if name in set(permission_names):
+            raise ValidationError(
+                _("权限：“查看审计日志”只能授予审计员角色（三员分立）。"), code="separation_of_duties"
+            )

@@ -1,17 +1,22 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import pages
+from .views import account, audit, pages
 
 app_name = "core"
 
 urlpatterns = [
     path("login/", pages.LoginView.as_view(), name="login"),
+    path("login/otp/", account.OtpVerifyPage.as_view(), name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", pages.HomeView.as_view(), name="home"),
     path("me/", pages.ProfileView.as_view(), name="profile"),
+    path("me/password/", account.PasswordChangePage.as_view(), name="password_change"),
+    path("me/otp/", account.OtpSetupPage.as_view(), name="otp_setup"),
     path("regions/", pages.RegionTreeView.as_view(), name="region_list"),
     path("regions/<str:pk>/", pages.RegionDetailView.as_view(), name="region_detail"),
     path("orgs/", pages.OrgUnitLedgerView.as_view(), name="orgunit_list"),
     path("orgs/<int:pk>/", pages.OrgUnitDetailView.as_view(), name="orgunit_detail"),
+    path("audit/", audit.AuditLedgerView.as_view(), name="audit_list"),
+    path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
 ]

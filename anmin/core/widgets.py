@@ -75,3 +75,38 @@ widgets.register("townships", Widget("townships", _("各乡镇(街道)"), "core/
                                      "core.view_region", ("city_office", "leader", "crackdown"), 90, wide=True))
 widgets.register("my_grids", Widget("my_grids", _("我负责的网格"), "core/widgets/links.html", _my_grids,
                                     "core.view_region", ("grid_worker",), 5))
+
+
+def _audit(request) -> dict:
+    """The auditor's card: today's entries, failed logins and lockouts (local day)."""
+    from datetime import datetime, time
+
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from .models import AuditEntry
+
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    today = AuditEntry.objects.visible_to(request.user).filter(at__gte=start)
+    counts = today.aggregate(
+        total=Count("seq"),
+        failed=Count("seq", filter=Q(action="login_failed")),
+        lockouts=Count("seq", filter=Q(action="lockout")),
+        reveals=Count("seq", filter=Q(action="reveal")),
+    )
+    head = AuditEntry.objects.visible_to(request.user).aggregate(head=Max("seq"))["head"]
+    return {
+        "stats": [
+            (_("今日记录"), counts["total"]),
+            (_("今日登录失败"), counts["failed"]),
+            (_("今日账号锁定"), counts["lockouts"]),
+            (_("今日查看敏感信息"), counts["reveals"]),
+            (_("最新序号"), head or 0),
+        ],
+        "link": ("core:audit_list", _("查看审计日志")),
+    }
+
+
+widgets.register(
+    "audit", Widget("audit", _("审计概况"), "core/widgets/stats.html", _audit, "core.view_auditentry", order=10)
+)

@@ -1,8 +1,21 @@
 """Foundation models. Each module holds one concern; import models from here."""
 
 from .accounts import Role, User
+from .audit import AuditEntry
 from .codes import CodeItem, CodeTable
+from .idempotency import IdempotencyKey
 from .orgs import OrgUnit
 from .regions import Region
+from .security import LoginThrottle
 
-__all__ = ["CodeItem", "CodeTable", "OrgUnit", "Region", "Role", "User"]
+__all__ = [
+    "AuditEntry",
+    "CodeItem",
+    "CodeTable",
+    "IdempotencyKey",
+    "LoginThrottle",
+    "OrgUnit",
+    "Region",
+    "Role",
+    "User",
+]

@@ -92,6 +92,8 @@ class User(AbstractUser):
         limit_choices_to={"level": RegionLevel.GRID},
     )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    # Bumped when the user's roles change: sessions carrying an older version are ended.
+    session_version = models.PositiveIntegerField(_("会话版本"), default=0, editable=False)
 
     objects = UserManager()
 
@@ -113,6 +115,11 @@ class User(AbstractUser):
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes.intersection(codes))
+
+    @cached_property
+    def is_privileged(self) -> bool:
+        """Holds a role that needs the TOTP second factor (系统管理员, 审计员, 市平安办, 扫黑办)."""
+        return any(r.privileged for r in self.role_list)
 
     @cached_property
     def primary_role(self) -> Role | None:

@@ -6,7 +6,10 @@ fails for a scoped view whose model has no sample here.
 
 from __future__ import annotations
 
-from anmin.core.models import OrgUnit, Region
+from django.db import transaction
+
+from anmin.core import audit
+from anmin.core.models import AuditEntry, OrgUnit, Region, Role
 from anmin.core.models.orgs import OrgKind
 
 from .factories import make_org
@@ -20,8 +23,37 @@ def org_sample(region: Region, world) -> OrgUnit:
     return make_org(OrgKind.DEPARTMENT, region, f"{region.name}测试机构")
 
 
+def audit_sample(region: Region, world) -> AuditEntry:
+    with transaction.atomic():
+        return audit.record(
+            actor=world.user(Role.TOWNSHIP_CENTER),
+            action="update",
+            object_type="core.region",
+            object_id=region.code,
+            region_code=region.code,
+            before={"name": region.name},
+            after={"name": f"{region.name}（改）"},
+        )
+
+
+# The audit log: the auditor sees all of it wherever the object lies; nobody else sees any of it.
+AUDIT_EXPECTED: dict[str, set[str]] = {
+    Role.AUDITOR: {"own", "neighbour", "parent"},
+    Role.SYSADMIN: set(),
+    Role.CITY_OFFICE: set(),
+    Role.CRACKDOWN: set(),
+    Role.LEADER: set(),
+    Role.DEPT_HANDLER: set(),
+    Role.TOWNSHIP_CENTER: set(),
+    Role.MEDIATOR: set(),
+    Role.POLICE: set(),
+    Role.VILLAGE_CENTER: set(),
+    Role.GRID_WORKER: set(),
+}
+
 # model → (make(region, world) -> obj, who sees it: "reference" or a dict role → placements)
 SAMPLES = {
     Region: (region_sample, "reference"),
     OrgUnit: (org_sample, "reference"),
+    AuditEntry: (audit_sample, AUDIT_EXPECTED),
 }

@@ -10,18 +10,31 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.views.generic import DetailView, TemplateView
 
+from .. import audit
 from ..tables import Table
 
 
 class ScopedMixin:
-    """Fetch objects of ``model`` only through ``model.objects.visible_to(request.user)``."""
+    """Fetch objects of ``model`` only through ``model.objects.visible_to(request.user)``.
+
+    ``required_perm``: a page that only holders of this permission may open; for anyone else it
+    does not exist (404, like an out-of-scope object), list pages included.
+    """
 
     model: ClassVar[type[Model]]
     scope_action: ClassVar[str] = "view"
     scoped: ClassVar[bool] = True
+    required_perm: ClassVar[str | None] = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.required_perm and not request.user.has_perm(self.required_perm):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "model", None) is None:
@@ -30,11 +43,15 @@ class ScopedMixin:
 
 
 class LedgerView(ScopedMixin, TemplateView):
-    """A 台账 page: filter bar, table, pagination and an Excel export of the same filtered rows."""
+    """A 台账 page: filter bar, table, pagination and an Excel export of the same filtered rows.
+
+    Every export is written to the audit log (who, what, how many rows, which filters).
+    """
 
     template_name = "anmin/ledger.html"
     filterset_class: ClassVar[Any] = None
     table_class: ClassVar[type[Table]]
+    export_table_class: ClassVar[type[Table] | None] = None  # default: table_class
     title: ClassVar[str] = ""
     export_name: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 50
@@ -50,9 +67,23 @@ class LedgerView(ScopedMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
-            qs, _ = self.filtered()
-            return self.table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
+            return self.export()
         return super().get(request, *args, **kwargs)
+
+    def export(self):
+        qs, _ = self.filtered()
+        table_class = self.export_table_class or self.table_class
+        response = table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
+        filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
+        with transaction.atomic():
+            audit.record_export(
+                actor=self.request.user,
+                object_type=self.model._meta.label_lower,
+                rows=qs.count(),
+                filters=filters,
+                request=self.request,
+            )
+        return response
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

@@ -9,8 +9,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from .. import registry
+from .. import logins, registry
 from ..filters import OrgUnitFilter, RegionFilter
+from ..forms import LoginForm
 from ..models import OrgUnit, Region
 from ..models.regions import RegionLevel
 from ..tables import Column, Table
@@ -20,6 +21,7 @@ from .base import DetailPage, LedgerView
 @method_decorator(login_not_required, name="dispatch")
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
 
 
@@ -127,3 +129,8 @@ class OrgUnitDetailView(DetailPage):
 
 class ProfileView(TemplateView):
     template_name = "core/profile.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["otp_enabled"] = logins.has_otp_device(self.request.user)
+        return ctx

@@ -126,6 +126,12 @@ class Command(BaseCommand):
             self.stdout.write(get_keyring().with_new_active_key(cipher).to_json(), ending="")
             return
         ring = get_keyring()
+        if ring.source == f"${ENV_VAR}":
+            # Nothing can be written back to an environment variable: say so before touching data.
+            raise CommandError(
+                f"密钥环来自环境变量 {ENV_VAR}，无法写回。"
+                "请用 --print 生成新的密钥环，更新密钥托管处后再运行 reencrypt。"
+            )
         behind = rotation.values_behind(rotation.key_usage(using=self.database, ring=ring), ring.active_id)
         if behind and not new_key:
             self.stdout.write(f"上次轮换尚未完成（{behind} 条数据仍用旧密钥），继续重新加密到 {ring.active_id}。")
@@ -157,6 +163,12 @@ class Command(BaseCommand):
 
         report = rotation.reencrypt(using=self.database, batch_size=batch_size, progress=progress)
         ring = get_keyring()
+        if ring.source == f"${ENV_VAR}":
+            # Nothing can be written back to an environment variable: say so before touching data.
+            raise CommandError(
+                f"密钥环来自环境变量 {ENV_VAR}，无法写回。"
+                "请用 --print 生成新的密钥环，更新密钥托管处后再运行 reencrypt。"
+            )
         behind = rotation.values_behind(rotation.key_usage(using=self.database, ring=ring), ring.active_id)
         self.stdout.write(f"重新加密 {report.rewritten} 条；当前启用密钥 {ring.active_id}。")
         if report.unreadable:

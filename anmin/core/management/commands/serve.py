@@ -1,4 +1,4 @@
-"""anmin serve: the web server (gunicorn) and, beside it, the background task worker."""
+"""anmin serve: the web server (gunicorn) and, beside it, the background task worker and scheduler."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
 
@@ -25,6 +26,10 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anmin.settings")}
         if not opts["no_worker"] and "django_tasks_db" in settings.INSTALLED_APPS:
             procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "db_worker"], env=env))
+            # Periodic jobs (e.g. the case engine's warning/supervision sweep) are enqueued by an app's
+            # `scheduler` command, started by name: core imports no app.
+            if "scheduler" in get_commands():
+                procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "scheduler"], env=env))
         bind = f"{opts['host']}:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"安民已启动：http://{bind}/  （Ctrl+C 退出）"))
         web = subprocess.Popen(

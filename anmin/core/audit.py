@@ -1,0 +1,341 @@
+"""The audit trail's API: ``record()`` inside every write's transaction, ``record_reveal()`` for
+sensitive reads, ``verify_chain()`` for ``anmin audit verify``.
+
+Each entry's hash is SHA-256 over a canonical JSON of its fields, including the previous entry's
+hash, so changing, inserting or deleting any row breaks the chain from that row on. Appends are
+serialised (a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE transactions
+already admit one writer at a time), so concurrent writers never fork the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from .models.audit import GENESIS_HASH, AuditAction, AuditEntry
+from .scoping import ScopePolicy
+
+# An arbitrary constant naming the chain's lock among PostgreSQL advisory locks.
+_PG_LOCK_KEY = 0x616E6D696E  # "anmin"
+
+# Keys whose values never enter the log in clear, whatever the caller passes: secrets are
+# blanked out entirely, personal identifiers keep the head and tail the UI shows.
+SECRET_KEYS = frozenset(
+    {
+        "password",
+        "password1",
+        "password2",
+        "new_password1",
+        "new_password2",
+        "old_password",
+        "token",
+        "otp_token",
+        "secret",
+        "receipt_code",
+    }
+)
+DEFAULT_SENSITIVE_KEYS = SECRET_KEYS | frozenset({"id_number", "phone", "mobile", "diagnosis"})
+
+__all__ = [
+    "AuditAction",
+    "ChainReport",
+    "client_address",
+    "mask_value",
+    "masked",
+    "record",
+    "record_export",
+    "record_reveal",
+    "snapshot",
+    "verify_chain",
+]
+
+
+def sensitive_keys() -> frozenset[str]:
+    return DEFAULT_SENSITIVE_KEYS | frozenset(getattr(settings, "ANMIN_AUDIT_SENSITIVE_KEYS", ()))
+
+
+def mask_value(value: Any, *, secret: bool = False) -> Any:
+    """Mask a sensitive value the way the UI does: keep the first 3 and last 4 of long values
+    (``411***********1234``, ``138****5678``); a secret shows nothing at all."""
+    if value in (None, ""):
+        return value
+    text = str(value)
+    if not secret and len(text) >= 11:
+        return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    return "******"
+
+
+def masked(data: Mapping[str, Any] | None, extra_keys: Iterable[str] = ()) -> dict[str, Any] | None:
+    """A copy of ``data`` with the values of sensitive keys masked (nested dicts too)."""
+    if data is None:
+        return None
+    keys = sensitive_keys() | frozenset(extra_keys)
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if isinstance(v, Mapping):
+            out[str(k)] = masked(v, extra_keys)
+        elif str(k) in keys:
+            out[str(k)] = mask_value(v, secret=str(k) in SECRET_KEYS)
+        else:
+            out[str(k)] = v
+    return out
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of ``obj`` for ``before``/``after``, sensitive values masked.
+
+    A field that knows how to mask itself (an ``audit_mask(value)`` method, as protected fields
+    provide) is asked to; otherwise values of keys named sensitive are masked.
+    """
+    wanted = set(fields) if fields is not None else None
+    data: dict[str, Any] = {}
+    keys = sensitive_keys()
+    for field in obj._meta.concrete_fields:
+        if wanted is not None and field.name not in wanted:
+            continue
+        value = getattr(obj, field.attname)
+        mask = getattr(field, "audit_mask", None)
+        if callable(mask):
+            value = mask(value)
+        elif field.name in keys or field.attname in keys:
+            value = mask_value(value, secret=field.name in SECRET_KEYS)
+        data[field.name] = value
+    return data
+
+
+def client_address(request) -> str:
+    """The client's address; behind ``ANMIN_TRUSTED_PROXY_COUNT`` proxies, from X-Forwarded-For."""
+    if request is None:
+        return ""
+    meta = getattr(request, "META", {}) or {}
+    proxies = int(getattr(settings, "ANMIN_TRUSTED_PROXY_COUNT", 0) or 0)
+    if proxies > 0:
+        chain = [p.strip() for p in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+        if len(chain) >= proxies:
+            return chain[-proxies][:64]
+    return str(meta.get("REMOTE_ADDR", "") or "")[:64]
+
+
+def _request_id(request) -> str:
+    return str(getattr(request, "request_id", "") or "")[:64] if request is not None else ""
+
+
+def _json_safe(value: Any) -> Any:
+    """What the database will hand back: plain JSON types only (so the hash survives a round trip)."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _region_of(obj: models.Model) -> str:
+    policy = getattr(obj._meta.model, "scope", None)
+    if not isinstance(policy, ScopePolicy):
+        return ""
+    *path, last = policy.region_field.split("__")
+    target: Any = obj
+    for part in path:
+        target = getattr(target, part, None)
+        if target is None:
+            return ""
+    field = target._meta.get_field(last)
+    value = getattr(target, field.attname)
+    return "" if value is None else str(value)[:16]
+
+
+def canonical(fields: Mapping[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _hashed_fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "actor_org_id": entry.actor_org_id,
+        "actor_org_name": entry.actor_org_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "region_code": entry.region_code,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+        "remote_addr": entry.remote_addr,
+        "request_id": entry.request_id,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def entry_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(_hashed_fields(entry))).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already holds the
+    # database's single write lock for the rest of the transaction.
+
+
+def _append(**fields: Any) -> AuditEntry:
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
+    _lock_chain()
+    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    entry = AuditEntry(seq=seq, prev_hash=prev_hash, **fields)
+    entry.hash = entry_hash(entry)
+    entry.save()
+    return entry
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    region_code: str | None = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    request=None,
+    sensitive: Iterable[str] = (),
+    actor_username: str | None = None,
+) -> AuditEntry:
+    """Append one entry. Call it inside the action's ``transaction.atomic`` block, as late as the
+    action allows (the chain lock is held until the transaction ends).
+
+    ``obj`` fills ``object_type`` ("app_label.model"), ``object_id`` and ``region_code`` (from the
+    model's ScopePolicy) unless they are given. ``before``/``after`` are dicts; values of sensitive
+    keys (see ``DEFAULT_SENSITIVE_KEYS``, ``settings.ANMIN_AUDIT_SENSITIVE_KEYS`` and ``sensitive``)
+    are masked. ``request`` supplies the client address and request id.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        region_code = _region_of(obj) if region_code is None else region_code
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    org = getattr(user, "org_unit", None) if user is not None else None
+    return _append(
+        at=timezone.now(),
+        actor=user,
+        actor_username=(actor_username if actor_username is not None else getattr(user, "username", ""))[:150],
+        actor_org=org,
+        actor_org_name=(org.name if org is not None else "")[:128],
+        action=str(action)[:32],
+        object_type=(object_type or "")[:100],
+        object_id="" if object_id is None else str(object_id)[:64],
+        region_code=(region_code or "")[:16],
+        before=_json_safe(masked(before, sensitive)),
+        after=_json_safe(masked(after, sensitive)),
+        reason=reason or "",
+        remote_addr=client_address(request),
+        request_id=_request_id(request),
+    )
+
+
+def record_reveal(
+    *,
+    actor,
+    obj: models.Model | None = None,
+    fields: Iterable[str] = (),
+    reason: str,
+    request=None,
+    object_type: str | None = None,
+    object_id: Any = None,
+    region_code: str | None = None,
+) -> AuditEntry:
+    """A sensitive read (showing a full ID number, phone, tip content …). A reason is required."""
+    if not (reason or "").strip():
+        raise ValueError("查看敏感信息必须填写事由")
+    return record(
+        actor=actor,
+        action=AuditAction.REVEAL,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        after={"fields": sorted(fields)},
+        reason=reason.strip(),
+        request=request,
+    )
+
+
+def record_export(
+    *, actor, object_type: str, rows: int, filters: Mapping[str, Any] | None = None, reason: str = "", request=None
+) -> AuditEntry:
+    """An export of a ledger: what, how many rows, with which filters."""
+    return record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        object_type=object_type,
+        region_code=getattr(getattr(actor, "scope", None), "region_code", None) or "",
+        after={"rows": rows, "filters": dict(filters or {})},
+        reason=reason,
+        request=request,
+    )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    head_seq: int | None
+    head_hash: str | None
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(*, anchor: tuple[int, str] | None = None, chunk_size: int = 5000) -> ChainReport:
+    """Walk the chain from seq 1: every seq present, every hash recomputes, every link holds.
+
+    ``anchor`` (seq, hash) checks a head recorded elsewhere earlier, which also catches a tail cut
+    off the end of the log (a chain alone cannot show that).
+    """
+    expected_seq = 1
+    prev_hash = GENESIS_HASH
+    checked = 0
+    anchor_seen = anchor is None
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if entry.seq != expected_seq:
+            problem = f"序号 {expected_seq} 的记录缺失（已被删除）" if entry.seq > expected_seq else "序号重复"
+            return ChainReport(False, checked, entry.seq, entry.hash, expected_seq, problem)
+        if entry.prev_hash != prev_hash:
+            return ChainReport(
+                False, checked, entry.seq, entry.hash, entry.seq, f"与序号 {entry.seq - 1} 的哈希链接不符"
+            )
+        if entry_hash(entry) != entry.hash:
+            return ChainReport(False, checked, entry.seq, entry.hash, entry.seq, "内容与哈希不符（记录被修改）")
+        if anchor is not None and entry.seq == anchor[0]:
+            if entry.hash != anchor[1]:
+                return ChainReport(False, checked, entry.seq, entry.hash, entry.seq, "与外部留存的锚点哈希不符")
+            anchor_seen = True
+        prev_hash = entry.hash
+        expected_seq += 1
+        checked += 1
+    head_seq = expected_seq - 1 if checked else None
+    head_hash = prev_hash if checked else None
+    if not anchor_seen:
+        return ChainReport(
+            False, checked, head_seq, head_hash, anchor[0], f"锚点序号 {anchor[0]} 不存在（日志末尾被截断）"
+        )
+    return ChainReport(True, checked, head_seq, head_hash)
+
+
+def record_in_transaction(**kwargs: Any) -> AuditEntry:
+    """``record`` in a transaction of its own, for events that are not part of a write (logins)."""
+    with transaction.atomic():
+        return record(**kwargs)

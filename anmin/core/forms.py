@@ -1,0 +1,88 @@
+"""The foundation's own forms: login (with the lockout message), second factor, password change."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import audit, logins
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("用户名或密码错误（区分大小写）。"),
+        "inactive": _("该账号已停用。"),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            locked = self._locked_until()
+            if locked is not None:
+                raise ValidationError(
+                    gettext("登录失败次数过多：账号“%(username)s”在当前地址已锁定至 %(until)s，请稍后再试。")
+                    % {"username": self.cleaned_data.get("username", ""), "until": locked},
+                    code="locked",
+                ) from None
+            raise
+
+    def _locked_until(self) -> str | None:
+        until = logins.locked_until(
+            username=self.cleaned_data.get("username"), address=audit.client_address(self.request)
+        )
+        return timezone.localtime(until).strftime("%H:%M") if until else None
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态口令"),
+        min_length=6,
+        max_length=8,
+        help_text=_("手机验证器应用（如 FreeOTP、Google Authenticator、微信小程序“腾讯身份验证器”）显示的 6 位数字"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        error_messages={
+            "required": _("动态口令：必填。"),
+            "min_length": _("动态口令：应为 6 位数字。"),
+            "max_length": _("动态口令：应为 6 位数字。"),
+        },
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token.isdigit():
+            raise ValidationError(_("动态口令：只能是数字。"), code="digits")
+        return token
+
+
+class AnminPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, new password twice, validators) with Chinese labels."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("原密码：输入不正确。"),
+        "password_mismatch": _("确认新密码：两次输入的新密码不一致。"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("原密码")
+        self.fields["new_password1"].label = _("新密码")
+        self.fields["new_password2"].label = _("确认新密码")
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        # The rules' messages belong to the new password itself, not to its confirmation.
+        self.validate_password_for_user(self.user, "new_password1")
+        new = self.cleaned_data.get("new_password1")
+        if new and new == self.cleaned_data.get("old_password"):
+            self.add_error("new_password1", ValidationError(_("新密码：不能与原密码相同。"), code="password_unchanged"))
+        return self.cleaned_data
+
+    def save(self, commit: bool = True):  # the page calls logins.change_password instead
+        raise NotImplementedError("use anmin.core.logins.change_password")

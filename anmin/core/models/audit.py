@@ -1,0 +1,131 @@
+"""The audit trail: an append-only, hash-chained log of every write and every sensitive read.
+
+Entries are written only through ``anmin.core.audit.record`` (which serialises appends and links
+the chain); this module refuses updates and deletes at the ORM level, and on PostgreSQL a trigger
+refuses them in the database as well (migration 0002).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..scoping import ScopedQuerySet, ScopePolicy
+
+AUDIT_PERMISSION = "core.view_auditentry"
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    """Well-known verbs. Apps may record others; these are the ones the ledger filter offers."""
+
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("流转")
+    REVEAL = "reveal", _("查看敏感信息")
+    EXPORT = "export", _("导出")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    LOGOUT = "logout", _("退出")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    OTP_SETUP = "otp_setup", _("绑定动态口令")
+    OTP_FAILED = "otp_failed", _("动态口令错误")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(ScopedQuerySet):
+    """The auditor's scope is the whole log, whatever the region; nobody else sees any of it."""
+
+    def visible_to(self, user, action: str = "view") -> AuditEntryQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if action == "view" and user.has_perm(AUDIT_PERMISSION):
+            return self.all()
+        return self.none()
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnlyError("审计日志只能通过 anmin.core.audit.record 逐条追加")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能修改")
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField(_("序号"), primary_key=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        "core.User",
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,  # the log outlives accounts; it must never block or cascade
+        related_name="+",
+    )
+    actor_username = models.CharField(_("操作人账号"), max_length=150, blank=True, db_index=True)
+    actor_org = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("操作人机构"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_org_name = models.CharField(_("操作人机构名称"), max_length=128, blank=True)
+    action = models.CharField(_("操作"), max_length=32, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    region_code = models.CharField(_("对象所在区划"), max_length=16, blank=True, db_index=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    reason = models.TextField(_("事由"), blank=True)
+    remote_addr = models.CharField(_("来源地址"), max_length=64, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+    scope = ScopePolicy(region_field="region_code", reference_data=False, perm=AUDIT_PERMISSION)
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-seq"]
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("审计日志只能追加，不能修改")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:audit_detail", args=[self.seq])
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计日志只能追加，不能删除")
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
