@@ -1,0 +1,497 @@
+"""The case engine's tables: one ``Case`` for every kind, its append-only ``CaseEvent`` timeline,
+``Supervision`` (督办) notices, per-kind-and-year number counters and the holiday calendar.
+
+Writes go through ``actions.py``; reads through the QuerySets here, always starting at ``visible_to``.
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.models.accounts import ScopeKind
+from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+
+from . import registry
+from .definitions import HANDLER, REPORTER
+from .holidays import HOLIDAY, WORKDAY
+
+
+def has_business_role(user) -> bool:
+    """三员分立: accounts whose roles carry no business scope (系统管理员, 审计员) see no cases, even
+    ones addressed to their org unit."""
+    return any(role.scope != ScopeKind.NONE for role in getattr(user, "role_list", ()))
+
+
+def kinds_visible_q(user, field: str = "kind") -> Q | None:
+    """The case kinds whose view permission the user holds (None: all of them)."""
+    kinds = list(registry.case_kinds)
+    allowed = [k.code for k in kinds if user.has_perm(k.view_perm)]
+    if len(allowed) == len(kinds):
+        return None
+    return Q(**{f"{field}__in": allowed})
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("紧急")
+    NORMAL = "normal", _("一般")
+    HARD = "hard", _("疑难复杂")
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view") -> CaseQuerySet:
+        if user is None or not getattr(user, "is_authenticated", False) or not has_business_role(user):
+            return self.none()
+        qs = super().visible_to(user, action)
+        if user.is_active and user.org_unit_id:
+            # A co-handling unit (协办单位) sees the case too; a subquery, so no duplicate rows.
+            co = Case.co_orgs.through.objects.filter(orgunit_id=user.org_unit_id).values("case_id")
+            qs = qs | self.filter(pk__in=co)
+        return qs
+
+    def functional_q(self, user, action: str) -> Q | None:
+        return kinds_visible_q(user)
+
+    # -- filters ------------------------------------------------------------------------------
+    def of_kind(self, *codes: str) -> CaseQuerySet:
+        return self.filter(kind__in=codes)
+
+    def inside(self, prefix: str) -> CaseQuerySet:
+        return self.filter(region__code__startswith=prefix)
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(is_open=True)
+
+    def running(self) -> CaseQuerySet:
+        """Open, with a time limit, clock not paused."""
+        return self.filter(is_open=True, due_at__isnull=False, paused_since__isnull=True)
+
+    def overdue(self, now=None) -> CaseQuerySet:
+        return self.running().filter(due_at__lte=now or timezone.now())
+
+    def warning(self, now=None) -> CaseQuerySet:
+        """Past the warning point but not yet overdue."""
+        now = now or timezone.now()
+        return self.running().filter(warn_at__lte=now, due_at__gt=now)
+
+    def due_before(self, moment) -> CaseQuerySet:
+        return self.running().filter(due_at__lte=moment)
+
+    def by_due(self) -> CaseQuerySet:
+        return self.order_by(F("due_at").asc(nulls_last=True), "opened_at", "pk")
+
+    # -- inboxes (我的待办): chain after visible_to(user) -------------------------------------------
+    def inbox_for_user(self, user) -> CaseQuerySet:
+        """Cases waiting for this user to act: assigned to them (or to their unit, unclaimed), on
+        their centre's desk in a state their roles can move, awaiting their approval, or returned
+        to them as reporter. Sorted by due time."""
+        org_id = user.org_unit_id
+        roles = set(user.role_codes)
+        clauses = []
+        for kind in registry.case_kinds:
+            wf = kind.workflow
+            handler_states = sorted(wf.states_actionable_by({HANDLER}) & wf.owned_by("handler"))
+            role_states = sorted(wf.states_actionable_by(roles) & wf.owned_by("center"))
+            mine = Q(handler=user.pk)
+            if org_id:
+                mine |= Q(handler__isnull=True, handling_org=org_id)
+                co = Case.co_orgs.through.objects.filter(orgunit_id=org_id).values("case_id")
+                mine |= Q(pk__in=co)
+            q = Q(status__in=handler_states) & mine
+            q |= Q(reporter=user.pk, status__in=sorted(wf.states_actionable_by({REPORTER}) & wf.owned_by("reporter")))
+            if org_id and role_states:
+                q |= Q(center_org=org_id, status__in=role_states)
+            approvals = wf.approvals_for(roles)
+            if org_id and approvals:
+                q |= Q(center_org=org_id, pending_transition__in=approvals)
+            clauses.append(Q(kind=kind.code) & q)
+        if not clauses:
+            return self.none()
+        return self.filter(reduce(operator.or_, clauses)).by_due()
+
+    def inbox_for_org(self, org) -> CaseQuerySet:
+        """Everything waiting for an org unit: its handling work, its centre desk, its approvals."""
+        org_id = getattr(org, "pk", org)
+        if not org_id:
+            return self.none()
+        co = Case.co_orgs.through.objects.filter(orgunit_id=org_id).values("case_id")
+        clauses = []
+        for kind in registry.case_kinds:
+            wf = kind.workflow
+            handler_states = sorted(wf.states_actionable_by({HANDLER}) & wf.owned_by("handler"))
+            q = Q(status__in=handler_states) & (Q(handling_org=org_id) | Q(pk__in=co))
+            q |= Q(center_org=org_id, status__in=sorted(wf.role_states() & wf.owned_by("center")))
+            q |= Q(center_org=org_id) & ~Q(pending_transition="")
+            clauses.append(Q(kind=kind.code) & q)
+        if not clauses:
+            return self.none()
+        return self.filter(reduce(operator.or_, clauses)).by_due()
+
+
+class Case(models.Model):
+    kind = models.CharField(_("事项类型"), max_length=8, db_index=True)
+    number = models.CharField(_("编号"), max_length=32, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("情况描述"), blank=True)
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="cases",
+        help_text=_("已知的最细一级：网格、村(社区)、乡镇(街道)或市"),
+    )
+    status = models.CharField(_("状态"), max_length=32, db_index=True)
+    is_open = models.BooleanField(_("未办结"), default=True, db_index=True)
+    priority = models.CharField(_("紧急程度"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
+    source = models.CharField(_("来源"), max_length=32, blank=True)
+    center_org = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("主办中心"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="centre_cases", help_text=_("受理、分拨、核查的综治中心"),
+    )
+    handling_org = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("承办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="handling_cases",
+    )
+    handler = models.ForeignKey(
+        "core.User", verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="handled_cases",
+    )
+    co_orgs = models.ManyToManyField(
+        "core.OrgUnit", verbose_name=_("协办单位"), blank=True, related_name="cohandled_cases"
+    )
+    reporter = models.ForeignKey(
+        "core.User", verbose_name=_("上报人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("上报人(无账号)"), max_length=64, blank=True)
+    opened_at = models.DateTimeField(_("上报时间"), db_index=True)
+    stage = models.CharField(_("当前时限阶段"), max_length=32, blank=True)
+    stage_no = models.PositiveIntegerField(_("时限轮次"), default=0, help_text=_("每次重新起算时限加一"))
+    stage_started_at = models.DateTimeField(_("阶段开始时间"), null=True, blank=True)
+    due_at = models.DateTimeField(_("办理期限"), null=True, blank=True, db_index=True)
+    warn_at = models.DateTimeField(_("预警时间点"), null=True, blank=True, db_index=True)
+    paused_seconds = models.PositiveBigIntegerField(_("累计暂停秒数"), default=0)
+    paused_since = models.DateTimeField(_("暂停开始时间"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("逾期时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("重复于"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    pending_transition = models.CharField(_("待审批申请"), max_length=32, blank=True)
+    pending_data = models.JSONField(_("申请内容"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    last_seq = models.PositiveIntegerField(_("最后事件序号"), default=0, editable=False)
+    data = models.JSONField(_("业务数据"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+
+    objects = CaseQuerySet.as_manager()
+    # The 主办中心 (center_org) is no assignment: a centre sees its cases through its jurisdiction,
+    # and other members of its unit (a grid worker of the village centre) should not see them all.
+    scope = ScopePolicy(
+        region_field="region",
+        assignee_fields=("handler",),
+        org_fields=("handling_org",),
+        perm="workflow.view_case",
+    )
+
+    class Meta:
+        verbose_name = _("事项")
+        verbose_name_plural = _("事项")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["is_open", "due_at"], name="case_open_due"),
+            models.Index(fields=["is_open", "warn_at"], name="case_open_warn"),
+            models.Index(fields=["kind", "status"], name="case_kind_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflow:case_detail", args=[self.pk])
+
+    @cached_property
+    def kind_def(self) -> registry.CaseKind:
+        return registry.get_kind(self.kind)
+
+    @property
+    def workflow(self):
+        return self.kind_def.workflow
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return self.kind_def.label
+        except LookupError:
+            return self.kind
+
+    @property
+    def status_label(self) -> str:
+        try:
+            return self.workflow.state_label(self.status)
+        except LookupError:
+            return self.status
+
+    @property
+    def priority_label(self) -> str:
+        return self.get_priority_display()
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_since is not None
+
+    def sla_state(self, now=None) -> str:
+        """"overdue", "warning", "paused" or "" — the colour of the row."""
+        if not self.is_open or self.due_at is None:
+            return ""
+        if self.paused_since is not None:
+            return "paused"
+        now = now or timezone.now()
+        if self.due_at <= now:
+            return "overdue"
+        if self.warn_at is not None and self.warn_at <= now:
+            return "warning"
+        return ""
+
+    @property
+    def sla(self) -> str:
+        return self.sla_state()
+
+    @property
+    def sla_label(self) -> str:
+        return {"overdue": _("已逾期"), "warning": _("临期预警"), "paused": _("已暂停计时")}.get(self.sla, "")
+
+    @property
+    def domain_url(self) -> str | None:
+        try:
+            return self.kind_def.url_for(self)
+        except LookupError:
+            return None
+
+
+class CaseTodo(Case):
+    """The same cases seen as 我的待办 (the inbox): its own model only so that the authorization
+    matrix can hold the inbox to its own, narrower expectations."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("待办事项")
+        verbose_name_plural = _("待办事项")
+        default_permissions = ()
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} is append-only")
+
+
+class CaseEventQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        return self.filter(case__in=Case.objects.visible_to(user, action).values("pk"))
+
+    def functional_q(self, user, action: str) -> Q | None:
+        return kinds_visible_q(user, "case__kind")
+
+
+class CaseEvent(models.Model):
+    """One step of a case's timeline. Rows are written once and never changed or deleted."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("序号"))
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        "core.User", verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(_("动作"), max_length=48)
+    label = models.CharField(_("动作名称"), max_length=64)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    reason = models.TextField(_("意见/理由"), blank=True)
+    data = models.JSONField(_("内容"), default=dict, blank=True)
+
+    objects = CaseEventQuerySet.as_manager()
+    scope = ScopePolicy(region_field="case__region", assignee_fields=("case__handler",),
+                        perm="workflow.view_case")
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="caseevent_unique_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("CaseEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("CaseEvent is append-only")
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id is None:
+            return str(_("系统"))
+        return str(self.actor)
+
+    @property
+    def state_labels(self) -> tuple[str, str]:
+        try:
+            wf = registry.get_kind(self.case.kind).workflow
+        except LookupError:
+            return self.from_state, self.to_state
+        return wf.state_label(self.from_state), wf.state_label(self.to_state)
+
+
+class SupervisionQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view"):
+        if user is None or not getattr(user, "is_authenticated", False) or not has_business_role(user):
+            return self.none()
+        return super().visible_to(user, action)
+
+    def functional_q(self, user, action: str) -> Q | None:
+        return kinds_visible_q(user, "case__kind")
+
+    def unreplied(self):
+        return self.filter(replied_at__isnull=True)
+
+    def addressed_to(self, org):
+        return self.filter(to_org=getattr(org, "pk", org))
+
+
+class Supervision(models.Model):
+    """督办: a supervision notice to the unit handling a case, copied to the centre above it."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="supervisions")
+    automatic = models.BooleanField(_("逾期自动督办"), default=False)
+    auto_key = models.CharField(_("自动督办标识"), max_length=64, blank=True, editable=False)
+    issued_at = models.DateTimeField(_("督办时间"), db_index=True)
+    issued_by = models.ForeignKey(
+        "core.User", verbose_name=_("督办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_org = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("被督办单位"), on_delete=models.PROTECT, related_name="supervisions"
+    )
+    centre_org = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("督办中心"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="supervisions_issued", help_text=_("自动督办时为承办单位的上一级综治中心"),
+    )
+    reason = models.TextField(_("督办事由"))
+    reply_due_at = models.DateTimeField(_("回复期限"), null=True, blank=True)
+    served_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    served_by = models.ForeignKey(
+        "core.User", verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reply = models.TextField(_("回复内容"), blank=True)
+    replied_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    replied_by = models.ForeignKey(
+        "core.User", verbose_name=_("回复人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = SupervisionQuerySet.as_manager()
+    scope = ScopePolicy(
+        region_field="case__region",
+        assignee_fields=("case__handler",),
+        org_fields=("to_org", "centre_org"),
+    )
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "auto_key"], condition=~Q(auto_key=""), name="supervision_unique_auto"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('督办')} {self.case.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("workflow:supervision_detail", args=[self.pk])
+
+    @property
+    def state_label(self) -> str:
+        if self.replied_at:
+            return str(_("已回复"))
+        if self.served_at:
+            return str(_("已签收"))
+        return str(_("待签收"))
+
+
+class CaseCounter(models.Model):
+    """The last number given out per kind and year; its row is locked while a number is taken."""
+
+    kind = models.CharField(_("事项类型"), max_length=8)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    last = models.PositiveIntegerField(_("已用编号"), default=0)
+
+    class Meta:
+        verbose_name = _("编号计数器")
+        verbose_name_plural = _("编号计数器")
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="casecounter_unique_kind_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}-{self.year}: {self.last}"
+
+
+class HolidayKind(models.TextChoices):
+    HOLIDAY = HOLIDAY, _("放假")
+    WORKDAY = WORKDAY, _("调休上班")
+
+
+class Holiday(models.Model):
+    """A public holiday or an adjusted working day (调休上班); ordinary weekends need no row."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=HolidayKind.choices)
+    name = models.CharField(_("名称"), max_length=64)
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}({self.get_kind_display()})"
+
+
+# -- For domains: a detail model one-to-one with its Case ------------------------------------------
+class CaseDetailQuerySet(ScopedQuerySet):
+    """A domain's detail rows are visible exactly when their case is."""
+
+    def visible_to(self, user, action: str = "view"):
+        return self.filter(case__in=Case.objects.visible_to(user, action).values("pk"))
+
+
+class CaseDetail(models.Model):
+    """Abstract base for a domain's detail model: ``class Dispute(CaseDetail): ...``.
+
+    Gives the one-to-one ``case`` link (reverse name ``<app_label>_<model>``), scoping through the
+    case and the shortcuts a detail page needs.
+    """
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s"
+    )
+
+    objects = CaseDetailQuerySet.as_manager()
+    scope = ScopePolicy(
+        region_field="case__region",
+        assignee_fields=("case__handler",),
+        org_fields=("case__handling_org",),
+    )
+
+    class Meta:
+        abstract = True

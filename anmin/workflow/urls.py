@@ -1,2 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workflow"
-urlpatterns: list = []
+urlpatterns = [
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("cases/", views.CaseLedgerView.as_view(), name="case_list"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/act/", views.CaseActView.as_view(), name="case_act"),
+    path("supervisions/", views.SupervisionLedgerView.as_view(), name="supervision_list"),
+    path("supervisions/<int:pk>/", views.SupervisionDetailView.as_view(), name="supervision_detail"),
+]

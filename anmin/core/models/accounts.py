@@ -12,6 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from .regions import RegionLevel
 
 
+def _backends():
+    from django.contrib.auth import get_backends
+
+    return get_backends()
+
+
 class ScopeKind(models.TextChoices):
     REGION = "region", _("本机构辖区")
     GRIDS = "grids", _("本人负责网格")
@@ -104,6 +110,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    # No superuser (三员分立): Django's "a superuser has every permission" shortcut is switched off,
+    # so a stray is_superuser flag grants nothing beyond the user's roles.
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_active and any(
+            backend.has_perm(self, perm, obj) for backend in _backends() if hasattr(backend, "has_perm")
+        )
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(p, obj) for p in perm_list)
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_active and any(
+            backend.has_module_perms(self, app_label) for backend in _backends() if hasattr(backend, "has_module_perms")
+        )
 
     @cached_property
     def role_list(self) -> list[Role]:

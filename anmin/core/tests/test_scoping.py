@@ -90,3 +90,14 @@ def test_org_ledger_exports_only_visible_rows_to_excel(client, world):
     names = {r[0] for r in rows[1:]}
     assert "古城镇综治中心" in names
     assert "无梁镇综治中心" not in names
+
+
+def test_a_superuser_flag_grants_nothing_beyond_the_roles(world):
+    """三员分立: there is no all-powerful account; is_superuser is ignored."""
+    user = world.user(Role.SYSADMIN)
+    user.is_superuser = True
+    user.save()
+    user = type(user).objects.get(pk=user.pk)
+    assert not user.has_perm("core.view_auditentry")
+    assert not Region.objects.visible_to(user).exists()
+    assert user.has_perm("core.change_user")  # what the 系统管理员 role grants

@@ -55,6 +55,15 @@ class LedgerView(ScopedMixin, TemplateView):
     title: ClassVar[str] = ""
     export_name: ClassVar[str] = ""
     paginate_by: ClassVar[int] = 50
+    max_page_size: ClassVar[int] = 500
+
+    def page_size(self) -> int:
+        """``?per_page=`` lets a user (or a test) see more rows at once, up to ``max_page_size``."""
+        try:
+            wanted = int(self.request.GET.get("per_page", self.paginate_by))
+        except ValueError:
+            return self.paginate_by
+        return max(10, min(wanted, self.max_page_size))
     create_url: ClassVar[str | None] = None
 
     def filtered(self) -> tuple[QuerySet, Any]:
@@ -88,7 +97,7 @@ class LedgerView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         qs, filterset = self.filtered()
-        paginator = Paginator(qs, self.paginate_by)
+        paginator = Paginator(qs, self.page_size())
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

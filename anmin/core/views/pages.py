@@ -60,6 +60,9 @@ class RegionTreeView(LedgerView):
     title = _("辖区")
     export_name = "辖区区划"
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         visible = self.get_queryset()

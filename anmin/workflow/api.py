@@ -1,0 +1,227 @@
+"""Cases over the REST API: list/detail/create and ``POST /api/v1/cases/{id}/transition/``.
+
+Reads come from ``Case.objects.visible_to``; who may take a step is the workflow's rule, checked by
+``actions.transition_case`` (so the queryset is the caller's view scope for every method).
+A stale ``version`` answers 409 with the case's current state and version.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from anmin.core import registry as core_registry
+from anmin.core.api import ScopedViewSetMixin
+from anmin.core.models import Region
+
+from . import actions, registry
+from .models import Case, CaseEvent, Priority
+from .rules import available_actions
+
+try:  # Idempotency-Key support for creates (core.idempotency); without it, creates work as plain POSTs
+    from anmin.core.idempotency import IdempotentCreateMixin
+except ImportError:  # pragma: no cover - core without the idempotency module
+
+    class IdempotentCreateMixin:  # type: ignore[no-redef]
+        pass
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    center_org_name = serializers.CharField(source="center_org.name", read_only=True, default=None)
+    handling_org_name = serializers.CharField(source="handling_org.name", read_only=True, default=None)
+    handler_name = serializers.CharField(source="handler.__str__", read_only=True, default=None)
+    sla = serializers.CharField(read_only=True)
+    paused = serializers.BooleanField(source="is_paused", read_only=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "kind", "kind_label", "title", "region", "region_name", "status", "status_label",
+            "is_open", "priority", "source", "center_org", "center_org_name", "handling_org", "handling_org_name",
+            "handler", "handler_name", "opened_at", "due_at", "warn_at", "warned_at", "overdue_at", "closed_at",
+            "paused", "sla", "pending_transition", "duplicate_of", "version", "url",
+        ]
+        read_only_fields = fields
+
+
+class CaseEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor_label", read_only=True)
+
+    class Meta:
+        model = CaseEvent
+        fields = ["seq", "at", "actor", "actor_name", "action", "label", "from_state", "to_state", "reason", "data"]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(CaseSerializer):
+    events = CaseEventSerializer(many=True, read_only=True)
+    co_orgs = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    actions = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "description", "co_orgs", "reporter", "stage", "paused_seconds",
+                  "data", "events", "actions"]
+        read_only_fields = fields
+
+    def get_actions(self, case) -> list[dict]:
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return [{"name": a.name, "label": a.label, "reason_required": a.reason_required, "inputs": list(a.inputs)}
+                for a in available_actions(case, request.user)]
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="事项类型编码，如 JB（交办事项）")
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    region = serializers.CharField(help_text="所在区划代码（最细一级）")
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    source = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
+    data = serializers.JSONField(required=False, default=dict)
+
+    def validate_kind(self, value):
+        try:
+            kind = registry.get_kind(value)
+        except LookupError as exc:
+            raise serializers.ValidationError(f"未知的事项类型：{value}") from exc
+        if not kind.creatable:
+            raise serializers.ValidationError(f"「{kind.label}」须通过其业务模块登记")
+        return kind
+
+    def validate_region(self, value):
+        region = Region.objects.visible_to(self.context["request"].user).filter(pk=value).first()
+        if region is None:
+            raise serializers.ValidationError("「所在区划」不存在或不在您的辖区内")
+        return region
+
+    def create(self, validated_data):
+        user = self.context["request"].user
+        kind = validated_data["kind"]
+        try:
+            return actions.open_case(
+                kind=kind, title=validated_data["title"], region=validated_data["region"], reporter=user,
+                priority=validated_data["priority"], source=validated_data["source"],
+                description=validated_data["description"], data=validated_data["data"],
+                # The engine's own 交办事项 are handed out by the creating centre itself.
+                center_org=user.org_unit if kind.key == "task" else None,
+            )
+        except actions.WorkflowError as exc:
+            raise serializers.ValidationError({exc.field or "non_field_errors": [exc.message]}) from exc
+
+    def to_representation(self, instance):
+        return CaseDetailSerializer(instance, context=self.context).data
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField(help_text="操作名，如 accept、assign、feedback、approve")
+    version = serializers.IntegerField(help_text="您看到的事项版本；已被他人更新时返回 409")
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    target_org = serializers.IntegerField(required=False, allow_null=True, default=None)
+    target_user = serializers.IntegerField(required=False, allow_null=True, default=None)
+    data = serializers.JSONField(required=False, default=dict, help_text="days / result / satisfaction / duplicate_of")
+
+
+class CaseFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
+    opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+
+    class Meta:
+        model = Case
+        fields = ["kind", "status", "priority", "is_open", "handling_org", "handler"]
+
+    def inside(self, qs, name, value):
+        region = Region.objects.filter(pk=value).first()
+        return qs.inside(region.prefix if region else value)
+
+    def filter_overdue(self, qs, name, value):
+        overdue = qs.overdue(timezone.now())
+        return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
+
+
+def _error(exc: actions.WorkflowError) -> Response:
+    if isinstance(exc, actions.CaseConflict):
+        return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
+    code = status.HTTP_403_FORBIDDEN if isinstance(exc, actions.TransitionNotAllowed) else status.HTTP_400_BAD_REQUEST
+    return Response({"code": exc.code, "message": exc.message, "field": exc.field}, status=code)
+
+
+class CaseViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """事项 (cases of every kind) inside the caller's scope.
+
+    ``create`` honours an ``Idempotency-Key`` header (a retry returns the first case). ``transition``
+    needs no key: a retried step carries the version it was based on, so it cannot apply twice — the
+    retry gets 409 naming who took the step.
+    """
+
+    model = Case
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        # Every method reads through the caller's view scope; what a caller may change is the
+        # workflow's rule, enforced by the actions (403/409/400 with a message).
+        qs = self.model.objects.visible_to(self.request.user, "view").select_related(
+            "region", "center_org", "handling_org", "handler"
+        )
+        if self.action in ("retrieve", "transition"):
+            qs = qs.prefetch_related("co_orgs", "events__actor")
+        return qs.order_by("-opened_at", "-pk")
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return CaseCreateSerializer
+        if self.action == "transition":
+            return TransitionSerializer
+        if self.action == "retrieve":
+            return CaseDetailSerializer
+        return CaseSerializer
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action == "create" and not request.user.has_perm("workflow.add_case"):
+            self.permission_denied(request, message="您没有登记交办事项的权限")
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(
+        methods=["GET"], responses=CaseDetailSerializer, description="当前状态、版本和您可执行的操作",
+    )
+    @extend_schema(
+        methods=["POST"], request=TransitionSerializer,
+        responses={200: CaseDetailSerializer, 400: OpenApiResponse(description="输入有误（field 指出字段）"),
+                   403: OpenApiResponse(description="您的角色不能执行此操作"),
+                   409: OpenApiResponse(description="版本已过期：返回当前状态和版本")},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def transition(self, request, pk=None):
+        case = self.get_object()
+        if request.method == "GET":
+            return Response(CaseDetailSerializer(case, context={"request": request}).data)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        v = serializer.validated_data
+        try:
+            case = actions.transition_case(
+                case=case, actor=request.user, transition=v["transition"], expected_version=v["version"],
+                reason=v["reason"], data=v["data"], target_org=v["target_org"], target_user=v["target_user"],
+            )
+        except actions.WorkflowError as exc:
+            return _error(exc)
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseDetailSerializer(case, context={"request": request}).data)
+
+
+def register_routes() -> None:
+    core_registry.api_routes.register("cases", core_registry.ApiRoute("cases", CaseViewSet, "case"))

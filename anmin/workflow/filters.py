@@ -1,0 +1,107 @@
+"""Filter bars of the case ledger, the inbox and the supervision ledger."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.filters import township_choices
+from anmin.core.models import Region
+
+from .models import Case, Priority, Supervision
+from .registry import case_kinds, kind_choices
+
+
+def village_choices(request):
+    if request is None:
+        return Region.objects.none()
+    return Region.objects.visible_to(request.user).villages()
+
+
+def status_choices():
+    seen: dict[str, str] = {}
+    for kind in case_kinds:
+        for state in kind.workflow.states:
+            seen.setdefault(state.code, state.label)
+    return list(seen.items())
+
+
+SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("paused", _("暂停计时")), ("ontime", _("未超期")))
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("编号/标题"), method="search")
+    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
+    village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=village_choices, method="inside")
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=kind_choices)
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices)
+    priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Priority.choices)
+    sla = django_filters.ChoiceFilter(label=_("时限"), choices=SLA_CHOICES, method="filter_sla")
+    opened_from = django_filters.DateFilter(label=_("上报日期起"), field_name="opened_at", lookup_expr="date__gte",
+                                            widget=DATE)
+    opened_to = django_filters.DateFilter(label=_("上报日期止"), field_name="opened_at", lookup_expr="date__lte",
+                                          widget=DATE)
+
+    class Meta:
+        model = Case
+        fields = ["q", "township", "village", "kind", "status", "priority", "sla", "opened_from", "opened_to"]
+
+    def search(self, qs, name, value):
+        value = value.strip()
+        return qs.filter(Q(number__icontains=value) | Q(title__contains=value)) if value else qs
+
+    def inside(self, qs, name, value):
+        return qs.inside(value.prefix) if value else qs
+
+    def filter_sla(self, qs, name, value):
+        now = timezone.now()
+        if value == "overdue":
+            return qs.overdue(now)
+        if value == "warning":
+            return qs.warning(now)
+        if value == "paused":
+            return qs.filter(is_open=True, paused_since__isnull=False)
+        if value == "ontime":
+            return qs.filter(is_open=True).exclude(pk__in=qs.overdue(now).values("pk"))
+        return qs
+
+
+class SupervisionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("事项编号"), field_name="case__number", lookup_expr="icontains")
+    township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
+    replied = django_filters.ChoiceFilter(
+        label=_("回复"), choices=(("no", _("待回复")), ("yes", _("已回复"))), method="filter_replied"
+    )
+    automatic = django_filters.ChoiceFilter(
+        label=_("方式"), choices=(("1", _("逾期自动")), ("0", _("人工"))), method="filter_automatic"
+    )
+
+    class Meta:
+        model = Supervision
+        fields = ["q", "township", "replied", "automatic"]
+
+    def inside(self, qs, name, value):
+        return qs.filter(case__region__code__startswith=value.prefix) if value else qs
+
+    def filter_replied(self, qs, name, value):
+        return qs.filter(replied_at__isnull=value != "yes") if value else qs
+
+    def filter_automatic(self, qs, name, value):
+        return qs.filter(automatic=value == "1") if value else qs
+
+
+class InboxFilter(CaseFilter):
+    """The inbox's filters, plus whose inbox (the view reads ``who``; the filter keeps it in the form)."""
+
+    who = django_filters.ChoiceFilter(label=_("范围"), choices=(("me", _("我的待办")), ("org", _("本单位待办"))),
+                                      method="keep", empty_label=None)
+
+    class Meta(CaseFilter.Meta):
+        fields = ["who", *CaseFilter.Meta.fields]
+
+    def keep(self, qs, name, value):
+        return qs

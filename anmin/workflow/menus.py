@@ -1,0 +1,43 @@
+"""The case engine's menu entries and home-page card."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.registry import MenuItem, Widget, menu, widgets
+from anmin.core.roles import BUSINESS_ROLES
+
+
+def _todo_card(request) -> dict:
+    from django.utils import timezone
+
+    from .models import Case, Supervision
+
+    user = request.user
+    now = timezone.now()
+    todo = Case.objects.visible_to(user).inbox_for_user(user)
+    stats = [
+        (_("我的待办"), todo.count()),
+        (_("临期预警"), todo.warning(now).count()),
+        (_("已逾期"), todo.overdue(now).count()),
+    ]
+    if user.org_unit_id:
+        stats.append((_("待回复督办"), Supervision.objects.visible_to(user).addressed_to(user.org_unit_id)
+                      .unreplied().count()))
+    return {"stats": stats, "link": ("workflow:inbox", _("进入我的待办"))}
+
+
+def register() -> None:
+    for item in (
+        MenuItem("inbox", "work", _("我的待办"), "workflow:inbox", "workflow.view_case", 5, "✓", roles=BUSINESS_ROLES),
+        MenuItem("cases", "cases", _("事项台账"), "workflow:case_list", "workflow.view_case", 10, "☰",
+                 roles=BUSINESS_ROLES),
+        MenuItem("supervisions", "cases", _("督办"), "workflow:supervision_list", "workflow.view_supervision", 90,
+                 "!", roles=BUSINESS_ROLES),
+    ):
+        menu.register(item.key, item)
+    widgets.register(
+        "todo",
+        Widget(key="todo", title=_("我的待办"), template="core/widgets/stats.html", render=_todo_card,
+               perm="workflow.view_case", roles=BUSINESS_ROLES, order=2),
+    )

@@ -1,0 +1,71 @@
+"""The case-kind registry: domains register their kinds of case in ``AppConfig.ready()``.
+
+    from anmin.workflow.registry import CaseKind, register_kind
+    register_kind(CaseKind(code="MD", key="dispute", label="矛盾纠纷", workflow=DISPUTE_WORKFLOW,
+                           view_perm="disputes.view_dispute", detail_url=lambda case: ...))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from anmin.core.models.regions import RegionLevel
+from anmin.core.registry import Registry
+
+from .definitions import Workflow
+
+_CODE = re.compile(r"^[A-Z]{2,4}$")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    code: str  # the number prefix, e.g. "MD" → MD-2020-000123; stored in Case.kind
+    key: str  # a readable identifier, e.g. "dispute"
+    label: str  # e.g. "矛盾纠纷"
+    workflow: Workflow
+    view_perm: str  # "app_label.codename" a role needs to see cases of this kind in its jurisdiction
+    detail_url: Callable[[Any], str | None] | None = None  # the domain's own page for a case, if any
+    app: str = ""
+    # The lowest level whose 综治中心 takes in a new case (a grid event goes to the village centre;
+    # a kind taken in by townships only says RegionLevel.TOWNSHIP).
+    intake_level: int = RegionLevel.VILLAGE
+    creatable: bool = False  # may be opened through the generic case form/API (no domain detail needed)
+    # Called inside the transition's transaction: on_transition(case=, event=, transition=, actor=, data=).
+    on_transition: Callable[..., None] | None = None
+
+    def url_for(self, case) -> str | None:
+        return self.detail_url(case) if self.detail_url else None
+
+
+case_kinds: Registry[CaseKind] = Registry("case kinds")
+
+
+def register_kind(kind: CaseKind) -> CaseKind:
+    if not _CODE.match(kind.code):
+        raise ValueError(f"case kind code {kind.code!r} must be 2-4 capital letters")
+    if not _KEY.match(kind.key):
+        raise ValueError(f"case kind key {kind.key!r} must be a lower-case identifier")
+    if any(k.key == kind.key for k in case_kinds):
+        raise ValueError(f"case kinds: key {kind.key!r} is already registered")
+    if "." not in kind.view_perm:
+        raise ValueError(f"case kind {kind.code}: view_perm must be 'app_label.codename'")
+    return case_kinds.register(kind.code, kind)
+
+
+def get_kind(code_or_key: str | CaseKind) -> CaseKind:
+    if isinstance(code_or_key, CaseKind):
+        return code_or_key
+    if code_or_key in case_kinds:
+        return case_kinds.get(code_or_key)
+    for kind in case_kinds:
+        if kind.key == code_or_key:
+            return kind
+    raise LookupError(f"unknown case kind {code_or_key!r} (registered: {', '.join(case_kinds.keys())})")
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(k.code, k.label) for k in case_kinds]

@@ -1,0 +1,101 @@
+"""The cases API: list/detail/create, steps through POST .../transition/, 409 on a stale version."""
+
+from __future__ import annotations
+
+from rest_framework.test import APIClient
+
+from anmin.core.models import Role
+from anmin.workflow.models import Case
+
+from .conftest import open_task
+
+
+def api(world, role) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(world.user(role))
+    return client
+
+
+def test_list_and_detail_are_scoped(world):
+    ours = open_task(world)
+    theirs = open_task(world, region=world.wl_grid)
+    client = api(world, Role.TOWNSHIP_CENTER)
+    ids = {row["id"] for row in client.get("/api/v1/cases/").json()["results"]}
+    assert ids == {ours.pk}
+    assert client.get(f"/api/v1/cases/{theirs.pk}/").status_code == 404
+    detail = client.get(f"/api/v1/cases/{ours.pk}/").json()
+    assert detail["number"] == ours.number
+    assert detail["events"][0]["label"] == "上报"
+    assert {"accept", "return", "reject"} <= {a["name"] for a in detail["actions"]}
+
+
+def test_the_city_office_creates_a_task(world):
+    client = api(world, Role.CITY_OFFICE)
+    resp = client.post("/api/v1/cases/", {"kind": "JB", "title": "全市校园安全大检查", "region": world.city.code},
+                       format="json")
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["number"].startswith("JB-")
+    assert resp.json()["center_org"] == world.orgs["peace"].pk
+
+
+def test_creating_needs_the_permission_and_a_region_in_scope(world):
+    assert api(world, Role.GRID_WORKER).post(
+        "/api/v1/cases/", {"kind": "JB", "title": "x", "region": world.gc_grid.code}, format="json"
+    ).status_code == 403
+    resp = api(world, Role.TOWNSHIP_CENTER).post(
+        "/api/v1/cases/", {"kind": "JB", "title": "x", "region": world.wl_grid.code}, format="json"
+    )
+    assert resp.status_code == 400
+    assert "辖区" in str(resp.json())
+
+
+def test_a_step_bumps_the_version_and_a_stale_one_gets_409_with_the_current_state(world):
+    case = open_task(world)
+    client = api(world, Role.TOWNSHIP_CENTER)
+    url = f"/api/v1/cases/{case.pk}/transition/"
+    resp = client.post(url, {"transition": "accept", "version": case.version}, format="json")
+    assert resp.status_code == 200
+    assert (resp.json()["status"], resp.json()["version"]) == ("accepted", case.version + 1)
+    stale = api(world, Role.CITY_OFFICE).post(url, {"transition": "reject", "version": case.version,
+                                                    "reason": "重复"}, format="json")
+    assert stale.status_code == 409
+    body = stale.json()
+    assert (body["code"], body["status"], body["status_label"], body["version"]) == (
+        "conflict", "accepted", "待分拨", case.version + 1,
+    )
+    assert Case.objects.get(pk=case.pk).status == "accepted"
+
+
+def test_refused_steps_say_why(world):
+    case = open_task(world)
+    url = f"/api/v1/cases/{case.pk}/transition/"
+    forbidden = api(world, Role.GRID_WORKER).post(url, {"transition": "accept", "version": case.version},
+                                                  format="json")
+    assert forbidden.status_code == 403
+    assert "受理" in forbidden.json()["message"]
+    missing = api(world, Role.TOWNSHIP_CENTER).post(url, {"transition": "return", "version": case.version},
+                                                    format="json")
+    assert missing.status_code == 400
+    assert missing.json()["field"] == "reason"
+    assert missing.json()["message"] == "「退回原因」为必填项：执行「退回」必须说明理由"
+
+
+def test_get_on_the_transition_endpoint_lists_what_the_caller_can_do(world):
+    case = open_task(world)
+    body = api(world, Role.VILLAGE_CENTER).get(f"/api/v1/cases/{case.pk}/transition/").json()
+    assert body["version"] == case.version
+    assert "accept" in {a["name"] for a in body["actions"]}
+    assert api(world, Role.GRID_WORKER).get(f"/api/v1/cases/{case.pk}/transition/").json()["actions"] == []
+
+
+def test_a_retried_create_with_the_same_idempotency_key_makes_one_case(world):
+    import pytest
+
+    pytest.importorskip("anmin.core.idempotency")
+    client = api(world, Role.CITY_OFFICE)
+    body = {"kind": "JB", "title": "重试的交办", "region": world.city.code}
+    first = client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = client.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["id"] == first.json()["id"]
+    assert Case.objects.filter(title="重试的交办").count() == 1

@@ -1,0 +1,42 @@
+"""`anmin sweep`, the periodic task and its scheduler."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+
+from anmin.workflow.models import Supervision
+
+from .conftest import assigned
+
+
+def test_sweep_command_reports_and_is_idempotent(world):
+    case = assigned(world)
+    out = io.StringIO()
+    call_command("sweep", now="2020-12-05T08:00+08:00", verbose_list=True, stdout=out)
+    text = out.getvalue()
+    assert "逾期 1 件" in text
+    assert "自动督办 1 件" in text
+    assert case.number in text
+    again = io.StringIO()
+    call_command("sweep", now="2020-12-05T08:00+08:00", stdout=again)
+    assert "逾期 0 件" in again.getvalue()
+    assert Supervision.objects.count() == 1
+
+
+def test_the_sweep_task_runs_the_sweep(world):
+    from anmin.workflow.tasks import sweep_task
+
+    result = sweep_task.call()
+    assert set(result) >= {"warned", "overdue", "supervisions"}
+
+
+def test_the_scheduler_enqueues_the_sweep_on_the_task_queue(world):
+    from django_tasks_db.models import DBTaskResult
+
+    out = io.StringIO()
+    call_command("scheduler", interval=10, max_runs=1, stdout=out)
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "anmin.workflow.tasks.sweep_task"
+    assert "共入队 1 次" in out.getvalue()

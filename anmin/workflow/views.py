@@ -1,0 +1,272 @@
+"""Pages of the case engine: 我的待办, the case ledger, a case with its timeline and steps, and
+supervision notices. Every page reads through ``visible_to``; every write calls ``actions``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
+
+from . import actions
+from .definitions import SUPERVISE
+from .filters import CaseFilter, InboxFilter, SupervisionFilter
+from .forms import ActionForm, ReplyForm, TaskForm
+from .models import Case, CaseTodo, Supervision
+from .registry import get_kind
+from .rules import available_actions
+from .tables import CaseTable, SupervisionTable
+
+try:  # a retried form post creates one record (core.idempotency)
+    from anmin.core.idempotency import IdempotentFormMixin
+except ImportError:  # pragma: no cover - core without the idempotency module
+
+    class IdempotentFormMixin:  # type: ignore[no-redef]
+        pass
+
+
+CASE_RELATED = ("region__parent__parent", "center_org", "handling_org", "handler")
+
+
+class CaseLedgerBase(LedgerView):
+    """事项台账: every case kind in the user's scope, with filters and Excel export; users who may
+    register 交办事项 get the form at the top (``?new=1``)."""
+
+    model = Case
+    template_name = "workflow/case_ledger.html"
+    filterset_class = CaseFilter
+    table_class = CaseTable
+    title = _("事项台账")
+    export_name = "事项台账"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*CASE_RELATED).order_by("-opened_at", "-pk")
+
+    def may_create(self) -> bool:
+        return self.request.user.has_perm("workflow.add_case")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.may_create():
+            ctx["create_url"] = "?new=1"
+            if self.request.GET.get("new") or kwargs.get("task_form") is not None:
+                ctx["task_form"] = kwargs.get("task_form") or TaskForm(user=self.request.user)
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_create():
+            raise Http404
+        form = TaskForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                case = self.create_task(form)
+            except actions.WorkflowError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("已登记交办事项 %(number)s") % {"number": case.number})
+                return HttpResponseRedirect(case.get_absolute_url())
+        return self.render_to_response(self.get_context_data(task_form=form))
+
+    def create_task(self, form) -> Case:
+        user, data = self.request.user, form.cleaned_data
+        with transaction.atomic():
+            case = actions.open_case(
+                kind=get_kind("task"), title=data["title"], description=data["description"], region=data["region"],
+                reporter=user, priority=data["priority"], source="上级交办", center_org=user.org_unit,
+            )
+            if data.get("target_org"):
+                case = actions.transition_case(case=case, actor=user, transition="accept",
+                                               expected_version=case.version)
+                case = actions.transition_case(case=case, actor=user, transition="assign",
+                                               expected_version=case.version, target_org=data["target_org"])
+        return case
+
+
+class CaseLedgerView(IdempotentFormMixin, CaseLedgerBase):
+    """The ledger page; its 交办事项 form post honours the idempotency key (a retry creates one case)."""
+
+
+class InboxView(LedgerView):
+    """我的待办: what waits for me (or, on the second tab, for my unit), soonest deadline first."""
+
+    model = CaseTodo
+    template_name = "workflow/inbox.html"
+    filterset_class = InboxFilter
+    table_class = CaseTable
+    title = _("我的待办")
+    export_name = "我的待办"
+
+    def scope(self) -> str:
+        return "org" if self.request.GET.get("who") == "org" and self.request.user.org_unit_id else "me"
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = super().get_queryset()
+        qs = qs.inbox_for_org(user.org_unit_id) if self.scope() == "org" else qs.inbox_for_user(user)
+        return qs.select_related(*CASE_RELATED)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        ctx["who"] = self.scope()
+        ctx["now"] = timezone.now()
+        ctx["title"] = _("本单位待办") if ctx["who"] == "org" else _("我的待办")
+        if user.org_unit_id:
+            ctx["open_supervisions"] = (
+                Supervision.objects.visible_to(user).addressed_to(user.org_unit_id).unreplied()
+                .select_related("case", "centre_org").order_by("reply_due_at", "issued_at")[:20]
+            )
+        return ctx
+
+
+class CaseDetailView(DetailPage):
+    model = Case
+    template_name = "workflow/case_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*CASE_RELATED, "reporter", "duplicate_of")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        ctx["timeline"] = case.events.select_related("actor").order_by("seq")
+        ctx["actions"] = available_actions(case, user)
+        ctx["supervisions"] = (Supervision.objects.visible_to(user).filter(case=case)
+                               .select_related("to_org", "centre_org", "issued_by"))
+        ctx["co_orgs"] = case.co_orgs.all()
+        ctx["domain_url"] = case.domain_url
+        if case.pending_transition:
+            t = case.workflow.transition(case.pending_transition)
+            ctx["pending_label"] = t.label if t else case.pending_transition
+        return ctx
+
+
+class CaseActView(ScopedMixin, DetailView):
+    """One step on a case (``?t=<name>``): the form, then ``actions.transition_case``. A stale
+    version answers 409 with the newer state shown."""
+
+    model = Case
+    template_name = "workflow/case_act.html"
+    context_object_name = "case"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*CASE_RELATED)
+
+    def chosen(self, case, name: str | None):
+        acts = available_actions(case, self.request.user)
+        return acts, next((a for a in acts if a.name == name), None)
+
+    def get(self, request, *args, **kwargs):
+        self.object = case = self.get_object()
+        acts, act = self.chosen(case, request.GET.get("t"))
+        form = ActionForm(action=act, user=request.user, initial={"version": case.version}) if act else None
+        return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form))
+
+    def post(self, request, *args, **kwargs):
+        self.object = case = self.get_object()
+        acts, act = self.chosen(case, request.POST.get("t"))
+        if act is None:
+            if request.POST.get("version") == str(case.version):
+                messages.error(request, _("您不能对此事项执行该操作"))
+                return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None), status=403)
+            # The step is gone because someone else moved the case on meanwhile.
+            conflict = _(
+                "此事项已被他人更新，当前状态为「%(status)s」，版本 %(version)s，该操作已不可用。请查看最新情况。"
+            ) % {"status": case.status_label, "version": case.version}
+            return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None,
+                                                                 conflict=conflict), status=409)
+        form = ActionForm(request.POST, action=act, user=request.user)
+        if form.is_valid():
+            try:
+                self.perform(case, act, form.cleaned_data)
+            except actions.CaseConflict as exc:
+                self.object = exc.case
+                fresh = ActionForm(action=act, user=request.user, initial={"version": exc.case.version})
+                return self.render_to_response(
+                    self.get_context_data(actions=available_actions(exc.case, request.user), act=act, form=fresh,
+                                          conflict=exc.message, case=exc.case),
+                    status=409,
+                )
+            except actions.TransitionNotAllowed as exc:
+                form.add_error(None, exc.message)
+                return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form), status=403)
+            except actions.WorkflowError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("已执行「%(label)s」") % {"label": act.label})
+                return HttpResponseRedirect(case.get_absolute_url())
+        return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form))
+
+    def perform(self, case, act, data):
+        user = self.request.user
+        if act.name == SUPERVISE:  # a notice does not change the case, so no version check
+            actions.issue_supervision(case=case, actor=user, reason=data["reason"], to_org=data.get("to_org"))
+            return
+        extra = {k: data[k] for k in ("days", "result", "satisfaction", "duplicate_of") if data.get(k) not in
+                 (None, "")}
+        actions.transition_case(
+            case=case, actor=user, transition=act.name, expected_version=data["version"], reason=data["reason"],
+            data=extra, target_org=data.get("target_org"), target_user=data.get("target_user"),
+        )
+
+
+class SupervisionLedgerView(LedgerView):
+    model = Supervision
+    template_name = "workflow/supervision_ledger.html"
+    filterset_class = SupervisionFilter
+    table_class = SupervisionTable
+    title = _("督办")
+    export_name = "督办台账"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "to_org", "centre_org").order_by("-issued_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "now": timezone.now()}
+
+
+class SupervisionDetailView(DetailPage):
+    """A supervision notice; members of the supervised unit sign for it (签收) and reply here."""
+
+    model = Supervision
+    template_name = "workflow/supervision_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("case", "to_org", "centre_org", "issued_by", "served_by",
+                                                     "replied_by")
+
+    def may_answer(self) -> bool:
+        user = self.request.user
+        return bool(user.org_unit_id) and user.org_unit_id == self.object.to_org_id
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["may_answer"] = self.may_answer() and self.object.replied_at is None
+        if ctx["may_answer"]:
+            ctx.setdefault("form", kwargs.get("form") or ReplyForm())
+        ctx["case_visible"] = Case.objects.visible_to(self.request.user).filter(pk=self.object.case_id).exists()
+        ctx["now"] = timezone.now()
+        return ctx
+
+    def post(self, request, *args, **kwargs):
+        self.object = supervision = self.get_object()
+        form = ReplyForm(request.POST) if request.POST.get("do") == "reply" else None
+        try:
+            if form is None:
+                actions.serve_supervision(supervision=supervision, actor=request.user)
+                messages.success(request, _("已签收督办"))
+                return HttpResponseRedirect(supervision.get_absolute_url())
+            if form.is_valid():
+                actions.reply_supervision(supervision=supervision, actor=request.user, reply=form.cleaned_data["reply"])
+                messages.success(request, _("已回复督办"))
+                return HttpResponseRedirect(supervision.get_absolute_url())
+        except actions.WorkflowError as exc:
+            if form is None:
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(supervision.get_absolute_url())
+            form.add_error("reply" if exc.field == "reply" else None, exc.message)
+        return self.render_to_response(self.get_context_data(form=form))
