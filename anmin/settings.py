@@ -81,7 +81,7 @@ INSTALLED_APPS = [
 ]
 
 # Domain and shared apps append themselves here as they are added (order: shared, then domains).
-ANMIN_APPS: list[str] = ["anmin.workflow"]
+ANMIN_APPS: list[str] = ["anmin.workflow", "anmin.disputes"]
 INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [

@@ -95,6 +95,17 @@ def load_samples() -> dict:
     return samples
 
 
+def create_routes():
+    """Pages that only create a record (``scoped_create = "<app.add_perm>"``): they show no records,
+    and answer 404 to every role without the add permission."""
+    out = []
+    for name, pattern in iter_urls():
+        cls = view_class(pattern)
+        if cls is not None and getattr(cls, "scoped_create", None) and not is_exempt(name):
+            out.append((name, cls.scoped_create))
+    return out
+
+
 def scoped_routes():
     """(name, pattern, view class, model) for every non-exempt URL; fails on unscoped ones."""
     routes, unscoped = [], []
@@ -102,6 +113,8 @@ def scoped_routes():
         if is_exempt(name) or "format" in pattern.pattern.regex.groupindex:
             continue
         cls = view_class(pattern)
+        if cls is not None and getattr(cls, "scoped_create", None):
+            continue
         if cls is None or not issubclass(cls, ScopedMixin | ScopedViewSetMixin):
             unscoped.append(name or str(pattern.pattern))
             continue
@@ -113,6 +126,20 @@ def test_every_url_is_scoped_or_exempt_with_a_reason():
     routes, unscoped = scoped_routes()
     assert not unscoped, f"views that neither fetch through visible_to nor are exempt: {unscoped}"
     assert routes, "no scoped routes found: the URL walk is broken"
+
+
+def test_create_pages_answer_only_roles_that_may_create(client, world):
+    failures = []
+    routes = create_routes()
+    for role in ALL_ROLES:
+        user = world.user(role)
+        client.force_login(user)
+        for name, perm in routes:
+            status = client.get(reverse(name)).status_code
+            want = 200 if user.has_perm(perm) else 404
+            if status != want:
+                failures.append(f"{role} GET {reverse(name)}: {status}, expected {want}")
+    assert not failures, "\n".join(failures)
 
 
 def test_every_scoped_model_has_a_matrix_sample():
@@ -130,7 +157,8 @@ def place(world, placement: str):
     return {"own": world.gc_grid, "neighbour": world.wl_grid, "parent": world.city}[placement]
 
 
-def test_matrix_detail_and_list_views(client, world):
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_matrix_detail_and_list_views(client, world, role):
     routes, _ = scoped_routes()
     samples = load_samples()
     objects = {}
@@ -138,39 +166,41 @@ def test_matrix_detail_and_list_views(client, world):
         for placement in PLACEMENTS:
             objects[(model, placement)] = make(place(world, placement), world)
     failures, checked = [], 0
-    for role in ALL_ROLES:
-        user = world.user(role)
-        client.force_login(user)
-        for name, pattern, cls, model in routes:
-            make, spec = samples[model]
-            expected = expected_for(spec, role)
-            kwargs_names = set(pattern.pattern.regex.groupindex)
+    user = world.user(role)
+    client.force_login(user)
+    for name, pattern, cls, model in routes:
+        _make, spec = samples[model]
+        expected = expected_for(spec, role)
+        kwargs_names = set(pattern.pattern.regex.groupindex)
+        if kwargs_names:  # a detail route: 200 where visible, 404 elsewhere
             for placement in PLACEMENTS:
                 obj = objects[(model, placement)]
                 checked += 1
-                if kwargs_names:  # a detail route
-                    url = reverse(name, kwargs=dict.fromkeys(kwargs_names, obj.pk))
-                    status = client.get(url).status_code
-                    want = 200 if placement in expected else 404
-                    if status != want:
-                        failures.append(f"{role} GET {url} ({placement}): {status}, expected {want}")
-                else:  # a list route: the object must be listed exactly when visible
-                    url = reverse(name)
-                    gate = getattr(cls, "required_perm", None)
-                    if gate and not user.has_perm(gate):
-                        status = client.get(url).status_code
-                        if status != 404:
-                            failures.append(f"{role} GET {url}: {status}, expected 404 (needs {gate})")
-                        continue
-                    resp = client.get(url, {"per_page": 500} if not name.startswith("api") else {"page_size": 1000})
-                    if resp.status_code != 200:
-                        failures.append(f"{role} GET {url}: {resp.status_code}, expected 200")
-                        continue
-                    listed = _listed(resp, obj)
-                    if listed != (placement in expected):
-                        failures.append(f"{role} GET {url} ({placement}): listed={listed}")
+                url = reverse(name, kwargs=dict.fromkeys(kwargs_names, obj.pk))
+                status = client.get(url).status_code
+                want = 200 if placement in expected else 404
+                if status != want:
+                    failures.append(f"{role} GET {url} ({placement}): {status}, expected {want}")
+            continue
+        # A list route: each object must be listed exactly when visible.
+        url = reverse(name)
+        checked += len(PLACEMENTS)
+        gate = getattr(cls, "required_perm", None)
+        if gate and not user.has_perm(gate):
+            status = client.get(url).status_code
+            if status != 404:
+                failures.append(f"{role} GET {url}: {status}, expected 404 (needs {gate})")
+            continue
+        resp = client.get(url, {"per_page": 500} if not name.startswith("api") else {"page_size": 1000})
+        if resp.status_code != 200:
+            failures.append(f"{role} GET {url}: {resp.status_code}, expected 200")
+            continue
+        for placement in PLACEMENTS:
+            listed = _listed(resp, objects[(model, placement)])
+            if listed != (placement in expected):
+                failures.append(f"{role} GET {url} ({placement}): listed={listed}")
     assert not failures, "\n".join(failures)
-    assert checked >= len(ALL_ROLES) * len(PLACEMENTS) * len(routes)
+    assert checked == len(PLACEMENTS) * len(routes)
 
 
 def _listed(resp, obj) -> bool:

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisputesConfig(AppConfig):
+    name = "anmin.disputes"
+    label = "disputes"
+    verbose_name = _("矛盾纠纷排查调处")
+
+    def ready(self) -> None:
+        from anmin.core import registry as core_registry
+        from anmin.workflow.registry import register_kind
+
+        from . import api, demo, kpis, menus, workflows
+        from .roles import grants
+
+        register_kind(workflows.DISPUTE)
+        menus.register()
+        kpis.register()
+        api.register_routes()
+        core_registry.role_grants.register("disputes", grants())
+        core_registry.demo_builders.register(
+            "disputes",
+            core_registry.DemoBuilder("disputes", demo.build, order=30, describe="调解组织、调解员与矛盾纠纷"),
+        )

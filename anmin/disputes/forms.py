@@ -1,0 +1,108 @@
+"""Forms of the disputes pages. They only parse and validate input; actions do the writes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.codes import code_choices
+from anmin.core.models import Region
+
+from .models import (
+    DisputeSource,
+    FailedPath,
+    MediationMethod,
+    Mediator,
+    Outcome,
+    PartyRole,
+    RiskColour,
+    RiskFlag,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class DisputeReportForm(forms.Form):
+    """上报矛盾纠纷 — short enough for a grid worker's phone: two parties, the essentials."""
+
+    title = forms.CharField(label=_("纠纷名称"), max_length=200, help_text=_("如：张某与李某宅基地边界纠纷"))
+    region = forms.ModelChoiceField(label=_("发生地(网格/村)"), queryset=Region.objects.none())
+    category = forms.ChoiceField(label=_("纠纷类别"))
+    source = forms.ChoiceField(label=_("来源"), choices=DisputeSource.choices, initial=DisputeSource.SWEEP)
+    found_on = forms.DateField(label=_("排查/登记日期"), widget=DATE)
+    address = forms.CharField(label=_("发生地点"), max_length=200, required=False)
+    description = forms.CharField(label=_("纠纷情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    applicant_name = forms.CharField(label=_("申请人姓名"), max_length=64)
+    applicant_id_number = forms.CharField(label=_("申请人身份证号"), max_length=18, required=False)
+    applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False)
+    respondent_name = forms.CharField(label=_("被申请人姓名"), max_length=64)
+    respondent_id_number = forms.CharField(label=_("被申请人身份证号"), max_length=18, required=False)
+    respondent_phone = forms.CharField(label=_("被申请人电话"), max_length=20, required=False)
+    people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, required=False)
+    amount = forms.DecimalField(label=_("涉及金额(元)"), min_value=0, required=False, decimal_places=2)
+    assessed_colour = forms.ChoiceField(label=_("研判风险等级"), choices=RiskColour.choices, initial=RiskColour.BLUE)
+    risk_flags = forms.MultipleChoiceField(label=_("风险因素"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.visible_to(user).filter(level__gte=3)
+        if user is not None and user.has_role("grid_worker"):
+            regions = regions.filter(code__in=user.scope.prefixes)
+        self.fields["region"].queryset = regions.select_related("parent").order_by("code")
+        self.fields["region"].label_from_instance = lambda r: r.full_name
+        self.fields["category"].choices = [("", "——"), *code_choices("dispute_category", leaves_only=True)]
+        self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))
+        self.fields["found_on"].initial = timezone.localdate()
+
+    def parties(self) -> list[dict]:
+        d = self.cleaned_data
+        return [
+            {
+                "role": PartyRole.APPLICANT,
+                "name": d["applicant_name"],
+                "id_number": d["applicant_id_number"],
+                "phone": d["applicant_phone"],
+            },
+            {
+                "role": PartyRole.RESPONDENT,
+                "name": d["respondent_name"],
+                "id_number": d["respondent_id_number"],
+                "phone": d["respondent_phone"],
+            },
+        ]
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("调解日期"), widget=DATE)
+    method = forms.ChoiceField(label=_("调解方式"), choices=MediationMethod.choices)
+    mediators = forms.ModelMultipleChoiceField(
+        label=_("调解员"), queryset=Mediator.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    record = forms.CharField(label=_("调解记录"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, dispute=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Mediator.objects.visible_to(user).active().select_related("org")
+        if dispute is not None and dispute.mediation_org_id:
+            qs = qs.filter(org_id=dispute.mediation_org_id) | qs.filter(user=user)
+        self.fields["mediators"].queryset = qs.distinct().order_by("org_id", "name")
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class OutcomeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("调解结果"), choices=Outcome.choices[1:])
+    concluded_on = forms.DateField(label=_("调结日期"), widget=DATE)
+    agreement = forms.CharField(label=_("调解协议内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    agreement_amount = forms.DecimalField(label=_("协议金额(元)"), min_value=0, required=False, decimal_places=2)
+    judicial_confirmation = forms.BooleanField(label=_("已申请并获司法确认"), required=False)
+    confirmed_on = forms.DateField(label=_("司法确认日期"), widget=DATE, required=False)
+    failed_path = forms.ChoiceField(label=_("调解不成去向"), choices=FailedPath.choices, required=False)
+    withdrawn_reason = forms.CharField(label=_("撤回原因"), max_length=200, required=False)
+
+
+class CriminalLinkForm(forms.Form):
+    criminal_case_number = forms.CharField(label=_("刑事案件编号"), max_length=64)
+    criminal_on = forms.DateField(label=_("立案日期"), widget=DATE)
+    reason = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,97 @@
+"""Indicators of the disputes domain, computed from records by region and year.
+
+``compute(year=, region=, user=)``: ``region`` is a region code (its subtree counts) or None for
+the whole installation; ``user`` (when given) limits the figures to what that user may see.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.models.regions import level_of, prefix_for
+from anmin.core.registry import Kpi, kpis
+from anmin.workflow.models import Case
+
+from .models import Dispute, MediationOrg, Mediator
+from .workflows import DISPUTE
+
+
+def _prefix(region: str | None) -> str:
+    return prefix_for(region, level_of(region)) if region else ""
+
+
+def _disputes(year: int, region: str | None, user):
+    qs = Dispute.objects.visible_to(user) if user is not None else Dispute.objects.all()
+    qs = qs.found_in(year)
+    return qs.inside(_prefix(region)) if region else qs
+
+
+def found(*, year, region=None, user=None) -> int:
+    return _disputes(year, region, user).count()
+
+
+def mediated(*, year, region=None, user=None) -> int:
+    return _disputes(year, region, user).mediated().count()
+
+
+def succeeded(*, year, region=None, user=None) -> int:
+    return _disputes(year, region, user).succeeded().count()
+
+
+def _rate(num: int, den: int) -> float:
+    return round(100.0 * num / den, 2) if den else 0.0
+
+
+def mediation_rate(*, year, region=None, user=None) -> float:
+    return _rate(mediated(year=year, region=region, user=user), found(year=year, region=region, user=user))
+
+
+def success_rate(*, year, region=None, user=None) -> float:
+    return _rate(succeeded(year=year, region=region, user=user), mediated(year=year, region=region, user=user))
+
+
+def overdue(*, year, region=None, user=None) -> int:
+    """Open dispute cases past their limit now."""
+    qs = Case.objects.visible_to(user) if user is not None else Case.objects.all()
+    qs = qs.of_kind(DISPUTE.code).overdue(timezone.now())
+    return qs.inside(_prefix(region)).count() if region else qs.count()
+
+
+def criminal(*, year, region=None, user=None) -> int:
+    return _disputes(year, region, user).turned_criminal().count()
+
+
+def _registry(model):
+    def compute(*, year, region=None, user=None) -> int:
+        qs = model.objects.visible_to(user) if user is not None else model.objects.all()
+        qs = qs.filter(is_active=True)
+        return qs.filter(region__code__startswith=_prefix(region)).count() if region else qs.count()
+
+    return compute
+
+
+mediation_orgs = _registry(MediationOrg)
+mediators = _registry(Mediator)
+
+
+def brand_rooms(*, year, region=None, user=None) -> int:
+    qs = MediationOrg.objects.visible_to(user) if user is not None else MediationOrg.objects.all()
+    qs = qs.brands().filter(is_active=True)
+    return qs.filter(region__code__startswith=_prefix(region)).count() if region else qs.count()
+
+
+def register() -> None:
+    for key, label, fn, unit in (
+        ("disputes.found", _("排查矛盾纠纷"), found, "件"),
+        ("disputes.mediated", _("调解纠纷"), mediated, "件"),
+        ("disputes.succeeded", _("调解成功"), succeeded, "件"),
+        ("disputes.mediation_rate", _("调解率"), mediation_rate, "%"),
+        ("disputes.success_rate", _("调成率"), success_rate, "%"),
+        ("disputes.overdue", _("超期未办结纠纷"), overdue, "件"),
+        ("disputes.criminal", _("民转刑"), criminal, "件"),
+        ("disputes.mediation_orgs", _("人民调解组织"), mediation_orgs, "个"),
+        ("disputes.mediators", _("人民调解员"), mediators, "人"),
+        ("disputes.brand_rooms", _("品牌调解室"), brand_rooms, "个"),
+    ):
+        kpis.register(key, Kpi(key, label, fn, unit, "disputes"))

@@ -1,0 +1,50 @@
+"""Columns of the disputes ledgers (also their Excel export headers)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.codes import code_name
+from anmin.core.tables import Column, Table
+
+
+def _category(d) -> str:
+    return f"{code_name('dispute_category', d.category[:2])}/{code_name('dispute_category', d.category)}"
+
+
+class DisputeTable(Table):
+    columns = (
+        Column("case.number", _("编号"), link=True, width=18),
+        Column("case.title", _("纠纷名称"), link=True, width=30),
+        Column("category", _("纠纷类别"), value=_category, width=22),
+        Column("case.region.full_name", _("所在村(社区)/网格"), width=26),
+        Column("found_on", _("登记日期"), width=12),
+        Column("source", _("来源")),
+        Column("colour", _("风险等级"), width=8),
+        Column("case.status_label", _("办理状态"), width=10),
+        Column("case.handling_org.name", _("承办单位"), width=24),
+        Column("outcome", _("调解结果"), width=10),
+        Column("concluded_on", _("调结日期"), width=12),
+        Column("case.due_at", _("办理期限"), width=18),
+    )
+
+
+class MediationOrgTable(Table):
+    columns = (
+        Column("name", _("名称"), link=True, width=32),
+        Column("kind", _("类型"), width=24),
+        Column("brand_name", _("品牌调解室"), width=18),
+        Column("region.full_name", _("所在区划"), width=24),
+        Column("n_mediators", _("调解员人数"), width=10),
+    )
+
+
+class MediatorTable(Table):
+    columns = (
+        Column("name", _("姓名"), link=True),
+        Column("sex", _("性别"), width=6),
+        Column("employment", _("专兼职"), width=8),
+        Column("org.name", _("所属调解组织"), width=32),
+        Column("region.full_name", _("所在区划"), width=24),
+        Column("specialities", _("擅长领域")),
+    )

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import pytest
+
+from anmin.core.codes import load_code_tables
+from anmin.disputes.models import RiskFlag
+
+
+@pytest.fixture(autouse=True)
+def dispute_reference_data(db):
+    """Code tables and the default risk flags (a data migration ships the same flags)."""
+    load_code_tables()
+    assert RiskFlag.objects.filter(code="threat_revenge").exists()

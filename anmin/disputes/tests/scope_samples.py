@@ -1,0 +1,66 @@
+"""How the authorization matrix makes disputes and mediation registries in a region."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anmin.core.codes import load_code_tables
+from anmin.core.models import Role
+from anmin.disputes import actions
+from anmin.disputes.models import Dispute, MediationOrg, MediationOrgKind, Mediator
+
+ALL = {"own", "neighbour", "parent"}
+OWN = {"own"}
+NONE: set[str] = set()
+
+
+def dispute_sample(region, world) -> Dispute:
+    load_code_tables()  # reference data every installation loads with `anmin setup`
+    return actions.report_dispute(
+        actor=world.user(Role.CITY_OFFICE),
+        title=f"{region.name}宅基地纠纷",
+        region=region,
+        category="0902",
+        found_on=dt.date(2020, 6, 1),
+        parties=[{"name": "张三"}, {"name": "李四", "role": "respondent"}],
+    )
+
+
+def org_sample(region, world, name: str = "调委会") -> MediationOrg:
+    return actions.create_mediation_org(
+        actor=None, name=f"{region.name}{region.code}{name}", kind=MediationOrgKind.VILLAGE, region=region
+    )
+
+
+def mediator_sample(region, world) -> Mediator:
+    return actions.create_mediator(actor=None, name="调解员甲", org=org_sample(region, world, "联合调委会"))
+
+
+# Disputes: city-wide roles see all; 古城镇 roles see what lies in 古城镇 (a grid worker: their grid);
+# the mediator and a department handler only what is handed to them; police see disputes in their
+# area; 系统管理员 and 审计员 nothing.
+DISPUTE_SEEN_BY = {
+    Role.CITY_OFFICE: ALL,
+    Role.LEADER: ALL,
+    Role.CRACKDOWN: NONE,
+    Role.DEPT_HANDLER: NONE,
+    Role.TOWNSHIP_CENTER: OWN,
+    Role.VILLAGE_CENTER: OWN,
+    Role.GRID_WORKER: OWN,
+    Role.MEDIATOR: NONE,
+    Role.POLICE: OWN,
+    Role.SYSADMIN: NONE,
+    Role.AUDITOR: NONE,
+}
+
+REGISTRY_SEEN_BY = {
+    **DISPUTE_SEEN_BY,
+    Role.GRID_WORKER: NONE,
+    Role.POLICE: NONE,
+}
+
+SAMPLES = {
+    Dispute: (dispute_sample, DISPUTE_SEEN_BY),
+    MediationOrg: (org_sample, REGISTRY_SEEN_BY),
+    Mediator: (mediator_sample, REGISTRY_SEEN_BY),
+}

@@ -1,0 +1,164 @@
+"""Reporting, mediating and closing disputes; their errors; the figures they produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from anmin.core.models import Role
+from anmin.core.protected import make_id_number
+from anmin.disputes import actions, kpis
+from anmin.disputes.models import Dispute, MediationOrgKind, Outcome
+from anmin.workflow import actions as case_actions
+
+NOW = dt.datetime(2020, 6, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def report(world, **kw):
+    args = {
+        "actor": world.user(Role.GRID_WORKER),
+        "title": "张某与李某宅基地边界纠纷",
+        "region": world.gc_grid,
+        "category": "0902",
+        "found_on": dt.date(2020, 6, 9),
+        "now": NOW,
+        "parties": [
+            {"name": "张某", "id_number": make_id_number(birth_date=dt.date(1970, 1, 1)), "phone": "13812345678"},
+            {"name": "李某", "role": "respondent"},
+        ],
+    }
+    args.update(kw)
+    return actions.report_dispute(**args)
+
+
+def test_a_grid_worker_reports_a_dispute_in_their_grid(world):
+    d = report(world)
+    assert d.case.number.startswith("MD-2020-")
+    assert d.case.status == "reported"
+    assert d.parties.count() == 2
+    party = d.parties.get(name="张某")
+    assert str(party.phone) == "138****5678"
+    assert Dispute.objects.filter(parties__phone="13812345678").exists()  # blind index
+
+
+def test_risk_flags_raise_the_colour(world):
+    d = report(world, assessed_colour="yellow", risk_flags=["threat_revenge"])
+    assert d.colour == "red"
+    d2 = report(world, assessed_colour="blue", risk_flags=["marriage_debt"])
+    assert d2.colour == "orange"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "text"),
+    [
+        ({"category": "0999x"}, "category", "纠纷类别"),
+        ({"parties": [{"name": "王五", "id_number": "411081197001010010"}]}, "parties[0].id_number", "校验位"),
+        ({"occurred_on": dt.date(2020, 6, 10)}, "occurred_on", "发生日期"),
+        ({"risk_flags": ["nonsense"]}, "risk_flags", "风险因素"),
+        ({"parties": []}, "parties", "当事人"),
+    ],
+)
+def test_bad_input_names_the_field_and_the_rule(world, changes, field, text):
+    with pytest.raises(ValidationError) as exc:
+        report(world, **changes)
+    assert field in exc.value.message_dict
+    assert text in exc.value.message_dict[field][0]
+    assert not Dispute.objects.exists()
+
+
+def _mediate(world, d, outcome=Outcome.SUCCESS):
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    mediator = world.user(Role.MEDIATOR)
+    case = d.case
+    case = case_actions.transition_case(
+        case=case, actor=centre, transition="accept", expected_version=case.version, now=NOW
+    )
+    case = case_actions.transition_case(
+        case=case,
+        actor=centre,
+        transition="assign",
+        expected_version=case.version,
+        target_org=world.orgs["gc_mediation"],
+        target_user=mediator,
+        now=NOW,
+    )
+    org = actions.create_mediation_org(
+        actor=centre,
+        name="古城镇人民调解委员会",
+        kind=MediationOrgKind.TOWNSHIP,
+        region=world.gucheng,
+        org_unit=world.orgs["gc_mediation"],
+    )
+    m = actions.create_mediator(actor=centre, name="刘芳", org=org, user=mediator)
+    actions.record_session(
+        actor=mediator, dispute=d, held_on=dt.date(2020, 6, 10), record="双方同意重新丈量", mediators=[m], now=NOW
+    )
+    d.refresh_from_db()
+    return actions.record_outcome(
+        actor=mediator,
+        dispute=d,
+        expected_version=d.case.version,
+        outcome=outcome,
+        concluded_on=dt.date(2020, 6, 10),
+        agreement="按1998年界桩为准",
+        failed_path="litigation" if outcome == Outcome.FAILED else "",
+        now=NOW,
+    )
+
+
+def test_the_mediator_records_a_session_and_success_and_the_case_goes_back_to_the_centre(world):
+    d = _mediate(world, report(world))
+    d.refresh_from_db()
+    assert d.outcome == Outcome.SUCCESS
+    assert d.case.status == "feedback"
+    assert d.mediation_org.name == "古城镇人民调解委员会"
+    actions_seen = list(d.case.events.values_list("action", flat=True))
+    assert actions_seen == ["open", "accept", "assign", "feedback"]
+
+
+def test_a_stale_outcome_is_a_conflict(world):
+    d = report(world)
+    with pytest.raises(case_actions.CaseConflict):
+        actions.record_outcome(
+            actor=world.user(Role.TOWNSHIP_CENTER),
+            dispute=d,
+            expected_version=0,
+            outcome=Outcome.WITHDRAWN,
+            concluded_on=dt.date(2020, 6, 10),
+            withdrawn_reason="双方和解",
+            now=NOW,
+        )
+
+
+def test_only_the_handler_or_the_centre_may_record_mediation(world):
+    d = report(world)
+    with pytest.raises(case_actions.TransitionNotAllowed):
+        actions.record_session(
+            actor=world.user(Role.POLICE), dispute=d, held_on=dt.date(2020, 6, 10), record="x", now=NOW
+        )
+
+
+def test_kpis_are_computed_from_records_and_change_with_them(world):
+    assert kpis.found(year=2020) == 0
+    d1 = _mediate(world, report(world))
+    report(world, title="第二件")
+    assert kpis.found(year=2020) == 2
+    assert kpis.mediated(year=2020) == 1
+    assert kpis.succeeded(year=2020) == 1
+    assert kpis.mediation_rate(year=2020) == 50.0
+    assert kpis.success_rate(year=2020) == 100.0
+    assert kpis.found(year=2020, region=world.wuliang.code) == 0
+    assert kpis.found(year=2020, region=world.gucheng.code) == 2
+    assert kpis.criminal(year=2020) == 0
+    actions.link_criminal_case(
+        actor=world.user(Role.CITY_OFFICE),
+        dispute=d1,
+        number="禹公刑2020-001",
+        on=dt.date(2020, 7, 1),
+        reason="一方持刀伤人",
+    )
+    assert kpis.criminal(year=2020) == 1
+    assert kpis.mediation_orgs(year=2020) == 1
+    assert kpis.mediators(year=2020) == 1
