@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DateInput
 from .models import AuditEntry, OrgUnit, Region
 from .models.audit import AuditAction
 from .models.orgs import OrgKind
@@ -62,10 +62,10 @@ class AuditEntryFilter(django_filters.FilterSet):
         label=_("对象类型"), field_name="object_type", lookup_expr="startswith", help_text=_("如 disputes.dispute")
     )
     date_from = django_filters.DateFilter(
-        label=_("起始日期"), method="from_day", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), method="from_day", widget=DateInput()
     )
     date_to = django_filters.DateFilter(
-        label=_("截止日期"), method="to_day", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), method="to_day", widget=DateInput()
     )
 
     class Meta:

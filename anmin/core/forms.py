@@ -86,3 +86,12 @@ class AnminPasswordChangeForm(PasswordChangeForm):
 
     def save(self, commit: bool = True):  # the page calls logins.change_password instead
         raise NotImplementedError("use anmin.core.logins.change_password")
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (phones show their own); its value must be ISO, whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs=attrs, format=format)

@@ -23,6 +23,7 @@ from anmin.workflow.definitions import CENTRE_ROLES, HANDLER
 from anmin.workflow.models import Case
 from anmin.workflow.rules import may_take
 
+from .defaults import DEFAULT_RISK_FLAGS
 from .models import (
     COLOUR_RANK,
     Dispute,
@@ -52,6 +53,15 @@ def _err(field: str, message: str) -> ValidationError:
 
 
 # -- Risk colour ---------------------------------------------------------------------------------
+def ensure_default_risk_flags() -> int:
+    """Create the default risk flags that are missing (the migration does this on a new database)."""
+    created = 0
+    for code, name, colour, order in DEFAULT_RISK_FLAGS:
+        created += RiskFlag.objects.get_or_create(code=code, defaults={"name": name, "raises_to": colour,
+                                                                       "order": order})[1]
+    return created
+
+
 def effective_colour(assessed: str, flags: list[str]) -> str:
     """The higher of the assessed colour and the colours the risk flags raise the dispute to."""
     colour = assessed or RiskColour.BLUE

@@ -18,6 +18,7 @@ from anmin.core.models.orgs import OrgKind
 from anmin.core.protected import make_id_number
 from anmin.workflow.actions import PastCase, PastStep, import_cases
 
+from .actions import ensure_default_risk_flags
 from .models import (
     Dispute,
     DisputeParty,
@@ -375,6 +376,7 @@ def build_disputes(rng: random.Random) -> int:
 
 
 def build(**_kwargs) -> dict[str, int]:
+    ensure_default_risk_flags()
     stats = build_registries()
     stats["disputes"] = build_disputes(random.Random("disputes-2020"))
     return stats

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
     RiskFlag,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class DisputeReportForm(forms.Form):

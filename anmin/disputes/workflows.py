@@ -36,6 +36,7 @@ DISPUTE = CaseKind(
     workflow=DISPUTE_WORKFLOW,
     view_perm="disputes.view_dispute",
     detail_url=_detail_url,
+    on_transition=_on_transition,
     app="disputes",
     intake_level=RegionLevel.VILLAGE,
 )

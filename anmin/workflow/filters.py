@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.filters import township_choices
+from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
 from .models import Case, Priority, Supervision
@@ -30,7 +30,7 @@ def status_choices():
 
 
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("paused", _("暂停计时")), ("ontime", _("未超期")))
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class CaseFilter(django_filters.FilterSet):

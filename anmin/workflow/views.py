@@ -68,7 +68,7 @@ class CaseLedgerBase(LedgerView):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("已登记交办事项 %(number)s") % {"number": case.number})
-                return HttpResponseRedirect(case.get_absolute_url())
+                return HttpResponseRedirect(case.domain_url or case.get_absolute_url())
         return self.render_to_response(self.get_context_data(task_form=form))
 
     def create_task(self, form) -> Case:
@@ -198,7 +198,7 @@ class CaseActView(ScopedMixin, DetailView):
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
                 messages.success(request, _("已执行「%(label)s」") % {"label": act.label})
-                return HttpResponseRedirect(case.get_absolute_url())
+                return HttpResponseRedirect(case.domain_url or case.get_absolute_url())
         return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form))
 
     def perform(self, case, act, data):
