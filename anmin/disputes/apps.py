@@ -11,12 +11,13 @@ class DisputesConfig(AppConfig):
         from anmin.core import registry as core_registry
         from anmin.workflow.registry import register_kind
 
-        from . import api, demo, kpis, menus, workflows
+        from . import api, demo, kpis, menus, widgets, workflows
         from .roles import grants
 
         register_kind(workflows.DISPUTE)
         menus.register()
         kpis.register()
+        widgets.register()
         api.register_routes()
         core_registry.role_grants.register("disputes", grants())
         core_registry.demo_builders.register(

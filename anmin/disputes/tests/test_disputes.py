@@ -162,3 +162,13 @@ def test_kpis_are_computed_from_records_and_change_with_them(world):
     assert kpis.criminal(year=2020) == 1
     assert kpis.mediation_orgs(year=2020) == 1
     assert kpis.mediators(year=2020) == 1
+
+
+def test_the_home_page_card_counts_what_the_user_sees(client, world):
+    report(world)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    html = client.get("/").content.decode()
+    assert "矛盾纠纷排查化解" in html
+    assert "2020年排查纠纷" in html
+    client.force_login(world.user(Role.SYSADMIN))
+    assert "矛盾纠纷排查化解" not in client.get("/").content.decode()
