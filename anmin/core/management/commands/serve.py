@@ -25,7 +25,8 @@ class Command(BaseCommand):
         procs: list[subprocess.Popen] = []
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anmin.settings")}
         if not opts["no_worker"] and "django_tasks_db" in settings.INSTALLED_APPS:
-            procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "db_worker"], env=env))
+            # --no-reload: the worker must not restart itself in the middle of a task.
+            procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "db_worker", "--no-reload"], env=env))
             # Periodic jobs (e.g. the case engine's warning/supervision sweep) are enqueued by an app's
             # `scheduler` command, started by name: core imports no app.
             if "scheduler" in get_commands():
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             env=env,
         )
         procs.append(web)
+
+        # A process supervisor stops us with SIGTERM: stop the children too, not only on Ctrl+C.
+        def _terminate(signum, frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             web.wait()
         except KeyboardInterrupt:
