@@ -99,3 +99,60 @@ def load_regions(paths: Iterable[Path] = YUZHOU_FILES) -> LoadResult:
         Region.objects.bulk_update(changed, ["name", "kind", "parent"], batch_size=1000)
     result.created, result.updated = len(new), len(changed)
     return result
+
+
+class PlaceResolver:
+    """Finds the region a ledger row names: 乡镇(街道) + 村(社区) (+ 网格), by name or by code.
+
+    Built once per import (a few thousand regions); ``resolve`` raises ``ValidationError`` keyed by
+    the field at fault ("township", "village", "grid") with a Chinese message naming it.
+    """
+
+    def __init__(self) -> None:
+        from collections import defaultdict
+
+        rows = Region.objects.filter(level__gte=RegionLevel.TOWNSHIP).values_list("code", "name", "level", "parent_id")
+        self.township_by_name: dict[str, str] = {}
+        self.township_names: dict[str, str] = {}
+        self.villages_by_name: dict[str, list[str]] = defaultdict(list)
+        self.village_names: dict[str, str] = {}
+        self.grids: dict[str, dict[str, str]] = defaultdict(dict)
+        for code, name, level, parent in rows:
+            if level == RegionLevel.TOWNSHIP:
+                self.township_by_name[name] = code
+                self.township_names[code] = name
+            elif level == RegionLevel.VILLAGE:
+                self.villages_by_name[name].append(code)
+                self.village_names[code] = name
+            elif parent:
+                self.grids[parent][name] = code
+                self.grids[parent][code] = code
+
+    def resolve(self, *, township: str = "", village: str = "", grid: str = "") -> str:
+        from django.core.exceptions import ValidationError
+
+        township, village, grid = (township or "").strip(), (village or "").strip(), (grid or "").strip()
+        township_code = None
+        if township:
+            township_code = self.township_by_name.get(township) or (
+                township if township in self.township_names else None
+            )
+            if township_code is None:
+                raise ValidationError({"township": f"乡镇(街道)：“{township}”不是本市的乡镇(街道)"})
+        candidates = [village] if village in self.village_names else list(self.villages_by_name.get(village, []))
+        if township_code:
+            inside = [c for c in candidates if c.startswith(township_code[:9])]
+            if candidates and not inside:
+                raise ValidationError({"village": f"村(社区)：“{village}”不在“{self.township_names[township_code]}”"})
+            candidates = inside
+        if not candidates:
+            raise ValidationError({"village": f"村(社区)：“{village}”不是本市的村(社区)"})
+        if len(candidates) > 1:
+            raise ValidationError({"village": f"村(社区)：“{village}”在多个乡镇(街道)重名，请填写乡镇(街道)"})
+        code = candidates[0]
+        if grid:
+            grid_code = self.grids.get(code, {}).get(grid)
+            if grid_code is None:
+                raise ValidationError({"grid": f"网格：“{grid}”不是“{self.village_names[code]}”的网格"})
+            code = grid_code
+        return code

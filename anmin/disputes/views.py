@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 from anmin.workflow import actions as case_actions
 from anmin.workflow.definitions import CENTRE_ROLES, HANDLER
@@ -21,6 +22,7 @@ from anmin.workflow.rules import available_actions, may_take
 from . import actions
 from .filters import DisputeFilter, MediationOrgFilter, MediatorFilter
 from .forms import CriminalLinkForm, DisputeReportForm, OutcomeForm, SessionForm
+from .importers import DisputeLedger
 from .models import Dispute, MediationOrg, Mediator, RiskFlag
 from .tables import DisputeTable, MediationOrgTable, MediatorTable
 
@@ -43,8 +45,12 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(target, e)
 
 
-class DisputeLedgerView(LedgerView):
+class DisputeLedgerView(LedgerImportMixin, LedgerView):
+    """The 台账: filters, Excel export in the import's own columns, and Excel import (?import=1)."""
+
     model = Dispute
+    ledger_class = DisputeLedger
+    import_permission = "disputes.add_dispute"
     template_name = "disputes/dispute_ledger.html"
     filterset_class = DisputeFilter
     table_class = DisputeTable
@@ -54,10 +60,15 @@ class DisputeLedgerView(LedgerView):
     def get_queryset(self):
         return super().get_queryset().select_related(*DISPUTE_RELATED).order_by("-found_on", "-pk")
 
+    def export_response(self, qs):
+        ledger = DisputeLedger(user=self.request.user, request=self.request)
+        return ledger.export_response(qs.select_related("case__region__parent__parent").prefetch_related("parties"))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if self.request.user.has_perm("disputes.add_dispute"):
+        if self.may_import():
             ctx["create_url"] = "report/"
+            ctx["import_url"] = "?import=1"
         return ctx
 
 

@@ -64,6 +64,7 @@ class LedgerView(ScopedMixin, TemplateView):
         except ValueError:
             return self.paginate_by
         return max(10, min(wanted, self.max_page_size))
+
     create_url: ClassVar[str | None] = None
 
     def filtered(self) -> tuple[QuerySet, Any]:
@@ -79,10 +80,14 @@ class LedgerView(ScopedMixin, TemplateView):
             return self.export()
         return super().get(request, *args, **kwargs)
 
+    def export_response(self, qs: QuerySet):
+        """The .xlsx of the filtered rows; a ledger that can be re-imported overrides this."""
+        table_class = self.export_table_class or self.table_class
+        return table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
+
     def export(self):
         qs, _ = self.filtered()
-        table_class = self.export_table_class or self.table_class
-        response = table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
+        response = self.export_response(qs)
         filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
         with transaction.atomic():
             audit.record_export(

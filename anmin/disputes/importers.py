@@ -1,0 +1,222 @@
+"""The 矛盾纠纷排查化解台账 as an Excel ledger: export, and import with a dry run.
+
+A row whose 编号 names a dispute already in the platform is that dispute (exported earlier): it is
+recognised and left alone, so exporting the ledger and dry-running the file reports nothing new and
+no errors. Rows without a 编号 are new disputes: open ones are reported through ``report_dispute``;
+ones the ledger already shows as concluded are registered with their history through the case
+engine's bulk import, so nothing is written outside the actions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from anmin.core import ledgers
+from anmin.core.codes import code_names
+from anmin.core.protected import parse_id_number
+from anmin.core.regions_io import PlaceResolver
+from anmin.workflow.actions import PastCase, PastStep, import_cases
+
+from . import actions
+from .models import Dispute, DisputeParty, DisputeSource, Outcome, PartyRole, RiskColour
+
+MASK = "*"
+
+
+def _category(obj) -> str:
+    return f"{obj.category} {code_names('dispute_category').get(obj.category, '')}".strip()
+
+
+def _party(role: str, attr: str):
+    def get(obj):
+        party = next((p for p in obj.parties.all() if p.role == role), None)
+        return getattr(party, attr, "") if party is not None else ""
+
+    return get
+
+
+def _place(level: str):
+    def get(obj):
+        region = obj.case.region
+        names = {"grid": "", "village": "", "township": ""}
+        node = region
+        while node is not None and node.level >= 2:
+            names[{4: "grid", 3: "village", 2: "township"}[node.level]] = node.name
+            node = node.parent
+        return names[level]
+
+    return get
+
+
+def identity(value: Any) -> str:
+    """A full ID number, or a masked one (from an export) kept as a marker — only valid on known rows."""
+    text = ledgers.text()(value)
+    if MASK in text:
+        return text
+    return parse_id_number(text, label="身份证号码").number
+
+
+def phone(value: Any) -> str:
+    text = ledgers.text()(value)
+    return text if MASK in text else ledgers.phone()(text)
+
+
+class DisputeLedger(ledgers.Ledger):
+    key = "disputes.ledger"
+    title = "矛盾纠纷排查化解台账"
+    model = Dispute
+    columns = (
+        ledgers.Column("编号", "number", ledgers.text(max_length=32), export="case.number", width=18),
+        ledgers.Column("纠纷名称", "title", ledgers.text(max_length=200), required=True, export="case.title",
+                       width=30),
+        ledgers.Column("纠纷类别", "category", "parse_category", required=True, export=_category, width=20,
+                       help="GB/T 31000 二级代码，如 0902 或“0902 宅基地使用”"),
+        ledgers.Column("乡镇(街道)", "township", ledgers.text(), export=_place("township")),
+        ledgers.Column("村(社区)", "village", ledgers.text(), required=True, export=_place("village"), width=20),
+        ledgers.Column("网格", "grid", ledgers.text(), export=_place("grid")),
+        ledgers.Column("登记日期", "found_on", ledgers.date(), required=True, width=12),
+        ledgers.Column("发生日期", "occurred_on", ledgers.date(), width=12),
+        ledgers.Column("来源", "source", ledgers.choice(DisputeSource.choices), default=DisputeSource.SWEEP),
+        ledgers.Column("涉及人数", "people_involved", ledgers.integer(min_value=1)),
+        ledgers.Column("涉及金额(元)", "amount", ledgers.decimal(min_value=0)),
+        ledgers.Column("风险等级", "assessed_colour", ledgers.choice(RiskColour.choices), default=RiskColour.BLUE,
+                       export="assessed_colour"),
+        ledgers.Column("申请人", "applicant", ledgers.text(max_length=64), required=True,
+                       export=_party(PartyRole.APPLICANT, "name")),
+        ledgers.Column("申请人身份证号", "applicant_id", identity, export=_party(PartyRole.APPLICANT, "id_number"),
+                       width=22),
+        ledgers.Column("申请人电话", "applicant_phone", phone, export=_party(PartyRole.APPLICANT, "phone")),
+        ledgers.Column("被申请人", "respondent", ledgers.text(max_length=64),
+                       export=_party(PartyRole.RESPONDENT, "name")),
+        ledgers.Column("被申请人身份证号", "respondent_id", identity,
+                       export=_party(PartyRole.RESPONDENT, "id_number"), width=22),
+        ledgers.Column("被申请人电话", "respondent_phone", phone, export=_party(PartyRole.RESPONDENT, "phone")),
+        ledgers.Column("调解结果", "outcome", ledgers.choice([c for c in Outcome.choices if c[0]]),
+                       export=lambda d: d.get_outcome_display() if d.outcome else ""),
+        ledgers.Column("调结日期", "concluded_on", ledgers.date(), width=12),
+        ledgers.Column("调解协议", "agreement", ledgers.text(), width=30),
+    )
+    unique = ("number",)
+
+    def prepare(self) -> None:
+        self.places = PlaceResolver()
+        self.categories = code_names("dispute_category")
+        self.by_name = {name: code for code, name in self.categories.items() if len(code) == 4}
+        self.known: set[str] = set()
+        self.visible_regions = self.user.scope.prefixes if self.user is not None else ("",)
+
+    def parse_category(self, value: Any) -> str:
+        text = ledgers.text()(value)
+        code = text.split()[0] if text else ""
+        if code in self.categories and len(code) == 4:
+            return code
+        if text in self.by_name:
+            return self.by_name[text]
+        raise ValidationError(f"“{text}”不是 GB/T 31000 的二级纠纷类别（如 0902 或“宅基地使用”）")
+
+    def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+        numbers = [r.values.get("number") for r in rows if r.values.get("number")]
+        found = set(
+            Dispute.objects.visible_to(self.user)
+            .filter(case__number__in=numbers)
+            .values_list("case__number", flat=True)
+        )
+        self.known = found
+        for r in rows:
+            number = r.values.get("number")
+            if number and number not in found:
+                yield self.row_error(r.row, "number", f"编号“{number}”不是您辖区内已登记的纠纷；新增纠纷请留空编号")
+
+    def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        errors: dict[str, str] = {}
+        try:
+            values["region"] = self.places.resolve(township=values.get("township") or "",
+                                                   village=values.get("village") or "", grid=values.get("grid") or "")
+            if not any(values["region"].startswith(p) for p in self.visible_regions):
+                errors["village"] = "村(社区)：不在您的辖区内"
+        except ValidationError as exc:
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        found, concluded = values.get("found_on"), values.get("concluded_on")
+        if values.get("occurred_on") and found and values["occurred_on"] > found:
+            errors["occurred_on"] = "发生日期：不能晚于登记日期"
+        if concluded and found and concluded < found:
+            errors["concluded_on"] = "调结日期：不能早于登记日期"
+        if values.get("outcome") and not concluded:
+            errors["concluded_on"] = "调结日期：已填写调解结果时必填"
+        if values.get("outcome") == Outcome.SUCCESS and not values.get("agreement"):
+            errors["agreement"] = "调解协议：调解成功时必填"
+        if not values.get("number"):  # a new dispute: masked values from an export are not enough
+            for f in ("applicant_id", "applicant_phone", "respondent_id", "respondent_phone"):
+                if MASK in (values.get(f) or ""):
+                    errors[f] = f"{self.header_of(f)}：是脱敏值，新增纠纷须填写完整号码"
+        if errors:
+            raise ValidationError(errors)
+
+    def is_new(self, row: ledgers.LedgerRow) -> bool:
+        return not row.values.get("number")
+
+    def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+        new = [r for r in rows if self.is_new(r)]
+        open_rows = [r for r in new if not r.values.get("outcome")]
+        done_rows = [r for r in new if r.values.get("outcome")]
+        for r in open_rows:
+            actions.report_dispute(actor=self.user, **self._fields(r.values))
+        if done_rows:
+            self._import_concluded(done_rows)
+        return len(new)
+
+    def _parties(self, v: dict[str, Any]) -> list[dict[str, Any]]:
+        out = [{"role": PartyRole.APPLICANT, "name": v["applicant"], "id_number": v.get("applicant_id") or "",
+                "phone": v.get("applicant_phone") or ""}]
+        if v.get("respondent"):
+            out.append({"role": PartyRole.RESPONDENT, "name": v["respondent"],
+                        "id_number": v.get("respondent_id") or "", "phone": v.get("respondent_phone") or ""})
+        return out
+
+    def _fields(self, v: dict[str, Any]) -> dict[str, Any]:
+        from anmin.core.models import Region
+
+        return {
+            "title": v["title"], "region": Region.objects.get(pk=v["region"]), "category": v["category"],
+            "found_on": v["found_on"], "occurred_on": v.get("occurred_on"), "source": v.get("source") or "sweep",
+            "people_involved": v.get("people_involved"), "amount": v.get("amount"),
+            "assessed_colour": v.get("assessed_colour") or "blue", "parties": self._parties(v),
+        }
+
+    def _import_concluded(self, rows: Sequence[ledgers.LedgerRow]) -> None:
+        """Concluded disputes from a paper ledger: their case history is registered as it happened."""
+        tz = timezone.get_current_timezone()
+
+        def at(day: dt.date, hour: int) -> dt.datetime:
+            return dt.datetime(day.year, day.month, day.day, hour, tzinfo=tz)
+
+        past = []
+        for r in rows:
+            v = r.values
+            steps = [PastStep("accept", at(v["found_on"], 9), self.user),
+                     PastStep("assign", at(v["found_on"], 10), self.user),
+                     PastStep("feedback", at(v["concluded_on"], 17), self.user,
+                              data={"result": str(Outcome(v["outcome"]).label)}),
+                     PastStep("verify_pass", at(v["concluded_on"], 18), self.user)]
+            past.append(PastCase(kind="MD", title=v["title"], region_id=v["region"], opened_at=at(v["found_on"], 8),
+                                 steps=steps, reporter=self.user, source=v.get("source") or "sweep"))
+        with transaction.atomic():
+            cases = import_cases(past, actor=self.user, note=f"台账导入：{self.title}")
+            for case, r in zip(cases, rows, strict=True):
+                v = r.values
+                fields = self._fields(v)
+                d = Dispute.objects.create(
+                    case=case, category=v["category"], source=fields["source"], found_on=v["found_on"],
+                    occurred_on=v.get("occurred_on"), people_involved=v.get("people_involved") or 2,
+                    amount=v.get("amount"), assessed_colour=fields["assessed_colour"],
+                    colour=actions.effective_colour(fields["assessed_colour"], []), outcome=v["outcome"],
+                    concluded_on=v["concluded_on"], agreement=v.get("agreement") or "",
+                )
+                for p in fields["parties"]:
+                    DisputeParty.objects.create(dispute=d, **actions.clean_party(p, 0))
