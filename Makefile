@@ -57,7 +57,7 @@ bench: $(VENV)/.dev-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
 
 messages: $(VENV)/.installed
-	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings && ../$(BIN)/django-admin compilemessages --settings=anmin.settings
+	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' && ../$(BIN)/django-admin compilemessages -l en --settings=anmin.settings
 
 clean:
 	rm -rf $(VENV) var

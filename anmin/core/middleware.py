@@ -25,7 +25,8 @@ API_PREFIX = "/api/"
 class AnminLoginRequiredMiddleware(LoginRequiredMiddleware):
     # DRF authenticates (session or token) inside the view and answers 401/403 as JSON,
     # so a redirect to the login page would be wrong for API clients.
-    exempt_prefixes = (API_PREFIX, "/static/")
+    # /i18n/: a visitor must be able to switch the login page to English before logging in.
+    exempt_prefixes = (API_PREFIX, "/static/", "/i18n/")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith(self.exempt_prefixes):
