@@ -293,6 +293,11 @@ class BlindIndexField(models.CharField):
         return name, "anmin.core.protected.fields.BlindIndexField", args, kwargs
 
     def db_type(self, connection):
+        # "bpchar(64)" is PostgreSQL's own name for char(64). Spelled so because Django's bulk insert
+        # casts through UNNEST(%s::<type>[]) with the length dropped, and "char[]" means char(1)[]:
+        # every index value would be cut to one character; "bpchar[]" keeps them whole.
+        if connection.vendor == "postgresql":
+            return f"bpchar({self.max_length})"
         return f"char({self.max_length})"
 
     def contribute_to_class(self, cls, name, private_only=False):

@@ -172,3 +172,14 @@ def test_the_home_page_card_counts_what_the_user_sees(client, world):
     assert "2020年排查纠纷" in html
     client.force_login(world.user(Role.SYSADMIN))
     assert "矛盾纠纷排查化解" not in client.get("/").content.decode()
+
+
+def test_parties_created_in_bulk_are_found_by_phone(world):
+    """The demo and imports bulk-create parties: their blind index must be whole (PostgreSQL)."""
+    from anmin.disputes.models import DisputeParty
+
+    d = report(world)
+    DisputeParty.objects.bulk_create(
+        [DisputeParty(dispute=d, role="third", name=f"第三人{i}", phone=f"1360000000{i}") for i in range(3)]
+    )
+    assert DisputeParty.objects.filter(phone="13600000002").get().name == "第三人2"

@@ -1,0 +1,350 @@
+"""REST API of the people registers (under /api/v1/people/…). Reads go through ``visible_to``; writes
+through ``people.actions``; ID numbers and phones are always masked here (full values only on the
+reveal page, with a reason). Creates accept an ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from anmin.core import registry
+from anmin.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from anmin.core.idempotency import IdempotentCreateMixin
+from anmin.core.models import Region
+from anmin.core.protected import ProtectedField
+
+from . import actions
+from .filters import PersonFilter, VisitFilter
+from .models import (
+    CommunityCorrection,
+    DrugUser,
+    HivRisk,
+    House,
+    Incident,
+    MentalPatient,
+    Person,
+    ReleasedPrisoner,
+    RiskAssessment,
+    Visit,
+    YouthOfConcern,
+)
+from .models.persons import is_protected_query
+
+
+class MaskedField(serializers.CharField):
+    """A protected value: accepted in full on input, always given back masked."""
+
+    def to_representation(self, value):
+        return str(value) if value else ""
+
+
+def _api_errors(exc: ValidationError) -> ApiValidationError:
+    if hasattr(exc, "error_dict"):
+        return ApiValidationError(dict(exc.message_dict))
+    return ApiValidationError({"non_field_errors": exc.messages})
+
+
+class ActionErrorsMixin:
+    def run_action(self, fn, **kwargs):
+        try:
+            return fn(actor=self.request.user, request=self.request, **kwargs)
+        except ValidationError as exc:
+            raise _api_errors(exc) from None
+        except actions.Conflict as exc:
+            raise _Conflict(exc.message) from None
+        except actions.PeopleError as exc:
+            raise PermissionDenied(exc.message) from None
+
+
+class _Conflict(ApiValidationError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, message):
+        super().__init__({"code": "conflict", "message": message})
+
+
+def plain_choices(model, names, *, read_only=True) -> dict:
+    """Choice fields as plain values (their codes are documented in the help text), so the schema
+    does not grow one enum per field name that collides with other apps' enums."""
+    out = {}
+    for name in names:
+        f = model._meta.get_field(name)
+        values = "、".join(f"{v}={label}" for v, label in f.choices)
+        kwargs = {"read_only": read_only, "help_text": values}
+        if not read_only:
+            kwargs.update(required=False, allow_null=f.null)
+            if not isinstance(f.choices[0][0], int):
+                kwargs["allow_blank"] = True
+        out[name] = (serializers.IntegerField if isinstance(f.choices[0][0], int) else serializers.CharField)(**kwargs)
+    return out
+
+
+def with_plain_choices(serializer_class, names, *, read_only=True):
+    serializer_class._declared_fields.update(plain_choices(serializer_class.Meta.model, names, read_only=read_only))
+    return serializer_class
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id_number = MaskedField(required=False, allow_blank=True, max_length=32)
+    phone = MaskedField(required=False, allow_blank=True, max_length=32)
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    region_name = serializers.CharField(source="region.full_name", read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "former_name",
+            "name_initials",
+            "id_number",
+            "phone",
+            "sex",
+            "birth_date",
+            "ethnicity",
+            "hukou_address",
+            "current_address",
+            "region",
+            "region_name",
+            "grid_worker",
+            "status",
+            "registered_on",
+            "is_migrant",
+            "is_left_behind",
+            "is_foreign",
+            "version",
+        ]
+        read_only_fields = ["name_initials", "grid_worker", "status"]
+        extra_kwargs = {"sex": {"required": False}, "birth_date": {"required": False}}
+
+
+with_plain_choices(PersonSerializer, ["sex", "ethnicity"], read_only=False)
+with_plain_choices(PersonSerializer, ["status"])
+
+
+class PersonViewSet(
+    ActionErrorsMixin,
+    ScopedViewSetMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """实有人口 in the caller's jurisdiction. ``?q=`` searches name, pinyin initials, exact ID number or
+    phone; ``?category=`` (migrant, mental …) filters; updates need the ``version`` the client read."""
+
+    model = Person
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region__parent__parent").order_by("pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        serializer.instance = self.run_action(actions.create_person, **data)
+
+    @action(detail=False, methods=["get", "post"], url_path="lookup")
+    def lookup(self, request):
+        """Exact lookup by ID number or phone: POST ``{"value": "..."}`` (the number travels in the
+        body, never in a URL); results masked. GET lists like the collection itself."""
+        if request.method == "GET":
+            return self.list(request)
+        value = str(request.data.get("value", ""))
+        if not is_protected_query(value):
+            raise ApiValidationError({"value": ["value：请提供完整的身份证号码（18位或15位）或电话号码"]})
+        people = (
+            Person.objects.visible_to(request.user)
+            .select_related("region__parent__parent")
+            .lookup(value)
+            .order_by("pk")[:50]
+        )
+        return Response({"count": len(people), "results": self.get_serializer(people, many=True).data})
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        person = self.get_object()
+        serializer = self.get_serializer(person, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise ApiValidationError({"version": ["version：修改时必须提供读取时的版本号"]})
+        person = self.run_action(actions.update_person, person=person, expected_version=version, changes=data)
+        return Response(self.get_serializer(person).data)
+
+
+class HouseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = House
+        fields = ["id", "address", "region", "use", "is_rented", "owner", "owner_name", "floor_area", "version"]
+
+
+with_plain_choices(HouseSerializer, ["use"])
+
+
+class HouseViewSet(ScopedReadOnlyViewSet):
+    """实有房屋."""
+
+    model = House
+    serializer_class = HouseSerializer
+    filterset_fields = ["is_rented", "use"]
+
+
+def special_serializer(model_class):
+    class Meta:
+        model = model_class
+        exclude = ["created_by"]
+
+    attrs = {
+        "Meta": Meta,
+        "person_name": serializers.CharField(source="person.name", read_only=True),
+        "region": serializers.CharField(source="person.region_id", read_only=True),
+    }
+    for f in model_class._meta.concrete_fields:
+        if isinstance(f, ProtectedField):
+            attrs[f.name] = MaskedField(read_only=True)
+    choices = [f.name for f in model_class._meta.concrete_fields if f.choices]
+    attrs.update(plain_choices(model_class, choices))
+    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), attrs)
+
+
+def special_viewset(model_class):
+    return type(
+        f"{model_class.__name__}ViewSet",
+        (ScopedReadOnlyViewSet,),
+        {
+            "model": model_class,
+            "serializer_class": special_serializer(model_class),
+            "filterset_fields": ["status"],
+            "__doc__": f"{model_class._meta.verbose_name} (special-population permission, in scope).",
+            "get_queryset": lambda self: ScopedReadOnlyViewSet.get_queryset(self).select_related("person"),
+        },
+    )
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    observations = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=2000)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "patient",
+            "kind",
+            "visited_at",
+            "method",
+            "outcome",
+            "risk_level",
+            "condition",
+            "improved",
+            "medication",
+            "observations",
+            "next_on",
+            "recorded_by",
+        ]
+        read_only_fields = ["patient", "kind", "recorded_by"]
+
+
+with_plain_choices(VisitSerializer, ["kind"])
+with_plain_choices(VisitSerializer, ["method", "outcome", "condition", "medication", "risk_level"], read_only=False)
+
+
+class VisitViewSet(
+    ActionErrorsMixin, ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """走访/随访. Creating one for a patient moves the patient's next follow-up date (see actions)."""
+
+    model = Visit
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilter
+
+    def get_queryset(self):
+        if self.request.method == "POST":  # creating needs people.add_visit, checked by the action
+            return Visit.objects.visible_to(self.request.user)
+        return super().get_queryset().select_related("person").order_by("-visited_at", "-pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        person = data.pop("person")
+        if not Person.objects.visible_to(self.request.user).filter(pk=person.pk).exists():
+            raise ApiValidationError({"person": ["人员：不在您的辖区内或不存在"]})
+        serializer.instance = self.run_action(actions.record_visit, person=person, **data)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "patient",
+            "level",
+            "previous_level",
+            "assessed_on",
+            "source",
+            "status",
+            "assessor",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "version",
+        ]
+
+
+with_plain_choices(AssessmentSerializer, ["level", "previous_level", "source", "status"])
+
+
+class AssessmentViewSet(ScopedReadOnlyViewSet):
+    """危险性评估 (a change of level waits for the township centre)."""
+
+    model = RiskAssessment
+    serializer_class = AssessmentSerializer
+    filterset_fields = ["status", "patient"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Incident
+        fields = ["id", "patient", "occurred_at", "severity", "place", "casualties", "handling", "reported_by"]
+
+
+with_plain_choices(IncidentSerializer, ["severity"])
+
+
+class IncidentViewSet(ScopedReadOnlyViewSet):
+    """肇事肇祸."""
+
+    model = Incident
+    serializer_class = IncidentSerializer
+    filterset_fields = ["severity", "patient"]
+
+
+def register_routes() -> None:
+    routes = [
+        ("people/persons", PersonViewSet, "people-person"),
+        ("people/houses", HouseViewSet, "people-house"),
+        ("people/visits", VisitViewSet, "people-visit"),
+        ("people/assessments", AssessmentViewSet, "people-assessment"),
+        ("people/incidents", IncidentViewSet, "people-incident"),
+    ]
+    for prefix, model in (
+        ("people/mental-patients", MentalPatient),
+        ("people/released-prisoners", ReleasedPrisoner),
+        ("people/community-corrections", CommunityCorrection),
+        ("people/drug-users", DrugUser),
+        ("people/hiv-risk", HivRisk),
+        ("people/youth", YouthOfConcern),
+    ):
+        routes.append((prefix, special_viewset(model), f"people-{model._meta.model_name}"))
+    for prefix, viewset, basename in routes:
+        registry.api_routes.register(prefix, registry.ApiRoute(prefix, viewset, basename))

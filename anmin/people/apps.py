@@ -1,0 +1,27 @@
+"""Shared layer: residents, houses and special populations (实有人口 · 特殊人群 · 重点青少年)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "anmin.people"
+    label = "people"
+    verbose_name = _("人口与重点人群")
+
+    def ready(self) -> None:
+        from anmin.core import registry
+
+        from . import api, demo, kpis, menus, roles, widgets
+
+        menus.register()
+        widgets.register()
+        kpis.register()
+        api.register_routes()
+        registry.role_grants.register("people", roles.grants())
+        registry.demo_builders.register(
+            "people",
+            registry.DemoBuilder(
+                "people", demo.build, order=20, describe="实有人口、房屋、特殊人群与严重精神障碍患者管理"
+            ),
+        )

@@ -1,0 +1,212 @@
+"""Residents: search (name, pinyin initials, exact ID number and phone through the blind index),
+masking everywhere, reveals with a reason and an audit record, scoping and concurrent edits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from anmin.core.models import AuditEntry, Role
+from anmin.core.protected import make_id_number, mask_id_number, mask_phone
+
+from .. import actions
+from ..models import MentalPatient, Person
+from .factories import make_patient, make_person
+
+ID = make_id_number(birth_date=dt.date(1975, 3, 8), sequence=123, sex="男")
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def zhang(world) -> Person:
+    return make_person(world.gc_grid, name="张伟明", id_number=ID, phone=PHONE)
+
+
+def test_sex_and_birth_date_come_from_the_id_number_and_must_agree(world):
+    person = make_person(world.gc_grid, name="刘洋", id_number=ID)
+    assert person.birth_date == dt.date(1975, 3, 8)
+    assert person.sex == "1"
+    assert person.name_initials == "ly"
+    other = make_id_number(birth_date=dt.date(1990, 1, 1), sequence=4, sex="女")
+    with pytest.raises(ValidationError) as bad:
+        actions.create_person(
+            actor=None, name="王芳", region=world.gc_grid, id_number=other, sex="男", birth_date=dt.date(1990, 1, 2)
+        )
+    errors = bad.value.message_dict
+    assert errors["sex"] == ["性别与身份证号码第17位不一致（奇数为男，偶数为女）"]
+    assert errors["birth_date"] == ["出生日期与身份证号码第7–14位不一致"]
+    with pytest.raises(ValidationError) as dup:
+        actions.create_person(actor=None, name="刘洋", region=world.gc_grid, id_number=ID)
+    assert "已登记" in dup.value.message_dict["id_number"][0]
+    assert all(ID not in m for msgs in (errors, dup.value.message_dict) for ms in msgs.values() for m in ms)
+
+
+def test_search_by_exact_id_number_returns_the_person_with_the_number_masked(client, world, zhang):
+    make_person(world.gc_grid, name="张伟")
+    client.force_login(world.user(Role.GRID_WORKER))
+    resp = client.post("/people/", {"do": "find", "value": ID})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert zhang.get_absolute_url() in body
+    assert mask_id_number(ID) in body
+    assert ID not in body  # not in the table, not echoed back in the search box
+    assert resp.context["total"] == 1
+    # By phone, and the 15-digit form of an old number, the same way.
+    assert client.post("/people/", {"do": "find", "value": "139 1234 5678"}).context["total"] == 1
+    old15 = ID[:6] + ID[8:17]
+    assert client.post("/people/", {"do": "find", "value": old15}).context["total"] == 1
+    # Names and pinyin initials are searched in the ordinary (GET) filter …
+    assert client.get("/people/", {"q": "zwm"}).context["total"] == 1
+    assert client.get("/people/", {"q": "张伟"}).context["total"] == 2
+    # … which refuses ID numbers and phones, so they never end up in a URL.
+    refused = client.get("/people/", {"q": ID})
+    assert refused.context["total"] == 0
+    assert "不放在网址中" in refused.content.decode()
+    # The API looks up from the request body and answers masked.
+    api = client.post("/api/v1/people/persons/lookup/", {"value": ID}, content_type="application/json")
+    assert api.status_code == 200
+    assert [r["id"] for r in api.json()["results"]] == [zhang.pk]
+    assert api.json()["results"][0]["id_number"] == mask_id_number(ID)
+    assert api.json()["results"][0]["phone"] == mask_phone(PHONE)
+    assert client.get("/api/v1/people/persons/", {"q": ID}).status_code == 400
+
+
+def test_a_user_finds_nobody_outside_their_jurisdiction(client, world):
+    make_person(world.wl_grid, name="无梁人", id_number=ID)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    assert client.post("/people/", {"do": "find", "value": ID}).context["total"] == 0
+    api = client.post("/api/v1/people/persons/lookup/", {"value": ID}, content_type="application/json")
+    assert api.json()["count"] == 0
+
+
+def test_pages_api_and_exports_show_numbers_masked(client, world, zhang):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    for url in (zhang.get_absolute_url(), "/people/", f"/api/v1/people/persons/{zhang.pk}/"):
+        body = client.get(url).content.decode()
+        assert mask_id_number(ID) in body
+        assert ID not in body
+        assert PHONE not in body
+    export = client.get("/people/", {"export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row]
+    assert mask_id_number(ID) in cells
+    assert ID not in cells
+    assert AuditEntry.objects.filter(action="export", object_type="people.person").exists()
+
+
+def test_an_export_with_full_numbers_needs_a_reason_and_is_audited(client, world, zhang):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    refused = client.post("/people/", {"do": "export_reveal", "reason": ""})
+    assert refused.status_code == 400
+    resp = client.post("/people/", {"do": "export_reveal", "reason": "报送县卫健委核对"})
+    cells = [c for row in load_workbook(io.BytesIO(resp.content)).active.iter_rows(values_only=True) for c in row]
+    assert ID in cells
+    entry = AuditEntry.objects.filter(action="export", object_type="people.person").latest("seq")
+    assert entry.reason == "报送县卫健委核对"
+    assert entry.after["filters"]["revealed"] == ["id_number", "phone"]
+    # A role without the reveal permission cannot do it at all.
+    client.force_login(world.user(Role.LEADER))
+    assert client.post("/people/", {"do": "export_reveal", "reason": "看看"}).status_code == 404
+
+
+def test_revealing_needs_the_permission_and_a_reason_and_writes_an_access_record(client, world, zhang):
+    url = f"/people/persons/{zhang.pk}/reveal/"
+    client.force_login(world.user(Role.GRID_WORKER))
+    no_reason = client.post(url, {"fields_wanted": ["id_number"], "reason": " "})
+    assert no_reason.status_code == 400
+    assert not AuditEntry.objects.filter(action="reveal").exists()
+    resp = client.post(url, {"fields_wanted": ["id_number", "phone"], "reason": "入户核实身份"})
+    body = resp.content.decode()
+    assert resp.status_code == 200
+    assert ID in body
+    assert PHONE in body
+    assert resp["Cache-Control"] == "no-store"
+    entry = AuditEntry.objects.get(action="reveal")
+    assert (entry.object_type, entry.object_id, entry.reason) == ("people.person", str(zhang.pk), "入户核实身份")
+    assert entry.after == {"fields": ["id_number", "phone"]}
+    # A leader sees the resident but may not reveal; out of scope is 404.
+    client.force_login(world.user(Role.LEADER))
+    denied = client.post(url, {"fields_wanted": ["id_number"], "reason": "想看"})
+    assert ID not in denied.content.decode()
+    with pytest.raises(actions.NotPermitted):
+        actions.reveal_person(actor=world.user(Role.LEADER), person=zhang, fields=["id_number"], reason="想看")
+    other = make_person(world.wl_grid, name="无梁人")
+    client.force_login(world.user(Role.GRID_WORKER))
+    assert client.get(f"/people/persons/{other.pk}/reveal/").status_code == 404
+    assert AuditEntry.objects.filter(action="reveal").count() == 1
+
+
+def test_concurrent_edits_of_a_person_one_wins_the_other_gets_a_conflict(client, world, zhang):
+    township, village = world.user(Role.TOWNSHIP_CENTER), world.user(Role.VILLAGE_CENTER)
+    actions.update_person(actor=township, person=zhang, expected_version=1, changes={"current_address": "东街1号"})
+    with pytest.raises(actions.Conflict) as conflict:
+        actions.update_person(actor=village, person=zhang, expected_version=1, changes={"current_address": "西街2号"})
+    assert "已被他人修改" in conflict.value.message
+    zhang.refresh_from_db()
+    assert (zhang.current_address, zhang.version) == ("东街1号", 2)
+    client.force_login(village)
+    page = client.post(
+        f"/people/persons/{zhang.pk}/edit/",
+        {
+            "name": "张伟明",
+            "region": world.gc_grid.pk,
+            "current_address": "西街2号",
+            "version": 1,
+            "ethnicity": "汉族",
+        },
+    )
+    assert page.status_code == 409
+    assert "已被他人修改" in page.content.decode()
+
+
+def test_special_registers_are_only_for_roles_with_the_special_permission(client, world):
+    patient = make_patient(world.gc_grid, level=3)
+    person = patient.person
+    for role, sees in (
+        (Role.GRID_WORKER, True),
+        (Role.POLICE, True),
+        (Role.LEADER, False),
+        (Role.CRACKDOWN, False),
+        (Role.DEPT_HANDLER, False),
+        (Role.SYSADMIN, False),
+    ):
+        user = world.user(role)
+        assert MentalPatient.objects.visible_to(user).filter(pk=patient.pk).exists() is sees, role
+    client.force_login(world.user(Role.LEADER))
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert "严重精神障碍" not in page  # the resident, yes; that they are a patient, no
+    assert client.get("/people/", {"category": "mental"}).context["total"] == 0
+    assert client.get(patient.get_absolute_url()).status_code == 404
+    client.force_login(world.user(Role.GRID_WORKER))
+    assert client.get("/people/", {"category": "mental"}).context["total"] == 1
+
+
+def test_a_person_can_be_put_on_a_special_register_from_their_page(client, world):
+    person = make_person(world.gc_grid, name="钱进")
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    url = f"/people/persons/{person.pk}/special/"
+    assert "社区矫正人员" in client.get(url).content.decode()
+    form = client.get(url, {"kind": "correction"})
+    assert form.status_code == 200
+    data = {
+        "kind": "correction",
+        "correction_type": "probation",
+        "starts_on": "2020-01-01",
+        "ends_on": "2019-01-01",
+        "registered_on": "2020-01-02",
+        "idempotency_key": "k-1",
+    }
+    bad = client.post(url, data)
+    assert bad.status_code == 400
+    assert "矫正结束日期：须晚于矫正开始日期" in bad.content.decode()
+    resp = client.post(url, {**data, "ends_on": "2021-06-30", "idempotency_key": "k-2"})
+    assert resp.status_code == 302
+    # A retried submission (same key) creates nothing more.
+    again = client.post(url, {**data, "ends_on": "2021-06-30", "idempotency_key": "k-2"})
+    assert again.status_code == 302
+    record = person.communitycorrection_records.get()
+    assert record.get_absolute_url() == resp["Location"]
