@@ -146,3 +146,18 @@ class RoleGrants:
 
 
 role_grants: Registry[RoleGrants] = Registry("role grants")
+
+
+@dataclass(frozen=True)
+class PeriodicTask:
+    """A background task (Django tasks API) the scheduler enqueues at every round, e.g. a sweep.
+
+    ``task`` is the ``@task()``-decorated function; a run still queued or running is not enqueued
+    again."""
+
+    key: str
+    task: Any
+    label: str = ""
+
+
+periodic_tasks: Registry[PeriodicTask] = Registry("periodic tasks")

@@ -19,6 +19,11 @@ class PeopleConfig(AppConfig):
         kpis.register()
         api.register_routes()
         registry.role_grants.register("people", roles.grants())
+        from .tasks import people_sweep_task
+
+        registry.periodic_tasks.register(
+            "people.sweep", registry.PeriodicTask("people.sweep", people_sweep_task, "随访逾期预警")
+        )
         registry.demo_builders.register(
             "people",
             registry.DemoBuilder(

@@ -19,6 +19,11 @@ class WorkflowConfig(AppConfig):
         menus.register()
         core_registry.role_grants.register("workflow", grants(BUSINESS_ROLES))
         api.register_routes()
+        from .tasks import sweep_task
+
+        core_registry.periodic_tasks.register(
+            "workflow.sweep", core_registry.PeriodicTask("workflow.sweep", sweep_task, "预警/督办巡检")
+        )
 
 
 def grants(business_roles: tuple[str, ...]):

@@ -1,6 +1,8 @@
-"""anmin scheduler: enqueue the sweep task every ANMIN_SWEEP_INTERVAL seconds (default 300).
+"""anmin scheduler: every ANMIN_SWEEP_INTERVAL seconds (default 300), enqueue each periodic task the
+apps registered in ``core.registry.periodic_tasks`` (the case engine's warning/督办 sweep, the
+follow-up sweep of the people registers …).
 
-``anmin serve`` starts it beside the task worker (``db_worker``), which runs what it enqueues. A sweep
+``anmin serve`` starts it beside the task worker (``db_worker``), which runs what it enqueues. A task
 still waiting or running is not enqueued twice. Stops cleanly on SIGTERM or Ctrl+C.
 """
 
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         from django_tasks import TaskResultStatus
         from django_tasks.exceptions import TaskResultDoesNotExist
 
-        from anmin.workflow.tasks import sweep_task
+        from anmin.core.registry import periodic_tasks
 
         interval = opts["interval"]
         if interval < MIN_INTERVAL:
@@ -45,8 +47,10 @@ class Command(BaseCommand):
             stop.set()
 
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        self.stdout.write(f"预警/督办巡检：每 {interval} 秒入队一次")
-        runs, last_id = 0, None
+        jobs = list(periodic_tasks)
+        self.stdout.write(f"定时任务（{'、'.join(j.label or j.key for j in jobs)}）：每 {interval} 秒入队一次")
+        runs = 0
+        last_ids: dict[str, str] = {}
 
         def tidy_connections():
             # A long-running process drops stale connections between rounds (never inside a
@@ -57,19 +61,21 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 tidy_connections()
-                busy = False
-                if last_id is not None:
-                    try:
-                        status = sweep_task.get_result(last_id).status
-                        busy = status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
-                    except TaskResultDoesNotExist:
-                        busy = False
-                if busy:
-                    log.info("workflow.scheduler.skip reason=previous_sweep_pending id=%s", last_id)
-                else:
-                    last_id = sweep_task.enqueue().id
-                    runs += 1
-                    log.info("workflow.scheduler.enqueued id=%s", last_id)
+                for job in jobs:
+                    last_id = last_ids.get(job.key)
+                    busy = False
+                    if last_id is not None:
+                        try:
+                            status = job.task.get_result(last_id).status
+                            busy = status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+                        except TaskResultDoesNotExist:
+                            busy = False
+                    if busy:
+                        log.info("workflow.scheduler.skip task=%s reason=previous_run_pending id=%s", job.key, last_id)
+                        continue
+                    last_ids[job.key] = job.task.enqueue().id
+                    log.info("workflow.scheduler.enqueued task=%s id=%s", job.key, last_ids[job.key])
+                runs += 1
                 if opts["max_runs"] and runs >= opts["max_runs"]:
                     break
                 stop.wait(interval)
@@ -77,4 +83,4 @@ class Command(BaseCommand):
             tidy_connections()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        self.stdout.write(f"巡检调度已停止（共入队 {runs} 次）")
+        self.stdout.write(f"定时调度已停止（共 {runs} 轮）")
