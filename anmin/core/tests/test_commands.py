@@ -21,6 +21,9 @@ def test_setup_then_createadmin_makes_a_sysadmin_who_must_change_the_password(db
     assert user.must_change_password
     assert user.check_password("Qx7#mountain-River")
     assert user.org_unit.region.code == "411081000000"
+    from anmin.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(object_type="core.user", object_id=str(user.pk), action="create").exists()
 
 
 def test_createadmin_refuses_a_weak_password_and_creates_nothing(db, monkeypatch):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from anmin.core import audit
 from anmin.core.models import OrgUnit, Region, Role, User
 from anmin.core.models.orgs import OrgKind
 from anmin.core.models.regions import RegionLevel
@@ -53,6 +54,8 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.roles.add(role)
+            audit.record(actor=None, action="create", obj=user, actor_username="anmin createadmin",
+                         after={"username": user.username, "roles": [role.code], "org_unit": org.name})
         self.stdout.write(self.style.SUCCESS(f"已创建系统管理员 {username}（{org.name}）"))
 
     def read_password(self, from_stdin: bool) -> str:
