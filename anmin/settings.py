@@ -81,7 +81,7 @@ INSTALLED_APPS = [
 ]
 
 # Domain and shared apps append themselves here as they are added (order: shared, then domains).
-ANMIN_APPS: list[str] = ["anmin.workflow", "anmin.people", "anmin.disputes"]
+ANMIN_APPS: list[str] = ["anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid"]
 INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [

@@ -1,0 +1,108 @@
+"""The grid-event API: report (Idempotency-Key, photos), list/detail in scope, steps via the case API."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from rest_framework.test import APIClient
+
+from anmin.core.models import Role
+from anmin.grid.models import GridEvent
+
+from .conftest import jpeg_with_gps
+
+
+def api(world, role) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(world.user(role))
+    return client
+
+
+def body(world, **extra) -> dict:
+    return {"region": world.gc_grid.code, "category": "02", "description": "民房电线私拉乱接，存在火灾隐患",
+            "latitude": "34.140512", "longitude": "113.490231", **extra}
+
+
+def test_a_retried_report_with_the_same_idempotency_key_returns_the_first_event(world):
+    client = api(world, Role.GRID_WORKER)
+    first = client.post("/api/v1/grid-events/", body(world), format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    assert first.status_code == 201, first.content
+    retry = client.post("/api/v1/grid-events/", body(world), format="json", HTTP_IDEMPOTENCY_KEY="phone-42")
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert GridEvent.objects.count() == 1
+    data = first.json()
+    assert data["number"].startswith("WG-")
+    assert data["status"] == "reported"
+    assert data["category_label"] == "安全隐患"
+    assert data["latitude"] == "34.140512"
+    assert data["case_url"] == f"/api/v1/cases/{data['case_id']}/"
+    # The same key with a different report is refused, not silently merged.
+    other = client.post("/api/v1/grid-events/", body(world, category="04"), format="json",
+                        HTTP_IDEMPOTENCY_KEY="phone-42")
+    assert other.status_code == 422
+
+
+def test_photos_are_sent_as_multipart_and_come_back_without_exif(world):
+    client = api(world, Role.GRID_WORKER)
+    photo = SimpleUploadedFile("IMG.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    resp = client.post("/api/v1/grid-events/", {**body(world), "photos": [photo]}, format="multipart")
+    assert resp.status_code == 201, resp.content
+    photos = resp.json()["photos"]
+    assert len(photos) == 1
+    served = client.get(photos[0]["file_url"])
+    assert served.status_code == 200
+    assert not Image.open(io.BytesIO(b"".join(served.streaming_content))).getexif()
+    listed = client.get("/api/v1/grid-photos/", {"event": resp.json()["id"]}).json()["results"]
+    assert [p["id"] for p in listed] == [photos[0]["id"]]
+    # Out of scope: absent.
+    assert api(world, Role.POLICE).get(photos[0]["file_url"]).status_code == 200  # same township
+    other = APIClient()
+    other.force_authenticate(world.user(Role.MEDIATOR))
+    assert other.get(photos[0]["file_url"]).status_code == 404
+
+
+def test_bad_input_gets_400_naming_the_field(world):
+    client = api(world, Role.GRID_WORKER)
+    resp = client.post("/api/v1/grid-events/", body(world, category="77"), format="json")
+    assert resp.status_code == 400
+    assert resp.json()["category"] == ["「事件类别」77 不在网格事件类别表中"]
+    resp = client.post("/api/v1/grid-events/", body(world, region=world.gc_grid2.code), format="json")
+    assert resp.status_code == 400
+    assert "region" in resp.json()
+    resp = client.post("/api/v1/grid-events/", body(world, longitude=None), format="json")
+    assert resp.status_code == 400
+    assert "longitude" in resp.json()
+    assert not GridEvent.objects.exists()
+
+
+def test_reporting_needs_the_permission(world):
+    resp = api(world, Role.DEPT_HANDLER).post("/api/v1/grid-events/", body(world), format="json")
+    assert resp.status_code == 403
+    assert resp.json()["message"] == "您没有上报网格事件的权限"
+
+
+def test_list_and_detail_are_scoped_and_steps_go_through_the_case_api(world):
+    mine = api(world, Role.GRID_WORKER).post("/api/v1/grid-events/", body(world), format="json").json()
+    theirs = api(world, Role.CITY_OFFICE).post("/api/v1/grid-events/", body(world, region=world.wl_grid.code),
+                                               format="json").json()
+    centre = api(world, Role.TOWNSHIP_CENTER)
+    assert {r["id"] for r in centre.get("/api/v1/grid-events/").json()["results"]} == {mine["id"]}
+    assert centre.get(f"/api/v1/grid-events/{theirs['id']}/").status_code == 404
+    assert centre.get("/api/v1/grid-events/", {"category": "02", "is_open": "true"}).json()["count"] == 1
+    url = f"/api/v1/cases/{mine['case_id']}/transition/"
+    resp = centre.post(url, {"transition": "accept", "version": mine["case_version"]}, format="json")
+    assert resp.status_code == 200, resp.content
+    resp = centre.post(url, {"transition": "assign", "version": resp.json()["version"],
+                             "target_org": world.orgs["gc_police"].pk}, format="json")
+    assert resp.status_code == 200, resp.content
+    detail = centre.get(f"/api/v1/grid-events/{mine['id']}/").json()
+    assert (detail["status"], detail["handling_org"]) == ("in_progress", world.orgs["gc_police"].pk)
+    # The police station now sees it; a stale version gets 409.
+    assert api(world, Role.POLICE).get(f"/api/v1/grid-events/{mine['id']}/").status_code == 200
+    stale = centre.post(url, {"transition": "transfer", "version": mine["case_version"], "reason": "x",
+                              "target_org": world.orgs["gc_v_center"].pk}, format="json")
+    assert stale.status_code == 409

@@ -1,0 +1,86 @@
+"""A grid worker reports an event with a photo on a 360-px phone; the township centre dispatches it."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from anmin.conftest import login
+from anmin.core.models import Role
+from anmin.grid.models import GridEvent
+
+from .conftest import jpeg_with_gps
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits_the_phone(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"page is {width}px wide at a 360px viewport"
+
+
+def test_a_grid_worker_reports_with_a_photo_and_the_township_centre_dispatches(live_server, world, phone, browser,
+                                                                               tmp_path):
+    worker = world.user(Role.GRID_WORKER)
+    login(phone, live_server, worker.username)
+    phone.wait_for_selector("text=您好")
+    # The menu leads to the report form.
+    phone.click("label.nav-button")
+    phone.locator("nav.sidemenu [data-menu=grid_report]").click()
+    phone.wait_for_selector("form[data-form=grid-report]")
+    fits_the_phone(phone)
+    # A grid worker with one grid finds it chosen already.
+    assert phone.locator("#id_region").input_value() == world.gc_grid.code
+    phone.select_option("#id_category", "02")
+    phone.fill("#id_description", "三组村民家中电线私拉乱接，存在火灾隐患")
+    phone.fill("#id_address", "古城村三组")
+    phone.set_input_files("#id_photos", files=[
+        {"name": "IMG_20201209.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps(800, 600)}])
+    phone.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    phone.click("form[data-form=grid-report] button[type=submit]")
+    phone.wait_for_selector("[data-category='02']")
+    event = GridEvent.objects.get()
+    number = event.case.number
+    assert number in phone.inner_text("h1")
+    assert phone.locator("[data-status]").inner_text() == "待受理"
+    fits_the_phone(phone)
+    # The photo is shown (through the scoped view) and has lost its GPS position.
+    phone.wait_for_selector("img[data-photo]")
+    assert phone.evaluate("document.querySelector('img[data-photo]').naturalWidth") == 800
+    photo = event.photos.get()
+    with photo.file.open("rb") as f:
+        assert not Image.open(io.BytesIO(f.read())).getexif()
+
+    # The township centre, on its own phone, accepts and hands the event to the police station.
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True)
+    centre = context.new_page()
+    try:
+        login(centre, live_server, world.user(Role.TOWNSHIP_CENTER).username)
+        centre.wait_for_selector("text=您好")
+        centre.goto(f"{live_server.url}/grid/")
+        centre.click(f"text={number}")
+        centre.wait_for_selector("[data-action=accept]")
+        centre.click("[data-action=accept]")
+        centre.click("form.form-page button[type=submit]")
+        centre.wait_for_selector("[data-status=accepted]")
+        centre.click("[data-action=assign]")
+        centre.select_option("#id_target_org", str(world.orgs["gc_police"].pk))
+        centre.click("form.form-page button[type=submit]")
+        centre.wait_for_selector("[data-status=in_progress]")
+        fits_the_phone(centre)
+        centre.goto(f"{live_server.url}{event.get_absolute_url()}")
+        timeline = centre.inner_text("section.timeline")
+        assert "上报" in timeline
+        assert "受理" in timeline
+        assert "交办" in timeline
+        assert "古城派出所" in timeline
+        assert str(worker) in timeline
+        assert str(world.user(Role.TOWNSHIP_CENTER)) in timeline
+        centre.screenshot(path=str(tmp_path / "dispatched.png"), full_page=True)
+    finally:
+        context.close()
+    event.case.refresh_from_db()
+    assert (event.case.status, event.case.handling_org) == ("in_progress", world.orgs["gc_police"])
