@@ -4,6 +4,7 @@ anmin demo [--no-serve]   build the Yuzhou demo world (idempotent) and serve it
 anmin serve               serve the platform (web + background worker)
 anmin regions load FILE   load another city's jurisdiction tree
 anmin audit verify        check the audit log's hash chain (exit 0 when intact)
+anmin clock [--set T|--real]  show or move the business clock (the demo stands on 2020-12-10)
 """
 
 from __future__ import annotations

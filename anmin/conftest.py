@@ -18,6 +18,28 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def _real_business_clock():
+    """The business clock (core.clock) caches its shift per process: a test that moves it must not
+    leave the next test on its moment."""
+    from anmin.core import clock
+
+    clock.forget()
+    yield
+    clock.forget()
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    """Uploads (attachments, grid photos) go to a directory of this test, never to var/uploads."""
+    path = tmp_path / "uploads"
+    settings.ANMIN_UPLOAD_DIR = path
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(path)},
+    }}
+    return path
+
+
 def pytest_configure(config):
     from django.conf import settings
 

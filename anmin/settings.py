@@ -9,6 +9,7 @@ Environment variables:
   ANMIN_ALLOWED_HOSTS  comma-separated host names
   ANMIN_DEBUG          1/0
   ANMIN_VAR_DIR        where the SQLite file, keys and uploads live (default: ./var)
+  ANMIN_UPLOAD_DIR     uploaded attachments and photos, outside the web root (default: $ANMIN_VAR_DIR/uploads)
   ANMIN_SESSION_IDLE_SECONDS  idle timeout of a signed-in session (default 1800)
   ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
   ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
@@ -182,10 +183,16 @@ STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Uploads (attachments, grid photos) live here, outside the web root: nothing serves this directory;
+# files leave only through the scoped download views (anmin/core/attachments, docs/security.md).
+ANMIN_UPLOAD_DIR = Path(os.environ.get("ANMIN_UPLOAD_DIR", VAR_DIR / "uploads"))
+# Attachments: at most this many bytes per file, only these kinds (detected from the content).
+ANMIN_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ANMIN_ATTACHMENT_KINDS: tuple[str, ...] = ("jpeg", "png", "webp", "pdf", "docx", "xlsx", "pptx")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "uploads")},
+        "OPTIONS": {"location": str(ANMIN_UPLOAD_DIR)},
     },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -48,12 +50,14 @@ DEFAULT_SENSITIVE_KEYS = SECRET_KEYS | frozenset({"id_number", "phone", "mobile"
 __all__ = [
     "AuditAction",
     "ChainReport",
+    "batch",
     "client_address",
     "mask_value",
     "masked",
     "record",
     "record_export",
     "record_reveal",
+    "region_of",
     "snapshot",
     "verify_chain",
 ]
@@ -151,6 +155,11 @@ def _region_of(obj: models.Model) -> str:
     return "" if value is None else str(value)[:16]
 
 
+def region_of(obj: models.Model) -> str:
+    """The region code of a record, through its model's ScopePolicy ("" when it has none)."""
+    return _region_of(obj)
+
+
 def canonical(fields: Mapping[str, Any]) -> bytes:
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -188,9 +197,37 @@ def _lock_chain() -> None:
     # database's single write lock for the rest of the transaction.
 
 
+_batch = threading.local()
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Entries recorded inside the block are appended together when it ends, still inside the
+    caller's transaction (open the block inside ``transaction.atomic``). Appending takes the chain
+    lock, held until the commit: an action that writes several rows and records as it goes holds it
+    only for its last moments instead of its whole length, and concurrent writers wait that much
+    less. Nested blocks append with the outermost one; an exception discards the entries (the
+    transaction rolls back with them)."""
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    _batch.pending = []
+    try:
+        yield
+        pending = _batch.pending
+    finally:
+        _batch.pending = None
+    for fields in pending:
+        _append(**{**fields, "at": timezone.now()})
+
+
 def _append(**fields: Any) -> AuditEntry:
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending.append(fields)
+        return AuditEntry(**fields)
     _lock_chain()
     head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

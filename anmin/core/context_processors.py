@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from . import clock
 from .registry import visible_menu
 
 
 def shell(request) -> dict:
     user = getattr(request, "user", None)
-    ctx = {"anmin_site_name": settings.ANMIN_SITE_NAME, "demo_mode": settings.ANMIN_DEMO_RELAXED}
+    ctx = {"anmin_site_name": settings.ANMIN_SITE_NAME, "demo_mode": settings.ANMIN_DEMO_RELAXED,
+           # A database whose world stands on another date (the demo: 2020-12-10) says so on every page.
+           "business_today": clock.today() if clock.is_shifted() else None}
     if user is not None and user.is_authenticated:
         ctx["menu"] = visible_menu(user)
         org = user.org_unit

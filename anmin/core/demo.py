@@ -5,8 +5,10 @@ Deterministic (seeded per village) and idempotent: a second run finds every row 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -21,6 +23,9 @@ from .roles import sync_roles
 
 CITY = "411081000000"
 DEMO_TOWNSHIP = "411081106000"  # 古城镇: the township the printed demo logins work in
+# The demo world's "today": its records run up to this moment, and `anmin demo` sets the business
+# clock (core.clock) to it each time it runs.
+DEMO_NOW = dt.datetime(2020, 12, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_PASSWORD = "Anmin@2020"  # noqa: S105  (printed by `anmin demo`; refused in production)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -95,3 +98,36 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None, format="%Y-%m-%d"):
         super().__init__(attrs=attrs, format=format)
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` built in Python, not through one template per option: a city user's filter bar
+    (every grid, every mediation organisation) renders in milliseconds. Same markup as ``Select``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = {str(v) for v in self.format_value(value)}
+
+        def option(key, label):
+            selected = mark_safe(" selected") if str(key) in chosen else ""  # a constant, nothing to escape
+            return format_html('<option value="{}"{}>{}</option>', "" if key is None else key, selected, label)
+
+        parts = []
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):  # an option group
+                inner = format_html_join("", "{}", ((option(k, lb),) for k, lb in label))
+                parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, inner))
+            else:
+                parts.append(option(key, label))
+        return format_html("<select name=\"{}\"{}>{}</select>", name,
+                           flatatt(self.build_attrs(self.attrs, attrs)), mark_safe("".join(parts)))
+
+
+def quicken_selects(form: forms.Form) -> None:
+    """Give every plain drop-down of ``form`` the fast renderer (same choices, attributes, markup)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if type(widget) is forms.Select:
+            quick = QuickSelect(attrs=widget.attrs)
+            quick.choices = widget.choices
+            quick.is_required = widget.is_required
+            field.widget = quick

@@ -66,7 +66,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from . import audit
+from . import audit, clock
 from .protected import Protected, parse_id_number, validate_phone_number
 from .protected.crypto import decrypt, encrypt
 
@@ -179,7 +179,7 @@ def date(*, not_after_today: bool = True) -> Callable[[Any], dt.date]:
                     break
             if d is None:
                 raise ValidationError("日期格式应为 2020-01-31")
-        if not_after_today and d > timezone.localdate():
+        if not_after_today and d > clock.today():
             raise ValidationError("不能晚于今天")
         return d
 

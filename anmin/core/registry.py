@@ -161,3 +161,25 @@ class PeriodicTask:
 
 
 periodic_tasks: Registry[PeriodicTask] = Registry("periodic tasks")
+
+
+@dataclass(frozen=True)
+class AttachmentOwner:
+    """A model whose records may carry attachments (``anmin.core.attachments``), keyed by its label
+    ("disputes.dispute"). An attachment is visible exactly when its owner is
+    (``Owner.objects.visible_to(user)``); ``may_attach(user, owner)`` says who may add one (the
+    owner must also be visible to them). ``categories`` are (code, label) pairs offered on the
+    upload form (empty: no category); ``kinds`` narrows ``settings.ANMIN_ATTACHMENT_KINDS``."""
+
+    model: str
+    label: str
+    may_attach: Callable[[Any, Any], bool]
+    categories: tuple[tuple[str, str], ...] = ()
+    kinds: tuple[str, ...] | None = None
+    max_count: int = 50
+
+    def category_label(self, code: str) -> str:
+        return str(dict(self.categories).get(code, code))
+
+
+attachment_owners: Registry[AttachmentOwner] = Registry("attachment owners")

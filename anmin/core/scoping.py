@@ -67,24 +67,28 @@ class ScopedQuerySet(models.QuerySet):
     """QuerySet base for every model that holds business data."""
 
     def visible_to(self, user: User | Any, action: str = "view") -> ScopedQuerySet:
+        q = self.visibility_q(user, action)
+        return self.none() if q is None else self.filter(q)
+
+    def visibility_q(self, user: User | Any, action: str = "view", prefix: str = "") -> Q | None:
+        """The condition ``visible_to`` filters on (None: nothing is visible). ``prefix`` puts it
+        behind a relation ("case__"), so a model scoped through another one filters with a join."""
         if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-            return self.none()
+            return None
         policy = get_policy(self.model)
         clauses: list[Q] = []
         if user.has_perm(policy.permission(self.model, action)):
-            lookup = policy.region_lookup(self.model)
+            lookup = prefix + policy.region_lookup(self.model)
             prefixes = user.scope.reference_prefixes if policy.reference_data else user.scope.prefixes
-            geo = [Q(**{lookup: prefix}) for prefix in prefixes]
+            geo = [Q(**{lookup: code_prefix}) for code_prefix in prefixes]
             if geo:
-                functional = self.functional_q(user, action)
+                functional = self.functional_q(user, action, prefix) if prefix else self.functional_q(user, action)
                 region_q = reduce(operator.or_, geo)
                 clauses.append(region_q & functional if functional is not None else region_q)
-        clauses.extend(Q(**{field: user.pk}) for field in policy.assignee_fields)
+        clauses.extend(Q(**{prefix + field: user.pk}) for field in policy.assignee_fields)
         if user.org_unit_id:
-            clauses.extend(Q(**{field: user.org_unit_id}) for field in policy.org_fields)
-        if not clauses:
-            return self.none()
-        return self.filter(reduce(operator.or_, clauses))
+            clauses.extend(Q(**{prefix + field: user.org_unit_id}) for field in policy.org_fields)
+        return reduce(operator.or_, clauses) if clauses else None
 
     def functional_q(self, user: User, action: str) -> Q | None:
         """A finer functional filter (e.g. the case kinds a role covers). None: no extra filter."""

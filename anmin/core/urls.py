@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, audit, pages
+from .views import account, attachments, audit, pages
 
 app_name = "core"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path("orgs/<int:pk>/", pages.OrgUnitDetailView.as_view(), name="orgunit_detail"),
     path("audit/", audit.AuditLedgerView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
+    path("attachments/<int:pk>/", attachments.AttachmentDownloadView.as_view(), name="attachment"),
 ]

@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anmin.core import audit
+from anmin.core import audit, clock
+from anmin.core.attachments import actions as attachments
 from anmin.core.codes import code_names
 from anmin.core.models import Region, User
 from anmin.core.protected import parse_id_number, validate_phone_number
@@ -209,7 +210,7 @@ def report_dispute(
     reporter_name: str = "",
 ) -> Dispute:
     """Register a dispute (排查/上报): a case of kind MD in 待受理, its detail row and its parties."""
-    now = now or timezone.now()
+    now = now or clock.now()
     check_category(category)
     if source not in DisputeSource.values:
         raise _err("source", "「来源」无效")
@@ -227,7 +228,7 @@ def report_dispute(
         raise _err("people_involved", "「涉及人数」不能少于当事人人数")
     if amount is not None and amount < 0:
         raise _err("amount", "「涉及金额」不能为负数")
-    with transaction.atomic():
+    with transaction.atomic(), audit.batch():
         case = case_actions.open_case(
             kind=DISPUTE,
             title=title,
@@ -318,7 +319,7 @@ def record_session(
     now=None,
 ) -> MediationSession:
     """A mediation session (date, mediators, method, record) by the handler or the centre."""
-    now = now or timezone.now()
+    now = now or clock.now()
     d = _lock_dispute(dispute)
     _require_handler(actor, d.case)
     if not d.case.is_open:
@@ -367,7 +368,7 @@ def record_outcome(
 
     ``expected_version`` is the case's version, as on every step of the case.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     d = _lock_dispute(dispute)
     case = d.case
     if case.version != expected_version:
@@ -448,3 +449,25 @@ def sync_followup(*, case: Case, at, satisfaction: str, note: str) -> None:
     Dispute.objects.filter(case=case).update(
         satisfaction=satisfaction or "", followup_on=timezone.localdate(at), followup_note=note or ""
     )
+
+
+# -- Documents (core attachments) --------------------------------------------------------------------
+def may_attach_document(user, dispute: Dispute) -> bool:
+    """Who may add a document to a dispute: its handler (调解员, the handling unit) or a 综治中心 role
+    in whose jurisdiction it lies — the people who may record its mediation."""
+    return may_take(user, dispute.case, (HANDLER, *CENTRE_ROLES))
+
+
+def attach_document(*, actor: User, dispute: Dispute, upload, category: str, note: str = "", request=None):
+    """Add a document (调解协议书、调解笔录、证据材料 …) to a dispute. The file is checked and cleaned
+    by the core attachment service (size and type limits; EXIF/GPS and author metadata removed) and
+    the upload is audited there. Raises ``TransitionNotAllowed`` for someone who may not add one,
+    ``ValidationError`` naming the field otherwise."""
+    if not Dispute.objects.visible_to(actor).filter(pk=dispute.pk).exists():
+        raise case_actions.TransitionNotAllowed("您无权办理此纠纷")
+    _require_handler(actor, dispute.case)
+    try:
+        return attachments.attach(actor=actor, owner=dispute, upload=upload, category=category, note=note,
+                                  request=request)
+    except PermissionDenied as exc:
+        raise case_actions.TransitionNotAllowed(str(exc)) from exc

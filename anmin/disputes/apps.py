@@ -24,3 +24,12 @@ class DisputesConfig(AppConfig):
             "disputes",
             core_registry.DemoBuilder("disputes", demo.build, order=30, describe="调解组织、调解员与矛盾纠纷"),
         )
+        # 调解协议书、笔录 … on a dispute: kept by the core attachment service, seen by whoever sees
+        # the dispute, added by its handler (调解员) or the 综治中心.
+        from .actions import may_attach_document
+        from .models import DocumentCategory
+
+        core_registry.attachment_owners.register("disputes.dispute", core_registry.AttachmentOwner(
+            model="disputes.dispute", label=_("纠纷"), may_attach=may_attach_document,
+            categories=tuple(DocumentCategory.choices),
+        ))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.codes import code_choices
 from anmin.core.filters import township_choices
 from anmin.core.models import Region
@@ -77,7 +77,7 @@ class DisputeFilter(django_filters.FilterSet):
     def only_overdue(self, qs, name, value):
         if not value:
             return qs
-        return qs.filter(case__is_open=True, case__paused_since__isnull=True, case__due_at__lte=timezone.now())
+        return qs.filter(case__is_open=True, case__paused_since__isnull=True, case__due_at__lte=clock.now())
 
 
 class MediationOrgFilter(django_filters.FilterSet):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.codes import code_choices
 from anmin.core.forms import DateInput
 from anmin.core.models import Region
@@ -54,7 +54,7 @@ class DisputeReportForm(forms.Form):
         self.fields["region"].label_from_instance = lambda r: r.full_name
         self.fields["category"].choices = [("", "——"), *code_choices("dispute_category", leaves_only=True)]
         self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))
-        self.fields["found_on"].initial = timezone.localdate()
+        self.fields["found_on"].initial = clock.today()
 
     def parties(self) -> list[dict]:
         d = self.cleaned_data
@@ -88,7 +88,7 @@ class SessionForm(forms.Form):
         if dispute is not None and dispute.mediation_org_id:
             qs = qs.filter(org_id=dispute.mediation_org_id) | qs.filter(user=user)
         self.fields["mediators"].queryset = qs.distinct().order_by("org_id", "name")
-        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["held_on"].initial = clock.today()
 
 
 class OutcomeForm(forms.Form):

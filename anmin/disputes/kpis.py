@@ -6,9 +6,9 @@ the whole installation; ``user`` (when given) limits the figures to what that us
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.registry import Kpi, kpis
 from anmin.workflow.models import Case
@@ -54,7 +54,7 @@ def success_rate(*, year, region=None, user=None) -> float:
 def overdue(*, year, region=None, user=None) -> int:
     """Open dispute cases past their limit now."""
     qs = Case.objects.visible_to(user) if user is not None else Case.objects.all()
-    qs = qs.of_kind(DISPUTE.code).overdue(timezone.now())
+    qs = qs.of_kind(DISPUTE.code).overdue(clock.now())
     return qs.inside(_prefix(region)).count() if region else qs.count()
 
 

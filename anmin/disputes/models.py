@@ -296,3 +296,13 @@ class MediationSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_method_display()}"
+
+
+class DocumentCategory(models.TextChoices):
+    """Kinds of document attached to a dispute (core attachments; see ``apps.py``)."""
+
+    AGREEMENT = "agreement", _("调解协议书")
+    RECORD = "record", _("调解笔录")
+    APPLICATION = "application", _("调解申请书")
+    EVIDENCE = "evidence", _("证据材料")
+    OTHER = "other", _("其他材料")

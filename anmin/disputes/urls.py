@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/session/", views.SessionView.as_view(), name="dispute_session"),
     path("<int:pk>/outcome/", views.OutcomeView.as_view(), name="dispute_outcome"),
     path("<int:pk>/criminal/", views.CriminalLinkView.as_view(), name="dispute_criminal"),
+    path("<int:pk>/attachments/", views.DisputeAttachmentView.as_view(), name="dispute_attachment"),
     path("orgs/", views.MediationOrgLedgerView.as_view(), name="mediationorg_list"),
     path("orgs/<int:pk>/", views.MediationOrgDetailView.as_view(), name="mediationorg_detail"),
     path("mediators/", views.MediatorLedgerView.as_view(), name="mediator_list"),

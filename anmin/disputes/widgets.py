@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.registry import Widget, widgets
 
 from . import kpis
@@ -15,7 +15,7 @@ from .models import Dispute
 def _latest_year(user) -> int:
     """The year of the newest dispute the user can see (the demo world lives in 2020)."""
     latest = Dispute.objects.visible_to(user).aggregate(m=Max("found_on"))["m"]
-    return latest.year if latest else timezone.localdate().year
+    return latest.year if latest else clock.today().year
 
 
 def _stats(request) -> dict:

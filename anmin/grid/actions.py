@@ -17,9 +17,8 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 
-from anmin.core import audit
+from anmin.core import audit, clock
 from anmin.core.models import Region, User
 from anmin.core.protected import validate_phone_number
 from anmin.workflow import actions as case_actions
@@ -130,7 +129,7 @@ def report_event(
     ``photos`` are uploaded files (or bytes); each is re-encoded without metadata (``photos.py``).
     Raises ``ValidationError`` naming the field, ``PermissionDenied`` without the add permission.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     if not actor.has_perm(ADD_PERM):
         raise PermissionDenied("您没有上报网格事件的权限")
     place = check_place(actor, region)
@@ -173,7 +172,7 @@ def report_event(
     saved: list[str] = []
     try:
         photo_rows = _write_photos(cleaned, saved=saved)
-        with transaction.atomic():
+        with transaction.atomic(), audit.batch():
             try:
                 case = case_actions.open_case(
                     kind=GRID_EVENT, title=title, region=place, reporter=actor, priority=priority,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -18,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
+from anmin.core import clock
 from anmin.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
@@ -144,7 +144,7 @@ class GridEventApiFilter(django_filters.FilterSet):
 
     def by_overdue(self, qs, name, value):
         late = Q(case__is_open=True, case__due_at__isnull=False, case__paused_since__isnull=True,
-                 case__due_at__lte=timezone.now())
+                 case__due_at__lte=clock.now())
         return qs.filter(late) if value else qs.exclude(late)
 
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.filters import township_choices
+from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
 from .categories import category_choices
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("open", _("未办结")), ("done", _("已办结")))
 
 
@@ -69,7 +70,7 @@ class GridEventFilter(django_filters.FilterSet):
         return qs.inside(value.prefix) if value else qs
 
     def by_sla(self, qs, name, value):
-        now = timezone.now()
+        now = clock.now()
         running = Q(case__is_open=True, case__due_at__isnull=False, case__paused_since__isnull=True)
         if value == "overdue":
             return qs.filter(running, case__due_at__lte=now)

@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.forms import QuickSelect
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.forms import name_the_field
@@ -46,10 +47,12 @@ def report_regions(user):
     q = Q()
     for prefix in prefixes:
         q |= Q(code__startswith=prefix)
-    return qs.filter(q).select_related("parent").order_by("code")
+    return qs.filter(q).select_related("parent__parent").order_by("code")
 
 
 class RegionChoiceField(forms.ModelChoiceField):
+    widget = QuickSelect
+
     def label_from_instance(self, obj):
         return obj.full_name
 

@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.registry import Kpi, kpis
 from anmin.workflow.models import Case, Supervision
@@ -64,7 +65,7 @@ def closed(*, year, region=None, user=None) -> int:
 
 
 def overdue(*, year, region=None, user=None) -> int:
-    return _cases(region, user).overdue(timezone.now()).count()
+    return _cases(region, user).overdue(clock.now()).count()
 
 
 def by_category(*, year, region=None, user=None) -> dict[str, int]:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.attachments.storage import upload_storage
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import Case, CaseDetail, CaseDetailQuerySet, has_business_role
@@ -111,11 +112,12 @@ class EventPhotoQuerySet(ScopedQuerySet):
 
 
 class EventPhoto(models.Model):
-    """A photo of a grid event: re-encoded on upload (EXIF and GPS removed), kept in the default
-    storage outside the web root, served only through the scoped photo view."""
+    """A photo of a grid event: re-encoded on upload (EXIF and GPS removed, by the attachment
+    service's image code), kept in the upload storage outside the web root
+    (``anmin.core.attachments.storage``), served only through the scoped photo view."""
 
     event = models.ForeignKey(GridEvent, verbose_name=_("网格事件"), on_delete=models.PROTECT, related_name="photos")
-    file = models.FileField(_("文件"), upload_to="grid/%Y/%m/", max_length=200)
+    file = models.FileField(_("文件"), upload_to="grid/%Y/%m/", storage=upload_storage, max_length=200)
     content_type = models.CharField(_("类型"), max_length=32, default="image/jpeg")
     width = models.PositiveIntegerField(_("宽(像素)"))
     height = models.PositiveIntegerField(_("高(像素)"))

@@ -7,16 +7,11 @@ Every page reads through ``visible_to``; every write calls ``actions``; the step
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView
 
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
@@ -45,78 +40,6 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(target, message)
 
 
-class LedgerPaginator(Paginator):
-    """Exact totals up to ``exact_limit`` rows; above that, PostgreSQL's own estimate (shown as "约").
-
-    Counting every visible row exactly reads one heap page per row scattered over the table: at a
-    million cases that is hundreds of milliseconds for a city user on every page view, for a figure
-    nobody needs to the last row. Counting to 1,001 and asking the planner beyond keeps a page fast.
-    """
-
-    exact_limit = 1000
-    # Off for now: under concurrent load on PostgreSQL a stale planner estimate was seen to cut the
-    # first page short (grid/tests/test_pages.py). Exact counts until that path is proven.
-    estimate_beyond_limit = False
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.exact = True
-
-    @cached_property
-    def count(self) -> int:
-        qs = self.object_list
-        if connection.vendor != "postgresql" or not self.estimate_beyond_limit:
-            return qs.count()
-        n = qs.order_by()[: self.exact_limit + 1].count()
-        if n <= self.exact_limit:
-            return n
-        self.exact = False
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(n, int(plan[0]["Plan"]["Plan Rows"]))
-
-    # With an estimate, a page is never cut short by the count, and whether there is a next page is
-    # known from the rows themselves; the estimate is corrected by what a page shows.
-    def validate_number(self, number):
-        self.count  # noqa: B018 - decides whether the count is exact
-        if self.exact:
-            return super().validate_number(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise PageNotAnInteger("page number is not an integer") from exc
-        if number < 1:
-            raise EmptyPage("page number is less than 1")
-        return number
-
-    def get_page(self, number):
-        try:
-            return super().get_page(number)
-        except EmptyPage:  # past the end of an estimated count
-            return self.page(1)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if self.exact:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
-        more = len(rows) > self.per_page
-        rows = rows[: self.per_page]
-        if not rows and number > 1:
-            raise EmptyPage("that page contains no results")
-        seen = bottom + len(rows)
-        if more:
-            self.count = max(self.count, seen + 1)
-        else:
-            self.count, self.exact = seen, True  # the last page: now the total is known exactly
-        self.__dict__.pop("num_pages", None)
-        return self._get_page(rows, number, self)
-
-
 class GridEventLedgerView(LedgerView):
     """网格事件台账: filters (township, village, category, status, time limit, source, date), Excel export.
 
@@ -135,20 +58,9 @@ class GridEventLedgerView(LedgerView):
                 .order_by("-case__opened_at", "-case_id"))
 
     def get_context_data(self, **kwargs):
-        # LedgerView's context, with the ledger paginator in place of an exact count.
-        ctx = TemplateView.get_context_data(self, **kwargs)
-        qs, filterset = self.filtered()
-        paginator = LedgerPaginator(qs, self.page_size())
-        page = paginator.get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx.update(
-            title=self.title, filterset=filterset, page_obj=page, table=self.table_class(page.object_list),
-            rows_html=rows_html(self.table_class(page.object_list)),
-            total=paginator.count if paginator.exact else _("约 %(n)s") % {"n": paginator.count},
-            querystring=query.urlencode(),
-            create_url="report/" if self.request.user.has_perm(actions.ADD_PERM) else None,
-        )
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows_html"] = rows_html(ctx["table"])
+        ctx["create_url"] = "report/" if self.request.user.has_perm(actions.ADD_PERM) else None
         return ctx
 
 
@@ -216,13 +128,9 @@ class EventPhotoView(ScopedMixin, DetailView):
 
 
 def photo_response(photo: EventPhoto) -> FileResponse:
-    """The stored file of a photo the caller may see (pages and API alike)."""
-    try:
-        handle = photo.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.jpg"'
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """The stored file of a photo the caller may see (pages and API alike), through the attachment
+    service's response: the stored type, ``nosniff``, private caching only; a missing file is 404."""
+    from anmin.core.attachments.responses import file_response
+
+    return file_response(photo.file, content_type=photo.content_type, filename=f"photo-{photo.pk}.jpg", inline=True,
+                         cache="private, max-age=3600")

@@ -21,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from anmin.core import audit
+from anmin.core import audit, clock
 from anmin.core.models import Region, User
 from anmin.core.protected import (
     check_id_number_agrees,
@@ -723,7 +723,7 @@ def record_visit(
     patient's follow-up warnings. A visit that did not reach the patient or family keeps the date."""
     _require(actor, "people.add_visit", "记录走访随访")
     _ensure_visible(actor, Person, person.pk)
-    now = timezone.now()
+    now = clock.now()
     if visited_at is None:
         raise ValidationError({"visited_at": "走访时间：必填"})
     if timezone.is_naive(visited_at):
@@ -887,7 +887,7 @@ def record_incident(
         raise ValidationError({"occurred_at": "发生时间：必填"})
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
-    if occurred_at > timezone.now() + dt.timedelta(minutes=10):
+    if occurred_at > clock.now() + dt.timedelta(minutes=10):
         raise ValidationError({"occurred_at": "发生时间：不能晚于现在"})
     day = timezone.localdate(occurred_at)
     with transaction.atomic():
@@ -1127,7 +1127,7 @@ def sweep(*, today: dt.date | None = None) -> SweepResult:
     today = today or rules.today()
     soon = today + dt.timedelta(days=rules.current_rules()["due_soon_days"])
     result = SweepResult()
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         due = list(MentalPatient.objects.due_by(soon).values_list("pk", "next_followup_on"))
         existing = set(

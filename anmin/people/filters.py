@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
 from .models import (
@@ -189,13 +190,13 @@ class VisitFilter(PlaceFilterMixin):
         label=_("起始日期"),
         field_name="visited_at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         label=_("截止日期"),
         field_name="visited_at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.forms import DateInput
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 
@@ -25,7 +26,7 @@ from .models.choices import (
 )
 from .models.special import RISK_LEVELS
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

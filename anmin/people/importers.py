@@ -19,6 +19,7 @@ from anmin.core import ledgers
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 from anmin.core.protected import Sex, blind_index_value, check_id_number_agrees
+from anmin.core.regions_io import PlaceResolver
 
 from . import actions
 from .models import CommunityCorrection, MentalPatient, Person
@@ -156,50 +157,16 @@ class PeopleLedger(ledgers.Ledger):
     register_model: Any = None
 
     def prepare(self) -> None:
-        regions = list(
-            Region.objects.filter(level__in=(RegionLevel.TOWNSHIP, RegionLevel.VILLAGE, RegionLevel.GRID)).values_list(
-                "code", "name", "level", "parent_id"
-            )
-        )
-        self.townships = {name: code for code, name, level, _p in regions if level == RegionLevel.TOWNSHIP}
-        self.township_names = {code: name for name, code in self.townships.items()}
-        self.villages_by_name: dict[str, list[str]] = defaultdict(list)
-        self.village_names: dict[str, str] = {}
-        self.grids: dict[str, dict[str, str]] = defaultdict(dict)
-        for code, name, level, parent in regions:
-            if level == RegionLevel.VILLAGE:
-                self.villages_by_name[name].append(code)
-                self.village_names[code] = name
-            elif level == RegionLevel.GRID and parent:
-                self.grids[parent][name] = code
-                self.grids[parent][code] = code
+        self.places = PlaceResolver()
         self.prefixes = self.user.scope.prefixes if self.user is not None else ("",)
 
     def resolve_place(self, values: dict[str, Any]) -> str:
-        township, village, grid = values.get("township") or "", values.get("village") or "", values.get("grid") or ""
-        township_code = None
-        if township:
-            township_code = self.townships.get(township) or (township if township in self.township_names else None)
-            if township_code is None:
-                raise ValidationError({"township": f"乡镇(街道)：“{township}”不是本市的乡镇(街道)"})
-        candidates = [village] if village in self.village_names else self.villages_by_name.get(village, [])
-        if township_code:
-            inside = [c for c in candidates if c.startswith(township_code[:9])]
-            if candidates and not inside:
-                raise ValidationError({"village": f"村(社区)：“{village}”不在“{self.township_names[township_code]}”"})
-            candidates = inside
-        if not candidates:
-            raise ValidationError({"village": f"村(社区)：“{village}”不是本市的村(社区)"})
-        if len(candidates) > 1:
-            raise ValidationError({"village": f"村(社区)：“{village}”在多个乡镇(街道)重名，请填写乡镇(街道)"})
-        code = candidates[0]
-        if grid:
-            grid_code = self.grids.get(code, {}).get(grid)
-            if grid_code is None:
-                raise ValidationError({"grid": f"网格：“{grid}”不是“{self.village_names[code]}”的网格"})
-            code = grid_code
+        code = self.places.resolve(
+            township=values.get("township") or "", village=values.get("village") or "", grid=values.get("grid") or ""
+        )
         if not any(code.startswith(p) for p in self.prefixes):
-            raise ValidationError({"village": f"村(社区)：“{self.village_names[candidates[0]]}”不在您的辖区内"})
+            village = self.places.village_names[code[:12]]  # a grid's code starts with its village's
+            raise ValidationError({"village": f"村(社区)：“{village}”不在您的辖区内"})
         return code
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:

@@ -25,7 +25,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+
+from anmin.core import clock
 
 from .models.choices import CONDITION_SEVERITY, Condition
 
@@ -52,12 +53,12 @@ _cache: dict[str, tuple[float, dict]] = {}
 
 def today() -> dt.date:
     """The platform's date: ``settings.ANMIN_TODAY`` or the environment variable ``ANMIN_TODAY`` (an
-    ISO date, for a demo frozen at its "today" 2020-12-10), else the local date. Every schedule
+    ISO date, one process frozen on one day), else the business clock's date (``core.clock``). Every schedule
     computation takes its date from here or from its caller."""
     fixed = getattr(settings, "ANMIN_TODAY", None) or os.environ.get("ANMIN_TODAY")
     if fixed:
         return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(str(fixed))
-    return timezone.localdate()
+    return clock.today()
 
 
 def _merge(base: dict, override: dict) -> dict:

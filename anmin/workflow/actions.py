@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from anmin.core import audit as core_audit
+from anmin.core import clock
 from anmin.core.models import OrgUnit, Region, User
 from anmin.core.models.orgs import OrgKind
 
@@ -110,17 +114,52 @@ def _audit(*, action: str, actor: User | None, obj: Any = None, after: dict | No
 # -- Numbers -----------------------------------------------------------------------------------
 def allocate_number(kind_code: str, year: int) -> str:
     """The next number of a kind in a year, e.g. ``MD-2020-000123``; safe under concurrency."""
-    with transaction.atomic():
-        counter = CaseCounter.objects.select_for_update().filter(kind=kind_code, year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = CaseCounter.objects.create(kind=kind_code, year=year, last=0)
-            except IntegrityError:  # another writer created it first; wait for its lock
-                counter = CaseCounter.objects.select_for_update().get(kind=kind_code, year=year)
-        counter.last += 1
-        counter.save(update_fields=["last"])
-    return f"{kind_code}-{year}-{counter.last:06d}"
+    return allocate_numbers(kind_code, year, 1)[0]
+
+
+def _sequence_name(kind_code: str, year: int) -> str:
+    if not (kind_code.isalnum() and kind_code.isascii()):
+        raise ValueError(f"case kind code must be ASCII letters or digits: {kind_code!r}")
+    return f"workflow_caseno_{kind_code.lower()}_{int(year)}"
+
+
+def _numbers_from_sequence(kind_code: str, year: int, n: int) -> list[int]:
+    """PostgreSQL: numbers from a sequence per kind and year, so concurrent intakes never wait for
+    each other (a counter row would stay locked until each intake commits). A number taken by a
+    transaction that then rolls back is not reused (decision 0008). The sequence starts above the
+    kind's counter row, which keeps the floor for numbers written by bulk loads."""
+    name = _sequence_name(kind_code, year)
+    for attempt in range(3):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [name, n])
+                return [row[0] for row in cursor.fetchall()]
+        except ProgrammingError:  # the sequence does not exist yet: create it (once, whoever is first)
+            if attempt:
+                raise
+        floor = CaseCounter.objects.filter(kind=kind_code, year=year).values_list("last", flat=True).first() or 0
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(floor) + 1}")
+        except (IntegrityError, ProgrammingError):  # created concurrently by another writer
+            pass
+    raise RuntimeError(f"could not allocate numbers from {name}")  # pragma: no cover
+
+
+def allocate_numbers(kind_code: str, year: int, n: int) -> list[str]:
+    """``n`` numbers of a kind in a year (consecutive on SQLite, from the kind's sequence on
+    PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        numbers = _numbers_from_sequence(kind_code, year, n)
+    else:
+        with transaction.atomic():
+            counter, _ = CaseCounter.objects.select_for_update().get_or_create(kind=kind_code, year=year,
+                                                                               defaults={"last": 0})
+            first = counter.last + 1
+            counter.last += n
+            counter.save(update_fields=["last"])
+        numbers = list(range(first, first + n))
+    return [f"{kind_code}-{year}-{i:06d}" for i in numbers]
 
 
 # -- The clock ---------------------------------------------------------------------------------
@@ -222,10 +261,10 @@ def open_case(
         if region_obj is None:
             raise InvalidTransition(f"「所在区划」{region} 不存在", field="region")
         region = region_obj
-    now = now or timezone.now()
+    now = now or clock.now()
     if center_org is None:
         center_org = CentreFinder().intake(region.code, kind_def.intake_level)
-    with transaction.atomic():
+    with transaction.atomic(), core_audit.batch():
         case = Case(
             kind=kind_def.code,
             number=allocate_number(kind_def.code, timezone.localtime(now).year),
@@ -459,10 +498,10 @@ def transition_case(
     ``TransitionNotAllowed`` when the actor may not take the step, ``InvalidTransition`` (with the
     field) when the state does not allow it or an input is missing or wrong.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     data = dict(data or {})
     reason = (reason or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(), core_audit.batch():
         case = _lock(case)
         if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
             raise TransitionNotAllowed("您无权办理此事项")
@@ -546,9 +585,9 @@ def link_duplicate(*, case: Case | int, duplicate_of: Case, actor: User, expecte
 def issue_supervision(*, case: Case | int, actor: User, reason: str, to_org: OrgUnit | int | None = None,
                       now: datetime | None = None) -> Supervision:
     """A supervision notice issued by hand (人工督办) to the unit whose move it is."""
-    now = now or timezone.now()
+    now = now or clock.now()
     reason = (reason or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(), core_audit.batch():
         case = _lock(case)
         if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
             raise TransitionNotAllowed("您无权办理此事项")
@@ -593,7 +632,7 @@ def _may_answer(actor: User, supervision: Supervision) -> bool:
 
 def serve_supervision(*, supervision: Supervision | int, actor: User, now: datetime | None = None) -> Supervision:
     """签收: a member of the supervised unit acknowledges the notice (once)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         supervision = _lock_supervision(supervision)
         if not _may_answer(actor, supervision):
@@ -608,7 +647,7 @@ def serve_supervision(*, supervision: Supervision | int, actor: User, now: datet
 def reply_supervision(*, supervision: Supervision | int, actor: User, reply: str,
                       now: datetime | None = None) -> Supervision:
     """回复督办: the supervised unit states what it has done; recorded on the case's timeline."""
-    now = now or timezone.now()
+    now = now or clock.now()
     reply = (reply or "").strip()
     with transaction.atomic():
         supervision = _lock_supervision(supervision)
@@ -654,13 +693,14 @@ def _chunks(ids: list[int], size: int):
         yield ids[i:i + size]
 
 
-def sweep(*, now: datetime | None = None, batch: int = 500) -> SweepResult:
+def sweep(*, now: datetime | None = None, batch: int = 2000) -> SweepResult:
     """One pass over open cases: mark those past the warning point and those past their deadline,
     and send every newly overdue case an automatic 督办 (to the unit whose move it is, copied to the
     centre above). Idempotent: a second pass at the same time changes nothing."""
-    now = now or timezone.now()
+    now = now or clock.now()
     result = SweepResult(now)
     finder = CentreFinder()
+    finder.preload()
     overdue_ids = list(Case.objects.overdue(now).filter(overdue_at__isnull=True).order_by("pk")
                        .values_list("pk", flat=True))
     for chunk in _chunks(overdue_ids, batch):
@@ -728,7 +768,10 @@ def _sweep_overdue(ids: list[int], now: datetime, result: SweepResult, finder: C
             result.overdue.append(case.number)
         Supervision.objects.bulk_create(notices)
         CaseEvent.objects.bulk_create(events)
-        Case.objects.bulk_update(changed, ["overdue_at", "warned_at", "last_seq"])
+        # One set-based UPDATE (every changed case got exactly one event): far cheaper than
+        # bulk_update's CASE WHEN per row.
+        Case.objects.filter(pk__in=[c.pk for c in changed]).update(
+            overdue_at=now, warned_at=Coalesce("warned_at", Value(now)), last_seq=F("last_seq") + 1)
         result.supervisions += len(notices)
         if changed:
             _audit(action="update", actor=None, object_type="workflow.case",
@@ -757,7 +800,7 @@ def _sweep_warning(ids: list[int], now: datetime, result: SweepResult) -> None:
             result.warned.append(case.number)
         if cases:
             CaseEvent.objects.bulk_create(events)
-            Case.objects.bulk_update(cases, ["warned_at", "last_seq"])
+            Case.objects.filter(pk__in=[c.pk for c in cases]).update(warned_at=now, last_seq=F("last_seq") + 1)
             _audit(action="update", actor=None, object_type="workflow.case",
                    after={"sweep": "warning", "at": now.isoformat(), "cases": [c.number for c in cases]})
 
@@ -797,17 +840,6 @@ class PastCase:
     description: str = ""
     center_org: OrgUnit | None = None
     data: dict = field(default_factory=dict)
-
-
-def allocate_numbers(kind_code: str, year: int, n: int) -> list[str]:
-    """``n`` consecutive numbers of a kind in a year, taken under the counter's row lock."""
-    with transaction.atomic():
-        counter, _ = CaseCounter.objects.select_for_update().get_or_create(kind=kind_code, year=year,
-                                                                           defaults={"last": 0})
-        first = counter.last + 1
-        counter.last += n
-        counter.save(update_fields=["last"])
-    return [f"{kind_code}-{year}-{i:06d}" for i in range(first, first + n)]
 
 
 _REPLAYABLE_EFFECTS = ("", "assign", "transfer", "release", "visit")

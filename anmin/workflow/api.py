@@ -8,12 +8,12 @@ A stale ``version`` answers 409 with the case's current state and version.
 from __future__ import annotations
 
 import django_filters
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.models import Region
@@ -145,7 +145,7 @@ class CaseFilter(django_filters.FilterSet):
         return qs.inside(region.prefix if region else value)
 
     def filter_overdue(self, qs, name, value):
-        overdue = qs.overdue(timezone.now())
+        overdue = qs.overdue(clock.now())
         return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
 
 

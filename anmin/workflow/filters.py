@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.filters import township_choices
-from anmin.core.forms import DateInput
+from anmin.core import clock
+from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
 from anmin.core.models import Region
 
 from .models import Case, Priority, Supervision
@@ -30,7 +29,6 @@ def status_choices():
 
 
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("paused", _("暂停计时")), ("ontime", _("未超期")))
-DATE = DateInput()
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -41,10 +39,8 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices)
     priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Priority.choices)
     sla = django_filters.ChoiceFilter(label=_("时限"), choices=SLA_CHOICES, method="filter_sla")
-    opened_from = django_filters.DateFilter(label=_("上报日期起"), field_name="opened_at", lookup_expr="date__gte",
-                                            widget=DATE)
-    opened_to = django_filters.DateFilter(label=_("上报日期止"), field_name="opened_at", lookup_expr="date__lte",
-                                          widget=DATE)
+    opened_from = DayFromFilter(label=_("上报日期起"), field_name="opened_at")
+    opened_to = DayToFilter(label=_("上报日期止"), field_name="opened_at")
 
     class Meta:
         model = Case
@@ -58,7 +54,7 @@ class CaseFilter(django_filters.FilterSet):
         return qs.inside(value.prefix) if value else qs
 
     def filter_sla(self, qs, name, value):
-        now = timezone.now()
+        now = clock.now()
         if value == "overdue":
             return qs.overdue(now)
         if value == "warning":

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.registry import MenuItem, Widget, menu, widgets
 from anmin.core.roles import BUSINESS_ROLES
 
 
 def _todo_card(request) -> dict:
-    from django.utils import timezone
 
     from .models import Case, Supervision
 
     user = request.user
-    now = timezone.now()
+    now = clock.now()
     todo = Case.objects.visible_to(user).inbox_for_user(user)
     stats = [
         (_("我的待办"), todo.count()),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
@@ -45,19 +46,26 @@ class Priority(models.TextChoices):
     HARD = "hard", _("疑难复杂")
 
 
-class CaseQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action: str = "view") -> CaseQuerySet:
-        if user is None or not getattr(user, "is_authenticated", False) or not has_business_role(user):
-            return self.none()
-        qs = super().visible_to(user, action)
-        if user.is_active and user.org_unit_id:
-            # A co-handling unit (协办单位) sees the case too; a subquery, so no duplicate rows.
-            co = Case.co_orgs.through.objects.filter(orgunit_id=user.org_unit_id).values("case_id")
-            qs = qs | self.filter(pk__in=co)
-        return qs
+CO_IDS_INLINE = 200  # co-handled cases listed inline in a visibility condition; beyond, a subquery
 
-    def functional_q(self, user, action: str) -> Q | None:
-        return kinds_visible_q(user)
+
+class CaseQuerySet(ScopedQuerySet):
+    def visibility_q(self, user, action: str = "view", prefix: str = "") -> Q | None:
+        if user is None or not getattr(user, "is_authenticated", False) or not has_business_role(user):
+            return None
+        q = super().visibility_q(user, action, prefix)
+        if q is not None and user.is_active and user.org_unit_id:
+            # A co-handling unit (协办单位) sees the case too. Its cases as a short list of ids keep the
+            # whole condition index-friendly (PostgreSQL can OR the index scans); a long one stays a
+            # subquery. Either way no duplicate rows.
+            co = Case.co_orgs.through.objects.filter(orgunit_id=user.org_unit_id).values_list("case_id", flat=True)
+            ids = list(co[:CO_IDS_INLINE + 1])
+            if ids:
+                q |= Q(**{f"{prefix}id__in": ids if len(ids) <= CO_IDS_INLINE else co})
+        return q
+
+    def functional_q(self, user, action: str, prefix: str = "") -> Q | None:
+        return kinds_visible_q(user, f"{prefix}kind")
 
     # -- filters ------------------------------------------------------------------------------
     def of_kind(self, *codes: str) -> CaseQuerySet:
@@ -74,11 +82,11 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(is_open=True, due_at__isnull=False, paused_since__isnull=True)
 
     def overdue(self, now=None) -> CaseQuerySet:
-        return self.running().filter(due_at__lte=now or timezone.now())
+        return self.running().filter(due_at__lte=now or clock.now())
 
     def warning(self, now=None) -> CaseQuerySet:
         """Past the warning point but not yet overdue."""
-        now = now or timezone.now()
+        now = now or clock.now()
         return self.running().filter(warn_at__lte=now, due_at__gt=now)
 
     def due_before(self, moment) -> CaseQuerySet:
@@ -251,7 +259,7 @@ class Case(models.Model):
             return ""
         if self.paused_since is not None:
             return "paused"
-        now = now or timezone.now()
+        now = now or clock.now()
         if self.due_at <= now:
             return "overdue"
         if self.warn_at is not None and self.warn_at <= now:
@@ -295,7 +303,10 @@ class AppendOnlyQuerySet(ScopedQuerySet):
 
 class CaseEventQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user, action: str = "view"):
-        return self.filter(case__in=Case.objects.visible_to(user, action).values("pk"))
+        # The case's own condition behind the join (not ``case__in=<subquery>``: at a million cases
+        # PostgreSQL runs the join an order of magnitude faster).
+        q = Case.objects.visibility_q(user, action, prefix="case__")
+        return self.none() if q is None else self.filter(q)
 
     def functional_q(self, user, action: str) -> Q | None:
         return kinds_visible_q(user, "case__kind")
@@ -472,7 +483,10 @@ class CaseDetailQuerySet(ScopedQuerySet):
     """A domain's detail rows are visible exactly when their case is."""
 
     def visible_to(self, user, action: str = "view"):
-        return self.filter(case__in=Case.objects.visible_to(user, action).values("pk"))
+        # The case's own condition behind the join (not ``case__in=<subquery>``: at a million cases
+        # PostgreSQL runs the join an order of magnitude faster).
+        q = Case.objects.visibility_q(user, action, prefix="case__")
+        return self.none() if q is None else self.filter(q)
 
 
 class CaseDetail(models.Model):

@@ -118,6 +118,22 @@ class CentreFinder:
     def __init__(self) -> None:
         self._cache: dict[str, OrgUnit | None] = {}
         self._orgs: dict[int, OrgUnit | None] = {}
+        self._complete = False  # preload() read every centre: a region missing from the cache has none
+
+    def preload(self) -> None:
+        """Read every org unit and every centre at once (a sweep touches most of them)."""
+        kinds = (OrgKind.CENTER, OrgKind.PEACE_OFFICE)
+        by_region: dict[str, list[OrgUnit]] = {}
+        for org in OrgUnit.objects.order_by("pk"):
+            self._orgs[org.pk] = org
+            if org.is_active and org.kind in kinds:
+                by_region.setdefault(org.region_id, []).append(org)
+        for code, found in by_region.items():
+            if level_of(code) != RegionLevel.CITY:
+                found = [o for o in found if o.kind == OrgKind.CENTER]
+            found.sort(key=lambda o: kinds.index(o.kind))
+            self._cache[code] = found[0] if found else None
+        self._complete = True
 
     def org(self, pk: int) -> OrgUnit | None:
         if pk not in self._orgs:
@@ -125,6 +141,8 @@ class CentreFinder:
         return self._orgs[pk]
 
     def at(self, code: str) -> OrgUnit | None:
+        if code not in self._cache and self._complete:
+            return None
         if code not in self._cache:
             kinds = [OrgKind.CENTER]
             if level_of(code) == RegionLevel.CITY:

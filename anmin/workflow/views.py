@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from anmin.core import clock
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 
 from . import actions
@@ -113,7 +113,7 @@ class InboxView(LedgerView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         ctx["who"] = self.scope()
-        ctx["now"] = timezone.now()
+        ctx["now"] = clock.now()
         ctx["title"] = _("本单位待办") if ctx["who"] == "org" else _("我的待办")
         if user.org_unit_id:
             ctx["open_supervisions"] = (
@@ -226,7 +226,7 @@ class SupervisionLedgerView(LedgerView):
         return super().get_queryset().select_related("case", "to_org", "centre_org").order_by("-issued_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "now": timezone.now()}
+        return {**super().get_context_data(**kwargs), "now": clock.now()}
 
 
 class SupervisionDetailView(DetailPage):
@@ -249,7 +249,7 @@ class SupervisionDetailView(DetailPage):
         if ctx["may_answer"]:
             ctx.setdefault("form", kwargs.get("form") or ReplyForm())
         ctx["case_visible"] = Case.objects.visible_to(self.request.user).filter(pk=self.object.case_id).exists()
-        ctx["now"] = timezone.now()
+        ctx["now"] = clock.now()
         return ctx
 
     def post(self, request, *args, **kwargs):

@@ -1,7 +1,9 @@
 """Foundation models. Each module holds one concern; import models from here."""
 
 from .accounts import Role, User
+from .attachments import Attachment
 from .audit import AuditEntry
+from .clock import ClockShift
 from .codes import CodeItem, CodeTable
 from .idempotency import IdempotencyKey
 from .orgs import OrgUnit
@@ -9,7 +11,9 @@ from .regions import Region
 from .security import LoginThrottle
 
 __all__ = [
+    "Attachment",
     "AuditEntry",
+    "ClockShift",
     "CodeItem",
     "CodeTable",
     "IdempotencyKey",

@@ -26,6 +26,7 @@ class AuditAction(models.TextChoices):
     TRANSITION = "transition", _("流转")
     REVEAL = "reveal", _("查看敏感信息")
     EXPORT = "export", _("导出")
+    DOWNLOAD = "download", _("下载附件")
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOCKOUT = "lockout", _("账号锁定")

@@ -1,11 +1,15 @@
-"""How the authorization matrix makes disputes and mediation registries in a region."""
+"""How the authorization matrix makes disputes, their attachments and mediation registries in a region."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from anmin.core.codes import load_code_tables
-from anmin.core.models import Role
+from anmin.core.models import Attachment, Role
 from anmin.disputes import actions
 from anmin.disputes.models import Dispute, MediationOrg, MediationOrgKind, Mediator
 
@@ -24,6 +28,14 @@ def dispute_sample(region, world) -> Dispute:
         found_on=dt.date(2020, 6, 1),
         parties=[{"name": "张三"}, {"name": "李四", "role": "respondent"}],
     )
+
+
+def attachment_sample(region, world) -> Attachment:
+    """A document on a dispute (core attachments): seen exactly by whoever sees the dispute."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, format="PNG")
+    return actions.attach_document(actor=world.user(Role.CITY_OFFICE), dispute=dispute_sample(region, world),
+                                   upload=SimpleUploadedFile("协议.png", out.getvalue()), category="agreement")
 
 
 def org_sample(region, world, name: str = "调委会") -> MediationOrg:
@@ -61,6 +73,7 @@ REGISTRY_SEEN_BY = {
 
 SAMPLES = {
     Dispute: (dispute_sample, DISPUTE_SEEN_BY),
+    Attachment: (attachment_sample, DISPUTE_SEEN_BY),
     MediationOrg: (org_sample, REGISTRY_SEEN_BY),
     Mediator: (mediator_sample, REGISTRY_SEEN_BY),
 }

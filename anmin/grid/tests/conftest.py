@@ -8,13 +8,10 @@ from PIL import Image
 from anmin.grid.categories import load_categories
 
 
-@pytest.fixture(autouse=True)
-def photo_storage(settings, tmp_path):
-    """Uploads go to a directory of this test, never to var/uploads."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "uploads")},
-    }}
-    return tmp_path / "uploads"
+@pytest.fixture
+def photo_storage(upload_dir):
+    """Where this test's photos are kept (the root conftest's ``upload_dir``, never var/uploads)."""
+    return upload_dir
 
 
 @pytest.fixture(autouse=True)

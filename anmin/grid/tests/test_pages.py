@@ -227,7 +227,7 @@ def test_the_event_scope_is_exactly_the_case_scope_for_every_role(world):
 def test_a_long_ledger_counts_exactly_up_to_the_limit_and_estimates_beyond(client, world, monkeypatch):
     from django.db import connection
 
-    from anmin.grid.views import LedgerPaginator
+    from anmin.core.views.base import LedgerPaginator
 
     for n in range(12):
         make(world, description=f"事件{n}")
@@ -258,3 +258,22 @@ def test_a_city_user_picks_a_township_before_its_villages(client, world):
     login(client, world, Role.TOWNSHIP_CENTER)
     villages = client.get("/grid/").context["filterset"].form.fields["village"]
     assert set(villages.queryset) == {world.gc_village, world.gc_village2}
+
+
+def test_with_estimated_counts_on_no_page_is_cut_short_by_a_low_estimate(client, world, monkeypatch):
+    """The estimate path, switched on: whatever the planner guesses, pages hold their rows, the next
+    page is known from the rows, and the last page knows the exact total."""
+    from anmin.core.views.base import LedgerPaginator
+
+    for n in range(23):
+        make(world, description=f"事件{n}")
+    login(client, world, Role.TOWNSHIP_CENTER)
+    monkeypatch.setattr(LedgerPaginator, "estimate_beyond_limit", True)
+    monkeypatch.setattr(LedgerPaginator, "exact_limit", 2)
+    seen = []
+    for number in (1, 2, 3):
+        ctx = client.get("/grid/", {"per_page": 10, "page": number}).context
+        seen += [obj.pk for obj in ctx["page_obj"].object_list]
+        assert ctx["page_obj"].has_next() == (number < 3)
+    assert len(seen) == len(set(seen)) == 23
+    assert ctx["total"] == 23

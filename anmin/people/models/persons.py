@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.models.regions import level_of, prefix_for
-from anmin.core.protected import BlindIndexField, ProtectedField, ProtectedModelMixin, Sex
+from anmin.core.protected import ProtectedField, ProtectedModelMixin, Sex
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
 from .choices import (
@@ -58,22 +58,6 @@ def region_prefix(region) -> str:
         return region.prefix
     code = str(region)
     return prefix_for(code, level_of(code))
-
-
-class IndexColumn(BlindIndexField):
-    """A blind-index column declared explicitly, only to keep bulk inserts on PostgreSQL correct.
-
-    Django 5.2 bulk-inserts on PostgreSQL through ``UNNEST(%s::<type>[])`` with the type's length
-    dropped, and ``char[]`` means ``char(1)[]``: every 64-character index value would be cut to one
-    character. Spelling the type ``bpchar(64)`` (the same column type) makes that cast ``bpchar[]``,
-    which keeps the whole value. (The fix belongs in core's BlindIndexField; then these
-    declarations can go — the migration already records the core field.)
-    """
-
-    def db_type(self, connection):
-        if connection.vendor == "postgresql":
-            return f"bpchar({self.max_length})"
-        return super().db_type(connection)
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -126,7 +110,6 @@ class Person(ProtectedModelMixin, models.Model):
     name_initials = models.CharField(
         _("姓名拼音首字母"), max_length=32, db_index=True, editable=False, help_text=_("用于按首字母查找，如 zw")
     )
-    id_number_index = IndexColumn(unique=True)
     id_number = ProtectedField(
         _("公民身份号码"),
         kind="id_number",
@@ -136,7 +119,6 @@ class Person(ProtectedModelMixin, models.Model):
         null=True,
         help_text=_("境外人员可不填，填写证件信息"),
     )
-    phone_index = IndexColumn()
     phone = ProtectedField(_("联系电话"), kind="phone", index=True, blank=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -178,7 +160,6 @@ class Person(ProtectedModelMixin, models.Model):
     foreign_given_name = models.CharField(_("外文名"), max_length=64, blank=True)
     nationality = models.CharField(_("国籍(地区)"), max_length=64, blank=True)
     foreign_document_type = models.CharField(_("证件种类"), max_length=32, blank=True)
-    foreign_document_no_index = IndexColumn()
     foreign_document_no = ProtectedField(_("证件号码"), kind="text", index=True, blank=True)
     visit_purpose = models.CharField(_("来华目的"), max_length=64, blank=True)
     arrived_on = models.DateField(_("抵达日期"), null=True, blank=True)

@@ -210,3 +210,16 @@ def test_a_person_can_be_put_on_a_special_register_from_their_page(client, world
     assert again.status_code == 302
     record = person.communitycorrection_records.get()
     assert record.get_absolute_url() == resp["Location"]
+
+
+def test_bulk_created_persons_keep_their_whole_blind_index(world):
+    """On PostgreSQL a bulk insert casts through ``UNNEST(...::<type>[])`` without the length; core's
+    ``BlindIndexField`` keeps the 64-character index whole there (the demo bulk-inserts persons)."""
+    numbers = [make_id_number(birth_date=dt.date(1980, 1, 1), sequence=n) for n in (11, 12, 13)]
+    Person.objects.bulk_create(
+        Person(name=f"赵{n[-4:]}", id_number=n, phone=PHONE, region=world.gc_grid) for n in numbers
+    )
+    indexes = Person.objects.filter(name__startswith="赵").values_list("id_number_index", "phone_index")
+    assert len(indexes) == 3
+    assert all(len(i) == len(p) == 64 for i, p in indexes)
+    assert Person.objects.get(id_number=numbers[1]).name == f"赵{numbers[1][-4:]}"

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from anmin.core import registry
-from anmin.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from anmin.core import clock, registry
+from anmin.core.demo import DEMO_LOGINS, DEMO_NOW, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         started = time.monotonic()
         call_command("migrate", interactive=False, verbosity=0)
+        # The demo world stands on 2020-12-10: its business clock reads that moment from now on.
+        clock.set_business_time(DEMO_NOW, note="演示环境")
         for builder in sorted(registry.demo_builders, key=lambda b: b.order):
             t0 = time.monotonic()
             with transaction.atomic():
@@ -31,6 +33,8 @@ class Command(BaseCommand):
             added = ", ".join(f"{k} +{v}" for k, v in (stats or {}).items())
             self.stdout.write(f"  {builder.describe or builder.key}: {added} ({time.monotonic() - t0:.1f}s)")
         self.stdout.write(self.style.SUCCESS(f"演示环境就绪（{time.monotonic() - started:.1f}s）"))
+        moment = clock.now().astimezone(DEMO_NOW.tzinfo)
+        self.stdout.write(f"业务时钟：{moment:%Y-%m-%d %H:%M}（演示世界的“今天”，随真实时间走动）")
         self.print_logins()
         if not opts["no_serve"]:
             call_command("serve", host=opts["host"], port=opts["port"])

@@ -13,9 +13,8 @@ import json
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from anmin.core import registry
+from anmin.core import clock, registry
 from anmin.core.models import Region
 
 
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **opts):
-        year = opts["year"] or timezone.localdate().year
+        year = opts["year"] or clock.today().year
         region = opts["region"]
         if region and not Region.objects.filter(code=region).exists():
             raise CommandError(f"--region：不存在区划代码 {region}")

@@ -10,6 +10,9 @@ import sys
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from anmin.core import clock
 
 
 class Command(BaseCommand):
@@ -33,6 +36,10 @@ class Command(BaseCommand):
                 procs.append(subprocess.Popen([sys.executable, "-m", "anmin.cli", "scheduler"], env=env))
         bind = f"{opts['host']}:{opts['port']}"
         self.stdout.write(self.style.SUCCESS(f"安民已启动：http://{bind}/  （Ctrl+C 退出）"))
+        if clock.is_shifted():
+            moment = timezone.localtime(clock.now())
+            self.stdout.write(self.style.WARNING(
+                f"业务时钟已移动：现在按 {moment:%Y-%m-%d %H:%M} 计（演示环境）；生产环境请执行 anmin clock --real"))
         web = subprocess.Popen(
             [
                 sys.executable,

@@ -1,0 +1,79 @@
+"""The business clock: what "now" and "today" are for deadlines, warnings, overdue lists and the
+dates a form may not exceed.
+
+In production it is the real clock. A database holding a world dated in the past — the demo world
+stands on 2020-12-10 — carries a ``ClockShift`` row, and the business clock then reads the shifted
+time, running on at real speed: a case reported in the demo is dated December 2020 like the world
+around it, and only the cases the world left overdue are overdue. Records of what happened to the
+system itself (audit entries, logins, sessions, idempotency keys) always use the real clock.
+
+``people.rules.today()`` keeps honouring ``ANMIN_TODAY`` (a fixed date for one process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+_TTL = 60.0  # seconds a process trusts what it read; `anmin clock` changes reach every process within this
+_cached: tuple[float, dt.timedelta] | None = None
+
+
+def shift() -> dt.timedelta:
+    """How far the business clock stands from the real clock (zero without a ``ClockShift`` row)."""
+    global _cached
+    mono = time.monotonic()
+    if _cached is not None and mono - _cached[0] < _TTL:
+        return _cached[1]
+    from .models import ClockShift
+
+    try:
+        with transaction.atomic():  # a savepoint: a missing table must not spoil the caller's transaction
+            row = ClockShift.objects.order_by("pk").values_list("business_at", "real_at").first()
+    except DatabaseError:  # not migrated yet: the real clock
+        row = None
+    value = (row[0] - row[1]) if row else dt.timedelta(0)
+    _cached = (mono, value)
+    return value
+
+
+def forget() -> None:
+    """Drop this process's cached shift (after changing it, and between tests)."""
+    global _cached
+    _cached = None
+
+
+def now() -> dt.datetime:
+    """The business moment (aware)."""
+    return timezone.now() + shift()
+
+
+def today() -> dt.date:
+    """The business date in the configured time zone."""
+    return timezone.localdate(now())
+
+
+def is_shifted() -> bool:
+    return shift() != dt.timedelta(0)
+
+
+def set_business_time(moment: dt.datetime | None, *, note: str = "", actor=None) -> None:
+    """Make the business clock read ``moment`` now (None: back to the real clock); audited."""
+    from . import audit
+    from .models import ClockShift
+
+    with transaction.atomic():
+        forget()
+        before = now()
+        ClockShift.objects.all().delete()
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            ClockShift.objects.create(business_at=moment, real_at=timezone.now(), note=note[:200])
+        forget()
+        audit.record(actor=actor, actor_username="" if actor else (note or "system")[:150], action="update",
+                     object_type="core.clockshift",
+                     before={"business_now": before.isoformat()}, after={"business_now": now().isoformat()})

@@ -1,0 +1,29 @@
+"""The download of an attachment: the only way a stored attachment leaves the server.
+
+The attachment is fetched through ``Attachment.objects.visible_to(user)`` — visible exactly when its
+owner record is in ``Owner.objects.visible_to(user)`` — so an out-of-scope or unknown id is 404.
+Every download is written to the audit log.
+"""
+
+from __future__ import annotations
+
+from django.views.generic import DetailView
+
+from ..attachments.actions import record_download
+from ..attachments.responses import file_response
+from ..models import Attachment
+from .base import ScopedMixin
+
+
+class AttachmentDownloadView(ScopedMixin, DetailView):
+    model = Attachment
+
+    def get(self, request, *args, **kwargs):
+        attachment = self.get_object()
+        response = file_response(attachment.file, content_type=attachment.mime, filename=attachment.filename)
+        try:
+            record_download(actor=request.user, attachment=attachment, request=request)
+        except BaseException:
+            response.close()
+            raise
+        return response
