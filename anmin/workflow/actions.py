@@ -283,13 +283,12 @@ def open_case(
         )
         case.status = ""
         _move(case, wf, wf.initial, now)
-        case.last_seq = 0
+        case.last_seq = 1  # the opening event, written next
         case.save()
-        _append_event(
-            case, actor=reporter, action="open", label="上报", from_state="", to_state=case.status, at=now,
-            data={"number": case.number, "center_org": center_org.name if center_org else ""},
+        CaseEvent.objects.create(
+            case=case, seq=1, at=now, actor=reporter, action="open", label="上报", from_state="",
+            to_state=case.status, data={"number": case.number, "center_org": center_org.name if center_org else ""},
         )
-        Case.objects.filter(pk=case.pk).update(last_seq=case.last_seq)
         _audit(action="create", actor=reporter, obj=case,
                after={"number": case.number, "kind": case.kind, "status": case.status, "priority": case.priority,
                       "center_org": case.center_org_id})

@@ -48,6 +48,10 @@ def test_a_grid_worker_reports_with_a_photo_and_the_township_centre_dispatches(l
     fits_the_phone(phone)
     # The photo is shown (through the scoped view) and has lost its GPS position.
     phone.wait_for_selector("img[data-photo]")
+    for _ in range(50):  # until the browser has the image (polled from here: the page's CSP forbids eval)
+        if phone.evaluate("document.querySelector('img[data-photo]').complete"):
+            break
+        phone.wait_for_timeout(100)
     assert phone.evaluate("document.querySelector('img[data-photo]').naturalWidth") == 800
     photo = event.photos.get()
     with photo.file.open("rb") as f:
