@@ -14,3 +14,9 @@ class CoreConfig(AppConfig):
         registry.role_grants.register("core", roles.core_grants())
         api.register_routes()
         demo.register()
+        from .tasks import purge_idempotency_keys_task
+
+        registry.periodic_tasks.register(
+            "core.idempotency_purge",
+            registry.PeriodicTask("core.idempotency_purge", purge_idempotency_keys_task, "清理过期的幂等键"),
+        )

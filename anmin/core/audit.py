@@ -217,8 +217,26 @@ def batch() -> Iterator[None]:
         pending = _batch.pending
     finally:
         _batch.pending = None
-    for fields in pending:
-        _append(**{**fields, "at": timezone.now()})
+    if pending:
+        _write_entries(pending)
+
+
+def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append entries under one chain lock and one read of the head."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
+    _lock_chain()
+    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    now = timezone.now()
+    entries = []
+    for fields in items:
+        entry = AuditEntry(seq=seq, prev_hash=prev_hash, **{**fields, "at": max(fields["at"], now)})
+        entry.hash = entry_hash(entry)
+        entry.save()
+        entries.append(entry)
+        seq, prev_hash = seq + 1, entry.hash
+    return entries
 
 
 def _append(**fields: Any) -> AuditEntry:
@@ -228,13 +246,7 @@ def _append(**fields: Any) -> AuditEntry:
     if pending is not None:
         pending.append(fields)
         return AuditEntry(**fields)
-    _lock_chain()
-    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    entry = AuditEntry(seq=seq, prev_hash=prev_hash, **fields)
-    entry.hash = entry_hash(entry)
-    entry.save()
-    return entry
+    return _write_entries([fields])[0]
 
 
 def record(

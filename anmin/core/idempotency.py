@@ -149,9 +149,14 @@ def claim(*, user, key: str, fingerprint: str) -> ClaimResult:
             if record.state == IdempotencyState.IN_FLIGHT:
                 return ClaimResult(Claim.IN_FLIGHT, record)
             return ClaimResult(Claim.REPLAY, record)
-        # A new key: forget this user's expired ones while we are here.
-        IdempotencyKey.objects.filter(user=user, expires_at__lte=now).delete()
+        # Expired keys of other requests are forgotten by the periodic purge (purge_expired).
         return ClaimResult(Claim.NEW, record)
+
+
+def purge_expired(now=None) -> int:
+    """Delete the keys past their lifetime; the scheduler runs it (``core.idempotency_purge``)."""
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
 
 
 def complete(

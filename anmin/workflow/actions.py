@@ -117,6 +117,9 @@ def allocate_number(kind_code: str, year: int) -> str:
     return allocate_numbers(kind_code, year, 1)[0]
 
 
+_known_sequences: set[str] = set()  # number sequences this process has used in a committed transaction
+
+
 def _sequence_name(kind_code: str, year: int) -> str:
     if not (kind_code.isalnum() and kind_code.isascii()):
         raise ValueError(f"case kind code must be ASCII letters or digits: {kind_code!r}")
@@ -129,11 +132,21 @@ def _numbers_from_sequence(kind_code: str, year: int, n: int) -> list[int]:
     transaction that then rolls back is not reused (decision 0008). The sequence starts above the
     kind's counter row, which keeps the floor for numbers written by bulk loads."""
     name = _sequence_name(kind_code, year)
+    sql = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
+    if name in _known_sequences:  # seen in this process: no savepoint needed around the call
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [name, n])
+            return [row[0] for row in cursor.fetchall()]
     for attempt in range(3):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [name, n])
-                return [row[0] for row in cursor.fetchall()]
+                cursor.execute(sql, [name, n])
+                numbers = [row[0] for row in cursor.fetchall()]
+            if not connection.in_atomic_block:
+                _known_sequences.add(name)
+            else:  # known once the transaction that may have created it commits
+                transaction.on_commit(lambda: _known_sequences.add(name))
+            return numbers
         except ProgrammingError:  # the sequence does not exist yet: create it (once, whoever is first)
             if attempt:
                 raise

@@ -73,6 +73,29 @@ def test_entries_form_a_chain_and_verify_passes(world):
     assert "审计链完整" in verify_output()
 
 
+def test_a_batch_appends_its_entries_in_order_at_its_end_and_a_failed_one_appends_none(world):
+    user = world.user(Role.TOWNSHIP_CENTER)
+    before = AuditEntry.objects.count()
+    with transaction.atomic(), audit.batch():
+        audit.record(actor=user, action="update", obj=world.gc_village, after={"step": 1})
+        audit.record(actor=user, action="update", obj=world.gc_village, after={"step": 2})
+        assert AuditEntry.objects.count() == before  # nothing appended (no chain lock) until the end
+    first, second = AuditEntry.objects.order_by("-seq")[:2][::-1]
+    assert (first.after, second.after) == ({"step": 1}, {"step": 2})
+    assert second.prev_hash == first.hash
+    assert second.seq == first.seq + 1
+
+    def failing_action():
+        with transaction.atomic(), audit.batch():
+            audit.record(actor=user, action="update", obj=world.gc_village, after={"step": 3})
+            raise RuntimeError("the action fails")
+
+    with pytest.raises(RuntimeError):
+        failing_action()
+    assert AuditEntry.objects.count() == before + 2
+    assert audit.verify_chain().ok
+
+
 def test_changing_an_audit_row_in_the_database_makes_verify_fail_naming_it(world):
     entries = write_entries(world)
     target = entries[1]

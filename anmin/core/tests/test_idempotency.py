@@ -135,6 +135,17 @@ def test_keys_expire_after_24_hours(worker, world):
     assert CodeTable.objects.filter(key__in=["i-kinds", "j-kinds"]).count() == 2
 
 
+def test_the_periodic_purge_forgets_only_expired_keys(worker):
+    from anmin.core.registry import periodic_tasks
+
+    assert post_json(worker, {"key": "p-kinds", "name": "旧"}, key="old").status_code == 201
+    assert post_json(worker, {"key": "q-kinds", "name": "新"}, key="new").status_code == 201
+    IdempotencyKey.objects.filter(key="old").update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert "core.idempotency_purge" in {job.key for job in periodic_tasks}
+    assert idempotency.purge_expired() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
 def test_without_a_key_every_post_creates(worker):
     assert post_json(worker, {"key": "k-kinds", "name": "甲"}).status_code == 201
     assert post_json(worker, {"key": "l-kinds", "name": "乙"}).status_code == 201

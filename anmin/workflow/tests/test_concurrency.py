@@ -29,16 +29,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _drop_number_sequences():
-    """These tests commit; the number sequences they create would outlive the flush between tests."""
-    yield
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'workflow_caseno_%%'")
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
-
-
 def race(n, work):
     """Run ``work(i)`` in n threads released at once; each thread has its own connection."""
     barrier = threading.Barrier(n)

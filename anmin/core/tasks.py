@@ -1,0 +1,13 @@
+"""Background tasks of the foundation (Django tasks API; the ``django-tasks`` backport)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def purge_idempotency_keys_task() -> dict:
+    """Forget idempotency keys past their lifetime (a request no longer needs to see them)."""
+    from .idempotency import purge_expired
+
+    return {"deleted": purge_expired()}
