@@ -41,26 +41,20 @@ def upload_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_number_sequences(request):
-    """Tests that commit (transactional ones, the browser tests' live server) leave behind the case
-    number sequences they created: Django's flush empties tables but keeps sequences. Drop them, so
-    the next test numbers from 1 again."""
+def _after_committed_tests(request):
+    """After a test that committed (transactional ones, the browser tests' live server), every app
+    may put back what Django's flush does not (``AppConfig.after_committed_test``, e.g. the case
+    engine's number sequences)."""
     yield
     marker = request.node.get_closest_marker("django_db")
     committed = marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback"))
     if not (committed or {"transactional_db", "live_server"} & set(request.fixturenames)):
         return
-    from django.db import connection
+    from django.apps import apps
 
-    from anmin.workflow import actions
-
-    actions._known_sequences.clear()
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'workflow_caseno_%%'")
-        for (name,) in cursor.fetchall():
-            cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+    for config in apps.get_app_configs():
+        if hasattr(config, "after_committed_test"):
+            config.after_committed_test()
 
 
 def pytest_configure(config):

@@ -25,6 +25,22 @@ class WorkflowConfig(AppConfig):
             "workflow.sweep", core_registry.PeriodicTask("workflow.sweep", sweep_task, "预警/督办巡检")
         )
 
+    def after_committed_test(self) -> None:
+        """Test support, called by the root conftest after a test that committed: Django's flush
+        empties the tables but keeps the case-number sequences, so drop them (numbers start at 1
+        again) and forget that they existed."""
+        from django.db import connection
+
+        from . import actions
+
+        actions._known_sequences.clear()
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relname FROM pg_class WHERE relkind = 'S' AND relname LIKE 'workflow_caseno_%%'")
+            for (name,) in cursor.fetchall():
+                cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
+
 
 def grants(business_roles: tuple[str, ...]):
     from anmin.core.models import Role
