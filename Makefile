@@ -56,8 +56,10 @@ test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
 bench: $(VENV)/.dev-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
 
+## make messages: extract the English catalogue (anmin/locale/en), then compile it and the hand-kept
+## zh_Hans one (Chinese for what Django's own catalogues lack); commit the .po and .mo files
 messages: $(VENV)/.installed
-	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' && ../$(BIN)/django-admin compilemessages -l en --settings=anmin.settings
+	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' && ../$(BIN)/django-admin compilemessages -l en -l zh_Hans --settings=anmin.settings
 
 clean:
 	rm -rf $(VENV) var

@@ -18,6 +18,24 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plaintext_watch_session(django_test_environment):
+    """Every log record of the run is scanned for full ID numbers and phones (core.testing)."""
+    from anmin.core.testing import plaintext_watch
+
+    return plaintext_watch.install()
+
+
+@pytest.fixture(autouse=True)
+def _no_plaintext_in_the_log(_plaintext_watch_session):
+    """Fails the test during which a log record carried a full ID number or phone number."""
+    yield
+    found = _plaintext_watch_session.take()
+    if found:
+        lines = "\n".join(f"  {f.what} {f.masked}（日志 {f.logger}）" for f in found)
+        pytest.fail(f"日志中出现了完整的身份证号或手机号：\n{lines}", pytrace=False)
+
+
 @pytest.fixture(autouse=True)
 def _real_business_clock():
     """The business clock (core.clock) caches its shift per process: a test that moves it must not

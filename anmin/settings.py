@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "anmin.core.otp_app.OtpTotpConfig",  # django_otp.plugins.otp_totp under Chinese names
     "csp",
     "anmin.core",
 ]

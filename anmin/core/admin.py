@@ -171,8 +171,23 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
+class TOTPDeviceForm(forms.ModelForm):
+    """Chinese help texts for django-otp's English ones (its names: ``core/otp_app.py``)."""
+
+    class Meta:
+        model = TOTPDevice
+        fields = ("user", "name", "confirmed", "last_used_at")
+        help_texts = {
+            "user": _("绑定此设备的用户"),
+            "name": _("设备名称，便于识别"),
+            "confirmed": _("是否已完成绑定（首次验证通过）"),
+            "last_used_at": _("最近一次验证通过的时间"),
+        }
+
+
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(AuditedAdmin):
+    form = TOTPDeviceForm
     list_display = ("user", "name", "confirmed", "last_used_at")
     list_filter = ("confirmed",)
     search_fields = ("user__username", "user__name")

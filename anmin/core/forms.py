@@ -131,3 +131,19 @@ def quicken_selects(form: forms.Form) -> None:
             quick.choices = widget.choices
             quick.is_required = widget.is_required
             field.widget = quick
+
+
+class YesNoFilterWidget(forms.Select):
+    """A yes/no filter drop-down whose labels follow the page's language (django-filter's
+    ``BooleanWidget`` fixes its labels in whatever language is active when the filter set is
+    defined). Sends ``true`` / ``false``; empty means no filter."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=(("", _("全部")), ("true", _("是")), ("false", _("否"))))
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        return {"true": True, "false": False, "True": True, "False": False, "1": True, "0": False}.get(value)
+
+    def format_value(self, value):
+        return [{True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")]

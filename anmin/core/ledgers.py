@@ -19,11 +19,13 @@ Declaring a ledger (in an app's ``importers.py``)::
 
         def prepare(self): ...                    # once per run: load the lookups parsers use
         def check_row(self, values, row): ...     # cross-field rules: raise ValidationError({field: msg})
-        def find_existing(self, rows): ...        # duplicates in the database: yield RowError(...)
+        def find_existing(self, rows): ...        # duplicates in the database: yield RowError(...);
+                                                  # a row that *is* a registered record: row.existing = True
         def save(self, rows) -> int: ...          # the app's actions write; one call per batch
 
     ledger = ResidentLedger(user=request.user, request=request)
-    report = ledger.dry_run(xlsx_bytes)           # DryRun: every RowError(row, column, field, message)
+    report = ledger.dry_run(xlsx_bytes)           # DryRun: every RowError(row, column, field, message);
+                                                  # new_count / existing_count / invalid_count
     result = ledger.run_import(report, mode=ledgers.VALID_ONLY)   # or ALL_OR_NOTHING; one transaction
     ledger.export_response(queryset, reveal=False)               # protected values masked unless revealed
 
@@ -32,6 +34,13 @@ the first rows, under a title); a parser returns the value or raises ``Validatio
 Chinese message (the column header is prefixed when the message does not name it); nothing is
 written by a dry run; ``ALL_OR_NOTHING`` imports nothing when any row is bad; both modes write in
 one transaction through ``save`` and record one audit entry.
+
+Every data row ends up in exactly one of three groups: **new** (valid, will be created), **existing**
+(valid, but ``find_existing`` recognised it as a record already registered — e.g. a row of an earlier
+export — so it is skipped, not imported again) and **invalid** (has errors). Only new rows reach
+``save``; so exporting a ledger and dry-running the export reports 0 new and 0 errors for a ledger
+whose ``find_existing`` marks its own records. A ledger that treats a registered record as an error
+(the resident list) yields a ``RowError`` instead, and the row counts as invalid.
 
 Pages: ``LedgerImportMixin`` adds upload → dry-run report → confirm to a view (usually the ledger
 page itself, ``?import=1``) with the template ``anmin/import.html``. The uploaded file is kept
@@ -67,6 +76,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from . import audit, clock
+from .i18n import in_source_language
 from .protected import Protected, parse_id_number, validate_phone_number
 from .protected.crypto import decrypt, encrypt
 
@@ -187,8 +197,11 @@ def date(*, not_after_today: bool = True) -> Callable[[Any], dt.date]:
 
 
 def choice(options: dict[str, Any] | Sequence[tuple[Any, str]]) -> Callable[[Any], Any]:
-    """One of the given choices, by label or by stored value (``TextChoices.choices`` works)."""
-    pairs = list(options.items()) if isinstance(options, dict) else [(str(lbl), v) for v, lbl in options]
+    """One of the given choices, by label or by stored value (``TextChoices.choices`` works). Labels are
+    read in Chinese, whatever language is active when the ledger's columns are defined."""
+    with in_source_language():
+        pairs = list(options.items()) if isinstance(options, dict) else [(str(lbl), v) for v, lbl in options]
+        pairs = [(str(label), value) for label, value in pairs]
     mapping: dict[str, Any] = {}
     for label, value in pairs:
         mapping[_cell_text(label)] = value
@@ -283,10 +296,17 @@ class LedgerRow:
     row: int
     values: dict[str, Any]
     errors: list[RowError] = field(default_factory=list)
+    #: Set by ``Ledger.find_existing``: the row is a record already registered (skipped on import).
+    existing: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def is_new(self) -> bool:
+        """Valid and not already registered: what an import would create."""
+        return self.ok and not self.existing
 
 
 @dataclass
@@ -318,13 +338,37 @@ class DryRun:
         return len(self.valid_rows)
 
     @property
+    def new_rows(self) -> list[LedgerRow]:
+        """Valid rows that are not already registered: what an import creates."""
+        return [r for r in self.valid_rows if not r.existing]
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_rows)
+
+    @property
+    def existing_rows(self) -> list[LedgerRow]:
+        """Valid rows recognised as records already registered: skipped, not imported again."""
+        return [r for r in self.valid_rows if r.existing]
+
+    @property
+    def existing_count(self) -> int:
+        return len(self.existing_rows)
+
+    @property
     def invalid_count(self) -> int:
         return sum(1 for r in self.rows if not r.ok)
 
     @property
     def fingerprint(self) -> str:
         """What the user confirms: the file, every error and which rows would be imported."""
-        payload = [self.ledger, self.sha256, [e.as_dict() for e in self.errors], [r.row for r in self.valid_rows]]
+        payload = [
+            self.ledger,
+            self.sha256,
+            [e.as_dict() for e in self.errors],
+            [r.row for r in self.valid_rows],
+            [r.row for r in self.existing_rows],
+        ]
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -332,9 +376,10 @@ class DryRun:
 class ImportResult:
     mode: str
     imported: int
-    skipped_rows: tuple[int, ...]
+    skipped_rows: tuple[int, ...]  # rows with errors
     refused: bool
     message: str
+    existing_rows: tuple[int, ...] = ()  # rows already registered, not imported again
 
 
 class LedgerImportError(Exception):
@@ -376,11 +421,14 @@ class Ledger:
         """Cross-field rules on a row whose cells parsed; raise ``ValidationError({field: message})``."""
 
     def find_existing(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
-        """Rows that clash with what the database holds (e.g. an ID number already registered)."""
+        """Rows that clash with what the database holds (e.g. an ID number already registered): yield
+        a ``RowError``. A row that *is* a record already registered (a row of an earlier export) is not
+        an error: set ``row.existing = True`` and it is counted as 已存在 and skipped by the import."""
         return ()
 
     def save(self, rows: Sequence[LedgerRow]) -> int:
-        """Write a batch of valid rows through the app's actions; return how many were written."""
+        """Write a batch of new rows (valid, not already registered) through the app's actions; return
+        how many were written."""
         raise NotImplementedError
 
     # -- dry run ------------------------------------------------------------------------------------------
@@ -546,8 +594,10 @@ class Ledger:
                 "或选择只导入无误的行。",
                 report.errors,
             )
-        rows = report.valid_rows
+        rows = report.new_rows
         if not rows:
+            if report.existing_count:
+                raise LedgerImportError(f"没有需要导入的新增行：{report.existing_count}行已存在，不会重复导入")
             raise LedgerImportError("没有可以导入的行")
         written = 0
         try:
@@ -565,6 +615,7 @@ class Ledger:
                         "imported": written,
                         "rows": report.total,
                         "skipped_rows": [r.row for r in report.rows if not r.ok][:1000],
+                        "existing": report.existing_count,
                         "file_sha256": report.sha256,
                     },
                     request=self.request,
@@ -572,8 +623,13 @@ class Ledger:
         except ValidationError as exc:
             raise LedgerImportError("导入时发现错误，已全部撤销，未导入任何行：" + "；".join(exc.messages)) from None
         skipped = tuple(r.row for r in report.rows if not r.ok)
-        message = f"已导入{written}行" + (f"，跳过有错误的{len(skipped)}行" if skipped else "")
-        return ImportResult(mode, written, skipped, False, message)
+        existing = tuple(r.row for r in report.existing_rows)
+        message = (
+            f"已导入{written}行"
+            + (f"，跳过已存在的{len(existing)}行" if existing else "")
+            + (f"，跳过有错误的{len(skipped)}行" if skipped else "")
+        )
+        return ImportResult(mode, written, skipped, False, message, existing)
 
     # -- export ---------------------------------------------------------------------------------------------
 
@@ -600,7 +656,12 @@ class Ledger:
 
     def workbook(self, objects: Iterable[Any] = (), *, reveal: bool = False) -> bytes:
         """The ledger as .xlsx: the import's own headers (required ones starred), then one row per object.
-        With no objects it is the blank template users fill in."""
+        With no objects it is the blank template users fill in. Headers and labels are written in
+        Chinese whatever the page's language, so the file re-imports."""
+        with in_source_language():
+            return self._workbook(objects, reveal=reveal)
+
+    def _workbook(self, objects: Iterable[Any], *, reveal: bool) -> bytes:
         from openpyxl import Workbook
         from openpyxl.styles import Font
         from openpyxl.utils import get_column_letter

@@ -17,6 +17,7 @@ from django.utils import timezone
 from anmin.core import audit, clock
 from anmin.core.attachments import actions as attachments
 from anmin.core.codes import code_names
+from anmin.core.i18n import in_source_language
 from anmin.core.models import Region, User
 from anmin.core.protected import parse_id_number, validate_phone_number
 from anmin.workflow import actions as case_actions
@@ -86,6 +87,15 @@ def check_category(category: str) -> str:
     if category not in names or len(category) != 4:
         raise _err("category", f"「纠纷类别」{category or '（空）'} 不是 GB/T 31000 的二级类别代码")
     return category
+
+
+def check_scale(scale: str) -> str:
+    """A GB/T 31000 事件规模 code (01 个体性事件 …), as the code table ``event_scale`` holds it."""
+    names = code_names("event_scale")
+    if scale not in names:
+        choices = "、".join(f"{code} {name}" for code, name in names.items())
+        raise _err("scale", f"「事件规模」{scale or '（空）'} 不是 GB/T 31000 的事件规模代码（可选：{choices}）")
+    return scale
 
 
 def clean_party(party: dict[str, Any], index: int) -> dict[str, Any]:
@@ -212,6 +222,7 @@ def report_dispute(
     """Register a dispute (排查/上报): a case of kind MD in 待受理, its detail row and its parties."""
     now = now or clock.now()
     check_category(category)
+    check_scale(scale)
     if source not in DisputeSource.values:
         raise _err("source", "「来源」无效")
     if assessed_colour not in RiskColour.values:
@@ -407,13 +418,15 @@ def record_outcome(
         after=audit.snapshot(d, ["outcome", "concluded_on", "judicial_confirmation", "failed_path"]),
     )
     if case.status == "in_progress":
+        with in_source_language():  # the timeline stores the result in Chinese, whoever's page asked
+            outcome, path = d.get_outcome_display(), d.get_failed_path_display()
         case_actions.transition_case(
             case=case,
             actor=actor,
             transition="feedback",
             expected_version=case.version,
-            reason=f"{d.get_outcome_display()}：{d.agreement or d.withdrawn_reason or d.get_failed_path_display()}",
-            data={"result": d.get_outcome_display()},
+            reason=f"{outcome}：{d.agreement or d.withdrawn_reason or path}",
+            data={"result": outcome},
             now=now,
         )
     return d

@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.codes import code_choices
+from anmin.core.codes import code_choices, code_names
 from anmin.core.filters import township_choices
+from anmin.core.forms import YesNoFilterWidget
 from anmin.core.models import Region
 
 from .models import Dispute, DisputeSource, MediationOrg, MediationOrgKind, Mediator, Outcome, RiskColour
@@ -32,12 +33,13 @@ class DisputeFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(
         label=_("纠纷类别"), method="by_category", choices=lambda: code_choices("dispute_category")
     )
+    scale = django_filters.ChoiceFilter(label=_("事件规模"), choices=lambda: list(code_names("event_scale").items()))
     status = django_filters.ChoiceFilter(label=_("办理状态"), choices=STATUS_CHOICES, method="by_status")
     colour = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskColour.choices)
     outcome = django_filters.ChoiceFilter(label=_("调解结果"), choices=Outcome.choices[1:])
     source = django_filters.ChoiceFilter(label=_("来源"), choices=DisputeSource.choices)
     overdue = django_filters.BooleanFilter(
-        label=_("仅超期"), method="only_overdue", widget=django_filters.widgets.BooleanWidget()
+        label=_("仅超期"), method="only_overdue", widget=YesNoFilterWidget()
     )
     found_after = django_filters.DateFilter(label=_("登记日期起"), field_name="found_on", lookup_expr="gte")
     found_before = django_filters.DateFilter(label=_("登记日期止"), field_name="found_on", lookup_expr="lte")
@@ -49,6 +51,7 @@ class DisputeFilter(django_filters.FilterSet):
             "township",
             "village",
             "category",
+            "scale",
             "status",
             "colour",
             "outcome",
@@ -85,7 +88,7 @@ class MediationOrgFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=MediationOrgKind.choices)
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="in_region")
     brand = django_filters.BooleanFilter(
-        label=_("仅品牌调解室"), method="only_brand", widget=django_filters.widgets.BooleanWidget()
+        label=_("仅品牌调解室"), method="only_brand", widget=YesNoFilterWidget()
     )
 
     class Meta:

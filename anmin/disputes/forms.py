@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.codes import code_choices
+from anmin.core.codes import code_choices, code_names
 from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
@@ -30,6 +30,7 @@ class DisputeReportForm(forms.Form):
     title = forms.CharField(label=_("纠纷名称"), max_length=200, help_text=_("如：张某与李某宅基地边界纠纷"))
     region = forms.ModelChoiceField(label=_("发生地(网格/村)"), queryset=Region.objects.none())
     category = forms.ChoiceField(label=_("纠纷类别"))
+    scale = forms.ChoiceField(label=_("事件规模"), initial="01")
     source = forms.ChoiceField(label=_("来源"), choices=DisputeSource.choices, initial=DisputeSource.SWEEP)
     found_on = forms.DateField(label=_("排查/登记日期"), widget=DATE)
     address = forms.CharField(label=_("发生地点"), max_length=200, required=False)
@@ -53,6 +54,7 @@ class DisputeReportForm(forms.Form):
         self.fields["region"].queryset = regions.select_related("parent").order_by("code")
         self.fields["region"].label_from_instance = lambda r: r.full_name
         self.fields["category"].choices = [("", "——"), *code_choices("dispute_category", leaves_only=True)]
+        self.fields["scale"].choices = list(code_names("event_scale").items())
         self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))
         self.fields["found_on"].initial = clock.today()
 

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import ledgers
-from anmin.core.codes import code_names
+from anmin.core.codes import code_name, code_names
+from anmin.core.i18n import source_text
 from anmin.core.protected import parse_id_number
 from anmin.core.regions_io import PlaceResolver
 from anmin.workflow.actions import PastCase, PastStep, import_cases
@@ -77,6 +78,9 @@ class DisputeLedger(ledgers.Ledger):
                        width=30),
         ledgers.Column("纠纷类别", "category", "parse_category", required=True, export=_category, width=20,
                        help="GB/T 31000 二级代码，如 0902 或“0902 宅基地使用”"),
+        ledgers.Column("事件规模", "scale", "parse_scale", default="01", width=16,
+                       export=lambda d: code_name("event_scale", d.scale),
+                       help="个体性事件、一般群体性事件、重大群体性事件（或代码 01–03）；不填为个体性事件"),
         ledgers.Column("乡镇(街道)", "township", ledgers.text(), export=_place("township")),
         ledgers.Column("村(社区)", "village", ledgers.text(), required=True, export=_place("village"), width=20),
         ledgers.Column("网格", "grid", ledgers.text(), export=_place("grid")),
@@ -108,6 +112,8 @@ class DisputeLedger(ledgers.Ledger):
         self.places = PlaceResolver()
         self.categories = code_names("dispute_category")
         self.by_name = {name: code for code, name in self.categories.items() if len(code) == 4}
+        self.scales = code_names("event_scale")
+        self.scale_by_name = {name: code for code, name in self.scales.items()}
         self.known: set[str] = set()
         self.visible_regions = self.user.scope.prefixes if self.user is not None else ("",)
 
@@ -120,6 +126,19 @@ class DisputeLedger(ledgers.Ledger):
             return self.by_name[text]
         raise ValidationError(f"“{text}”不是 GB/T 31000 的二级纠纷类别（如 0902 或“宅基地使用”）")
 
+    def parse_scale(self, value: Any) -> str:
+        """事件规模 by its name (个体性事件), its code (01, or 1 from a number cell) or both (01 个体性事件)."""
+        text = ledgers.text()(value)
+        if text in self.scale_by_name:
+            return self.scale_by_name[text]
+        parts = text.split(maxsplit=1)
+        code = parts[0] if parts else ""
+        code = code.zfill(2) if code.isdigit() else code
+        if code in self.scales and (len(parts) == 1 or parts[1] == self.scales[code]):
+            return code
+        choices = "、".join(f"{name}（{code}）" for code, name in self.scales.items())
+        raise ValidationError(f"“{text}”不是 GB/T 31000 的事件规模（可选：{choices}）")
+
     def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
         numbers = [r.values.get("number") for r in rows if r.values.get("number")]
         found = set(
@@ -130,7 +149,9 @@ class DisputeLedger(ledgers.Ledger):
         self.known = found
         for r in rows:
             number = r.values.get("number")
-            if number and number not in found:
+            if number and number in found:
+                r.existing = True  # exported earlier: counted as 已存在 and not imported again
+            elif number:
                 yield self.row_error(r.row, "number", f"编号“{number}”不是您辖区内已登记的纠纷；新增纠纷请留空编号")
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
@@ -159,7 +180,7 @@ class DisputeLedger(ledgers.Ledger):
             raise ValidationError(errors)
 
     def is_new(self, row: ledgers.LedgerRow) -> bool:
-        return not row.values.get("number")
+        return not row.existing and not row.values.get("number")
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
         new = [r for r in rows if self.is_new(r)]
@@ -184,6 +205,7 @@ class DisputeLedger(ledgers.Ledger):
 
         return {
             "title": v["title"], "region": Region.objects.get(pk=v["region"]), "category": v["category"],
+            "scale": v.get("scale") or "01",
             "found_on": v["found_on"], "occurred_on": v.get("occurred_on"), "source": v.get("source") or "sweep",
             "people_involved": v.get("people_involved"), "amount": v.get("amount"),
             "assessed_colour": v.get("assessed_colour") or "blue", "parties": self._parties(v),
@@ -202,7 +224,7 @@ class DisputeLedger(ledgers.Ledger):
             steps = [PastStep("accept", at(v["found_on"], 9), self.user),
                      PastStep("assign", at(v["found_on"], 10), self.user),
                      PastStep("feedback", at(v["concluded_on"], 17), self.user,
-                              data={"result": str(Outcome(v["outcome"]).label)}),
+                              data={"result": source_text(Outcome(v["outcome"]).label)}),
                      PastStep("verify_pass", at(v["concluded_on"], 18), self.user)]
             past.append(PastCase(kind="MD", title=v["title"], region_id=v["region"], opened_at=at(v["found_on"], 8),
                                  steps=steps, reporter=self.user, source=v.get("source") or "sweep"))
@@ -212,7 +234,8 @@ class DisputeLedger(ledgers.Ledger):
                 v = r.values
                 fields = self._fields(v)
                 d = Dispute.objects.create(
-                    case=case, category=v["category"], source=fields["source"], found_on=v["found_on"],
+                    case=case, category=v["category"], scale=fields["scale"], source=fields["source"],
+                    found_on=v["found_on"],
                     occurred_on=v.get("occurred_on"), people_involved=v.get("people_involved") or 2,
                     amount=v.get("amount"), assessed_colour=fields["assessed_colour"],
                     colour=actions.effective_colour(fields["assessed_colour"], []), outcome=v["outcome"],

@@ -17,6 +17,7 @@ class DisputeTable(Table):
         Column("case.number", _("编号"), link=True, width=18),
         Column("case.title", _("纠纷名称"), link=True, width=30),
         Column("category", _("纠纷类别"), value=_category, width=22),
+        Column("scale", _("事件规模"), value=lambda d: code_name("event_scale", d.scale), width=14),
         Column("case.region.full_name", _("所在村(社区)/网格"), width=26),
         Column("found_on", _("登记日期"), width=12),
         Column("source", _("来源")),

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from anmin.core.codes import code_name
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 from anmin.workflow import actions as case_actions
@@ -95,6 +96,7 @@ class DisputeDetailView(DetailPage):
         ctx["parties"] = d.parties.all()
         ctx["sessions"] = d.sessions.prefetch_related("mediators").select_related("recorded_by")
         ctx["flags"] = RiskFlag.objects.filter(code__in=d.risk_flags)
+        ctx["scale_name"] = code_name("event_scale", d.scale)
         ctx["may_mediate"] = case.is_open and may_take(user, case, (HANDLER, *CENTRE_ROLES))
         ctx["may_conclude"] = ctx["may_mediate"] and case.status == "in_progress"
         return ctx
@@ -123,6 +125,7 @@ class DisputeReportView(IdempotentFormMixin, FormView):
                 title=data["title"],
                 region=data["region"],
                 category=data["category"],
+                scale=data["scale"],
                 found_on=data["found_on"],
                 parties=form.parties(),
                 source=data["source"],

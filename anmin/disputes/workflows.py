@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import DEFAULT_WORKFLOW
 from anmin.workflow.registry import CaseKind
@@ -32,7 +33,7 @@ def _on_transition(*, case, event, transition, actor, data, **_):
 DISPUTE = CaseKind(
     code="MD",
     key="dispute",
-    label="矛盾纠纷",
+    label=pgettext_noop("case kind", "矛盾纠纷"),
     workflow=DISPUTE_WORKFLOW,
     view_perm="disputes.view_dispute",
     detail_url=_detail_url,

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from anmin.core import audit, clock
+from anmin.core.i18n import source_text
 from anmin.core.models import Region, User
 from anmin.core.protected import validate_phone_number
 from anmin.workflow import actions as case_actions
@@ -176,7 +177,7 @@ def report_event(
             try:
                 case = case_actions.open_case(
                     kind=GRID_EVENT, title=title, region=place, reporter=actor, priority=priority,
-                    source=EventSource(source).label, description=description, now=now,
+                    source=source_text(EventSource(source).label), description=description, now=now,
                     reporter_name=resident_name,
                 )
             except case_actions.WorkflowError as exc:

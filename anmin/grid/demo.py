@@ -17,6 +17,7 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from anmin.core.i18n import source_text
 from anmin.core.models import OrgUnit, Region, Role, User
 from anmin.core.models.orgs import OrgKind
 from anmin.workflow import actions as case_actions
@@ -207,7 +208,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
         items.append(PastEvent(
             case=PastCase(kind=GRID_EVENT.code, title=title, region_id=grid.code, opened_at=opened, steps=steps,
                           reporter=reporter, reporter_name=resident, priority=priority,
-                          source=(EventSource.RESIDENT if on_behalf else EventSource.PATROL).label,
+                          source=source_text((EventSource.RESIDENT if on_behalf else EventSource.PATROL).label),
                           description=description),
             category=category, found_at=opened - dt.timedelta(minutes=rng.randint(5, 120)),
             source=EventSource.RESIDENT if on_behalf else EventSource.PATROL,

@@ -38,7 +38,7 @@ def village_choices(request):
 
 
 def status_choices():
-    return [(s.code, s.label) for s in GRID_EVENT.workflow.states]
+    return [(s.code, s.display_label) for s in GRID_EVENT.workflow.states]
 
 
 def _day_start(day) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import DEFAULT_WORKFLOW
 from anmin.workflow.registry import CaseKind
@@ -26,7 +27,7 @@ def _detail_url(case) -> str | None:
 GRID_EVENT = CaseKind(
     code="WG",
     key="grid_event",
-    label="网格事件",
+    label=pgettext_noop("case kind", "网格事件"),
     workflow=GRID_EVENT_WORKFLOW,
     view_perm="grid.view_gridevent",
     detail_url=_detail_url,

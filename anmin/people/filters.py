@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from anmin.core.codes import code_choices
 from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
@@ -151,6 +152,14 @@ class SpecialFilter(PlaceFilterMixin):
         return qs.filter(person__in=Person.objects.by_name(value).values("pk"))
 
 
+def youth_types():
+    return code_choices("youth_type")
+
+
+def concern_levels():
+    return code_choices("youth_concern")
+
+
 def special_filter_class(model):
     extra: dict = {}
     fields = ["q", "township", "village", "grid", "status"]
@@ -164,8 +173,8 @@ def special_filter_class(model):
         extra["correction_type"] = django_filters.ChoiceFilter(label=_("矫正类别"), choices=CorrectionType.choices)
         fields += ["correction_type"]
     elif model is YouthOfConcern:
-        extra["youth_type"] = django_filters.CharFilter(label=_("人员类型代码"))
-        extra["concern_level"] = django_filters.CharFilter(label=_("关注程度代码"))
+        extra["youth_type"] = django_filters.ChoiceFilter(label=_("人员类型"), choices=youth_types)
+        extra["concern_level"] = django_filters.ChoiceFilter(label=_("关注程度"), choices=concern_levels)
         fields += ["youth_type", "concern_level"]
 
     def at_or_above(self, qs, name, value):

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from anmin.core import ledgers
+from anmin.core.i18n import in_source_language
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 from anmin.core.protected import Sex, blind_index_value, check_id_number_agrees
@@ -61,7 +62,10 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
         def get(obj):
             value = getattr(p(obj), name)
             display = getattr(p(obj), f"get_{name}_display", None)
-            return display() if callable(display) and value else value
+            if callable(display) and value:
+                with in_source_language():  # the file is read back in by the import: Chinese labels
+                    return display()
+            return value
 
         return get
 
@@ -290,7 +294,7 @@ class PatientLedger(PeopleLedger):
             ledgers.integer(min_value=0, max_value=5),
             required=True,
             aliases=("危险性等级", "风险等级"),
-            export="risk_level",
+            export=lambda p: f"{p.risk_level}级",  # Chinese in any language: the import reads it back
             width=8,
             help="0至5级",
         ),

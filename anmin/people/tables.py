@@ -19,6 +19,15 @@ def _date(value):
     return value.strftime("%Y-%m-%d") if value else ""
 
 
+def _level(value) -> str:
+    """A risk level as shown: 3级 (Level 3 in English)."""
+    return "" if value is None else _("%(n)s级") % {"n": value}
+
+
+def _yes_no(value) -> str:
+    return _("是") if value else _("否")
+
+
 class PersonTable(Table):
     columns = (
         Column("name", _("姓名"), link=True, width=10),
@@ -37,7 +46,7 @@ class HouseTable(Table):
         Column("address", _("房屋地址"), link=True, width=30),
         Column("region", _("所属区划"), value=lambda h: _place(h.region), width=28),
         Column("use", _("房屋用途")),
-        Column("is_rented", _("出租"), value=lambda h: "是" if h.is_rented else "否", width=6),
+        Column("is_rented", _("出租"), value=lambda h: _yes_no(h.is_rented), width=6),
         Column("owner", _("产权人"), value=lambda h: str(h.owner or h.owner_name or ""), width=10),
     )
 
@@ -63,7 +72,7 @@ class ReleasedTable(Table):
         *_person_cols(),
         Column("charge", _("原罪名")),
         Column("released_on", _("释放日期"), value=lambda r: _date(r.released_on)),
-        Column("is_resettled", _("已安置"), value=lambda r: "是" if r.is_resettled else "否", width=8),
+        Column("is_resettled", _("已安置"), value=lambda r: _yes_no(r.is_resettled), width=8),
         Column("status", _("状态"), width=8),
     )
 
@@ -97,7 +106,7 @@ class YouthTable(Table):
 class PatientTable(Table):
     columns = (
         *_person_cols(),
-        Column("risk_level", _("危险性等级"), value=lambda p: f"{p.risk_level}级", width=8),
+        Column("risk_level", _("危险性等级"), value=lambda p: _level(p.risk_level), width=8),
         Column("last_followup_on", _("上次随访"), value=lambda p: _date(p.last_followup_on), width=12),
         Column("next_followup_on", _("下次随访"), value=lambda p: _date(p.next_followup_on), width=12),
         Column("status", _("状态"), width=8),
@@ -107,10 +116,10 @@ class PatientTable(Table):
 class OverdueTable(Table):
     columns = (
         *_person_cols(),
-        Column("risk_level", _("危险性等级"), value=lambda p: f"{p.risk_level}级", width=8),
+        Column("risk_level", _("危险性等级"), value=lambda p: _level(p.risk_level), width=8),
         Column("next_followup_on", _("应随访日期"), value=lambda p: _date(p.next_followup_on), width=12),
         Column("overdue_days", _("逾期天数"), value=lambda p: getattr(p, "overdue_days", ""), width=8),
-        Column("warned", _("已预警"), value=lambda p: "是" if getattr(p, "warned", False) else "否", width=8),
+        Column("warned", _("已预警"), value=lambda p: _yes_no(getattr(p, "warned", False)), width=8),
         Column("grid_worker", _("责任网格员"), value=lambda p: str(p.person.grid_worker or ""), width=16),
     )
 
@@ -118,7 +127,7 @@ class OverdueTable(Table):
 class TeamTable(Table):
     columns = (
         *_person_cols(),
-        Column("risk_level", _("危险性等级"), value=lambda p: f"{p.risk_level}级", width=8),
+        Column("risk_level", _("危险性等级"), value=lambda p: _level(p.risk_level), width=8),
         Column("missing", _("缺少"), value=lambda p: "、".join(getattr(p, "missing_labels", [])), width=30),
     )
 
@@ -127,10 +136,8 @@ class AssessmentTable(Table):
     columns = (
         Column("patient.person.name", _("患者"), link=True, width=10),
         Column("region", _("所属区划"), value=lambda a: _place(a.patient.person.region), width=28),
-        Column(
-            "previous_level", _("原等级"), value=lambda a: "" if a.previous_level is None else f"{a.previous_level}级"
-        ),
-        Column("level", _("评估等级"), value=lambda a: f"{a.level}级"),
+        Column("previous_level", _("原等级"), value=lambda a: _level(a.previous_level)),
+        Column("level", _("评估等级"), value=lambda a: _level(a.level)),
         Column("assessed_on", _("评估日期"), value=lambda a: _date(a.assessed_on)),
         Column("status", _("状态"), width=14),
         Column("assessor", _("评估人"), value=lambda a: str(a.assessor or ""), width=16),

@@ -845,7 +845,7 @@ class SpecialDetailView(DetailPage):
             if callable(display):
                 value = display()
             elif isinstance(value, bool):
-                value = "是" if value else "否"
+                value = _("是") if value else _("否")
             if f.name == "youth_type":
                 value = self.object.youth_type_name
             elif f.name == "concern_level":

@@ -18,6 +18,7 @@ from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from anmin.core import audit as core_audit
 from anmin.core import clock
@@ -71,13 +72,17 @@ class CaseConflict(WorkflowError):
         self.case = case
         self.version = case.version
         self.status = case.status
-        self.status_label = case.status_label
+        self.status_label = case.status_label  # in the active language, for the API's answer
         self.expected_version = expected_version
         last = case.events.order_by("-seq").select_related("actor").first()
         self.last_event = last
         who = f"{last.actor_label}于{timezone.localtime(last.at):%Y-%m-%d %H:%M}「{last.label}」" if last else ""
+        try:
+            status = case.workflow.state_label(case.status)
+        except LookupError:
+            status = case.status
         super().__init__(
-            f"此事项已被他人更新（{who}），当前状态为「{self.status_label}」，版本 {self.version}。"
+            f"此事项已被他人更新（{who}），当前状态为「{status}」，版本 {self.version}。"
             "请查看最新情况后再操作。",
             field="version",
         )
@@ -299,7 +304,7 @@ def open_case(
         case.last_seq = 1  # the opening event, written next
         case.save()
         CaseEvent.objects.create(
-            case=case, seq=1, at=now, actor=reporter, action="open", label="上报", from_state="",
+            case=case, seq=1, at=now, actor=reporter, action="open", label=gettext_noop("上报"), from_state="",
             to_state=case.status, data={"number": case.number, "center_org": center_org.name if center_org else ""},
         )
         _audit(action="create", actor=reporter, obj=case,
@@ -532,7 +537,8 @@ def transition_case(
         if t is None:
             raise InvalidTransition(f"没有「{transition}」这项操作", field="transition")
         if case.status not in t.sources:
-            raise InvalidTransition(f"事项当前状态为「{case.status_label}」，不能执行「{t.label}」", field="transition")
+            raise InvalidTransition(f"事项当前状态为「{wf.state_label(case.status)}」，不能执行「{t.label}」",
+                                    field="transition")
         if not may_take(actor, case, t.roles):
             raise TransitionNotAllowed(f"您的角色不能对此事项执行「{t.label}」")
         if t.reason_required and not reason:
@@ -578,7 +584,7 @@ def _decide(case: Case, *, actor, approve: bool, reason: str, now: datetime) -> 
         return _finish(case, actor=actor, t=t, action=f"deny:{t.name}", label=f"驳回{t.label}申请",
                        from_state=case.status, reason=reason, inputs={}, now=now, extra=extra)
     if case.status not in t.sources:
-        raise InvalidTransition(f"事项当前状态为「{case.status_label}」，申请的「{t.label}」已不适用",
+        raise InvalidTransition(f"事项当前状态为「{wf.state_label(case.status)}」，申请的「{t.label}」已不适用",
                                 field="transition")
     data, target_org, target_user = _from_serialized(request.get("inputs", {}))
     inputs = _resolve_inputs(case, t, actor, data, target_org, target_user, now)
@@ -624,8 +630,8 @@ def issue_supervision(*, case: Case | int, actor: User, reason: str, to_org: Org
             centre_org=actor.org_unit, reason=reason,
             reply_due_at=now + timedelta(days=wf.escalation.reply_days),
         )
-        _append_event(case, actor=actor, action="supervise", label="督办", from_state=case.status,
-                      to_state=case.status, at=now, reason=reason,
+        _append_event(case, actor=actor, action="supervise", label=gettext_noop("督办"),
+                      from_state=case.status, to_state=case.status, at=now, reason=reason,
                       data={"supervision": supervision.pk, "to_org": target.pk, "to_org_name": target.name})
         case.save(update_fields=["last_seq"])
         _audit(action="create", actor=actor, obj=supervision,
@@ -674,8 +680,9 @@ def reply_supervision(*, supervision: Supervision | int, actor: User, reply: str
         supervision.reply, supervision.replied_at, supervision.replied_by = reply, now, actor
         supervision.save(update_fields=["served_at", "served_by", "reply", "replied_at", "replied_by"])
         case = _lock(supervision.case_id)
-        _append_event(case, actor=actor, action="supervision_reply", label="回复督办", from_state=case.status,
-                      to_state=case.status, at=now, reason=reply, data={"supervision": supervision.pk})
+        _append_event(case, actor=actor, action="supervision_reply", label=gettext_noop("回复督办"),
+                      from_state=case.status, to_state=case.status, at=now, reason=reply,
+                      data={"supervision": supervision.pk})
         case.save(update_fields=["last_seq"])
         _audit(action="update", actor=actor, obj=supervision,
                after={"case": case.number, "replied_at": now.isoformat()})
@@ -771,7 +778,7 @@ def _sweep_overdue(ids: list[int], now: datetime, result: SweepResult, finder: C
                 reason += f"，已自动督办{to_org.name}" + (f"并抄送{centre.name}" if centre else "")
             case.last_seq += 1
             events.append(CaseEvent(
-                case=case, seq=case.last_seq, at=now, actor=None, action="overdue", label="逾期",
+                case=case, seq=case.last_seq, at=now, actor=None, action="overdue", label=gettext_noop("逾期"),
                 from_state=case.status, to_state=case.status, reason=reason,
                 data={"due_at": case.due_at.isoformat(), "stage": case.stage,
                       "to_org": to_id, "centre_org": centre.pk if centre else None},
@@ -804,7 +811,7 @@ def _sweep_warning(ids: list[int], now: datetime, result: SweepResult) -> None:
             case.warned_at = now
             case.last_seq += 1
             events.append(CaseEvent(
-                case=case, seq=case.last_seq, at=now, actor=None, action="warning", label="临期预警",
+                case=case, seq=case.last_seq, at=now, actor=None, action="warning", label=gettext_noop("临期预警"),
                 from_state=case.status, to_state=case.status,
                 reason=f"办理期限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}，请抓紧办理",
                 data={"due_at": case.due_at.isoformat(), "stage": case.stage},
@@ -884,8 +891,8 @@ def import_cases(items: list[PastCase], *, actor: User | None = None, note: str 
         )
         case.status = ""
         _move(case, wf, wf.initial, item.opened_at)
-        evs = [CaseEvent(seq=1, at=item.opened_at, actor=item.reporter, action="open", label="上报", from_state="",
-                         to_state=case.status, data={})]
+        evs = [CaseEvent(seq=1, at=item.opened_at, actor=item.reporter, action="open", label=gettext_noop("上报"),
+                         from_state="", to_state=case.status, data={})]
         for step in sorted(item.steps, key=lambda s: s.at):
             t = wf.transition(step.transition)
             if t is None or case.status not in t.sources:

@@ -16,6 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from django.utils.translation import gettext, gettext_noop, pgettext
+
+from anmin.core.i18n import pgettext_noop
+
 HANDLER = "@handler"
 REPORTER = "@reporter"
 
@@ -36,6 +40,18 @@ INPUTS = ("target_org", "target_user", "days", "result", "satisfaction", "duplic
 # Built-in effects the engine applies after the state change (see actions._EFFECTS).
 EFFECTS = ("", "assign", "transfer", "cohandle", "release", "escalate", "extend", "duplicate", "visit")
 
+# Labels are Chinese and stay Chinese wherever they are stored or compared (a case event's label,
+# the engine's messages); ``display_label`` & co. give them in the viewer's language. Mark a label with
+# ``pgettext_noop("case state", "…")`` / ``pgettext_noop("case step", "…")`` (literally: the catalogue
+# tool reads the source) or ``gettext_noop`` for a reason label, so that ``make messages`` puts it in
+# the catalogue (see anmin/core/i18n.py). A label without a translation is shown in Chinese.
+STATE = "case state"
+STEP = "case step"
+
+
+def _shown(context: str, label: str) -> str:
+    return pgettext(context, label) if label else label
+
 
 @dataclass(frozen=True)
 class State:
@@ -43,6 +59,11 @@ class State:
     label: str
     owner: str = ""  # whose move it is: "center", "handler", "reporter" or "" (nobody)
     done: bool = False  # handling finished (办结/不予受理/归档 …): the case no longer counts as open
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (``label`` is the Chinese that is stored)."""
+        return _shown(STATE, self.label)
 
 
 @dataclass(frozen=True)
@@ -59,8 +80,17 @@ class Transition:
     inputs: tuple[str, ...] = ()
     restart_clock: bool = False  # start a fresh stage limit even when staying in the same stage
     takes_over: bool = False  # the acting 综治中心 becomes the case's centre (e.g. a township accepts)
-    reason_label: str = "办理意见"
+    reason_label: str = gettext_noop("办理意见")
     style: str = ""  # "primary" / "danger": only a hint for buttons
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (``label`` is the Chinese that is stored)."""
+        return _shown(STEP, self.label)
+
+    @property
+    def display_reason_label(self) -> str:
+        return gettext(self.reason_label) if self.reason_label else self.reason_label
 
 
 @dataclass(frozen=True)
@@ -153,6 +183,7 @@ class Workflow:
             return State(code, code)
 
     def state_label(self, code: str) -> str:
+        """The state's Chinese label (for messages and records; pages use ``state(code).display_label``)."""
         return self.state(code).label
 
     def transition(self, name: str) -> Transition | None:
@@ -212,50 +243,58 @@ _C = CENTRE_ROLES
 _OPEN = ("reported", "accepted", "in_progress", "feedback", "suspended")
 
 DEFAULT_STATES = (
-    State("reported", "待受理", "center"),
-    State("returned", "已退回", "reporter"),
-    State("rejected", "不予受理", "", done=True),
-    State("accepted", "待分拨", "center"),
-    State("in_progress", "处置中", "handler"),
-    State("feedback", "待核查", "center"),
-    State("suspended", "已挂起", "handler"),
-    State("closed", "已办结", "center", done=True),
-    State("visited", "已回访", "center", done=True),
-    State("archived", "已归档", "", done=True),
-    State("duplicate", "重复件", "", done=True),
+    State("reported", pgettext_noop("case state", "待受理"), "center"),
+    State("returned", pgettext_noop("case state", "已退回"), "reporter"),
+    State("rejected", pgettext_noop("case state", "不予受理"), "", done=True),
+    State("accepted", pgettext_noop("case state", "待分拨"), "center"),
+    State("in_progress", pgettext_noop("case state", "处置中"), "handler"),
+    State("feedback", pgettext_noop("case state", "待核查"), "center"),
+    State("suspended", pgettext_noop("case state", "已挂起"), "handler"),
+    State("closed", pgettext_noop("case state", "已办结"), "center", done=True),
+    State("visited", pgettext_noop("case state", "已回访"), "center", done=True),
+    State("archived", pgettext_noop("case state", "已归档"), "", done=True),
+    State("duplicate", pgettext_noop("case state", "重复件"), "", done=True),
 )
 
 DEFAULT_TRANSITIONS = (
-    Transition("accept", "受理", ("reported",), "accepted", _C, takes_over=True, style="primary"),
-    Transition("return", "退回", ("reported",), "returned", _C, reason_required=True, reason_label="退回原因"),
-    Transition("resubmit", "补充后重新上报", ("returned",), "reported", (REPORTER, *_C)),
-    Transition("reject", "不予受理", ("reported",), "rejected", _C, reason_required=True,
-               reason_label="不予受理理由", style="danger"),
-    Transition("assign", "交办", ("accepted",), "in_progress", _C, effect="assign",
-               inputs=("target_org", "target_user"), restart_clock=True, style="primary"),
-    Transition("transfer", "转办", ("in_progress",), "in_progress", _C, reason_required=True, effect="transfer",
-               inputs=("target_org", "target_user"), restart_clock=True, reason_label="转办理由"),
-    Transition("cohandle", "协办", ("in_progress",), "in_progress", _C, effect="cohandle", inputs=("target_org",)),
-    Transition("request_reassign", "申请重新分配", ("in_progress",), "accepted", (HANDLER,), reason_required=True,
-               needs_approval=True, effect="release", reason_label="申请理由"),
-    Transition("feedback", "反馈办理结果", ("in_progress",), "feedback", (HANDLER,), inputs=("result",),
+    Transition("accept", pgettext_noop("case step", "受理"), ("reported",), "accepted", _C, takes_over=True,
                style="primary"),
-    Transition("verify_pass", "核查通过并办结", ("feedback",), "closed", _C, style="primary"),
-    Transition("verify_fail", "核查不通过", ("feedback",), "in_progress", _C, reason_required=True,
-               reason_label="核查意见"),
-    Transition("visit", "回访评价", ("closed",), "visited", _C, effect="visit", inputs=("satisfaction",)),
-    Transition("archive", "归档", ("closed", "visited"), "archived", _C),
-    Transition("reopen", "重新打开", ("closed", "visited"), "in_progress", _C, reason_required=True,
-               restart_clock=True, reason_label="重新打开原因"),
-    Transition("suspend", "挂起", ("in_progress",), "suspended", (HANDLER, *_C), reason_required=True,
-               needs_approval=True, reason_label="挂起理由"),
-    Transition("resume", "恢复办理", ("suspended",), "in_progress", (HANDLER, *_C)),
-    Transition("extend", "延期", ("in_progress",), "in_progress", (HANDLER,), reason_required=True,
-               needs_approval=True, effect="extend", inputs=("days",), reason_label="延期理由"),
-    Transition("escalate", "上报上级", ("reported", "accepted", "in_progress"), "accepted", (*_C, HANDLER),
-               reason_required=True, effect="escalate", reason_label="上报理由"),
-    Transition("mark_duplicate", "标记为重复件", _OPEN, "duplicate", _C, effect="duplicate",
-               inputs=("duplicate_of",)),
+    Transition("return", pgettext_noop("case step", "退回"), ("reported",), "returned", _C, reason_required=True,
+               reason_label=gettext_noop("退回原因")),
+    Transition("resubmit", pgettext_noop("case step", "补充后重新上报"), ("returned",), "reported", (REPORTER, *_C)),
+    Transition("reject", pgettext_noop("case step", "不予受理"), ("reported",), "rejected", _C, reason_required=True,
+               reason_label=gettext_noop("不予受理理由"), style="danger"),
+    Transition("assign", pgettext_noop("case step", "交办"), ("accepted",), "in_progress", _C, effect="assign",
+               inputs=("target_org", "target_user"), restart_clock=True, style="primary"),
+    Transition("transfer", pgettext_noop("case step", "转办"), ("in_progress",), "in_progress", _C,
+               reason_required=True, effect="transfer", inputs=("target_org", "target_user"), restart_clock=True,
+               reason_label=gettext_noop("转办理由")),
+    Transition("cohandle", pgettext_noop("case step", "协办"), ("in_progress",), "in_progress", _C, effect="cohandle",
+               inputs=("target_org",)),
+    Transition("request_reassign", pgettext_noop("case step", "申请重新分配"), ("in_progress",), "accepted",
+               (HANDLER,), reason_required=True, needs_approval=True, effect="release",
+               reason_label=gettext_noop("申请理由")),
+    Transition("feedback", pgettext_noop("case step", "反馈办理结果"), ("in_progress",), "feedback", (HANDLER,),
+               inputs=("result",), style="primary"),
+    Transition("verify_pass", pgettext_noop("case step", "核查通过并办结"), ("feedback",), "closed", _C,
+               style="primary"),
+    Transition("verify_fail", pgettext_noop("case step", "核查不通过"), ("feedback",), "in_progress", _C,
+               reason_required=True, reason_label=gettext_noop("核查意见")),
+    Transition("visit", pgettext_noop("case step", "回访评价"), ("closed",), "visited", _C, effect="visit",
+               inputs=("satisfaction",)),
+    Transition("archive", pgettext_noop("case step", "归档"), ("closed", "visited"), "archived", _C),
+    Transition("reopen", pgettext_noop("case step", "重新打开"), ("closed", "visited"), "in_progress", _C,
+               reason_required=True, restart_clock=True, reason_label=gettext_noop("重新打开原因")),
+    Transition("suspend", pgettext_noop("case step", "挂起"), ("in_progress",), "suspended", (HANDLER, *_C),
+               reason_required=True, needs_approval=True, reason_label=gettext_noop("挂起理由")),
+    Transition("resume", pgettext_noop("case step", "恢复办理"), ("suspended",), "in_progress", (HANDLER, *_C)),
+    Transition("extend", pgettext_noop("case step", "延期"), ("in_progress",), "in_progress", (HANDLER,),
+               reason_required=True, needs_approval=True, effect="extend", inputs=("days",),
+               reason_label=gettext_noop("延期理由")),
+    Transition("escalate", pgettext_noop("case step", "上报上级"), ("reported", "accepted", "in_progress"), "accepted",
+               (*_C, HANDLER), reason_required=True, effect="escalate", reason_label=gettext_noop("上报理由")),
+    Transition("mark_duplicate", pgettext_noop("case step", "标记为重复件"), _OPEN, "duplicate", _C,
+               effect="duplicate", inputs=("duplicate_of",)),
 )
 
 DEFAULT_WORKFLOW = Workflow(
@@ -271,4 +310,6 @@ DEFAULT_WORKFLOW = Workflow(
     calendar=NATURAL,
 )
 
-SATISFACTION = (("satisfied", "满意"), ("fair", "基本满意"), ("unsatisfied", "不满意"))
+SATISFACTION = (
+    ("satisfied", gettext_noop("满意")), ("fair", gettext_noop("基本满意")), ("unsatisfied", gettext_noop("不满意"))
+)

@@ -24,7 +24,7 @@ def status_choices():
     seen: dict[str, str] = {}
     for kind in case_kinds:
         for state in kind.workflow.states:
-            seen.setdefault(state.code, state.label)
+            seen.setdefault(state.code, state.display_label)
     return list(seen.items())
 
 

@@ -4,6 +4,7 @@ come back onto the named field."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.models import OrgUnit, Region, User
@@ -12,6 +13,10 @@ from anmin.core.models.regions import RegionLevel
 from .definitions import SATISFACTION
 from .models import Priority
 from .rules import Action, assignable_orgs
+
+
+def _shown(choices):
+    return [(code, gettext(label)) for code, label in choices]
 
 
 def org_queryset(user):
@@ -45,7 +50,8 @@ class ActionForm(forms.Form):
     days = forms.IntegerField(label=_("延期天数"), min_value=1, required=False,
                               help_text=_("连同原期限不得超过流程规定的最长天数"))
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=(("", "—"), *SATISFACTION), required=False)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=lambda: [("", "—"), *_shown(SATISFACTION)],
+                                     required=False)
     duplicate_of = forms.CharField(label=_("重复于（事项编号）"), max_length=32, required=False)
     to_org = forms.ModelChoiceField(label=_("被督办单位"), queryset=OrgUnit.objects.none(), required=False,
                                     help_text=_("不选则督办当前承办单位"))

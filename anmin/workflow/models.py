@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
@@ -231,17 +232,19 @@ class Case(models.Model):
     def workflow(self):
         return self.kind_def.workflow
 
+    # The labels below are for display, in the active language; the Chinese the engine stores and
+    # compares is ``kind_def.label`` / ``workflow.state_label(status)``.
     @property
     def kind_label(self) -> str:
         try:
-            return self.kind_def.label
+            return self.kind_def.display_label
         except LookupError:
             return self.kind
 
     @property
     def status_label(self) -> str:
         try:
-            return self.workflow.state_label(self.status)
+            return self.workflow.state(self.status).display_label
         except LookupError:
             return self.status
 
@@ -357,11 +360,33 @@ class CaseEvent(models.Model):
 
     @property
     def state_labels(self) -> tuple[str, str]:
+        """The states before and after, in the active language."""
         try:
             wf = registry.get_kind(self.case.kind).workflow
         except LookupError:
             return self.from_state, self.to_state
-        return wf.state_label(self.from_state), wf.state_label(self.to_state)
+        return wf.state(self.from_state).display_label, wf.state(self.to_state).display_label
+
+    @property
+    def display_label(self) -> str:
+        """``label`` (stored in Chinese as the step was taken) in the active language: a step of the
+        workflow, a request for one, its approval or denial, or one of the engine's own entries."""
+        label = self.label
+        try:
+            t = registry.get_kind(self.case.kind).workflow.transition(self.action.rpartition(":")[2])
+        except LookupError:
+            t = None
+        if t is not None and label:
+            shown = t.display_label
+            if label == t.label:
+                return shown
+            if label == f"申请{t.label}":
+                return shown if t.label.startswith("申请") else gettext("申请%(label)s") % {"label": shown}
+            if label == f"驳回{t.label}申请":
+                return gettext("驳回%(label)s申请") % {"label": shown}
+            if label == f"{t.label}（批准申请）":
+                return gettext("%(label)s（批准申请）") % {"label": shown}
+        return gettext(label) if label else label
 
 
 class SupervisionQuerySet(ScopedQuerySet):

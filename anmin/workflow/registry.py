@@ -1,8 +1,12 @@
 """The case-kind registry: domains register their kinds of case in ``AppConfig.ready()``.
 
     from anmin.workflow.registry import CaseKind, register_kind
-    register_kind(CaseKind(code="MD", key="dispute", label="矛盾纠纷", workflow=DISPUTE_WORKFLOW,
-                           view_perm="disputes.view_dispute", detail_url=lambda case: ...))
+    register_kind(CaseKind(code="MD", key="dispute", label=pgettext_noop("case kind", "矛盾纠纷"),
+                           workflow=DISPUTE_WORKFLOW, view_perm="disputes.view_dispute",
+                           detail_url=lambda case: ...))
+
+``label`` is the Chinese (what messages and stored records say); pages show ``display_label``, its
+translation under the context "case kind" (``pgettext_noop`` from ``anmin.core.i18n`` marks it).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from anmin.core.models.regions import RegionLevel
 from anmin.core.registry import Registry
 
@@ -19,6 +25,7 @@ from .definitions import Workflow
 
 _CODE = re.compile(r"^[A-Z]{2,4}$")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,31}$")
+KIND = "case kind"  # the translation context of kind labels
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,11 @@ class CaseKind:
     creatable: bool = False  # may be opened through the generic case form/API (no domain detail needed)
     # Called inside the transition's transaction: on_transition(case=, event=, transition=, actor=, data=).
     on_transition: Callable[..., None] | None = None
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language (``label`` is the Chinese)."""
+        return pgettext(KIND, self.label) if self.label else self.label
 
     def url_for(self, case) -> str | None:
         return self.detail_url(case) if self.detail_url else None
@@ -68,4 +80,5 @@ def get_kind(code_or_key: str | CaseKind) -> CaseKind:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(k.code, k.label) for k in case_kinds]
+    """(code, label) of every kind, labels in the active language (for drop-downs)."""
+    return [(k.code, k.display_label) for k in case_kinds]

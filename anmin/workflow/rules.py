@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from anmin.core.models import OrgUnit
 from anmin.core.models.orgs import OrgKind
 from anmin.core.models.regions import RegionLevel, level_of
@@ -41,7 +43,8 @@ def may_supervise(user, case) -> bool:
 
 @dataclass(frozen=True)
 class Action:
-    """A button on the case page: a transition, or approve/deny/supervise."""
+    """A button on the case page: a transition, or approve/deny/supervise. ``label`` and
+    ``reason_label`` are in the active language (they are shown, never stored)."""
 
     name: str
     label: str
@@ -57,12 +60,12 @@ class Action:
     @property
     def reason_label(self) -> str:
         if self.name == DENY:
-            return "驳回理由"
+            return gettext("驳回理由")
         if self.name == SUPERVISE:
-            return "督办事由"
+            return gettext("督办事由")
         if self.name == APPROVE:
-            return "审批意见"
-        return self.transition.reason_label if self.transition else "办理意见"
+            return gettext("审批意见")
+        return self.transition.display_reason_label if self.transition else gettext("办理意见")
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -80,19 +83,21 @@ def available_actions(case, user) -> list[Action]:
     out: list[Action] = []
     for t in wf.transitions_from(case.status):
         if may_take(user, case, t.roles):
-            label = t.label
+            label = t.display_label
             if t.needs_approval and not may_approve(user, case, t):
                 if case.pending_transition:
                     continue  # one request at a time
-                label = f"申请{t.label}" if not t.label.startswith("申请") else t.label
+                if not t.label.startswith("申请"):
+                    label = gettext("申请%(label)s") % {"label": label}
             out.append(Action(t.name, label, t, t.style))
     if case.pending_transition:
         pending = wf.transition(case.pending_transition)
         if pending and may_approve(user, case, pending):
-            out.append(Action(APPROVE, f"批准{pending.label}", pending, "primary"))
-            out.append(Action(DENY, f"驳回{pending.label}申请", pending, "danger"))
+            shown = pending.display_label
+            out.append(Action(APPROVE, gettext("批准%(label)s") % {"label": shown}, pending, "primary"))
+            out.append(Action(DENY, gettext("驳回%(label)s申请") % {"label": shown}, pending, "danger"))
     if may_supervise(user, case):
-        out.append(Action(SUPERVISE, "督办"))
+        out.append(Action(SUPERVISE, gettext("督办")))
     return out
 
 

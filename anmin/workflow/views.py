@@ -141,7 +141,7 @@ class CaseDetailView(DetailPage):
         ctx["domain_url"] = case.domain_url
         if case.pending_transition:
             t = case.workflow.transition(case.pending_transition)
-            ctx["pending_label"] = t.label if t else case.pending_transition
+            ctx["pending_label"] = t.display_label if t else case.pending_transition
         return ctx
 
 

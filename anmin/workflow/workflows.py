@@ -3,6 +3,7 @@ unit, using the default lifecycle. Domains declare their kinds in their own ``wo
 
 from __future__ import annotations
 
+from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 
 from .definitions import DEFAULT_WORKFLOW
@@ -13,7 +14,7 @@ TASK_WORKFLOW = DEFAULT_WORKFLOW
 TASK = CaseKind(
     code="JB",
     key="task",
-    label="交办事项",
+    label=pgettext_noop("case kind", "交办事项"),
     workflow=TASK_WORKFLOW,
     view_perm="workflow.view_case",
     app="workflow",

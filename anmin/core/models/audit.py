@@ -7,6 +7,7 @@ refuses them in the database as well (migration 0002).
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,9 @@ class AuditAction(models.TextChoices):
     ROLE_CHANGE = "role_change", _("角色变更")
     OTP_SETUP = "otp_setup", _("绑定动态口令")
     OTP_FAILED = "otp_failed", _("动态口令错误")
+    IMPORT = "import", _("批量导入")
+    DEMO_BUILD = "demo_build", _("构建演示数据")
+    PEOPLE_SWEEP = "people_sweep", _("随访逾期巡检")
 
 
 class AppendOnlyError(Exception):
@@ -130,3 +134,18 @@ class AuditEntry(models.Model):
             return str(AuditAction(self.action).label)
         except ValueError:
             return self.action
+
+    @property
+    def actor_label(self) -> str:
+        """The account, or "系统" for what the platform did by itself (sweeps, imports by command)."""
+        if self.actor_id is None and self.actor_username in ("", "system"):
+            return str(_("系统"))
+        return self.actor_username
+
+    @property
+    def object_type_label(self) -> str:
+        """The kind of record in words ("矛盾纠纷"), the code ("disputes.dispute") when unknown."""
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type

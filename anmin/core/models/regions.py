@@ -61,7 +61,10 @@ class Region(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.PositiveSmallIntegerField(_("层级"), choices=RegionLevel.choices, db_index=True)
     kind = models.CharField(
-        _("类型"), max_length=16, blank=True, help_text=_("city / town / subdistrict / village / community / grid")
+        _("类型"),
+        max_length=16,
+        blank=True,
+        help_text=_("填写代码：city（市）、town（镇、乡）、subdistrict（街道）、village（村）、community（社区）、grid（网格）"),
     )
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"

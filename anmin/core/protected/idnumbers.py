@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .masking import mask_id_number
 
@@ -75,8 +76,8 @@ _SEPARATORS_RE = re.compile(r"[\s\-]+")
 class Sex(models.TextChoices):
     """Sex as coded in GB/T 2261.1 (the two values an ID number can carry)."""
 
-    MALE = "1", "男"
-    FEMALE = "2", "女"
+    MALE = "1", _("男")
+    FEMALE = "2", _("女")
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,15 @@ def test_auditor_browses_filters_and_exports_the_log_and_the_export_is_audited(c
     body = resp.content.decode()
     assert all(e.get_absolute_url() in body for e in entries)
     assert "审计日志" in body
+    # Words, not codes: the kind of record and what the platform did by itself.
+    assert entries[0].object_type_label != "core.region"
+    assert entries[0].object_type_label in body
+    with transaction.atomic():
+        audit.record(actor=None, actor_username="system", action="import", object_type="disputes.dispute")
+    body = client.get(reverse("core:audit_list")).content.decode()
+    assert "批量导入" in body
+    assert "矛盾纠纷" in body
+    assert ">system<" not in body
 
     detail = client.get(entries[0].get_absolute_url())
     assert detail.status_code == 200

@@ -7,7 +7,9 @@ For each URL pattern in the project:
     ``tests/scope_samples.py``; otherwise this test fails, so an unscoped endpoint cannot slip in.
 Then objects are made in three places relative to 古城镇 — inside it (own), in the neighbouring
 township 无梁镇 (neighbour), and at city level (parent) — and each role's user requests the detail
-URL (expect 200 or 404) and the list URL (expect the object listed or not). A page gated by a
+URL (expect 200 or 404) and the list URL (expect the object listed or not); a POST to the detail
+URL of an object the role cannot see must find nothing either (404; 405 where the route takes no
+POST). A page gated by a
 permission (``required_perm``, e.g. the audit log) is absent — 404, list included — for a role
 without it.
 """
@@ -165,7 +167,7 @@ def test_matrix_detail_and_list_views(client, world, role):
     for model, (make, _spec) in samples.items():
         for placement in PLACEMENTS:
             objects[(model, placement)] = make(place(world, placement), world)
-    failures, checked = [], 0
+    failures, checked, posts_refused = [], 0, 0
     user = world.user(role)
     client.force_login(user)
     for name, pattern, cls, model in routes:
@@ -181,6 +183,13 @@ def test_matrix_detail_and_list_views(client, world, role):
                 want = 200 if placement in expected else 404
                 if status != want:
                     failures.append(f"{role} GET {url} ({placement}): {status}, expected {want}")
+                if placement not in expected:
+                    # Writing to a record one cannot see finds nothing either (405: the route takes no
+                    # POST at all, which says nothing about the record).
+                    status = client.post(url, {}).status_code
+                    posts_refused += status == 404
+                    if status not in (404, 405):
+                        failures.append(f"{role} POST {url} ({placement}): {status}, expected 404")
             continue
         # A list route: each object must be listed exactly when visible.
         url = reverse(name)
@@ -201,6 +210,7 @@ def test_matrix_detail_and_list_views(client, world, role):
                 failures.append(f"{role} GET {url} ({placement}): listed={listed}")
     assert not failures, "\n".join(failures)
     assert checked == len(PLACEMENTS) * len(routes)
+    assert posts_refused, "no route took a POST: the write half of the matrix checked nothing"
 
 
 def _listed(resp, obj) -> bool:

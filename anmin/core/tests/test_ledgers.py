@@ -240,6 +240,50 @@ def test_the_export_has_the_import_columns_and_masks_protected_values(world):
     assert OrgLedger(region=world.city).dry_run(ledger.workbook([Row()], reveal=True)).valid_count == 1
 
 
+class KnownOrgLedger(OrgLedger):
+    """Like ``OrgLedger``, but a row with the code and name of an org unit already registered is that
+    unit (a row of an earlier export): existing, not an error."""
+
+    def find_existing(self, rows):
+        codes = {r.values.get("code"): r for r in rows if r.values.get("code")}
+        for code, name in OrgUnit.objects.filter(code__in=list(codes)).values_list("code", "name"):
+            r = codes[code]
+            if r.values.get("name") == name:
+                r.existing = True
+            else:
+                yield self.row_error(r.row, "code", "机构编码：已存在")
+
+    def save(self, rows):
+        self.saved = [r.row for r in rows]
+        return super().save(rows)
+
+
+def test_rows_already_registered_are_counted_apart_and_skipped_by_the_import(world):
+    OrgUnit.objects.create(code="org-x1", name="机构1", kind=OrgKind.DEPARTMENT, region=world.city)
+    OrgUnit.objects.create(code="org-x2", name="别的名字", kind=OrgKind.DEPARTMENT, region=world.city)
+    data = xlsx([good(1), good(2), good(3), good(4, staff=0), good(5)])
+    ledger = KnownOrgLedger(region=world.city, user=world.user(Role.TOWNSHIP_CENTER))
+    report = ledger.dry_run(data)
+    assert (report.total, report.new_count, report.existing_count, report.invalid_count) == (5, 2, 1, 2)
+    assert [r.row for r in report.new_rows] == [4, 6]
+    assert [r.row for r in report.existing_rows] == [2]
+    assert report.valid_count == 3  # new and existing
+    result = ledger.run_import(report, mode=ledgers.VALID_ONLY)
+    assert ledger.saved == [4, 6]
+    assert (result.imported, result.existing_rows, result.skipped_rows) == (2, (2,), (3, 5))
+    assert result.message == "已导入2行，跳过已存在的1行，跳过有错误的2行"
+    assert AuditEntry.objects.filter(action="import", object_type="tests.orgs").get().after["existing"] == 1
+
+
+def test_a_file_of_rows_all_registered_has_nothing_to_import(world):
+    OrgUnit.objects.create(code="org-x1", name="机构1", kind=OrgKind.DEPARTMENT, region=world.city)
+    ledger = KnownOrgLedger(region=world.city)
+    report = ledger.dry_run(xlsx([good(1)]))
+    assert (report.new_count, report.existing_count, report.errors) == (0, 1, [])
+    with pytest.raises(ledgers.LedgerImportError, match="没有需要导入的新增行"):
+        ledger.run_import(report, mode=ledgers.ALL_OR_NOTHING)
+
+
 # --- the pages -------------------------------------------------------------------------------------------
 
 
@@ -279,7 +323,7 @@ def test_upload_report_confirm_names_the_choice_and_imports_only_then(client, wo
     resp = _upload(client, xlsx([good(1), good(2, staff=0), good(3)]))
     body = resp.content.decode()
     assert resp.status_code == 200
-    assert "只导入无误的 2 行，跳过有错误的 1 行" in body
+    assert "只导入无误的新增 2 行，跳过有错误的 1 行" in body
     assert "全部导入（有错误则一行也不导入）" in body
     assert "第 3 行" in body
     assert "人数：应在1至99之间" in body

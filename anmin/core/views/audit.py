@@ -25,10 +25,10 @@ class AuditEntryTable(Table):
     columns = (
         Column("seq", _("序号"), link=True, width=10),
         Column("at", _("时间"), width=20),
-        Column("actor_username", _("操作人账号")),
+        Column("actor_username", _("操作人账号"), value=lambda e: e.actor_label),
         Column("actor_org_name", _("操作人机构"), width=24),
         Column("action", _("操作"), value=lambda e: e.action_label),
-        Column("object_type", _("对象类型"), width=20),
+        Column("object_type", _("对象类型"), value=lambda e: e.object_type_label, width=20),
         Column("object_id", _("对象编号")),
         Column("region_code", _("对象所在区划")),
         Column("reason", _("事由"), width=24),
@@ -41,6 +41,8 @@ class AuditEntryExportTable(AuditEntryTable):
 
     columns = (
         *AuditEntryTable.columns,
+        Column("object_type", _("对象类型代码"), width=20),
+        Column("action", _("操作代码")),
         Column("before", _("修改前"), value=lambda e: _json(e.before), width=40),
         Column("after", _("修改后"), value=lambda e: _json(e.after), width=40),
         Column("request_id", _("请求编号"), width=34),

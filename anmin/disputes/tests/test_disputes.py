@@ -58,6 +58,7 @@ def test_risk_flags_raise_the_colour(world):
         ({"occurred_on": dt.date(2020, 6, 10)}, "occurred_on", "发生日期"),
         ({"risk_flags": ["nonsense"]}, "risk_flags", "风险因素"),
         ({"parties": []}, "parties", "当事人"),
+        ({"scale": "09"}, "scale", "事件规模"),
     ],
 )
 def test_bad_input_names_the_field_and_the_rule(world, changes, field, text):
@@ -183,3 +184,42 @@ def test_parties_created_in_bulk_are_found_by_phone(world):
         [DisputeParty(dispute=d, role="third", name=f"第三人{i}", phone=f"1360000000{i}") for i in range(3)]
     )
     assert DisputeParty.objects.filter(phone="13600000002").get().name == "第三人2"
+
+
+def test_the_report_form_offers_the_scale_by_its_chinese_names_and_the_pages_show_it(client, world):
+    client.force_login(world.user(Role.GRID_WORKER))
+    form = client.get("/disputes/report/")
+    assert form.status_code == 200
+    choices = form.context["form"].fields["scale"].choices
+    assert choices == [("01", "个体性事件"), ("02", "一般群体性事件"), ("03", "重大群体性事件")]
+    assert form.context["form"].fields["scale"].required
+    assert '<option value="01" selected>个体性事件</option>' in form.content.decode()
+    post = {
+        "title": "王某等五户与村委会土地承包纠纷",
+        "region": world.gc_grid.code,
+        "category": "0902",
+        "scale": "02",
+        "source": "sweep",
+        "found_on": "2020-06-09",
+        "description": "五户村民对承包地调整有异议。",
+        "applicant_name": "王某",
+        "respondent_name": "古城村委会",
+        "assessed_colour": "yellow",
+    }
+    bad = client.post("/disputes/report/", {**post, "scale": "09"})
+    assert bad.status_code == 200
+    assert "scale" in bad.context["form"].errors
+    assert not Dispute.objects.exists()
+    resp = client.post("/disputes/report/", post)
+    assert resp.status_code == 302, resp.context["form"].errors if resp.context else resp
+    d = Dispute.objects.get()
+    assert d.scale == "02"
+
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    detail = client.get(d.get_absolute_url()).content.decode()
+    assert '<dd data-scale="02">一般群体性事件</dd>' in detail
+    ledger = client.get("/disputes/")
+    assert "事件规模" in ledger.content.decode()
+    assert "一般群体性事件" in ledger.content.decode()
+    assert client.get("/disputes/", {"scale": "02"}).context["page_obj"].paginator.count == 1
+    assert client.get("/disputes/", {"scale": "03"}).context["page_obj"].paginator.count == 0

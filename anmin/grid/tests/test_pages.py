@@ -277,3 +277,25 @@ def test_with_estimated_counts_on_no_page_is_cut_short_by_a_low_estimate(client,
         assert ctx["page_obj"].has_next() == (number < 3)
     assert len(seen) == len(set(seen)) == 23
     assert ctx["total"] == 23
+
+
+def test_in_english_the_ledger_and_event_show_translated_states_but_the_case_keeps_chinese(client, world):
+    from django.conf import settings
+
+    login(client, world, Role.GRID_WORKER)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    resp = client.post("/grid/report/", form_data(world, source="resident"))
+    assert resp.status_code == 302
+    event = GridEvent.objects.get()
+    assert event.case.source == "群众反映"  # stored in Chinese, whoever reported in which language
+    assert event.case.events.get().label == "上报"
+    login(client, world, Role.TOWNSHIP_CENTER)
+    ledger = client.get("/grid/").content.decode()
+    assert "Awaiting acceptance" in ledger
+    assert "待受理" not in ledger
+    dispatch(world, event)
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert '<strong data-status="in_progress">In progress</strong>' in page
+    assert "Assign" in page
+    for chinese in ("处置中", "待分拨"):
+        assert chinese not in page

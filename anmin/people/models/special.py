@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
@@ -29,7 +31,14 @@ from .choices import (
 from .persons import region_prefix
 
 SPECIAL_PERM = "people.view_special_population"
-RISK_LEVELS = [(n, f"{n}级") for n in range(6)]
+
+
+def _level_label(n: int) -> str:
+    return gettext("%(n)s级") % {"n": n}
+
+
+# 0级 … 5级, shown as "Level 3" in English (a lazy label: the choices are built once, at import).
+RISK_LEVELS = [(n, lazy(_level_label, str)(n)) for n in range(6)]
 
 
 class SpecialQuerySet(ScopedQuerySet):

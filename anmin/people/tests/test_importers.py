@@ -153,7 +153,7 @@ def test_nothing_is_imported_until_the_user_chooses_and_then_exactly_what_was_ch
     body = report.content.decode()
     assert report.status_code == 200
     assert report.context["error_count"] == 20
-    assert "只导入无误的 10 行，跳过有错误的 20 行" in body
+    assert "只导入无误的新增 10 行，跳过有错误的 20 行" in body
     for (number, _field), _fragment in expected.items():
         assert f'data-row="{number}"' in body
     assert Person.objects.count() == before

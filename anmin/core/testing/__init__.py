@@ -1,0 +1,1 @@
+"""Test support shared by every app (imported by the root conftest only)."""
