@@ -146,11 +146,21 @@ class User(AbstractUser):
     def primary_role(self) -> Role | None:
         return self.role_list[0] if self.role_list else None
 
+    @property
+    def org_unit_with_region(self):
+        """The org unit with its region, in one query unless the unit is already loaded."""
+        if self.org_unit_id is None:
+            return None
+        if not self.__class__.org_unit.is_cached(self):
+            self.org_unit = (self.__class__.org_unit.field.related_model.objects.select_related("region")
+                             .get(pk=self.org_unit_id))
+        return self.org_unit
+
     @cached_property
     def scope(self) -> UserScope:
         prefixes: set[str] = set()
         region_code = None
-        org = self.org_unit
+        org = self.org_unit_with_region
         for role in self.role_list:
             if role.scope == ScopeKind.REGION and org is not None:
                 prefixes.add(org.region.prefix)
