@@ -282,6 +282,9 @@ def _generate(target: int) -> dict:
                 "ON CONFLICT (kind, year) DO UPDATE SET last = GREATEST(workflow_casecounter.last, EXCLUDED.last)",
                 [kind, year, last],
             )
+    from anmin.workflow.actions import sync_number_sequences
+
+    sync_number_sequences()  # sequences already in use start above the numbers just written
     stats["cases"] = existing + n
     return stats
 

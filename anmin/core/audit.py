@@ -207,7 +207,11 @@ def batch() -> Iterator[None]:
     lock, held until the commit: an action that writes several rows and records as it goes holds it
     only for its last moments instead of its whole length, and concurrent writers wait that much
     less. Nested blocks append with the outermost one; an exception discards the entries (the
-    transaction rolls back with them)."""
+    transaction rolls back with them).
+
+    Inside a batch, do not catch the failure of an inner ``atomic()`` block that recorded an entry
+    and carry on: its savepoint rolls back, but the entry is already collected and would be
+    appended. Record after the inner block succeeds, or keep such loops outside the batch."""
     if getattr(_batch, "pending", None) is not None:
         yield
         return

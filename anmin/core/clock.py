@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 _TTL = 60.0  # seconds a process trusts what it read; `anmin clock` changes reach every process within this
@@ -33,8 +33,14 @@ def shift() -> dt.timedelta:
     try:
         with transaction.atomic():  # a savepoint: a missing table must not spoil the caller's transaction
             row = ClockShift.objects.order_by("pk").values_list("business_at", "real_at").first()
-    except DatabaseError:  # not migrated yet: the real clock
-        row = None
+    except DatabaseError:
+        if ClockShift._meta.db_table in connection.introspection.table_names():
+            # A passing failure (a timeout, a dropped connection): keep the last known shift rather
+            # than fall back to the real clock — a sweep on the wrong clock cannot be undone.
+            if _cached is not None:
+                return _cached[1]
+            raise
+        row = None  # not migrated yet: the real clock
     value = (row[0] - row[1]) if row else dt.timedelta(0)
     _cached = (mono, value)
     return value
@@ -74,6 +80,7 @@ def set_business_time(moment: dt.datetime | None, *, note: str = "", actor=None)
                 moment = timezone.make_aware(moment)
             ClockShift.objects.create(business_at=moment, real_at=timezone.now(), note=note[:200])
         forget()
+        transaction.on_commit(forget)  # other reads in this process see the change once it is committed
         audit.record(actor=actor, actor_username="" if actor else (note or "system")[:150], action="update",
                      object_type="core.clockshift",
                      before={"business_now": before.isoformat()}, after={"business_now": now().isoformat()})

@@ -64,14 +64,18 @@ class DayFromFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
-        return qs.filter(**{f"{self.field_name}__gte": day_start(value)}) if value else qs
+        if not value or value.year < 1900:  # "from the year 1" is no limit (and 0001-01-01 has no UTC)
+            return qs
+        return qs.filter(**{f"{self.field_name}__gte": day_start(value)})
 
 
 class DayToFilter(DayFromFilter):
     """A date up to which (inclusive, whole local days), as a range on a timestamp field."""
 
     def filter(self, qs, value):
-        return qs.filter(**{f"{self.field_name}__lt": day_start(value + timedelta(days=1))}) if value else qs
+        if not value or value.year >= 9999:  # "up to 9999-12-31" is no limit (and has no next day)
+            return qs
+        return qs.filter(**{f"{self.field_name}__lt": day_start(value + timedelta(days=1))})
 
 
 class AuditEntryFilter(django_filters.FilterSet):

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
 from .models import OrgUnit, Region, Role
 from .models.regions import RegionLevel
 from .registry import Widget, widgets
@@ -87,7 +86,8 @@ def _audit(request) -> dict:
 
     from .models import AuditEntry
 
-    start = timezone.make_aware(datetime.combine(clock.today(), time.min))
+    # The audit log keeps real time (not the business clock): "today" here is the real day.
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
     today = AuditEntry.objects.visible_to(request.user).filter(at__gte=start)
     counts = today.aggregate(
         total=Count("seq"),

@@ -139,9 +139,13 @@ def _numbers_from_sequence(kind_code: str, year: int, n: int) -> list[int]:
     name = _sequence_name(kind_code, year)
     sql = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
     if name in _known_sequences:  # seen in this process: no savepoint needed around the call
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [name, n])
-            return [row[0] for row in cursor.fetchall()]
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [name, n])
+                return [row[0] for row in cursor.fetchall()]
+        except ProgrammingError:  # gone (a restore, a rebuilt database): this intake fails, the next one recreates it
+            _known_sequences.discard(name)
+            raise
     for attempt in range(3):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
@@ -162,6 +166,27 @@ def _numbers_from_sequence(kind_code: str, year: int, n: int) -> list[int]:
         except (IntegrityError, ProgrammingError):  # created concurrently by another writer
             pass
     raise RuntimeError(f"could not allocate numbers from {name}")  # pragma: no cover
+
+
+def sync_number_sequences() -> int:
+    """PostgreSQL: raise every number sequence to at least its counter row. Run it after a bulk load
+    that wrote numbers and counters directly (the counters are the floor; the sequences only read
+    them when they are created). Returns how many sequences it looked at."""
+    if connection.vendor != "postgresql":
+        return 0
+    done = 0
+    for kind, year, last in CaseCounter.objects.values_list("kind", "year", "last"):
+        name = _sequence_name(kind, year)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM pg_sequences WHERE schemaname = current_schema() "
+                           "AND sequencename = %s", [name])
+            row = cursor.fetchone()
+            if row is None:  # not created yet: it will start above the counter
+                continue
+            if last > (row[0] or 0):
+                cursor.execute("SELECT setval(%s::regclass, %s)", [name, int(last)])
+        done += 1
+    return done
 
 
 def allocate_numbers(kind_code: str, year: int, n: int) -> list[str]:

@@ -467,7 +467,9 @@ class Supervision(models.Model):
 
 
 class CaseCounter(models.Model):
-    """The last number given out per kind and year; its row is locked while a number is taken."""
+    """SQLite: the last number given out per kind and year (its row is locked while a number is taken).
+    PostgreSQL: the floor a kind-year's number sequence starts above; a bulk load that writes numbers
+    directly raises it and then calls ``actions.sync_number_sequences()`` (decision 0008)."""
 
     kind = models.CharField(_("事项类型"), max_length=8)
     year = models.PositiveSmallIntegerField(_("年度"))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from .. import audit
 from ..models import Attachment
 from ..models.audit import AuditAction
+from ..protected.masking import mask_identifiers_in_text
 from ..registry import AttachmentOwner, attachment_owners
 from .sanitize import clean_upload
 from .storage import discard, save_bytes
@@ -50,7 +51,7 @@ def attach(*, actor, owner: models.Model, upload, category: str = "", note: str 
             raise ValidationError({"category": "「材料类型」为必填项"})
         if category not in dict(reg.categories):
             raise ValidationError({"category": f"「材料类型」{category} 无效"})
-    note = (note or "").strip()
+    note = mask_identifiers_in_text((note or "").strip())  # stored and audited in the clear
     if len(note) > 200:
         raise ValidationError({"note": "「说明」不能超过 200 字"})
     existing = Attachment.objects.of(owner).count()

@@ -56,6 +56,15 @@ PEOPLE_ATTRIBUTES: list[tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = [
     (re.compile(r"^ppt/commentAuthors\.xml$"), ("name", "initials"), ()),
     (re.compile(r"^ppt/authors\.xml$"), ("name", "initials", "userId", "providerId"), ()),
 ]
+PEOPLE_ATTRIBUTES = [(re.compile(p.pattern, re.I), a, e) for p, a, e in PEOPLE_ATTRIBUTES]  # part names ignore case
+# Excel writes the folder it last saved to (C:\Users\<account>\…) and the reservation holder's name.
+WORKBOOK_DROPPED = ("absPath", "fileSharing")
+# Content types of code and foreign objects, refused whatever the part is called.
+DANGEROUS_TYPES = ("vbaProject", "vbaData", "activeX", "oleObject", "macroEnabled")
+# Regular expressions below only ever see parts this big (real property and relationship parts are a
+# few kilobytes); bounded repeats keep each match short, so no crafted part costs quadratic time.
+MAX_SMALL_PART = 1 << 20
+TAG = 4096
 DANGEROUS = re.compile(r"(^|/)(vbaProject\w*\.bin|vbaData\.xml|activeX\d*\.(xml|bin)|oleObject\d*\.bin)$", re.I)
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_ENTRIES = 5000
@@ -76,6 +85,8 @@ def _kind(content_types: bytes) -> str:
     types = {el.get("ContentType", "") for el in root.iter() if el.tag in (f"{CT_NS}Override", f"{CT_NS}Default")}
     if any("macroEnabled" in t or "vbaProject" in t for t in types):
         raise Rejected("不接受带宏的 Office 文件，请另存为 docx、xlsx 或 pptx 后再上传")
+    if any(d in t for t in types for d in DANGEROUS_TYPES):
+        raise Rejected("不接受含宏、ActiveX 控件或嵌入 OLE 对象的 Office 文件")
     kinds = {MAIN_TYPES[t] for t in types if t in MAIN_TYPES}
     if len(kinds) != 1:
         raise Rejected("不是 Word（.docx）、Excel（.xlsx）或 PowerPoint（.pptx）文件")
@@ -97,10 +108,16 @@ def _core(data: bytes) -> bytes:
 
 
 def _drop_elements(data: bytes, names: tuple[str, ...]) -> bytes:
+    """The part without the named elements (any prefix). The part's size is checked by the caller;
+    each match is bounded, and the result is parsed again to prove nothing named was left."""
     alternatives = "|".join(re.escape(n) for n in names)
-    pattern = re.compile(rb"<((?:[\w.-]+:)?(?:" + alternatives.encode() + rb"))(?=[\s/>])[^>]*?(?:/>|>.*?</\1\s*>)",
-                         re.S)
-    return pattern.sub(b"", data)
+    pattern = re.compile(rb"<((?:[\w.-]{1,64}:)?(?:" + alternatives.encode() + rb"))(?=[\s/>])[^>]{0,%d}?"
+                         rb"(?:/>|>[^<]{0,%d}</\1\s*>)" % (TAG, TAG), re.S)
+    cleaned = pattern.sub(b"", data)
+    root = _parse(cleaned)
+    if any(el.tag.rsplit("}", 1)[-1] in names for el in root.iter()):
+        raise Rejected("文件属性无法清理，请另存后再上传")
+    return cleaned
 
 
 def _utf8(data: bytes) -> bytes:
@@ -114,7 +131,7 @@ def _utf8(data: bytes) -> bytes:
     return data
 
 
-_TEMPLATE_REL = re.compile(rb"<Relationship\b[^>]*attachedTemplate[^>]*>")
+_TEMPLATE_REL = re.compile(rb"<Relationship\b[^<>]{0,%d}attachedTemplate[^<>]{0,%d}>" % (TAG, TAG))
 _TARGET = re.compile(rb"""(\sTarget\s*=\s*)(["'])([^"']*)\2""")
 
 
@@ -127,10 +144,14 @@ def _template_paths(data: bytes) -> bytes:
     return _TEMPLATE_REL.sub(cut, data)
 
 
+def _small(data: bytes) -> bytes:
+    if len(data) > MAX_SMALL_PART:
+        raise Rejected("文件属性部分过大，无法清理，请另存后再上传")
+    return _utf8(data)
+
+
 def _app(data: bytes) -> bytes:
-    cleaned = _drop_elements(_utf8(data), APP_DROPPED)
-    _parse(cleaned)  # still well-formed
-    return cleaned
+    return _drop_elements(_small(data), APP_DROPPED)
 
 
 def _blank_people(data: bytes, attributes: tuple[str, ...], elements: tuple[str, ...]) -> bytes:
@@ -138,8 +159,8 @@ def _blank_people(data: bytes, attributes: tuple[str, ...], elements: tuple[str,
         data = re.sub(rb"(\s" + re.escape(attr.encode()) + rb"\s*=\s*)(\"[^\"]*\"|'[^']*')", rb'\1""', data)
     for element in elements:
         name = re.escape(element.encode())
-        data = re.sub(rb"(<(?:[\w.-]+:)?" + name + rb"(?:\s[^>]*)?>)[^<]*(</(?:[\w.-]+:)?" + name + rb"\s*>)",
-                      rb"\1\2", data)
+        data = re.sub(rb"(<(?:[\w.-]{1,64}:)?" + name + rb"(?:\s[^<>]{0,%d})?>)[^<]*(</(?:[\w.-]{1,64}:)?" % TAG
+                      + name + rb"\s*>)", rb"\1\2", data)
     return data
 
 
@@ -166,6 +187,8 @@ def clean_ooxml(raw: bytes, *, max_unpacked: int, depth: int = 0,
     if len(infos) > MAX_ENTRIES:
         raise Rejected("文件解压后过大")
     names = [i.filename for i in infos]
+    if len({n.lower() for n in names}) != len(names):  # the part checked must be the part written
+        raise Rejected("文件已损坏，无法读取（包内有重名的部件）")
     if "[Content_Types].xml" not in names:
         raise Rejected("不是 Word（.docx）、Excel（.xlsx）或 PowerPoint（.pptx）文件")
     if any(i.flag_bits & 0x1 for i in infos):
@@ -206,16 +229,20 @@ def _clean_part(name: str, data: bytes, *, budget: list[int], depth: int) -> byt
             return strip_embedded_image(name, data)
         except ValueError as exc:
             raise Rejected("文件中嵌入的图片已损坏，无法去除其中的拍摄信息") from exc
-    if lower.endswith((".docx", ".xlsx", ".pptx")) and data[:4] == b"PK\x03\x04":
+    if data[:4] == b"PK\x03\x04":  # an embedded package, whatever its name: only a clean docx/xlsx/pptx
         if depth >= 1:
             raise Rejected("不接受多层嵌套的 Office 文件")
         return clean_ooxml(data, max_unpacked=budget[0], depth=depth + 1, budget=budget)[1]
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE compound file: old .doc/.xls, macros, objects
+        raise Rejected("不接受含宏、ActiveX 控件或嵌入 OLE 对象的 Office 文件")
+    if lower == "xl/workbook.xml":
+        return _drop_elements(_utf8(data), WORKBOOK_DROPPED) if b"absPath" in data or b"fileSharing" in data else data
     if lower.endswith((".xml", ".rels")):
         data = _utf8(data)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise Rejected("文件内容不符合 Office 文档格式（含 DOCTYPE 声明）")
         if lower.endswith(".rels"):
-            return _template_paths(data)
+            return _template_paths(_small(data))
         for pattern, attributes, elements in PEOPLE_ATTRIBUTES:
             if pattern.match(name):
                 return _blank_people(data, attributes, elements)

@@ -28,6 +28,9 @@ log = logging.getLogger("anmin.attachments")
 
 _DROPPED_ROOT = ("/OpenAction", "/AA", "/PieceInfo", "/Metadata", "/Perms")
 _DROPPED_NAMES = ("/JavaScript", "/EmbeddedFiles")
+# Actions that run code, start programs, send data away or open embedded files: removed wherever
+# they stand (links, form fields, outline entries).
+_DANGEROUS_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/RichMediaExecute"}
 
 
 def _filters(obj) -> list[str]:
@@ -47,6 +50,17 @@ def _strip_objects(writer) -> None:
         for key in ("/Metadata", "/PieceInfo", "/AA"):
             if key in obj:
                 del obj[key]
+        action = obj.get("/A")
+        if action is not None:
+            action = action.get_object()
+            if isinstance(action, DictionaryObject) and str(action.get("/S")) in _DANGEROUS_ACTIONS:
+                del obj["/A"]
+        if str(obj.get("/Subtype")) == "/FileAttachment" and "/FS" in obj:  # a file pinned to a page
+            del obj["/FS"]
+        if "/EF" in obj:  # a file specification's embedded file
+            del obj["/EF"]
+        if "/XFA" in obj:  # XML forms (scripts, data) in the AcroForm
+            del obj["/XFA"]
         if isinstance(obj, StreamObject) and obj.get("/Subtype") == "/Image":
             filters = _filters(obj)
             try:
@@ -54,7 +68,7 @@ def _strip_objects(writer) -> None:
                     obj._data = strip_jpeg(obj._data)
             except ValueError as exc:
                 raise Rejected("PDF 中嵌入的图片已损坏，无法去除其中的拍摄信息") from exc
-        elif isinstance(obj, StreamObject) and obj.get("/Subtype") == "/EmbeddedFile":
+        elif isinstance(obj, StreamObject) and obj.get("/Type") == "/EmbeddedFile":
             obj._data = b""
 
 
@@ -81,6 +95,9 @@ def clean_pdf(raw: bytes) -> bytes:
                 if key in names:
                     del names[key]
         _strip_objects(writer)
+        # What the steps above cut loose (the XMP stream, embedded files) would otherwise still be
+        # written as unreferenced objects.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
         writer.write(out)
     except Rejected:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from ..protected.masking import mask_identifiers_in_text
 from .detect import sniff
 from .errors import Rejected
 from .images import reencode_image
@@ -89,12 +90,13 @@ _FORBIDDEN_IN_NAMES = set('<>:"/\\|?*')
 
 def safe_filename(name: str | None, kind: str) -> str:
     """The client's file name fit for a Content-Disposition header and a Windows desktop: no path,
-    no control or direction-override characters, at most 100 characters, and the extension of the
-    kind the content really is."""
+    no control or direction-override characters, no full ID number or phone (masked: the name is
+    stored, shown and audited in the clear), at most 100 characters, and the extension of the kind
+    the content really is."""
     name = unicodedata.normalize("NFC", str(name or "")).replace("\\", "/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name.strip(".") else name
     stem = "".join(ch for ch in stem if ch not in _FORBIDDEN_IN_NAMES and not unicodedata.category(ch).startswith("C"))
-    stem = " ".join(stem.split()).strip(" .")[:100].strip(" .") or "附件"
+    stem = mask_identifiers_in_text(" ".join(stem.split())).strip(" .")[:100].strip(" .") or "附件"
     return f"{stem}.{KINDS[kind].ext}"
 
 

@@ -138,7 +138,8 @@ class AuditEntry(models.Model):
     @property
     def actor_label(self) -> str:
         """The account, or "系统" for what the platform did by itself (sweeps, imports by command)."""
-        if self.actor_id is None and self.actor_username in ("", "system"):
+        if (self.actor_id is None and self.actor_username in ("", "system")
+                and self.action not in (AuditAction.LOGIN_FAILED, AuditAction.LOCKOUT)):  # "system" typed at login
             return str(_("系统"))
         return self.actor_username
 

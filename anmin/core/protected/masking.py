@@ -8,6 +8,8 @@ are also used on bad input that must still be shown safely.
 
 from __future__ import annotations
 
+import re
+
 STAR = "*"
 TEXT_MASK = STAR * 3
 
@@ -43,3 +45,19 @@ def mask_value(kind: str, value: str) -> str:
     from .kinds import get_kind
 
     return get_kind(kind).mask(value)
+
+
+def mask_identifiers_in_text(text: str) -> str:
+    """Free text (a file name, a note) with every full resident ID number and mobile number in it
+    masked, so that such text can be stored and shown in the clear. An 18-character run counts as an
+    ID number only when GB 11643's check digit and date hold."""
+    from .idnumbers import is_valid_id_number
+
+    text = ID_NUMBER_IN_TEXT.sub(lambda m: mask_id_number(m.group()) if is_valid_id_number(m.group()) else m.group(),
+                                 text)
+    return PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+# Standing alone: not part of a longer code, hash or number.
+ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+PHONE_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")

@@ -9,17 +9,15 @@ written, naming the logger and showing the value masked.
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from dataclasses import dataclass
 
 from anmin.core.protected.idnumbers import is_valid_id_number
-from anmin.core.protected.masking import mask_id_number, mask_phone
+from anmin.core.protected.masking import ID_NUMBER_IN_TEXT, PHONE_IN_TEXT, mask_id_number, mask_phone
 
 # 18 characters standing alone (not part of a longer code, hash or number); a match must also pass
 # GB 11643's check digit and date, which rules out nearly every other run of 18 digits.
-ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
-PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+ID_NUMBER, PHONE = ID_NUMBER_IN_TEXT, PHONE_IN_TEXT
 
 
 @dataclass(frozen=True)

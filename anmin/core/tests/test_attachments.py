@@ -274,6 +274,88 @@ def test_a_pdf_loses_its_info_xmp_and_the_gps_of_its_scans():
     assert not reader.pages[0].images[0].image.getexif()
 
 
+def test_a_pdf_keeps_no_xmp_no_embedded_files_and_no_scripts_even_unreferenced():
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    xmp = DecodedStreamObject()
+    xmp.set_data(b"<x:xmpmeta><dc:creator>XMP-CREATOR-ZHANGSAN</dc:creator></x:xmpmeta>")
+    xmp.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp)
+    writer.add_attachment("名单.txt", "EMBEDDED-PAYLOAD 张三 13812345678".encode())
+    link = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/A"): DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
+                                            NameObject("/JS"): TextStringObject("app.alert('LINK-JS')")}),
+    })
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    out = io.BytesIO()
+    writer.write(out)
+    original = out.getvalue()
+    assert b"XMP-CREATOR-ZHANGSAN" in original
+    clean = clean_upload(upload(original, "名单.pdf")).data
+    for secret in (b"XMP-CREATOR-ZHANGSAN", b"EMBEDDED-PAYLOAD", b"LINK-JS", b"JavaScript"):
+        assert secret not in clean
+
+
+def test_office_files_lose_the_saved_folder_and_refuse_foreign_embeddings():
+    workbook = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlforma'
+                b'ts.org/spreadsheetml/2006/main" xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11'
+                b'/ac"><fileSharing userName="zhangsan"/><x15ac:absPath url="C:\\Users\\zhangsan\\Desktop\\"/>'
+                b'<sheets/></workbook>')
+    xlsx = docx_with_author("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                            extra={"xl/workbook.xml": workbook})
+    clean = zipfile.ZipFile(io.BytesIO(clean_upload(upload(xlsx, "台账.xlsx")).data))
+    assert b"zhangsan" not in clean.read("xl/workbook.xml")
+    assert b"<sheets/>" in clean.read("xl/workbook.xml")
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+    xlsm = docx_with_author("application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+    for extra in ({"word/embeddings/Sheet.xls": ole}, {"word/embeddings/renamed.dat": ole},
+                  {"word/embeddings/Book.xlsm": xlsm}):
+        with pytest.raises(ValidationError) as exc:
+            clean_upload(upload(docx_with_author(extra=extra)))
+        assert "不接受" in field_error(exc)
+
+
+def test_a_crafted_office_file_is_refused_quickly_not_after_minutes():
+    import time
+
+    app = (b'<?xml version="1.0"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+           b'properties">' + b"<Company>" * 16000)
+    started = time.monotonic()
+    with pytest.raises(ValidationError):
+        clean_upload(upload(_with_part(docx_with_author(), "docProps/app.xml", app)))
+    assert time.monotonic() - started < 5  # was minutes: each unclosed tag rescanned the rest of the part
+
+
+def _with_part(data: bytes, name: str, content: bytes) -> bytes:
+    """``data`` (a ZIP) with the part ``name`` replaced by ``content``."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            z.writestr(info.filename, content if info.filename == name else source.read(info))
+    return out.getvalue()
+
+
+def test_an_id_number_or_phone_in_a_file_name_is_masked_before_it_is_stored_or_audited():
+    assert safe_filename("张三身份证11010519491231002X正面.jpg", "jpeg") == "张三身份证110***********002X正面.jpg"
+    assert safe_filename("联系人13812345678.pdf", "pdf") == "联系人138****5678.pdf"
+    assert safe_filename("案卷20201210001234567.pdf", "pdf") == "案卷20201210001234567.pdf"  # not an ID number
+
+
+def test_an_archive_with_two_parts_of_one_name_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=DOCX_MAIN))
+        z.writestr("word/document.xml", DOCUMENT_XML)
+        z.writestr("Word/Document.xml", DOCUMENT_XML)
+    with pytest.raises(ValidationError) as exc:
+        clean_upload(upload(out.getvalue()))
+    assert "重名" in field_error(exc)
+
+
 @pytest.mark.parametrize(("data", "name", "rule"), [
     (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100, "调解协议书.pdf",
      "只接受 JPEG、PNG、WebP、PDF"),

@@ -72,3 +72,25 @@ def test_every_page_says_which_day_a_shifted_world_stands_on(client, world):
     assert "业务日期" not in client.get("/workflow/cases/").content.decode()
     clock.set_business_time(at(2020, 12, 10, 9))
     assert "业务日期 2020-12-10" in client.get("/workflow/cases/").content.decode()
+
+
+def test_a_passing_database_error_never_puts_a_shifted_world_on_the_real_clock(db):
+    from unittest import mock
+
+    import pytest
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    clock.set_business_time(at(2020, 12, 10, 9))
+    assert clock.today().year == 2020  # read and cached
+    clock._cached = (clock._cached[0] - clock._TTL - 1, clock._cached[1])  # due to be read again
+
+    def timeout(self):
+        raise OperationalError("canceling statement due to statement timeout")
+
+    with mock.patch.object(QuerySet, "first", timeout):
+        assert clock.today().year == 2020  # the last known shift, not the real clock
+        clock.forget()
+        with pytest.raises(OperationalError):  # nothing known: the caller fails rather than guess
+            clock.today()
+    assert clock.today().year == 2020

@@ -33,6 +33,15 @@ def test_numbers_run_per_kind_and_local_year(world, working_kind):
     assert numbers == ["JB-2020-000001", "JB-2020-000002", "JB-2021-000001", "TW-2020-000001"]
 
 
+def test_numbers_continue_above_a_counter_raised_by_a_bulk_load(world):
+    from anmin.workflow.models import CaseCounter
+
+    assert actions.allocate_number("JB", 2031) == "JB-2031-000001"
+    CaseCounter.objects.update_or_create(kind="JB", year=2031, defaults={"last": 500})  # a loader wrote 2…500
+    actions.sync_number_sequences()
+    assert actions.allocate_number("JB", 2031) == "JB-2031-000501"
+
+
 def test_the_full_path_from_report_to_archive_leaves_a_timeline(world):
     centre = world.user(Role.TOWNSHIP_CENTER)
     teacher = world.user(Role.DEPT_HANDLER)

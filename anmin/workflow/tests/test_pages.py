@@ -202,3 +202,12 @@ def test_ledger_and_inbox_queries_do_not_grow_with_the_rows(client, world):
             per_page.append(len(ctx.captured_queries))
         counts.append(per_page)
     assert counts[0] == counts[1], counts
+
+
+def test_extreme_dates_in_the_ledger_filters_are_no_limit_not_an_error(client, world):
+    case = open_task(world)
+    login(client, world, Role.TOWNSHIP_CENTER)
+    for params in ({"opened_to": "9999-12-31"}, {"opened_from": "0001-01-01"}):
+        resp = client.get(reverse("workflow:case_list"), params)
+        assert resp.status_code == 200
+        assert case.number in resp.content.decode()

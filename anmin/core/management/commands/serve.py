@@ -9,7 +9,7 @@ import sys
 
 from django.conf import settings
 from django.core.management import get_commands
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from anmin.core import clock
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args, **opts):
+        if settings.PRODUCTION and clock.is_shifted():
+            raise CommandError(
+                "业务时钟已移动（如从演示库恢复的数据）：生产环境须用真实时钟，请先执行 anmin clock --real")
         procs: list[subprocess.Popen] = []
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "anmin.settings")}
         if not opts["no_worker"] and "django_tasks_db" in settings.INSTALLED_APPS:
