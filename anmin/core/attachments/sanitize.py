@@ -124,7 +124,7 @@ def clean_bytes(raw: bytes, *, kinds: tuple[str, ...]) -> tuple[str, bytes, int 
     if sniffed == "zip":
         if not any(KINDS[k].family == "office" for k in kinds):
             raise Rejected(refused)
-        kind, data = clean_ooxml(raw, max_unpacked=max(20 * max_bytes(), 50 * MB))
+        kind, data = clean_ooxml(raw, max_unpacked=max(5 * max_bytes(), 50 * MB))  # held in memory while cleaning
         if kind not in kinds:
             raise Rejected(refused)
         return kind, data, None, None
