@@ -39,16 +39,17 @@ def succeeded(*, year, region=None, user=None) -> int:
     return _disputes(year, region, user).succeeded().count()
 
 
-def _rate(num: int, den: int) -> float:
+def rate(num: int, den: int) -> float:
+    """num / den in percent, two decimals (0 when there is nothing to divide by)."""
     return round(100.0 * num / den, 2) if den else 0.0
 
 
 def mediation_rate(*, year, region=None, user=None) -> float:
-    return _rate(mediated(year=year, region=region, user=user), found(year=year, region=region, user=user))
+    return rate(mediated(year=year, region=region, user=user), found(year=year, region=region, user=user))
 
 
 def success_rate(*, year, region=None, user=None) -> float:
-    return _rate(succeeded(year=year, region=region, user=user), mediated(year=year, region=region, user=user))
+    return rate(succeeded(year=year, region=region, user=user), mediated(year=year, region=region, user=user))
 
 
 def overdue(*, year, region=None, user=None) -> int:

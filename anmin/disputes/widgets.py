@@ -21,9 +21,12 @@ def _latest_year(user) -> int:
 def _stats(request) -> dict:
     user = request.user
     year = _latest_year(user)
+    # Each count once (the rates are quotients of them, as kpis.mediation_rate/success_rate compute).
     figures = {k: fn(year=year, user=user) for k, fn in (
-        ("found", kpis.found), ("mediation_rate", kpis.mediation_rate), ("success_rate", kpis.success_rate),
+        ("found", kpis.found), ("mediated", kpis.mediated), ("succeeded", kpis.succeeded),
         ("overdue", kpis.overdue), ("criminal", kpis.criminal))}
+    figures["mediation_rate"] = kpis.rate(figures["mediated"], figures["found"])
+    figures["success_rate"] = kpis.rate(figures["succeeded"], figures["mediated"])
     return {
         "stats": [
             (_("%(y)s年排查纠纷") % {"y": year}, figures["found"]),
