@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.filters import township_choices
-from anmin.core.forms import DateInput
+from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
 from anmin.core.models import Region
 
 from .categories import category_choices
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
-DATE = DateInput()
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("open", _("未办结")), ("done", _("已办结")))
 
 
@@ -41,10 +36,6 @@ def status_choices():
     return [(s.code, s.display_label) for s in GRID_EVENT.workflow.states]
 
 
-def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 class GridEventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("编号/标题"), method="search")
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
@@ -54,8 +45,8 @@ class GridEventFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices, field_name="case__status")
     sla = django_filters.ChoiceFilter(label=_("办理时限"), choices=SLA_CHOICES, method="by_sla")
     source = django_filters.ChoiceFilter(label=_("来源"), choices=EventSource.choices)
-    reported_from = django_filters.DateFilter(label=_("上报日期起"), method="from_day", widget=DATE)
-    reported_to = django_filters.DateFilter(label=_("上报日期止"), method="to_day", widget=DATE)
+    reported_from = DayFromFilter(label=_("上报日期起"), field_name="case__opened_at")
+    reported_to = DayToFilter(label=_("上报日期止"), field_name="case__opened_at")
 
     class Meta:
         model = GridEvent
@@ -81,10 +72,3 @@ class GridEventFilter(django_filters.FilterSet):
         if value == "done":
             return qs.filter(case__is_open=False)
         return qs
-
-    # Whole local days, as index-friendly ranges on the report time.
-    def from_day(self, qs, name, value):
-        return qs.filter(case__opened_at__gte=_day_start(value)) if value else qs
-
-    def to_day(self, qs, name, value):
-        return qs.filter(case__opened_at__lt=_day_start(value + timedelta(days=1))) if value else qs

@@ -8,21 +8,16 @@ Writes go through ``actions.py``; reads start at ``visible_to``.
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.storage import upload_storage
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
-from anmin.workflow.models import Case, CaseDetail, CaseDetailQuerySet, has_business_role
+from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
 from .categories import category_name
-from .workflows import GRID_EVENT
 
 
 class EventSource(models.TextChoices):
@@ -33,25 +28,8 @@ class EventSource(models.TextChoices):
 
 
 class GridEventQuerySet(CaseDetailQuerySet):
-    def visible_to(self, user, action: str = "view") -> GridEventQuerySet:
-        """Exactly the events whose case ``Case.objects.visible_to`` shows (the test suite holds the two
-        to the same rows), written as conditions on the joined case rather than ``case IN (subquery)``:
-        at a million cases PostgreSQL then reads the case indexes instead of scanning every event."""
-        if (user is None or not getattr(user, "is_authenticated", False) or not user.is_active
-                or not has_business_role(user)):
-            return self.none()
-        clauses: list[Q] = []
-        if user.has_perm(Case.scope.permission(Case, action)) and user.has_perm(GRID_EVENT.view_perm):
-            clauses += [Q(case__region__code__startswith=prefix) for prefix in user.scope.prefixes]
-        clauses.append(Q(case__handler=user.pk))
-        if user.org_unit_id:
-            clauses.append(Q(case__handling_org=user.org_unit_id))
-            # 协办: a short list of ids, so the condition stays index-friendly.
-            co = list(Case.co_orgs.through.objects.filter(orgunit_id=user.org_unit_id, case__kind=GRID_EVENT.code)
-                      .values_list("case_id", flat=True))
-            if co:
-                clauses.append(Q(case_id__in=co))
-        return self.filter(reduce(operator.or_, clauses))
+    """Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to``
+    shows, as conditions on the joined case (``CaseDetailQuerySet.visible_to``)."""
 
     def inside(self, prefix: str) -> GridEventQuerySet:
         return self.filter(case__region__code__startswith=prefix)

@@ -8,7 +8,6 @@ saw, so of two people acting on the same case exactly one succeeds and the other
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -103,17 +102,8 @@ class CaseConflict(WorkflowError):
 # -- Audit ----------------------------------------------------------------------------------------
 def _audit(*, action: str, actor: User | None, obj: Any = None, after: dict | None = None, reason: str = "",
            **extra: Any) -> None:
-    """Write the audit record inside the action's transaction (``anmin.core.audit.record``); looked up
-    at call time so the engine also runs where the audit trail is not installed."""
-    try:
-        audit = importlib.import_module("anmin.core.audit")
-    except ModuleNotFoundError as exc:
-        if exc.name == "anmin.core.audit":
-            return
-        raise
-    record = getattr(audit, "record", None)
-    if record is not None:
-        record(actor=actor, action=action, obj=obj, after=after or {}, reason=reason, **extra)
+    """Write the audit record inside the action's transaction (``anmin.core.audit.record``)."""
+    core_audit.record(actor=actor, action=action, obj=obj, after=after or {}, reason=reason, **extra)
 
 
 # -- Numbers -----------------------------------------------------------------------------------
