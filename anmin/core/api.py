@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from typing import ClassVar
 
 from django.db.models import Model
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import audit, logins, registry
+from . import audit, errors, logins, registry
 from .idempotency import IdempotentCreateMixin
 from .models import OrgUnit, Region, User
 from .models.audit import AuditAction
+
+log = logging.getLogger("anmin.api")
 
 
 class ScopedViewSetMixin:
@@ -50,11 +54,56 @@ class ScopedModelViewSet(
 
 
 def exception_handler(exc, context):
+    """Every API error in the one shape (``anmin.core.errors``): the actions' errors with their
+    status, DRF's own (400 with per-field messages, 401, 403, 404, 405, 406, 415, 429), and anything
+    unexpected as a 500 — logged with its traceback, answered without one, never HTML."""
+    err = errors.as_action_error(exc)
+    if err is not None:
+        set_rollback()
+        return Response(err.as_dict(), status=err.status)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
-        detail = response.data["detail"]
-        response.data = {"code": getattr(detail, "code", "error"), "message": str(detail)}
-    return response
+    if response is not None:
+        response.data = api_error_body(exc, response.data, response.status_code)
+        return response
+    set_rollback()
+    request = context.get("request")
+    log.error("api.server_error path=%s", getattr(request, "path", ""), exc_info=exc)
+    return Response(SERVER_ERROR, status=500)
+
+
+SERVER_ERROR = {"code": "server_error", "message": "服务器内部错误，已记录，请稍后重试或联系管理员",
+                "field": None, "errors": {}, "current": None}
+
+
+def api_error_body(exc, data, status_code: int) -> dict:
+    """DRF's error detail as the one shape."""
+    if isinstance(exc, exceptions.ValidationError):
+        flat = errors.flatten_errors(data)
+        first_field = next((k for k in flat if k != errors.FORM), None)
+        message = next((m[0] for m in flat.values() if m), "输入有误")
+        if first_field and not message.startswith(("「", first_field)):
+            message = f"{first_field}：{message}"
+        return {"code": "invalid", "message": message, "field": first_field, "errors": flat, "current": None}
+    detail = data.get("detail", data) if isinstance(data, dict) else data
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "error"
+    return {"code": str(code), "message": str(detail), "field": None, "errors": {}, "current": None}
+
+
+def json_error_view(status: int, code: str, message: str):
+    """A Django error handler (handler400/403/404/500) that answers JSON under /api/ and the usual
+    page elsewhere."""
+    from django.views import defaults
+
+    page = {400: defaults.bad_request, 403: defaults.permission_denied, 404: defaults.page_not_found,
+            500: defaults.server_error}[status]
+
+    def view(request, exception=None):
+        if request.path.startswith("/api/"):
+            body = {"code": code, "message": message, "field": None, "errors": {}, "current": None}
+            return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+        return page(request) if status == 500 else page(request, exception)
+
+    return view
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -280,7 +280,9 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         region_code = _region_of(obj) if region_code is None else region_code
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if getattr(actor, "is_authenticated", False) and not getattr(actor, "is_system", False) else None
+    if actor_username is None and getattr(actor, "is_system", False):
+        actor_username = "system"
     org = getattr(user, "org_unit", None) if user is not None else None
     return _append(
         at=timezone.now(),

@@ -147,3 +147,31 @@ class YesNoFilterWidget(forms.Select):
 
     def format_value(self, value):
         return [{True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")]
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """The one place picker: "township / village / grid", drawn fast. Give it
+    ``Region.objects.reportable_by(user)`` (or another scoped queryset) as its queryset."""
+
+    widget = QuickSelect
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", _region_none())
+        kwargs.setdefault("empty_label", "——")
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+def _region_none():
+    from .models import Region
+
+    return Region.objects.none()
+
+
+def preselect_single(field: forms.ModelChoiceField) -> None:
+    """A picker with exactly one choice (a grid worker's only grid) starts on it."""
+    options = list(field.queryset[:2])
+    if len(options) == 1:
+        field.initial = options[0].pk

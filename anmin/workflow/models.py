@@ -29,6 +29,8 @@ from .holidays import HOLIDAY, WORKDAY
 def has_business_role(user) -> bool:
     """三员分立: accounts whose roles carry no business scope (系统管理员, 审计员) see no cases, even
     ones addressed to their org unit."""
+    if getattr(user, "is_system", False):
+        return True
     return any(role.scope != ScopeKind.NONE for role in getattr(user, "role_list", ()))
 
 
@@ -55,7 +57,7 @@ class CaseQuerySet(ScopedQuerySet):
         if user is None or not getattr(user, "is_authenticated", False) or not has_business_role(user):
             return None
         q = super().visibility_q(user, action, prefix)
-        if q is not None and user.is_active and user.org_unit_id:
+        if q is not None and user.is_active and user.org_unit_id and not getattr(user, "is_system", False):
             # A co-handling unit (协办单位) sees the case too. Its cases as a short list of ids keep the
             # whole condition index-friendly (PostgreSQL can OR the index scans); a long one stays a
             # subquery. Either way no duplicate rows.

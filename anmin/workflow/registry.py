@@ -12,8 +12,8 @@ translation under the context "case kind" (``pgettext_noop`` from ``anmin.core.i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import pgettext
@@ -43,6 +43,14 @@ class CaseKind:
     creatable: bool = False  # may be opened through the generic case form/API (no domain detail needed)
     # Called inside the transition's transaction: on_transition(case=, event=, transition=, actor=, data=).
     on_transition: Callable[..., None] | None = None
+    # Preconditions per transition name, checked inside the step's lock (also when a pending request
+    # is approved): guard(case=, actor=, transition=, data=) returns None or a Chinese reason to refuse.
+    guards: Mapping[str, Callable[..., str | None]] = field(default_factory=dict, hash=False, compare=False)
+    # Steps only the domain's own actions take (a dispute's outcome is registered with its fields, not
+    # as a bare "反馈"): the generic case page does not offer them and the generic endpoint refuses them.
+    domain_steps: frozenset[str] = frozenset()
+    # What the domain page calls each of its steps, for the refusal's message ("登记调解结果").
+    domain_step_labels: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def display_label(self) -> str:
@@ -51,6 +59,15 @@ class CaseKind:
 
     def url_for(self, case) -> str | None:
         return self.detail_url(case) if self.detail_url else None
+
+    def owns(self, transition: str) -> bool:
+        """Whether a step is the domain's own (taken through its page and actions only)."""
+        return transition in self.domain_steps
+
+    def refusal(self, *, case, actor, transition, data) -> str | None:
+        """The guard's reason to refuse ``transition`` now, or None."""
+        guard = self.guards.get(transition.name)
+        return guard(case=case, actor=actor, transition=transition, data=data or {}) if guard else None
 
 
 case_kinds: Registry[CaseKind] = Registry("case kinds")
@@ -65,6 +82,10 @@ def register_kind(kind: CaseKind) -> CaseKind:
         raise ValueError(f"case kinds: key {kind.key!r} is already registered")
     if "." not in kind.view_perm:
         raise ValueError(f"case kind {kind.code}: view_perm must be 'app_label.codename'")
+    names = {t.name for t in kind.workflow.transitions}
+    unknown = (set(kind.guards) | set(kind.domain_steps)) - names
+    if unknown:
+        raise ValueError(f"case kind {kind.code}: guards/domain_steps name unknown transitions {sorted(unknown)}")
     return case_kinds.register(kind.code, kind)
 
 

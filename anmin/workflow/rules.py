@@ -80,8 +80,11 @@ def available_actions(case, user) -> list[Action]:
         wf = case.workflow
     except LookupError:
         return []
+    kind = case.kind_def
     out: list[Action] = []
     for t in wf.transitions_from(case.status):
+        if kind.owns(t.name):  # the domain's own page offers it, with the fields it needs
+            continue
         if may_take(user, case, t.roles):
             label = t.display_label
             if t.needs_approval and not may_approve(user, case, t):

@@ -4,12 +4,13 @@ supervision notices. Every page reads through ``visible_to``; every write calls 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from anmin.core import clock
+from anmin.core.errors import ActionError, apply_to_form, run_action
+from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 
 from . import actions
@@ -17,17 +18,8 @@ from .definitions import SUPERVISE
 from .filters import CaseFilter, InboxFilter, SupervisionFilter
 from .forms import ActionForm, ReplyForm, TaskForm
 from .models import Case, CaseTodo, Supervision
-from .registry import get_kind
 from .rules import available_actions
 from .tables import CaseTable, SupervisionTable
-
-try:  # a retried form post creates one record (core.idempotency)
-    from anmin.core.idempotency import IdempotentFormMixin
-except ImportError:  # pragma: no cover - core without the idempotency module
-
-    class IdempotentFormMixin:  # type: ignore[no-redef]
-        pass
-
 
 CASE_RELATED = ("region__parent__parent", "center_org", "handling_org", "handler")
 
@@ -62,28 +54,17 @@ class CaseLedgerBase(LedgerView):
             raise Http404
         form = TaskForm(request.POST, user=request.user)
         if form.is_valid():
-            try:
-                case = self.create_task(form)
-            except actions.WorkflowError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
+            case, _status = run_action(form, lambda: self.create_task(form))
+            if case is not None:
                 messages.success(request, _("已登记交办事项 %(number)s") % {"number": case.number})
                 return HttpResponseRedirect(case.domain_url or case.get_absolute_url())
         return self.render_to_response(self.get_context_data(task_form=form))
 
     def create_task(self, form) -> Case:
-        user, data = self.request.user, form.cleaned_data
-        with transaction.atomic():
-            case = actions.open_case(
-                kind=get_kind("task"), title=data["title"], description=data["description"], region=data["region"],
-                reporter=user, priority=data["priority"], source="上级交办", center_org=user.org_unit,
-            )
-            if data.get("target_org"):
-                case = actions.transition_case(case=case, actor=user, transition="accept",
-                                               expected_version=case.version)
-                case = actions.transition_case(case=case, actor=user, transition="assign",
-                                               expected_version=case.version, target_org=data["target_org"])
-        return case
+        data = form.cleaned_data
+        return actions.open_task(actor=self.request.user, title=data["title"], description=data["description"],
+                                 region=data["region"], priority=data["priority"],
+                                 target_org=data.get("target_org") or None)
 
 
 class CaseLedgerView(IdempotentFormMixin, CaseLedgerBase):
@@ -160,9 +141,24 @@ class CaseActView(ScopedMixin, DetailView):
         acts = available_actions(case, self.request.user)
         return acts, next((a for a in acts if a.name == name), None)
 
+    def domain_step_refusal(self, case, name: str | None) -> str | None:
+        """Why a step the case's domain owns is not offered here (its own page takes it)."""
+        try:
+            kind = case.kind_def
+        except LookupError:
+            return None
+        t = case.workflow.transition(name or "")
+        if t is None or not kind.owns(t.name):
+            return None
+        where = kind.domain_step_labels.get(t.name) or t.display_label
+        return _("「%(step)s」须在%(kind)s页面通过「%(where)s」办理。") % {
+            "step": t.display_label, "kind": kind.display_label, "where": where}
+
     def get(self, request, *args, **kwargs):
         self.object = case = self.get_object()
         acts, act = self.chosen(case, request.GET.get("t"))
+        if act is None and (refusal := self.domain_step_refusal(case, request.GET.get("t"))):
+            messages.error(request, refusal)
         form = ActionForm(action=act, user=request.user, initial={"version": case.version}) if act else None
         return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form))
 
@@ -170,6 +166,10 @@ class CaseActView(ScopedMixin, DetailView):
         self.object = case = self.get_object()
         acts, act = self.chosen(case, request.POST.get("t"))
         if act is None:
+            refusal = self.domain_step_refusal(case, request.POST.get("t"))
+            if refusal:
+                messages.error(request, refusal)
+                return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None), status=403)
             if request.POST.get("version") == str(case.version):
                 messages.error(request, _("您不能对此事项执行该操作"))
                 return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None), status=403)
@@ -191,11 +191,10 @@ class CaseActView(ScopedMixin, DetailView):
                                           conflict=exc.message, case=exc.case),
                     status=409,
                 )
-            except actions.TransitionNotAllowed as exc:
-                form.add_error(None, exc.message)
-                return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form), status=403)
-            except actions.WorkflowError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            except ActionError as exc:
+                apply_to_form(form, exc)
+                return self.render_to_response(self.get_context_data(actions=acts, act=act, form=form),
+                                               status=exc.status)
             else:
                 messages.success(request, _("已执行「%(label)s」") % {"label": act.label})
                 return HttpResponseRedirect(case.domain_url or case.get_absolute_url())
@@ -264,9 +263,9 @@ class SupervisionDetailView(DetailPage):
                 actions.reply_supervision(supervision=supervision, actor=request.user, reply=form.cleaned_data["reply"])
                 messages.success(request, _("已回复督办"))
                 return HttpResponseRedirect(supervision.get_absolute_url())
-        except actions.WorkflowError as exc:
+        except ActionError as exc:
             if form is None:
                 messages.error(request, exc.message)
                 return HttpResponseRedirect(supervision.get_absolute_url())
-            form.add_error("reply" if exc.field == "reply" else None, exc.message)
+            apply_to_form(form, exc)
         return self.render_to_response(self.get_context_data(form=form))

@@ -52,6 +52,18 @@ class RegionQuerySet(ScopedQuerySet):
     def villages(self) -> RegionQuerySet:
         return self.filter(level=RegionLevel.VILLAGE)
 
+    def reportable_by(self, user, *, finest_first: bool = False, min_level: int = 3) -> RegionQuerySet:
+        """Where ``user`` may register something new: the villages and grids (levels from
+        ``min_level`` down) inside their business jurisdiction — a grid worker's own grids, a centre's
+        area. The one answer to "where may I report" for every domain's form, API and action."""
+        prefixes = getattr(getattr(user, "scope", None), "prefixes", ())
+        if not prefixes:
+            return self.none()
+        q = models.Q()
+        for prefix in prefixes:
+            q |= models.Q(code__startswith=prefix)
+        return self.filter(q, level__gte=min_level).select_related("parent__parent").order_by("code")
+
     def grids(self) -> RegionQuerySet:
         return self.filter(level=RegionLevel.GRID)
 

@@ -46,7 +46,7 @@ def test_a_report_outside_the_grid_workers_area_is_refused_naming_the_field(clie
     client.force_login(world.user(Role.GRID_WORKER))
     resp = client.post("/api/v1/disputes/", body(world, region=world.wl_grid.code), content_type="application/json")
     assert resp.status_code == 400
-    assert "region" in resp.json()
+    assert resp.json()["field"] == "region"
     assert not Dispute.objects.exists()
 
 
@@ -58,7 +58,7 @@ def test_a_stale_outcome_gets_409_with_the_current_state(client, world):
                         "concluded_on": str(dt.date(2020, 6, 10)), "withdrawn_reason": "和解"},
                        content_type="application/json")
     assert resp.status_code == 409
-    assert resp.json()["version"] == created["case_version"]
+    assert resp.json()["current"]["version"] == created["case_version"]
 
 
 def test_the_neighbouring_township_cannot_see_the_dispute(client, world):

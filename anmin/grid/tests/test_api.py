@@ -69,13 +69,13 @@ def test_bad_input_gets_400_naming_the_field(world):
     client = api(world, Role.GRID_WORKER)
     resp = client.post("/api/v1/grid-events/", body(world, category="77"), format="json")
     assert resp.status_code == 400
-    assert resp.json()["category"] == ["「事件类别」77 不在网格事件类别表中"]
+    assert resp.json()["errors"]["category"] == ["「事件类别」77 不在网格事件类别表中"]
     resp = client.post("/api/v1/grid-events/", body(world, region=world.gc_grid2.code), format="json")
     assert resp.status_code == 400
-    assert "region" in resp.json()
+    assert resp.json()["field"] == "region"
     resp = client.post("/api/v1/grid-events/", body(world, longitude=None), format="json")
     assert resp.status_code == 400
-    assert "longitude" in resp.json()
+    assert "longitude" in resp.json()["errors"]
     assert not GridEvent.objects.exists()
 
 

@@ -118,7 +118,7 @@ def test_the_api_is_scoped_masked_and_a_retried_follow_up_creates_one_record(cli
     assert patient.next_followup_on == dt.date(2020, 12, 24)
     bad = client.post("/api/v1/people/visits/", {**body, "next_on": "2021-03-01"}, content_type="application/json")
     assert bad.status_code == 400
-    assert "最迟应为2020-12-24" in bad.json()["next_on"][0]
+    assert "最迟应为2020-12-24" in bad.json()["errors"]["next_on"][0]
     outside = client.post("/api/v1/people/visits/", {**body, "person": outsider.pk}, content_type="application/json")
     assert outside.status_code == 400
     # A stale version on update is a conflict.

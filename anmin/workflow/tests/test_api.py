@@ -60,7 +60,8 @@ def test_a_step_bumps_the_version_and_a_stale_one_gets_409_with_the_current_stat
                                                     "reason": "重复"}, format="json")
     assert stale.status_code == 409
     body = stale.json()
-    assert (body["code"], body["status"], body["status_label"], body["version"]) == (
+    current = body["current"]
+    assert (body["code"], current["status"], current["status_label"], current["version"]) == (
         "conflict", "accepted", "待分拨", case.version + 1,
     )
     assert Case.objects.get(pk=case.pk).status == "accepted"

@@ -1,0 +1,44 @@
+"""The OpenAPI schema: drf-spectacular's, with the one error shape declared on every operation."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of every endpoint."""
+
+    code = serializers.CharField(help_text="invalid / not_found / forbidden / conflict / not_authenticated / …")
+    message = serializers.CharField(help_text="给用户看的中文说明，指出字段和规则")
+    field = serializers.CharField(allow_null=True, help_text="第一个出错的字段（没有则为 null）")
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                   help_text="每个字段的错误信息；__all__ 为整体错误")
+    current = serializers.DictField(allow_null=True, help_text="冲突(409)时：记录的最新状态与版本")
+
+
+class Schema(AutoSchema):
+    """drf-spectacular's schema, with the error answers every operation can give declared."""
+
+    ERRORS = {
+        "400": "输入有误：field/errors 指出字段和规则",
+        "401": "未登录或令牌无效",
+        "403": "没有权限执行此操作",
+        "404": "记录不存在或不在您的辖区内",
+        "405": "不支持的请求方法",
+        "406": "不支持的响应格式",
+        "409": "记录已被他人修改（current 为最新状态）或相同 Idempotency-Key 的请求正在处理",
+        "413": "请求体过大",
+        "415": "不支持的内容类型",
+        "429": "请求过于频繁",
+        "500": "服务器内部错误",
+    }
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status_code, description in self.ERRORS.items():
+            if status_code not in responses or not responses[status_code].get("content"):
+                responses[status_code] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=description), status_code)
+        return responses
