@@ -53,6 +53,48 @@ class ScopedModelViewSet(
     """
 
 
+class PhotoSerializer(serializers.ModelSerializer):
+    """A photo's metadata (``Meta.model`` set by ``photo_viewset``); the file itself at ``file_url``."""
+
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="网页（会话登录）地址")
+    file_url = serializers.SerializerMethodField(help_text="API（令牌）下载地址")
+
+    prefix = ""  # the photos' API route, set by ``photo_viewset``
+
+    def get_file_url(self, photo) -> str:
+        return f"/api/v1/{self.prefix}/{photo.pk}/file/"
+
+
+def photo_viewset(model, prefix: str, doc: str):
+    """A read-only API of a domain's photos (``Photo`` subclasses) in the caller's scope, with
+    ``file/`` for the photo itself; ``prefix`` is its route (``grid-photos``)."""
+    from drf_spectacular.types import OpenApiTypes
+    from rest_framework.decorators import action
+
+    from .attachments.responses import photo_response
+
+    fields = ["id", model.owner_field, "url", "file_url", "content_type", "width", "height", "size", "uploaded_at"]
+    serializer = type(f"{model.__name__}Serializer", (PhotoSerializer,), {
+        "prefix": prefix, "Meta": type("Meta", (), {"model": model, "fields": fields, "read_only_fields": fields})})
+
+    class PhotoViewSet(ScopedReadOnlyViewSet):
+        __doc__ = doc
+        serializer_class = serializer
+        filterset_fields = [model.owner_field]
+
+        def get_queryset(self):
+            return super().get_queryset().order_by("-pk")
+
+        @extend_schema(responses={(200, "image/jpeg"): OpenApiTypes.BINARY})
+        @action(detail=True, methods=["get"])
+        def file(self, request, pk=None):
+            return photo_response(self.get_object())
+
+    PhotoViewSet.model = model
+    PhotoViewSet.__name__ = PhotoViewSet.__qualname__ = f"{model.__name__}ViewSet"
+    return PhotoViewSet
+
+
 def exception_handler(exc, context):
     """Every API error in the one shape (``anmin.core.errors``): the actions' errors with their
     status, DRF's own (400 with per-field messages, 401, 403, 404, 405, 406, 415, 429), and anything

@@ -2,14 +2,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _reference_data(sender, using="default", **kwargs) -> None:
+    """After every migrate (and every test flush): the reference data apps registered."""
+    from .registry import load_reference_data
+
+    load_reference_data(using)
+
+
 class CoreConfig(AppConfig):
     name = "anmin.core"
     label = "core"
     verbose_name = _("基础平台")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import api, demo, logins, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
 
+        post_migrate.connect(_reference_data, sender=self, dispatch_uid="anmin.core.reference_data")
         logins.connect_signals()
         registry.role_grants.register("core", roles.core_grants())
         api.register_routes()

@@ -183,3 +183,26 @@ class AttachmentOwner:
 
 
 attachment_owners: Registry[AttachmentOwner] = Registry("attachment owners")
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """Reference data every installation needs (a code table, default risk factors), loaded after
+    every migrate and every test flush. ``load()`` must be idempotent and keep what an administrator
+    changed; ``tables`` are the database tables it writes (it is skipped until they exist)."""
+
+    key: str
+    load: Callable[[], Any]
+    tables: tuple[str, ...] = ("core_codetable",)
+
+
+reference_data: Registry[ReferenceData] = Registry("reference data")
+
+
+def load_reference_data(using: str = "default") -> None:
+    from django.db import connections
+
+    existing = set(connections[using].introspection.table_names())
+    for item in reference_data:
+        if set(item.tables) <= existing:
+            item.load()

@@ -1,20 +1,7 @@
 """Domain: grid events (网格事件)."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
-
-
-def _load_categories(sender, using="default", **kwargs) -> None:
-    """The category table is reference data every installation needs (also after a test flush)."""
-    from django.db import connections
-
-    from anmin.core.models import CodeTable
-
-    from .categories import load_categories
-
-    if CodeTable._meta.db_table in connections[using].introspection.table_names():
-        load_categories()
 
 
 class GridConfig(AppConfig):
@@ -27,6 +14,7 @@ class GridConfig(AppConfig):
         from anmin.workflow.registry import register_kind
 
         from . import api, demo, kpis, menus, workflows
+        from .categories import load_categories
         from .roles import grants
 
         register_kind(workflows.GRID_EVENT)
@@ -37,4 +25,6 @@ class GridConfig(AppConfig):
         core_registry.demo_builders.register(
             "grid", core_registry.DemoBuilder("grid", demo.build, order=40, describe="网格事件（2020年）")
         )
-        post_migrate.connect(_load_categories, sender=self, dispatch_uid="anmin.grid.categories")
+        # The category table is reference data every installation needs (also after a test flush).
+        core_registry.reference_data.register("grid.categories",
+                                              core_registry.ReferenceData("grid.categories", load_categories))

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.storage import upload_storage
+from anmin.core.models.attachments import Photo
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
-from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.core.scoping import ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
 from .categories import category_name
@@ -30,12 +31,6 @@ class EventSource(models.TextChoices):
 class GridEventQuerySet(CaseDetailQuerySet):
     """Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to``
     shows, as conditions on the joined case (``CaseDetailQuerySet.visible_to``)."""
-
-    def inside(self, prefix: str) -> GridEventQuerySet:
-        return self.filter(case__region__code__startswith=prefix)
-
-    def reported_in(self, year: int) -> GridEventQuerySet:
-        return self.filter(case__opened_at__year=year)
 
     def of_category(self, code: str) -> GridEventQuerySet:
         return self.filter(category=code)
@@ -82,39 +77,19 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
         return self.latitude is not None and self.longitude is not None
 
 
-class EventPhotoQuerySet(ScopedQuerySet):
-    """A photo is visible exactly when its event is."""
+class EventPhoto(Photo):
+    """A photo of a grid event (see ``anmin.core.models.attachments.Photo``)."""
 
-    def visible_to(self, user, action: str = "view"):
-        return self.filter(event__in=GridEvent.objects.visible_to(user, action).values("pk"))
-
-
-class EventPhoto(models.Model):
-    """A photo of a grid event: re-encoded on upload (EXIF and GPS removed, by the attachment
-    service's image code), kept in the upload storage outside the web root
-    (``anmin.core.attachments.storage``), served only through the scoped photo view."""
-
+    owner_field = "event"
     event = models.ForeignKey(GridEvent, verbose_name=_("网格事件"), on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("文件"), upload_to="grid/%Y/%m/", storage=upload_storage, max_length=200)
-    content_type = models.CharField(_("类型"), max_length=32, default="image/jpeg")
-    width = models.PositiveIntegerField(_("宽(像素)"))
-    height = models.PositiveIntegerField(_("高(像素)"))
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey("core.User", verbose_name=_("上传人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"))
 
-    objects = EventPhotoQuerySet.as_manager()
     scope = ScopePolicy(region_field="event__case__region", perm="grid.view_gridevent")
 
     class Meta:
         verbose_name = _("事件照片")
         verbose_name_plural = _("事件照片")
         ordering = ["event_id", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.event_id}#{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("grid:photo", args=[self.pk])

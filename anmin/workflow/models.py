@@ -511,6 +511,13 @@ class Holiday(models.Model):
 class CaseDetailQuerySet(ScopedQuerySet):
     """A domain's detail rows are visible exactly when their case is."""
 
+    def inside(self, prefix: str):
+        """Rows whose case lies in the region with this code prefix (its subtree)."""
+        return self.filter(case__region__code__startswith=prefix)
+
+    def reported_in(self, year: int):
+        return self.filter(case__opened_at__year=year)
+
     def visible_to(self, user, action: str = "view"):
         # The case's own condition behind the join (not ``case__in=<subquery>``: at a million cases
         # PostgreSQL runs the join an order of magnitude faster).

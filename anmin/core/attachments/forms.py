@@ -26,3 +26,21 @@ class AttachmentForm(forms.Form):
             sorted({KINDS[k].mime for k in kinds} | {f".{KINDS[k].ext}" for k in kinds}))
         self.fields["file"].help_text = _("%(kinds)s，不超过 %(size)s；上传后自动去除作者、拍摄位置等信息") % {
             "kinds": "、".join(KINDS[k].short for k in kinds), "size": human_size(max_bytes())}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (photos of a report); their content is checked by the action."""
+
+    def __init__(self, *args, accept: str = "image/jpeg,image/png,image/webp", **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []

@@ -7,7 +7,7 @@ Also here: lossless strippers for the JPEG and PNG images *inside* PDF and Offic
 (``strip_jpeg`` drops the APP1 EXIF/XMP, MPF and comment segments, ``strip_png`` the text, EXIF and
 time chunks), which must not be re-encoded because the document refers to them as they are.
 
-This is the one implementation: grid photos (``anmin/grid/photos.py``) and attachments use it.
+This is the one implementation: photos of reports (``photos.py``) and attachments use it.
 """
 
 from __future__ import annotations

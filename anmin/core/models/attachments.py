@@ -95,3 +95,39 @@ class Attachment(models.Model):
     def category_label(self) -> str:
         reg = self.registration
         return reg.category_label(self.category) if reg is not None else self.category
+
+
+class PhotoQuerySet(ScopedQuerySet):
+    """A photo is visible exactly when the record it belongs to (``owner_field``) is."""
+
+    def visible_to(self, user, action: str = "view"):
+        field = self.model.owner_field
+        owner = self.model._meta.get_field(field).related_model
+        return self.filter(**{f"{field}__in": owner.objects.visible_to(user, action).values("pk")})
+
+
+class Photo(models.Model):
+    """Abstract base of a domain's photo model (a grid event's, a patrol check-in's): re-encoded on
+    upload without EXIF or GPS (``anmin.core.attachments.photos``), kept in the upload storage outside
+    the web root, served only through a scoped view. A subclass adds the foreign key named by
+    ``owner_field`` (``related_name="photos"``), its ``file`` field with its own ``upload_to``, ``scope``
+    and ``get_absolute_url``."""
+
+    owner_field = ""
+
+    content_type = models.CharField(_("类型"), max_length=32, default="image/jpeg")
+    width = models.PositiveIntegerField(_("宽(像素)"))
+    height = models.PositiveIntegerField(_("高(像素)"))
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey("core.User", verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.owner_field + '_id')}#{self.pk}"

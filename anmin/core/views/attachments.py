@@ -27,3 +27,13 @@ class AttachmentDownloadView(ScopedMixin, DetailView):
             response.close()
             raise
         return response
+
+
+class PhotoView(ScopedMixin, DetailView):
+    """A stored photo (a subclass of ``Photo``; set ``model``), to whoever may see the record it belongs
+    to (out of scope: 404). Never cached by shared caches."""
+
+    def get(self, request, *args, **kwargs):
+        from ..attachments.responses import photo_response
+
+        return photo_response(self.get_object())

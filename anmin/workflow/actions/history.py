@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from anmin.core.models import OrgUnit, User
 
 from .. import registry
-from ..models import Case, CaseEvent, Priority
+from ..models import Case, CaseEvent, Priority, Supervision
 from ..rules import (
     CentreFinder,
 )
@@ -52,6 +52,8 @@ class PastCase:
     description: str = ""
     center_org: OrgUnit | None = None
     data: dict = field(default_factory=dict)
+    # An automatic 督办 the case got when it ran over its handling limit: (issued at, replied at or None).
+    supervised: tuple[datetime, datetime | None] | None = None
 
 
 _REPLAYABLE_EFFECTS = ("", "assign", "transfer", "release", "visit")
@@ -125,7 +127,25 @@ def import_cases(items: list[PastCase], *, actor: User | None = None, note: str 
             ev.case = case
             rows.append(ev)
     CaseEvent.objects.bulk_create(rows, batch_size=2000)
+    _past_supervisions(cases, items)
     _audit(action="import", actor=actor, object_type="workflow.case", reason=note,
            after={"count": len(cases), "first": cases[0].number, "last": cases[-1].number,
                   "kinds": sorted({c.kind for c in cases})})
     return cases
+
+
+def _past_supervisions(cases: list[Case], items: list[PastCase]) -> None:
+    notices = []
+    for case, item in zip(cases, items, strict=True):
+        if item.supervised is None or case.handling_org_id is None:
+            continue
+        issued, replied = item.supervised
+        reply_days = registry.get_kind(case.kind).workflow.escalation.reply_days
+        notices.append(Supervision(
+            case=case, automatic=True, auto_key="overdue:import", issued_at=issued, to_org_id=case.handling_org_id,
+            centre_org_id=case.center_org_id,
+            reason=f"「{case.number} {case.title}」已超过处置期限，请抓紧办理并回复。",
+            reply_due_at=issued + timedelta(days=reply_days), served_at=replied,
+            reply="已督促承办人加快办理，现已处置完毕。" if replied else "", replied_at=replied,
+        ))
+    Supervision.objects.bulk_create(notices, batch_size=1000)

@@ -1,0 +1,31 @@
+"""Coordinates as people type them (decimal degrees), checked once for every record with a place."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .errors import invalid
+
+COORDINATE = Decimal("0.000001")
+
+
+def _coordinate(value: Any, field: str, label: str, low: int, high: int) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value).strip()).quantize(COORDINATE)
+    except (InvalidOperation, ValueError) as exc:
+        raise invalid(field, f"「{label}」须为数字（十进制度，如 34.1405）") from exc
+    if not number.is_finite() or not low <= number <= high:
+        raise invalid(field, f"「{label}」须在 {low} 到 {high} 之间")
+    return number
+
+
+def check_location(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:
+    """(latitude, longitude) as decimals with six places, both or neither; errors name the field."""
+    lat = _coordinate(latitude, "latitude", "纬度", -90, 90)
+    lon = _coordinate(longitude, "longitude", "经度", -180, 180)
+    if (lat is None) != (lon is None):
+        raise invalid("longitude" if lon is None else "latitude", "「经度」和「纬度」须同时填写，或都不填")
+    return lat, lon

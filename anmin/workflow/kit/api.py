@@ -1,0 +1,115 @@
+"""The API of a case domain: its records with their case's fields, the standard filters, and the
+create (report) endpoint with an ``Idempotency-Key``. Steps go through the case API
+(``/api/v1/cases/{case_id}/transition/`` with the case ``version``); a domain's own steps get their own
+actions on its viewset. Errors are the core's one shape (``anmin.core.api.exception_handler``)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import django_filters
+from rest_framework import mixins, serializers, viewsets
+
+from anmin.core import clock
+from anmin.core.api import ScopedViewSetMixin
+from anmin.core.idempotency import IdempotentCreateMixin
+from anmin.core.models import Region
+
+from .filters import sla_q
+
+CASE_FIELDS = ["id", "case_id", "case_version", "number", "title", "region", "region_name", "status", "status_label",
+               "is_open", "priority", "opened_at", "due_at", "closed_at", "sla", "handling_org", "url"]
+
+
+class CaseFieldsSerializer(serializers.ModelSerializer):
+    """A domain record with its case's fields. ``Meta.fields = [*CASE_FIELDS, <the domain's own>]``."""
+
+    case_id = serializers.IntegerField(source="case.pk", read_only=True)
+    case_version = serializers.IntegerField(source="case.version", read_only=True,
+                                            help_text="事项版本：办理步骤时提交，已被他人更新时返回 409")
+    number = serializers.CharField(source="case.number", read_only=True)
+    title = serializers.CharField(source="case.title", read_only=True)
+    region = serializers.CharField(source="case.region_id", read_only=True)
+    region_name = serializers.CharField(source="case.region.full_name", read_only=True)
+    status = serializers.CharField(source="case.status", read_only=True)
+    status_label = serializers.CharField(source="case.status_label", read_only=True)
+    is_open = serializers.BooleanField(source="case.is_open", read_only=True)
+    # Plain strings, not enums: "priority" is a choice set of several apps, and the OpenAPI schema
+    # would otherwise carry colliding enum names.
+    priority = serializers.CharField(source="case.priority", read_only=True)
+    opened_at = serializers.DateTimeField(source="case.opened_at", read_only=True)
+    due_at = serializers.DateTimeField(source="case.due_at", read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(source="case.closed_at", read_only=True, allow_null=True)
+    sla = serializers.CharField(source="case.sla", read_only=True, help_text="overdue / warning / paused / 空")
+    handling_org = serializers.IntegerField(source="case.handling_org_id", read_only=True, allow_null=True)
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+
+class CaseDetailApiFilter(django_filters.FilterSet):
+    """The filters every domain list takes; a domain's FilterSet subclasses it and adds its own."""
+
+    region = django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级")
+    status = django_filters.CharFilter(field_name="case__status")
+    is_open = django_filters.BooleanFilter(field_name="case__is_open")
+    overdue = django_filters.BooleanFilter(method="by_overdue", help_text="true: 已逾期；false: 未逾期")
+    opened_after = django_filters.IsoDateTimeFilter(field_name="case__opened_at", lookup_expr="gte")
+    opened_before = django_filters.IsoDateTimeFilter(field_name="case__opened_at", lookup_expr="lt")
+
+    def inside(self, qs, name, value):
+        region = Region.objects.filter(pk=value).first()
+        return qs.filter(case__region__code__startswith=region.prefix if region else value)
+
+    def by_overdue(self, qs, name, value):
+        late = sla_q("overdue", clock.now())
+        return qs.filter(late) if value else qs.exclude(late)
+
+
+class CaseDetailViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin,
+                        viewsets.ReadOnlyModelViewSet):
+    """A domain's records in the caller's scope; ``create`` reports one through the domain's action
+    (``create_serializer_class.create``). A retry with the same ``Idempotency-Key`` returns the first
+    record, never a second one. Declare the create's schema on the subclass with
+    ``@extend_schema_view(create=extend_schema(request=..., responses={201: ...}))``."""
+
+    serializer_class: ClassVar[Any] = None
+    detail_serializer_class: ClassVar[Any] = None
+    create_serializer_class: ClassVar[Any] = None
+    create_perm: ClassVar[str] = ""
+    create_what: ClassVar[str] = ""
+    list_related: ClassVar[tuple[str, ...]] = ("case", "case__region__parent__parent")
+    detail_prefetch: ClassVar[tuple[str, ...]] = ()
+    ordering: ClassVar[tuple[str, ...]] = ("-case__opened_at", "-case_id")
+
+    def get_queryset(self):
+        qs = self.model.objects.visible_to(self.request.user).select_related(*self.list_related)
+        if self.action == "retrieve" and self.detail_prefetch:
+            qs = qs.prefetch_related(*self.detail_prefetch)
+        return qs.order_by(*self.ordering)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return self.create_serializer_class
+        if self.action == "retrieve":
+            return self.detail_serializer_class or self.serializer_class
+        return self.serializer_class
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action == "create" and not request.user.has_perm(self.create_perm):
+            self.permission_denied(request, message=f"您没有{self.create_what}的权限")
+
+
+class ReportSerializer(serializers.Serializer):
+    """Base of a domain's create serializer: ``create`` calls ``report(actor, **validated_data)`` and the
+    answer is the record in the detail serializer."""
+
+    detail_serializer_class: ClassVar[Any] = None
+
+    def report(self, actor, **data):
+        raise NotImplementedError
+
+    def create(self, validated_data):
+        return self.report(self.context["request"].user, **validated_data)
+
+    def to_representation(self, instance):
+        return self.detail_serializer_class(instance, context=self.context).data

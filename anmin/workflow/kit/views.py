@@ -1,0 +1,159 @@
+"""Pages of a case domain: its ledger, a record with its case and timeline, the report form and the
+forms of the domain's own steps. A domain subclasses them and names its model, form and action."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, NamedTuple
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from anmin.core.errors import run_action
+from anmin.core.idempotency import IdempotentFormMixin
+from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
+
+from ..rules import available_actions
+from .tables import rows_html
+
+
+class DomainAction(NamedTuple):
+    name: str
+    url: str
+    label: str
+    style: str = ""
+
+
+CASE_JOINED = ("case", "case__region")
+CASE_PREFETCHED = ("case__region__parent__parent", "case__handling_org", "case__center_org", "case__reporter",
+                   "case__handler")
+CASE_RELATED = ("case", "case__region__parent__parent", "case__handling_org", "case__center_org", "case__reporter",
+                "case__handler")
+
+
+class CaseLedgerView(LedgerView):
+    """A domain's 台账: its detail rows with their cases, newest first, the rows drawn fast.
+
+    Joins only the case and its place; the rest comes by primary key in a few small queries (a wide
+    join costs PostgreSQL more to plan than to run on every page view)."""
+
+    template_name = "anmin/ledger.html"
+    ordering: ClassVar[tuple[str, ...]] = ("-case__opened_at", "-case_id")
+    create_perm: ClassVar[str | None] = None
+    create_label: ClassVar[Any] = _("上报")
+
+    def get_queryset(self):
+        return (super().get_queryset().select_related(*CASE_JOINED).prefetch_related(*CASE_PREFETCHED)
+                .order_by(*self.ordering))
+
+    def row_class(self, obj) -> str:
+        return obj.case.sla
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows_html"] = rows_html(ctx["table"], self.row_class)
+        if self.create_perm and self.request.user.has_perm(self.create_perm):
+            ctx["create_url"], ctx["create_label"] = "report/", self.create_label
+        return ctx
+
+
+class CaseDetailPage(DetailPage):
+    """A domain record with its case: summary, the steps the user may take on the generic case page,
+    the domain's own steps (``domain_actions``), and the timeline."""
+
+    template_name = "workflow/kit/detail.html"
+    ledger_url_name: ClassVar[str] = ""
+    ledger_title: ClassVar[Any] = ""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*CASE_RELATED)
+
+    def domain_actions(self, obj, user) -> list[DomainAction]:
+        """The domain's own steps the user may take now (buttons beside the case's steps)."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        obj, user = self.object, self.request.user
+        case = obj.case
+        ctx.update(case=case, timeline=case.events.select_related("actor").order_by("seq"),
+                   case_actions=available_actions(case, user), domain_actions=self.domain_actions(obj, user),
+                   ledger_url_name=self.ledger_url_name, ledger_title=self.ledger_title)
+        return ctx
+
+
+class CaseReportView(IdempotentFormMixin, FormView):
+    """The phone-width report form of a domain. Needs ``scoped_create`` (anyone else: 404, the page does
+    not exist for them); a retried post (same idempotency key) creates one record. Subclasses say how
+    the form's data becomes the action's call in ``report(data)``."""
+
+    template_name = "workflow/kit/report.html"
+    scoped_create: ClassVar[str] = ""  # the add permission (the authorization matrix reads it)
+    title: ClassVar[Any] = ""
+    ledger_url_name: ClassVar[str] = ""
+    success_message: ClassVar[Any] = _("已上报：%(number)s")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.scoped_create):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, ledger_url_name=self.ledger_url_name, **kwargs)
+
+    def report(self, data: dict) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        obj, status = run_action(form, lambda: self.report(form.cleaned_data))
+        if obj is None:
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        messages.success(self.request, self.success_message % {"number": obj.case.number})
+        return HttpResponseRedirect(obj.get_absolute_url())
+
+
+class CaseStepView(ScopedMixin, FormView):
+    """A form of one of the domain's own steps on one record (``<pk>``). ``step(data)`` calls the
+    action; its errors go onto the form (400/403/404), a conflict re-shows the form on the newer
+    version (409)."""
+
+    template_name = "workflow/kit/step.html"
+    step_title: ClassVar[Any] = ""
+    tab: ClassVar[str] = ""
+    done_message: ClassVar[Any] = _("已保存")
+    related: ClassVar[tuple[str, ...]] = CASE_RELATED
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_queryset().select_related(*self.related).filter(pk=kwargs["pk"]).first()
+        if self.object is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, title=self.step_title, **kwargs)
+
+    def get_initial(self):
+        return {"version": self.object.case.version}
+
+    def step(self, data: dict) -> Any:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        result, status = run_action(form, lambda: self.step(form.cleaned_data))
+        if status == 409:  # show the form again on the newer version, with what the user typed
+            self.object.case.refresh_from_db()
+            said = form.non_field_errors()
+            form = self.get_form_class()(**{**self.get_form_kwargs(), "data": None, "files": None,
+                                            "initial": {**form.cleaned_data, "version": self.object.case.version}})
+            form.cleaned_data = {}
+            for message in said:
+                form.add_error(None, message)
+        if result is None:
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        messages.success(self.request, self.done_message)
+        url = self.object.get_absolute_url()
+        return HttpResponseRedirect(f"{url}?tab={self.tab}" if self.tab else url)
