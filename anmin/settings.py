@@ -236,6 +236,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Filter drop-downs start on "全部" (All), never on "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("全部")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call then gets 401 with a WWW-Authenticate header.

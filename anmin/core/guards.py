@@ -34,7 +34,7 @@ from .errors import Forbidden, Invalid, NotFound
 @dataclass(frozen=True)
 class ActionSpec:
     key: str  # "anmin.disputes.actions.record_outcome"
-    func: Callable[..., Any]
+    func: Callable[..., Any]  # the guarded function (``func.__wrapped__`` is the body)
     perm: str | None = None
     target: str | None = None
     model: Any = None
@@ -98,10 +98,6 @@ def action(*, perm: str | None = None, target: str | None = None, model: Any = N
         for name in (target, region):
             if name and name not in params:
                 raise TypeError(f"{fn.__qualname__}: @action names {name!r}, which is not a parameter")
-        spec = ActionSpec(key=f"{fn.__module__}.{fn.__qualname__}", func=fn, perm=perm, target=target, model=model,
-                          target_action=target_action, region=region, region_label=region_label, what=what,
-                          open_to=open_to)
-
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
             actor = check_actor(kwargs.get("actor"))
@@ -114,6 +110,9 @@ def action(*, perm: str | None = None, target: str | None = None, model: Any = N
                     require_area(actor, kwargs[region], field=region, label=region_label)
             return fn(*args, **kwargs)
 
+        spec = ActionSpec(key=f"{fn.__module__}.{fn.__qualname__}", func=guarded, perm=perm, target=target,
+                          model=model, target_action=target_action, region=region, region_label=region_label,
+                          what=what, open_to=open_to)
         guarded.spec = spec  # type: ignore[attr-defined]
         registered_actions[spec.key] = spec
         return guarded

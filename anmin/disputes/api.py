@@ -1,25 +1,31 @@
-"""REST API of the disputes domain: disputes (list, detail, report) and the two registries.
+"""REST API of the disputes domain on the kit: disputes (list, detail, report), the domain's own steps
+(``outcome/`` and ``followup/``, which also move the case on) and the two registries.
 
-Steps of a dispute's case go through the case API (``/api/v1/cases/{id}/transition/``), with the
-case version for the 409 on a stale step; the outcome has its own endpoint here because it also
-moves the case on.
+Other steps of a dispute's case go through the case API (``/api/v1/cases/{id}/transition/``) with the
+case version (409 on a stale one); that endpoint refuses the steps this domain owns (反馈, 回访).
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from anmin.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
-from anmin.core.idempotency import IdempotentCreateMixin
+from anmin.core.api import ScopedReadOnlyViewSet
 from anmin.core.models import Region
 from anmin.core.registry import ApiRoute, api_routes
-from anmin.workflow import actions as case_actions
+from anmin.workflow.definitions import SATISFACTION
+from anmin.workflow.kit.api import (
+    CASE_FIELDS,
+    CaseDetailApiFilter,
+    CaseDetailViewSet,
+    CaseFieldsSerializer,
+    ReportSerializer,
+)
 
 from . import actions
+from .actions.disputes import ADD_PERM
 from .models import Dispute, DisputeParty, MediationOrg, Mediator, Outcome
 
 
@@ -27,50 +33,21 @@ class PartySerializer(serializers.ModelSerializer):
     # Protected values serialise as their masked form.
     id_number = serializers.CharField(read_only=True)
     phone = serializers.CharField(read_only=True)
+    person = serializers.IntegerField(source="person_id", read_only=True, allow_null=True,
+                                      help_text="关联的实有人口（人口库）编号")
 
     class Meta:
         model = DisputeParty
-        fields = ["role", "name", "id_number", "phone", "address"]
+        fields = ["role", "name", "id_number", "phone", "address", "person"]
 
 
-class DisputeSerializer(serializers.ModelSerializer):
-    number = serializers.CharField(source="case.number", read_only=True)
-    title = serializers.CharField(source="case.title", read_only=True)
-    region = serializers.CharField(source="case.region_id", read_only=True)
-    status = serializers.CharField(source="case.status", read_only=True)
-    status_label = serializers.CharField(source="case.status_label", read_only=True)
-    case_id = serializers.IntegerField(source="case.pk", read_only=True)
-    case_version = serializers.IntegerField(source="case.version", read_only=True)
-    due_at = serializers.DateTimeField(source="case.due_at", read_only=True)
-
+class DisputeSerializer(CaseFieldsSerializer):
     class Meta:
         model = Dispute
-        fields = [
-            "id",
-            "case_id",
-            "case_version",
-            "number",
-            "title",
-            "region",
-            "status",
-            "status_label",
-            "due_at",
-            "category",
-            "scale",
-            "source",
-            "found_on",
-            "occurred_on",
-            "people_involved",
-            "amount",
-            "colour",
-            "risk_flags",
-            "mediation_org",
-            "outcome",
-            "concluded_on",
-            "judicial_confirmation",
-            "satisfaction",
-            "criminal_case_number",
-        ]
+        fields = [*CASE_FIELDS, "category", "scale", "source", "found_on", "occurred_on", "people_involved", "amount",
+                  "colour", "risk_flags", "auto_flags", "mediation_org", "outcome", "concluded_on",
+                  "judicial_confirmation", "satisfaction", "criminal_case_number"]
+        read_only_fields = fields
 
 
 class DisputeDetailSerializer(DisputeSerializer):
@@ -78,127 +55,113 @@ class DisputeDetailSerializer(DisputeSerializer):
 
     class Meta(DisputeSerializer.Meta):
         fields = [*DisputeSerializer.Meta.fields, "agreement", "failed_path", "withdrawn_reason", "parties"]
+        read_only_fields = fields
 
 
 class PartyInSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    name = serializers.CharField()
-    id_number = serializers.CharField(required=False, allow_blank=True)
-    phone = serializers.CharField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    role = serializers.CharField(max_length=16)
+    name = serializers.CharField(max_length=64)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class DisputeCreateSerializer(serializers.Serializer):
+class DisputeCreateSerializer(ReportSerializer):
+    detail_serializer_class = DisputeDetailSerializer
     title = serializers.CharField(max_length=200)
-    region = serializers.CharField(help_text="区划代码（网格或村(社区)）")
-    category = serializers.CharField(help_text="GB/T 31000 二级类别代码")
+    region = serializers.CharField(help_text="区划代码（网格或村(社区)）", max_length=16)
+    category = serializers.CharField(help_text="GB/T 31000 二级类别代码", max_length=8)
     found_on = serializers.DateField()
-    source = serializers.CharField(required=False, default="sweep")
-    scale = serializers.CharField(required=False, default="01")
-    description = serializers.CharField(required=False, allow_blank=True, default="")
-    address = serializers.CharField(required=False, allow_blank=True, default="")
-    people_involved = serializers.IntegerField(required=False, allow_null=True, default=None)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None)
-    assessed_colour = serializers.CharField(required=False, default="blue")
-    risk_flags = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    priority = serializers.CharField(required=False, default="normal")
-    parties = PartyInSerializer(many=True)
+    source = serializers.CharField(required=False, default="sweep", max_length=16)
+    scale = serializers.CharField(required=False, default="01", max_length=2)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    people_involved = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                               max_value=100000)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
+                                      min_value=0)
+    assessed_colour = serializers.CharField(required=False, default="blue", max_length=8)
+    risk_flags = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list,
+                                       max_length=20)
+    priority = serializers.CharField(required=False, default="normal", max_length=16)
+    parties = PartyInSerializer(many=True, max_length=50)
 
     def validate_region(self, value):
-        region = Region.objects.visible_to(self.context["request"].user).filter(pk=value).first()
+        region = Region.objects.filter(pk=value).first()
         if region is None:
             raise serializers.ValidationError("「所在区划」不存在或不在您的辖区内")
         return region
 
-    def create(self, validated_data):
-        try:
-            return actions.report_dispute(actor=self.context["request"].user, **validated_data)
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            raise serializers.ValidationError(detail) from exc
-        except case_actions.WorkflowError as exc:
-            raise serializers.ValidationError({exc.field or "non_field_errors": [exc.message]}) from exc
-
-    def to_representation(self, instance):
-        return DisputeDetailSerializer(instance, context=self.context).data
+    def report(self, actor, **data):
+        return actions.report_dispute(actor=actor, **data)
 
 
 class OutcomeSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="事项(case)版本")
-    outcome = serializers.ChoiceField(choices=Outcome.choices, help_text="success / failed / withdrawn")
+    outcome = serializers.ChoiceField(choices=Outcome.choices[1:], help_text="success / failed / withdrawn")
     concluded_on = serializers.DateField()
-    agreement = serializers.CharField(required=False, allow_blank=True, default="")
-    agreement_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
-    )
+    agreement = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    agreement_amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                                default=None, min_value=0)
     judicial_confirmation = serializers.BooleanField(required=False, default=False)
     confirmed_on = serializers.DateField(required=False, allow_null=True, default=None)
-    failed_path = serializers.CharField(required=False, allow_blank=True, default="")
-    withdrawn_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    failed_path = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+    withdrawn_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-def _validation_response(exc: ValidationError) -> Response:
-    fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    first_field, messages = next(iter(fields.items()))
-    return Response(
-        {"code": "invalid", "field": first_field, "message": messages[0], "errors": fields},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+class FollowupSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="事项(case)版本")
+    satisfaction = serializers.CharField(max_length=16, help_text=" / ".join(c for c, _ in SATISFACTION))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DisputeViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class DisputeApiFilter(CaseDetailApiFilter):
+    class Meta:
+        model = Dispute
+        fields = ["region", "status", "is_open", "overdue", "opened_after", "opened_before", "outcome", "colour",
+                  "source", "category"]
+
+
+@extend_schema_view(create=extend_schema(request=DisputeCreateSerializer, responses={201: DisputeDetailSerializer}))
+class DisputeViewSet(CaseDetailViewSet):
     """矛盾纠纷 in the caller's scope; ``create`` reports one (Idempotency-Key honoured)."""
 
     model = Dispute
-    filterset_fields = ["outcome", "colour", "source", "category"]
-
-    def get_queryset(self):
-        qs = Dispute.objects.visible_to(self.request.user).select_related("case")
-        if self.action == "retrieve":
-            qs = qs.prefetch_related("parties")
-        return qs.order_by("-found_on", "-pk")
+    filterset_class = DisputeApiFilter
+    serializer_class = DisputeSerializer
+    detail_serializer_class = DisputeDetailSerializer
+    create_serializer_class = DisputeCreateSerializer
+    create_perm, create_what = ADD_PERM, "上报矛盾纠纷"
+    list_related = ("case", "case__region")
+    detail_prefetch = ("parties",)
+    ordering = ("-found_on", "-pk")
 
     def get_serializer_class(self):
-        if self.action == "create":
-            return DisputeCreateSerializer
-        if self.action == "outcome":
-            return OutcomeSerializer
-        return DisputeDetailSerializer if self.action == "retrieve" else DisputeSerializer
+        return {"outcome": OutcomeSerializer, "followup": FollowupSerializer}.get(self.action) or \
+            super().get_serializer_class()
 
-    def check_permissions(self, request):
-        super().check_permissions(request)
-        if self.action == "create" and not request.user.has_perm("disputes.add_dispute"):
-            self.permission_denied(request, message="您没有上报矛盾纠纷的权限")
+    def _step(self, request, serializer_class, fn):
+        dispute = self.get_object()
+        if request.method == "GET":
+            return Response(DisputeDetailSerializer(dispute, context={"request": request}).data)
+        s = serializer_class(data=request.data)
+        s.is_valid(raise_exception=True)
+        v = dict(s.validated_data)
+        dispute = fn(actor=request.user, dispute=dispute, expected_version=v.pop("version"), **v)
+        return Response(DisputeDetailSerializer(dispute, context={"request": request}).data)
 
-    @extend_schema(request=DisputeCreateSerializer, responses={201: DisputeDetailSerializer})
-    def create(self, request, *args, **kwargs):
-        return super().create(request, *args, **kwargs)
-
-    @extend_schema(
-        methods=["GET"], responses=DisputeDetailSerializer, description="当前纠纷与事项版本（登记结果时提交该版本）"
-    )
+    @extend_schema(methods=["GET"], responses=DisputeDetailSerializer,
+                   description="当前纠纷与事项版本（登记结果时提交该版本）")
     @extend_schema(methods=["POST"], request=OutcomeSerializer, responses={200: DisputeDetailSerializer})
     @action(detail=True, methods=["get", "post"])
     def outcome(self, request, pk=None):
-        dispute = self.get_object()
-        if request.method == "GET":
-            return Response(DisputeDetailSerializer(dispute).data)
-        s = OutcomeSerializer(data=request.data)
-        s.is_valid(raise_exception=True)
-        v = dict(s.validated_data)
-        try:
-            dispute = actions.record_outcome(
-                actor=request.user, dispute=dispute, expected_version=v.pop("version"), **v
-            )
-        except ValidationError as exc:
-            return _validation_response(exc)
-        except case_actions.CaseConflict as exc:
-            return Response(exc.as_dict(), status=status.HTTP_409_CONFLICT)
-        except case_actions.WorkflowError as exc:
-            return Response(
-                {"code": exc.code, "message": exc.message, "field": exc.field}, status=status.HTTP_403_FORBIDDEN
-            )
-        return Response(DisputeDetailSerializer(dispute).data)
+        return self._step(request, OutcomeSerializer, actions.record_outcome)
+
+    @extend_schema(methods=["GET"], responses=DisputeDetailSerializer, description="当前纠纷与事项版本")
+    @extend_schema(methods=["POST"], request=FollowupSerializer, responses={200: DisputeDetailSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def followup(self, request, pk=None):
+        return self._step(request, FollowupSerializer, actions.record_followup)
 
 
 class MediationOrgSerializer(serializers.ModelSerializer):

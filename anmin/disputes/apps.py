@@ -26,10 +26,20 @@ class DisputesConfig(AppConfig):
         )
         # 调解协议书、笔录 … on a dispute: kept by the core attachment service, seen by whoever sees
         # the dispute, added by its handler (调解员) or the 综治中心.
-        from .actions import may_attach_document
+        from anmin.people.risk import RiskSignal, SignalSubscriber, risk_signals, signal_subscribers
+
+        from .actions import ensure_default_risk_flags, may_attach_document, refresh_party_signals
+        from .actions.risk import repeat_dispute_holders
         from .models import DocumentCategory
 
         core_registry.attachment_owners.register("disputes.dispute", core_registry.AttachmentOwner(
             model="disputes.dispute", label=_("纠纷"), may_attach=may_attach_document,
             categories=tuple(DocumentCategory.choices),
         ))
+        core_registry.reference_data.register("disputes.risk_flags", core_registry.ReferenceData(
+            "disputes.risk_flags", ensure_default_risk_flags, tables=("disputes_riskflag",)))
+        # One registry warns another: a party's risk signals in the person register raise the colour.
+        risk_signals.register("repeat_disputes", RiskSignal("repeat_disputes", "一年内多次涉矛盾纠纷",
+                                                            repeat_dispute_holders, app="disputes"))
+        # Every signal: which one raises which factor is data (``RiskFlag.signal``), editable.
+        signal_subscribers.register("disputes", SignalSubscriber("disputes", ("*",), refresh_party_signals))

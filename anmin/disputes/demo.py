@@ -11,21 +11,21 @@ import random
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from anmin.core.actors import SYSTEM
 from anmin.core.codes import code_name
 from anmin.core.demo import DEMO_TOWNSHIP
 from anmin.core.models import OrgUnit, Region, Role, User
 from anmin.core.models.orgs import OrgKind
 from anmin.core.protected import make_id_number
-from anmin.workflow.actions import PastCase, PastStep, import_cases
+from anmin.people.models import Person
+from anmin.workflow.actions import PastCase, PastStep
 
-from .actions import ensure_default_risk_flags
+from .actions import PastDispute, PastSession, ensure_default_risk_flags, import_past_disputes
 from .models import (
     Dispute,
-    DisputeParty,
     Employment,
     MediationOrg,
     MediationOrgKind,
-    MediationSession,
     Mediator,
     Outcome,
     PartyRole,
@@ -237,8 +237,8 @@ def build_disputes(rng: random.Random) -> int:
 
     cats, cat_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     srcs, src_w = zip(*SOURCE_WEIGHTS.items(), strict=True)
-    past: list[PastCase] = []
-    details: list[dict] = []
+    past: list[PastDispute] = []
+    residents = _residents()
     for fate, found in plan:
         grid = rng.choice(grids)
         village, township_code = grid[:12], grid[:9] + "000"
@@ -278,101 +278,62 @@ def build_disputes(rng: random.Random) -> int:
                 steps.append(
                     PastStep("visit", _at(visit_day, 10, rng), centre, reason="电话回访", data={"satisfaction": sat})
                 )
-        party_rng = random.Random(f"parties-{len(past)}")
-        names = (person_name(party_rng), person_name(party_rng))
+        names, parties = _parties(residents.get(village, []), len(past), village)
         title = f"{names[0]}与{names[1]}{code_name('dispute_category', category)}纠纷"
-        past.append(
-            PastCase(
-                kind="MD",
-                title=title,
-                region_id=grid,
-                opened_at=opened,
-                steps=steps,
-                reporter=None,
-                reporter_name="网格员排查",
-                source=rng.choices(srcs, weights=src_w)[0],
-                description=f"{townships[township_code].name}：{title}，经排查登记。",
-            )
-        )
-        outcome = {
-            "success": Outcome.SUCCESS,
-            "feedback": Outcome.SUCCESS,
-            "failed": Outcome.FAILED,
-            "withdrawn": Outcome.WITHDRAWN,
-        }.get(fate, "")
-        details.append(
-            {
-                "category": category,
-                "found_on": found,
-                "names": names,
-                "outcome": outcome,
-                "concluded": concluded,
-                "sessions": sessions,
-                "morg": morg if sessions or outcome else None,
-                "fate": fate,
-                "colour": rng.choices(["blue", "yellow", "orange", "red"], weights=[55, 35, 8, 2])[0],
-                "amount": Decimal(rng.choice([0, 0, 500, 2000, 5000, 20000, 80000])) or None,
-            }
-        )
+        outcome = {"success": Outcome.SUCCESS, "feedback": Outcome.SUCCESS, "failed": Outcome.FAILED,
+                   "withdrawn": Outcome.WITHDRAWN}.get(fate, "")
+        sat = next((st.data.get("satisfaction", "") for st in reversed(steps) if st.transition == "visit"), "")
+        visit_at = next((st.at for st in steps if st.transition == "visit"), None)
+        success = outcome == Outcome.SUCCESS
+        judicial = success and rng.random() < 0.08
+        morg_used = morg if sessions or outcome else None
+        pool = [m.pk for m in mediators_by_org.get(morg_used.pk, [])[:2]] if morg_used else []
+        colour = rng.choices(["blue", "yellow", "orange", "red"], weights=[55, 35, 8, 2])[0]
+        past.append(PastDispute(
+            case=PastCase(kind="MD", title=title, region_id=grid, opened_at=opened, steps=steps, reporter=None,
+                          reporter_name="网格员排查", source=rng.choices(srcs, weights=src_w)[0],
+                          description=f"{townships[township_code].name}：{title}，经排查登记。"),
+            category=category, found_on=found, parties=parties,
+            occurred_on=found - dt.timedelta(days=rng.randint(0, 20)), people_involved=2,
+            amount=Decimal(rng.choice([0, 0, 500, 2000, 5000, 20000, 80000])) or None, assessed_colour=colour,
+            mediation_org=morg_used, outcome=outcome, concluded_on=concluded if outcome else None,
+            agreement=rng.choice(AGREEMENTS) if success else "", judicial_confirmation=judicial,
+            confirmed_on=concluded + dt.timedelta(days=3) if judicial else None,
+            failed_path="litigation" if outcome == Outcome.FAILED else "",
+            withdrawn_reason="双方自行和解" if outcome == Outcome.WITHDRAWN else "",
+            satisfaction=sat, followup_on=visit_at.date() if visit_at else None,
+            sessions=[PastSession(held, "组织双方当面调解，释法说理。", pool) for held in sessions],
+        ))
+    return import_past_disputes(past, actor=SYSTEM, note="演示环境：2020年矛盾纠纷台账")
 
-    cases = import_cases(past, note="演示环境：2020年矛盾纠纷台账")
-    disputes = []
-    for case, d in zip(cases, details, strict=True):
-        sat = next(
-            (s.data.get("satisfaction", "") for s in reversed(past[len(disputes)].steps) if s.transition == "visit"), ""
-        )
-        visit_at = next((s.at for s in past[len(disputes)].steps if s.transition == "visit"), None)
-        disputes.append(
-            Dispute(
-                case=case,
-                category=d["category"],
-                source=case.source,
-                found_on=d["found_on"],
-                occurred_on=d["found_on"] - dt.timedelta(days=rng.randint(0, 20)),
-                people_involved=2,
-                amount=d["amount"],
-                assessed_colour=d["colour"],
-                colour=d["colour"],
-                mediation_org=d["morg"],
-                outcome=d["outcome"],
-                concluded_on=d["concluded"] if d["outcome"] else None,
-                agreement=rng.choice(AGREEMENTS) if d["outcome"] == Outcome.SUCCESS else "",
-                judicial_confirmation=d["outcome"] == Outcome.SUCCESS and rng.random() < 0.08,
-                confirmed_on=d["concluded"] + dt.timedelta(days=3) if d["outcome"] == Outcome.SUCCESS else None,
-                failed_path="litigation" if d["outcome"] == Outcome.FAILED else "",
-                withdrawn_reason="双方自行和解" if d["outcome"] == Outcome.WITHDRAWN else "",
-                satisfaction=sat,
-                followup_on=visit_at.date() if visit_at else None,
-            )
-        )
-    for dispute in disputes:
-        if not dispute.judicial_confirmation:
-            dispute.confirmed_on = None
-    Dispute.objects.bulk_create(disputes, batch_size=1000)
-    parties, sessions = [], []
-    for n, (dispute, d) in enumerate(zip(disputes, details, strict=True)):
-        for k, (role, name) in enumerate(zip((PartyRole.APPLICANT, PartyRole.RESPONDENT), d["names"], strict=True)):
-            birth = dt.date(1950, 1, 1) + dt.timedelta(days=(n * 7919 + k * 104729) % 20000)
-            parties.append(
-                DisputeParty(
-                    dispute=dispute,
-                    role=role,
-                    name=name,
-                    id_number=make_id_number(birth_date=birth, sequence=(n * 2 + k) % 1000),
-                    phone=f"13{(n * 2 + k) % 10}{(n * 7 + k * 3) % 100000000:08d}",
-                )
-            )
-        for held in d["sessions"]:
-            sessions.append(MediationSession(dispute=dispute, held_on=held, record="组织双方当面调解，释法说理。"))
-    DisputeParty.objects.bulk_create(parties, batch_size=1000)
-    MediationSession.objects.bulk_create(sessions, batch_size=1000)
-    links = []
-    Through = MediationSession.mediators.through
-    for s, det in zip(sessions, (dd for dd in details for _ in dd["sessions"]), strict=True):
-        pool = mediators_by_org.get(det["morg"].pk, []) if det["morg"] else []
-        links += [Through(mediationsession_id=s.pk, mediator_id=m.pk) for m in pool[:2]]
-    Through.objects.bulk_create(links, batch_size=2000)
-    return len(disputes)
+
+def _residents() -> dict[str, list[tuple[int, str]]]:
+    """Adult residents of the person register per village (the people builder ran first), as the
+    parties of the village's disputes: a party is a person of the register, not a copy."""
+    adult = dt.date(YEAR - 18, 12, 31)
+    out: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, region in (Person.objects.filter(birth_date__lte=adult, is_foreign=False)
+                             .exclude(id_number=None).order_by("pk").values_list("pk", "name", "region_id")):
+        out.setdefault(region[:12], []).append((pk, name))
+    return out
+
+
+def _parties(residents: list[tuple[int, str]], n: int, village: str) -> tuple[tuple[str, str], list[dict]]:
+    """The applicant and respondent: two residents of the village (synthetic people where the
+    register has fewer than two there)."""
+    rng = random.Random(f"parties-{n}")
+    if len(residents) >= 2:
+        chosen = rng.sample(residents, 2)
+        numbers = dict(Person.objects.filter(pk__in=[pk for pk, _ in chosen]).values_list("pk", "id_number"))
+        parties = [{"role": role, "name": name, "person_id": pk, "id_number": numbers[pk].reveal()}
+                   for role, (pk, name) in zip((PartyRole.APPLICANT, PartyRole.RESPONDENT), chosen, strict=True)]
+        return (chosen[0][1], chosen[1][1]), parties
+    names = (person_name(rng), person_name(rng))
+    birth = dt.date(1950, 1, 1) + dt.timedelta(days=(n * 7919) % 20000)
+    parties = [{"role": role, "name": name, "phone": f"13{(n * 2 + k) % 10}{(n * 7 + k * 3) % 100000000:08d}",
+                "id_number": make_id_number(birth_date=birth + dt.timedelta(days=k), sequence=(n * 2 + k) % 1000)}
+               for k, (role, name) in enumerate(zip((PartyRole.APPLICANT, PartyRole.RESPONDENT), names, strict=True))]
+    return names, parties
 
 
 def build(**_kwargs) -> dict[str, int]:

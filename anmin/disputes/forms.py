@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.codes import code_choices, code_names
-from anmin.core.forms import DateInput
+from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
 from .models import (
@@ -19,6 +19,7 @@ from .models import (
     PartyRole,
     RiskColour,
     RiskFlag,
+    Satisfaction,
 )
 
 DATE = DateInput()
@@ -28,7 +29,7 @@ class DisputeReportForm(forms.Form):
     """上报矛盾纠纷 — short enough for a grid worker's phone: two parties, the essentials."""
 
     title = forms.CharField(label=_("纠纷名称"), max_length=200, help_text=_("如：张某与李某宅基地边界纠纷"))
-    region = forms.ModelChoiceField(label=_("发生地(网格/村)"), queryset=Region.objects.none())
+    region = RegionChoiceField(label=_("发生地(网格/村)"))
     category = forms.ChoiceField(label=_("纠纷类别"))
     scale = forms.ChoiceField(label=_("事件规模"), initial="01")
     source = forms.ChoiceField(label=_("来源"), choices=DisputeSource.choices, initial=DisputeSource.SWEEP)
@@ -48,18 +49,16 @@ class DisputeReportForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        regions = Region.objects.visible_to(user).filter(level__gte=3)
-        if user is not None and user.has_role("grid_worker"):
-            regions = regions.filter(code__in=user.scope.prefixes)
-        self.fields["region"].queryset = regions.select_related("parent").order_by("code")
-        self.fields["region"].label_from_instance = lambda r: r.full_name
+        self.fields["region"].queryset = Region.objects.reportable_by(user)
+        preselect_single(self.fields["region"])
         self.fields["category"].choices = [("", "——"), *code_choices("dispute_category", leaves_only=True)]
         self.fields["scale"].choices = list(code_names("event_scale").items())
         self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))
         self.fields["found_on"].initial = clock.today()
 
-    def parties(self) -> list[dict]:
-        d = self.cleaned_data
+    @staticmethod
+    def parties(d: dict) -> list[dict]:
+        """The two parties of the form's cleaned data, as ``report_dispute`` takes them."""
         return [
             {
                 "role": PartyRole.APPLICANT,
@@ -109,3 +108,10 @@ class CriminalLinkForm(forms.Form):
     criminal_case_number = forms.CharField(label=_("刑事案件编号"), max_length=64)
     criminal_on = forms.DateField(label=_("立案日期"), widget=DATE)
     reason = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowupForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices[1:])
+    reason = forms.CharField(label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                           required=False)

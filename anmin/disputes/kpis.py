@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core import clock
-from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.registry import Kpi, kpis
-from anmin.workflow.models import Case
+from anmin.workflow.kit.kpis import CaseKpis, rate
+from anmin.workflow.kit.kpis import region_prefix as _prefix
 
 from .models import Dispute, MediationOrg, Mediator
 from .workflows import DISPUTE
 
-
-def _prefix(region: str | None) -> str:
-    return prefix_for(region, level_of(region)) if region else ""
+DISPUTE_KPIS = CaseKpis(DISPUTE)
 
 
 def _disputes(year: int, region: str | None, user):
@@ -39,11 +36,6 @@ def succeeded(*, year, region=None, user=None) -> int:
     return _disputes(year, region, user).succeeded().count()
 
 
-def rate(num: int, den: int) -> float:
-    """num / den in percent, two decimals (0 when there is nothing to divide by)."""
-    return round(100.0 * num / den, 2) if den else 0.0
-
-
 def mediation_rate(*, year, region=None, user=None) -> float:
     return rate(mediated(year=year, region=region, user=user), found(year=year, region=region, user=user))
 
@@ -52,11 +44,7 @@ def success_rate(*, year, region=None, user=None) -> float:
     return rate(succeeded(year=year, region=region, user=user), mediated(year=year, region=region, user=user))
 
 
-def overdue(*, year, region=None, user=None) -> int:
-    """Open dispute cases past their limit now."""
-    qs = Case.objects.visible_to(user) if user is not None else Case.objects.all()
-    qs = qs.of_kind(DISPUTE.code).overdue(clock.now())
-    return qs.inside(_prefix(region)).count() if region else qs.count()
+overdue = DISPUTE_KPIS.overdue  # open dispute cases past their limit now
 
 
 def criminal(*, year, region=None, user=None) -> int:
@@ -90,6 +78,7 @@ def register() -> None:
         ("disputes.mediation_rate", _("调解率"), mediation_rate, "%"),
         ("disputes.success_rate", _("调成率"), success_rate, "%"),
         ("disputes.overdue", _("超期未办结纠纷"), overdue, "件"),
+        ("disputes.on_time_rate", _("纠纷按期办结率"), DISPUTE_KPIS.on_time_rate, "%"),
         ("disputes.criminal", _("民转刑"), criminal, "件"),
         ("disputes.mediation_orgs", _("人民调解组织"), mediation_orgs, "个"),
         ("disputes.mediators", _("人民调解员"), mediators, "人"),

@@ -132,6 +132,9 @@ class RiskFlag(models.Model):
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("风险因素"), max_length=64)
     raises_to = models.CharField(_("至少提升为"), max_length=8, choices=RiskColour.choices)
+    signal = models.CharField(
+        _("自动识别"), max_length=32, blank=True,
+        help_text=_("当事人在人口库中带有该风险信号（如 severe_mental_disorder）时自动加上此因素"))
     is_active = models.BooleanField(_("启用"), default=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -200,6 +203,9 @@ class Dispute(CaseDetail):
         _("研判风险等级"), max_length=8, choices=RiskColour.choices, default=RiskColour.BLUE
     )
     risk_flags = models.JSONField(_("风险因素"), default=list, blank=True)
+    auto_flags = models.JSONField(
+        _("自动识别的风险因素"), default=dict, blank=True, editable=False,
+        help_text=_("因当事人在人口库中的风险信号自动加上的因素及原因"))
     colour = models.CharField(
         _("风险等级"),
         max_length=8,
@@ -261,6 +267,9 @@ class DisputeParty(ProtectedModelMixin, models.Model):
     id_number = ProtectedField(_("身份证号码"), kind="id_number", index=True, blank=True)
     phone = ProtectedField(_("联系电话"), kind="phone", index=True, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人口库人员"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="dispute_parties", help_text=_("按身份证号码关联的实有人口"))
 
     class Meta:
         verbose_name = _("当事人")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
 from anmin.core.tables import Column, Table
+from anmin.workflow.kit.tables import CaseColumns
 
 
 def _category(d) -> str:
@@ -14,19 +15,16 @@ def _category(d) -> str:
 
 class DisputeTable(Table):
     columns = (
-        Column("case.number", _("编号"), link=True, width=18),
-        Column("case.title", _("纠纷名称"), link=True, width=30),
+        *CaseColumns.head(_("纠纷名称"), title_width=30),
         Column("category", _("纠纷类别"), value=_category, width=22),
         Column("scale", _("事件规模"), value=lambda d: code_name("event_scale", d.scale), width=14),
-        Column("case.region.full_name", _("所在村(社区)/网格"), width=26),
+        CaseColumns.place(),
         Column("found_on", _("登记日期"), width=12),
         Column("source", _("来源")),
         Column("colour", _("风险等级"), width=8),
-        Column("case.status_label", _("办理状态"), width=10),
-        Column("case.handling_org.name", _("承办单位"), width=24),
+        *CaseColumns.tail(),
         Column("outcome", _("调解结果"), width=10),
         Column("concluded_on", _("调结日期"), width=12),
-        Column("case.due_at", _("办理期限"), width=18),
     )
 
 

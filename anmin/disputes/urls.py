@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.DisputeDetailView.as_view(), name="dispute_detail"),
     path("<int:pk>/session/", views.SessionView.as_view(), name="dispute_session"),
     path("<int:pk>/outcome/", views.OutcomeView.as_view(), name="dispute_outcome"),
+    path("<int:pk>/followup/", views.FollowupView.as_view(), name="dispute_followup"),
     path("<int:pk>/criminal/", views.CriminalLinkView.as_view(), name="dispute_criminal"),
     path("<int:pk>/attachments/", views.DisputeAttachmentView.as_view(), name="dispute_attachment"),
     path("orgs/", views.MediationOrgLedgerView.as_view(), name="mediationorg_list"),

@@ -1,70 +1,48 @@
-"""Pages of the disputes domain: the ledger (台账), a dispute with its mediation and timeline, the
-phone-width report form, mediation records and outcomes, and the two registries.
-
-Every page reads through ``visible_to``; every write calls ``actions``.
-"""
+"""Pages of the disputes domain on the kit: the ledger (台账) with its Excel import, a dispute with
+its mediation and timeline, the phone-width report form, the domain's own steps (mediation session,
+outcome, 回访, 民转刑, documents) and the two registries. Every page reads through ``visible_to``;
+every write calls ``actions``."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 
 from anmin.core.codes import code_name
+from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
-from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
-from anmin.workflow import actions as case_actions
-from anmin.workflow.definitions import CENTRE_ROLES, HANDLER
-from anmin.workflow.rules import available_actions, may_take
+from anmin.core.views.base import DetailPage, LedgerView
+from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView, CaseStepView, DomainAction
+from anmin.workflow.rules import may_take
 
 from . import actions
+from .actions.disputes import ADD_PERM
 from .filters import DisputeFilter, MediationOrgFilter, MediatorFilter
-from .forms import CriminalLinkForm, DisputeReportForm, OutcomeForm, SessionForm
+from .forms import CriminalLinkForm, DisputeReportForm, FollowupForm, OutcomeForm, SessionForm
 from .importers import DisputeLedger
 from .models import Dispute, MediationOrg, Mediator, RiskFlag
 from .tables import DisputeTable, MediationOrgTable, MediatorTable
 
-try:
-    from anmin.core.idempotency import IdempotentFormMixin
-except ImportError:  # pragma: no cover
 
-    class IdempotentFormMixin:  # type: ignore[no-redef]
-        pass
-
-
-DISPUTE_RELATED = ("case", "case__region__parent", "case__handling_org", "case__handler", "mediation_org")
-
-
-def apply_errors(form, exc: ValidationError) -> None:
-    """Put an action's field errors on the form fields they name (the rest on the form)."""
-    for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-        target = field if field in form.fields else None
-        for e in errors:
-            form.add_error(target, e)
-
-
-class DisputeLedgerView(LedgerImportMixin, LedgerView):
+class DisputeLedgerView(LedgerImportMixin, CaseLedgerView):
     """The 台账: filters, Excel export in the import's own columns, and Excel import (?import=1)."""
 
     model = Dispute
     ledger_class = DisputeLedger
-    import_permission = "disputes.add_dispute"
-    template_name = "disputes/dispute_ledger.html"
+    import_permission = ADD_PERM
     filterset_class = DisputeFilter
     table_class = DisputeTable
     title = _("矛盾纠纷排查化解台账")
     export_name = "矛盾纠纷排查化解台账"
+    create_perm, create_label = ADD_PERM, _("上报")
+    ordering = ("-found_on", "-pk")
 
     def get_queryset(self):
-        # Join only the case and its place; the rest by primary key in a few small queries (a wide
-        # join costs PostgreSQL more to plan than to run on every page view).
-        return (super().get_queryset().select_related("case", "case__region")
-                .prefetch_related("case__region__parent__parent", "case__handling_org", "case__handler",
-                                  "mediation_org")
-                .order_by("-found_on", "-pk"))
+        return super().get_queryset().prefetch_related("mediation_org")
+
+    def row_class(self, obj) -> str:
+        return f"{obj.case.sla} colour-{obj.colour}"
 
     def export_response(self, qs):
         ledger = DisputeLedger(user=self.request.user, request=self.request)
@@ -73,179 +51,137 @@ class DisputeLedgerView(LedgerImportMixin, LedgerView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if self.may_import():
-            ctx["create_url"] = "report/"
             ctx["import_url"] = "?import=1"
         return ctx
 
 
-class DisputeDetailView(DetailPage):
+class DisputeDetailView(CaseDetailPage):
     model = Dispute
     template_name = "disputes/dispute_detail.html"
     tabs = (("info", _("基本情况")), ("parties", _("当事人")), ("mediation", _("调解与结果")))
+    ledger_url_name, ledger_title = "disputes:dispute_list", _("矛盾纠纷台账")
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*DISPUTE_RELATED, "case__reporter", "case__center_org")
+        return super().get_queryset().select_related("mediation_org")
+
+    def domain_actions(self, d, user) -> list[DomainAction]:
+        case, out = d.case, []
+        handler = case.is_open and actions.may_attach_document(user, d)
+        if handler:
+            out.append(DomainAction("session", reverse("disputes:dispute_session", args=[d.pk]), _("添加调解记录")))
+        if handler and case.status == "in_progress":
+            out.append(DomainAction("outcome", reverse("disputes:dispute_outcome", args=[d.pk]), _("登记调解结果"),
+                                    "primary"))
+        if case.status == "closed" and may_take(user, case, case.workflow.transition("visit").roles):
+            out.append(DomainAction("visit", reverse("disputes:dispute_followup", args=[d.pk]), _("回访"),
+                                    "primary"))
+        return out
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        d, user = self.object, self.request.user
-        case = d.case
-        ctx["case"] = case
-        ctx["timeline"] = case.events.select_related("actor").order_by("seq")
-        ctx["case_actions"] = available_actions(case, user)
+        d = self.object
         ctx["parties"] = d.parties.all()
         ctx["sessions"] = d.sessions.prefetch_related("mediators").select_related("recorded_by")
-        ctx["flags"] = RiskFlag.objects.filter(code__in=d.risk_flags)
+        flags = {f.code: f for f in RiskFlag.objects.filter(code__in=[*d.risk_flags, *(d.auto_flags or {})])}
+        ctx["flags"] = [flags[c] for c in d.risk_flags if c in flags]
+        ctx["auto_flags"] = [(flags.get(c), reason) for c, reason in (d.auto_flags or {}).items()]
         ctx["scale_name"] = code_name("event_scale", d.scale)
-        ctx["may_mediate"] = case.is_open and may_take(user, case, (HANDLER, *CENTRE_ROLES))
-        ctx["may_conclude"] = ctx["may_mediate"] and case.status == "in_progress"
+        ctx["category_name"] = (f"{code_name('dispute_category', d.category[:2])} / "
+                                f"{code_name('dispute_category', d.category)}")
         return ctx
 
 
-class DisputeReportView(IdempotentFormMixin, FormView):
+class DisputeReportView(CaseReportView):
     """上报矛盾纠纷 (phone width). Needs the add permission; the place must be in the user's area."""
 
-    template_name = "disputes/dispute_report.html"
+    template_name = "workflow/kit/report.html"
     form_class = DisputeReportForm
-    scoped_create = "disputes.add_dispute"
+    scoped_create = ADD_PERM
+    title = _("上报矛盾纠纷")
+    ledger_url_name = "disputes:dispute_list"
+    form_name = "dispute-report"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("disputes.add_dispute"):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "user": self.request.user}
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        try:
-            dispute = actions.report_dispute(
-                actor=self.request.user,
-                title=data["title"],
-                region=data["region"],
-                category=data["category"],
-                scale=data["scale"],
-                found_on=data["found_on"],
-                parties=form.parties(),
-                source=data["source"],
-                address=data["address"],
-                people_involved=data["people_involved"],
-                amount=data["amount"],
-                assessed_colour=data["assessed_colour"],
-                risk_flags=data["risk_flags"],
-                description=data["description"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("已上报：%(number)s") % {"number": dispute.case.number})
-        return HttpResponseRedirect(dispute.get_absolute_url())
+    def report(self, data):
+        fields = ("title", "region", "category", "scale", "found_on", "source", "address", "people_involved",
+                  "amount", "assessed_colour", "risk_flags", "description")
+        return actions.report_dispute(actor=self.request.user, parties=DisputeReportForm.parties(data),
+                                      **{k: data[k] for k in fields})
 
 
-class DisputeStepView(ScopedMixin, FormView):
-    """Base of the forms on one dispute (mediation session, outcome, 民转刑)."""
+class DisputeStepView(CaseStepView):
+    """Base of the forms on one dispute (mediation session, outcome, 回访, 民转刑, documents)."""
 
     model = Dispute
-    template_name = "disputes/dispute_step.html"
-    step_title = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.dispute = self.get_queryset().select_related(*DISPUTE_RELATED).filter(pk=kwargs["pk"]).first()
-        if self.dispute is None:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(dispute=self.dispute, title=self.step_title, **kwargs)
-
-    def done(self, message):
-        messages.success(self.request, message)
-        return HttpResponseRedirect(self.dispute.get_absolute_url() + "?tab=mediation")
-
-    def run(self, form, fn, **kwargs):
-        try:
-            return fn(actor=self.request.user, dispute=self.dispute, **kwargs), None
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except case_actions.CaseConflict as exc:
-            form.add_error(None, exc.message)
-            return None, 409
-        except case_actions.WorkflowError as exc:
-            form.add_error(None, exc.message)
-            return None, 403
-        return None, 200
+    tab = "mediation"
 
 
 class SessionView(DisputeStepView):
     form_class = SessionForm
-    step_title = _("添加调解记录")
+    step_title, done_message = _("添加调解记录"), _("已添加调解记录")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "dispute": self.dispute, "user": self.request.user}
+        return {**super().get_form_kwargs(), "dispute": self.object, "user": self.request.user}
 
-    def form_valid(self, form):
-        d = form.cleaned_data
-        result, status = self.run(
-            form,
-            actions.record_session,
-            held_on=d["held_on"],
-            method=d["method"],
-            mediators=list(d["mediators"]),
-            record=d["record"],
-        )
-        if result is None:
-            return self.render_to_response(self.get_context_data(form=form), status=status)
-        return self.done(_("已添加调解记录"))
+    def step(self, d):
+        return actions.record_session(actor=self.request.user, dispute=self.object, held_on=d["held_on"],
+                                      method=d["method"], mediators=list(d["mediators"]), record=d["record"])
 
 
 class OutcomeView(DisputeStepView):
     form_class = OutcomeForm
-    step_title = _("登记调解结果")
+    step_title, done_message = _("登记调解结果"), _("已登记调解结果，转综治中心核查")
 
     def get_initial(self):
-        return {"version": self.dispute.case.version, "concluded_on": None}
+        return {**super().get_initial(), "concluded_on": None}
 
-    def form_valid(self, form):
-        d = form.cleaned_data
-        result, status = self.run(
-            form,
-            actions.record_outcome,
-            expected_version=d["version"],
-            outcome=d["outcome"],
-            concluded_on=d["concluded_on"],
-            agreement=d["agreement"],
-            agreement_amount=d["agreement_amount"],
-            judicial_confirmation=d["judicial_confirmation"],
-            confirmed_on=d["confirmed_on"],
-            failed_path=d["failed_path"],
-            withdrawn_reason=d["withdrawn_reason"],
-        )
-        if result is None:
-            if status == 409:
-                self.dispute.case.refresh_from_db()
-                form = OutcomeForm(initial={**form.cleaned_data, "version": self.dispute.case.version})
-                form.add_error(
-                    None,
-                    _("此纠纷已被他人更新（当前状态「%(s)s」），请核对后重新提交")
-                    % {"s": self.dispute.case.status_label},
-                )
-            return self.render_to_response(self.get_context_data(form=form), status=status)
-        return self.done(_("已登记调解结果，转综治中心核查"))
+    def step(self, d):
+        return actions.record_outcome(
+            actor=self.request.user, dispute=self.object, expected_version=d["version"], outcome=d["outcome"],
+            concluded_on=d["concluded_on"], agreement=d["agreement"], agreement_amount=d["agreement_amount"],
+            judicial_confirmation=d["judicial_confirmation"], confirmed_on=d["confirmed_on"],
+            failed_path=d["failed_path"], withdrawn_reason=d["withdrawn_reason"])
+
+
+class FollowupView(DisputeStepView):
+    form_class = FollowupForm
+    step_title, done_message = _("回访"), _("已登记回访")
+
+    def step(self, d):
+        return actions.record_followup(actor=self.request.user, dispute=self.object, expected_version=d["version"],
+                                       satisfaction=d["satisfaction"], note=d["reason"])
 
 
 class CriminalLinkView(DisputeStepView):
     form_class = CriminalLinkForm
-    step_title = _("登记民转刑")
+    step_title, done_message = _("登记民转刑"), _("已登记民转刑")
 
-    def form_valid(self, form):
-        d = form.cleaned_data
-        result, status = self.run(
-            form, actions.link_criminal_case, number=d["criminal_case_number"], on=d["criminal_on"], reason=d["reason"]
-        )
-        if result is None:
-            return self.render_to_response(self.get_context_data(form=form), status=status)
-        return self.done(_("已登记民转刑"))
+    def step(self, d):
+        return actions.link_criminal_case(actor=self.request.user, dispute=self.object,
+                                          number=d["criminal_case_number"], on=d["criminal_on"], reason=d["reason"])
+
+
+class DisputeAttachmentView(IdempotentFormMixin, DisputeStepView):
+    """上传附件 (调解协议书、调解笔录、证据材料 …) on a dispute. The dispute page lists the documents and
+    carries the same form; this page shows it alone and its errors. The file is cleaned by the core
+    attachment service (``actions.attach_document``); a retried post stores it once."""
+
+    step_title = _("上传附件")
+
+    def get_form_class(self):
+        from anmin.core.attachments.forms import AttachmentForm
+
+        return AttachmentForm
+
+    def get_form_kwargs(self):
+        from anmin.core.attachments.actions import registration
+
+        return {**super().get_form_kwargs(), "registration": registration(Dispute)}
+
+    def step(self, d):
+        result = actions.attach_document(actor=self.request.user, dispute=self.object, upload=d["file"],
+                                         category=d.get("category", ""), note=d["note"], request=self.request)
+        self.done_message = _("已上传附件「%(name)s」") % {"name": result.filename}
+        return result
 
 
 class MediationOrgLedgerView(LedgerView):
@@ -287,29 +223,3 @@ class MediatorDetailView(DetailPage):
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "region")
-
-
-class DisputeAttachmentView(IdempotentFormMixin, DisputeStepView):
-    """上传附件 (调解协议书、调解笔录、证据材料 …) on a dispute. The dispute page lists the documents and
-    carries the same form; this page shows it alone and its errors. The file is cleaned by the core
-    attachment service (``actions.attach_document``)."""
-
-    step_title = _("上传附件")
-
-    def get_form_class(self):
-        from anmin.core.attachments.forms import AttachmentForm
-
-        return AttachmentForm
-
-    def get_form_kwargs(self):
-        from anmin.core.attachments.actions import registration
-
-        return {**super().get_form_kwargs(), "registration": registration(Dispute)}
-
-    def form_valid(self, form):
-        d = form.cleaned_data
-        result, status = self.run(form, actions.attach_document, upload=d["file"], category=d.get("category", ""),
-                                  note=d["note"], request=self.request)
-        if result is None:
-            return self.render_to_response(self.get_context_data(form=form), status=status)
-        return self.done(_("已上传附件「%(name)s」") % {"name": result.filename})

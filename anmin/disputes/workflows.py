@@ -2,6 +2,10 @@
 
 Limits are configurable data; these defaults follow one county's practice: an urgent dispute is
 handled within a day, an ordinary one within 7 days, a hard one within 15.
+
+The domain owns two steps: 反馈 is taken by registering the mediation's outcome (``record_outcome``)
+and 回访 by registering the follow-up (``record_followup``), each with the dispute's own fields; the
+generic case page does not offer them. 核查通过 is refused while the dispute has no outcome.
 """
 
 from __future__ import annotations
@@ -21,13 +25,12 @@ def _detail_url(case) -> str | None:
     return reverse("disputes:dispute_detail", args=[dispute_id]) if dispute_id else None
 
 
-def _on_transition(*, case, event, transition, actor, data, **_):
-    """Keep the dispute's 回访 fields in step with the case's visit step."""
-    if transition.name != "visit":
-        return
-    from .actions import sync_followup
+def _needs_outcome(*, case, **_) -> str | None:
+    from .models import Dispute
 
-    sync_followup(case=case, at=event.at, satisfaction=(data or {}).get("satisfaction", ""), note=event.reason)
+    if not Dispute.objects.filter(case=case).exclude(outcome="").exists():
+        return "纠纷尚未登记调解结果，须先在纠纷页面「登记调解结果」"
+    return None
 
 
 DISPUTE = CaseKind(
@@ -37,7 +40,9 @@ DISPUTE = CaseKind(
     workflow=DISPUTE_WORKFLOW,
     view_perm="disputes.view_dispute",
     detail_url=_detail_url,
-    on_transition=_on_transition,
     app="disputes",
     intake_level=RegionLevel.VILLAGE,
+    guards={"verify_pass": _needs_outcome},
+    domain_steps=frozenset({"feedback", "visit"}),
+    domain_step_labels={"feedback": "登记调解结果", "visit": "回访"},
 )

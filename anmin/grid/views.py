@@ -47,6 +47,7 @@ class GridEventReportView(CaseReportView):
     title = _("上报网格事件")
     ledger_url_name = "grid:event_list"
     success_message = _("已上报网格事件 %(number)s")
+    form_name = "grid-report"
 
     def report(self, data):
         return actions.report_event(actor=self.request.user, **{k: data[k] for k in (

@@ -31,7 +31,7 @@ class RiskSignal:
 @dataclass(frozen=True)
 class SignalSubscriber:
     key: str  # "disputes"
-    signals: tuple[str, ...]
+    signals: tuple[str, ...]  # the signal keys it follows; ("*",): every signal
     # refresh(person_ids=, actor=) — called inside the publisher's transaction.
     refresh: Callable[..., None]
 
@@ -63,5 +63,5 @@ def signals_changed(*, person_ids: Iterable[int], signal: str, actor) -> None:
     if not ids:
         return
     for sub in signal_subscribers:
-        if signal in sub.signals:
+        if signal in sub.signals or "*" in sub.signals:
             sub.refresh(person_ids=ids, actor=actor)

@@ -8,6 +8,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .. import audit
+from ..actors import as_user
+from ..guards import action
 from ..models import Attachment
 from ..models.audit import AuditAction
 from ..protected.masking import mask_identifiers_in_text
@@ -37,6 +39,8 @@ def _owner_ref(owner: models.Model) -> str:
     return f"{owner._meta.label_lower}#{owner.pk}"
 
 
+@action(open_to="the owner's registration decides: may_attach(actor, owner), which also needs the owner "
+                "to be visible to the actor, is checked first inside")
 def attach(*, actor, owner: models.Model, upload, category: str = "", note: str = "", field: str = "file",
            label: str = "附件", request=None, now=None) -> Attachment:
     """Clean ``upload`` (see ``sanitize.py``), keep it under a random name and record it against
@@ -66,7 +70,7 @@ def attach(*, actor, owner: models.Model, upload, category: str = "", note: str 
             attachment = Attachment.objects.create(
                 owner_type_id=_content_type_id(owner), owner_id=owner.pk, category=category, note=note,
                 filename=clean.filename, kind=clean.kind, file=name, size=clean.size, sha256=clean.sha256,
-                uploaded_by=actor, uploaded_at=now or timezone.now(),
+                uploaded_by=as_user(actor), uploaded_at=now or timezone.now(),
             )
             audit.record(
                 actor=actor, action=AuditAction.CREATE, obj=attachment, region_code=audit.region_of(owner),
@@ -86,6 +90,7 @@ def _content_type_id(owner: models.Model) -> int:
     return ContentType.objects.get_for_model(type(owner)).pk
 
 
+@action(target="attachment", model=Attachment, what="下载附件")
 def record_download(*, actor, attachment: Attachment, request=None) -> None:
     """The audit entry of a download (who took which file of which record). The caller has fetched
     ``attachment`` through ``visible_to``."""

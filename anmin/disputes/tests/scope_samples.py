@@ -8,6 +8,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
 from anmin.core.models import Attachment, Role
 from anmin.disputes import actions
@@ -40,12 +41,12 @@ def attachment_sample(region, world) -> Attachment:
 
 def org_sample(region, world, name: str = "调委会") -> MediationOrg:
     return actions.create_mediation_org(
-        actor=None, name=f"{region.name}{region.code}{name}", kind=MediationOrgKind.VILLAGE, region=region
+        actor=SYSTEM, name=f"{region.name}{region.code}{name}", kind=MediationOrgKind.VILLAGE, region=region
     )
 
 
 def mediator_sample(region, world) -> Mediator:
-    return actions.create_mediator(actor=None, name="调解员甲", org=org_sample(region, world, "联合调委会"))
+    return actions.create_mediator(actor=SYSTEM, name="调解员甲", org=org_sample(region, world, "联合调委会"))
 
 
 # Disputes: city-wide roles see all; 古城镇 roles see what lies in 古城镇 (a grid worker: their grid);

@@ -112,7 +112,7 @@ def test_a_bad_file_shows_the_rule_on_the_upload_page(client, world, settings):
     dispute = report(world)
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
     resp = post(client, dispute, b"MZ\x90\x00" + b"\x00" * 64, "调解协议书.pdf")
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     html = resp.content.decode()
     assert "「附件」只接受 JPEG、PNG、WebP、PDF" in html
     settings.ANMIN_ATTACHMENT_MAX_BYTES = 100

@@ -10,6 +10,7 @@ import re
 import pytest
 
 from anmin.conftest import login
+from anmin.core.actors import SYSTEM
 from anmin.core.models import Role
 from anmin.disputes import actions
 from anmin.disputes.models import Dispute, MediationOrgKind
@@ -38,9 +39,9 @@ def test_a_dispute_from_report_to_follow_up_visit(live_server, world, phone):
     grid_worker = world.user(Role.GRID_WORKER)
     centre = world.user(Role.TOWNSHIP_CENTER)
     mediator = world.user(Role.MEDIATOR)
-    committee = actions.create_mediation_org(actor=None, name="古城镇人民调解委员会", kind=MediationOrgKind.TOWNSHIP,
+    committee = actions.create_mediation_org(actor=SYSTEM, name="古城镇人民调解委员会", kind=MediationOrgKind.TOWNSHIP,
                                              region=world.gucheng, org_unit=world.orgs["gc_mediation"])
-    actions.create_mediator(actor=None, name="刘芳", org=committee, user=mediator)
+    actions.create_mediator(actor=SYSTEM, name="刘芳", org=committee, user=mediator)
 
     # 1. The grid worker reports it from the phone.
     login(phone, live_server, grid_worker.username)

@@ -116,7 +116,8 @@ def test_the_mediator_records_a_session_and_success_and_the_case_goes_back_to_th
     assert d.case.status == "feedback"
     assert d.mediation_org.name == "古城镇人民调解委员会"
     actions_seen = list(d.case.events.values_list("action", flat=True))
-    assert actions_seen == ["open", "accept", "assign", "feedback"]
+    # The mediation session is on the timeline as a step of its own, before the outcome's 反馈.
+    assert actions_seen == ["open", "accept", "assign", "mediation_session", "feedback"]
 
 
 def test_a_stale_outcome_is_a_conflict(world):

@@ -433,6 +433,7 @@ def _check_guard(case: Case, t: Transition, actor, data: dict) -> None:
         raise InvalidTransition(f"不能执行「{t.label}」：{reason}", field="transition")
 
 
+@action(open_to="the engine's primitive, called inside a domain action that checked the actor")
 def record_case_event(*, case: Case | int, actor, action: str, label: str, reason: str = "",
                       data: dict | None = None, now: datetime | None = None) -> CaseEvent:
     """A domain step that does not move the case (a mediation session, a contact attempt, a risk
@@ -452,6 +453,7 @@ def record_case_event(*, case: Case | int, actor, action: str, label: str, reaso
     return event
 
 
+@action(target="case", model=Case, what="标记重复件")
 def link_duplicate(*, case: Case | int, duplicate_of: Case, actor: User, expected_version: int, reason: str = "",
                    now: datetime | None = None) -> Case:
     """Close ``case`` as a duplicate of ``duplicate_of`` (重复件)."""

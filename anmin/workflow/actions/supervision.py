@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from anmin.core import audit as core_audit
 from anmin.core import clock
 from anmin.core.actors import as_user
+from anmin.core.guards import action
 from anmin.core.models import OrgUnit, User
 
 from ..models import Case, Supervision, has_business_role
@@ -27,6 +28,7 @@ from .steps import _lock, _visible_org
 
 
 # -- Supervision (督办) -------------------------------------------------------------------------
+@action(perm="workflow.add_supervision", target="case", model=Case, what="督办")
 def issue_supervision(*, case: Case | int, actor: User, reason: str, to_org: OrgUnit | int | None = None,
                       now: datetime | None = None) -> Supervision:
     """A supervision notice issued by hand (人工督办) to the unit whose move it is."""
@@ -75,6 +77,7 @@ def _may_answer(actor: User, supervision: Supervision) -> bool:
     return bool(actor.org_unit_id) and actor.org_unit_id == supervision.to_org_id and has_business_role(actor)
 
 
+@action(target="supervision", model=Supervision, what="签收督办")
 def serve_supervision(*, supervision: Supervision | int, actor: User, now: datetime | None = None) -> Supervision:
     """签收: a member of the supervised unit acknowledges the notice (once)."""
     now = now or clock.now()
@@ -89,6 +92,7 @@ def serve_supervision(*, supervision: Supervision | int, actor: User, now: datet
     return supervision
 
 
+@action(target="supervision", model=Supervision, what="回复督办")
 def reply_supervision(*, supervision: Supervision | int, actor: User, reply: str,
                       now: datetime | None = None) -> Supervision:
     """回复督办: the supervised unit states what it has done; recorded on the case's timeline."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anmin.core import clock
+from anmin.core.actors import SYSTEM
 
 from ..definitions import Workflow
 from ..models import Case, CaseEvent, Supervision
@@ -129,7 +130,7 @@ def _sweep_overdue(ids: list[int], now: datetime, result: SweepResult, finder: C
             overdue_at=now, warned_at=Coalesce("warned_at", Value(now)), last_seq=F("last_seq") + 1)
         result.supervisions += len(notices)
         if changed:
-            _audit(action="update", actor=None, object_type="workflow.case",
+            _audit(action="update", actor=SYSTEM, object_type="workflow.case",
                    after={"sweep": "overdue", "at": now.isoformat(), "cases": [c.number for c in changed],
                           "supervisions": len(notices)})
 
@@ -156,5 +157,5 @@ def _sweep_warning(ids: list[int], now: datetime, result: SweepResult) -> None:
         if cases:
             CaseEvent.objects.bulk_create(events)
             Case.objects.filter(pk__in=[c.pk for c in cases]).update(warned_at=now, last_seq=F("last_seq") + 1)
-            _audit(action="update", actor=None, object_type="workflow.case",
+            _audit(action="update", actor=SYSTEM, object_type="workflow.case",
                    after={"sweep": "warning", "at": now.isoformat(), "cases": [c.number for c in cases]})

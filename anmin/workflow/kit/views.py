@@ -93,6 +93,7 @@ class CaseReportView(IdempotentFormMixin, FormView):
     title: ClassVar[Any] = ""
     ledger_url_name: ClassVar[str] = ""
     success_message: ClassVar[Any] = _("已上报：%(number)s")
+    form_name: ClassVar[str] = "report"  # the form's data-form attribute (what browser tests click)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.scoped_create):
@@ -103,7 +104,8 @@ class CaseReportView(IdempotentFormMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, ledger_url_name=self.ledger_url_name, **kwargs)
+        return super().get_context_data(title=self.title, ledger_url_name=self.ledger_url_name,
+                                        form_name=self.form_name, **kwargs)
 
     def report(self, data: dict) -> Any:
         raise NotImplementedError

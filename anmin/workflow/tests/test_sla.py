@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from anmin.core.errors import Forbidden
 from anmin.core.models import Role
 from anmin.workflow import actions
 from anmin.workflow.actions import sweep
@@ -125,7 +126,7 @@ def test_a_manual_supervision_and_its_reply_go_on_the_timeline(world):
                                        now=at(2020, 12, 2, 9))
     assert (notice.automatic, notice.to_org, notice.centre_org) == (False, world.orgs["education"],
                                                                     world.orgs["peace"])
-    with pytest.raises(actions.TransitionNotAllowed):
+    with pytest.raises(Forbidden):  # a grid worker holds no 督办 permission
         actions.issue_supervision(case=case, actor=world.user(Role.GRID_WORKER), reason="督办")
     with pytest.raises(actions.TransitionNotAllowed):
         actions.reply_supervision(supervision=notice, actor=world.user(Role.POLICE), reply="x")

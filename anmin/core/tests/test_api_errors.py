@@ -1,0 +1,119 @@
+"""One error vocabulary across the API: the same bad request gets the same status and the same JSON
+shape from every domain's endpoint and every case kind, and no error comes back as HTML."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from rest_framework.test import APIClient
+
+from anmin.core.models import Role
+from anmin.core.registry import api_routes
+from anmin.workflow.models import CaseDetail
+from anmin.workflow.registry import case_kinds
+
+from .test_authz_matrix import load_samples
+
+SHAPE = {"code", "message", "field", "errors", "current"}
+
+
+def api(world, role=Role.CITY_OFFICE) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(world.user(role))
+    return client
+
+
+def one_shape(resp, status: int, code: str | None = None) -> dict:
+    assert resp.status_code == status, (resp.status_code, resp.content[:300])
+    assert resp["Content-Type"].startswith("application/json"), resp["Content-Type"]
+    body = resp.json()
+    assert set(body) == SHAPE, body
+    assert isinstance(body["message"], str)
+    assert body["message"]
+    assert isinstance(body["errors"], dict)
+    if code:
+        assert body["code"] == code
+    return body
+
+
+def creatable_routes() -> list[str]:
+    return sorted(r.prefix for r in api_routes if hasattr(r.viewset, "create"))
+
+
+@pytest.mark.parametrize("prefix", creatable_routes())
+def test_an_empty_create_is_400_naming_a_field_in_the_one_shape(world, prefix):
+    body = one_shape(api(world).post(f"/api/v1/{prefix}/", {}, format="json"), 400, "invalid")
+    assert body["field"]
+    assert body["field"] in body["errors"]
+
+
+@pytest.mark.parametrize("prefix", sorted(r.prefix for r in api_routes))
+def test_a_missing_record_unauthenticated_calls_and_wrong_methods_answer_in_the_one_shape(world, prefix):
+    one_shape(api(world).get(f"/api/v1/{prefix}/987654321/"), 404, "not_found")
+    one_shape(APIClient().get(f"/api/v1/{prefix}/"), 401)
+    one_shape(api(world).delete(f"/api/v1/{prefix}/"), 405)
+
+
+def test_unknown_urls_and_malformed_bodies_answer_json(world):
+    one_shape(api(world).get("/api/v1/no-such-thing/"), 404, "not_found")
+    resp = api(world).post("/api/v1/cases/", "{not json", content_type="application/json")
+    one_shape(resp, 400)
+
+
+def cases_of_every_kind(world) -> dict[str, object]:
+    """One case of every registered kind, in 古城镇: domain kinds through their scope samples."""
+    from anmin.workflow import actions as case_actions
+
+    out = {}
+    for model, (make, _spec) in load_samples().items():
+        if issubclass(model, CaseDetail):
+            case = make(world.gc_grid, world).case
+            out.setdefault(case.kind, case)
+    for kind in case_kinds:
+        if kind.code not in out and kind.creatable:
+            out[kind.code] = case_actions.open_task(actor=world.user(Role.CITY_OFFICE), kind=kind, title="样例",
+                                                    region=world.gc_grid)
+    return out
+
+
+def test_every_case_kind_answers_a_bad_step_a_refused_step_and_a_stale_step_alike(world):
+    cases = cases_of_every_kind(world)
+    missing = [k.code for k in case_kinds if k.code not in cases]
+    assert not missing, f"add a scope sample for the detail model of case kinds {missing}"
+    centre, grid_worker = api(world, Role.TOWNSHIP_CENTER), api(world, Role.GRID_WORKER)
+    shapes = {}
+    for code, case in cases.items():
+        url = f"/api/v1/cases/{case.pk}/transition/"
+        bad = one_shape(centre.post(url, {"transition": "no_such_step", "version": case.version}, format="json"),
+                        400, "invalid")
+        assert bad["field"] == "transition"
+        one_shape(centre.post(url, {"version": case.version}, format="json"), 400, "invalid")
+        one_shape(grid_worker.post(url, {"transition": "accept", "version": case.version}, format="json"), 403,
+                  "forbidden")
+        stale = one_shape(centre.post(url, {"transition": "accept", "version": case.version - 1}, format="json"),
+                          409, "conflict")
+        assert stale["current"]["version"] == case.version
+        shapes[code] = (bad["code"], stale["code"], tuple(sorted(stale["current"])))
+    assert len(set(shapes.values())) == 1, shapes
+
+
+def test_every_domain_list_is_json_even_with_bad_filters(world):
+    for route in api_routes:
+        resp = api(world).get(f"/api/v1/{route.prefix}/", {"page": "ç", "page_size": "-1"})
+        assert resp["Content-Type"].startswith("application/json")
+        assert resp.status_code in (200, 400, 404)
+        if resp.status_code != 200:
+            one_shape(resp, resp.status_code)
+
+
+def test_the_schema_declares_the_error_shape_on_every_operation(world):
+    resp = api(world).get("/api/schema/", {"format": "json"})
+    schema = resp.json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, ops in schema["paths"].items():
+        for method, op in ops.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            for status in ("400", "401", "403", "404", "500"):
+                assert status in op["responses"], f"{method.upper()} {path} does not declare {status}"
+    assert apps.is_installed("drf_spectacular")
