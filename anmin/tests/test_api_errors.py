@@ -1,5 +1,6 @@
 """One error vocabulary across the API: the same bad request gets the same status and the same JSON
-shape from every domain's endpoint and every case kind, and no error comes back as HTML."""
+shape from every domain's endpoint and every case kind, and no error comes back as HTML. (In the top
+layer: it reads every domain through the registries.)"""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from rest_framework.test import APIClient
 
 from anmin.core.models import Role
 from anmin.core.registry import api_routes
+from anmin.core.tests.test_authz_matrix import load_samples
 from anmin.workflow.models import CaseDetail
 from anmin.workflow.registry import case_kinds
-
-from .test_authz_matrix import load_samples
 
 SHAPE = {"code", "message", "field", "errors", "current"}
 
