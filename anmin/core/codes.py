@@ -29,11 +29,14 @@ def _flatten(items, parent_code=None, other_minor=None):
 
 
 @transaction.atomic
-def load_code_tables(path: Path = CODES_FILE) -> dict[str, int]:
-    """Create missing tables and items; names of existing items are left as a city may have fixed them."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def load_code_tables(path: Path | None = None) -> dict[str, int]:
+    """Create missing tables and items; names of existing items are left as a city may have fixed them.
+    Without ``path``: the foundation's tables and those every app registered (``registry.code_files``)."""
+    from .registry import code_files
+
+    paths = [path] if path is not None else [CODES_FILE, *code_files]
     created = 0
-    for spec in data["tables"]:
+    for spec in (spec for p in paths for spec in json.loads(p.read_text(encoding="utf-8"))["tables"]):
         table, _ = CodeTable.objects.get_or_create(
             key=spec["key"], defaults={"name": spec["name"], "source": spec.get("source", "")}
         )

@@ -127,26 +127,14 @@ def build_users(orgs: dict[str, OrgUnit]) -> int:
     village = Region.objects.villages().inside(township).order_by("code").first()
     grid = Region.objects.grids().inside(village).order_by("code").first()
 
-    # (username, name, role, org code, grid codes)
+    # (username, name, role, org code, grid codes): the printed logins, one per role (apps add theirs).
+    first_grid = {"first": grid.code}
     people: list[tuple[str, str, str, str, tuple[str, ...]]] = [
-        ("admin", "系统管理员", Role.SYSADMIN, "city-it", ()),
-        ("auditor", "审计员", Role.AUDITOR, "city-peace-office", ()),
-        ("pingan", "市平安办 王建国", Role.CITY_OFFICE, "city-peace-office", ()),
-        ("gucheng", "古城镇综治中心 李红梅", Role.TOWNSHIP_CENTER, f"center-{DEMO_TOWNSHIP}", ()),
-        ("cunzhi", f"{village.name} 综治专干 赵磊", Role.VILLAGE_CENTER, f"center-{village.code}", ()),
-        (
-            "wanggeyuan",
-            f"{village.name}{grid.name} 网格员 张伟",
-            Role.GRID_WORKER,
-            f"center-{village.code}",
-            (grid.code,),
-        ),
-        ("tiaojie", "古城镇调委会 调解员 刘芳", Role.MEDIATOR, f"mediation-{DEMO_TOWNSHIP}", ()),
-        ("minjing", "古城派出所 民警 陈刚", Role.POLICE, f"police-{DEMO_TOWNSHIP}", ()),
-        ("saohei", "市扫黑办 孙立", Role.CRACKDOWN, "city-crackdown", ()),
-        ("jiaoyu", "市教育局 经办人 周静", Role.DEPT_HANDLER, "city-education", ()),
-        ("lingdao", "市委政法委 领导 吴书记", Role.LEADER, "city-peace-office", ()),
+        (a.username, a.name.format(village=village.name, grid=grid.name), a.role, a.org,
+         tuple(first_grid.get(g, g) for g in a.grids))
+        for a in sorted(registry.demo_accounts, key=lambda a: a.order)
     ]
+    orgs = {**orgs, "center-village": orgs[f"center-{village.code}"]}
     DEMO_LOGINS[:] = [DemoLogin(u, roles[r].name, orgs[o].name) for u, _n, r, o, _g in people]
 
     for t in Region.objects.townships():
@@ -200,7 +188,24 @@ def build(**_kwargs) -> dict[str, int]:
     return {"regions": loaded.created, "grids": grids, "roles": roles["roles_created"], "users": users, **codes}
 
 
+FOUNDATION_ACCOUNTS = (
+    registry.DemoAccount("admin", "系统管理员", Role.SYSADMIN, "city-it", 10),
+    registry.DemoAccount("auditor", "审计员", Role.AUDITOR, "city-peace-office", 20),
+    registry.DemoAccount("pingan", "市平安办 王建国", Role.CITY_OFFICE, "city-peace-office", 30),
+    registry.DemoAccount("gucheng", "古城镇综治中心 李红梅", Role.TOWNSHIP_CENTER, f"center-{DEMO_TOWNSHIP}", 40),
+    registry.DemoAccount("cunzhi", "{village} 综治专干 赵磊", Role.VILLAGE_CENTER, "center-village", 50),
+    registry.DemoAccount("wanggeyuan", "{village}{grid} 网格员 张伟", Role.GRID_WORKER, "center-village", 60,
+                         ("first",)),
+    registry.DemoAccount("minjing", "古城派出所 民警 陈刚", Role.POLICE, f"police-{DEMO_TOWNSHIP}", 80),
+    registry.DemoAccount("saohei", "市扫黑办 孙立", Role.CRACKDOWN, "city-crackdown", 90),
+    registry.DemoAccount("jiaoyu", "市教育局 经办人 周静", Role.DEPT_HANDLER, "city-education", 100),
+    registry.DemoAccount("lingdao", "市委政法委 领导 吴书记", Role.LEADER, "city-peace-office", 110),
+)
+
+
 def register() -> None:
+    for account in FOUNDATION_ACCOUNTS:
+        registry.demo_accounts.register(account.username, account)
     registry.demo_builders.register(
         "core", registry.DemoBuilder("core", build, order=10, describe="辖区、网格、机构、角色与账号")
     )

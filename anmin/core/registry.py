@@ -58,7 +58,8 @@ class MenuItem:
     roles: tuple[str, ...] = ()  # restrict to these role codes (empty: any role with the perm)
 
     def allowed(self, user) -> bool:
-        if self.roles and not user.has_role(*self.roles):
+        wanted = business_roles() if self.roles == (BUSINESS,) else self.roles
+        if wanted and not user.has_role(*wanted):
             return False
         if self.perm is None:
             return True
@@ -112,6 +113,20 @@ class DemoBuilder:
 
 
 @dataclass(frozen=True)
+class DemoAccount:
+    """A printed demo login: ``org`` is the key of an org unit the core demo builds (``center-<code>``,
+    ``police-<code>``, ``mediation-<code>``, ``city-peace-office`` …); ``grids`` the grid worker's grids
+    ("first" for the first grid of the demo village). Apps add the logins of their roles."""
+
+    username: str
+    name: str
+    role: str
+    org: str
+    order: int = 100
+    grids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ApiRoute:
     prefix: str
     viewset: Any
@@ -123,6 +138,7 @@ menu: Registry[MenuItem] = Registry("menu")
 widgets: Registry[Widget] = Registry("widgets")
 kpis: Registry[Kpi] = Registry("kpis")
 demo_builders: Registry[DemoBuilder] = Registry("demo builders")
+demo_accounts: Registry[DemoAccount] = Registry("demo accounts")
 api_routes: Registry[ApiRoute] = Registry("api routes")
 
 
@@ -137,9 +153,37 @@ def visible_menu(user) -> list[tuple[MenuSection, list[MenuItem]]]:
 
 
 @dataclass(frozen=True)
+class RoleDef:
+    """A role an app brings (core the foundation's; each domain its own, e.g. disputes 调解员). Created
+    by ``sync_roles`` with these defaults; its permissions come from ``role_grants``. ``scope`` is an
+    ``accounts.ScopeKind``; ``org_kinds`` the kinds of org unit its users belong to (the first one is
+    where a test world places its user)."""
+
+    code: str
+    name: str
+    scope: str
+    description: str
+    privileged: bool = False
+    read_only: bool = False
+    order: int = 100
+    org_kinds: tuple[str, ...] = ()
+    app: str = "core"
+
+
+roles: Registry[RoleDef] = Registry("roles")
+BUSINESS = "@business"  # in a RoleGrants or a menu item: every role with business data (not 系统管理员, 审计员)
+
+
+def business_roles() -> tuple[str, ...]:
+    """Codes of every registered role whose scope reaches business data."""
+    return tuple(r.code for r in sorted(roles, key=lambda r: r.order) if r.scope != "none")
+
+
+@dataclass(frozen=True)
 class RoleGrants:
-    """Default permissions an app gives each role code ("app_label.codename"). Applied once by
-    ``sync_roles``; what an administrator removes later stays removed."""
+    """Default permissions an app gives each role code ("app_label.codename"); the key ``BUSINESS``
+    gives them to every role with business data. Applied once by ``sync_roles``; what an administrator
+    removes later stays removed."""
 
     app: str
     grants: dict[str, tuple[str, ...]]
@@ -206,3 +250,8 @@ def load_reference_data(using: str = "default") -> None:
     for item in reference_data:
         if set(item.tables) <= existing:
             item.load()
+
+
+# The code tables an app ships (a JSON file in the layout of core/data/codes.json): the foundation's
+# loader (``anmin.core.codes.load_code_tables``, ``anmin setup``, the demo, after every migrate) reads them.
+code_files: Registry[Any] = Registry("code table files")

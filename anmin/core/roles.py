@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,42 +10,47 @@ from django.utils.translation import gettext_lazy as _
 from . import registry
 from .models import Role
 from .models.accounts import ScopeKind
+from .models.orgs import OrgKind
+from .registry import RoleDef
 
-
-@dataclass(frozen=True)
-class RoleDef:
-    code: str
-    name: str
-    scope: str
-    description: str
-    privileged: bool = False
-    read_only: bool = False
-
-
-BUILTIN_ROLES: tuple[RoleDef, ...] = (
-    RoleDef(
-        Role.CITY_OFFICE, "市平安办", ScopeKind.REGION, "市委政法委/市平安办：全市全局、任务交办、考评、报表", True
-    ),
-    RoleDef(Role.TOWNSHIP_CENTER, "乡镇综治中心", ScopeKind.REGION, "乡镇(街道)综治中心：受理、分拨、台账、督办本辖区"),
-    RoleDef(Role.VILLAGE_CENTER, "村(社区)综治", ScopeKind.REGION, "村(社区)综治中心：本村(社区)事项"),
-    RoleDef(Role.GRID_WORKER, "网格员", ScopeKind.GRIDS, "网格员：本人负责网格的上报、走访、巡查"),
-    RoleDef(Role.MEDIATOR, "调解员", ScopeKind.ASSIGNED, "人民调解员：本调委会的纠纷、调解记录与协议"),
-    RoleDef(Role.POLICE, "派出所民警", ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员"),
-    RoleDef(Role.CRACKDOWN, "扫黑办", ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True),
-    RoleDef(Role.DEPT_HANDLER, "部门经办人", ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项"),
-    RoleDef(Role.LEADER, "领导", ScopeKind.REGION, "领导：驾驶舱与报表，只读", read_only=True),
-    RoleDef(
-        Role.SYSADMIN, "系统管理员", ScopeKind.NONE, "运行和维护系统，管理账号、角色与机构；不能查看业务数据", True
-    ),
-    RoleDef(Role.AUDITOR, "审计员", ScopeKind.NONE, "只能查看和导出审计日志", True),
+# The foundation's roles. A domain registers its own (``registry.roles``) in its AppConfig.ready():
+# disputes the 调解员. 扫黑办 stays here until the crackdown domain (issue 15) brings it.
+FOUNDATION_ROLES: tuple[RoleDef, ...] = (
+    RoleDef(Role.CITY_OFFICE, "市平安办", ScopeKind.REGION, "市委政法委/市平安办：全市全局、任务交办、考评、报表", True,
+            order=10, org_kinds=(OrgKind.PEACE_OFFICE,)),
+    RoleDef(Role.TOWNSHIP_CENTER, "乡镇综治中心", ScopeKind.REGION, "乡镇(街道)综治中心：受理、分拨、台账、督办本辖区",
+            order=20, org_kinds=(OrgKind.CENTER,)),
+    RoleDef(Role.VILLAGE_CENTER, "村(社区)综治", ScopeKind.REGION, "村(社区)综治中心：本村(社区)事项", order=30,
+            org_kinds=(OrgKind.CENTER,)),
+    RoleDef(Role.GRID_WORKER, "网格员", ScopeKind.GRIDS, "网格员：本人负责网格的上报、走访、巡查", order=40,
+            org_kinds=(OrgKind.CENTER,)),
+    RoleDef(Role.POLICE, "派出所民警", ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员", order=60,
+            org_kinds=(OrgKind.POLICE_STATION,)),
+    RoleDef(Role.CRACKDOWN, "扫黑办", ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True, order=70,
+            org_kinds=(OrgKind.CRACKDOWN_OFFICE,)),
+    RoleDef(Role.DEPT_HANDLER, "部门经办人", ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项", order=80,
+            org_kinds=(OrgKind.EDUCATION,)),
+    RoleDef(Role.LEADER, "领导", ScopeKind.REGION, "领导：驾驶舱与报表，只读", read_only=True, order=90,
+            org_kinds=(OrgKind.PEACE_OFFICE,)),
+    RoleDef(Role.SYSADMIN, "系统管理员", ScopeKind.NONE, "运行和维护系统，管理账号、角色与机构；不能查看业务数据", True,
+            order=100, org_kinds=(OrgKind.IT_OPERATIONS,)),
+    RoleDef(Role.AUDITOR, "审计员", ScopeKind.NONE, "只能查看和导出审计日志", True, order=110,
+            org_kinds=(OrgKind.PEACE_OFFICE,)),
 )
 
-BUSINESS_ROLES = tuple(r.code for r in BUILTIN_ROLES if r.scope != ScopeKind.NONE)
+
+def register_foundation_roles() -> None:
+    for rdef in FOUNDATION_ROLES:
+        registry.roles.register(rdef.code, rdef)
+
+
+def role_defs() -> list[RoleDef]:
+    """Every registered role, in their order."""
+    return sorted(registry.roles, key=lambda r: r.order)
 
 
 def core_grants() -> registry.RoleGrants:
-    reference = ("core.view_region", "core.view_orgunit")
-    grants = dict.fromkeys(BUSINESS_ROLES, reference)
+    grants: dict[str, tuple[str, ...]] = {registry.BUSINESS: ("core.view_region", "core.view_orgunit")}
     grants[Role.SYSADMIN] = (
         "core.view_user",
         "core.add_user",
@@ -90,11 +93,13 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
     ``reset`` puts every built-in role back to exactly its defaults.
     """
     stats = {"roles_created": 0, "grants_added": 0}
+    business = set(registry.business_roles())
     defaults: dict[str, set[str]] = {}
     for rg in registry.role_grants:
         for code, perms in rg.grants.items():
-            defaults.setdefault(code, set()).update(perms)
-    for order, rdef in enumerate(BUILTIN_ROLES):
+            for target in (business if code == registry.BUSINESS else {code}):
+                defaults.setdefault(target, set()).update(perms)
+    for rdef in role_defs():
         role, created = Role.objects.get_or_create(
             code=rdef.code,
             defaults={
@@ -103,7 +108,7 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
                 "description": rdef.description,
                 "privileged": rdef.privileged,
                 "read_only": rdef.read_only,
-                "order": order,
+                "order": rdef.order,
             },
         )
         stats["roles_created"] += created
@@ -120,7 +125,10 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
     return stats
 
 
-ROLE_LABELS = {r.code: _(r.name) for r in BUILTIN_ROLES}
+def role_label(code: str) -> str:
+    rdef = registry.roles.get(code) if code in registry.roles else None
+    return _(rdef.name) if rdef else code
+
 
 # 三员分立: the system administrator and the auditor are each an account of its own.
 EXCLUSIVE_ROLES = (Role.SYSADMIN, Role.AUDITOR)
@@ -133,7 +141,7 @@ def check_separation_of_duties(role_codes) -> None:
     for code in EXCLUSIVE_ROLES:
         if code in codes and len(codes) > 1:
             raise ValidationError(
-                _("角色：%(role)s 不能与其他角色授予同一账号（三员分立）。") % {"role": ROLE_LABELS[code]},
+                _("角色：%(role)s 不能与其他角色授予同一账号（三员分立）。") % {"role": role_label(code)},
                 code="separation_of_duties",
             )
 

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, Region, Role
 from .models.regions import RegionLevel
-from .registry import Widget, widgets
-from .roles import BUSINESS_ROLES
+from .registry import BUSINESS, Widget, widgets
 
 
 def _jurisdiction(request) -> dict:
@@ -44,7 +43,7 @@ def _system(request) -> dict:
 widgets.register(
     "jurisdiction",
     Widget(
-        "jurisdiction", _("我的辖区"), "core/widgets/stats.html", _jurisdiction, "core.view_region", BUSINESS_ROLES, 10
+        "jurisdiction", _("我的辖区"), "core/widgets/stats.html", _jurisdiction, "core.view_region", (BUSINESS,), 10
     ),
 )
 widgets.register(
@@ -72,7 +71,8 @@ def _my_grids(request) -> dict:
 
 
 widgets.register("townships", Widget("townships", _("各乡镇(街道)"), "core/widgets/townships.html", _townships,
-                                     "core.view_region", ("city_office", "leader", "crackdown"), 90, wide=True))
+                                     "core.view_region", (Role.CITY_OFFICE, Role.LEADER, Role.CRACKDOWN), 90,
+                                     wide=True))
 widgets.register("my_grids", Widget("my_grids", _("我负责的网格"), "core/widgets/links.html", _my_grids,
                                     "core.view_region", ("grid_worker",), 5))
 

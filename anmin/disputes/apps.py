@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,16 +11,21 @@ class DisputesConfig(AppConfig):
 
     def ready(self) -> None:
         from anmin.core import registry as core_registry
+        from anmin.core.demo import DEMO_TOWNSHIP
         from anmin.workflow.registry import register_kind
 
         from . import api, demo, kpis, menus, widgets, workflows
-        from .roles import grants
+        from .roles import MEDIATOR, ROLES, grants
 
         register_kind(workflows.DISPUTE)
         menus.register()
         kpis.register()
         widgets.register()
         api.register_routes()
+        for rdef in ROLES:
+            core_registry.roles.register(rdef.code, rdef)
+        core_registry.demo_accounts.register("tiaojie", core_registry.DemoAccount(
+            "tiaojie", "古城镇调委会 调解员 刘芳", MEDIATOR, f"mediation-{DEMO_TOWNSHIP}", 70))
         core_registry.role_grants.register("disputes", grants())
         core_registry.demo_builders.register(
             "disputes",
@@ -36,6 +43,7 @@ class DisputesConfig(AppConfig):
             model="disputes.dispute", label=_("纠纷"), may_attach=may_attach_document,
             categories=tuple(DocumentCategory.choices),
         ))
+        core_registry.code_files.register("disputes", Path(__file__).parent / "data" / "codes.json")
         core_registry.reference_data.register("disputes.risk_flags", core_registry.ReferenceData(
             "disputes.risk_flags", ensure_default_risk_flags, tables=("disputes_riskflag",)))
         # One registry warns another: a party's risk signals in the person register raise the colour.

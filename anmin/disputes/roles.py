@@ -1,9 +1,19 @@
-"""Default permissions of the built-in roles on the disputes domain (applied once by sync_roles)."""
+"""The disputes domain's role (调解员) and the default permissions of every role on it (applied once by
+``sync_roles``)."""
 
 from __future__ import annotations
 
 from anmin.core.models import Role
-from anmin.core.registry import RoleGrants
+from anmin.core.models.accounts import ScopeKind
+from anmin.core.models.orgs import OrgKind
+from anmin.core.registry import RoleDef, RoleGrants
+
+MEDIATOR = "mediator"
+
+ROLES = (
+    RoleDef(MEDIATOR, "调解员", ScopeKind.ASSIGNED, "人民调解员：本调委会的纠纷、调解记录与协议", order=50,
+            org_kinds=(OrgKind.MEDIATION_COMMITTEE,), app="disputes"),
+)
 
 VIEW = ("disputes.view_dispute", "disputes.view_mediationorg", "disputes.view_mediator")
 WORK = (*VIEW, "disputes.add_dispute", "disputes.change_dispute")
@@ -23,7 +33,7 @@ def grants() -> RoleGrants:
             Role.TOWNSHIP_CENTER: (*WORK, *REGISTRY),
             Role.VILLAGE_CENTER: WORK,
             Role.GRID_WORKER: ("disputes.view_dispute", "disputes.add_dispute"),
-            Role.MEDIATOR: (*VIEW, "disputes.change_dispute"),
+            MEDIATOR: (*VIEW, "disputes.change_dispute"),
             Role.POLICE: ("disputes.view_dispute",),
             Role.LEADER: VIEW,
         },

@@ -14,7 +14,7 @@ class GridConfig(AppConfig):
         from anmin.workflow.registry import register_kind
 
         from . import api, demo, kpis, menus, workflows
-        from .categories import load_categories
+        from .categories import CATEGORIES_FILE
         from .roles import grants
 
         register_kind(workflows.GRID_EVENT)
@@ -25,6 +25,5 @@ class GridConfig(AppConfig):
         core_registry.demo_builders.register(
             "grid", core_registry.DemoBuilder("grid", demo.build, order=40, describe="网格事件（2020年）")
         )
-        # The category table is reference data every installation needs (also after a test flush).
-        core_registry.reference_data.register("grid.categories",
-                                              core_registry.ReferenceData("grid.categories", load_categories))
+        # The category table is reference data every installation needs (loaded with the code tables).
+        core_registry.code_files.register("grid", CATEGORIES_FILE)

@@ -21,6 +21,6 @@ def grants() -> RoleGrants:
         Role.GRID_WORKER: REPORT,
         Role.POLICE: VIEW,
         Role.DEPT_HANDLER: VIEW,
-        Role.MEDIATOR: VIEW,
+        "mediator": VIEW,
         Role.LEADER: VIEW,
     })

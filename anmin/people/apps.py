@@ -1,5 +1,7 @@
 """Shared layer: residents, houses and special populations (实有人口 · 特殊人群 · 重点青少年)."""
 
+from pathlib import Path
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +16,8 @@ class PeopleConfig(AppConfig):
 
         from . import api, demo, kpis, menus, roles, widgets
 
+        registry.menu_sections.register("people", registry.MenuSection("people", _("人口与重点人群"), 30))
+        registry.code_files.register("people", Path(__file__).parent / "data" / "codes.json")
         menus.register()
         widgets.register()
         kpis.register()

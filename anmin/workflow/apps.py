@@ -11,13 +11,12 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from anmin.core import registry as core_registry
-        from anmin.core.roles import BUSINESS_ROLES
 
         from . import api, menus, registry, workflows
 
         registry.register_kind(workflows.TASK)
         menus.register()
-        core_registry.role_grants.register("workflow", grants(BUSINESS_ROLES))
+        core_registry.role_grants.register("workflow", grants())
         api.register_routes()
         from .tasks import sweep_task
 
@@ -42,12 +41,12 @@ class WorkflowConfig(AppConfig):
                 cursor.execute(f'DROP SEQUENCE IF EXISTS "{name}"')
 
 
-def grants(business_roles: tuple[str, ...]):
+def grants():
     from anmin.core.models import Role
-    from anmin.core.registry import RoleGrants
+    from anmin.core.registry import BUSINESS, RoleGrants
 
     view = ("workflow.view_case", "workflow.view_supervision")
-    out = dict.fromkeys(business_roles, view)
+    out = {BUSINESS: view}
     for code in (Role.CITY_OFFICE, Role.TOWNSHIP_CENTER):
         out[code] = (*view, "workflow.add_case", "workflow.add_supervision")
     out[Role.SYSADMIN] = ("workflow.view_holiday", "workflow.add_holiday", "workflow.change_holiday",

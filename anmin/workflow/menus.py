@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.registry import MenuItem, Widget, menu, widgets
-from anmin.core.roles import BUSINESS_ROLES
+from anmin.core.registry import BUSINESS, MenuItem, MenuSection, Widget, menu, menu_sections, widgets
 
 
 def _todo_card(request) -> dict:
@@ -28,16 +27,17 @@ def _todo_card(request) -> dict:
 
 
 def register() -> None:
+    menu_sections.register("cases", MenuSection("cases", _("事件与案件"), 20))
     for item in (
-        MenuItem("inbox", "work", _("我的待办"), "workflow:inbox", "workflow.view_case", 5, "✓", roles=BUSINESS_ROLES),
+        MenuItem("inbox", "work", _("我的待办"), "workflow:inbox", "workflow.view_case", 5, "✓", roles=(BUSINESS,)),
         MenuItem("cases", "cases", _("事项台账"), "workflow:case_list", "workflow.view_case", 10, "☰",
-                 roles=BUSINESS_ROLES),
+                 roles=(BUSINESS,)),
         MenuItem("supervisions", "cases", _("督办"), "workflow:supervision_list", "workflow.view_supervision", 90,
-                 "!", roles=BUSINESS_ROLES),
+                 "!", roles=(BUSINESS,)),
     ):
         menu.register(item.key, item)
     widgets.register(
         "todo",
         Widget(key="todo", title=_("我的待办"), template="core/widgets/stats.html", render=_todo_card,
-               perm="workflow.view_case", roles=BUSINESS_ROLES, order=2),
+               perm="workflow.view_case", roles=(BUSINESS,), order=2),
     )

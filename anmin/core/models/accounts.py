@@ -28,14 +28,13 @@ class ScopeKind(models.TextChoices):
 class Role(models.Model):
     """A role such as 乡镇综治中心 or 网格员. Which permissions it carries is data (admin-editable)."""
 
-    # Well-known role codes used by the demo world, home pages and tests.
+    # The foundation's role codes (core.roles); a domain names its own (disputes.roles.MEDIATOR).
     SYSADMIN = "sysadmin"
     AUDITOR = "auditor"
     CITY_OFFICE = "city_office"
     TOWNSHIP_CENTER = "township_center"
     VILLAGE_CENTER = "village_center"
     GRID_WORKER = "grid_worker"
-    MEDIATOR = "mediator"
     POLICE = "police"
     CRACKDOWN = "crackdown"
     DEPT_HANDLER = "dept_handler"

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from anmin.core.models import OrgUnit, Region, Role, User
 from anmin.core.models.orgs import OrgKind
 from anmin.core.models.regions import level_of, prefix_for
-from anmin.core.roles import sync_roles
+from anmin.core.roles import role_defs, sync_roles
 
 CITY = "411081000000"
 GUCHENG = "411081106000"  # 古城镇
@@ -94,15 +94,18 @@ def build_world() -> World:
     o["wl_center"] = make_org(OrgKind.CENTER, wuliang, "无梁镇综治中心")
     o["wl_v_center"] = make_org(OrgKind.CENTER, wl_v, "无梁村综治中心")
     u = w.users
-    u[Role.SYSADMIN] = make_user(Role.SYSADMIN, o["it"], is_staff=True)
-    u[Role.AUDITOR] = make_user(Role.AUDITOR, o["peace"])
-    u[Role.CITY_OFFICE] = make_user(Role.CITY_OFFICE, o["peace"])
-    u[Role.TOWNSHIP_CENTER] = make_user(Role.TOWNSHIP_CENTER, o["gc_center"])
-    u[Role.VILLAGE_CENTER] = make_user(Role.VILLAGE_CENTER, o["gc_v_center"])
-    u[Role.GRID_WORKER] = make_user(Role.GRID_WORKER, o["gc_v_center"], grids=[gc_g])
-    u[Role.MEDIATOR] = make_user(Role.MEDIATOR, o["gc_mediation"])
-    u[Role.POLICE] = make_user(Role.POLICE, o["gc_police"])
-    u[Role.CRACKDOWN] = make_user(Role.CRACKDOWN, o["crackdown"])
-    u[Role.DEPT_HANDLER] = make_user(Role.DEPT_HANDLER, o["education"])
-    u[Role.LEADER] = make_user(Role.LEADER, o["peace"])
+    # One user per registered role, in the first kind of org its role names: 古城镇's where there is
+    # one, else the city's (a domain role brings its org kind in its RoleDef).
+    home: dict[tuple[str, int], OrgUnit] = {}
+    for org in o.values():  # 古城镇's units come first
+        home.setdefault((org.kind, org.region.level), org)
+    places = {Role.VILLAGE_CENTER: o["gc_v_center"], Role.GRID_WORKER: o["gc_v_center"], Role.LEADER: o["peace"],
+              Role.AUDITOR: o["peace"]}
+    for rdef in role_defs():
+        kind = rdef.org_kinds[0] if rdef.org_kinds else OrgKind.PEACE_OFFICE
+        org = places.get(rdef.code) or home.get((kind, 2)) or home.get((kind, 1))
+        if org is None:  # a kind the world does not have yet: a unit of it in 古城镇
+            org = o[f"gc_{kind}"] = make_org(kind, gucheng)
+        grids = [gc_g] if rdef.scope == "grids" else []
+        u[rdef.code] = make_user(rdef.code, org, grids=grids, is_staff=rdef.code == Role.SYSADMIN)
     return w

@@ -25,6 +25,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.models import Role
+from anmin.core.roles import role_defs
+from anmin.core.testing.expect import reference
 from anmin.core.views.base import ScopedMixin
 
 # URL name (namespaced) or route prefix → why it needs no scoping.
@@ -47,22 +49,14 @@ EXEMPT: dict[str, str] = {
 
 PLACEMENTS = ("own", "neighbour", "parent")
 
-# Who sees reference data (the region tree, org units) placed in each position.
-# The object "own" lies in 古城镇 / 古城村 / 第1网格 — inside every 古城镇 user's area.
-REFERENCE_EXPECTED: dict[str, set[str]] = {
-    Role.CITY_OFFICE: {"own", "neighbour", "parent"},
-    Role.CRACKDOWN: {"own", "neighbour", "parent"},
-    Role.LEADER: {"own", "neighbour", "parent"},
-    Role.DEPT_HANDLER: {"own", "neighbour", "parent"},
-    Role.TOWNSHIP_CENTER: {"own"},
-    Role.MEDIATOR: {"own"},
-    Role.POLICE: {"own"},
-    Role.VILLAGE_CENTER: {"own"},
-    Role.GRID_WORKER: {"own"},
-    Role.SYSADMIN: set(),
-    Role.AUDITOR: set(),
-}
-ALL_ROLES = tuple(REFERENCE_EXPECTED)
+# Who sees reference data (the region tree, org units) placed in each position: by rule
+# (anmin.core.testing.expect): every role with business data sees its unit's area.
+REFERENCE_EXPECTED = reference
+
+
+def all_roles() -> tuple[str, ...]:
+    """Every registered role: the foundation's and the domains'."""
+    return tuple(r.code for r in role_defs())
 
 
 def iter_urls(resolver=None, namespace: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -133,7 +127,7 @@ def test_every_url_is_scoped_or_exempt_with_a_reason():
 def test_create_pages_answer_only_roles_that_may_create(client, world):
     failures = []
     routes = create_routes()
-    for role in ALL_ROLES:
+    for role in all_roles():
         user = world.user(role)
         client.force_login(user)
         for name, perm in routes:
@@ -151,15 +145,21 @@ def test_every_scoped_model_has_a_matrix_sample():
     assert not missing, f"add a sample to <app>/tests/scope_samples.py for: {missing}"
 
 
-def expected_for(spec, role: str) -> set[str]:
-    return REFERENCE_EXPECTED[role] if spec == "reference" else spec[role]
+def expected_for(spec, role: str, world=None) -> set[str]:
+    """A scope sample's expectation: a rule (``anmin.core.testing.expect``), "reference", or a dict of
+    role code → placements (which must then name every registered role)."""
+    if spec == "reference":
+        spec = REFERENCE_EXPECTED
+    if callable(spec):
+        return spec(world, role)
+    return spec[role]
 
 
 def place(world, placement: str):
     return {"own": world.gc_grid, "neighbour": world.wl_grid, "parent": world.city}[placement]
 
 
-@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("role", all_roles())
 def test_matrix_detail_and_list_views(client, world, role):
     routes, _ = scoped_routes()
     samples = load_samples()
@@ -172,7 +172,7 @@ def test_matrix_detail_and_list_views(client, world, role):
     client.force_login(user)
     for name, pattern, cls, model in routes:
         _make, spec = samples[model]
-        expected = expected_for(spec, role)
+        expected = expected_for(spec, role, world)
         kwargs_names = set(pattern.pattern.regex.groupindex)
         if kwargs_names:  # a detail route: 200 where visible, 404 elsewhere
             for placement in PLACEMENTS:

@@ -356,7 +356,7 @@ def test_a_role_change_in_the_admin_ends_the_users_sessions(client, world):
 
 def test_sysadmin_and_auditor_roles_are_never_combined():
     check_separation_of_duties([Role.SYSADMIN])
-    check_separation_of_duties([Role.TOWNSHIP_CENTER, Role.MEDIATOR])
+    check_separation_of_duties([Role.TOWNSHIP_CENTER, "mediator"])
     with pytest.raises(ValidationError, match="三员分立"):
         check_separation_of_duties([Role.SYSADMIN, Role.AUDITOR])
     with pytest.raises(ValidationError, match="审计员"):

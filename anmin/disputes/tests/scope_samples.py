@@ -11,12 +11,9 @@ from PIL import Image
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
 from anmin.core.models import Attachment, Role
+from anmin.core.testing.expect import seen_by
 from anmin.disputes import actions
 from anmin.disputes.models import Dispute, MediationOrg, MediationOrgKind, Mediator
-
-ALL = {"own", "neighbour", "parent"}
-OWN = {"own"}
-NONE: set[str] = set()
 
 
 def dispute_sample(region, world) -> Dispute:
@@ -49,28 +46,10 @@ def mediator_sample(region, world) -> Mediator:
     return actions.create_mediator(actor=SYSTEM, name="调解员甲", org=org_sample(region, world, "联合调委会"))
 
 
-# Disputes: city-wide roles see all; 古城镇 roles see what lies in 古城镇 (a grid worker: their grid);
-# the mediator and a department handler only what is handed to them; police see disputes in their
-# area; 系统管理员 and 审计员 nothing.
-DISPUTE_SEEN_BY = {
-    Role.CITY_OFFICE: ALL,
-    Role.LEADER: ALL,
-    Role.CRACKDOWN: NONE,
-    Role.DEPT_HANDLER: NONE,
-    Role.TOWNSHIP_CENTER: OWN,
-    Role.VILLAGE_CENTER: OWN,
-    Role.GRID_WORKER: OWN,
-    Role.MEDIATOR: NONE,
-    Role.POLICE: OWN,
-    Role.SYSADMIN: NONE,
-    Role.AUDITOR: NONE,
-}
-
-REGISTRY_SEEN_BY = {
-    **DISPUTE_SEEN_BY,
-    Role.GRID_WORKER: NONE,
-    Role.POLICE: NONE,
-}
+# By rule: who holds the view permission sees what lies in their jurisdiction; the mediator and a
+# department handler only what is handed to them.
+DISPUTE_SEEN_BY = seen_by("disputes.view_dispute")
+REGISTRY_SEEN_BY = seen_by("disputes.view_mediationorg")
 
 SAMPLES = {
     Dispute: (dispute_sample, DISPUTE_SEEN_BY),

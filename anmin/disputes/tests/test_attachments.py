@@ -136,7 +136,7 @@ def test_who_sees_the_dispute_sees_its_documents_but_only_handlers_and_centres_a
     assert resp.status_code == 403
     assert client.get(attachment.get_absolute_url()).status_code == 200
     # The mediator has not been handed this dispute; the neighbouring township does not see it.
-    for role in (Role.MEDIATOR, Role.AUDITOR):
+    for role in ("mediator", Role.AUDITOR):
         client.force_login(world.user(role))
         assert client.get(attachment.get_absolute_url()).status_code == 404, role
         assert post(client, dispute, jpeg_with_gps(), "d.jpg").status_code == 404, role

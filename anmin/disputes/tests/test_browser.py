@@ -38,7 +38,7 @@ def step(page, live_server, dispute_url, action, fill=None):
 def test_a_dispute_from_report_to_follow_up_visit(live_server, world, phone):
     grid_worker = world.user(Role.GRID_WORKER)
     centre = world.user(Role.TOWNSHIP_CENTER)
-    mediator = world.user(Role.MEDIATOR)
+    mediator = world.user("mediator")
     committee = actions.create_mediation_org(actor=SYSTEM, name="古城镇人民调解委员会", kind=MediationOrgKind.TOWNSHIP,
                                              region=world.gucheng, org_unit=world.orgs["gc_mediation"])
     actions.create_mediator(actor=SYSTEM, name="刘芳", org=committee, user=mediator)

@@ -71,7 +71,7 @@ def test_bad_input_names_the_field_and_the_rule(world, changes, field, text):
 
 def _mediate(world, d, outcome=Outcome.SUCCESS):
     centre = world.user(Role.TOWNSHIP_CENTER)
-    mediator = world.user(Role.MEDIATOR)
+    mediator = world.user("mediator")
     case = d.case
     case = case_actions.transition_case(
         case=case, actor=centre, transition="accept", expected_version=case.version, now=NOW

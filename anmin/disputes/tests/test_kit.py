@@ -36,7 +36,7 @@ def _to_feedback_without_outcome(world, d):
 def test_the_generic_endpoint_refuses_the_disputes_own_steps_and_points_to_its_page(client, world):
     d = report(world)
     case = _to_feedback_without_outcome(world, d)
-    client.force_login(world.user(Role.MEDIATOR))
+    client.force_login(world.user("mediator"))
     resp = client.post(f"/api/v1/cases/{case.pk}/transition/",
                        {"transition": "feedback", "version": case.version, "data": {"result": "调好了"}},
                        content_type="application/json")
@@ -51,7 +51,7 @@ def test_the_generic_endpoint_refuses_the_disputes_own_steps_and_points_to_its_p
 def test_the_generic_case_page_does_not_offer_them_and_refuses_a_forged_post(client, world):
     d = report(world)
     case = _to_feedback_without_outcome(world, d)
-    client.force_login(world.user(Role.MEDIATOR))
+    client.force_login(world.user("mediator"))
     page = client.get(f"/workflow/cases/{case.pk}/").content.decode()
     assert 'data-action="feedback"' not in page
     resp = client.post(f"/workflow/cases/{case.pk}/act/",
@@ -69,7 +69,7 @@ def test_a_dispute_cannot_be_closed_without_an_outcome(world):
     d = report(world)
     case = _to_feedback_without_outcome(world, d)
     # Even a case that reached 待核查 some other way (an import, an old record) is not closed bare.
-    case_actions.transition_case(case=case, actor=world.user(Role.MEDIATOR), transition="feedback",
+    case_actions.transition_case(case=case, actor=world.user("mediator"), transition="feedback",
                                  expected_version=case.version, data={"result": "x"}, now=NOW, domain="disputes")
     case.refresh_from_db()
     with pytest.raises(case_actions.InvalidTransition) as err:

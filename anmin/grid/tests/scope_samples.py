@@ -8,13 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from anmin.core.models import Role
+from anmin.core.testing.expect import seen_by
 from anmin.grid import actions
 from anmin.grid.categories import load_categories
 from anmin.grid.models import EventPhoto, GridEvent
-
-ALL = {"own", "neighbour", "parent"}
-OWN = {"own"}
-NONE: set[str] = set()
 
 
 def event_sample(region, world, photos=()) -> GridEvent:
@@ -33,22 +30,9 @@ def photo_sample(region, world) -> EventPhoto:
     return event_sample(region, world, photos=[_tiny_jpeg()]).photos.get()
 
 
-# City-wide roles see all; 古城镇 roles what lies in 古城镇 (a grid worker: their own grid, which is
-# the "own" place); police what lies in their area; a department handler and a mediator only what
-# is handed to them; the crackdown office has no grid events; 系统管理员 and 审计员 nothing.
-EVENT_SEEN_BY = {
-    Role.CITY_OFFICE: ALL,
-    Role.LEADER: ALL,
-    Role.CRACKDOWN: NONE,
-    Role.DEPT_HANDLER: NONE,
-    Role.TOWNSHIP_CENTER: OWN,
-    Role.VILLAGE_CENTER: OWN,
-    Role.GRID_WORKER: OWN,
-    Role.MEDIATOR: NONE,
-    Role.POLICE: OWN,
-    Role.SYSADMIN: NONE,
-    Role.AUDITOR: NONE,
-}
+# By rule: who holds grid.view_gridevent sees the events in their jurisdiction (a grid worker: their
+# own grid, the "own" place); a department handler and a mediator only what is handed to them.
+EVENT_SEEN_BY = seen_by("grid.view_gridevent")
 
 SAMPLES = {
     GridEvent: (event_sample, EVENT_SEEN_BY),

@@ -61,7 +61,7 @@ def test_photos_are_sent_as_multipart_and_come_back_without_exif(world):
     # Out of scope: absent.
     assert api(world, Role.POLICE).get(photos[0]["file_url"]).status_code == 200  # same township
     other = APIClient()
-    other.force_authenticate(world.user(Role.MEDIATOR))
+    other.force_authenticate(world.user("mediator"))
     assert other.get(photos[0]["file_url"]).status_code == 404
 
 

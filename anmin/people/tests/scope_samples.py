@@ -43,7 +43,7 @@ RESIDENTS_SEEN_BY = {
     Role.TOWNSHIP_CENTER: OWN,
     Role.VILLAGE_CENTER: OWN,
     Role.GRID_WORKER: OWN,
-    Role.MEDIATOR: NONE,
+    "mediator": NONE,
     Role.POLICE: OWN,
     Role.SYSADMIN: NONE,
     Role.AUDITOR: NONE,

@@ -7,12 +7,9 @@ matrix sees exactly what users see in practice.
 from __future__ import annotations
 
 from anmin.core.models import Role
+from anmin.core.testing.expect import ALL, OWN, only, seen_by
 from anmin.workflow import actions
 from anmin.workflow.models import Case, CaseTodo, Supervision
-
-ALL = {"own", "neighbour", "parent"}
-OWN = {"own"}
-NONE: set[str] = set()
 
 
 def open_task(region, world, title="测试交办事项") -> Case:
@@ -39,40 +36,16 @@ def supervision(region, world) -> Supervision:
     return actions.issue_supervision(case=case, actor=world.user(Role.CITY_OFFICE), reason="请加快办理")
 
 
-# Jurisdiction: city roles see everything; 古城镇 roles see what lies in 古城镇; the department
-# handler and the mediator see only what is handed to them or their unit; 系统管理员 and 审计员 see nothing (三员分立).
-CASE_SEEN_BY = {
-    Role.CITY_OFFICE: ALL,
-    Role.CRACKDOWN: ALL,
-    Role.LEADER: ALL,
-    Role.DEPT_HANDLER: ALL,  # every sample case is assigned to the education bureau
-    Role.TOWNSHIP_CENTER: OWN,
-    Role.VILLAGE_CENTER: OWN,
-    Role.GRID_WORKER: OWN,
-    Role.MEDIATOR: NONE,  # a mediator sees what is assigned to them or their committee
-    Role.POLICE: OWN,
-    Role.SYSADMIN: NONE,
-    Role.AUDITOR: NONE,
-}
+# By rule: every business role sees the cases in its jurisdiction; the department handler sees every
+# sample case because each is handed to the education bureau, its unit.
+CASE_SEEN_BY = seen_by("workflow.view_case", overrides={Role.DEPT_HANDLER: ALL})
 
 # 我的待办 lists a newly reported case only on the desk of the centre that takes it in: the village
 # centre for a case in its village, the city office for a city-level case; nobody's for the neighbour
 # township's village (no such user in the fixture).
-INBOX_LISTS_FOR = {
-    Role.CITY_OFFICE: {"parent"},
-    Role.VILLAGE_CENTER: OWN,
-    Role.CRACKDOWN: NONE,
-    Role.LEADER: NONE,
-    Role.DEPT_HANDLER: NONE,
-    Role.TOWNSHIP_CENTER: NONE,
-    Role.GRID_WORKER: NONE,
-    Role.MEDIATOR: NONE,
-    Role.POLICE: NONE,
-    Role.SYSADMIN: NONE,
-    Role.AUDITOR: NONE,
-}
+INBOX_LISTS_FOR = only({Role.CITY_OFFICE: {"parent"}, Role.VILLAGE_CENTER: OWN})
 
-SUPERVISION_SEEN_BY = {**CASE_SEEN_BY, Role.DEPT_HANDLER: NONE}
+SUPERVISION_SEEN_BY = seen_by("workflow.view_case", overrides={Role.DEPT_HANDLER: set()})
 
 SAMPLES = {
     Case: (assigned_case, CASE_SEEN_BY),

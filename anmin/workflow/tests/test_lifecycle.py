@@ -139,7 +139,7 @@ def test_assign_needs_a_target_in_the_jurisdiction(world):
     with pytest.raises(InvalidTransition) as err:
         step(case, centre, "assign", target_org=world.orgs["wl_center"])
     assert "辖区" in err.value.message
-    mediator = world.user(Role.MEDIATOR)
+    mediator = world.user("mediator")
     case = step(case, centre, "assign", target_user=mediator)
     assert (case.handler, case.handling_org) == (mediator, world.orgs["gc_mediation"])
 
