@@ -96,6 +96,8 @@ class CaseQuerySet(ScopedQuerySet):
         return self.running().filter(due_at__lte=moment)
 
     def by_due(self) -> CaseQuerySet:
+        """Overdue first (the earliest deadline is the most overdue), then by the time that is left;
+        cases with no running clock last."""
         return self.order_by(F("due_at").asc(nulls_last=True), "opened_at", "pk")
 
     # -- inboxes (我的待办): chain after visible_to(user) -------------------------------------------
@@ -125,7 +127,17 @@ class CaseQuerySet(ScopedQuerySet):
             clauses.append(Q(kind=kind.code) & q)
         if not clauses:
             return self.none()
-        return self.filter(reduce(operator.or_, clauses)).by_due()
+        # Open cases only: a closed case's optional steps (回访, 归档) are not "waiting for me".
+        return self.filter(reduce(operator.or_, clauses), is_open=True).by_due()
+
+    def done_by(self, user) -> CaseQuerySet:
+        """已办: cases the user took a step on, most recently touched first."""
+        acted = CaseEvent.objects.filter(actor=user.pk).exclude(action="open").values("case_id")
+        return self.filter(pk__in=acted).order_by("-updated_at", "-pk")
+
+    def reported_by(self, user) -> CaseQuerySet:
+        """我上报的: what the user reported, newest first."""
+        return self.filter(reporter=user.pk).order_by("-opened_at", "-pk")
 
     def inbox_for_org(self, org) -> CaseQuerySet:
         """Everything waiting for an org unit: its handling work, its centre desk, its approvals."""
@@ -143,7 +155,7 @@ class CaseQuerySet(ScopedQuerySet):
             clauses.append(Q(kind=kind.code) & q)
         if not clauses:
             return self.none()
-        return self.filter(reduce(operator.or_, clauses)).by_due()
+        return self.filter(reduce(operator.or_, clauses), is_open=True).by_due()
 
 
 class Case(models.Model):

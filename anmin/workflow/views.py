@@ -4,6 +4,7 @@ supervision notices. Every page reads through ``visible_to``; every write calls 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
@@ -18,6 +19,7 @@ from .definitions import SUPERVISE
 from .filters import CaseFilter, InboxFilter, SupervisionFilter
 from .forms import ActionForm, ReplyForm, TaskForm
 from .models import Case, CaseTodo, Supervision
+from .registry import get_kind
 from .rules import available_actions
 from .tables import CaseTable, SupervisionTable
 
@@ -71,8 +73,12 @@ class CaseLedgerView(IdempotentFormMixin, CaseLedgerBase):
     """The ledger page; its 交办事项 form post honours the idempotency key (a retry creates one case)."""
 
 
+INBOX_TABS = (("me", _("我的待办")), ("org", _("本单位待办")), ("done", _("已办")), ("reported", _("我上报的")))
+
+
 class InboxView(LedgerView):
-    """我的待办: what waits for me (or, on the second tab, for my unit), soonest deadline first."""
+    """我的待办: open items waiting for me (or, on the second tab, for my unit), the most overdue first,
+    then by the time that is left, with counts per state and kind; 已办 and 我上报的 on their own tabs."""
 
     model = CaseTodo
     template_name = "workflow/inbox.html"
@@ -82,26 +88,50 @@ class InboxView(LedgerView):
     export_name = "我的待办"
 
     def scope(self) -> str:
-        return "org" if self.request.GET.get("who") == "org" and self.request.user.org_unit_id else "me"
+        who = self.request.GET.get("who") or "me"
+        if who == "org" and not self.request.user.org_unit_id:
+            return "me"
+        return who if who in dict(INBOX_TABS) else "me"
 
     def get_queryset(self):
-        user = self.request.user
+        user, who = self.request.user, self.scope()
         qs = super().get_queryset()
-        qs = qs.inbox_for_org(user.org_unit_id) if self.scope() == "org" else qs.inbox_for_user(user)
+        qs = {"org": lambda: qs.inbox_for_org(user.org_unit_id), "done": lambda: qs.done_by(user),
+              "reported": lambda: qs.reported_by(user)}.get(who, lambda: qs.inbox_for_user(user))()
         return qs.select_related(*CASE_RELATED)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
-        ctx["who"] = self.scope()
+        ctx["who"] = who = self.scope()
+        ctx["tabs"] = [(k, label) for k, label in INBOX_TABS if k != "org" or user.org_unit_id]
         ctx["now"] = clock.now()
-        ctx["title"] = _("本单位待办") if ctx["who"] == "org" else _("我的待办")
+        ctx["title"] = dict(INBOX_TABS)[who]
+        if who in ("me", "org"):
+            ctx["counts"] = self.counts(self.get_queryset())
         if user.org_unit_id:
             ctx["open_supervisions"] = (
                 Supervision.objects.visible_to(user).addressed_to(user.org_unit_id).unreplied()
                 .select_related("case", "centre_org").order_by("reply_due_at", "issued_at")[:20]
             )
         return ctx
+
+    def counts(self, qs) -> dict:
+        """How many wait, per kind and state, and how many are overdue or near their deadline."""
+        now = clock.now()
+        rows = qs.order_by().values_list("kind", "status").annotate(n=Count("pk"))
+        per: dict[tuple[str, str], int] = {}
+        for kind, status, n in rows:
+            per[(kind, status)] = n
+        shown = []
+        for (kind, status), n in sorted(per.items()):
+            try:
+                k = get_kind(kind)
+                shown.append((k.display_label, k.workflow.state(status).display_label, n, kind, status))
+            except LookupError:
+                shown.append((kind, status, n, kind, status))
+        return {"total": sum(per.values()), "overdue": qs.overdue(now).count(), "warning": qs.warning(now).count(),
+                "by_state": shown}
 
 
 class CaseDetailView(DetailPage):

@@ -9,4 +9,10 @@
       evt.detail.isError = false;
     }
   });
+  // Filter bars are folded on a phone (the records come first) and open on a wide screen.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.matchMedia && window.matchMedia("(min-width: 50em)").matches) {
+      document.querySelectorAll("details[data-fold-wide]").forEach(function (d) { d.open = true; });
+    }
+  });
 })();
