@@ -35,7 +35,7 @@
 
   function init(el) {
     var conf = JSON.parse(el.getAttribute("data-map"));
-    var map = L.map(el, {zoomControl: true, attributionControl: true, preferCanvas: true}).setView(conf.centre, conf.zoom);
+    var map = L.map(el, {zoomControl: true, attributionControl: true, preferCanvas: true, maxZoom: 18, minZoom: 6}).setView(conf.centre, conf.zoom);
     el.classList.add(conf.basemap.kind === "none" ? "map-plain" : "map-tiled");
     if (conf.basemap.kind === "tiles") {
       conf.basemap.layers.forEach(function (t) {
