@@ -112,7 +112,8 @@ CHARTS = (
     # rankings by area
     ChartSource("areas.disputes", _("矛盾纠纷排查与调解"), "areas", ("disputes.found", "disputes.mediated",
                                                                   "disputes.succeeded"), order=20, bigscreen=True),
-    ChartSource("areas.dispute_rates", _("调解率与调成率"), "areas", ("disputes.mediation_rate", "disputes.success_rate"),
+    ChartSource("areas.dispute_rates", _("调解率与调成率"), "areas",
+                ("disputes.mediation_rate", "disputes.success_rate"),
                 order=21),
     ChartSource("areas.grid", _("网格事件上报与按期办结率"), "areas", ("grid.reported", "grid.on_time_rate"), order=30),
     ChartSource("areas.overdue", _("超期未办结"), "areas", ("disputes.overdue", "grid.overdue"), order=31,

@@ -44,9 +44,10 @@ def basemap() -> dict:
 
 def config(user, area, heat_key: str = "") -> dict:
     centre = RegionGeo.objects.filter(region_id=area.code).values_list("lat", "lng").first() if area else None
-    layers = [{"key": l.key, "label": str(l.label), "kind": l.kind, "colour": l.colour, "on": l.default_on,
-               "url": reverse("analytics:map_layer", args=[l.key])}
-              for l in sorted(registry.map_layers, key=lambda l: l.order) if not l.perm or user.has_perm(l.perm)]
+    layers = [{"key": layer.key, "label": str(layer.label), "kind": layer.kind, "colour": layer.colour,
+               "on": layer.default_on, "url": reverse("analytics:map_layer", args=[layer.key])}
+              for layer in sorted(registry.map_layers, key=lambda m: m.order)
+              if not layer.perm or user.has_perm(layer.perm)]
     return {
         "basemap": basemap(),
         "centre": list(centre) if centre else [34.14, 113.48],

@@ -31,7 +31,8 @@ class ReportRunQuerySet(ScopedQuerySet):
 class ReportRun(models.Model):
     kind = models.CharField(_("报告类型"), max_length=16, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("年度"))
-    period = models.CharField(_("期间"), max_length=16, blank=True, help_text=_("通报的月份（2020-11）或季度（2020-Q4）"))
+    period = models.CharField(_("期间"), max_length=16, blank=True,
+                              help_text=_("通报的月份（2020-11）或季度（2020-Q4）"))
     region = models.ForeignKey("core.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(_("版本"), default=1)
     title = models.CharField(_("标题"), max_length=200, blank=True)

@@ -137,7 +137,8 @@ class MapView(AnalyticsPage):
         area = dashboard.area_of(self.request.user)
         kpi_choices = [(k.key, str(k.label)) for k in registry.kpis
                        if not k.key.startswith(("people.patients_level_", "core."))]
-        heat_key = self.request.GET.get("kpi") or ("disputes.found" if "disputes.found" in registry.kpis else "cases.opened")
+        default = "disputes.found" if "disputes.found" in registry.kpis else "cases.opened"
+        heat_key = self.request.GET.get("kpi") or default
         heat = maps.heat(self.request.user, area, heat_key, _year(self.request))
         ctx.update(area=area, year=_year(self.request), kpi_choices=kpi_choices, heat_key=heat_key, heat=heat,
                    map_config=json.dumps(maps.config(self.request.user, area, heat_key=heat_key), ensure_ascii=False),

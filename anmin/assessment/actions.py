@@ -52,14 +52,16 @@ def create_scheme(*, actor, year: int, unit_type: str, name: str, region, grades
     with transaction.atomic():
         if Scheme.objects.filter(year=year, unit_type=unit_type, region=region).exists():
             raise Invalid(f"{year}年度该类对象的考核方案已存在", field="year")
-        scheme = Scheme.objects.create(year=year, unit_type=unit_type, name=name, region_id=getattr(region, "pk", region),
+        scheme = Scheme.objects.create(year=year, unit_type=unit_type, name=name,
+                                       region_id=getattr(region, "pk", region),
                                        grades=grades or {}, excellent_quota=excellent_quota)
         audit.record(actor=actor, action="create", obj=scheme, after={"year": year, "unit_type": unit_type})
     return scheme
 
 
 @action(perm=MANAGE, target="scheme", model=Scheme, what="设置考核指标")
-def add_indicator(*, actor, scheme: Scheme, code: str, name: str, kind: str, max_score=0, parent: Indicator | None = None,
+def add_indicator(*, actor, scheme: Scheme, code: str, name: str, kind: str, max_score=0,
+                  parent: Indicator | None = None,
                   kpi: str = "", rule: dict | None = None, description: str = "", order: int = 0) -> Indicator:
     _open(scheme)
     if kind not in IndicatorKind.values:
@@ -118,7 +120,8 @@ def score_item(*, actor, target: Target, indicator: Indicator, score, note: str 
 
 
 @action(perm="assessment.score_scheme", target="target", model=Target, what="登记扣分或加分")
-def add_adjustment(*, actor, target: Target, indicator: Indicator, points, reason: str, reference: str = "") -> Adjustment:
+def add_adjustment(*, actor, target: Target, indicator: Indicator, points, reason: str,
+                   reference: str = "") -> Adjustment:
     _open(target.scheme)
     if indicator.scheme_id != target.scheme_id or indicator.kind not in (IndicatorKind.DEDUCTION, IndicatorKind.BONUS):
         raise Invalid("该指标不是扣分或加分项", field="indicator")

@@ -103,7 +103,8 @@ class Indicator(models.Model):
     kind = models.CharField(_("类型"), max_length=16, choices=IndicatorKind.choices)
     max_score = models.DecimalField(_("分值"), max_digits=6, decimal_places=2, default=0,
                                     help_text=_("得分项的满分；扣分、加分项的封顶分值"))
-    kpi = models.CharField(_("数据指标"), max_length=120, blank=True, help_text=_("绑定的指标键，如 disputes.success_rate"))
+    kpi = models.CharField(_("数据指标"), max_length=120, blank=True,
+                           help_text=_("绑定的指标键，如 disputes.success_rate"))
     rule = models.JSONField(_("计分规则"), default=dict, blank=True)
     description = models.TextField(_("评分说明"), blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
@@ -301,7 +302,8 @@ class Result(models.Model):
 class Designation(models.Model):
     """先进个人 (excellent individuals) named with a year's assessment."""
 
-    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.CASCADE, related_name="designations")
+    scheme = models.ForeignKey(Scheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
+                               related_name="designations")
     target = models.ForeignKey(Target, verbose_name=_("所在单位"), null=True, blank=True, on_delete=models.CASCADE,
                                related_name="designations")
     person_name = models.CharField(_("姓名"), max_length=64)

@@ -61,7 +61,8 @@ class SchemeDetailView(DetailPage):
         elif what == "publish":
             _act(request, actions.publish_scheme, "考核结果已发布，本年度已冻结", scheme=scheme)
         elif what == "veto":
-            veto = Veto.objects.visible_to(request.user).filter(pk=request.POST.get("veto"), target__scheme=scheme).first()
+            veto = (Veto.objects.visible_to(request.user)
+                    .filter(pk=request.POST.get("veto"), target__scheme=scheme).first())
             if veto is None:
                 raise Http404
             _act(request, actions.decide_veto, "一票否决已认定", veto=veto, confirm=request.POST.get("confirm") == "1",

@@ -56,7 +56,8 @@ def fontconfig_file(directory: Path) -> Path:
 def docx_to_pdf(data: bytes, *, timeout: int = 120) -> bytes:
     exe = soffice()
     if not exe:
-        raise PdfUnavailable("未找到 LibreOffice（soffice），无法生成 PDF：请安装 libreoffice-writer-nogui（make system-deps）")
+        raise PdfUnavailable(
+            "未找到 LibreOffice（soffice），无法生成 PDF：请安装 libreoffice-writer-nogui（make system-deps）")
     with tempfile.TemporaryDirectory(prefix="anmin-pdf-") as tmp:
         tmpdir = Path(tmp)
         src = tmpdir / "report.docx"
@@ -67,5 +68,6 @@ def docx_to_pdf(data: bytes, *, timeout: int = 120) -> bytes:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, check=False)
         out = tmpdir / "report.pdf"
         if proc.returncode != 0 or not out.exists():
-            raise PdfUnavailable(f"LibreOffice 转换失败（{proc.returncode}）：{proc.stderr.decode(errors='replace')[:300]}")
+            detail = proc.stderr.decode(errors='replace')[:300]
+            raise PdfUnavailable(f"LibreOffice 转换失败（{proc.returncode}）：{detail}")
         return out.read_bytes()
