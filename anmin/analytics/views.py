@@ -222,9 +222,12 @@ class ReportCreateView(View):
     scoped_create = "analytics.add_reportrun"
 
     def get(self, request):
+        from django.shortcuts import render
+
         if not request.user.has_perm(self.scoped_create):
             raise Http404
-        return redirect("analytics:report_list")
+        return render(request, "analytics/report_form.html", {
+            "kinds": ReportKind.choices, "year": clock.today().year, "title": _("生成报告")})
 
     def post(self, request):
         from .actions import request_report
