@@ -10,7 +10,7 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         from anmin.core import registry as core_registry
 
-        from . import bindings, cases, demo, layers, menus
+        from . import bindings, cases, demo, layers, menus, widgets
         from .reports import annual, bulletin
         from .roles import grants
 
@@ -19,6 +19,7 @@ class AnalyticsConfig(AppConfig):
         bulletin.register()
         layers.register()
         menus.register()
+        widgets.register()
         core_registry.role_grants.register("analytics", grants())
         core_registry.demo_builders.register(
             "analytics", core_registry.DemoBuilder("analytics", demo.build, order=90,
