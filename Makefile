@@ -27,15 +27,19 @@ demo: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/anmin serve
 
-## System packages the tests need and a fresh machine lacks: Debian's chromium and a CJK font.
+## System packages the tests need and a fresh machine lacks: Debian's chromium, a CJK font, free
+## 宋/楷 fallbacks for the official report fonts, and LibreOffice (DOCX → PDF of generated reports;
+## about 80 MB to download once, --no-install-recommends).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qiE "wenquanyi|noto sans cjk|noto serif cjk" || missing="$$missing fonts-wqy-zenhei"; \
+	fc-list 2>/dev/null | grep -qi "AR PL UMing" || missing="$$missing fonts-arphic-uming fonts-arphic-ukai"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 
 lint: $(VENV)/.dev-installed

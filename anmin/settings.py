@@ -82,7 +82,10 @@ INSTALLED_APPS = [
 ]
 
 # Domain and shared apps append themselves here as they are added (order: shared, then domains).
-ANMIN_APPS: list[str] = ["anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid"]
+# analytics and assessment come last: they read what every app before them registered.
+ANMIN_APPS: list[str] = [
+    "anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid", "anmin.analytics", "anmin.assessment",
+]
 INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [

@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import api, demo, logins, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
+        from . import api, demo, kpis, logins, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
 
         post_migrate.connect(_reference_data, sender=self, dispatch_uid="anmin.core.reference_data")
         logins.connect_signals()
@@ -28,6 +28,7 @@ class CoreConfig(AppConfig):
         registry.role_grants.register("core", roles.core_grants())
         api.register_routes()
         demo.register()
+        kpis.register()
         from .tasks import purge_idempotency_keys_task
 
         registry.periodic_tasks.register(

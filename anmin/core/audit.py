@@ -394,3 +394,31 @@ def record_in_transaction(**kwargs: Any) -> AuditEntry:
     """``record`` in a transaction of its own, for events that are not part of a write (logins)."""
     with transaction.atomic():
         return record(**kwargs)
+
+
+# --- The change feed: what changed since a moment, for caches of figures (analytics) -------------
+def head() -> tuple[int, str]:
+    """The chain's head (sequence number, hash): every audited write moves it. With the hash, a head
+    also tells apart two databases (or a rolled-back test) that reached the same number."""
+    row = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+WRITE_ACTIONS_EXCLUDED = ("login", "login_failed", "lockout", "logout", "reveal", "export", "download",
+                          "otp_setup", "otp_failed", "password_change")
+
+
+def changed_regions(since: tuple[int, str], limit: int = 500) -> set[str] | None:
+    """Region codes of the records written after ``since`` (a ``head()``); "" stands for a write
+    with no region (a bulk import, a sweep: treat as everywhere). None when it cannot be told: the
+    entry at ``since`` is not the one remembered, or more than ``limit`` writes happened since."""
+    seq, digest = since
+    if seq and not AuditEntry.objects.filter(seq=seq, hash=digest).exists():
+        return None
+    rows = list(
+        AuditEntry.objects.filter(seq__gt=seq).exclude(action__in=WRITE_ACTIONS_EXCLUDED)
+        .values_list("region_code", flat=True)[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    return set(rows)

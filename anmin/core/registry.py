@@ -255,3 +255,120 @@ def load_reference_data(using: str = "default") -> None:
 # The code tables an app ships (a JSON file in the layout of core/data/codes.json): the foundation's
 # loader (``anmin.core.codes.load_code_tables``, ``anmin setup``, the demo, after every migrate) reads them.
 code_files: Registry[Any] = Registry("code table files")
+
+# --- Analytics, reports, maps and assessment: filled by domains, read by the top layer -------------
+# Analytics and assessment sit above the domains, so a domain cannot import them: the types a domain
+# fills live here, and ``anmin.analytics`` / ``anmin.assessment`` read them (docs/analytics.md).
+
+
+@dataclass(frozen=True)
+class DrillLink:
+    """Where the records behind a KPI's figure are: ``url(region=, year=)`` returns the ledger URL
+    filtered the same way (the region code's subtree, the year), or "" when there is none."""
+
+    kpi: str
+    url: Callable[..., str]
+
+
+drill_links: Registry[DrillLink] = Registry("drill links")
+
+
+@dataclass(frozen=True)
+class ChartSource:
+    """A dashboard chart.
+
+    ``kind``:
+      * ``"areas"``: one bar (or line) per sub-area of the viewer's area for each KPI in ``kpis``
+        (the city sees its townships, a township its villages, a village its grids);
+      * ``"categories"``: the parts of a dict-valued KPI (``kpis[0]``) as a pie;
+      * ``"custom"``: ``compute(user=, region=, year=)`` returns ``{"labels": [...], "series":
+        [{"name": ..., "values": [...]}], "links": [...]}`` itself.
+    The chart is shown when every KPI in ``kpis`` is registered and the viewer holds ``perm``."""
+
+    key: str
+    title: str
+    kind: str = "areas"
+    kpis: tuple[str, ...] = ()
+    compute: Callable[..., dict] | None = None
+    perm: str | None = None
+    order: int = 100
+    chart: str = "bar"  # bar | line | pie
+    bigscreen: bool = False  # also shown on the 大屏
+
+
+chart_sources: Registry[ChartSource] = Registry("chart sources")
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer of the map. ``points(user=, region=, year=)`` returns dicts ``{"lat", "lng", "label",
+    "url", "group"}`` (records the user may see, with coordinates); ``kind`` is ``"points"``
+    (clustered markers) or ``"areas"`` (``points`` then returns ``{"code", "value", "label"}`` per
+    region for a choropleth)."""
+
+    key: str
+    label: str
+    points: Callable[..., list[dict]]
+    kind: str = "points"
+    perm: str | None = None
+    order: int = 100
+    colour: str = "#1f6feb"
+    default_on: bool = True
+
+
+map_layers: Registry[MapLayer] = Registry("map layers")
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of a generated report (年度工作总结, 通报): the seed-style two-line heading
+    (``heading`` then ``subheading``), an opening ``intro`` and the paragraphs registered for it in
+    ``report_paragraphs``, in order. ``reports`` names the reports it belongs to."""
+
+    key: str
+    heading: str
+    subheading: str = ""
+    order: int = 100
+    intro: str = ""
+    reports: tuple[str, ...] = ("annual",)
+
+
+@dataclass(frozen=True)
+class ReportParagraph:
+    """One paragraph of a report section. ``text`` is Chinese prose with figures as
+    ``{{kpi.key}}`` placeholders, optionally with a format: ``{{disputes.found|余}}`` (rounded
+    down, "3400余"), ``{{disputes.success_rate|pct}}``, ``{{disputes.found|yoy}}`` (the comparison
+    with the previous year), ``{{disputes.criminal|none:全市无“民转刑”案件发生|全市发生“民转刑”案件{n}件}}``
+    (a phrase for zero and one for any other value). A figure whose KPI is not registered is printed
+    as a marked gap for the editor ("【暂无数据：…】"), never invented."""
+
+    key: str
+    section: str
+    text: str
+    order: int = 100
+    reports: tuple[str, ...] = ("annual",)
+
+
+report_sections: Registry[ReportSection] = Registry("report sections")
+report_paragraphs: Registry[ReportParagraph] = Registry("report paragraphs")
+
+
+@dataclass(frozen=True)
+class AssessmentIndicator:
+    """An indicator a domain offers to the assessment (考核评估): bound to a KPI with a default
+    scoring rule. ``kind``: ``"score"`` (points by ``rule``), ``"deduction"`` (points off per
+    occurrence, capped) or ``"veto"`` (一票否决 proposed when the KPI is above ``rule["above"]``,
+    confirmed by a person). ``rule`` is the rule's data, e.g. ``{"type": "proportional", "full_at":
+    90}``, ``{"type": "thresholds", "steps": [[95, 1.0], [85, 0.8]]}``, ``{"type": "ranking"}``,
+    ``{"type": "per_item", "points": 1}``; ``unit_types`` the kinds of unit it applies to."""
+
+    key: str
+    label: str
+    kpi: str
+    kind: str = "score"
+    rule: dict | None = None
+    unit_types: tuple[str, ...] = ("township",)
+    description: str = ""
+
+
+assessment_indicators: Registry[AssessmentIndicator] = Registry("assessment indicators")

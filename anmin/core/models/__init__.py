@@ -5,6 +5,7 @@ from .attachments import Attachment
 from .audit import AuditEntry
 from .clock import ClockShift
 from .codes import CodeItem, CodeTable
+from .geo import Location, RegionGeo
 from .idempotency import IdempotencyKey
 from .orgs import OrgUnit
 from .regions import Region
@@ -17,9 +18,11 @@ __all__ = [
     "CodeItem",
     "CodeTable",
     "IdempotencyKey",
+    "Location",
     "LoginThrottle",
     "OrgUnit",
     "Region",
+    "RegionGeo",
     "Role",
     "User",
 ]

@@ -45,6 +45,14 @@ EXEMPT: dict[str, str] = {
     "api-docs": "the API description page, no records",
     "api-root": "links to the API endpoints, no records",
     "admin:": "system administration; staff only and no business model is registered there",
+    "analytics:dashboard": "figures of the viewer's own area, each computed through visible_to (KPIs, cases)",
+    "analytics:dashboard_data": "the same figures as JSON for the 大屏",
+    "analytics:bigscreen": "the 大屏 page; its data comes from analytics:dashboard_data",
+    "analytics:map": "the map page; its layers come from analytics:map_layer",
+    "analytics:map_layer": "points of records the viewer sees (Case.objects.visible_to)",
+    "analytics:map_heat": "a KPI per sub-area of the viewer's own area, computed through visible_to",
+    "analytics:tile": "basemap tiles of an offline installation (no records)",
+    "analytics:report_file": "a report's file; the report is fetched through visible_to (analytics/tests)",
 }
 
 PLACEMENTS = ("own", "neighbour", "parent")

@@ -1,0 +1,69 @@
+"""Writes of analytics: asking for a report (generated in the background) and recording its progress."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import Max
+
+from anmin.core import audit, clock
+from anmin.core.actors import as_user
+from anmin.core.errors import Invalid
+from anmin.core.guards import action
+
+from .models import ReportKind, ReportRun, RunStatus
+
+PERIOD = {"monthly": re.compile(r"^\d{4}-(0?[1-9]|1[0-2])$"), "quarterly": re.compile(r"^\d{4}-[Qq][1-4]$")}
+
+
+@action(perm="analytics.add_reportrun", what="生成报告")
+def request_report(*, actor, kind: str, year, region, period: str = "", want_pdf: bool = True,
+                   enqueue: bool = True) -> ReportRun:
+    """Queue a report; the worker generates it (``tasks.generate_report_task``). Every request is a
+    new version, kept."""
+    if kind not in ReportKind.values:
+        raise Invalid("报告类型无效", field="kind")
+    try:
+        year = int(year)
+    except (TypeError, ValueError) as exc:
+        raise Invalid("年度应为四位数字", field="year") from exc
+    if not 2000 <= year <= 2100:
+        raise Invalid("年度应在 2000–2100 之间", field="year")
+    period = (period or "").strip()
+    if kind in PERIOD:
+        if not PERIOD[kind].match(period):
+            raise Invalid("期间格式应为 2020-11（月度）或 2020-Q4（季度）", field="period")
+        year = int(period[:4])
+    else:
+        period = ""
+    if region is None:
+        raise Invalid("您的账号没有所属区域，不能生成报告", field="region")
+    with transaction.atomic():
+        last = ReportRun.objects.filter(kind=kind, year=year, period=period, region=region).aggregate(
+            v=Max("version"))["v"] or 0
+        run = ReportRun.objects.create(kind=kind, year=year, period=period, region=region, version=last + 1,
+                                       want_pdf=want_pdf, created_by=as_user(actor), created_at=clock.now(),
+                                       message="排队等待生成")
+        audit.record(actor=actor, action="create", obj=run, after={"kind": kind, "year": year, "period": period})
+        if enqueue:
+            from .tasks import generate_report_task
+
+            transaction.on_commit(lambda: generate_report_task.enqueue(run.pk))
+    return run
+
+
+def progress(run_id: int, *, status: str | None = None, percent: int | None = None, message: str = "",
+             **fields) -> None:
+    """The generator's progress, written at once (its own short transaction) so the page sees it."""
+    values = dict(fields)
+    if status:
+        values["status"] = status
+    if percent is not None:
+        values["progress"] = percent
+    if message:
+        values["message"] = message[:200]
+    ReportRun.objects.filter(pk=run_id).update(**values)
+
+
+__all__ = ["RunStatus"]

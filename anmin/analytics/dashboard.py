@@ -1,0 +1,125 @@
+"""A viewer's dashboard as data: their area and its sub-areas, the stat cards with last year's
+figure, the charts of ``registry.chart_sources`` (each with its table and the drill-down links), the
+case engine's monthly trend and lists. Pages render it; the 大屏 and the charts fetch it as JSON."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from anmin.core import registry
+from anmin.core.models import Region
+from anmin.core.models.regions import RegionLevel
+
+from . import cases
+from . import figures as F
+
+
+def area_of(user) -> Region | None:
+    """The viewer's top area: the city for the city office, a township for its centre, a village,
+    or a grid worker's (first) grid."""
+    code = getattr(user.scope, "region_code", None)
+    if code:
+        return Region.objects.filter(code=code).first()
+    prefixes = [p for p in user.scope.prefixes if p]
+    if prefixes:
+        return Region.objects.filter(code__startswith=min(prefixes, key=len)).order_by("level", "code").first()
+    return None
+
+
+def children_of(user, area: Region | None) -> list[tuple[str, str]]:
+    if area is None:
+        return []
+    if area.level >= RegionLevel.GRID:
+        return [(area.code, area.name)]
+    visible = Region.objects.visible_to(user).filter(parent=area).order_by("code")
+    return list(visible.values_list("code", "name"))
+
+
+def _allowed(user, chart) -> bool:
+    return chart.perm is None or user.has_perm(chart.perm)
+
+
+def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, areas) -> dict:
+    region = area.code if area else None
+    keys = list(chart.kpis)
+    out = {"key": chart.key, "title": str(chart.title), "kind": chart.kind, "chart": chart.chart}
+    if chart.kind == "stat":
+        fig = figs.figure(keys[0], region, year)
+        prev = figs.value(keys[0], region, year - 1)
+        out.update(value=F.plain(fig.value), text=F.number(fig.value), unit=fig.unit, link=fig.link,
+                   change=F.change(fig.value, prev), previous=F.plain(prev), label=fig.label)
+        return out
+    if chart.kind == "categories":
+        fig = figs.figure(keys[0], region, year)
+        parts = fig.value or {}
+        out.update(labels=list(parts), series=[{"name": fig.label, "values": list(parts.values()), "unit": fig.unit}],
+                   links=[fig.link] * len(parts), headers=[str(chart.title), fig.unit or ""])
+        return out
+    if chart.kind == "custom" and chart.compute is not None:
+        out.update(chart.compute(user=user, region=region, year=year))
+        return out
+    series = []
+    for key in keys:
+        kpi = F.resolve(key)
+        values = [F.plain(figs.value(key, code, year)) for code, _name in areas]
+        series.append({"name": str(kpi.label), "unit": kpi.unit, "key": kpi.key, "values": values,
+                       "links": [F.drill_url(kpi.key, code, year) for code, _n in areas]})
+    out.update(labels=[name for _c, name in areas], codes=[c for c, _n in areas], series=series,
+               links=series[0]["links"] if series else [])
+    return out
+
+
+def trend(user, area: Region | None, year: int) -> dict:
+    data = cases.monthly(user, area.code if area else None, year)
+    labels = cases.kind_labels()
+    series = [{"name": f"{labels.get(kind, kind)}（上报）", "values": v["opened"], "unit": "件"}
+              for kind, v in sorted(data.items())]
+    return {"key": "trend.cases", "title": f"{year}年各类事项逐月上报", "kind": "trend", "chart": "line",
+            "labels": [f"{m}月" for m in range(1, 13)], "series": series,
+            "links": [reverse("workflow:case_list")] * 12}
+
+
+def build(user, year: int, *, bigscreen: bool = False) -> dict:
+    area = area_of(user)
+    areas = children_of(user, area)
+    figs = F.Figures(user=user, year=year)
+    charts, stats = [], []
+    for chart in sorted(registry.chart_sources, key=lambda c: c.order):
+        if not _allowed(user, chart) or (bigscreen and not chart.bigscreen):
+            continue
+        if any(F.resolve(k) is None for k in chart.kpis):
+            continue
+        data = chart_data(user, chart, area, year, figs, areas)
+        (stats if chart.kind == "stat" else charts).append(data)
+    charts.insert(0, trend(user, area, year))
+    by_area = cases.by_area(user, area.code if area else None, year)
+    area_rows = [{"code": code, "name": name, **by_area.get(code, {"opened": 0, "open": 0, "overdue": 0,
+                                                                    "warning": 0, "supervised": 0})}
+                 for code, name in areas]
+    return {
+        "year": year,
+        "area": {"code": area.code, "name": area.name, "level": area.level} if area else None,
+        "stats": stats,
+        "charts": charts,
+        "areas": area_rows,
+        "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+def lists(user, area: Region | None) -> dict:
+    region = area.code if area else None
+    labels = cases.kind_labels()
+
+    def row(c):
+        return {"number": c.number, "title": c.title, "kind": labels.get(c.kind, c.kind), "region": c.region.name,
+                "url": c.get_absolute_url(), "opened": timezone.localtime(c.opened_at).strftime("%m-%d %H:%M"),
+                "due": timezone.localtime(c.due_at).strftime("%m-%d %H:%M") if c.due_at else ""}
+
+    return {
+        "newest": [row(c) for c in cases.newest_list(user, region)],
+        "overdue": [row(c) for c in cases.overdue_list(user, region)],
+        "supervised": [{"number": s.case.number, "title": s.case.title, "to": s.to_org.name,
+                        "issued": timezone.localtime(s.issued_at).strftime("%m-%d"), "url": s.get_absolute_url()}
+                       for s in cases.supervised_list(user, region)],
+    }

@@ -1,0 +1,67 @@
+/* Anmin analytics: ECharts charts from JSON in data-chart attributes (no inline script: strict CSP).
+   A chart's data: {kind, chart: "bar"|"line"|"pie", labels, series: [{name, unit, values, links}], links}.
+   Clicking a bar or a slice opens the ledger behind it (links[i]). Tooltips render on the canvas
+   (richText), so no inline style is ever set from HTML. */
+(function () {
+  "use strict";
+  var PALETTE = ["#1f6feb", "#d9480f", "#2f9e44", "#7048e8", "#e67700", "#0c8599", "#c2255c", "#5c940d"];
+
+  function option(data, dark) {
+    var text = dark ? "#d0e4ff" : "#333";
+    var base = {
+      color: PALETTE,
+      animation: false,
+      textStyle: {color: text},
+      tooltip: {trigger: data.chart === "pie" ? "item" : "axis", renderMode: "richText", confine: true},
+      legend: {top: 0, textStyle: {color: text}},
+      grid: {left: 48, right: 16, top: 36, bottom: 56}
+    };
+    if (data.chart === "pie") {
+      var s = data.series[0] || {values: []};
+      base.series = [{type: "pie", radius: ["35%", "65%"], top: 24,
+        label: {color: text}, data: data.labels.map(function (l, i) { return {name: l, value: s.values[i]}; })}];
+      base.legend.show = false;
+      return base;
+    }
+    base.xAxis = {type: "category", data: data.labels, axisLabel: {rotate: data.labels.length > 8 ? 45 : 0, color: text, interval: 0}};
+    var units = [];
+    (data.series || []).forEach(function (s) { if (units.indexOf(s.unit) < 0) { units.push(s.unit); } });
+    base.yAxis = units.slice(0, 2).map(function (u) { return {type: "value", name: u, axisLabel: {color: text}, nameTextStyle: {color: text}}; });
+    if (!base.yAxis.length) { base.yAxis = [{type: "value"}]; }
+    base.series = (data.series || []).map(function (s) {
+      var axis = Math.min(units.indexOf(s.unit), 1);
+      return {name: s.name, type: data.chart === "line" || (axis === 1) ? "line" : "bar", yAxisIndex: axis < 0 ? 0 : axis,
+              data: s.values, smooth: data.chart === "line"};
+    });
+    return base;
+  }
+
+  function draw(el, data, dark) {
+    if (!window.echarts || !el) { return null; }
+    var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, dark ? "dark" : null, {renderer: "canvas"});
+    chart.setOption(option(data, dark), true);
+    chart.off("click");
+    chart.on("click", function (p) {
+      var series = (data.series || [])[p.seriesIndex] || {};
+      var links = series.links || data.links || [];
+      var url = links[p.dataIndex];
+      if (url) { window.location.href = url; }
+    });
+    return chart;
+  }
+
+  function drawAll(root) {
+    (root || document).querySelectorAll("[data-chart]").forEach(function (el) {
+      try { draw(el, JSON.parse(el.getAttribute("data-chart")), false); } catch (e) { el.textContent = String(e); }
+    });
+  }
+
+  window.AnminCharts = {draw: draw, drawAll: drawAll};
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart], [data-bs-chart]").forEach(function (el) {
+      var c = window.echarts && window.echarts.getInstanceByDom(el);
+      if (c) { c.resize(); }
+    });
+  });
+})();

@@ -1,0 +1,74 @@
+"""The city dashboard and the 大屏 in a real browser with the CSP on: no console error, the charts
+drawn (a canvas with coloured pixels), the map shown with no request leaving the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from anmin.conftest import login
+from anmin.core.codes import load_code_tables
+from anmin.core.models import Location, Role
+from anmin.disputes import actions as dispute_actions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+INK = """(sel) => Array.from(document.querySelectorAll(sel)).map(c => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+  for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) { n++; } } return n; })"""
+
+
+def _world_with_records(world):
+    load_code_tables()
+    for region in (world.gc_grid, world.wl_grid):
+        d = dispute_actions.report_dispute(
+            actor=world.user(Role.CITY_OFFICE), title="宅基地纠纷", region=region, category="0902",
+            found_on=dt.date(2020, 6, 1), parties=[{"name": "甲"}, {"name": "乙", "role": "respondent"}])
+        Location.objects.create(model="workflow.case", object_id=d.case_id, region=region, lat=34.1, lng=113.5)
+
+
+def _watch(page, live_server):
+    errors, outside = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def route(r):
+        if r.request.url.startswith(live_server.url):
+            return r.continue_()
+        outside.append(r.request.url)
+        return r.abort()
+
+    page.route("**/*", route)
+    return errors, outside
+
+
+def test_the_city_dashboard_and_the_bigscreen_draw_with_the_csp_on(live_server, world, browser):
+    _world_with_records(world)
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page = context.new_page()
+    errors, outside = _watch(page, live_server)
+    login(page, live_server, world.user(Role.CITY_OFFICE).username)
+    resp = page.goto(f"{live_server.url}/analytics/?year=2020")
+    assert "script-src 'self'" in resp.headers["content-security-policy"]
+    page.wait_for_selector(".chart-box canvas")
+    page.wait_for_timeout(300)
+    ink = page.evaluate(INK, ".chart-box canvas")
+    assert ink and min(ink) > 200, ink  # every chart drew something
+
+    page.goto(f"{live_server.url}/analytics/bigscreen/?year=2020")
+    page.wait_for_selector("body[data-loaded='1']")
+    page.wait_for_selector(".bs-chart canvas")
+    page.wait_for_selector(".bs-mapbox[data-ready='1']")
+    page.wait_for_selector(".bs-mapbox .leaflet-control-layers", state="attached")
+    page.wait_for_timeout(300)
+    assert min(page.evaluate(INK, ".bs-chart canvas")) > 200
+    assert page.locator(".bs-stat").count() >= 3
+    assert page.locator("[data-bs=newest] li").count() == 2
+
+    page.goto(f"{live_server.url}/analytics/map/?year=2020")
+    page.wait_for_selector(".map-box[data-ready='1']")
+    page.wait_for_function("document.querySelector('.map-box').getAttribute('data-loaded-cases-MD') === '2'")
+    assert not errors, errors
+    assert not outside, outside
+    context.close()

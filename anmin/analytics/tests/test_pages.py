@@ -1,0 +1,118 @@
+"""Dashboards per role, the 大屏's data, the map's layers, chart exports and generated reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.cache import cache
+
+from anmin.analytics import actions, tasks
+from anmin.analytics.figures import Figures
+from anmin.analytics.models import ReportRun, RunStatus
+from anmin.core.codes import load_code_tables
+from anmin.core.models import Location, Role
+from anmin.disputes import actions as dispute_actions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def _dispute(world, region=None):
+    load_code_tables()
+    return dispute_actions.report_dispute(
+        actor=world.user(Role.CITY_OFFICE), title="邻里纠纷", region=region or world.gc_grid, category="0902",
+        found_on=dt.date(2020, 5, 1), parties=[{"name": "甲"}, {"name": "乙", "role": "respondent"}])
+
+
+def test_the_city_sees_townships_a_township_its_villages(client, world):
+    _dispute(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    page = client.get("/analytics/?year=2020").content.decode()
+    assert "古城镇" in page and "无梁镇" in page and "data-chart=" in page
+    assert "/disputes/?township=411081106000" in page  # drill-down to the ledger filtered the same way
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get("/analytics/?year=2020").content.decode()
+    assert "古城村委会" in page and "无梁镇" not in page
+
+
+def test_roles_without_the_dashboard_get_404(client, world):
+    for role in (Role.SYSADMIN, Role.AUDITOR, "mediator", Role.DEPT_HANDLER):
+        client.force_login(world.user(role))
+        assert client.get("/analytics/").status_code == 404
+        assert client.get("/analytics/data/").status_code == 404
+
+
+def test_figures_are_right_at_once_after_a_write(client, world):
+    client.force_login(world.user(Role.CITY_OFFICE))
+    first = client.get("/analytics/data/?year=2020").json()
+    found = next(s for s in first["stats"] if s["key"] == "stat.disputes_found")["value"]
+    _dispute(world)
+    again = client.get("/analytics/data/?year=2020").json()
+    assert next(s for s in again["stats"] if s["key"] == "stat.disputes_found")["value"] == found + 1
+
+
+def test_a_write_elsewhere_keeps_other_areas_cached(world, django_assert_max_num_queries):
+    figs = Figures(user=None, year=2020)
+    assert figs.value("disputes.found", world.wuliang.code) == 0
+    _dispute(world)  # in 古城镇
+    figs = Figures(user=None, year=2020)
+    with django_assert_max_num_queries(3):  # the head and the changes since: no recount for 无梁镇
+        assert figs.value("disputes.found", world.wuliang.code) == 0
+    assert Figures(user=None, year=2020).value("disputes.found", world.gucheng.code) == 1
+
+
+def test_a_chart_exports_its_table_to_excel(client, world):
+    _dispute(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    resp = client.get("/analytics/?year=2020&export=areas.disputes")
+    assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_the_map_layer_lists_located_records_the_user_sees(client, world):
+    d = _dispute(world)
+    other = _dispute(world, region=world.wl_grid)
+    for case in (d.case, other.case):
+        Location.objects.create(model="workflow.case", object_id=case.pk, region=case.region, lat=34.1, lng=113.5)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    points = client.get("/analytics/map/layers/cases.MD/?year=2020").json()["points"]
+    assert [p["label"].split()[0] for p in points] == [d.case.number]
+    cfg = client.get("/analytics/map/").content.decode()
+    assert "data-map=" in cfg and "&quot;kind&quot;: &quot;none&quot;" in cfg  # no basemap configured
+
+
+def test_a_report_is_generated_in_the_background_and_kept_as_versions(client, world, settings):
+    _dispute(world)
+    city = world.user(Role.CITY_OFFICE)
+    run = actions.request_report(actor=city, kind="annual", year=2020, region=world.city, want_pdf=False,
+                                 enqueue=False)
+    tasks.generate(run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.docx_file and run.data_seq > 0
+    assert any(f["key"] == "disputes.found" and f["value"] == 1 for f in run.figures)
+    assert "crackdown.clues_verified" in run.missing
+    second = actions.request_report(actor=city, kind="annual", year=2020, region=world.city, enqueue=False)
+    assert second.version == 2
+    client.force_login(city)
+    assert client.get(f"/analytics/reports/{run.pk}/docx/").status_code == 200
+    progress = json.loads(client.get(f"/analytics/reports/{run.pk}/?progress=1").content)
+    assert progress["done"] and progress["progress"] == 100
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    assert client.get(f"/analytics/reports/{run.pk}/docx/").status_code == 404
+    with pytest.raises(Exception, match="期间"):
+        actions.request_report(actor=city, kind="monthly", year=2020, period="2020-13", region=world.city)
+    assert ReportRun.objects.count() == 2
+
+
+def test_the_bulletin_ranks_townships_and_lists_overdue_cases(world):
+    from anmin.analytics.reports.bulletin import render_bulletin
+
+    _dispute(world)
+    doc = render_bulletin("monthly", period="2020-05", use_cache=False)
+    assert "关于2020年5月平安建设工作情况的通报" in doc.text
+    assert "古城镇" in doc.text and any(b.kind == "table" for b in doc.blocks)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.SchemeListView.as_view(), name="scheme_list"),
+    path("schemes/<int:pk>/", views.SchemeDetailView.as_view(), name="scheme_detail"),
+    path("units/<int:pk>/", views.TargetDetailView.as_view(), name="target_detail"),
+]

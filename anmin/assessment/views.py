@@ -1,0 +1,107 @@
+"""Pages of the assessment: schemes and their ranking, a unit's explanation, vetoes, appeals."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.errors import ActionError
+from anmin.core.tables import Column, Table
+from anmin.core.views.base import DetailPage, LedgerView
+
+from . import actions, engine
+from .models import Appeal, Indicator, Scheme, Target, Veto
+
+
+class SchemeTable(Table):
+    columns = (
+        Column("name", _("方案名称"), link=True, width=36),
+        Column("year", _("年度")),
+        Column("get_unit_type_display", _("考核对象")),
+        Column("get_status_display", _("状态")),
+    )
+
+
+class SchemeListView(LedgerView):
+    model = Scheme
+    table_class = SchemeTable
+    title = _("考核评估")
+    export_name = "考核方案"
+    template_name = "assessment/scheme_list.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # A township centre does not see the city's scheme but its own unit in it.
+        ctx["my_targets"] = Target.objects.visible_to(self.request.user).select_related("scheme").order_by(
+            "-scheme__year")[:20]
+        return ctx
+
+
+def _act(request, fn, ok: str, **kw):
+    try:
+        fn(actor=request.user, **kw)
+    except ActionError as exc:
+        messages.error(request, str(getattr(exc, "message", exc)))
+        return False
+    messages.success(request, ok)
+    return True
+
+
+class SchemeDetailView(DetailPage):
+    model = Scheme
+    template_name = "assessment/scheme_detail.html"
+
+    def post(self, request, *args, **kwargs):
+        scheme = self.get_object()
+        what = request.POST.get("do")
+        if what == "propose":
+            _act(request, actions.propose_vetoes, "已根据记录提出一票否决建议", scheme=scheme)
+        elif what == "publish":
+            _act(request, actions.publish_scheme, "考核结果已发布，本年度已冻结", scheme=scheme)
+        elif what == "veto":
+            veto = (Veto.objects.visible_to(request.user)
+                    .filter(pk=request.POST.get("veto"), target__scheme=scheme).first())
+            if veto is None:
+                raise Http404
+            _act(request, actions.decide_veto, "一票否决已认定", veto=veto, confirm=request.POST.get("confirm") == "1",
+                 note=request.POST.get("note", ""))
+        return redirect(scheme.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        scheme = self.object
+        results = sorted(engine.compute(scheme), key=lambda r: (r.rank, r.target.name))
+        ctx.update(results=results, summary=engine.summary(scheme, results),
+                   indicators=scheme.indicators.order_by("order", "code"),
+                   vetoes=Veto.objects.visible_to(self.request.user).filter(target__scheme=scheme).select_related("target"),
+                   appeals=Appeal.objects.visible_to(self.request.user).filter(target__scheme=scheme)
+                   .select_related("target", "indicator"),
+                   designations=scheme.designations.all()[:200],
+                   may_manage=self.request.user.has_perm("assessment.change_scheme"),
+                   may_publish=self.request.user.has_perm("assessment.publish_scheme"),
+                   may_decide=self.request.user.has_perm("assessment.decide_veto"))
+        return ctx
+
+
+class TargetDetailView(DetailPage):
+    model = Target
+    template_name = "assessment/target_detail.html"
+
+    def post(self, request, *args, **kwargs):
+        target = self.get_object()
+        indicator = Indicator.objects.filter(scheme=target.scheme, pk=request.POST.get("indicator") or 0).first()
+        _act(request, actions.file_appeal, "申诉已提交，等待复核", target=target, indicator=indicator,
+             reason=request.POST.get("reason", ""))
+        return redirect(target.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        target = self.object
+        result = next((r for r in engine.compute(target.scheme) if r.target.pk == target.pk), None)
+        ctx.update(result=result, appeals=target.appeals.all(),
+                   indicators=target.scheme.indicators.exclude(kind="group").order_by("order", "code"),
+                   may_appeal=self.request.user.has_perm("assessment.appeal_scheme")
+                   and not target.scheme.is_frozen)
+        return ctx
