@@ -284,3 +284,10 @@ if PRODUCTION and _flag("ANMIN_DEMO_RELAXED", False):
     raise RuntimeError("ANMIN_DEMO_RELAXED cannot be used with production settings")
 
 ANMIN_SITE_NAME = _("安民 · 平安建设综合治理平台")
+# Where people reach the platform (links in pushed messages).
+ANMIN_SITE_URL = os.environ.get("ANMIN_SITE_URL", "http://127.0.0.1:8000")
+# 站内消息 are pushed by these senders (anmin.core.notices), never during the quiet hours (local time).
+ANMIN_NOTICE_SENDERS = [s for s in os.environ.get("ANMIN_NOTICE_SENDERS", "anmin.core.notices.LogSender").split(",")
+                        if s.strip()]
+ANMIN_NOTICE_WEBHOOK_URL = os.environ.get("ANMIN_NOTICE_WEBHOOK_URL", "")
+ANMIN_NOTICE_QUIET_HOURS = (22, 7)

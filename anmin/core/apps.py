@@ -29,7 +29,10 @@ class CoreConfig(AppConfig):
         api.register_routes()
         demo.register()
         kpis.register()
-        from .tasks import purge_idempotency_keys_task
+        from .tasks import deliver_notices_task, purge_idempotency_keys_task
+
+        registry.periodic_tasks.register(
+            "core.notices", registry.PeriodicTask("core.notices", deliver_notices_task, "推送站内消息"))
 
         registry.periodic_tasks.register(
             "core.idempotency_purge",

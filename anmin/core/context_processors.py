@@ -19,4 +19,7 @@ def shell(request) -> dict:
         ctx["user_org"] = org
         ctx["user_region"] = org.region if org else None
         ctx["user_roles"] = user.role_list
+        from .models import Notice
+
+        ctx["unread_notices"] = Notice.objects.filter(recipient=user.pk, read_at__isnull=True).count()
     return ctx

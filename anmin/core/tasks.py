@@ -11,3 +11,11 @@ def purge_idempotency_keys_task() -> dict:
     from .idempotency import purge_expired
 
     return {"deleted": purge_expired()}
+
+
+@task()
+def deliver_notices_task() -> dict:
+    """Push the 站内消息 not pushed yet through the configured senders (outside the quiet hours)."""
+    from .notices import deliver
+
+    return {"sent": deliver()}

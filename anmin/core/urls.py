@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, attachments, audit, pages
+from .views import account, attachments, audit, notices, pages
 
 app_name = "core"
 
@@ -19,5 +19,7 @@ urlpatterns = [
     path("orgs/<int:pk>/", pages.OrgUnitDetailView.as_view(), name="orgunit_detail"),
     path("audit/", audit.AuditLedgerView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
+    path("notices/", notices.NoticeListView.as_view(), name="notice_list"),
+    path("notices/<int:pk>/", notices.NoticeDetailView.as_view(), name="notice_detail"),
     path("attachments/<int:pk>/", attachments.AttachmentDownloadView.as_view(), name="attachment"),
 ]

@@ -7,6 +7,7 @@ from .clock import ClockShift
 from .codes import CodeItem, CodeTable
 from .geo import Location, RegionGeo
 from .idempotency import IdempotencyKey
+from .notices import Notice
 from .orgs import OrgUnit
 from .regions import Region
 from .security import LoginThrottle
@@ -20,6 +21,7 @@ __all__ = [
     "IdempotencyKey",
     "Location",
     "LoginThrottle",
+    "Notice",
     "OrgUnit",
     "Region",
     "RegionGeo",

@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from anmin.core import audit
-from anmin.core.models import AuditEntry, OrgUnit, Region, Role
+from anmin.core.models import AuditEntry, Notice, OrgUnit, Region, Role
 from anmin.core.models.orgs import OrgKind
+from anmin.core.notices import notify
 
 from ..testing.expect import ALL, only
 from .factories import make_org
@@ -37,6 +38,13 @@ def audit_sample(region: Region, world) -> AuditEntry:
         )
 
 
+def notice_sample(region: Region, world) -> Notice:
+    """A message to the village centre's user (messages are the recipient's alone, wherever they point)."""
+    key = f"sample:{region.code}"
+    notify(kind="other", title=f"{region.name}测试消息", key=key, users=[world.user(Role.VILLAGE_CENTER)])
+    return Notice.objects.get(key=key)
+
+
 # The audit log: the auditor sees all of it wherever the object lies; nobody else sees any of it.
 AUDIT_EXPECTED = only({Role.AUDITOR: ALL})
 
@@ -46,4 +54,5 @@ SAMPLES = {
     Region: (region_sample, "reference"),
     OrgUnit: (org_sample, "reference"),
     AuditEntry: (audit_sample, AUDIT_EXPECTED),
+    Notice: (notice_sample, only({Role.VILLAGE_CENTER: ALL})),
 }

@@ -15,7 +15,7 @@ from anmin.core.actors import as_user
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region, User
 
-from .. import registry
+from .. import notify, registry
 from ..definitions import APPROVE, DENY, SATISFACTION, SUPERVISE, Transition
 from ..models import Case, CaseEvent, Priority, has_business_role
 from ..rules import (
@@ -293,6 +293,8 @@ def _finish(case: Case, *, actor, t: Transition, action: str, label: str, from_s
     hook = case.kind_def.on_transition
     if applied and hook is not None:
         hook(case=case, event=event, transition=t, actor=actor, data=inputs)
+    if applied:
+        notify.on_step(case, t, event, inputs)
     _audit(action="transition", actor=actor, obj=case,
            after={"number": case.number, "step": action, "from": from_state, "to": case.status,
                   "version": case.version, **data},

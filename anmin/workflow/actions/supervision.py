@@ -13,6 +13,7 @@ from anmin.core.actors import as_user
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, User
 
+from .. import notify
 from ..models import Case, Supervision, has_business_role
 from ..rules import (
     may_supervise,
@@ -63,6 +64,7 @@ def issue_supervision(*, case: Case | int, actor: User, reason: str, to_org: Org
                       from_state=case.status, to_state=case.status, at=now, reason=reason,
                       data={"supervision": supervision.pk, "to_org": target.pk, "to_org_name": target.name})
         case.save(update_fields=["last_seq"])
+        notify.on_supervision(supervision, now)
         _audit(action="create", actor=actor, obj=supervision,
                after={"case": case.number, "to_org": target.pk, "centre_org": supervision.centre_org_id},
                reason=reason)
@@ -115,6 +117,7 @@ def reply_supervision(*, supervision: Supervision | int, actor: User, reply: str
                       from_state=case.status, to_state=case.status, at=now, reason=reply,
                       data={"supervision": supervision.pk})
         case.save(update_fields=["last_seq"])
+        notify.on_reply(supervision, now)
         _audit(action="update", actor=actor, obj=supervision,
                after={"case": case.number, "replied_at": now.isoformat()})
     return supervision

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from anmin.core import clock
 from anmin.core.actors import SYSTEM
 
+from .. import notify
 from ..definitions import Workflow
 from ..models import Case, CaseEvent, Supervision
 from ..rules import (
@@ -122,6 +123,7 @@ def _sweep_overdue(ids: list[int], now: datetime, result: SweepResult, finder: C
             ))
             changed.append(case)
             result.overdue.append(case.number)
+            notify.on_overdue(case, now, to_org if (case.pk, key) not in existing else None, centre)
         Supervision.objects.bulk_create(notices)
         CaseEvent.objects.bulk_create(events)
         # One set-based UPDATE (every changed case got exactly one event): far cheaper than
@@ -154,6 +156,7 @@ def _sweep_warning(ids: list[int], now: datetime, result: SweepResult) -> None:
                 data={"due_at": case.due_at.isoformat(), "stage": case.stage},
             ))
             result.warned.append(case.number)
+            notify.on_warning(case, now)
         if cases:
             CaseEvent.objects.bulk_create(events)
             Case.objects.filter(pk__in=[c.pk for c in cases]).update(warned_at=now, last_seq=F("last_seq") + 1)
