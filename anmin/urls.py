@@ -2,11 +2,15 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from anmin.core.api import json_error_view
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico before they read the page's icon link.
+    path("favicon.ico", RedirectView.as_view(url=static("anmin/favicon.svg"), permanent=True), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("anmin.api")),

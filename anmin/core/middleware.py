@@ -26,7 +26,7 @@ class AnminLoginRequiredMiddleware(LoginRequiredMiddleware):
     # DRF authenticates (session or token) inside the view and answers 401/403 as JSON,
     # so a redirect to the login page would be wrong for API clients.
     # /i18n/: a visitor must be able to switch the login page to English before logging in.
-    exempt_prefixes = (API_PREFIX, "/static/", "/i18n/")
+    exempt_prefixes = (API_PREFIX, "/static/", "/i18n/", "/favicon.ico")
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith(self.exempt_prefixes):

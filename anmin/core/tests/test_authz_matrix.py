@@ -39,6 +39,7 @@ EXEMPT: dict[str, str] = {
     "core:otp_setup": "binds the caller's own TOTP authenticator",
     "core:otp_verify": "the caller's own second login step",
     "set_language": "language switch",
+    "favicon": "a redirect to the site's icon",
     "api-token": "exchanges the caller's own credentials for a token",
     "api-me": "the caller's own account",
     "api-schema": "the API description, no records",
