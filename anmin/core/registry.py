@@ -372,3 +372,7 @@ class AssessmentIndicator:
 
 
 assessment_indicators: Registry[AssessmentIndicator] = Registry("assessment indicators")
+
+
+# Resolvers (object_type, step) → the step's name in words, for the audit log (the case engine's steps).
+audit_step_labels: Registry[Callable[[str, str], str | None]] = Registry("audit step labels")

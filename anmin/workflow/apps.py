@@ -15,6 +15,7 @@ class WorkflowConfig(AppConfig):
         from . import api, menus, registry, workflows
 
         registry.register_kind(workflows.TASK)
+        core_registry.audit_step_labels.register("workflow", registry.step_label)
         menus.register()
         core_registry.role_grants.register("workflow", grants())
         api.register_routes()

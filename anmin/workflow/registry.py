@@ -103,3 +103,15 @@ def get_kind(code_or_key: str | CaseKind) -> CaseKind:
 def kind_choices() -> list[tuple[str, str]]:
     """(code, label) of every kind, labels in the active language (for drop-downs)."""
     return [(k.code, k.display_label) for k in case_kinds]
+
+
+def step_label(object_type: str, step: str) -> str | None:
+    """A case step's name in the active language, for the audit log ("request:extend" → 延期)."""
+    if object_type != "workflow.case":
+        return None
+    name = step.rpartition(":")[2]
+    for kind in case_kinds:
+        t = kind.workflow.transition(name)
+        if t is not None:
+            return t.display_label
+    return None

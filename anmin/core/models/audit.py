@@ -7,6 +7,8 @@ refuses them in the database as well (migration 0002).
 
 from __future__ import annotations
 
+import functools
+
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
@@ -130,10 +132,23 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
+        """The action in words; a case's step names the step ("流转：交办")."""
         try:
-            return str(AuditAction(self.action).label)
+            label = str(AuditAction(self.action).label)
         except ValueError:
-            return self.action
+            label = self.action
+        step = (self.after or {}).get("step") if isinstance(self.after, dict) else None
+        return f"{label}：{step_label(self.object_type, step)}" if step else label
+
+    @property
+    def object_label(self) -> str:
+        """The record as people name it: a case's number where the entry has it, else its id."""
+        after = self.after if isinstance(self.after, dict) else {}
+        return str(after.get("number") or self.object_id)
+
+    @property
+    def region_label(self) -> str:
+        return region_name(self.region_code) if self.region_code else ""
 
     @property
     def actor_label(self) -> str:
@@ -150,3 +165,22 @@ class AuditEntry(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
+
+
+def step_label(object_type: str, step: str) -> str:
+    """A step's name in words, from the apps that registered a resolver (the case engine)."""
+    from ..registry import audit_step_labels
+
+    for resolve in audit_step_labels:
+        label = resolve(object_type, step)
+        if label:
+            return str(label)
+    return step
+
+
+@functools.lru_cache(maxsize=4096)
+def region_name(code: str) -> str:
+    from .regions import Region
+
+    region = Region.objects.filter(pk=code).select_related("parent__parent").first()
+    return region.full_name if region else code

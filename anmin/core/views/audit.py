@@ -29,8 +29,8 @@ class AuditEntryTable(Table):
         Column("actor_org_name", _("操作人机构"), width=24),
         Column("action", _("操作"), value=lambda e: e.action_label),
         Column("object_type", _("对象类型"), value=lambda e: e.object_type_label, width=20),
-        Column("object_id", _("对象编号")),
-        Column("region_code", _("对象所在区划")),
+        Column("object_id", _("对象编号"), value=lambda e: e.object_label),
+        Column("region_code", _("对象所在区划"), value=lambda e: e.region_label, width=24),
         Column("reason", _("事由"), width=24),
         Column("remote_addr", _("来源地址")),
     )

@@ -211,3 +211,13 @@ def test_extreme_dates_in_the_ledger_filters_are_no_limit_not_an_error(client, w
         resp = client.get(reverse("workflow:case_list"), params)
         assert resp.status_code == 200
         assert case.number in resp.content.decode()
+
+
+def test_the_audit_log_names_the_step_the_case_number_and_the_place(client, world):
+    case = assigned(world)
+    client.force_login(world.user(Role.AUDITOR))
+    html = client.get("/audit/", {"object_type": "workflow.case"}).content.decode()
+    assert "交办" in html
+    assert case.number in html
+    assert "古城镇 / 古城村委会 / 第1网格" in html or "第1网格" in html
+    assert case.region_id not in html
