@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anmin_ci
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint test-sqlite test-postgres bench system-deps messages clean
+.PHONY: demo serve test lint test-sqlite test-postgres bench chaos system-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
 ## make bench: performance benchmarks against PostgreSQL (see bench/README.md)
 bench: $(VENV)/.dev-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
+
+## make chaos: kill -9 a gunicorn worker, the master, cut the database while grid workers report events;
+## prints acknowledged, missing and duplicated writes and recovery times (docs/reliability.md). Not in CI.
+chaos: $(VENV)/.dev-installed
+	CHAOS_DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_chaos} $(BIN)/python -m bench.chaos
 
 ## make messages: extract the English catalogue (anmin/locale/en), then compile it and the hand-kept
 ## zh_Hans one (Chinese for what Django's own catalogues lack); commit the .po and .mo files

@@ -18,6 +18,15 @@ def world(db) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with what only a test database may have (core.testing.db)."""
+    from anmin.core.testing.db import allow_test_flush
+
+    with django_db_blocker.unblock():
+        allow_test_flush()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _plaintext_watch_session(django_test_environment):
     """Every log record of the run is scanned for full ID numbers and phones (core.testing)."""
@@ -80,6 +89,11 @@ def pytest_configure(config):
 
     # Tests create many accounts; a slow password hash only slows them down.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every request of the run writes an access line (as gunicorn would) that the plaintext watch
+    # reads: no full ID number or phone may reach it, from a query string or anywhere else.
+    settings.MIDDLEWARE = ["anmin.core.accesslog.AccessLogMiddleware", *settings.MIDDLEWARE]
+    # Tests exchange many tokens from one address; the throttle's own test lowers it again.
+    settings.ANMIN_TOKEN_EXCHANGE_RATE = "100000/min"  # noqa: S105 (a rate, not a password)
 
 
 CHROMIUM = os.environ.get("ANMIN_CHROMIUM", "/usr/bin/chromium")

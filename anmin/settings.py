@@ -69,7 +69,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -91,6 +90,7 @@ INSTALLED_APPS += ANMIN_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "anmin.core.middleware.RequestIdMiddleware",
+    "anmin.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "anmin.core.middleware.LoginGuardMiddleware",
     "anmin.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # No full ID number or phone in a URL (docs/security.md).
+    "anmin.core.middleware.PersonalNumbersInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -170,8 +172,21 @@ OTP_TOTP_ISSUER = "安民"
 # counts as abandoned (its key may then be reused).
 ANMIN_IDEMPOTENCY_TTL_HOURS = 24
 ANMIN_IDEMPOTENCY_IN_FLIGHT_SECONDS = 120
+# How long a duplicate waits for the first request holding the same key before it gets 409.
+ANMIN_IDEMPOTENCY_WAIT_SECONDS = float(os.environ.get("ANMIN_IDEMPOTENCY_WAIT_SECONDS", "5"))
+# API tokens: a token lives this long, and dies after this long unused (core/tokens.py).
+ANMIN_TOKEN_TTL_HOURS = float(os.environ.get("ANMIN_TOKEN_TTL_HOURS", "168"))
+ANMIN_TOKEN_IDLE_HOURS = float(os.environ.get("ANMIN_TOKEN_IDLE_HOURS", "24"))
+# Token exchanges per client address (429 past it).
+ANMIN_TOKEN_EXCHANGE_RATE = os.environ.get("ANMIN_TOKEN_EXCHANGE_RATE", "30/min")
+# Bodies: uploads (multipart) up to this; anything else up to DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB).
+ANMIN_MAX_UPLOAD_BYTES = int(os.environ.get("ANMIN_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
 # Extra before/after keys whose values the audit log masks (besides password, id_number, phone …).
 ANMIN_AUDIT_SENSITIVE_KEYS: tuple[str, ...] = ()
+# The audit chain's daily anchor, kept outside the database: a file the database administrators
+# cannot write (e.g. on another mount, append-only) and/or a command the anchor line is piped to.
+ANMIN_AUDIT_ANCHOR_FILE = os.environ.get("ANMIN_AUDIT_ANCHOR_FILE", "")
+ANMIN_AUDIT_ANCHOR_COMMAND = os.environ.get("ANMIN_AUDIT_ANCHOR_COMMAND", "")
 
 # Language: Simplified Chinese by default, English switchable.
 LANGUAGE_CODE = "zh-hans"
@@ -234,6 +249,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = _flag("ANMIN_SSL_REDIRECT", True)
+    # Health probes come from the machine itself over plain HTTP (docs/deploy.md).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("ANMIN_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -245,13 +262,13 @@ FILTERS_EMPTY_CHOICE_LABEL = _("全部")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call then gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "anmin.core.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "anmin.core.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["anmin.core.api_filters.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "anmin.core.schema.Schema",
     "EXCEPTION_HANDLER": "anmin.core.api.exception_handler",
 }
@@ -268,6 +285,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background processes beat this often; /readyz calls one dead after one beat (+2 s) without.
+ANMIN_HEARTBEAT_SECONDS = float(os.environ.get("ANMIN_HEARTBEAT_SECONDS", "5"))
+# A task running longer than this is taken for lost and queued again (the periodic ones are idempotent).
+ANMIN_TASK_MAX_SECONDS = float(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))
 
 LOGGING = {
     "version": 1,

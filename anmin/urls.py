@@ -8,9 +8,19 @@ from django.views.generic import RedirectView
 
 from anmin.core.api import json_error_view
 
+
+class FaviconView(RedirectView):
+    """The icon's hashed name is known only once static files are collected: resolve it per request."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("anmin/favicon.svg")
+
+
 urlpatterns = [
     # Browsers ask for /favicon.ico before they read the page's icon link.
-    path("favicon.ico", RedirectView.as_view(url=static("anmin/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("anmin.api")),

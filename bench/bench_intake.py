@@ -74,16 +74,15 @@ def _stop_server(server: subprocess.Popen) -> None:
 
 def _reporters(n: int) -> list[tuple[str, str]]:
     """(token, grid code) of ``n`` grid workers of the demo world."""
-    from rest_framework.authtoken.models import Token
-
+    from anmin.core import tokens
     from anmin.core.models import Role, User
 
     out = []
     users = (User.objects.filter(roles__code=Role.GRID_WORKER, username__startswith="wg", is_active=True)
              .order_by("username")[:n])
     for user in users:
-        token, _ = Token.objects.get_or_create(user=user)
-        out.append((token.key, user.grids.values_list("code", flat=True).first()))
+        _token, key = tokens.issue(user=user)
+        out.append((key, user.grids.values_list("code", flat=True).first()))
     if len(out) < n:
         raise RuntimeError("the bench needs the demo world's grid workers (anmin demo / core build)")
     return out

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import audit, logins
-from .models import CodeItem, CodeTable, OrgUnit, Region, Role, User
+from .models import ApiToken, CodeItem, CodeTable, OrgUnit, Region, Role, User
 from .models.audit import AuditAction
 from .roles import check_role_permissions, check_separation_of_duties
 
@@ -199,4 +199,39 @@ class TOTPDeviceAdmin(AuditedAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """The administrator sees every account's API tokens and revokes them (never the key)."""
+
+    list_display = ("prefix", "user", "client", "created_at", "last_used_at", "expires_at", "state_label",
+                    "revoked_reason")
+    list_filter = ("revoked_reason",)
+    search_fields = ("user__username", "user__name", "prefix")
+    fields = ("user", "prefix", "client", "address", "created_at", "last_used_at", "expires_at", "revoked_at",
+              "revoked_reason")
+    readonly_fields = fields
+    actions = ("revoke_selected",)
+
+    @admin.display(description=_("状态"))
+    def state_label(self, obj):
+        from .tokens import STATE_LABELS, token_state
+
+        return STATE_LABELS[token_state(obj)]
+
+    @admin.action(description=_("注销所选令牌"), permissions=("change",))
+    def revoke_selected(self, request, queryset):
+        from .models.tokens import TokenRevocation
+        from .tokens import revoke
+
+        done = sum(revoke(token=t, actor=request.user, reason=TokenRevocation.ADMIN, request=request)
+                   for t in queryset.select_related("user"))
+        self.message_user(request, _("已注销 %(n)d 个令牌。") % {"n": done})
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

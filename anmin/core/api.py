@@ -10,14 +10,13 @@ from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from . import audit, errors, logins, registry
+from . import audit, errors, logins, registry, tokens
 from .idempotency import IdempotentCreateMixin
 from .models import OrgUnit, Region, User
 from .models.audit import AuditAction
@@ -99,6 +98,9 @@ def exception_handler(exc, context):
     """Every API error in the one shape (``anmin.core.errors``): the actions' errors with their
     status, DRF's own (400 with per-field messages, 401, 403, 404, 405, 406, 415, 429), and anything
     unexpected as a 500 — logged with its traceback, answered without one, never HTML."""
+    too_big = payload_too_large(exc)
+    if too_big is not None:
+        return Response(too_big, status=413)
     err = errors.as_action_error(exc)
     if err is not None:
         set_rollback()
@@ -111,6 +113,16 @@ def exception_handler(exc, context):
     request = context.get("request")
     log.error("api.server_error path=%s", getattr(request, "path", ""), exc_info=exc)
     return Response(SERVER_ERROR, status=500)
+
+
+def payload_too_large(exc) -> dict | None:
+    """The one-shape body of a 413, when ``exc`` says the request body is over the limit."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return {"code": "payload_too_large", "message": "请求体过大（超过服务器允许的大小）", "field": None,
+                "errors": {}, "current": None}
+    return None
 
 
 SERVER_ERROR = {"code": "server_error", "message": "服务器内部错误，已记录，请稍后重试或联系管理员",
@@ -141,6 +153,9 @@ def json_error_view(status: int, code: str, message: str):
 
     def view(request, exception=None):
         if request.path.startswith("/api/"):
+            too_big = payload_too_large(exception) if status == 400 else None
+            if too_big is not None:
+                return JsonResponse(too_big, status=413, json_dumps_params={"ensure_ascii": False})
             body = {"code": code, "message": message, "field": None, "errors": {}, "current": None}
             return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
         return page(request) if status == 500 else page(request, exception)
@@ -227,20 +242,45 @@ class TokenSerializer(AuthTokenSerializer):
         return attrs
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange username + password (+ TOTP for privileged roles) for an API token; audited."""
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="只显示这一次；请求头 Authorization: Token <token>")
+    expires_at = serializers.DateTimeField(help_text="到期时间；另外超过空闲时限未使用也失效")
 
+
+class TokenExchangeThrottle(SimpleRateThrottle):
+    """At most ``ANMIN_TOKEN_EXCHANGE_RATE`` (30/min) token exchanges per client address (429 past
+    it); the lockout still counts failures per account and address."""
+
+    scope = "token_exchange"
+
+    def get_rate(self):
+        from django.conf import settings
+
+        return getattr(settings, "ANMIN_TOKEN_EXCHANGE_RATE", "30/min")
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": audit.client_address(request) or "-"}
+
+
+class TokenView(APIView):
+    """Exchange username + password (+ TOTP for privileged roles) for a new API token (one per
+    device; it expires, dies when idle, and is revoked by a password or role change); audited."""
+
+    authentication_classes: ClassVar[list] = []
+    permission_classes: ClassVar[list] = []
+    throttle_classes: ClassVar[list] = [TokenExchangeThrottle]
     serializer_class = TokenSerializer
 
+    @extend_schema(request=TokenSerializer, responses={200: TokenResponseSerializer})
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
+        token, key = tokens.issue(user=user, request=request)
         audit.record_in_transaction(
             actor=user, action=AuditAction.LOGIN, obj=user, after={"via": "api_token"}, request=request
         )
-        return Response({"token": token.key})
+        return Response({"token": key, "expires_at": token.expires_at})
 
 
 def register_routes() -> None:

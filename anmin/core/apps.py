@@ -25,11 +25,17 @@ class CoreConfig(AppConfig):
         from .codes import load_code_tables
 
         registry.reference_data.register("core.codes", registry.ReferenceData("core.codes", load_code_tables))
+        from . import tokens
+
+        tokens.connect_signals()
+        from . import bounds
+
+        bounds.connect_signals()
         registry.role_grants.register("core", roles.core_grants())
         api.register_routes()
         demo.register()
         kpis.register()
-        from .tasks import deliver_notices_task, purge_idempotency_keys_task
+        from .tasks import audit_anchor_task, deliver_notices_task, purge_idempotency_keys_task
 
         registry.periodic_tasks.register(
             "core.notices", registry.PeriodicTask("core.notices", deliver_notices_task, "推送站内消息"))
@@ -38,3 +44,8 @@ class CoreConfig(AppConfig):
             "core.idempotency_purge",
             registry.PeriodicTask("core.idempotency_purge", purge_idempotency_keys_task, "清理过期的幂等键"),
         )
+        registry.periodic_tasks.register(
+            "core.audit_anchor",
+            registry.PeriodicTask("core.audit_anchor", audit_anchor_task, "审计链每日锚点（库外留存）"),
+        )
+        from . import deploy_checks  # noqa: F401  (registers the check --deploy warnings)

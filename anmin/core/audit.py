@@ -354,16 +354,20 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(*, anchor: tuple[int, str] | None = None, chunk_size: int = 5000) -> ChainReport:
+def verify_chain(*, anchor: tuple[int, str] | None = None, anchors: list[tuple[int, str]] | None = None,
+                 chunk_size: int = 5000) -> ChainReport:
     """Walk the chain from seq 1: every seq present, every hash recomputes, every link holds.
 
-    ``anchor`` (seq, hash) checks a head recorded elsewhere earlier, which also catches a tail cut
-    off the end of the log (a chain alone cannot show that).
+    ``anchors`` (seq, hash) — heads recorded elsewhere earlier — must each still be in the chain with
+    the same hash, which also catches a tail cut off the end of the log (a chain alone cannot show
+    that). ``anchor`` is one of them.
     """
+    wanted: dict[int, str] = dict(anchors or [])
+    if anchor is not None:
+        wanted[anchor[0]] = anchor[1]
     expected_seq = 1
     prev_hash = GENESIS_HASH
     checked = 0
-    anchor_seen = anchor is None
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
         if entry.seq != expected_seq:
             problem = f"序号 {expected_seq} 的记录缺失（已被删除）" if entry.seq > expected_seq else "序号重复"
@@ -374,18 +378,17 @@ def verify_chain(*, anchor: tuple[int, str] | None = None, chunk_size: int = 500
             )
         if entry_hash(entry) != entry.hash:
             return ChainReport(False, checked, entry.seq, entry.hash, entry.seq, "内容与哈希不符（记录被修改）")
-        if anchor is not None and entry.seq == anchor[0]:
-            if entry.hash != anchor[1]:
-                return ChainReport(False, checked, entry.seq, entry.hash, entry.seq, "与外部留存的锚点哈希不符")
-            anchor_seen = True
+        if entry.seq in wanted and entry.hash != wanted[entry.seq]:
+            return ChainReport(False, checked, entry.seq, entry.hash, entry.seq, "与外部留存的锚点哈希不符")
         prev_hash = entry.hash
         expected_seq += 1
         checked += 1
     head_seq = expected_seq - 1 if checked else None
     head_hash = prev_hash if checked else None
-    if not anchor_seen:
+    missing = sorted(seq for seq in wanted if seq > (head_seq or 0))
+    if missing:
         return ChainReport(
-            False, checked, head_seq, head_hash, anchor[0], f"锚点序号 {anchor[0]} 不存在（日志末尾被截断）"
+            False, checked, head_seq, head_hash, missing[-1], f"锚点序号 {missing[-1]} 不存在（日志末尾被截断）"
         )
     return ChainReport(True, checked, head_seq, head_hash)
 

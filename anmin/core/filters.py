@@ -90,3 +90,4 @@ class AuditEntryFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEntry
         fields = ["actor", "action", "object_type", "date_from", "date_to"]
+

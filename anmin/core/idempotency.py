@@ -9,6 +9,16 @@ request is refused with 422; a duplicate that arrives while the first is still b
 409. Keys are remembered for ``ANMIN_IDEMPOTENCY_TTL_HOURS`` (24 h). Only successful responses are
 remembered (2xx for the API, a redirect for a form): after an error the client may retry the key.
 
+Exactly once: the key's row is written in the SAME transaction as the create, and the response is
+stored in it before that transaction commits. A crash before the commit leaves neither the record nor
+the key (a retry runs afresh at once); a crash after it, before the client got the answer, leaves both
+(a retry gets the first result). A duplicate that arrives while the first is still running waits for
+its transaction (the key's unique index) up to ``ANMIN_IDEMPOTENCY_WAIT_SECONDS`` (5 s) and then
+gets the first result, or 409 if the first is still running.
+
+Fingerprints never read a multipart body into memory: the fields are compared by value and each file
+by its size and SHA-256, read in chunks from where Django streamed it (a 9 MB photo is fine).
+
 ``IdempotentCreateMixin`` (DRF viewsets; ``core.api.ScopedModelViewSet`` includes it) and
 ``IdempotentFormMixin`` / ``idempotent_post`` (form views) are what apps use.
 """
@@ -19,6 +29,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -26,7 +37,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
@@ -82,11 +93,37 @@ def fingerprint(*, method: str, path: str, body: bytes | str | dict) -> str:
     return digest.hexdigest()
 
 
+def _file_digest(upload) -> list:
+    """Name, size and SHA-256 of an uploaded file, read in chunks (never whole into memory)."""
+    h = hashlib.sha256()
+    for chunk in upload.chunks():
+        h.update(chunk)
+    upload.seek(0)
+    return [upload.name, upload.size, h.hexdigest()]
+
+
+def _form_like_fingerprint(request, fields_source, files_source) -> str:
+    fields = {k: [str(v) for v in fields_source.getlist(k)] for k in sorted(fields_source)
+              if k not in _IGNORED_FORM_FIELDS and k not in files_source}
+    files = {name: [_file_digest(f) for f in files_source.getlist(name)] for name in sorted(files_source)}
+    return fingerprint(method=request.method, path=request.path, body={"fields": fields, "files": files})
+
+
 def api_fingerprint(request) -> str:
-    """JSON bodies are compared by content, not by bytes (key order and spacing may differ)."""
+    """JSON bodies are compared by content, not by bytes (key order and spacing may differ);
+    multipart and form bodies by their parsed fields and the digests of their files, so an upload is
+    never read into memory (``request.body`` is capped at ``DATA_UPLOAD_MAX_MEMORY_SIZE``)."""
+    media = (request.content_type or "").split(";")[0].strip().lower()
+    if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        data = request.data  # DRF parses once and keeps it for the view; files are streamed to disk
+        files = getattr(request, "FILES", None) or {}
+        from django.utils.datastructures import MultiValueDict
+
+        fields = data if hasattr(data, "getlist") else MultiValueDict({k: [v] for k, v in dict(data).items()})
+        return _form_like_fingerprint(request, fields, files)
     raw = request.body
     body: bytes | dict = raw
-    if request.content_type == "application/json" and raw:
+    if media == "application/json" and raw:
         try:
             parsed = json.loads(raw)
         except ValueError:
@@ -99,58 +136,82 @@ def api_fingerprint(request) -> str:
 
 
 def form_fingerprint(request) -> str:
-    fields = {k: request.POST.getlist(k) for k in sorted(request.POST) if k not in _IGNORED_FORM_FIELDS}
-    files = {}
-    for name in sorted(request.FILES):
-        files[name] = []
-        for f in request.FILES.getlist(name):
-            h = hashlib.sha256()
-            for chunk in f.chunks():
-                h.update(chunk)
-            f.seek(0)
-            files[name].append([f.name, f.size, h.hexdigest()])
-    return fingerprint(method=request.method, path=request.path, body={"fields": fields, "files": files})
+    return _form_like_fingerprint(request, request.POST, request.FILES)
+
+
+def wait_seconds() -> float:
+    return float(getattr(settings, "ANMIN_IDEMPOTENCY_WAIT_SECONDS", 5))
+
+
+def _outcome_of(record: IdempotencyKey, fingerprint: str, now) -> Claim | None:
+    """What an existing row means for a new request (None: it is stale, start afresh)."""
+    if record.expires_at <= now:
+        return None
+    if record.state == IdempotencyState.IN_FLIGHT:
+        # Only rows written by an earlier version (which committed the claim on its own) are ever
+        # seen in flight from outside; after the timeout they count as abandoned.
+        return None if now - record.created_at > in_flight_timeout() else Claim.IN_FLIGHT
+    if record.fingerprint != fingerprint:
+        return Claim.MISMATCH
+    return Claim.REPLAY
+
+
+class _Waited(Exception):
+    """The concurrent first request still holds the key after ``wait_seconds()``."""
+
+
+@contextmanager
+def _bounded_lock_wait():
+    """On PostgreSQL, wait at most ``wait_seconds()`` for a concurrent transaction holding the same
+    key (its uncommitted row in the unique index); SQLite serialises writers at BEGIN already."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(wait_seconds() * 1000)}ms"])
+    try:
+        yield
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
 
 
 def claim(*, user, key: str, fingerprint: str) -> ClaimResult:
-    """Record that ``user`` is starting a request under ``key``, or say why it must not run.
+    """Claim ``key`` for ``user`` INSIDE the caller's transaction (the one that makes the record).
 
-    Runs in its own short transaction so that a concurrent duplicate sees the claim (and gets 409)
-    while the first request is still working.
+    NEW: the row is written but not committed; the caller runs the request and calls ``complete()``
+    in the same transaction (or lets it roll back). A concurrent duplicate blocks on the row until
+    this transaction ends, then sees the stored result (REPLAY) or, if it ended without one, claims
+    the key itself. Outside a transaction (tests, old callers) the claim commits on its own.
     """
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            return claim(user=user, key=key, fingerprint=fingerprint)
     now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    user=user,
-                    key=key,
-                    fingerprint=fingerprint,
-                    state=IdempotencyState.IN_FLIGHT,
-                    created_at=now,
-                    expires_at=now + ttl(),
-                )
-        except IntegrityError:
-            record = IdempotencyKey.objects.select_for_update().get(user=user, key=key)
-            abandoned = record.state == IdempotencyState.IN_FLIGHT and now - record.created_at > in_flight_timeout()
-            if record.expires_at <= now or abandoned:
-                # Expired, or the first request died without finishing: start afresh under this key.
-                record.fingerprint = fingerprint
-                record.state = IdempotencyState.IN_FLIGHT
-                record.status_code = None
-                record.response_body = ""
-                record.response_headers = {}
-                record.created_at = now
-                record.expires_at = now + ttl()
-                record.save()
-                return ClaimResult(Claim.NEW, record)
-            if record.fingerprint != fingerprint:
-                return ClaimResult(Claim.MISMATCH, record)
-            if record.state == IdempotencyState.IN_FLIGHT:
-                return ClaimResult(Claim.IN_FLIGHT, record)
-            return ClaimResult(Claim.REPLAY, record)
-        # Expired keys of other requests are forgotten by the periodic purge (purge_expired).
-        return ClaimResult(Claim.NEW, record)
+    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is not None:
+        outcome = _outcome_of(existing, fingerprint, now)
+        if outcome is not None:
+            return ClaimResult(outcome, existing)
+        IdempotencyKey.objects.filter(pk=existing.pk).delete()  # stale: start afresh under this key
+    try:
+        with transaction.atomic(), _bounded_lock_wait():
+            record = IdempotencyKey.objects.create(
+                user=user, key=key, fingerprint=fingerprint, state=IdempotencyState.IN_FLIGHT,
+                created_at=now, expires_at=now + ttl(),
+            )
+    except IntegrityError:
+        # A concurrent request with this key committed first: its result is ours.
+        record = IdempotencyKey.objects.get(user=user, key=key)
+        return ClaimResult(_outcome_of(record, fingerprint, now) or Claim.IN_FLIGHT, record)
+    except OperationalError as exc:
+        if getattr(getattr(exc, "__cause__", None), "sqlstate", None) == "55P03":  # lock_not_available
+            return ClaimResult(Claim.IN_FLIGHT, None)
+        raise
+    return ClaimResult(Claim.NEW, record)
 
 
 def purge_expired(now=None) -> int:
@@ -162,6 +223,7 @@ def purge_expired(now=None) -> int:
 def complete(
     record: IdempotencyKey, *, status_code: int, body: str = "", headers: dict[str, str] | None = None
 ) -> None:
+    """Store the first response with the key — in the create's own transaction."""
     record.state = IdempotencyState.DONE
     record.status_code = status_code
     record.response_body = body
@@ -172,6 +234,27 @@ def complete(
 def release(record: IdempotencyKey) -> None:
     """The first request failed: forget the key so that a retry runs afresh."""
     IdempotencyKey.objects.filter(pk=record.pk, state=IdempotencyState.IN_FLIGHT).delete()
+
+
+def run_once(*, user, key: str, fingerprint: str, handler: Callable[[], Any],
+             succeeded: Callable[[Any], bool], store: Callable[[IdempotencyKey, Any], None],
+             answer: Callable[[ClaimResult], Any]) -> Any:
+    """Run ``handler`` once per (user, key): claim, run and store the result in ONE transaction.
+
+    ``succeeded(response)`` says whether to remember it (``store(record, response)`` writes it with
+    ``complete``); anything else rolls the whole transaction back — the record and the key — so a
+    retry runs afresh. ``answer(claim_result)`` builds the response for REPLAY, MISMATCH, IN_FLIGHT.
+    """
+    with transaction.atomic():
+        result = claim(user=user, key=key, fingerprint=fingerprint)
+        if result.outcome is not Claim.NEW:
+            return answer(result)
+        response = handler()
+        if succeeded(response):
+            store(result.record, response)
+        else:
+            transaction.set_rollback(True)  # nothing half-written, and the key is free again
+        return response
 
 
 def mismatch_message() -> str:
@@ -187,7 +270,7 @@ def in_flight_message() -> str:
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     HEADER,
-    str,
+    {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[\\x20-\\x7e]+$"},
     OpenApiParameter.HEADER,
     required=False,
     description="重试安全：同一用户以同一键重复提交相同内容，返回首次结果（不再新建）；"
@@ -211,29 +294,32 @@ class IdempotentCreateMixin:
             raise ValidationError(
                 {HEADER: [_("Idempotency-Key：须为 1 至 %(n)d 个可打印 ASCII 字符。") % {"n": MAX_KEY_LENGTH}]}
             )
-        result = claim(user=request.user, key=key, fingerprint=api_fingerprint(request))
-        if result.outcome is Claim.MISMATCH:
-            return Response({"code": "idempotency_key_reused", "message": mismatch_message()}, status=422)
-        if result.outcome is Claim.IN_FLIGHT:
-            return Response({"code": "idempotency_in_flight", "message": in_flight_message()}, status=409)
-        if result.outcome is Claim.REPLAY:
+
+        def answer(result: ClaimResult):
+            if result.outcome is Claim.MISMATCH:
+                return Response(_error("idempotency_key_reused", mismatch_message()), status=422)
+            if result.outcome is Claim.IN_FLIGHT:
+                return Response(_error("idempotency_in_flight", in_flight_message()), status=409)
             stored = result.record
             data = json.loads(stored.response_body) if stored.response_body else None
             return Response(
                 data, status=stored.status_code, headers={**stored.response_headers, REPLAYED_HEADER: "true"}
             )
-        try:
-            response = super().create(request, *args, **kwargs)
-        except BaseException:
-            release(result.record)
-            raise
-        if 200 <= response.status_code < 300:
+
+        def store(record, response) -> None:
             body = JSONRenderer().render(response.data).decode("utf-8") if response.data is not None else ""
             headers = {"Location": response["Location"]} if response.has_header("Location") else {}
-            complete(result.record, status_code=response.status_code, body=body, headers=headers)
-        else:
-            release(result.record)
-        return response
+            complete(record, status_code=response.status_code, body=body, headers=headers)
+
+        return run_once(
+            user=request.user, key=key, fingerprint=api_fingerprint(request),
+            handler=lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs),
+            succeeded=lambda response: 200 <= response.status_code < 300, store=store, answer=answer,
+        )
+
+
+def _error(code: str, message: str) -> dict:
+    return {"code": code, "message": message, "field": HEADER, "errors": {HEADER: [message]}, "current": None}
 
 
 # ---- form pages ------------------------------------------------------------------------------
@@ -254,25 +340,25 @@ def run_form_post(request, handler: Callable[[], HttpResponse]) -> HttpResponse:
         return handler()
     if not valid_key(key):
         return _refusal(request, 400, _("表单的 idempotency_key 无效，请刷新页面后重新提交。"))
-    result = claim(user=request.user, key=key, fingerprint=form_fingerprint(request))
-    if result.outcome is Claim.MISMATCH:
-        return _refusal(request, 422, _("这张表单已经提交过，内容与本次不同。如需再提交一条，请重新打开表单。"))
-    if result.outcome is Claim.IN_FLIGHT:
-        return _refusal(request, 409, _("这张表单的上一次提交仍在处理中，请稍候刷新页面查看结果。"))
-    if result.outcome is Claim.REPLAY:
+
+    def answer(result: ClaimResult) -> HttpResponse:
+        if result.outcome is Claim.MISMATCH:
+            return _refusal(request, 422, _("这张表单已经提交过，内容与本次不同。如需再提交一条，请重新打开表单。"))
+        if result.outcome is Claim.IN_FLIGHT:
+            return _refusal(request, 409, _("这张表单的上一次提交仍在处理中，请稍候刷新页面查看结果。"))
         response = HttpResponseRedirect(result.record.response_headers.get("Location", "/"))
         response[REPLAYED_HEADER] = "true"
         return response
-    try:
-        response = handler()
-    except BaseException:
-        release(result.record)
-        raise
-    if 300 <= response.status_code < 400 and response.has_header("Location"):
-        complete(result.record, status_code=response.status_code, headers={"Location": response["Location"]})
-    else:
-        release(result.record)  # e.g. the form re-rendered with errors: the user fixes and resubmits
-    return response
+
+    return run_once(
+        user=request.user, key=key, fingerprint=form_fingerprint(request), handler=handler,
+        # A redirect is success; a form re-rendered with errors rolls back and keeps the key free
+        # for the corrected submission.
+        succeeded=lambda response: 300 <= response.status_code < 400 and response.has_header("Location"),
+        store=lambda record, response: complete(
+            record, status_code=response.status_code, headers={"Location": response["Location"]}),
+        answer=answer,
+    )
 
 
 def idempotent_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -12,7 +12,7 @@ Declaring a ledger (in an app's ``importers.py``)::
         columns = (
             ledgers.Column("姓名", "name", ledgers.text(max_length=64), required=True),
             ledgers.Column("公民身份号码", "id_number", ledgers.id_number(), required=True),
-            ledgers.Column("出生日期", "birth_date", ledgers.date()),
+            ledgers.Column("出生日期", "birth_date", ledgers.date(not_before=dt.date(1900, 1, 1))),
             ledgers.Column("所属村(社区)", "village", "parse_village", required=True),  # a method
         )
         unique = ("id_number",)                   # a repeat within the file is an error on the later row
@@ -130,6 +130,10 @@ def text(*, max_length: int | None = None) -> Callable[[Any], str]:
 
 
 def integer(*, min_value: int | None = None, max_value: int | None = None) -> Callable[[Any], int]:
+    from .bounds import MAX_INT
+
+    max_value = MAX_INT if max_value is None else max_value  # never beyond the column (the dry run says so)
+
     def parse(value: Any) -> int:
         if isinstance(value, bool):
             raise ValidationError("应为整数")
@@ -156,6 +160,8 @@ def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decima
             raise ValidationError("应为数字") from None
         if min_value is not None and d < Decimal(min_value):
             raise ValidationError(f"不能小于{min_value}")
+        if not d.is_finite() or abs(d) >= Decimal(10) ** 12:
+            raise ValidationError("数值过大（应小于 1,000,000,000,000）")  # the amount columns' limit
         return d
 
     return parse
@@ -168,8 +174,13 @@ _DATE_PATTERNS = (
 )
 
 
-def date(*, not_after_today: bool = True) -> Callable[[Any], dt.date]:
-    """A date cell, or text such as 2020-01-02, 2020/1/2, 2020年1月2日 or 20200102."""
+def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> Callable[[Any], dt.date]:
+    """A date cell, or text such as 2020-01-02, 2020/1/2, 2020年1月2日 or 20200102; from 1949-10-01
+    (``not_before``: birth dates pass 1900-01-01) to today or, with ``not_after_today=False``, the
+    platform's horizon (``core.bounds``)."""
+    from .bounds import MIN_DATE, latest_date
+
+    floor = MIN_DATE if not_before is None else not_before
 
     def parse(value: Any) -> dt.date:
         if isinstance(value, dt.datetime):
@@ -191,6 +202,8 @@ def date(*, not_after_today: bool = True) -> Callable[[Any], dt.date]:
                 raise ValidationError("日期格式应为 2020-01-31")
         if not_after_today and d > clock.today():
             raise ValidationError("不能晚于今天")
+        if d < floor or d > latest_date():
+            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest_date():%Y-%m-%d} 之间")
         return d
 
     return parse

@@ -254,6 +254,9 @@ def set_user_roles(*, user, roles, actor, request=None) -> bool:
         # keeps the session they did it from.
         own = actor is not None and actor.pk == user.pk
         end_other_sessions(user=user, request=request if own else None)
+        from .tokens import TokenRevocation, revoke_all
+
+        revoke_all(user=user, reason=TokenRevocation.ROLES)
     for attr in ("role_list", "role_codes", "is_privileged", "primary_role", "scope"):
         user.__dict__.pop(attr, None)
     return True

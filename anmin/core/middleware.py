@@ -106,7 +106,86 @@ def _redirect_with_next(name: str, request):
 
 
 def _api_refusal(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message}, status=status)
+    return JsonResponse({"code": code, "message": message, "field": None, "errors": {}, "current": None},
+                        status=status, json_dumps_params={"ensure_ascii": False})
+
+
+class PersonalNumbersInUrlMiddleware:
+    """A full ID number or mobile number in a URL's query string is refused: URLs end up in access
+    logs, proxies, browser history and Referer headers. Pages redirect (303) to the same URL
+    without those parameters and say where to search instead (the exact lookup, a POST); the API
+    answers 400 in the one error shape. The number itself is never logged (``core.accesslog``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("QUERY_STRING") and request.method in ("GET", "HEAD"):
+            bad = [k for k, values in request.GET.lists() if any(_carries_personal_number(v) for v in values)]
+            if bad:
+                return self.refuse(request, bad)
+        return self.get_response(request)
+
+    def refuse(self, request, names):
+        message = _("身份证号码和手机号不能放在网址中（参数 %(names)s）；请用“按身份证号码/电话精确查找”，"
+                    "API 请用 POST /api/v1/people/persons/lookup/。") % {"names": "、".join(names)}
+        if request.path_info.startswith(API_PREFIX):
+            response = _api_refusal("personal_number_in_url", message, 400)
+            response.content = response.content.replace(b'"field": null', f'"field": "{names[0]}"'.encode(), 1)
+            return response
+        from django.contrib import messages
+
+        kept = request.GET.copy()
+        for name in names:
+            kept.pop(name, None)
+        if hasattr(request, "_messages"):
+            messages.warning(request, message)
+        return _see_other(request.path + (f"?{kept.urlencode()}" if kept else ""))
+
+
+def _see_other(location: str):
+    from django.http import HttpResponseRedirect
+
+    response = HttpResponseRedirect(location)
+    response.status_code = 303
+    return response
+
+
+def _carries_personal_number(value: str) -> bool:
+    from .protected.idnumbers import is_valid_id_number
+    from .protected.masking import ID_NUMBER_IN_TEXT, PHONE_IN_TEXT
+
+    compact = re.sub(r"[\s-]", "", value or "")
+    if PHONE_IN_TEXT.search(compact):
+        return True
+    return any(is_valid_id_number(m.group()) for m in ID_NUMBER_IN_TEXT.finditer(compact))
+
+
+class BodyLimitMiddleware:
+    """Refuses a request whose declared body is over the limit before anything reads it: 413 (JSON
+    in the one shape under /api/). Uploads (multipart) may be up to ``ANMIN_MAX_UPLOAD_BYTES``
+    (64 MiB: six 10 MB photos and the form); any other body up to ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (2.5 MB). nginx caps bodies first (docs/deploy.md); this holds without it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = (int(getattr(settings, "ANMIN_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)) if multipart
+                 else settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        if limit is not None and length > limit:
+            message = _("请求体过大：最多 %(mb).1f MB。") % {"mb": limit / 1024 / 1024}
+            if request.path_info.startswith(API_PREFIX):
+                return _api_refusal("payload_too_large", message, 413)
+            from django.http import HttpResponse
+
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class SecurityHeadersMiddleware:

@@ -71,6 +71,9 @@ def core_grants() -> registry.RoleGrants:
         # Reset a lost authenticator (delete it); the admin never shows the secret.
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",
+        # List and revoke API tokens (the key itself is never stored).
+        "core.view_apitoken",
+        "core.change_apitoken",
     )
     # 三员分立: the audit log is the auditor's alone — not the system administrator's, not any
     # business role's.

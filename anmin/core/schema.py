@@ -18,8 +18,42 @@ class ErrorSerializer(serializers.Serializer):
     current = serializers.DictField(allow_null=True, help_text="冲突(409)时：记录的最新状态与版本")
 
 
+def _nullable_source(serializer, field) -> bool:
+    """Whether a read-only field's ``source`` walks through a relation or column that may be null
+    (``handling_org.name`` when there is no handling org; ``case.closed_at`` of an open case)."""
+    if getattr(field, "allow_null", False) or (field.default is None and not field.required):
+        return True
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if model is None or not attrs or field.source == "*":
+        return False
+    for name in attrs:
+        try:
+            model_field = model._meta.get_field(name)
+        except Exception:  # a property or method: say nothing more than it does
+            return False
+        if getattr(model_field, "null", False):
+            return True
+        related = getattr(model_field, "related_model", None)
+        if related is None:
+            return False
+        if model_field.one_to_many or model_field.many_to_many:
+            return False
+        model = related
+    return False
+
+
 class Schema(AutoSchema):
-    """drf-spectacular's schema, with the error answers every operation can give declared."""
+    """drf-spectacular's schema, with the error answers every operation can give declared, and a
+    read-only field declared nullable when its source may be null."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "response" and field.read_only and "$ref" not in meta:
+            parent = getattr(field, "parent", None)
+            if parent is not None and _nullable_source(parent, field):
+                meta["nullable"] = True
+        return meta
 
     ERRORS = {
         "400": "输入有误：field/errors 指出字段和规则",

@@ -19,3 +19,14 @@ def deliver_notices_task() -> dict:
     from .notices import deliver
 
     return {"sent": deliver()}
+
+
+@task()
+def audit_anchor_task() -> dict:
+    """Once a day, copy the audit chain's head outside the database (ANMIN_AUDIT_ANCHOR_FILE and/or
+    ANMIN_AUDIT_ANCHOR_COMMAND); the scheduler enqueues it every round, it writes once a day."""
+    from .audit_anchors import anchor_due, write_anchor
+
+    if not anchor_due():
+        return {"written": None}
+    return {"written": write_anchor()}

@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, attachments, audit, notices, pages
+from .views import account, attachments, audit, health, notices, pages
 
 app_name = "core"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("login/", pages.LoginView.as_view(), name="login"),
     path("login/otp/", account.OtpVerifyPage.as_view(), name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("me/", pages.ProfileView.as_view(), name="profile"),
     path("me/password/", account.PasswordChangePage.as_view(), name="password_change"),
     path("me/otp/", account.OtpSetupPage.as_view(), name="otp_setup"),
+    path("me/tokens/<int:pk>/revoke/", account.TokenRevokeView.as_view(), name="token_revoke"),
     path("regions/", pages.RegionTreeView.as_view(), name="region_list"),
     path("regions/<str:pk>/", pages.RegionDetailView.as_view(), name="region_detail"),
     path("orgs/", pages.OrgUnitLedgerView.as_view(), name="orgunit_list"),

@@ -5,6 +5,7 @@ reveal page, with a reason). Creates accept an ``Idempotency-Key``."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -68,6 +69,16 @@ class _Conflict(ApiValidationError):
         super().__init__({"code": "conflict", "message": message})
 
 
+def choice_validator(field):
+    allowed = {v for v, _label in field.choices}
+
+    def check(value):
+        if value not in (None, "") and value not in allowed:
+            raise ApiValidationError(f"{field.verbose_name}：不是可选的值（可选：{'、'.join(map(str, allowed))}）")
+
+    return check
+
+
 def plain_choices(model, names, *, read_only=True) -> dict:
     """Choice fields as plain values (their codes are documented in the help text), so the schema
     does not grow one enum per field name that collides with other apps' enums."""
@@ -77,9 +88,11 @@ def plain_choices(model, names, *, read_only=True) -> dict:
         values = "、".join(f"{v}={label}" for v, label in f.choices)
         kwargs = {"read_only": read_only, "help_text": values}
         if not read_only:
-            kwargs.update(required=False, allow_null=f.null)
+            kwargs.update(required=False, allow_null=f.null, validators=[choice_validator(f)])
+            if f.has_default():
+                kwargs["default"] = f.get_default()  # omitted: the model's default, never a missing argument
             if not isinstance(f.choices[0][0], int):
-                kwargs["allow_blank"] = True
+                kwargs["allow_blank"] = f.blank
         out[name] = (serializers.IntegerField if isinstance(f.choices[0][0], int) else serializers.CharField)(**kwargs)
     return out
 
@@ -87,6 +100,10 @@ def plain_choices(model, names, *, read_only=True) -> dict:
 def with_plain_choices(serializer_class, names, *, read_only=True):
     serializer_class._declared_fields.update(plain_choices(serializer_class.Meta.model, names, read_only=read_only))
     return serializer_class
+
+
+class LookupRequestSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="完整的身份证号码（18位或15位）或电话号码", max_length=64)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -128,6 +145,16 @@ with_plain_choices(PersonSerializer, ["sex", "ethnicity"], read_only=False)
 with_plain_choices(PersonSerializer, ["status"])
 
 
+class LookupResultSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = PersonSerializer(many=True)
+
+
+class PersonPageSerializer(LookupResultSerializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+
+
 class PersonViewSet(
     ActionErrorsMixin,
     ScopedViewSetMixin,
@@ -151,13 +178,17 @@ class PersonViewSet(
         data.pop("version", None)
         serializer.instance = self.run_action(actions.create_person, **data)
 
+    @extend_schema(methods=["GET"], request=None, responses={200: PersonPageSerializer})
+    @extend_schema(methods=["POST"], request=LookupRequestSerializer, responses={200: LookupResultSerializer})
     @action(detail=False, methods=["get", "post"], url_path="lookup")
     def lookup(self, request):
         """Exact lookup by ID number or phone: POST ``{"value": "..."}`` (the number travels in the
         body, never in a URL); results masked. GET lists like the collection itself."""
         if request.method == "GET":
             return self.list(request)
-        value = str(request.data.get("value", ""))
+        params = LookupRequestSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        value = params.validated_data["value"]
         if not is_protected_query(value):
             raise ApiValidationError({"value": ["value：请提供完整的身份证号码（18位或15位）或电话号码"]})
         people = (

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from anmin.core import ledgers
+from anmin.core.bounds import MIN_BIRTH_DATE
 from anmin.core.i18n import in_source_language
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
@@ -92,7 +93,7 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
         ledgers.Column(
             "出生日期",
             "birth_date",
-            ledgers.date(),
+            ledgers.date(not_before=MIN_BIRTH_DATE),
             export=attr("birth_date"),
             width=12,
             help="可不填，按身份证号码自动取得",

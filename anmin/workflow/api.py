@@ -36,7 +36,7 @@ class CaseSerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     center_org_name = serializers.CharField(source="center_org.name", read_only=True, default=None)
     handling_org_name = serializers.CharField(source="handling_org.name", read_only=True, default=None)
-    handler_name = serializers.CharField(source="handler.__str__", read_only=True, default=None)
+    handler_name = serializers.SerializerMethodField()
     sla = serializers.CharField(read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -50,6 +50,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "paused", "sla", "pending_transition", "duplicate_of", "version", "url",
         ]
         read_only_fields = fields
+
+    def get_handler_name(self, case) -> str | None:
+        return str(case.handler) if case.handler_id else None
 
 
 class CaseEventSerializer(serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from .accounts import Role, User
 from .attachments import Attachment
 from .audit import AuditEntry
+from .background import Heartbeat
 from .clock import ClockShift
 from .codes import CodeItem, CodeTable
 from .geo import Location, RegionGeo
@@ -11,13 +12,16 @@ from .notices import Notice
 from .orgs import OrgUnit
 from .regions import Region
 from .security import LoginThrottle
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "ClockShift",
     "CodeItem",
     "CodeTable",
+    "Heartbeat",
     "IdempotencyKey",
     "Location",
     "LoginThrottle",

@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     IMPORT = "import", _("批量导入")
     DEMO_BUILD = "demo_build", _("构建演示数据")
     PEOPLE_SWEEP = "people_sweep", _("随访逾期巡检")
+    TOKEN_ISSUE = "token_issue", _("签发 API 令牌")
+    TOKEN_REVOKE = "token_revoke", _("注销 API 令牌")
 
 
 class AppendOnlyError(Exception):

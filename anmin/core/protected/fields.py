@@ -503,6 +503,18 @@ class ProtectedFormField(forms.CharField):
     def __init__(self, *, kind: str = TEXT, **kwargs) -> None:
         self.kind_name = kind
         super().__init__(**kwargs)
+        if self.max_length is not None:
+            # One normalisation for forms, API and imports: "4110 8119 …" or "411081-…" is the
+            # same number, so the limit applies to the normalised value, in words of our own.
+            label = str(kwargs.get("label") or "")
+            self.error_messages["max_length"] = f"「{label}」最多 {self.max_length} 个字符" if label else (
+                f"最多 {self.max_length} 个字符")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value and self.kind_name != TEXT:
+            value = get_kind(self.kind_name).normalize(value)
+        return value
 
     def _clean_bound_field(self, bf):
         # The browser never received the stored value, so an empty submission means "unchanged".

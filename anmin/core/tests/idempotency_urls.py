@@ -25,6 +25,25 @@ class CodeTableCreateViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, vie
     serializer_class = CodeTableSerializer
 
 
+class UploadSerializer(serializers.Serializer):
+    key = serializers.SlugField()
+    photo = serializers.FileField()
+
+    def create(self, validated_data):
+        photo = validated_data["photo"]
+        return CodeTable.objects.create(key=validated_data["key"], name=f"{photo.name}:{photo.size}")
+
+    def to_representation(self, instance):
+        return {"id": instance.pk, "key": instance.key, "name": instance.name}
+
+
+class UploadViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """A multipart create (like a grid event with its photos)."""
+
+    queryset = CodeTable.objects.all()
+    serializer_class = UploadSerializer
+
+
 class CodeTableCreatePage(IdempotentFormMixin, CreateView):
     model = CodeTable
     fields = ["key", "name"]
@@ -42,6 +61,7 @@ def create_code_table(request):
 
 router = SimpleRouter()
 router.register("api/codes", CodeTableCreateViewSet, basename="test-codes")
+router.register("api/uploads", UploadViewSet, basename="test-uploads")
 
 test_patterns = [
     path("", include(router.urls)),

@@ -32,12 +32,15 @@ from anmin.core.views.base import ScopedMixin
 # URL name (namespaced) or route prefix → why it needs no scoping.
 EXEMPT: dict[str, str] = {
     "core:login": "public login page",
+    "core:healthz": "liveness probe: no data",
+    "core:readyz": "readiness probe: only the state of the database, the worker and the scheduler",
     "core:logout": "ends the caller's own session",
     "core:home": "widgets fetch their figures through visible_to",
     "core:profile": "the caller's own account",
     "core:password_change": "changes the caller's own password",
     "core:otp_setup": "binds the caller's own TOTP authenticator",
     "core:otp_verify": "the caller's own second login step",
+    "core:token_revoke": "revokes one of the caller's own API tokens (looked up with user=request.user)",
     "set_language": "language switch",
     "favicon": "a redirect to the site's icon",
     "api-token": "exchanges the caller's own credentials for a token",

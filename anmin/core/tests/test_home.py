@@ -50,12 +50,12 @@ def test_anonymous_visitor_is_sent_to_login(client, db):
 
 
 def test_api_needs_authentication_and_accepts_a_token(client, world):
-    from rest_framework.authtoken.models import Token
+    from anmin.core import tokens
 
     assert client.get("/api/v1/regions/").status_code == 401
     user = world.user(Role.TOWNSHIP_CENTER)
-    token = Token.objects.create(user=user)
-    resp = client.get("/api/v1/regions/?level=2", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = tokens.issue(user=user)
+    resp = client.get("/api/v1/regions/?level=2", HTTP_AUTHORIZATION=f"Token {key}")
     assert resp.status_code == 200
     assert [r["name"] for r in resp.json()["results"]] == ["古城镇"]
 

@@ -255,3 +255,90 @@ def test_a_real_concurrent_duplicate_gets_409_and_the_retry_gets_the_first_resul
     assert retry.status_code == 201
     assert retry.json() == results["first"].json()
     assert CodeTable.objects.filter(key="concurrent-kinds").count() == 1
+
+
+# ---- exactly once: the create and its key commit together -----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)  # real commits: the crash comes right after one
+def test_a_crash_between_commit_and_ack_leaves_one_record_and_the_retry_gets_the_first_result(world):
+    """The process dies the instant the record's transaction commits (an on-commit hook raises), so
+    the client never gets the answer. The key was stored WITH the record in that transaction, so the
+    retry returns the first result at once — no 409 window, no second record. (Before, the key was
+    marked done in a statement after the commit: here it would have stayed in flight.)"""
+    from django.db import transaction
+
+    from .idempotency_urls import CodeTableCreateViewSet
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.GRID_WORKER))
+    data = {"key": "crash-kinds", "name": "断线"}
+    original = CodeTableCreateViewSet.perform_create
+
+    def dies_at_commit(self, serializer):
+        original(self, serializer)
+
+        def die():
+            raise ConnectionResetError("process killed right after the commit")
+
+        transaction.on_commit(die)
+
+    with mock.patch.object(CodeTableCreateViewSet, "perform_create", dies_at_commit):
+        lost = post_json(client, data, key="crash-1")
+    assert lost.status_code == 500  # the client never saw the 201
+    assert CodeTable.objects.filter(key="crash-kinds").count() == 1
+    stored = IdempotencyKey.objects.get(key="crash-1")
+    assert stored.state == IdempotencyState.DONE
+    assert stored.status_code == 201
+    retry = post_json(client, data, key="crash-1")
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json()["id"] == CodeTable.objects.get(key="crash-kinds").pk
+    assert CodeTable.objects.filter(key="crash-kinds").count() == 1
+
+
+def test_a_crash_before_commit_leaves_neither_record_nor_key_and_the_retry_runs_at_once(world):
+    from .idempotency_urls import CodeTableCreateViewSet
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.GRID_WORKER))
+    data = {"key": "half-kinds", "name": "半途"}
+    original = CodeTableCreateViewSet.perform_create
+
+    def dies_after_writing(self, serializer):
+        original(self, serializer)  # the row is written …
+        raise ConnectionResetError("killed")  # … and the process dies before the commit
+
+    with mock.patch.object(CodeTableCreateViewSet, "perform_create", dies_after_writing):
+        assert post_json(client, data, key="crash-2").status_code == 500
+    assert not CodeTable.objects.filter(key="half-kinds").exists()
+    assert not IdempotencyKey.objects.filter(key="crash-2").exists()
+    retry = post_json(client, data, key="crash-2")  # immediately: no in-flight key to wait out
+    assert retry.status_code == 201
+    assert CodeTable.objects.filter(key="half-kinds").count() == 1
+
+
+def test_a_9_mb_upload_with_a_key_is_accepted_and_replayed_without_reading_it_into_memory(worker, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, far below the photo
+    payload = bytes(range(256)) * (9 * 1024 * 1024 // 256)
+
+    def send():
+        photo = SimpleUploadedFile("scene.jpg", payload, content_type="image/jpeg")
+        return worker.post("/test-idem/api/uploads/", {"key": "photo-kinds", "photo": photo},
+                           headers={"Idempotency-Key": "photo-1"})
+
+    first = send()
+    assert first.status_code == 201, first.content[:300]
+    assert first.json()["name"] == f"scene.jpg:{len(payload)}"
+    again = send()
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert CodeTable.objects.filter(key="photo-kinds").count() == 1
+    # Another photo under the same key is another request.
+    other = SimpleUploadedFile("scene.jpg", payload[:-1] + b"x", content_type="image/jpeg")
+    resp = worker.post("/test-idem/api/uploads/", {"key": "photo-kinds", "photo": other},
+                       headers={"Idempotency-Key": "photo-1"})
+    assert resp.status_code == 422
+

@@ -7,10 +7,11 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import FormView
 
 from .. import logins
@@ -98,3 +99,19 @@ class OtpVerifyPage(FormView):
             form.add_error("token", gettext("动态口令：不正确或已过期（连续输错需等待更久才能再试）。"))
             return self.form_invalid(form)
         return redirect(_next_url(self.request))
+
+
+class TokenRevokeView(View):
+    """The signed-in user revokes one of their own API tokens (listed on the profile page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        from .. import tokens
+        from ..models import ApiToken
+        from ..models.tokens import TokenRevocation
+
+        token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # only one's own
+        if tokens.revoke(token=token, actor=request.user, reason=TokenRevocation.USER, request=request):
+            messages.success(request, gettext("已注销令牌 %(prefix)s…。") % {"prefix": token.prefix})
+        return redirect("core:profile")

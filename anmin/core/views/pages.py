@@ -136,4 +136,7 @@ class ProfileView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["otp_enabled"] = logins.has_otp_device(self.request.user)
+        from .. import tokens
+
+        ctx["api_tokens"] = tokens.active_tokens(self.request.user)
         return ctx

@@ -66,7 +66,7 @@ def test_two_simultaneous_steps_one_wins_one_conflicts(world):
     conflicts = [o for o in outcomes if isinstance(o, actions.CaseConflict)]
     assert len(wins) == 1, outcomes
     assert len(conflicts) == 1, outcomes
-    assert conflicts[0].status == wins[0].status
+    assert conflicts[0].current["status"] == wins[0].status
     assert conflicts[0].version == case.version + 1
     fresh = Case.objects.get(pk=case.pk)
     assert (fresh.status, fresh.version) == (wins[0].status, case.version + 1)

@@ -15,4 +15,22 @@
       document.querySelectorAll("details[data-fold-wide]").forEach(function (d) { d.open = true; });
     }
   });
+  // A full ID number or mobile number never goes into a URL: a search form (GET) holding one is
+  // not sent; the server refuses such URLs anyway (PersonalNumbersInUrlMiddleware).
+  var ID_OR_PHONE = /(^|[^0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])/;
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form || (form.method || "get").toLowerCase() !== "get") return;
+    var fields = form.querySelectorAll("input[type=text], input[type=search], input:not([type])");
+    for (var i = 0; i < fields.length; i++) {
+      if (ID_OR_PHONE.test(fields[i].value.replace(/[\s-]/g, ""))) {
+        evt.preventDefault();
+        fields[i].setCustomValidity(form.dataset.numberMessage ||
+          "身份证号码和手机号不能放在网址中，请用“按身份证号码/电话精确查找”。");
+        fields[i].reportValidity();
+        fields[i].addEventListener("input", function () { this.setCustomValidity(""); }, { once: true });
+        return;
+      }
+    }
+  });
 })();

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0006_region_geo_location'),
+        ('core', '0009_audit_truncate_guard'),
     ]
 
     operations = [

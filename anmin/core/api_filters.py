@@ -1,0 +1,49 @@
+"""The API's filter backend (its own module: DRF imports it while loading the viewset base classes,
+before the models are ready)."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django_filters.rest_framework import DjangoFilterBackend
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# RFC 3339, as the schema's "date-time" says: a time zone is part of it.
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, held to what the schema says of each parameter: a boolean filter
+    takes only true/false (not ``-1``), a date filter only ``YYYY-MM-DD``, a date-time filter only
+    RFC 3339 with its time zone, and no filter an empty value. Anything else is a 400 naming the
+    parameter (django-filter itself lets some through or ignores them)."""
+
+    TRUE_FALSE = frozenset({"true", "false", "True", "False", "1", "0"})
+
+    def problem(self, name: str, flt, value: str) -> str | None:
+        if value == "":
+            return f"{name}：不能为空（不筛选就不要带这个参数）"
+        if isinstance(flt, django_filters.BooleanFilter) and value not in self.TRUE_FALSE:
+            return f"{name}：应为 true 或 false"
+        if isinstance(flt, django_filters.IsoDateTimeFilter) and not ISO_DATETIME.match(value):
+            return f"{name}：应为带时区的日期时间，如 2020-12-10T09:00:00+08:00"
+        if isinstance(flt, django_filters.DateFilter) and not ISO_DATE.match(value):
+            return f"{name}：应为日期，如 2020-12-10"
+        return None
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        bad = {}
+        for name, flt in filterset.filters.items():
+            for value in request.query_params.getlist(name):
+                message = self.problem(name, flt, value)
+                if message:
+                    bad[name] = [message]
+        if bad:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError(bad)
+        return filterset

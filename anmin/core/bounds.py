@@ -1,0 +1,177 @@
+"""Bounded input: one set of limits for every number, date and text the platform stores.
+
+Forms, the API and the Excel imports each check what they read, but a limit forgotten in one of
+them must not become a 500 for everyone who later reads the record (an amount of 1e30 that no
+Decimal can hold, a count beyond the integer column, a registration date of 0001-01-01). So the
+limits live here, once:
+
+* ``check_instance(obj)`` — every business record is checked before it is saved (a ``pre_save``
+  hook on the models of the Anmin apps): integers within their column, decimals within their
+  ``max_digits``, text within ``max_length`` (and free text within ``TEXT_MAX``), dates within
+  1949-10-01 … today + ``ANMIN_DATE_HORIZON_DAYS`` (birth dates from 1900). It raises ``Invalid``
+  with a Chinese message naming the field and the limit, so actions, pages and the API answer 400.
+  Single-line text loses bidirectional override characters (U+202A–U+202E, U+2066–U+2069), which
+  can make a title read backwards.
+* ``clean_line(value)``, ``text_limit_message(label, n)``, ``MAX_INT`` … for forms and serializers
+  that want to say it before the action runs.
+* ``normalise_id_number`` / ``normalise_phone`` — the one normalisation of personal numbers that
+  forms, the API and the imports share (from ``core.protected``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import models
+from django.db.models.signals import pre_save
+
+from .errors import Invalid
+from .protected.idnumbers import normalize_id_number as normalise_id_number
+from .protected.phones import normalize_phone as normalise_phone
+
+__all__ = ["MAX_INT", "MIN_DATE", "TEXT_MAX", "check_instance", "clean_line", "normalise_id_number",
+           "normalise_phone"]
+
+MIN_DATE = dt.date(1949, 10, 1)
+MIN_BIRTH_DATE = dt.date(1900, 1, 1)
+MAX_INT = 2_147_483_647  # PostgreSQL integer
+MAX_SMALL_INT = 32_767
+MAX_BIG_INT = 9_223_372_036_854_775_807
+TEXT_MAX = 20_000  # free text (descriptions, notes) without a max_length of its own
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+# Fields the platform writes itself (never user input) are not checked.
+_SKIPPED_MODELS = frozenset({"core.auditentry", "core.idempotencykey", "core.heartbeat", "core.apitoken",
+                             "core.loginthrottle", "core.clockshift", "core.attachment"})
+
+
+def horizon_days() -> int:
+    return int(getattr(settings, "ANMIN_DATE_HORIZON_DAYS", 3660))
+
+
+def latest_date() -> dt.date:
+    from . import clock
+
+    return clock.today() + dt.timedelta(days=horizon_days())
+
+
+def clean_line(value: str) -> str:
+    """A single line of text without bidirectional override characters."""
+    return BIDI_CONTROLS.sub("", value)
+
+
+def label_of(field) -> str:
+    return str(getattr(field, "verbose_name", "") or field.name)
+
+
+def text_limit_message(label: str, limit: int, actual: int | None = None) -> str:
+    tail = f"（现为 {actual} 个）" if actual is not None else ""
+    return f"「{label}」最多 {limit} 个字{tail}"
+
+
+def number_limit_message(label: str, low, high) -> str:
+    return f"「{label}」应在 {low} 至 {high} 之间"
+
+
+def _int_range(field) -> tuple[int, int]:
+    high = MAX_SMALL_INT if isinstance(field, models.SmallIntegerField | models.PositiveSmallIntegerField) else (
+        MAX_BIG_INT if isinstance(field, models.BigIntegerField | models.PositiveBigIntegerField) else MAX_INT)
+    positive = (models.PositiveIntegerField, models.PositiveSmallIntegerField, models.PositiveBigIntegerField)
+    low = 0 if isinstance(field, positive) else -high - 1
+    return low, high
+
+
+def decimal_ceiling(field: models.DecimalField) -> Decimal:
+    whole = (field.max_digits or 30) - (field.decimal_places or 0)
+    return Decimal(10) ** whole - Decimal(1).scaleb(-(field.decimal_places or 0))
+
+
+def date_range(field) -> tuple[dt.date, dt.date]:
+    low = MIN_BIRTH_DATE if "birth" in field.name else MIN_DATE
+    return low, latest_date()
+
+
+def field_errors(field, value) -> list[str]:
+    """Why ``value`` breaks the bounds of ``field`` (empty when it does not)."""
+    if value is None or value == "":
+        return []
+    label = label_of(field)
+    if isinstance(field, models.BooleanField | models.ForeignKey | models.AutoField | models.JSONField):
+        return []
+    if isinstance(field, models.IntegerField):
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            return [f"「{label}」应为整数"]
+        low, high = _int_range(field)
+        return [] if low <= number <= high else [number_limit_message(label, low, high)]
+    if isinstance(field, models.DecimalField):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return [f"「{label}」应为数字"]
+        ceiling = decimal_ceiling(field)
+        if not number.is_finite() or abs(number) > ceiling:
+            return [f"「{label}」绝对值不能超过 {ceiling:,}"]
+        return []
+    if isinstance(field, models.DateTimeField):
+        if not isinstance(value, dt.datetime):
+            return []
+        value = value.date()
+    if isinstance(field, models.DateField):
+        if not isinstance(value, dt.date):
+            return []
+        low, high = date_range(field)
+        return [] if low <= value <= high else [f"「{label}」应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间"]
+    if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+        limit = field.max_length or (TEXT_MAX if isinstance(field, models.TextField) else None)
+        if limit is not None and len(value) > limit and not getattr(field, "protected", False):
+            return [text_limit_message(label, limit, len(value))]
+    return []
+
+
+def _is_user_text(field) -> bool:
+    from .protected.fields import BlindIndexField, ProtectedField
+
+    return not isinstance(field, ProtectedField | BlindIndexField)
+
+
+def check_instance(obj: models.Model) -> None:
+    """Raise ``Invalid`` naming every field of ``obj`` that breaks its bounds; strip bidi override
+    characters from its single-line text first."""
+    errors: dict[str, list[str]] = {}
+    for field in obj._meta.concrete_fields:
+        if not _is_user_text(field):
+            continue
+        value = getattr(obj, field.attname, None)
+        if isinstance(field, models.CharField) and isinstance(value, str) and BIDI_CONTROLS.search(value):
+            value = clean_line(value)
+            setattr(obj, field.attname, value)
+        problems = field_errors(field, value)
+        if problems:
+            errors[field.name] = problems
+    if errors:
+        raise Invalid(errors=errors)
+
+
+@functools.cache
+def _checked(sender) -> bool:
+    meta = sender._meta
+    if meta.label_lower in _SKIPPED_MODELS:
+        return False
+    labels = {app.rsplit(".", 1)[-1] for app in getattr(settings, "ANMIN_APPS", [])} | {"core"}
+    return meta.app_label in labels
+
+
+def _before_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw or not _checked(sender):
+        return
+    check_instance(instance)
+
+
+def connect_signals() -> None:
+    pre_save.connect(_before_save, dispatch_uid="anmin.core.bounds.pre_save")
