@@ -36,9 +36,9 @@ def run(args) -> harness.Result:
     from django.test import Client
 
     from anmin.analytics.reports.docx_writer import write_docx
-    from anmin.analytics.reports.pdf import PdfUnavailable, docx_to_pdf
     from anmin.analytics.reports.render import render_report
     from anmin.core.demo import DEMO_TOWNSHIP
+    from anmin.core.documents.pdf import PdfUnavailable, docx_to_pdf
     from anmin.core.models import Region, User
     from anmin.disputes import actions
 

@@ -16,9 +16,10 @@ from .models import ReportRun, RunStatus
 
 
 def generate(run: ReportRun) -> ReportRun:
+    from anmin.core.documents.pdf import PdfUnavailable, docx_to_pdf
+
     from .reports.bulletin import render_bulletin
     from .reports.docx_writer import write_docx
-    from .reports.pdf import PdfUnavailable, docx_to_pdf
     from .reports.render import figure_rows, render_report
 
     t0 = time.monotonic()

@@ -67,6 +67,15 @@ class MenuItem:
         return any(user.has_perm(p) for p in perms)
 
 
+# The large buttons at the top of a role's home page (a grid worker's phone: 上报事件, 上报纠纷, 走访随访,
+# 巡查): MenuItems whose ``section`` is ignored; each app registers its own.
+quick_actions: Registry[MenuItem] = Registry("home quick actions")
+
+
+def visible_quick_actions(user) -> list[MenuItem]:
+    return sorted((a for a in quick_actions if a.allowed(user)), key=lambda a: (a.order, a.key))
+
+
 @dataclass(frozen=True)
 class MenuSection:
     key: str

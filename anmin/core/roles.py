@@ -78,6 +78,8 @@ def core_grants() -> registry.RoleGrants:
     # 三员分立: the audit log is the auditor's alone — not the system administrator's, not any
     # business role's.
     grants[Role.AUDITOR] = ("core.view_auditentry",)
+    # The wording of every printed 协议书 / 通知书 is the city safety office's to set.
+    grants[Role.CITY_OFFICE] = ("core.view_documenttemplate", "core.change_documenttemplate")
     return registry.RoleGrants("core", grants)
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, attachments, audit, health, notices, pages
+from .views import account, attachments, audit, documents, health, notices, pages
 
 app_name = "core"
 
@@ -24,5 +24,8 @@ urlpatterns = [
     path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
     path("notices/", notices.NoticeListView.as_view(), name="notice_list"),
     path("notices/<int:pk>/", notices.NoticeDetailView.as_view(), name="notice_detail"),
+    path("documents/templates/", documents.TemplateListView.as_view(), name="document_templates"),
+    path("documents/templates/<slug:key>/", documents.TemplateDownloadView.as_view(), name="document_template"),
+    path("documents/<slug:key>/<int:pk>/", documents.DocumentView.as_view(), name="document"),
     path("attachments/<int:pk>/", attachments.AttachmentDownloadView.as_view(), name="attachment"),
 ]

@@ -18,6 +18,9 @@ class DisputesConfig(AppConfig):
         from .roles import MEDIATOR, ROLES, grants
 
         register_kind(workflows.DISPUTE)
+        from .documents import register_documents
+
+        register_documents()
         menus.register()
         kpis.register()
         widgets.register()

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.registry import MenuItem, menu
+from anmin.core.registry import MenuItem, menu, quick_actions
 
 
 def register() -> None:
@@ -23,3 +23,5 @@ def register() -> None:
         MenuItem("mediators", "base", _("人民调解员"), "disputes:mediator_list", "disputes.view_mediator", 41, "☺"),
     ):
         menu.register(item.key, item)
+    quick_actions.register("dispute_report", MenuItem(
+        "dispute_report", "quick", _("上报纠纷"), "disputes:dispute_report", "disputes.add_dispute", 20, "⚖"))

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.registry import MenuItem, menu
+from anmin.core.registry import MenuItem, menu, quick_actions
 
 
 def register() -> None:
@@ -11,3 +11,5 @@ def register() -> None:
         MenuItem("grid_events", "cases", _("网格事件台账"), "grid:event_list", "grid.view_gridevent", 15, "◎"),
     ):
         menu.register(item.key, item)
+    quick_actions.register("grid_report", MenuItem(
+        "grid_report", "quick", _("上报事件"), "grid:event_report", "grid.add_gridevent", 10, "＋"))

@@ -15,6 +15,9 @@ class WorkflowConfig(AppConfig):
         from . import api, menus, registry, workflows
 
         registry.register_kind(workflows.TASK)
+        from .documents import register_documents
+
+        register_documents()
         core_registry.audit_step_labels.register("workflow", registry.step_label)
         menus.register()
         core_registry.role_grants.register("workflow", grants())

@@ -13,92 +13,14 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
 from docx import Document as Docx
 from docx.enum.section import WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.shared import Pt
+
+from anmin.core.documents.layout import SIZE, exact_lines, fonts, grid_table, page_number, page_setup, set_font
 
 from .render import Document
-
-DEFAULT_FONTS = {
-    "title": "方正小标宋简体",
-    "body": "仿宋_GB2312",
-    "heading": "黑体",
-    "subheading": "楷体_GB2312",
-    "page_number": "宋体",
-    "latin": "Times New Roman",
-}
-SIZE = {"2号": Pt(22), "3号": Pt(16), "4号": Pt(14)}
-LINE_PITCH = Pt(28.95)  # 225 mm / 22 lines
-
-
-def fonts() -> dict[str, str]:
-    return {**DEFAULT_FONTS, **getattr(settings, "ANMIN_REPORT_FONTS", {})}
-
-
-def _font(run, east_asian: str, size, bold: bool = False) -> None:
-    run.font.size = size
-    run.font.bold = bold
-    run.font.name = fonts()["latin"]
-    rpr = run._element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    rfonts.set(qn("w:eastAsia"), east_asian)
-    rfonts.set(qn("w:hint"), "eastAsia")
-
-
-def _exact_lines(paragraph) -> None:
-    fmt = paragraph.paragraph_format
-    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = LINE_PITCH
-    fmt.space_before = Pt(0)
-    fmt.space_after = Pt(0)
-
-
-def _page_setup(section) -> None:
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.left_margin = Mm(37), Mm(28)
-    section.bottom_margin, section.right_margin = Mm(35), Mm(26)
-    section.header_distance, section.footer_distance = Mm(15), Mm(28)
-    # No document grid (文档网格): LibreOffice spreads CJK text over a grid Word reads differently. The
-    # exact line pitch gives the 22 lines, and 3号 characters on the 156 mm line about 27–28 a line.
-
-
-def _page_number(footer, align) -> None:
-    p = footer.paragraphs[0]
-    p.alignment = align
-    for text in ("— ", None, " —"):
-        run = p.add_run()
-        _font(run, fonts()["page_number"], SIZE["4号"])
-        if text is not None:
-            run.text = text
-            continue
-        for tag, attr in (("w:fldChar", "begin"), ("w:instrText", None), ("w:fldChar", "end")):
-            el = OxmlElement(tag)
-            if attr:
-                el.set(qn("w:fldCharType"), attr)
-            else:
-                el.set(qn("xml:space"), "preserve")
-                el.text = " PAGE "
-            run._element.append(el)
-
-
-def _table(out, rows: list[list[str]]) -> None:
-    if not rows:
-        return
-    table = out.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            cell = table.cell(i, j)
-            p = cell.paragraphs[0]
-            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(p.add_run(str(value)), fonts()["heading"] if i == 0 else fonts()["body"], Pt(12))
 
 
 def write_docx(doc: Document) -> bytes:
@@ -106,10 +28,10 @@ def write_docx(doc: Document) -> bytes:
     out = Docx()
     section = out.sections[0]
     section.start_type = WD_SECTION.NEW_PAGE
-    _page_setup(section)
+    page_setup(section)
     out.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
-    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
+    page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
     normal = out.styles["Normal"]
     normal.font.size = SIZE["3号"]
     normal.font.name = f["latin"]
@@ -120,34 +42,34 @@ def write_docx(doc: Document) -> bytes:
     first = True
     for block in doc.blocks:
         if block.kind == "table":
-            _table(out, block.rows)
+            grid_table(out, block.rows)
             continue
         p = out.paragraphs[0] if first and out.paragraphs else out.add_paragraph()
         first = False
-        _exact_lines(p)
+        exact_lines(p)
         if block.kind == "title":
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
             p.paragraph_format.line_spacing = Pt(36)
-            _font(p.add_run(block.text), f["title"], SIZE["2号"])
+            set_font(p.add_run(block.text), f["title"], SIZE["2号"])
             blank = out.add_paragraph()  # one empty line under the title
-            _exact_lines(blank)
+            exact_lines(blank)
             continue
         if block.kind == "signature":
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Pt(64)  # 4 characters in from the right
-            _font(p.add_run(block.text), f["body"], SIZE["3号"])
+            set_font(p.add_run(block.text), f["body"], SIZE["3号"])
             continue
         p.paragraph_format.first_line_indent = Pt(32)  # two characters
         if block.kind == "heading":
-            _font(p.add_run(block.text), f["heading"], SIZE["3号"])
+            set_font(p.add_run(block.text), f["heading"], SIZE["3号"])
             continue
         if block.kind == "subheading":
-            _font(p.add_run(block.text), f["subheading"], SIZE["3号"])
+            set_font(p.add_run(block.text), f["subheading"], SIZE["3号"])
             continue
         p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         for r in block.runs:
             run = p.add_run(r.text)
-            _font(run, f["body"], SIZE["3号"])
+            set_font(run, f["body"], SIZE["3号"])
             if r.missing:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     buf = io.BytesIO()

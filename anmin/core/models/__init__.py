@@ -6,6 +6,7 @@ from .audit import AuditEntry
 from .background import Heartbeat
 from .clock import ClockShift
 from .codes import CodeItem, CodeTable
+from .documents import DocumentTemplate
 from .geo import Location, RegionGeo
 from .idempotency import IdempotencyKey
 from .notices import Notice
@@ -21,6 +22,7 @@ __all__ = [
     "ClockShift",
     "CodeItem",
     "CodeTable",
+    "DocumentTemplate",
     "Heartbeat",
     "IdempotencyKey",
     "Location",

@@ -32,9 +32,8 @@ def action_modules():
     for cfg in apps.get_app_configs():
         if not cfg.name.startswith("anmin."):
             continue
-        for name in (f"{cfg.name}.actions", f"{cfg.name}.attachments.actions" if cfg.label == "core" else None):
-            if name is None:
-                continue
+        extra = (f"{cfg.name}.attachments.actions", f"{cfg.name}.documents.actions") if cfg.label == "core" else ()
+        for name in (f"{cfg.name}.actions", *extra):
             try:
                 module = importlib.import_module(name)
             except ModuleNotFoundError:

@@ -38,6 +38,7 @@ class HomeView(TemplateView):
             if widget.allowed(user):
                 cards.append({"widget": widget, **widget.render(self.request)})
         ctx["cards"] = cards
+        ctx["quick_actions"] = registry.visible_quick_actions(user)
         return ctx
 
 

@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from anmin.analytics.reports.bulletin import render_bulletin
 from anmin.analytics.reports.docx_writer import write_docx
-from anmin.analytics.reports.pdf import PdfUnavailable, docx_to_pdf
 from anmin.analytics.reports.render import render_report
 from anmin.core import clock
+from anmin.core.documents.pdf import PdfUnavailable, docx_to_pdf
 
 
 class Command(BaseCommand):

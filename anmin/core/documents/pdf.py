@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 
-from .docx_writer import fonts
+from .layout import fonts
 
 DEFAULT_FALLBACKS = {
     "title": ["FZXiaoBiaoSong-B05S", "Noto Serif CJK SC", "AR PL UMing CN", "WenQuanYi Zen Hei"],
@@ -54,19 +54,20 @@ def fontconfig_file(directory: Path) -> Path:
 
 
 def docx_to_pdf(data: bytes, *, timeout: int = 120) -> bytes:
+    """The PDF of a DOCX (a report, a printed 文书), as LibreOffice renders it with the font fallbacks."""
     exe = soffice()
     if not exe:
         raise PdfUnavailable(
             "未找到 LibreOffice（soffice），无法生成 PDF：请安装 libreoffice-writer-nogui（make system-deps）")
     with tempfile.TemporaryDirectory(prefix="anmin-pdf-") as tmp:
         tmpdir = Path(tmp)
-        src = tmpdir / "report.docx"
+        src = tmpdir / "document.docx"
         src.write_bytes(data)
         env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file(tmpdir)), "HOME": str(tmpdir)}
         cmd = [exe, "--headless", "--norestore", "--nologo", f"-env:UserInstallation=file://{tmpdir}/profile",
                "--convert-to", "pdf", "--outdir", str(tmpdir), str(src)]
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env, check=False)
-        out = tmpdir / "report.pdf"
+        out = tmpdir / "document.pdf"
         if proc.returncode != 0 or not out.exists():
             detail = proc.stderr.decode(errors='replace')[:300]
             raise PdfUnavailable(f"LibreOffice 转换失败（{proc.returncode}）：{detail}")
