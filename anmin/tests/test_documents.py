@@ -97,7 +97,8 @@ def test_the_case_prints_its_assignment_dossier_and_supervision_notice(client, w
 def test_the_city_office_replaces_a_template_and_goes_back_to_the_default(client, world):
     d = _mediate(world, report(world))
     office = world.user(Role.CITY_OFFICE)
-    own = build("本市协议书", (Title("禹州市人民调解协议书（市定格式）"), Line("编号 {{ number }}；协议：{{ agreement }}")))
+    own = build("本市协议书", (Title("禹州市人民调解协议书（市定格式）"),
+                               Line("编号 {{ number }}；协议：{{ agreement }}")))
     doc_actions.upload_template(actor=office, key="dispute_agreement",
                                 upload=SimpleUploadedFile("协议书.docx", own))
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
