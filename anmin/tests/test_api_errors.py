@@ -40,9 +40,20 @@ def creatable_routes() -> list[str]:
     return sorted(r.prefix for r in api_routes if hasattr(r.viewset, "create"))
 
 
+def creator(world, prefix: str) -> str:
+    """The city office, or (for a domain whose records it does not create, e.g. 扫黑办's clues) the
+    first role that holds the route's create permission."""
+    perm = getattr(api_routes.get(prefix).viewset, "create_perm", "")
+    for role in (Role.CITY_OFFICE, *world.users):
+        if not perm or world.user(role).has_perm(perm):
+            return role
+    return Role.CITY_OFFICE
+
+
 @pytest.mark.parametrize("prefix", creatable_routes())
 def test_an_empty_create_is_400_naming_a_field_in_the_one_shape(world, prefix):
-    body = one_shape(api(world).post(f"/api/v1/{prefix}/", {}, format="json"), 400, "invalid")
+    body = one_shape(api(world, creator(world, prefix)).post(f"/api/v1/{prefix}/", {}, format="json"), 400,
+                     "invalid")
     assert body["field"]
     assert body["field"] in body["errors"]
 
