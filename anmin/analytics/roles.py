@@ -19,5 +19,5 @@ def grants() -> RoleGrants:
         Role.VILLAGE_CENTER: view,
         Role.GRID_WORKER: view,
         Role.POLICE: view,
-        Role.CRACKDOWN: view,
+        "crackdown": view,
     })

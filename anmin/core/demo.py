@@ -197,7 +197,6 @@ FOUNDATION_ACCOUNTS = (
     registry.DemoAccount("wanggeyuan", "{village}{grid} 网格员 张伟", Role.GRID_WORKER, "center-village", 60,
                          ("first",)),
     registry.DemoAccount("minjing", "古城派出所 民警 陈刚", Role.POLICE, f"police-{DEMO_TOWNSHIP}", 80),
-    registry.DemoAccount("saohei", "市扫黑办 孙立", Role.CRACKDOWN, "city-crackdown", 90),
     registry.DemoAccount("jiaoyu", "市教育局 经办人 周静", Role.DEPT_HANDLER, "city-education", 100),
     registry.DemoAccount("lingdao", "市委政法委 领导 吴书记", Role.LEADER, "city-peace-office", 110),
 )

@@ -385,3 +385,26 @@ assessment_indicators: Registry[AssessmentIndicator] = Registry("assessment indi
 
 # Resolvers (object_type, step) → the step's name in words, for the audit log (the case engine's steps).
 audit_step_labels: Registry[Callable[[str, str], str | None]] = Registry("audit step labels")
+
+
+# -- Public checks (the portal's 反诈查询 and the like) ----------------------------------------------
+@dataclass(frozen=True)
+class PublicCheck:
+    """A lookup the public portal offers without a login, filled by the domain that owns the data (the
+    anti-fraud domain its blacklist). ``check(value)`` gets what the citizen typed (a phone number, a
+    bank account or a link) and returns a ``PublicCheckResult``; it must not reveal personal data."""
+
+    key: str
+    label: str
+    check: Callable[[str], Any]
+    help_text: str = ""
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class PublicCheckResult:
+    risky: bool
+    message: str  # shown to the citizen as is (Chinese)
+
+
+public_checks: Registry[PublicCheck] = Registry("public checks")

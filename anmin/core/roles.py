@@ -14,7 +14,7 @@ from .models.orgs import OrgKind
 from .registry import RoleDef
 
 # The foundation's roles. A domain registers its own (``registry.roles``) in its AppConfig.ready():
-# disputes the 调解员. 扫黑办 stays here until the crackdown domain (issue 15) brings it.
+# disputes the 调解员, crackdown the 扫黑办.
 FOUNDATION_ROLES: tuple[RoleDef, ...] = (
     RoleDef(Role.CITY_OFFICE, "市平安办", ScopeKind.REGION, "市委政法委/市平安办：全市全局、任务交办、考评、报表", True,
             order=10, org_kinds=(OrgKind.PEACE_OFFICE,)),
@@ -26,8 +26,6 @@ FOUNDATION_ROLES: tuple[RoleDef, ...] = (
             org_kinds=(OrgKind.CENTER,)),
     RoleDef(Role.POLICE, "派出所民警", ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员", order=60,
             org_kinds=(OrgKind.POLICE_STATION,)),
-    RoleDef(Role.CRACKDOWN, "扫黑办", ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True, order=70,
-            org_kinds=(OrgKind.CRACKDOWN_OFFICE,)),
     RoleDef(Role.DEPT_HANDLER, "部门经办人", ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项", order=80,
             org_kinds=(OrgKind.EDUCATION,)),
     RoleDef(Role.LEADER, "领导", ScopeKind.REGION, "领导：驾驶舱与报表，只读", read_only=True, order=90,

@@ -71,7 +71,7 @@ def _my_grids(request) -> dict:
 
 
 widgets.register("townships", Widget("townships", _("各乡镇(街道)"), "core/widgets/townships.html", _townships,
-                                     "core.view_region", (Role.CITY_OFFICE, Role.LEADER, Role.CRACKDOWN), 90,
+                                     "core.view_region", (Role.CITY_OFFICE, Role.LEADER), 90,
                                      wide=True))
 widgets.register("my_grids", Widget("my_grids", _("我负责的网格"), "core/widgets/links.html", _my_grids,
                                     "core.view_region", ("grid_worker",), 5))

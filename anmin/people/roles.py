@@ -89,7 +89,7 @@ def grants() -> RoleGrants:
                 "people.add_mentalpatient",
             ),
             Role.POLICE: (*RESIDENTS, *SPECIAL_VIEW, "people.add_visit", "people.add_incident", "people.reveal_person"),
-            Role.CRACKDOWN: RESIDENTS,
+            "crackdown": RESIDENTS,
             Role.LEADER: RESIDENTS,
             Role.SYSADMIN: ("people.view_careconfig", "people.change_careconfig"),
         },

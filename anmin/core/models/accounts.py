@@ -36,7 +36,6 @@ class Role(models.Model):
     VILLAGE_CENTER = "village_center"
     GRID_WORKER = "grid_worker"
     POLICE = "police"
-    CRACKDOWN = "crackdown"
     DEPT_HANDLER = "dept_handler"
     LEADER = "leader"
 

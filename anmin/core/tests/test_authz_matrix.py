@@ -56,6 +56,10 @@ EXEMPT: dict[str, str] = {
     "analytics:map_layer": "points of records the viewer sees (Case.objects.visible_to)",
     "analytics:map_heat": "a KPI per sub-area of the viewer's own area, computed through visible_to",
     "analytics:tile": "basemap tiles of an offline installation (no records)",
+    "core:document": "a 文书 of a record fetched through its model's visible_to (core.documents.service.target)",
+    "core:document_templates": "the city office's templates of 文书: configuration, no records",
+    "core:document_template": "downloads a 文书 template: configuration, no records",
+    "portal:": "the public portal: no login; shows public services and what the visitor's own receipt code names",
     "analytics:report_file": "a report's file; the report is fetched through visible_to (analytics/tests)",
 }
 

@@ -38,7 +38,7 @@ NONE: set[str] = set()
 RESIDENTS_SEEN_BY = {
     Role.CITY_OFFICE: ALL,
     Role.LEADER: ALL,
-    Role.CRACKDOWN: ALL,
+    "crackdown": ALL,
     Role.DEPT_HANDLER: NONE,
     Role.TOWNSHIP_CENTER: OWN,
     Role.VILLAGE_CENTER: OWN,
@@ -52,7 +52,7 @@ RESIDENTS_SEEN_BY = {
 SPECIAL_SEEN_BY = {
     **RESIDENTS_SEEN_BY,
     Role.LEADER: NONE,
-    Role.CRACKDOWN: NONE,
+    "crackdown": NONE,
 }
 
 

@@ -172,7 +172,7 @@ def test_special_registers_are_only_for_roles_with_the_special_permission(client
         (Role.GRID_WORKER, True),
         (Role.POLICE, True),
         (Role.LEADER, False),
-        (Role.CRACKDOWN, False),
+        ("crackdown", False),
         (Role.DEPT_HANDLER, False),
         (Role.SYSADMIN, False),
     ):

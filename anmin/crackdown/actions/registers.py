@@ -1,0 +1,195 @@
+"""Writes of the crackdown registers: organisations broken up, their suspects and assets, officials
+handled, and the candidates' joint qualification review; one bulk import for past records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from anmin.core import audit, clock
+from anmin.core.errors import invalid
+from anmin.core.guards import action
+from anmin.core.models import Region
+from anmin.people.identity import link_person
+
+from ..models import (
+    REVIEW_DEPARTMENTS,
+    Asset,
+    AssetMeasure,
+    Candidate,
+    CrimeOrg,
+    Official,
+    OfficialKind,
+    OfficialMeasure,
+    OrgStage,
+    OrgType,
+    Suspect,
+    SuspectStatus,
+)
+from .common import choice, day, id_number, place, text
+
+
+def _today(now) -> date:
+    return timezone.localdate(now or clock.now())
+
+
+@action(perm="crackdown.add_crimeorg", region="region", region_label="主要活动区域", what="登记涉黑涉恶组织")
+def register_org(*, actor, name: str, org_type: str, region: Region | str, broken_on,
+                 stage: str = OrgStage.INVESTIGATION, summary: str = "", now=None) -> CrimeOrg:
+    org = CrimeOrg(name=text(name, "name", "名称", 100, required=True),
+                   org_type=choice(org_type, "org_type", "组织类型", OrgType),
+                   stage=choice(stage, "stage", "诉讼阶段", OrgStage), region=place(region, label="主要活动区域"),
+                   broken_on=day(broken_on, "broken_on", "打掉日期", _today(now)),
+                   summary=text(summary, "summary", "主要违法犯罪事实", 5000))
+    with transaction.atomic():
+        org.save()
+        audit.record(actor=actor, action="create", obj=org, after=audit.snapshot(org, ["name", "org_type", "stage"]))
+    return org
+
+
+@action(target="org", model=CrimeOrg, perm="crackdown.change_crimeorg", what="变更诉讼阶段")
+def set_org_stage(*, actor, org: CrimeOrg, stage: str, expected_version: int) -> CrimeOrg:
+    from anmin.core.errors import Conflict
+
+    choice(stage, "stage", "诉讼阶段", OrgStage)
+    with transaction.atomic():
+        o = CrimeOrg.objects.select_for_update().get(pk=getattr(org, "pk", org))
+        if o.version != expected_version:
+            raise Conflict("该组织已被他人修改，请刷新后重试", current={"id": o.pk, "version": o.version,
+                                                                 "stage": o.stage})
+        before = o.stage
+        o.stage, o.version = stage, o.version + 1
+        o.save(update_fields=["stage", "version"])
+        audit.record(actor=actor, action="update", obj=o, before={"stage": before}, after={"stage": stage})
+    return o
+
+
+@action(perm="crackdown.add_suspect", target="org", model=CrimeOrg, what="登记犯罪嫌疑人")
+def add_suspect(*, actor, org: CrimeOrg, name: str, id_number_value: str = "", role_in_org: str = "",
+                status: str = SuspectStatus.CAUGHT, caught_on=None, now=None) -> Suspect:
+    """A member with procedural status; with an ID number, linked to the person register."""
+    org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
+    name = text(name, "name", "姓名", 64, required=True)
+    number = id_number(id_number_value, "id_number_value")
+    choice(status, "status", "诉讼状态", SuspectStatus)
+    caught = day(caught_on, "caught_on", "抓获日期", _today(now), required=status != SuspectStatus.AT_LARGE)
+    with transaction.atomic():
+        person = link_person(actor=actor, name=name, id_number=number, region=org.region_id, source="扫黑除恶")
+        s = Suspect.objects.create(org=org, region_id=org.region_id, name=name, id_number=number, person=person,
+                                   role_in_org=text(role_in_org, "role_in_org", "组织地位", 32), status=status,
+                                   caught_on=caught)
+        audit.record(actor=actor, action="create", obj=s, after={"org": org.pk, "status": status,
+                                                                   "person": s.person_id})
+    return s
+
+
+def _money(value, field: str = "value") -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise invalid(field, "「价值(元)」须为金额") from exc
+    if amount <= 0 or amount >= Decimal("1e12"):
+        raise invalid(field, "「价值(元)」须大于0且小于1万亿")
+    return amount.quantize(Decimal("0.01"))
+
+
+@action(perm="crackdown.add_asset", target="org", model=CrimeOrg, what="登记涉案资产")
+def add_asset(*, actor, org: CrimeOrg, description: str, measure: str, value, on, now=None) -> Asset:
+    org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
+    a = Asset(org=org, region_id=org.region_id,
+              description=text(description, "description", "资产", 200, required=True),
+              measure=choice(measure, "measure", "措施", AssetMeasure), value=_money(value),
+              on=day(on, "on", "日期", _today(now)))
+    with transaction.atomic():
+        a.save()
+        audit.record(actor=actor, action="create", obj=a, after={"org": org.pk, "measure": measure,
+                                                                   "value": str(a.value)})
+    return a
+
+
+@action(perm="crackdown.add_official", region="region", region_label="所属区域", what="登记处理公职人员")
+def record_official(*, actor, name: str, unit: str, region: Region | str, kind: str, measure: str, handled_on,
+                    org: CrimeOrg | None = None, now=None) -> Official:
+    o = Official(name=text(name, "name", "姓名", 64, required=True),
+                 unit=text(unit, "unit", "工作单位及职务", 100, required=True), region=place(region, label="所属区域"),
+                 kind=choice(kind, "kind", "问题类型", OfficialKind),
+                 measure=choice(measure, "measure", "处理方式", OfficialMeasure),
+                 handled_on=day(handled_on, "handled_on", "处理日期", _today(now)), org=org)
+    with transaction.atomic():
+        o.save()
+        audit.record(actor=actor, action="create", obj=o, after={"kind": kind, "measure": measure})
+    return o
+
+
+DEPARTMENT_CODES = tuple(code for code, _label in REVIEW_DEPARTMENTS)
+
+
+def _checks(checks: dict) -> tuple[dict, str]:
+    """Each department's answer {"ok": bool, "reason": str}; a "no" needs a reason. Returns the checks
+    and the first refusal's reason ("" when every department passed)."""
+    cleaned, refusal = {}, ""
+    for dept, answer in (checks or {}).items():
+        if dept not in DEPARTMENT_CODES:
+            raise invalid("checks", f"「审查部门」{dept} 无效")
+        ok = bool(answer.get("ok", True))
+        reason = text(answer.get("reason", ""), "checks", "审查意见", 200)
+        if not ok and not reason:
+            raise invalid("checks", "不通过的审查须写明原因")
+        cleaned[dept] = {"ok": ok, "reason": reason}
+        if not ok and not refusal:
+            refusal = reason
+    return cleaned, refusal
+
+
+@action(perm="crackdown.add_candidate", region="region", region_label="村(社区)", what="登记候选人联审")
+def review_candidate(*, actor, region: Region | str, name: str, election_year: int, checks: dict,
+                     id_number_value: str = "", reviewed_on=None, now=None) -> Candidate:
+    """One candidate's joint review: disqualified when any department says no (the reason kept)."""
+    where = place(region, label="村(社区)")
+    cleaned, refusal = _checks(checks)
+    number = id_number(id_number_value, "id_number_value")
+    with transaction.atomic():
+        person = link_person(actor=actor, name=name, id_number=number, region=where, source="换届联审")
+        c = Candidate.objects.create(region=where, election_year=int(election_year),
+                                     name=text(name, "name", "姓名", 64, required=True), id_number=number,
+                                     person=person, checks=cleaned, disqualified=bool(refusal), reason=refusal,
+                                     reviewed_on=day(reviewed_on, "reviewed_on", "联审日期", _today(now),
+                                                     required=False) or _today(now))
+        audit.record(actor=actor, action="create", obj=c, after={"disqualified": c.disqualified})
+    return c
+
+
+@dataclass
+class PastRecords:
+    """Past crackdown records in bulk (the demo world, a ledger). Suspects, assets and officials name
+    their organisation by its index in ``orgs`` (or None)."""
+
+    orgs: list[CrimeOrg] = field(default_factory=list)
+    suspects: list[tuple[int | None, Suspect]] = field(default_factory=list)
+    assets: list[tuple[int, Asset]] = field(default_factory=list)
+    officials: list[tuple[int | None, Official]] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@action(perm="crackdown.add_crimeorg", what="导入扫黑除恶台账")
+def import_records(records: PastRecords, *, actor, note: str = "") -> dict[str, int]:
+    with transaction.atomic():
+        orgs = CrimeOrg.objects.bulk_create(records.orgs)
+        for idx, s in records.suspects:
+            s.org = orgs[idx] if idx is not None else None
+        Suspect.objects.bulk_create([s for _i, s in records.suspects], batch_size=1000)
+        for idx, a in records.assets:
+            a.org = orgs[idx]
+        Asset.objects.bulk_create([a for _i, a in records.assets], batch_size=1000)
+        for idx, o in records.officials:
+            o.org = orgs[idx] if idx is not None else None
+        Official.objects.bulk_create([o for _i, o in records.officials], batch_size=1000)
+        Candidate.objects.bulk_create(records.candidates, batch_size=1000)
+        counts = {"orgs": len(orgs), "suspects": len(records.suspects), "assets": len(records.assets),
+                  "officials": len(records.officials), "candidates": len(records.candidates)}
+        audit.record(actor=actor, action="import", obj=orgs[0] if orgs else None, after={**counts, "note": note})
+    return counts

@@ -1,0 +1,79 @@
+"""Forms of the crackdown pages. They only parse input; the rules live in ``actions``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.forms import RegionChoiceField, preselect_single
+from anmin.core.models import Region
+from anmin.workflow.forms import name_the_field
+from anmin.workflow.rules import assignable_orgs
+
+from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry, NoticeKind
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ClueForm(forms.Form):
+    """登记线索 (phone width)."""
+
+    region = RegionChoiceField(label=_("线索涉及区域"))
+    source = forms.ChoiceField(label=_("线索来源"), choices=ClueSource.choices)
+    category = forms.ChoiceField(label=_("线索类别"), choices=ClueCategory.choices, initial=ClueCategory.EVIL)
+    description = forms.CharField(label=_("线索内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    title = forms.CharField(label=_("线索标题"), max_length=200, required=False,
+                            help_text=_("可不填，取线索内容的第一句"))
+    subject = forms.ChoiceField(label=_("线索对象"), choices=ClueSubject.choices)
+    subject_name = forms.CharField(label=_("被反映对象"), max_length=100, required=False)
+    industry = forms.ChoiceField(label=_("行业领域"), choices=Industry.choices, initial=Industry.OTHER)
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE, required=False)
+    reporter_contact = forms.CharField(label=_("举报人联系电话"), max_length=20, required=False,
+                                       help_text=_("举报人自愿留下时填写；加密保存"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.reportable_by(user)
+        preselect_single(self.fields["region"])
+        name_the_field(self)
+
+
+class ResultForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("核查结果"), choices=ClueResult.choices)
+    note = forms.CharField(label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    public_feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}),
+                                      help_text=_("举报人凭回执码可见；不要写任何个人信息"))
+
+
+class FeedbackForm(forms.Form):
+    feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("举报人凭回执码可见；不要写任何个人信息"))
+
+
+class NoticeForm(forms.Form):
+    """制发三书一函."""
+
+    notice_kind = forms.ChoiceField(label=_("文书类型"), choices=NoticeKind.choices)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    region = RegionChoiceField(label=_("所属区域"))
+    to_org = forms.ModelChoiceField(label=_("被建议单位"), queryset=None)
+    issuer = forms.CharField(label=_("制发单位"), max_length=100)
+    doc_number = forms.CharField(label=_("文号"), max_length=64, required=False)
+    industry = forms.ChoiceField(label=_("行业领域"), choices=Industry.choices, initial=Industry.OTHER)
+    problem = forms.CharField(label=_("发现的问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    recommendation = forms.CharField(label=_("建议"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    issued_on = forms.DateField(label=_("制发日期"), widget=DATE, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.reportable_by(user)
+        preselect_single(self.fields["region"])
+        self.fields["to_org"].queryset = assignable_orgs(user).order_by("region_id", "name")
+        name_the_field(self)
+
+
+class ReplyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reply = forms.CharField(label=_("回复及整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "crackdown"
+
+urlpatterns = [
+    path("", views.ClueLedgerView.as_view(), name="clue_list"),
+    path("report/", views.ClueReportView.as_view(), name="clue_report"),
+    path("<int:pk>/", views.ClueDetailView.as_view(), name="clue_detail"),
+    path("<int:pk>/result/", views.ResultView.as_view(), name="clue_result"),
+    path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="clue_feedback"),
+    path("notices/", views.NoticeLedgerView.as_view(), name="notice_list"),
+    path("notices/report/", views.NoticeIssueView.as_view(), name="notice_issue"),
+    path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
+    path("notices/<int:pk>/reply/", views.ReplyView.as_view(), name="notice_reply"),
+    path("orgs/", views.CrimeOrgLedgerView.as_view(), name="org_list"),
+    path("orgs/<int:pk>/", views.CrimeOrgDetailView.as_view(), name="org_detail"),
+]

@@ -1,0 +1,11 @@
+"""The public portal (公众服务): pages without a login for the public — the anonymous tip line (举报),
+citizen reports in the Open311 GeoReport v2 style, and a fraud check."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "anmin.portal"
+    label = "portal"
+    verbose_name = _("公众服务")

@@ -1,0 +1,47 @@
+"""What the portal keeps: a tip's receipt (a hash of its code, the clue it became, the day) and the
+Open311 requests (a hash of the idempotency key, the grid event). Nothing identifying: no IP address,
+no user agent, no time finer than the day; a contact only when the tipster chose to leave one (in the
+clue, encrypted)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tip(models.Model):
+    """An anonymous tip's receipt. The code itself is shown once and never stored (only its hash)."""
+
+    receipt_hash = models.CharField(_("回执码摘要"), max_length=64, unique=True)
+    submit_hash = models.CharField(_("提交标识摘要"), max_length=64, unique=True,
+                                   help_text=_("同一次提交重试只登记一次"))
+    category = models.CharField(_("举报类别"), max_length=16)
+    clue = models.OneToOneField("crackdown.Clue", verbose_name=_("线索"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="tip")
+    grid_event = models.OneToOneField("grid.GridEvent", verbose_name=_("网格事件"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="tip")
+    submitted_on = models.DateField(_("提交日期"))
+
+    class Meta:
+        verbose_name = _("举报回执")
+        verbose_name_plural = _("举报回执")
+
+    def __str__(self) -> str:
+        return f"举报回执 {self.pk}"
+
+
+class Open311Request(models.Model):
+    """A citizen report received through the Open311 endpoint: the grid event it became."""
+
+    key_hash = models.CharField(_("幂等键摘要"), max_length=64, unique=True, null=True, blank=True)
+    event = models.OneToOneField("grid.GridEvent", verbose_name=_("网格事件"), on_delete=models.PROTECT,
+                                 related_name="open311")
+    service_code = models.CharField(_("服务代码"), max_length=16)
+    requested_on = models.DateField(_("提交日期"))
+
+    class Meta:
+        verbose_name = _("Open311 请求")
+        verbose_name_plural = _("Open311 请求")
+
+    def __str__(self) -> str:
+        return f"Open311 {self.pk}"
