@@ -75,6 +75,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from anmin.core import clock
+
 from . import audit, clock
 from .i18n import in_source_language
 from .protected import Protected, parse_id_number, validate_phone_number
@@ -715,7 +717,7 @@ class Ledger:
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")  # the business date, as the records
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
     return response

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from anmin.core import clock
+
 
 @dataclass(frozen=True)
 class Column:
@@ -66,7 +68,7 @@ class Table:
         ws.freeze_panes = "A2"
         buf = io.BytesIO()
         wb.save(buf)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")  # the business date, as the records
         response = HttpResponse(
             buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.protected import ProtectedField, ProtectedModelMixin, Sex
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
@@ -200,7 +201,7 @@ class Person(ProtectedModelMixin, models.Model):
     def age(self) -> int | None:
         if not self.birth_date:
             return None
-        today = timezone.localdate()
+        today = clock.today()  # the business date: born 1996 is 24 in the demo's 2020
         b = self.birth_date
         return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
