@@ -75,8 +75,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from anmin.core import clock
-
 from . import audit, clock
 from .i18n import in_source_language
 from .protected import Protected, parse_id_number, validate_phone_number
