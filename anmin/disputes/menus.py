@@ -24,4 +24,4 @@ def register() -> None:
     ):
         menu.register(item.key, item)
     quick_actions.register("dispute_report", MenuItem(
-        "dispute_report", "quick", _("上报纠纷"), "disputes:dispute_report", "disputes.add_dispute", 20, "⚖"))
+        "dispute_report", "quick", _("上报纠纷"), "disputes:dispute_report", "disputes.add_dispute", 20, "scale"))

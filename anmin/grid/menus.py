@@ -12,4 +12,4 @@ def register() -> None:
     ):
         menu.register(item.key, item)
     quick_actions.register("grid_report", MenuItem(
-        "grid_report", "quick", _("上报事件"), "grid:event_report", "grid.add_gridevent", 10, "＋"))
+        "grid_report", "quick", _("上报事件"), "grid:event_report", "grid.add_gridevent", 10, "circle-plus"))
