@@ -18,7 +18,8 @@ ICONS = {
     "◎": "target", "⚖": "scale", "⏰": "alarm-clock", "✚": "heart-pulse", "⚠": "triangle-alert",
     "¥": "banknote", "!": "siren", "✎": "pencil-line", "•": "dot", "❏": "folder-open", "▣": "monitor",
     "☎": "phone", "✉": "mail", "⚐": "flag-triangle-right", "★": "star", "☂": "umbrella", "⛨": "shield",
-    "◷": "clock", "◆": "search-check", "▲": "network", "▤": "table", "⊕": "map-pin", "✔": "circle-check", "⚕": "stethoscope", "⚡": "zap",
+    "◷": "clock", "◆": "search-check", "▲": "network",
+    "▤": "table", "⊕": "map-pin", "✔": "circle-check", "⚕": "stethoscope", "⚡": "zap",
 }
 # Names used directly by apps (not through a legacy symbol).
 EXTRA = (
