@@ -1,4 +1,4 @@
-"""Background tasks of the people registers (Django tasks API; ``django-tasks`` until Django 6)."""
+"""Background tasks of care (Django tasks API; ``django-tasks`` until Django 6)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django_tasks import task
 
 
 @task()
-def people_sweep_task() -> dict:
+def care_sweep_task() -> dict:
     """One follow-up sweep (warnings for due-soon and overdue follow-ups); idempotent."""
     from .actions import sweep
 

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
+from anmin.core.actors import SYSTEM
+from anmin.core.errors import Forbidden
 from anmin.core.models import AuditEntry, Role
+from anmin.people.models.choices import AssessmentStatus, AwardStatus, SubsidyStatus, WarningKind
 
 from .. import actions, kpis, rules
 from ..models import FollowUpWarning, MentalPatient, RiskAssessment
-from ..models.choices import AssessmentStatus, AwardStatus, SubsidyStatus, WarningKind
 from .factories import complete_team, make_patient, make_subsidy, pass_checks
 
 TODAY = dt.date(2020, 12, 10)
@@ -44,7 +46,7 @@ def test_a_level_change_waits_for_the_township_centres_approval(client, world):
     assert kpis.patients_level_3_up(year=2020) == 0
     # The village centre may assess, not approve; neither may the grid worker.
     for role in (Role.VILLAGE_CENTER, Role.GRID_WORKER):
-        with pytest.raises(actions.NotPermitted):
+        with pytest.raises(Forbidden):
             actions.decide_assessment(actor=world.user(role), assessment=pending, approve=True)
     # Rejecting needs a reason.
     with pytest.raises(ValidationError) as no_reason:
@@ -61,7 +63,7 @@ def test_a_level_change_waits_for_the_township_centres_approval(client, world):
     assert pending.status == AssessmentStatus.APPROVED
     assert patient.risk_level == 4
     assert kpis.patients_level_3_up(year=2020) == 1
-    assert AuditEntry.objects.filter(object_type="people.riskassessment", action="transition").exists()
+    assert AuditEntry.objects.filter(object_type="care.riskassessment", action="transition").exists()
     # Approving twice is refused (the decision is made).
     with pytest.raises(ValidationError):
         actions.decide_assessment(actor=world.user(Role.TOWNSHIP_CENTER), assessment=pending, approve=True)
@@ -141,11 +143,11 @@ def test_an_overdue_follow_up_is_warned_once_and_listed(client, world):
     again = actions.sweep(today=TODAY)  # idempotent
     assert (again.overdue, again.due_soon, again.resolved) == ([], [], 0)
     assert FollowUpWarning.objects.count() == 2
-    call_command("people_sweep", today=TODAY.isoformat())
+    call_command("care_sweep", today=TODAY.isoformat())
     assert FollowUpWarning.objects.count() == 2
     # The overdue page lists the patient, warned; the grid worker sees it too.
     client.force_login(world.user(Role.GRID_WORKER))
-    page = client.get("/people/mental/overdue/").content.decode()
+    page = client.get("/care/mental/overdue/").content.decode()
     assert overdue.get_absolute_url() in page
     assert page.count(soon.get_absolute_url()) == 1  # under 即将到期, not among the overdue
     # A follow-up answers the warning.
@@ -162,12 +164,12 @@ def test_incomplete_care_teams_are_listed_until_every_place_is_filled(client, wo
     patient = make_patient(world.gc_grid, level=4)
     assert kpis.level_3_up_team_complete(year=2020) == 0
     client.force_login(world.user(Role.VILLAGE_CENTER))
-    page = client.get("/people/mental/teams/").content.decode()
+    page = client.get("/care/mental/teams/").content.decode()
     assert patient.get_absolute_url() in page
     assert "民警" in page
     complete_team(patient)
     assert kpis.level_3_up_team_complete(year=2020) == 1
-    assert patient.get_absolute_url() not in client.get("/people/mental/teams/").content.decode()
+    assert patient.get_absolute_url() not in client.get("/care/mental/teams/").content.decode()
     # Removing the police officer makes the team incomplete again.
     police = patient.team.get(role="police")
     resp = client.post(patient.get_absolute_url(), {"do": "remove_member", "member": police.pk})
@@ -222,12 +224,12 @@ def test_an_incident_resets_the_guardian_subsidy_eligibility(world):
 def test_the_subsidy_rule_is_configurable(world):
     patient = make_patient(world.gc_grid, level=2, history=False)
     with pytest.raises(ValidationError):
-        actions.enroll_subsidy(actor=None, patient=patient, guardian_name="李母", enrolled_on=TODAY)
+        actions.enroll_subsidy(actor=SYSTEM, patient=patient, guardian_name="李母", enrolled_on=TODAY)
     from ..models import CareConfig
 
     CareConfig.objects.create(key="default", rules={"subsidy": {"min_level": 2, "require_incident_history": False}})
     rules.clear_cache()
-    subsidy = actions.enroll_subsidy(actor=None, patient=patient, guardian_name="李母", enrolled_on=TODAY)
+    subsidy = actions.enroll_subsidy(actor=SYSTEM, patient=patient, guardian_name="李母", enrolled_on=TODAY)
     assert subsidy.annual_amount == 2000
     with pytest.raises(ValidationError):
         rules.validate_rules({"followup_days": {"unstable": 0}})

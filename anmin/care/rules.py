@@ -17,18 +17,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from anmin.core import clock
-
-from .models.choices import CONDITION_SEVERITY, Condition
+from anmin.people.calendar import today  # noqa: F401  (care's schedule reads the platform's date)
+from anmin.people.models.choices import CONDITION_SEVERITY, Condition
 
 DEFAULT_RULES: dict[str, Any] = {
     "condition_by_level": {
@@ -49,16 +46,6 @@ DEFAULT_RULES: dict[str, Any] = {
 
 _CACHE_SECONDS = 30
 _cache: dict[str, tuple[float, dict]] = {}
-
-
-def today() -> dt.date:
-    """The platform's date: ``settings.ANMIN_TODAY`` or the environment variable ``ANMIN_TODAY`` (an
-    ISO date, one process frozen on one day), else the business clock's date (``core.clock``). Every schedule
-    computation takes its date from here or from its caller."""
-    fixed = getattr(settings, "ANMIN_TODAY", None) or os.environ.get("ANMIN_TODAY")
-    if fixed:
-        return fixed if isinstance(fixed, dt.date) else dt.date.fromisoformat(str(fixed))
-    return clock.today()
 
 
 def _merge(base: dict, override: dict) -> dict:

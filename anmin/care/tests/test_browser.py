@@ -57,7 +57,7 @@ def test_a_grid_worker_records_a_follow_up_on_a_phone_and_the_next_date_moves(li
     for url in (
         patient.get_absolute_url(),
         patient.person.get_absolute_url(),
-        f"/people/persons/{patient.person_id}/visit/",
+        f"/care/persons/{patient.person_id}/visit/",
     ):
         response = phone.goto(f"{live_server.url}{url}")
         assert response.status == 404, url

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
-
-from .choices import (
+from anmin.people.models.choices import (
     AssessmentSource,
     AssessmentStatus,
     AwardStatus,
@@ -30,8 +29,8 @@ from .choices import (
     VisitOutcome,
     WarningKind,
 )
-from .persons import region_prefix
-from .special import RISK_LEVELS, SPECIAL_PERM
+from anmin.people.models.persons import region_prefix
+from anmin.people.models.special import RISK_LEVELS, SPECIAL_PERM
 
 PATIENT_REGION = "patient__person__region"
 
@@ -54,14 +53,14 @@ class RiskAssessment(models.Model):
     level is PENDING until a township centre approves or rejects it."""
 
     patient = models.ForeignKey(
-        "people.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="assessments"
+        "care.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="assessments"
     )
     level = models.PositiveSmallIntegerField(_("评估等级"), choices=RISK_LEVELS)
     previous_level = models.PositiveSmallIntegerField(_("原等级"), choices=RISK_LEVELS, null=True, blank=True)
     assessed_on = models.DateField(_("评估日期"))
     source = models.CharField(_("来源"), max_length=16, choices=AssessmentSource.choices)
     visit = models.ForeignKey(
-        "people.Visit", verbose_name=_("随访记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "care.Visit", verbose_name=_("随访记录"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("评估说明"), blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=AssessmentStatus.choices, db_index=True)
@@ -80,6 +79,7 @@ class RiskAssessment(models.Model):
     scope = ScopePolicy(region_field=PATIENT_REGION, perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_riskassessment"  # the table kept its name when care left people
         verbose_name = _("危险性评估")
         verbose_name_plural = _("危险性评估")
         ordering = ["-assessed_on", "-pk"]
@@ -88,7 +88,7 @@ class RiskAssessment(models.Model):
         return f"{self.patient.person}：{self.level}级（{self.get_status_display()}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("people:assessment_detail", args=[self.pk])
+        return reverse("care:assessment_detail", args=[self.pk])
 
     @property
     def is_change(self) -> bool:
@@ -113,7 +113,7 @@ class Visit(ProtectedModelMixin, models.Model):
 
     person = models.ForeignKey("people.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="visits")
     patient = models.ForeignKey(
-        "people.MentalPatient",
+        "care.MentalPatient",
         verbose_name=_("患者"),
         null=True,
         blank=True,
@@ -139,6 +139,7 @@ class Visit(ProtectedModelMixin, models.Model):
     scope = ScopePolicy(region_field="person__region")  # people.view_visit
 
     class Meta:
+        db_table = "people_visit"  # the table kept its name when care left people
         verbose_name = _("走访随访记录")
         verbose_name_plural = _("走访随访记录")
         ordering = ["-visited_at", "-pk"]
@@ -147,14 +148,14 @@ class Visit(ProtectedModelMixin, models.Model):
         return f"{self.person}：{self.get_kind_display()} {timezone.localtime(self.visited_at):%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("people:visit_detail", args=[self.pk])
+        return reverse("care:visit_detail", args=[self.pk])
 
 
 class CareTeamMember(ProtectedModelMixin, models.Model):
     """A member of a patient's "五位一体" care team; ``until`` set means no longer on the team."""
 
     patient = models.ForeignKey(
-        "people.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="team"
+        "care.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="team"
     )
     role = models.CharField(_("成员类型"), max_length=16, choices=TeamRole.choices)
     name = models.CharField(_("姓名"), max_length=64)
@@ -170,6 +171,7 @@ class CareTeamMember(ProtectedModelMixin, models.Model):
     scope = ScopePolicy(region_field=PATIENT_REGION, perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_careteammember"  # the table kept its name when care left people
         verbose_name = _("管理小组成员")
         verbose_name_plural = _("管理小组成员")
         ordering = ["patient_id", "role", "pk"]
@@ -188,7 +190,7 @@ class Incident(models.Model):
     """肇事肇祸: an incident caused by a patient. Recording one resets the guardian subsidy."""
 
     patient = models.ForeignKey(
-        "people.MentalPatient", verbose_name=_("患者"), on_delete=models.PROTECT, related_name="incidents"
+        "care.MentalPatient", verbose_name=_("患者"), on_delete=models.PROTECT, related_name="incidents"
     )
     occurred_at = models.DateTimeField(_("发生时间"), db_index=True)
     severity = models.CharField(_("性质"), max_length=16, choices=IncidentSeverity.choices)
@@ -205,6 +207,7 @@ class Incident(models.Model):
     scope = ScopePolicy(region_field=PATIENT_REGION, perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_incident"  # the table kept its name when care left people
         verbose_name = _("肇事肇祸")
         verbose_name_plural = _("肇事肇祸")
         ordering = ["-occurred_at", "-pk"]
@@ -213,7 +216,7 @@ class Incident(models.Model):
         return f"{self.patient.person}：{self.get_severity_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("people:incident_detail", args=[self.pk])
+        return reverse("care:incident_detail", args=[self.pk])
 
 
 class GuardianSubsidy(ProtectedModelMixin, models.Model):
@@ -224,7 +227,7 @@ class GuardianSubsidy(ProtectedModelMixin, models.Model):
     """
 
     patient = models.OneToOneField(
-        "people.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="subsidy"
+        "care.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="subsidy"
     )
     guardian_name = models.CharField(_("监护人姓名"), max_length=64)
     guardian_relation = models.CharField(_("与患者关系"), max_length=16, blank=True)
@@ -242,6 +245,7 @@ class GuardianSubsidy(ProtectedModelMixin, models.Model):
     scope = ScopePolicy(region_field=PATIENT_REGION, perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_guardiansubsidy"  # the table kept its name when care left people
         verbose_name = _("监护人以奖代补")
         verbose_name_plural = _("监护人以奖代补")
         ordering = ["-enrolled_on", "pk"]
@@ -251,7 +255,7 @@ class GuardianSubsidy(ProtectedModelMixin, models.Model):
         return f"{self.patient.person}（监护人 {self.guardian_name}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("people:subsidy_detail", args=[self.pk])
+        return reverse("care:subsidy_detail", args=[self.pk])
 
 
 class CareLogCheck(models.Model):
@@ -273,6 +277,7 @@ class CareLogCheck(models.Model):
     scope = ScopePolicy(region_field="subsidy__patient__person__region", perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_carelogcheck"  # the table kept its name when care left people
         verbose_name = _("看护记录检查")
         verbose_name_plural = _("看护记录检查")
         ordering = ["-year", "-quarter"]
@@ -302,6 +307,7 @@ class SubsidyAward(models.Model):
     scope = ScopePolicy(region_field="subsidy__patient__person__region", perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_subsidyaward"  # the table kept its name when care left people
         verbose_name = _("以奖代补年度审批")
         verbose_name_plural = _("以奖代补年度审批")
         ordering = ["-year", "pk"]
@@ -337,6 +343,7 @@ class SubsidyPayment(models.Model):
     scope = ScopePolicy(region_field="award__subsidy__patient__person__region", perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_subsidypayment"  # the table kept its name when care left people
         verbose_name = _("以奖代补发放")
         verbose_name_plural = _("以奖代补发放")
         ordering = ["-paid_on", "-pk"]
@@ -345,7 +352,7 @@ class SubsidyPayment(models.Model):
         return f"{self.paid_on:%Y-%m-%d} {self.amount} 元"
 
     def get_absolute_url(self) -> str:
-        return reverse("people:subsidy_detail", args=[self.award.subsidy_id]) + f"#payment-{self.pk}"
+        return reverse("care:subsidy_detail", args=[self.award.subsidy_id]) + f"#payment-{self.pk}"
 
 
 class FollowUpWarning(models.Model):
@@ -353,7 +360,7 @@ class FollowUpWarning(models.Model):
     sweep and resolved when a follow-up moves the date."""
 
     patient = models.ForeignKey(
-        "people.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="warnings"
+        "care.MentalPatient", verbose_name=_("患者"), on_delete=models.CASCADE, related_name="warnings"
     )
     due_on = models.DateField(_("应随访日期"))
     kind = models.CharField(_("类型"), max_length=16, choices=WarningKind.choices)
@@ -364,6 +371,7 @@ class FollowUpWarning(models.Model):
     scope = ScopePolicy(region_field=PATIENT_REGION, perm=SPECIAL_PERM)
 
     class Meta:
+        db_table = "people_followupwarning"  # the table kept its name when care left people
         verbose_name = _("随访预警")
         verbose_name_plural = _("随访预警")
         ordering = ["-raised_at", "-pk"]
@@ -378,7 +386,7 @@ class FollowUpWarning(models.Model):
 class CareConfig(models.Model):
     """The configurable care rules as data (one row per ``key``; ``default`` is used).
 
-    Missing entries fall back to the defaults in ``people.rules.DEFAULT_RULES`` (from the national
+    Missing entries fall back to the defaults in ``care.rules.DEFAULT_RULES`` (from the national
     practice: unstable every 2 weeks, basically stable 2 weeks then 1 or 3 months, stable 3 months,
     at least 4 a year; team and subsidy rules likewise).
     """
@@ -388,6 +396,7 @@ class CareConfig(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
+        db_table = "people_careconfig"  # the table kept its name when care left people
         verbose_name = _("严重精神障碍患者管理规则")
         verbose_name_plural = _("严重精神障碍患者管理规则")
 

@@ -1,7 +1,7 @@
-"""anmin people_sweep: warn once per patient and due date about follow-ups due soon or overdue, and
+"""anmin care_sweep: warn once per patient and due date about follow-ups due soon or overdue, and
 resolve warnings a follow-up has answered. Safe to run as often as wanted (idempotent).
 
-Run it daily (cron, a systemd timer, or ``--enqueue`` for the task worker): see docs/people.md.
+Run it daily (cron, a systemd timer, or ``--enqueue`` for the task worker): see docs/care.md.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         if opts["enqueue"]:
-            from anmin.people.tasks import people_sweep_task
+            from anmin.care.tasks import care_sweep_task
 
-            result = people_sweep_task.enqueue()
+            result = care_sweep_task.enqueue()
             self.stdout.write(f"已放入后台任务队列：{result.id}")
             return
-        from anmin.people.actions import sweep
+        from anmin.care.actions import sweep
 
         today = None
         if opts["today"]:
