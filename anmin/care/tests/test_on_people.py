@@ -87,3 +87,16 @@ def test_the_old_people_addresses_of_care_pages_redirect_to_care(client, world):
     visit = client.get(f"/people/persons/{patient.person_id}/visit/")
     assert visit["Location"] == f"/care/persons/{patient.person_id}/visit/"
     assert client.get("/people/mental/overdue/")["Location"] == "/care/mental/overdue/"
+
+
+def test_the_person_page_shows_what_care_adds(client, world):
+    patient = make_patient(world.gc_grid, level=3)
+    client.force_login(world.user(Role.GRID_WORKER))
+    page = client.get(patient.person.get_absolute_url(), {"tab": "visits"}).content.decode()
+    assert f'href="/care/persons/{patient.person_id}/visit/" data-action="visit"' in page
+    assert "记录随访" in page
+    assert patient.get_absolute_url() in page  # the level and the next follow-up, linked to the patient
+    client.force_login(world.user(Role.LEADER))  # the resident, yes; that they are a patient, no
+    page = client.get(patient.person.get_absolute_url()).content.decode()
+    assert "严重精神障碍" not in page
+    assert "/care/persons/" not in page
