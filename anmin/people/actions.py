@@ -34,6 +34,7 @@ from anmin.core.protected import (
 from .calendar import today
 from .models import SPECIAL_PERM, House, Person, Residence, SpecialRecord, name_initials
 from .models.choices import RecordStatus
+from .registers import register_of
 from .risk import signals_changed
 
 # The one error vocabulary (``anmin.core.errors``) under the names this module always used.
@@ -376,6 +377,8 @@ def register_special(
 ) -> SpecialRecord:
     """列管: put a person on a special-population register (a register another app keeps, e.g. care's
     patients, registers through its own action: ``people.registers.special_registers``)."""
+    if register_of(model) is not None:
+        raise TypeError(f"register_special: {model.__name__} registers through its own app's action")
     label = model._meta.verbose_name
     require_perm(actor, _special_perm(model, "add"), f"登记{label}")
     with transaction.atomic():
