@@ -83,8 +83,8 @@ INSTALLED_APPS = [
 # Domain and shared apps append themselves here as they are added (order: shared, then domains).
 # analytics and assessment come last: they read what every app before them registered.
 ANMIN_APPS: list[str] = [
-    "anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid", "anmin.analytics", "anmin.assessment",
-    "anmin.crackdown", "anmin.portal",
+    "anmin.workflow", "anmin.people", "anmin.care", "anmin.disputes", "anmin.grid", "anmin.analytics",
+    "anmin.assessment", "anmin.crackdown", "anmin.portal",
 ]
 INSTALLED_APPS += ANMIN_APPS
 

@@ -136,7 +136,7 @@ class MapView(AnalyticsPage):
         ctx = super().get_context_data(**kwargs)
         area = dashboard.area_of(self.request.user)
         kpi_choices = [(k.key, str(k.label)) for k in registry.kpis
-                       if not k.key.startswith(("people.patients_level_", "core."))]
+                       if not k.key.startswith(("care.patients_level_", "people.patients_level_", "core."))]
         default = "disputes.found" if "disputes.found" in registry.kpis else "cases.opened"
         heat_key = self.request.GET.get("kpi") or default
         heat = maps.heat(self.request.user, area, heat_key, _year(self.request))

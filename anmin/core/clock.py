@@ -7,7 +7,7 @@ time, running on at real speed: a case reported in the demo is dated December 20
 around it, and only the cases the world left overdue are overdue. Records of what happened to the
 system itself (audit entries, logins, sessions, idempotency keys) always use the real clock.
 
-``people.rules.today()`` keeps honouring ``ANMIN_TODAY`` (a fixed date for one process).
+``people.calendar.today()`` keeps honouring ``ANMIN_TODAY`` (a fixed date for one process).
 """
 
 from __future__ import annotations

@@ -4,11 +4,9 @@ reveal page, with a reason). Creates accept an ``Idempotency-Key``."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
@@ -19,18 +17,14 @@ from anmin.core.models import Region
 from anmin.core.protected import ProtectedField
 
 from . import actions
-from .filters import PersonFilter, VisitFilter
+from .filters import PersonFilter
 from .models import (
     CommunityCorrection,
     DrugUser,
     HivRisk,
     House,
-    Incident,
-    MentalPatient,
     Person,
     ReleasedPrisoner,
-    RiskAssessment,
-    Visit,
     YouthOfConcern,
 )
 from .models.persons import is_protected_query
@@ -43,30 +37,12 @@ class MaskedField(serializers.CharField):
         return str(value) if value else ""
 
 
-def _api_errors(exc: ValidationError) -> ApiValidationError:
-    if hasattr(exc, "error_dict"):
-        return ApiValidationError(dict(exc.message_dict))
-    return ApiValidationError({"non_field_errors": exc.messages})
-
-
 class ActionErrorsMixin:
+    """Call an action as the request's user; its errors (``anmin.core.errors``) reach the API's one
+    exception handler, which answers 400/403/404/409 in the one JSON shape."""
+
     def run_action(self, fn, **kwargs):
-        try:
-            return fn(actor=self.request.user, request=self.request, **kwargs)
-        except ValidationError as exc:
-            raise _api_errors(exc) from None
-        except actions.Conflict as exc:
-            raise _Conflict(exc.message) from None
-        except actions.PeopleError as exc:
-            raise PermissionDenied(exc.message) from None
-
-
-class _Conflict(ApiValidationError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-
-    def __init__(self, message):
-        super().__init__({"code": "conflict", "message": message})
+        return fn(actor=self.request.user, request=self.request, **kwargs)
 
 
 def choice_validator(field):
@@ -261,115 +237,12 @@ def special_viewset(model_class):
     )
 
 
-class VisitSerializer(serializers.ModelSerializer):
-    observations = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=2000)
-    person_name = serializers.CharField(source="person.name", read_only=True)
-
-    class Meta:
-        model = Visit
-        fields = [
-            "id",
-            "person",
-            "person_name",
-            "patient",
-            "kind",
-            "visited_at",
-            "method",
-            "outcome",
-            "risk_level",
-            "condition",
-            "improved",
-            "medication",
-            "observations",
-            "next_on",
-            "recorded_by",
-        ]
-        read_only_fields = ["patient", "kind", "recorded_by"]
-
-
-with_plain_choices(VisitSerializer, ["kind"])
-with_plain_choices(VisitSerializer, ["method", "outcome", "condition", "medication", "risk_level"], read_only=False)
-
-
-class VisitViewSet(
-    ActionErrorsMixin, ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
-):
-    """走访/随访. Creating one for a patient moves the patient's next follow-up date (see actions)."""
-
-    model = Visit
-    serializer_class = VisitSerializer
-    filterset_class = VisitFilter
-
-    def get_queryset(self):
-        if self.request.method == "POST":  # creating needs people.add_visit, checked by the action
-            return Visit.objects.visible_to(self.request.user)
-        return super().get_queryset().select_related("person").order_by("-visited_at", "-pk")
-
-    def perform_create(self, serializer):
-        data = dict(serializer.validated_data)
-        person = data.pop("person")
-        if not Person.objects.visible_to(self.request.user).filter(pk=person.pk).exists():
-            raise ApiValidationError({"person": ["人员：不在您的辖区内或不存在"]})
-        serializer.instance = self.run_action(actions.record_visit, person=person, **data)
-
-
-class AssessmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = RiskAssessment
-        fields = [
-            "id",
-            "patient",
-            "level",
-            "previous_level",
-            "assessed_on",
-            "source",
-            "status",
-            "assessor",
-            "decided_by",
-            "decided_at",
-            "decision_note",
-            "version",
-        ]
-
-
-with_plain_choices(AssessmentSerializer, ["level", "previous_level", "source", "status"])
-
-
-class AssessmentViewSet(ScopedReadOnlyViewSet):
-    """危险性评估 (a change of level waits for the township centre)."""
-
-    model = RiskAssessment
-    serializer_class = AssessmentSerializer
-    filterset_fields = ["status", "patient"]
-
-
-class IncidentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Incident
-        fields = ["id", "patient", "occurred_at", "severity", "place", "casualties", "handling", "reported_by"]
-
-
-with_plain_choices(IncidentSerializer, ["severity"])
-
-
-class IncidentViewSet(ScopedReadOnlyViewSet):
-    """肇事肇祸."""
-
-    model = Incident
-    serializer_class = IncidentSerializer
-    filterset_fields = ["severity", "patient"]
-
-
 def register_routes() -> None:
     routes = [
         ("people/persons", PersonViewSet, "people-person"),
         ("people/houses", HouseViewSet, "people-house"),
-        ("people/visits", VisitViewSet, "people-visit"),
-        ("people/assessments", AssessmentViewSet, "people-assessment"),
-        ("people/incidents", IncidentViewSet, "people-incident"),
     ]
     for prefix, model in (
-        ("people/mental-patients", MentalPatient),
         ("people/released-prisoners", ReleasedPrisoner),
         ("people/community-corrections", CommunityCorrection),
         ("people/drug-users", DrugUser),

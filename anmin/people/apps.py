@@ -1,4 +1,5 @@
-"""Shared layer: residents, houses and special populations (实有人口 · 特殊人群 · 重点青少年)."""
+"""Shared layer: the shared identity — residents, houses, special populations (实有人口 · 特殊人群 ·
+重点青少年) — and the risk-signal registry other registries publish to (care: severe mental disorders)."""
 
 from pathlib import Path
 
@@ -14,23 +15,17 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from anmin.core import registry
 
-        from . import api, demo, kpis, menus, roles, widgets
+        from . import api, demo, kpis, menus, roles
 
         registry.menu_sections.register("people", registry.MenuSection("people", _("人口与重点人群"), 30))
         registry.code_files.register("people", Path(__file__).parent / "data" / "codes.json")
         menus.register()
-        widgets.register()
         kpis.register()
         api.register_routes()
         registry.role_grants.register("people", roles.grants())
-        from .tasks import people_sweep_task
-
-        registry.periodic_tasks.register(
-            "people.sweep", registry.PeriodicTask("people.sweep", people_sweep_task, "随访逾期预警")
-        )
         registry.demo_builders.register(
             "people",
             registry.DemoBuilder(
-                "people", demo.build, order=20, describe="实有人口、房屋、特殊人群与严重精神障碍患者管理"
+                "people", demo.build, order=20, describe="实有人口、房屋与特殊人群"
             ),
         )

@@ -11,37 +11,21 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from anmin.core.codes import code_choices
-from anmin.core.forms import DateInput
 from anmin.core.models import Region
 
 from .models import (
-    SPECIAL_MODELS,
     CommunityCorrection,
     DrugUser,
-    GuardianSubsidy,
     HivRisk,
     House,
-    Incident,
-    MentalPatient,
     Person,
     ReleasedPrisoner,
-    RiskAssessment,
-    SubsidyPayment,
-    Visit,
     YouthOfConcern,
 )
-from .models.choices import (
-    AssessmentStatus,
-    CorrectionType,
-    HouseUse,
-    IncidentSeverity,
-    PersonStatus,
-    RecordStatus,
-    SubsidyStatus,
-    VisitKind,
-)
+from .models.choices import CorrectionType, HouseUse, PersonStatus, RecordStatus
 from .models.persons import is_protected_query
-from .models.special import RISK_LEVELS, SPECIAL_PERM
+from .models.special import SPECIAL_PERM
+from .registers import special_models
 
 MAX_GRID_CHOICES = 300
 NAME_LABEL = _("姓名/拼音首字母")
@@ -79,14 +63,17 @@ def grids(request):
     return qs if qs.count() <= MAX_GRID_CHOICES else qs.none()
 
 
-CATEGORY_CHOICES = [
-    ("migrant", _("流动人口")),
-    ("left_behind", _("留守人员")),
-    ("foreign", _("境外人员")),
-    *[(m.kind_key, m._meta.verbose_name) for m in SPECIAL_MODELS],
-]
+def category_choices():
+    """流动/留守/境外 and every register on a person (those other apps keep included)."""
+    return [
+        ("migrant", _("流动人口")),
+        ("left_behind", _("留守人员")),
+        ("foreign", _("境外人员")),
+        *[(m.kind_key, m._meta.verbose_name) for m in special_models()],
+    ]
+
+
 _FLAGS = {"migrant": "is_migrant", "left_behind": "is_left_behind", "foreign": "is_foreign"}
-_SPECIAL_BY_KEY = {m.kind_key: m for m in SPECIAL_MODELS}
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -109,7 +96,7 @@ class PlaceFilterMixin(django_filters.FilterSet):
 
 class PersonFilter(PlaceFilterMixin):
     q = name_filter()
-    category = django_filters.ChoiceFilter(label=_("类别"), choices=CATEGORY_CHOICES, method="in_category")
+    category = django_filters.ChoiceFilter(label=_("类别"), choices=category_choices, method="in_category")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PersonStatus.choices)
 
     class Meta:
@@ -122,7 +109,7 @@ class PersonFilter(PlaceFilterMixin):
     def in_category(self, qs, name, value):
         if value in _FLAGS:
             return qs.filter(**{_FLAGS[value]: True})
-        model = _SPECIAL_BY_KEY.get(value)
+        model = next((m for m in special_models() if m.kind_key == value), None)
         if model is None:
             return qs
         user = getattr(self.request, "user", None)
@@ -160,16 +147,11 @@ def concern_levels():
     return code_choices("youth_concern")
 
 
-def special_filter_class(model):
-    extra: dict = {}
-    fields = ["q", "township", "village", "grid", "status"]
-    if model is MentalPatient:
-        extra["risk_level"] = django_filters.TypedChoiceFilter(label=_("危险性等级"), choices=RISK_LEVELS, coerce=int)
-        extra["level_3_up"] = django_filters.BooleanFilter(
-            label=_("3级及以上"), method="at_or_above", widget=forms.CheckboxInput
-        )
-        fields += ["risk_level", "level_3_up"]
-    elif model is CommunityCorrection:
+def special_filter_class(model, extra: dict | None = None, fields: list[str] | None = None, **methods):
+    """The filter set of a register: place, name, status, plus the register's own filters."""
+    extra = dict(extra or {})
+    fields = ["q", "township", "village", "grid", "status", *(fields or [])]
+    if model is CommunityCorrection:
         extra["correction_type"] = django_filters.ChoiceFilter(label=_("矫正类别"), choices=CorrectionType.choices)
         fields += ["correction_type"]
     elif model is YouthOfConcern:
@@ -177,86 +159,11 @@ def special_filter_class(model):
         extra["concern_level"] = django_filters.ChoiceFilter(label=_("关注程度"), choices=concern_levels)
         fields += ["youth_type", "concern_level"]
 
-    def at_or_above(self, qs, name, value):
-        return qs.filter(risk_level__gte=3) if value else qs
-
     meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}Filter", (SpecialFilter,), {**extra, "Meta": meta, "at_or_above": at_or_above})
+    return type(f"{model.__name__}Filter", (SpecialFilter,), {**extra, "Meta": meta, **methods})
 
 
 SPECIAL_FILTERS = {
     m: special_filter_class(m)
-    for m in (ReleasedPrisoner, CommunityCorrection, DrugUser, HivRisk, YouthOfConcern, MentalPatient)
+    for m in (ReleasedPrisoner, CommunityCorrection, DrugUser, HivRisk, YouthOfConcern)
 }
-
-
-class VisitFilter(PlaceFilterMixin):
-    region_path = "person__region"
-
-    q = name_filter()
-    kind = django_filters.ChoiceFilter(label=_("类型"), choices=VisitKind.choices)
-    date_from = django_filters.DateFilter(
-        label=_("起始日期"),
-        field_name="visited_at",
-        lookup_expr="date__gte",
-        widget=DateInput(),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("截止日期"),
-        field_name="visited_at",
-        lookup_expr="date__lte",
-        widget=DateInput(),
-    )
-
-    class Meta:
-        model = Visit
-        fields = ["q", "township", "village", "grid", "kind", "date_from", "date_to"]
-
-    def search(self, qs, name, value):
-        return qs.filter(person__in=Person.objects.by_name(value).values("pk"))
-
-
-class CareFilter(PlaceFilterMixin):
-    region_path = "patient__person__region"
-
-    q = name_filter()
-
-    def search(self, qs, name, value):
-        return qs.filter(
-            **{self.region_path.replace("__region", "") + "__in": Person.objects.by_name(value).values("pk")}
-        )
-
-
-class AssessmentFilter(CareFilter):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=AssessmentStatus.choices)
-
-    class Meta:
-        model = RiskAssessment
-        fields = ["q", "township", "village", "grid", "status"]
-
-
-class IncidentFilter(CareFilter):
-    year = django_filters.NumberFilter(label=_("年度"), field_name="occurred_at", lookup_expr="year")
-    severity = django_filters.ChoiceFilter(label=_("性质"), choices=IncidentSeverity.choices)
-
-    class Meta:
-        model = Incident
-        fields = ["q", "township", "village", "grid", "year", "severity"]
-
-
-class SubsidyFilter(CareFilter):
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=SubsidyStatus.choices)
-
-    class Meta:
-        model = GuardianSubsidy
-        fields = ["q", "township", "village", "grid", "status"]
-
-
-class PaymentFilter(CareFilter):
-    region_path = "award__subsidy__patient__person__region"
-
-    year = django_filters.NumberFilter(label=_("年度"), field_name="award__year")
-
-    class Meta:
-        model = SubsidyPayment
-        fields = ["q", "township", "village", "grid", "year"]

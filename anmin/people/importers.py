@@ -1,6 +1,6 @@
-"""The Excel ledgers centres keep today, on ``anmin.core.ledgers``: the resident list (实有人口),
-严重精神障碍患者台账 and 社区矫正人员台账. Import goes through ``people.actions``; export masks ID
-numbers and phones unless the user revealed them with a reason.
+"""The Excel ledgers centres keep today, on ``anmin.core.ledgers``: the resident list (实有人口) and
+社区矫正人员台账 (care adds 严重精神障碍患者台账 on the same base). Import goes through
+``people.actions``; export masks ID numbers and phones unless the user revealed them with a reason.
 
 Every row is checked in the dry run: the ID number (GB 11643 with its check digit), a birth date or
 sex that contradicts it, the 乡镇/村(社区)/网格 (must exist and lie in the user's jurisdiction), a
@@ -24,8 +24,8 @@ from anmin.core.protected import Sex, blind_index_value, check_id_number_agrees
 from anmin.core.regions_io import PlaceResolver
 
 from . import actions
-from .models import CommunityCorrection, MentalPatient, Person
-from .models.choices import ETHNICITY_CHOICES, CorrectionType, RecordStatus, TreatmentStatus
+from .models import CommunityCorrection, Person
+from .models.choices import ETHNICITY_CHOICES, CorrectionType, RecordStatus
 
 
 def place_names(region: Region | None) -> tuple[str, str, str]:
@@ -281,76 +281,6 @@ class ResidentLedger(PeopleLedger):
         return len(people)
 
 
-class PatientLedger(PeopleLedger):
-    key = "people.mental"
-    title = "严重精神障碍患者台账"
-    model = MentalPatient
-    existing_is_duplicate = False
-    register_model = MentalPatient
-    columns = (
-        *person_columns("person"),
-        ledgers.Column(
-            "危险性评估等级",
-            "risk_level",
-            ledgers.integer(min_value=0, max_value=5),
-            required=True,
-            aliases=("危险性等级", "风险等级"),
-            export=lambda p: f"{p.risk_level}级",  # Chinese in any language: the import reads it back
-            width=8,
-            help="0至5级",
-        ),
-        ledgers.Column(
-            "诊断", "diagnosis", ledgers.text(max_length=200), aliases=("目前诊断",), export="diagnosis", width=16
-        ),
-        ledgers.Column("监护人姓名", "guardian_name", ledgers.text(max_length=64), export="guardian_name", width=10),
-        ledgers.Column(
-            "与患者关系", "guardian_relation", ledgers.text(max_length=16), export="guardian_relation", width=8
-        ),
-        ledgers.Column(
-            "监护人电话", "guardian_phone", ledgers.phone(label="监护人电话"), export="guardian_phone", width=14
-        ),
-        ledgers.Column(
-            "有无肇事肇祸史",
-            "has_incident_history",
-            ledgers.boolean(),
-            default=False,
-            export="has_incident_history",
-            width=8,
-        ),
-        ledgers.Column("治疗情况", "treatment", ledgers.choice(TreatmentStatus.choices), export="treatment", width=12),
-        ledgers.Column(
-            "建档日期", "registered_on_patient", ledgers.date(), aliases=("登记日期",), export="registered_on", width=12
-        ),
-    )
-    unique = ("id_number",)
-
-    def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        items = []
-        for r in rows:
-            v = r.values
-            items.append(
-                {
-                    "_person": v.get("_person"),
-                    "person": self.person_values(v),
-                    "risk_level": v["risk_level"],
-                    "registered_on": v.get("registered_on_patient"),
-                    "patient": {
-                        k: v[k]
-                        for k in (
-                            "diagnosis",
-                            "guardian_name",
-                            "guardian_relation",
-                            "guardian_phone",
-                            "has_incident_history",
-                            "treatment",
-                        )
-                        if v.get(k) not in (None, "")
-                    },
-                }
-            )
-        return actions.import_patients(actor=self.user, rows=items, request=self.request)
-
-
 class CorrectionLedger(PeopleLedger):
     key = "people.corrections"
     title = "社区矫正人员台账"
@@ -418,4 +348,4 @@ class CorrectionLedger(PeopleLedger):
         )
 
 
-LEDGERS = {cls.key: cls for cls in (ResidentLedger, PatientLedger, CorrectionLedger)}
+LEDGERS = {cls.key: cls for cls in (ResidentLedger, CorrectionLedger)}

@@ -1,8 +1,30 @@
 """URLs of the people registers (mounted at /people/). Every route with a key takes the model's pk."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
+
+MOVED_TO_CARE = (
+    ("mental/", "mental_list"),
+    ("mental/<int:pk>/", "mental_detail"),
+    ("mental/overdue/", "overdue_list"),
+    ("mental/teams/", "team_incomplete_list"),
+    ("assessments/", "assessment_list"),
+    ("assessments/<int:pk>/", "assessment_detail"),
+    ("visits/", "visit_list"),
+    ("visits/<int:pk>/", "visit_detail"),
+    ("incidents/", "incident_list"),
+    ("incidents/<int:pk>/", "incident_detail"),
+    ("subsidies/", "subsidy_list"),
+    ("subsidies/<int:pk>/", "subsidy_detail"),
+    ("payments/", "payment_list"),
+)
+
+
+def moved(name: str):
+    return RedirectView.as_view(pattern_name=name, permanent=True, query_string=True)
+
 
 app_name = "people"
 
@@ -11,7 +33,6 @@ urlpatterns = [
     path("persons/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("persons/<int:pk>/edit/", views.PersonEditView.as_view(), name="person_edit"),
     path("persons/<int:pk>/reveal/", views.PersonRevealView.as_view(), name="person_reveal"),
-    path("persons/<int:pk>/visit/", views.PersonVisitView.as_view(), name="person_visit"),
     path("persons/<int:pk>/special/", views.PersonSpecialView.as_view(), name="person_special"),
     path("houses/", views.HouseLedgerView.as_view(), name="house_list"),
     path("houses/<int:pk>/", views.HouseDetailView.as_view(), name="house_detail"),
@@ -25,17 +46,7 @@ urlpatterns = [
     path("hiv/<int:pk>/", views.HivDetailView.as_view(), name="hiv_detail"),
     path("youth/", views.YouthLedgerView.as_view(), name="youth_list"),
     path("youth/<int:pk>/", views.YouthDetailView.as_view(), name="youth_detail"),
-    path("mental/", views.MentalLedgerView.as_view(), name="mental_list"),
-    path("mental/<int:pk>/", views.MentalDetailView.as_view(), name="mental_detail"),
-    path("mental/overdue/", views.OverdueLedgerView.as_view(), name="overdue_list"),
-    path("mental/teams/", views.TeamIncompleteLedgerView.as_view(), name="team_incomplete_list"),
-    path("assessments/", views.AssessmentLedgerView.as_view(), name="assessment_list"),
-    path("assessments/<int:pk>/", views.AssessmentDetailView.as_view(), name="assessment_detail"),
-    path("visits/", views.VisitLedgerView.as_view(), name="visit_list"),
-    path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
-    path("incidents/", views.IncidentLedgerView.as_view(), name="incident_list"),
-    path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
-    path("subsidies/", views.SubsidyLedgerView.as_view(), name="subsidy_list"),
-    path("subsidies/<int:pk>/", views.SubsidyDetailView.as_view(), name="subsidy_detail"),
-    path("payments/", views.PaymentLedgerView.as_view(), name="payment_list"),
+    # Care left people for its own app (/care/): the old addresses redirect there, query string kept.
+    path("persons/<int:pk>/visit/", moved("care:person_visit"), name="person_visit"),
+    *[path(old, moved(f"care:{name}"), name=f"moved_{name}") for old, name in MOVED_TO_CARE],
 ]

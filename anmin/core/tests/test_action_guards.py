@@ -44,16 +44,9 @@ def action_modules():
                     yield importlib.import_module(f"{name}.{info.name}")
 
 
-# The people registers move onto the kit with mental-disorder care's own app (issue 9); until then
-# their writes check inside with their own helpers. This list may only shrink.
-PENDING = ("anmin.people.",)
-
-
 def writes_without_guard() -> list[str]:
     out = []
     for module in action_modules():
-        if module.__name__.startswith(PENDING):
-            continue
         for name, fn in vars(module).items():
             if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
                 continue

@@ -32,7 +32,7 @@ from .choices import (
 
 _ID_LIKE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 _PHONE_LIKE = re.compile(r"^\+?[\d\s\-]{7,16}$")
-_INITIALS_LIKE = re.compile(r"^[A-Za-z]{1,16}$")
+_INITIALS_LIKE = re.compile(r"^[A-Za-z]{1,40}$")
 
 
 def is_protected_query(text: str) -> bool:
@@ -83,12 +83,16 @@ class PersonQuerySet(ScopedQuerySet):
         return self.by_name(text)
 
     def by_name(self, text: str) -> PersonQuerySet:
-        """Name or former name (substring), or pinyin initials (a run of Latin letters)."""
+        """Name or former name (substring), pinyin initials or full pinyin (a run of Latin letters)."""
         text = (text or "").strip()
         if not text:
             return self
-        if _INITIALS_LIKE.match(text):
-            return self.filter(name_initials__startswith=text.lower())
+        if _INITIALS_LIKE.match(text.replace(" ", "")):
+            from ..pinyin import matching_pks
+
+            letters = text.replace(" ", "").lower()
+            # Initials ("hxq") or full pinyin ("hexuqiang", "he xu qiang"), through the initials index.
+            return self.filter(Q(name_initials__startswith=letters) | Q(pk__in=matching_pks(self, letters)))
         return self.filter(Q(name__contains=text) | Q(former_name__contains=text))
 
     def lookup(self, value: str) -> PersonQuerySet:

@@ -15,8 +15,8 @@ from anmin.core import ledgers
 from anmin.core.models import AuditEntry, Role
 from anmin.core.protected import make_id_number, mask_id_number
 
-from ..importers import CorrectionLedger, PatientLedger, ResidentLedger
-from ..models import CommunityCorrection, MentalPatient, Person, RiskAssessment
+from ..importers import CorrectionLedger, ResidentLedger
+from ..models import CommunityCorrection, Person
 from .factories import make_person
 
 HEADER = [
@@ -177,38 +177,6 @@ def test_a_grid_worker_cannot_import_and_a_village_centre_only_into_its_village(
     ledger = ResidentLedger(user=world.user(Role.VILLAGE_CENTER))
     report = ledger.dry_run(xlsx([row(1), row(2, village="大北村委会", grid=None)]))
     assert [(e.row, e.field) for e in report.errors] == [(4, "village")]
-
-
-PATIENT_HEADER = [*HEADER[:9], "危险性评估等级", "诊断", "监护人姓名", "监护人电话", "有无肇事肇祸史", "建档日期"]
-
-
-def test_the_patient_ledger_registers_new_and_existing_residents(client, world, uploads):
-    existing = make_person(world.gc_grid, name="老住户", id_number=ident(50))
-    rows = [
-        [*row(51)[:9], "3级", "精神分裂症", "张母", "13900001111", "有", "2019-05-01"],
-        [*row(50, name="老住户")[:9], 4, "双相情感障碍", "王父", None, "是", None],
-        [*row(52)[:9], 7, None, None, None, None, None],
-        [*row(53, name="别人")[:9], 1, None, None, None, None, None],
-    ]
-    rows[3][1] = ident(50)  # the existing resident's number under another name
-    client.force_login(world.user(Role.TOWNSHIP_CENTER))
-    report = upload(client, "/people/mental/", xlsx(rows, PATIENT_HEADER))
-    errors = {(e.row, e.field): e.message for e in report.context["report"].errors}
-    assert errors == {(5, "risk_level"): "危险性评估等级：应在0至5之间", (6, "id_number"): "公民身份号码：与第4行重复"}
-    done = client.post(
-        "/people/mental/", {"ledger_step": "confirm", "token": report.context["token"], "mode": "valid_only"}
-    )
-    assert done.status_code == 200
-    new = MentalPatient.objects.get(person__name="居民51")
-    old = MentalPatient.objects.get(person=existing)
-    assert (new.risk_level, new.registered_on, new.next_followup_on) == (3, dt.date(2019, 5, 1), dt.date(2019, 5, 15))
-    assert new.diagnosis.reveal() == "精神分裂症"
-    assert new.has_incident_history
-    assert old.risk_level == 4
-    assert RiskAssessment.objects.filter(patient__in=[new, old], status="approved").count() == 2
-    # Imported again: already on the register.
-    again = PatientLedger(user=world.user(Role.TOWNSHIP_CENTER)).dry_run(xlsx(rows[:1], PATIENT_HEADER))
-    assert [e.message for e in again.errors] == ["公民身份号码：该人员已在严重精神障碍患者台账中在册"]
 
 
 def test_the_community_correction_ledger_checks_its_dates(world):

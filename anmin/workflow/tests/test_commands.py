@@ -39,5 +39,5 @@ def test_the_scheduler_enqueues_the_sweep_on_the_task_queue(world):
     call_command("scheduler", interval=10, max_runs=1, stdout=out)
     queued = set(DBTaskResult.objects.values_list("task_path", flat=True))
     assert "anmin.workflow.tasks.sweep_task" in queued
-    assert "anmin.people.tasks.people_sweep_task" in queued
+    assert "anmin.care.tasks.care_sweep_task" in queued
     assert "共 1 轮" in out.getvalue()
