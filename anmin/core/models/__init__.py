@@ -8,6 +8,7 @@ from .clock import ClockShift
 from .codes import CodeItem, CodeTable
 from .geo import Location, RegionGeo
 from .idempotency import IdempotencyKey
+from .ledgers import LedgerMapping
 from .notices import Notice
 from .orgs import OrgUnit
 from .regions import Region
@@ -23,6 +24,7 @@ __all__ = [
     "CodeTable",
     "Heartbeat",
     "IdempotencyKey",
+    "LedgerMapping",
     "Location",
     "LoginThrottle",
     "Notice",

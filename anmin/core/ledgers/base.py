@@ -1,0 +1,394 @@
+"""``Ledger``: a ledger declaration, its dry run and its import (export and templates: ``export.py``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .. import audit
+from . import files
+from . import header as hdr
+from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
+from .files import read_sheet
+from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError
+
+ALL_OR_NOTHING = "all_or_nothing"
+VALID_ONLY = "valid_only"
+MODES = {ALL_OR_NOTHING: "全部导入（有任何错误则一行也不导入）", VALID_ONLY: "只导入无误的行（跳过有错误的行）"}
+
+#: Every declared ledger by its key (``disputes.ledger``), for the command line and the registry pages.
+LEDGERS: dict[str, type[Ledger]] = {}
+
+Progress = Callable[[str, int, int], None]  # (phase "check" / "import", done, total)
+
+
+@cache
+def _synonym_file(path: str) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+class Ledger(ExportMixin):
+    """Base of a ledger declaration (see docs/ledgers.md). One instance serves one run."""
+
+    key: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    model: ClassVar[Any] = None
+    columns: ClassVar[tuple[Column, ...]] = ()
+    unique: ClassVar[tuple[str | tuple[str, ...], ...]] = ()
+    sheet: ClassVar[str | None] = None  # default: the first sheet
+    batch_size: ClassVar[int] = 1000
+    max_rows: ClassVar[int] = 200_000
+    #: Other names offices give the columns, as data: a dict {field: [names]} or the path of a JSON
+    #: file holding {ledger key: {field: [names]}} (e.g. ``<app>/data/ledger_headers.json``). A city
+    #: adds its own in the file named by ``settings.ANMIN_LEDGER_HEADER_SYNONYMS`` (same shape).
+    header_synonyms: ClassVar[dict[str, Sequence[str]] | str | Path | None] = None
+    #: (name field, ID number field) pairs naming people: one ID number under two names in one file is
+    #: a warning shown before the import.
+    person_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.key and cls.columns:
+            LEDGERS[cls.key] = cls
+
+    def __init__(self, *, user=None, request=None) -> None:
+        self.user = user
+        self.request = request
+        self.title_lines: list[str] = []  # the file's rows above the header (set by the dry run)
+        self.mapped: set[str] = set()  # the fields the file has a column for (set by the dry run)
+
+    # -- hooks the app implements --------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Called once before parsing (load lookups into attributes); ``self.title_lines`` and
+        ``self.mapped`` are already set."""
+
+    def check_row(self, values: dict[str, Any], row: LedgerRow) -> None:
+        """Cross-field rules; raise ``ValidationError({field: message})``. Called for every row, also
+        one whose other cells failed: a field whose cell failed is absent from ``values``."""
+
+    def find_existing(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
+        """Rows that clash with what the database holds (e.g. an ID number already registered): yield
+        a ``RowError``. A row that *is* a record already registered (a row of an earlier export) is not
+        an error: set ``row.existing = True`` and it is counted as 已存在 and skipped by the import."""
+        return ()
+
+    def warn_rows(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
+        """Warnings the user sees before importing (not errors): yield ``RowError`` records."""
+        return ()
+
+    def save(self, rows: Sequence[LedgerRow]) -> int:
+        """Write a batch of new rows (valid, not already registered) through the app's actions; return
+        how many were written."""
+        raise NotImplementedError
+
+    # -- columns ----------------------------------------------------------------------------------------
+
+    def column(self, field_name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field_name), None)
+
+    def header_of(self, field_name: str) -> str:
+        col = self.column(field_name)
+        return col.header if col else ""
+
+    def has_column(self, field_name: str) -> bool:
+        """Whether the file being checked has a column for ``field_name``."""
+        return field_name in self.mapped
+
+    def synonyms(self) -> dict[str, list[str]]:
+        """Every other name of each field: the declaration's, its data file's and the city's."""
+        out: dict[str, list[str]] = {}
+        sources: list[Any] = [self.header_synonyms]
+        extra = getattr(settings, "ANMIN_LEDGER_HEADER_SYNONYMS", None)
+        if extra:
+            sources.append(extra)
+        for src in sources:
+            if not src:
+                continue
+            table = src if isinstance(src, dict) else _synonym_file(str(src)).get(self.key, {})
+            for f, names in table.items():
+                out.setdefault(f, []).extend(names)
+        return out
+
+    def accepted_names(self) -> dict[str, set[str]]:
+        syn = self.synonyms()
+        return {c.field: c.names() | {hdr.normalize_header(n) for n in syn.get(c.field, ())} for c in self.columns}
+
+    def _parser(self, col: Column) -> Callable[[Any], Any]:
+        return getattr(self, col.parse) if isinstance(col.parse, str) else col.parse
+
+    def row_error(self, row: int, col_field: str, message: str, value: Any = "") -> RowError:
+        """An error on ``row`` in the column of ``col_field``, its header prefixed to the message."""
+        return self._error(row, col_field, message, value)
+
+    def _error(self, row: int, col_field: str, message: str, value: Any = "") -> RowError:
+        header = self.header_of(col_field)
+        if header and not message.startswith(header):
+            message = f"{header}：{message}"
+        return RowError(row, header, col_field, message, value)
+
+    # -- dry run ------------------------------------------------------------------------------------------
+
+    def dry_run(self, data: bytes, *, filename: str = "", mapping: dict[str, int | str] | None = None,
+                progress: Progress | None = None) -> DryRun:
+        """Parse and check every row; write nothing. ``mapping`` (field → column index or label) is a
+        mapping the user confirmed; otherwise the one remembered for this layout, then names."""
+        digest = hashlib.sha256(data).hexdigest()
+        report = DryRun(self.key, [], [], digest)
+        try:
+            sheet = read_sheet(data, filename, sheet=self.sheet)
+        except LedgerImportError as exc:
+            report.file_errors.append(RowError(0, "", "", exc.message))
+            return report
+        report.format, report.encoding = sheet.format, sheet.encoding
+        rows = sheet.rows
+        required = [c.field for c in self.columns if c.required]
+        band = hdr.find_header(rows, sheet.merged, self.accepted_names(), required)
+        if band is None:
+            band = hdr.widest_text_row(rows)
+        if band is None:
+            what = "文件不是有效的 Excel 工作簿（.xlsx、.xls）或 CSV 台账" if sheet.format == "csv" else "文件中"
+            report.file_errors.append(RowError(0, "", "", f"{what}：没有找到表头，也没有数据"))
+            report.needs_mapping = False
+            return report
+        report.header_rows = (band.first + 1, band.last + 1)
+        report.title_lines = self.title_lines = hdr.title_lines(rows, band)
+        report.file_columns = band.labels
+        report.layout = band.layout
+        report.mapping, report.matched_by = dict(band.mapping), dict(band.matched_by)
+        data_rows = [(i + 1, r) for i, r in enumerate(rows[band.last + 1 :], start=band.last + 1)]
+        report.samples = self._samples(band, data_rows)
+        self._apply_mapping(report, mapping)
+        fields = {c.field for c in self.columns}
+        known = set(report.mapping.values())
+        report.columns_found = [c.header for c in self.columns if c.field in report.mapping]
+        report.columns_ignored = [label for i, label in enumerate(band.labels) if label and i not in known]
+        missing = [c.header for c in self.columns if c.required and c.field not in report.mapping]
+        if missing:
+            report.needs_mapping = True
+            report.file_errors.append(RowError(report.header_rows[1], "", "", (
+                f"没有认出这些必填列：{'、'.join(missing)}；请在下面指出文件中哪一列是什么，确认后即按此导入"
+                "（同一格式的文件以后会自动识别）")))
+            return report
+        self.mapped = {f for f in report.mapping if f in fields}
+        self.prepare()
+        self._check_rows(report, data_rows, progress)
+        return report
+
+    def _apply_mapping(self, report: DryRun, mapping: dict[str, int | str] | None) -> None:
+        how = "confirmed"
+        if mapping is None:
+            from .mappings import remembered
+
+            mapping, how = remembered(self, report.layout), "remembered"
+        if not mapping:
+            return
+        labels = [hdr.normalize_header(label) for label in report.file_columns]
+        fields = {c.field for c in self.columns}
+        for f, target in mapping.items():
+            if f not in fields:
+                continue
+            if target in (None, "", -1):
+                report.mapping.pop(f, None)
+                report.matched_by.pop(f, None)
+                continue
+            if isinstance(target, str) and not target.lstrip("-").isdigit():
+                norm = hdr.normalize_header(target)
+                idx = next((i for i, n in enumerate(labels) if n == norm), None)
+                if idx is None:
+                    continue
+            else:
+                idx = int(target)
+            if not 0 <= idx < max(len(report.file_columns), 1):
+                continue
+            for other, i in list(report.mapping.items()):  # a column holds one field
+                if i == idx and other != f:
+                    report.mapping.pop(other)
+                    report.matched_by.pop(other, None)
+            report.mapping[f] = idx
+            report.matched_by[f] = how
+
+    @staticmethod
+    def _samples(band: hdr.Band, data_rows: list[tuple[int, list[Any]]], n: int = 3) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for _number, cells in data_rows[:50]:
+            for i, v in enumerate(cells):
+                if not _empty(v) and len(out.setdefault(i, [])) < n:
+                    out[i].append(str(v)[:30])
+        return out
+
+    def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None) -> None:
+        plan = []
+        for col in self.columns:
+            idx = report.mapping.get(col.field)
+            plan.append((col, idx, self._parser(col)))
+        headers = {c.field: c.header for c in self.columns}
+        header_labels = [hdr.normalize_header(x) for x in report.file_columns]
+        total = len(data_rows)
+        max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
+        for done, (number, cells) in enumerate(data_rows, start=1):
+            if progress is not None and done % 1000 == 0:
+                progress("check", done, total)
+            if hdr.is_note_row(cells):
+                continue
+            if [hdr.normalize_header(x) if isinstance(x, str) else "" for x in cells[: len(header_labels)]] \
+                    == header_labels:
+                continue  # the header repeated (a ledger pasted from several sheets)
+            if len(report.rows) >= max_rows:
+                report.file_errors.append(RowError(number, "", "", f"台账超过{max_rows}行，请分批导入"))
+                break
+            row = LedgerRow(number, {})
+            failed: set[str] = set()
+            for col, idx, parse in plan:
+                raw = cells[idx] if idx is not None and idx < len(cells) else None
+                if _empty(raw):
+                    if col.required:
+                        row.errors.append(RowError(number, col.header, col.field, f"{col.header}：必填", ""))
+                        failed.add(col.field)
+                    row.values[col.field] = col.default
+                    continue
+                row.raw[col.field] = raw
+                try:
+                    row.values[col.field] = parse(raw)
+                except ValidationError as exc:
+                    msg = "；".join(exc.messages)
+                    h = headers[col.field]
+                    row.errors.append(RowError(number, h, col.field, msg if msg.startswith(h) else f"{h}：{msg}", raw))
+                    failed.add(col.field)
+            values = {k: v for k, v in row.values.items() if k not in failed}
+            try:
+                self.check_row(values, row)
+            except ValidationError as exc:
+                for e in self._errors_from(number, exc):
+                    if e.field not in failed and e not in row.errors:
+                        row.errors.append(dataclasses.replace(e, value=row.raw.get(e.field, "")))
+            except (KeyError, TypeError, AttributeError):
+                if not failed:
+                    raise  # a bug in the ledger's rules, not a consequence of a bad cell
+            row.values.update({k: v for k, v in values.items() if k not in failed})
+            report.rows.append(row)
+        if progress is not None:
+            progress("check", total, total)
+        self._check_unique(report.rows)
+        by_row = {r.row: r for r in report.rows}
+        for err in self.find_existing(report.rows):
+            if err.row in by_row and err not in by_row[err.row].errors:
+                r = by_row[err.row]
+                r.errors.append(dataclasses.replace(err, value=err.value or r.raw.get(err.field, "")))
+        for warn in [*self._person_warnings(report.rows), *self.warn_rows(report.rows)]:
+            if warn.row in by_row:
+                by_row[warn.row].warnings.append(warn)
+        order = {c.field: i for i, c in enumerate(self.columns)}
+        for r in report.rows:
+            r.errors.sort(key=lambda e: order.get(e.field, len(order)))
+
+    def _person_warnings(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
+        for name_field, id_field in self.person_fields:
+            seen: dict[str, tuple[str, int]] = {}
+            for r in rows:
+                number, name = r.values.get(id_field), r.values.get(name_field)
+                if not number or not name or not isinstance(number, str) or "*" in number:
+                    continue
+                first = seen.setdefault(number, (name, r.row))
+                if first[0] != name:
+                    yield self._error(r.row, id_field, (
+                        f"{self.header_of(id_field)}：与第{first[1]}行相同，但姓名不同（“{first[0]}”与“{name}”），"
+                        "请核对是否为同一人"), number)
+
+    def _errors_from(self, number: int, exc: ValidationError) -> list[RowError]:
+        if hasattr(exc, "error_dict"):
+            return [
+                self._error(number, f if f != "__all__" else "", m)
+                for f, errs in exc.message_dict.items()
+                for m in errs
+            ]
+        return [RowError(number, "", "", m) for m in exc.messages]
+
+    def _check_unique(self, rows: list[LedgerRow]) -> None:
+        for spec in self.unique:
+            fields = (spec,) if isinstance(spec, str) else tuple(spec)
+            seen: dict[tuple, int] = {}
+            for r in rows:
+                if any(e.field in fields for e in r.errors):
+                    continue
+                key = tuple(r.values.get(f) for f in fields)
+                if any(v in (None, "") for v in key):
+                    continue
+                if key in seen:
+                    header = "、".join(self.header_of(f) for f in fields)
+                    r.errors.append(RowError(r.row, self.header_of(fields[0]), fields[0],
+                                             f"{header}：与第{seen[key]}行重复", r.raw.get(fields[0], "")))
+                else:
+                    seen[key] = r.row
+
+    # -- import ---------------------------------------------------------------------------------------------
+
+    def run_import(self, report: DryRun, *, mode: str, progress: Progress | None = None) -> ImportResult:
+        """Import what the dry run found valid, in one transaction, through ``save``."""
+        if mode not in MODES:
+            raise ValueError(f"unknown import mode {mode!r}")
+        if report.file_errors:
+            raise LedgerImportError("台账文件有错误，未导入任何行", report.file_errors)
+        bad = report.invalid_count
+        if mode == ALL_OR_NOTHING and bad:
+            raise LedgerImportError(
+                f"台账有{bad}行有错误。按“{MODES[ALL_OR_NOTHING]}”方式，未导入任何行；请改正后重新上传，"
+                "或选择只导入无误的行。",
+                report.errors,
+            )
+        rows = report.new_rows
+        if not rows:
+            if report.existing_count:
+                raise LedgerImportError(f"没有需要导入的新增行：{report.existing_count}行已存在，不会重复导入")
+            raise LedgerImportError("没有可以导入的行")
+        written = 0
+        try:
+            with transaction.atomic():
+                for start in range(0, len(rows), self.batch_size):
+                    written += self.save(rows[start : start + self.batch_size])
+                    if progress is not None:
+                        progress("import", min(start + self.batch_size, len(rows)), len(rows))
+                audit.record(
+                    actor=self.user,
+                    action="import",
+                    object_type=self.key,
+                    region_code="",
+                    after={
+                        "ledger": self.title,
+                        "mode": mode,
+                        "imported": written,
+                        "rows": report.total,
+                        "skipped_rows": [r.row for r in report.rows if not r.ok][:1000],
+                        "existing": report.existing_count,
+                        "file_sha256": report.sha256,
+                        "mapping": {f: report.file_columns[i] for f, i in report.mapping.items()
+                                    if i < len(report.file_columns)},
+                    },
+                    request=self.request,
+                )
+        except ValidationError as exc:
+            raise LedgerImportError("导入时发现错误，已全部撤销，未导入任何行：" + "；".join(exc.messages)) from None
+        skipped = tuple(r.row for r in report.rows if not r.ok)
+        existing = tuple(r.row for r in report.existing_rows)
+        message = (
+            f"已导入{written}行"
+            + (f"，跳过已存在的{len(existing)}行" if existing else "")
+            + (f"，跳过有错误的{len(skipped)}行" if skipped else "")
+        )
+        return ImportResult(mode, written, skipped, False, message, existing)

@@ -1,0 +1,241 @@
+"""Cell parsers: each returns the value of a cell or raises ``ValidationError`` with a Chinese message.
+
+Dates take every style offices write (2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, Excel
+date cells and Excel serial numbers); full-width digits and spaces are normalised (NFKC) first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from .. import clock
+from ..i18n import in_source_language
+from ..protected import parse_id_number, validate_phone_number
+
+# --- parsers ---------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def text(*, max_length: int | None = None) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        s = _cell_text(value)
+        if max_length is not None and len(s) > max_length:
+            raise ValidationError(f"不能超过{max_length}个字（当前{len(s)}个）")
+        return s
+
+    return parse
+
+
+def integer(*, min_value: int | None = None, max_value: int | None = None) -> Callable[[Any], int]:
+    from ..bounds import MAX_INT
+
+    max_value = MAX_INT if max_value is None else max_value  # never beyond the column (the dry run says so)
+
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValidationError("应为整数")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValidationError("应为整数")
+        s = _cell_text(value).rstrip("级")
+        if not re.fullmatch(r"-?\d+", s):
+            raise ValidationError("应为整数")
+        n = int(s)
+        if (min_value is not None and n < min_value) or (max_value is not None and n > max_value):
+            if min_value is not None and max_value is not None:
+                raise ValidationError(f"应在{min_value}至{max_value}之间")
+            raise ValidationError(f"不能小于{min_value}" if min_value is not None else f"不能大于{max_value}")
+        return n
+
+    return parse
+
+
+def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
+    def parse(value: Any) -> Decimal:
+        try:
+            d = Decimal(_cell_text(value).replace(",", "").removesuffix("元"))
+        except InvalidOperation:
+            raise ValidationError("应为数字") from None
+        if min_value is not None and d < Decimal(min_value):
+            raise ValidationError(f"不能小于{min_value}")
+        if not d.is_finite() or abs(d) >= Decimal(10) ** 12:
+            raise ValidationError("数值过大（应小于 1,000,000,000,000）")  # the amount columns' limit
+        return d
+
+    return parse
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def excel_serial(value: Any) -> dt.date | None:
+    """An Excel serial day number (a date cell formatted as a number: 43895 is 2020-03-05)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        s = str(value).strip()
+        if not re.fullmatch(r"\d{5}(\.\d+)?", s):
+            return None
+        value = float(s)
+    if 18264 <= value <= 109574:  # 1950-01-01 … 2199-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return None
+
+
+def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> Callable[[Any], dt.date]:
+    """A date cell, an Excel serial number (43895), or text such as 2020-01-02, 2020/1/2, 2020.1.2,
+    2020年1月2日 or 20200102 (full-width digits too); from 1949-10-01
+    (``not_before``: birth dates pass 1900-01-01) to today or, with ``not_after_today=False``, the
+    platform's horizon (``core.bounds``)."""
+    from ..bounds import MIN_DATE, latest_date
+
+    floor = MIN_DATE if not_before is None else not_before
+
+    def parse(value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            d = value.date()
+        elif isinstance(value, dt.date):
+            d = value
+        elif (serial := excel_serial(value)) is not None:
+            d = serial
+        else:
+            s = _cell_text(value).split(" ")[0].split("T")[0]
+            d = None
+            for pattern in _DATE_PATTERNS:
+                m = pattern.match(s)
+                if m:
+                    try:
+                        d = dt.date(int(m[1]), int(m[2]), int(m[3]))
+                    except ValueError:
+                        raise ValidationError("不是有效的日期") from None
+                    break
+            if d is None:
+                raise ValidationError("日期格式应为 2020-01-31")
+        if not_after_today and d > clock.today():
+            raise ValidationError("不能晚于今天")
+        if d < floor or d > latest_date():
+            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest_date():%Y-%m-%d} 之间")
+        return d
+
+    return parse
+
+
+def choice(
+    options: dict[str, Any] | Sequence[tuple[Any, str]], *, synonyms: dict[str, Any] | None = None
+) -> Callable[[Any], Any]:
+    """One of the given choices, by label or by stored value (``TextChoices.choices`` works). Labels are
+    read in Chinese, whatever language is active when the ledger's columns are defined. ``synonyms``
+    maps other words offices write to a label or value (已化解 → 调解成功, 汉 → 汉族)."""
+    with in_source_language():
+        pairs = list(options.items()) if isinstance(options, dict) else [(str(lbl), v) for v, lbl in options]
+        pairs = [(str(label), value) for label, value in pairs]
+    mapping: dict[str, Any] = {}
+    for label, value in pairs:
+        mapping[_cell_text(label)] = value
+        mapping[_cell_text(value)] = value
+    for word, target in (synonyms or {}).items():
+        key = _cell_text(target)
+        mapping.setdefault(_cell_text(word), mapping.get(key, target))
+    labels = "、".join(dict.fromkeys(str(label) for label, _value in pairs))
+
+    def parse(value: Any) -> Any:
+        s = _cell_text(value)
+        if s not in mapping:
+            close = suggest(s, [label for label, _v in pairs]) if len(pairs) > 12 else []
+            if close:
+                raise ValidationError(f"“{s}”不是可选值，是不是“{'”“'.join(close)}”？")
+            raise ValidationError(f"“{s}”不是可选值（可选：{labels}）")
+        return mapping[s]
+
+    parse.options = list(dict.fromkeys(str(label) for label, _value in pairs))  # the template's drop-down
+    return parse
+
+
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
+_FALSE = {"否", "无", "n", "no", "false", "0", "×"}
+
+
+def boolean() -> Callable[[Any], bool]:
+    def parse(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        s = _cell_text(value).lower()
+        if s in _TRUE:
+            return True
+        if s in _FALSE:
+            return False
+        raise ValidationError("应填“是”或“否”")
+
+    parse.options = ["是", "否"]
+    return parse
+
+
+def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
+    """A resident ID number (GB 11643, check digit included); returns the 18-character form."""
+
+    def parse(value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, int) and len(str(value)) == 15:
+                try:
+                    return parse_id_number(str(value), label=label).number  # a legacy 15-digit number, exact
+                except ValidationError:
+                    pass  # not a legacy number: the first 15 digits of an 18-digit one
+            # Excel keeps only 15 significant digits of a number: the last digits are already lost.
+            raise ValidationError(f"{label}：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
+        s = _cell_text(value)
+        if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", s):
+            raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
+        return parse_id_number(s, label=label).number
+
+    return parse
+
+
+def phone(*, label: str = "联系电话") -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        return validate_phone_number(_cell_text(value), label=label)
+
+    return parse
+
+
+
+
+def suggest(word: str, candidates, *, n: int = 3) -> list[str]:
+    """The closest names to ``word`` (for "did you mean" in an error)."""
+    names = [str(c) for c in candidates]
+    close = difflib.get_close_matches(word, names, n=n, cutoff=0.4)
+    if len(close) < n:
+        close += [c for c in names if c not in close and word and (word in c or c in word)][: n - len(close)]
+    return close
+
+
+def lookup(table: dict[str, Any], *, what: str, examples: str = "") -> Callable[[Any], Any]:
+    """A value by name through a synonym table (name → value, e.g. 邻里纠纷 → 0202); an unknown name
+    is an error with the closest names ("did you mean")."""
+    table = {_cell_text(k): v for k, v in table.items()}
+
+    def parse(value: Any) -> Any:
+        s = _cell_text(value)
+        if s in table:
+            return table[s]
+        close = suggest(s, table)
+        hint = f"，是不是“{'”“'.join(close)}”？" if close else (f"（如{examples}）" if examples else "")
+        raise ValidationError(f"“{s}”不是可识别的{what}{hint}")
+
+    return parse
