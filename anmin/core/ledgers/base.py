@@ -19,7 +19,7 @@ from . import files
 from . import header as hdr
 from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
 from .files import read_sheet
-from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError
+from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, mask_numbers
 
 ALL_OR_NOTHING = "all_or_nothing"
 VALID_ONLY = "valid_only"
@@ -230,7 +230,7 @@ class Ledger(ExportMixin):
         for _number, cells in data_rows[:50]:
             for i, v in enumerate(cells):
                 if not _empty(v) and len(out.setdefault(i, [])) < n:
-                    out[i].append(str(v)[:30])
+                    out[i].append(mask_numbers(v)[:30])
         return out
 
     def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None) -> None:

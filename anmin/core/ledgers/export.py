@@ -172,9 +172,9 @@ class ExportMixin:
         ws = wb.create_sheet("错误清单")
         safe.write_row(ws, ["行号", "列", "单元格内容", "错误"])
         for e in report.errors:
-            safe.write_row(ws, [e.row or "", e.column, "" if e.value is None else str(e.value), e.message])
+            safe.write_row(ws, [e.row or "", e.column, e.shown, e.message])
         for w in report.warnings:
-            safe.write_row(ws, [w.row or "", w.column, "" if w.value is None else str(w.value), f"提醒：{w.message}"])
+            safe.write_row(ws, [w.row or "", w.column, w.shown, f"提醒：{w.message}"])
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()

@@ -26,7 +26,7 @@ NOTE_WORDS = ("填表人", "填报人", "审核人", "制表人", "统计人", "
 
 def normalize_header(value: Any) -> str:
     s = unicodedata.normalize("NFKC", str(value or ""))
-    s = re.sub(r"[\s*＊:：]", "", s)
+    s = re.sub(r"[\s*＊:：/／]", "", s)
     return s.replace("（", "(").replace("）", ")")
 
 
@@ -96,8 +96,10 @@ def _band(grid: list[list[Any]], first: int, height: int, merged_known: bool) ->
     return Band(first, first + 1, labels, names)
 
 
-def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ()) -> tuple[int, int]:
-    """Map fields to the band's columns; returns (required matched, all matched)."""
+def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ()) -> tuple[int, int, int]:
+    """Map fields to the band's columns; returns (required matched, all matched, matched by a
+    two-row name such as 当事人基本情况/姓名)."""
+    combined = 0
     used: set[int] = set()
     band.mapping, band.matched_by = {}, {}
     loose = {f: {_loose(n) for n in names} for f, names in wanted.items()}
@@ -113,9 +115,10 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
                     band.mapping[f] = idx
                     band.matched_by[f] = "name"
                     used.add(idx)
+                    combined += rank == 0 and len(names) == 3
                     break
     req = set(required)
-    return sum(1 for f in band.mapping if f in req), len(band.mapping)
+    return sum(1 for f in band.mapping if f in req), len(band.mapping), combined
 
 
 def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[str]],
@@ -127,7 +130,7 @@ def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[s
         return None
     grid = _filled(rows, merged, min(last + 1, len(rows) - 1))
     required = list(required)
-    best: tuple[tuple[int, int, int], Band] | None = None
+    best: tuple[tuple[int, int, int, int], Band] | None = None
     for first in range(last + 1):
         if not any(_text(v) for v in grid[first]):
             continue
@@ -135,10 +138,10 @@ def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[s
             if first + height > len(grid):
                 continue
             band = _band(grid, first, height, bool(merged))
-            req, total = match(band, wanted, required)
+            req, total, combined = match(band, wanted, required)
             if total == 0:
                 continue
-            score = (req, total, -height)
+            score = (req, total, combined, -height)
             if best is None or score > best[0]:
                 best = (score, band)
     if best is None:

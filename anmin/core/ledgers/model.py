@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,14 +49,31 @@ class RowError:
     value: Any = ""  # the cell as the file has it ("" when the error is not about one cell)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "field": self.field, "value": _plain(self.value),
+        return {"row": self.row, "column": self.column, "field": self.field, "value": self.shown,
                 "message": self.message}
 
+    @property
+    def shown(self) -> str:
+        """The cell as shown on screen, in lists and in JSON: a run of digits as long as an ID number
+        or a phone number is masked (the report is not a place to copy personal numbers from)."""
+        return mask_numbers(self.value)
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
+
+_LONG_NUMBER = re.compile(r"\d{10,}[Xx]?")
+
+
+def mask_numbers(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = f"{value:.0f}"
+    s = str(value)
+
+    def mask(m: re.Match) -> str:
+        t = m.group(0)
+        return t[:3] + "*" * (len(t) - 5) + t[-2:]
+
+    return _LONG_NUMBER.sub(mask, s)
 
 
 @dataclass

@@ -145,7 +145,17 @@ class LedgerImportMixin:
                                   job_report=job.get("report"))
 
     def posted_mapping(self, ledger: Ledger) -> dict[str, int | None]:
+        """The mapping step's answer: ``col_<index>`` = field for each file column (every field not
+        chosen is unmapped), or ``map_<field>`` = column index for single fields."""
         out: dict[str, int | None] = {}
+        fields = {c.field for c in ledger.columns}
+        by_column = {k: v for k, v in self.request.POST.items() if k.startswith("col_")}
+        if by_column:
+            out = dict.fromkeys(fields)
+            for key, f in by_column.items():
+                idx = key[4:]
+                if f in fields and idx.isdigit():
+                    out[f] = int(idx)
         for col in ledger.columns:
             raw = self.request.POST.get(f"map_{col.field}")
             if raw is None:
@@ -167,6 +177,9 @@ class LedgerImportMixin:
                                       problem="该上传已导入、已过期或不存在，请重新上传台账")
         mapping = self.posted_mapping(ledger)
         chosen = [i for i in mapping.values() if i is not None]
+        picked = [v for k, v in self.request.POST.items() if k.startswith("col_") and v]
+        if len(set(picked)) < len(picked):  # one field chosen for two columns
+            chosen = [*chosen, -1, -1]
         filename = upload.meta.get("filename", "")
         if len(chosen) != len(set(chosen)):
             report = ledger.dry_run(upload.data, filename=filename, mapping=upload.meta.get("mapping"))
