@@ -168,6 +168,10 @@ class DisputeLedger(ledgers.Ledger):
     def user_prefixes(self) -> tuple[str, ...]:
         return tuple(self.user.scope.prefixes) if self.user is not None else ("",)
 
+    def export_queryset(self, user=None):
+        return (Dispute.objects.visible_to(user or self.user)
+                .select_related("case__region__parent__parent").prefetch_related("parties").order_by("pk"))
+
     def parse_category(self, value: Any) -> str:
         text = ledgers.text()(value)
         code = text.split()[0] if text else ""
@@ -235,7 +239,8 @@ class DisputeLedger(ledgers.Ledger):
                 row.warnings.append(self.row_error(row.row, "outcome", (
                     f"调解结果：台账没有调结日期列，按{'化解时限' if values.get('deadline') else '登记日期'}"
                     f"记为 {values['concluded_on']:%Y-%m-%d} 办结")))
-        if values.get("outcome") == Outcome.SUCCESS and not values.get("agreement") and self.has_column("agreement"):
+        if (values.get("outcome") == Outcome.SUCCESS and not values.get("agreement") and self.has_column("agreement")
+                and not values.get("number")):  # a new one; an exported row is the record as registered
             errors["agreement"] = "调解协议：调解成功时必填"
         if not values.get("number"):  # a new dispute: masked values from an export are not enough
             for f in ("applicant_id", "applicant_phone", "respondent_id", "respondent_phone"):

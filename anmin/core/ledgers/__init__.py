@@ -11,7 +11,7 @@ column mappings), ``store`` (uploads kept between the steps), ``pages`` (the web
 (large files in the background).
 """
 
-from .base import ALL_OR_NOTHING, LEDGERS, MODES, VALID_ONLY, Ledger
+from .base import ALL_OR_NOTHING, LEDGERS, MODES, VALID_ONLY, Ledger, all_ledgers, find_ledger
 from .export import XLSX_CONTENT_TYPE, xlsx_response
 from .header import HEADER_SEARCH_ROWS, normalize_header
 from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError
@@ -50,11 +50,13 @@ __all__ = [
     "StoredUpload",
     "UploadStore",
     "_cell_text",
+    "all_ledgers",
     "boolean",
     "choice",
     "date",
     "decimal",
     "excel_serial",
+    "find_ledger",
     "id_number",
     "integer",
     "lookup",

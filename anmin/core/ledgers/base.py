@@ -31,6 +31,29 @@ LEDGERS: dict[str, type[Ledger]] = {}
 Progress = Callable[[str, int, int], None]  # (phase "check" / "import", done, total)
 
 
+def all_ledgers() -> dict[str, type[Ledger]]:
+    """Every ledger of every installed app (each app's ``importers`` module is imported once)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importers")
+    return dict(LEDGERS)
+
+
+def find_ledger(kind: str) -> type[Ledger]:
+    """A ledger by its key (``disputes.ledger``), its app when the app has one (``disputes``) or the
+    part after the dot (``residents``); ``LookupError`` with the choices otherwise."""
+    found = all_ledgers()
+    if kind in found:
+        return found[kind]
+    matches = [k for k in found if k.split(".")[0] == kind] or [k for k in found if k.split(".", 1)[-1] == kind]
+    if len(matches) == 1:
+        return found[matches[0]]
+    choices = "、".join(sorted(found))
+    if matches:
+        raise LookupError(f"“{kind}”对应多个台账：{'、'.join(sorted(matches))}")
+    raise LookupError(f"没有名为“{kind}”的台账（可选：{choices}）")
+
+
 @cache
 def _synonym_file(path: str) -> dict[str, Any]:
     try:

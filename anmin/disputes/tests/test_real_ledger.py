@@ -191,3 +191,28 @@ def test_places_by_short_and_former_names_and_ambiguity_named(world, settings, t
     assert "古城镇东村村委会" in str(e.value)
     assert "无梁镇东村村委会" in str(e.value)
     assert places.find_in_text(["古城镇大北村实有人口登记表"]) == "411081106203"
+
+
+def test_the_command_line_dry_runs_imports_and_exports_through_the_same_framework(office, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(sheets.xlsx(grid(), MERGES))
+    with pytest.raises(SystemExit) as stopped:
+        call_command("ledger", "import", "disputes", str(path), "--as", office.username, "--dry-run", "--format", "json")
+    assert stopped.value.code == 1  # rows with errors
+    out = json.loads(capsys.readouterr().out)
+    assert out["mapping"]["found_on"]["column"] == "排查时间"
+    assert {(e["row"], e["field"]) for e in out["errors"]} == PLANTED
+    assert set(out["errors"][0]) >= {"row", "field", "value", "message"}
+    assert Dispute.objects.count() == 0
+    call_command("ledger", "import", "disputes", str(path), "--as", office.username, "--format", "json")
+    assert json.loads(capsys.readouterr().out)["imported"] == GOOD
+    assert Dispute.objects.count() == GOOD
+    out_file = tmp_path / "导出.xlsx"
+    call_command("ledger", "export", "disputes", "--out", str(out_file), "--as", office.username)
+    assert f"已导出 {GOOD} 行" in capsys.readouterr().out
+    again = DisputeLedger(user=office).dry_run(out_file.read_bytes())
+    assert (again.errors, again.existing_count) == ([], GOOD)
