@@ -216,3 +216,71 @@ def test_the_command_line_dry_runs_imports_and_exports_through_the_same_framewor
     assert f"已导出 {GOOD} 行" in capsys.readouterr().out
     again = DisputeLedger(user=office).dry_run(out_file.read_bytes())
     assert (again.errors, again.existing_count) == ([], GOOD)
+
+
+def test_a_large_file_is_checked_and_imported_in_the_background_with_progress(office, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anmin.core.ledgers import jobs
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path
+    settings.ANMIN_LEDGER_BACKGROUND_BYTES = 1000  # this small file counts as large
+    client.force_login(office)
+    data = sheets.xlsx(grid(), MERGES)
+    page = client.post("/disputes/", {"ledger_step": "upload", "file": SimpleUploadedFile("台账.xlsx", data)})
+    assert page.context["step"] == "job"
+    token = page.context["token"]
+    assert jobs.state(token, user_id=office.pk, ledger_key="disputes.ledger")["state"] == "queued"
+    jobs.run(token, office.pk, "disputes.ledger")  # what `anmin worker` runs
+    page = client.get(f"/disputes/?import=job&token={token}")
+    body = page.content.decode()
+    assert page.context["job"]["state"] == "checked"
+    assert page.context["job_report"]["new"] == GOOD
+    assert "data-import-errors" in body
+    page = client.post("/disputes/", {"ledger_step": "confirm", "token": token, "mode": "valid_only"})
+    assert page.context["step"] == "job"
+    assert Dispute.objects.count() == 0  # nothing written by the request itself
+    jobs.run(token, office.pk, "disputes.ledger", "valid_only")
+    page = client.get(f"/disputes/?import=job&token={token}")
+    assert page.context["job"]["state"] == "done"
+    assert page.context["job"]["imported"] == GOOD
+    assert Dispute.objects.count() == GOOD
+
+
+def test_a_background_job_can_be_cancelled(office, client, settings, tmp_path):
+    from anmin.core.ledgers import jobs
+    from anmin.core.ledgers.store import UploadStore
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path
+    rows = [TITLE, UPPER, LOWER] + [[i, f"纠纷{i}", "邻里纠纷", "古城村", "甲", None, None, None, "2020-05-10", None,
+                                     "正在化解", None, None, 2, None] for i in range(2500)]
+    token = UploadStore().put(user_id=office.pk, ledger_key="disputes.ledger", filename="大.xlsx",
+                              data=sheets.xlsx(rows, [(1, 4, 1, 7)]))
+    jobs.cancel(token)
+    assert jobs.run(token, office.pk, "disputes.ledger") == {"cancelled": True}
+    assert jobs.state(token, user_id=office.pk, ledger_key="disputes.ledger")["state"] == "cancelled"
+
+
+def test_the_template_has_the_import_columns_notes_and_drop_down_lists(office, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(office)
+    resp = client.get("/disputes/?import=template")
+    assert resp.status_code == 200
+    ws = load_workbook(io.BytesIO(resp.content)).active
+    headers = [c.value for c in ws[1]]
+    assert headers[:3] == ["编号", "纠纷名称*", "纠纷类别*"]
+    notes = {c.value: c.comment.text for c in ws[1] if c.comment}
+    assert "必填" in notes["登记日期*"]
+    assert "2020年3月5日" in notes["登记日期*"]
+    lists = [dv.formula1 for dv in ws.data_validations.dataValidation]
+    assert any("调解成功" in f for f in lists)
+    assert any("个体性事件" in f for f in lists) or any("排查" in f for f in lists)
+    # a filled-in template imports
+    ws.append([None, "甲乙纠纷", "宅基地纠纷", None, "古城镇", "古城村", None, "2020-05-10", None, None, 2, None, None, "甲"])
+    buf = io.BytesIO()
+    ws.parent.save(buf)
+    report = DisputeLedger(user=office).dry_run(buf.getvalue())
+    assert (report.errors, report.new_count) == ([], 1)
