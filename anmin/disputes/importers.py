@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anmin.core import clock, ledgers
+from anmin.core import ledgers
 from anmin.core.codes import code_name, code_names
 from anmin.core.i18n import source_text
 from anmin.core.regions_io import PlaceResolver
@@ -234,7 +234,7 @@ class DisputeLedger(ledgers.Ledger):
             if self.has_column("concluded_on"):
                 errors["concluded_on"] = "调结日期：已填写调解结果时必填"
             elif found:  # the ledger has no such column: the deadline (or the day found) stands for it
-                day = min(values.get("deadline") or found, clock.today())
+                day = min(values.get("deadline") or found, ledgers.today_and_horizon()[0])
                 values["concluded_on"] = max(day, found)
                 row.warnings.append(self.row_error(row.row, "outcome", (
                     f"调解结果：台账没有调结日期列，按{'化解时限' if values.get('deadline') else '登记日期'}"

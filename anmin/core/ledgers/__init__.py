@@ -29,6 +29,7 @@ from .parsers import (
     phone,
     suggest,
     text,
+    today_and_horizon,
 )
 from .store import StoredUpload, UploadStore
 
@@ -64,5 +65,6 @@ __all__ = [
     "phone",
     "suggest",
     "text",
+    "today_and_horizon",
     "xlsx_response",
 ]

@@ -263,6 +263,8 @@ class Ledger(ExportMixin):
             plan.append((col, idx, self._parser(col)))
         headers = {c.field: c.header for c in self.columns}
         header_labels = [hdr.normalize_header(x) for x in report.file_columns]
+        # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
+        probe = next(((i, lab) for i, lab in enumerate(header_labels) if lab), None)
         total = len(data_rows)
         max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
         for done, (number, cells) in enumerate(data_rows, start=1):
@@ -270,9 +272,9 @@ class Ledger(ExportMixin):
                 progress("check", done, total)
             if hdr.is_note_row(cells):
                 continue
-            if [hdr.normalize_header(x) if isinstance(x, str) else "" for x in cells[: len(header_labels)]] \
-                    == header_labels:
-                continue  # the header repeated (a ledger pasted from several sheets)
+            if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \
+                    and hdr.normalize_header(cells[probe[0]]) == probe[1]:
+                continue
             if len(report.rows) >= max_rows:
                 report.file_errors.append(RowError(number, "", "", f"台账超过{max_rows}行，请分批导入"))
                 break

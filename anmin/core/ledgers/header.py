@@ -24,6 +24,9 @@ NOTE_WORDS = ("填表人", "填报人", "审核人", "制表人", "统计人", "
               "填表说明", "说明", "注", "备注", "合计", "小计", "总计", "填报日期", "填表日期", "报送")
 
 
+_NOTE_STARTS = tuple({w[0] for w in NOTE_WORDS})
+
+
 def normalize_header(value: Any) -> str:
     s = unicodedata.normalize("NFKC", str(value or ""))
     s = re.sub(r"[\s*＊:：/／]", "", s)
@@ -177,14 +180,18 @@ def _is_numbering(row: list[Any]) -> bool:
 
 def is_note_row(cells: list[Any]) -> bool:
     """A row of notes under the table (填表人：…  审核人：…), a total row, or an empty row."""
-    filled = [v for v in cells if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
-    if not filled:
+    first = None
+    for v in cells:
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            first = v
+            break
+    if first is None:
         return True
-    first = filled[0]
-    if not isinstance(first, str):
+    if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_STARTS):
         return False
     head = normalize_header(first)
-    return len(filled) <= 4 and any(head.startswith(w) for w in NOTE_WORDS)
+    filled = sum(1 for v in cells if v is not None and not (isinstance(v, str) and not v.strip()))
+    return filled <= 4 and any(head.startswith(w) for w in NOTE_WORDS)
 
 
 def title_lines(rows: list[list[Any]], band: Band) -> list[str]:

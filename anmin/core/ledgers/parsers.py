@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
+from time import monotonic as _monotonic
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -85,6 +86,18 @@ _DATE_PATTERNS = (
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DAY_CACHE: list = [0.0, None, None]
+
+
+def today_and_horizon() -> tuple[dt.date, dt.date]:
+    """The business day and the latest date a record may carry, looked up at most once a second
+    (a dry run checks tens of thousands of dates)."""
+    now = _monotonic()
+    if now - _DAY_CACHE[0] > 1.0 or _DAY_CACHE[1] is None:
+        from ..bounds import latest_date
+
+        _DAY_CACHE[:] = [now, clock.today(), latest_date()]
+    return _DAY_CACHE[1], _DAY_CACHE[2]
 
 
 def excel_serial(value: Any) -> dt.date | None:
@@ -104,7 +117,7 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
     2020年1月2日 or 20200102 (full-width digits too); from 1949-10-01
     (``not_before``: birth dates pass 1900-01-01) to today or, with ``not_after_today=False``, the
     platform's horizon (``core.bounds``)."""
-    from ..bounds import MIN_DATE, latest_date
+    from ..bounds import MIN_DATE
 
     floor = MIN_DATE if not_before is None else not_before
 
@@ -128,10 +141,11 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
                     break
             if d is None:
                 raise ValidationError("日期格式应为 2020-01-31")
-        if not_after_today and d > clock.today():
+        today, latest = today_and_horizon()
+        if not_after_today and d > today:
             raise ValidationError("不能晚于今天")
-        if d < floor or d > latest_date():
-            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest_date():%Y-%m-%d} 之间")
+        if d < floor or d > latest:
+            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间")
         return d
 
     return parse
@@ -193,8 +207,8 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if isinstance(value, int) and len(str(value)) == 15:
-                try:
-                    return parse_id_number(str(value), label=label).number  # a legacy 15-digit number, exact
+                try:  # a legacy 15-digit number, exact
+                    return parse_id_number(str(value), label=label, today=today_and_horizon()[0]).number
                 except ValidationError:
                     pass  # not a legacy number: the first 15 digits of an 18-digit one
             # Excel keeps only 15 significant digits of a number: the last digits are already lost.
@@ -202,7 +216,7 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
         s = _cell_text(value)
         if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", s):
             raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
-        return parse_id_number(s, label=label).number
+        return parse_id_number(s, label=label, today=today_and_horizon()[0]).number
 
     return parse
 
