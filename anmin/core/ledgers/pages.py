@@ -140,6 +140,13 @@ class LedgerImportMixin:
         job = state(token, user_id=self.request.user.pk, ledger_key=ledger.key)
         if job is None:
             return self.render_import(ledger, step="upload", status=404, problem="没有找到这次导入（已过期或不存在）")
+        if (job.get("report") or {}).get("needs_mapping"):
+            # the mapping step: reading the header is quick, the rows are not checked until mapped
+            upload = self.upload_store().get(token, user_id=self.request.user.pk, ledger_key=ledger.key)
+            report = ledger.dry_run(upload.data, filename=upload.meta.get("filename", ""),
+                                    mapping=upload.meta.get("mapping"))
+            return self.render_import(ledger, step="report", report=report, token=token,
+                                      filename=upload.meta.get("filename", ""))
         percent = int(100 * job.get("done", 0) / job["total"]) if job.get("total") else 0
         return self.render_import(ledger, step="job", job=job, token=token, percent=percent,
                                   job_report=job.get("report"))
@@ -187,6 +194,10 @@ class LedgerImportMixin:
                                       status=400, problem="同一列只能对应一项内容，请检查列对应")
         store = self.upload_store()
         store.set_meta(upload.token, mapping=mapping)
+        from .jobs import wants_background
+
+        if wants_background(upload.data):
+            return self.start_background(ledger, upload.token, filename)
         report = ledger.dry_run(upload.data, filename=filename, mapping=mapping)
         store.set_fingerprint(upload.token, report.fingerprint)
         return self.render_import(ledger, step="report", report=report, token=upload.token, filename=filename)

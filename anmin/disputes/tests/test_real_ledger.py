@@ -284,3 +284,26 @@ def test_the_template_has_the_import_columns_notes_and_drop_down_lists(office, c
     ws.parent.save(buf)
     report = DisputeLedger(user=office).dry_run(buf.getvalue())
     assert (report.errors, report.new_count) == ([], 1)
+
+
+def test_a_large_file_in_an_unknown_layout_gets_the_mapping_step_then_goes_back_to_the_background(
+        office, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anmin.core.ledgers import jobs
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path
+    settings.ANMIN_LEDGER_BACKGROUND_BYTES = 1000
+    client.force_login(office)
+    rows = [["序号", "事件描述", "纠纷类型", "村(社区)", "当事人", "排查时间"],
+            [1, "甲乙宅基地纠纷", "宅基地纠纷", "古城村", "甲", "2020-05-10"]]
+    page = client.post("/disputes/", {"ledger_step": "upload", "file": SimpleUploadedFile("a.xlsx", sheets.xlsx(rows))})
+    token = page.context["token"]
+    jobs.run(token, office.pk, "disputes.ledger")
+    page = client.get(f"/disputes/?import=job&token={token}")
+    assert page.context["step"] == "report"
+    assert page.context["report"].needs_mapping
+    page = client.post("/disputes/", {"ledger_step": "mapping", "token": token, "map_title": "1"})
+    assert page.context["step"] == "job"
+    jobs.run(token, office.pk, "disputes.ledger")
+    assert jobs.state(token, user_id=office.pk, ledger_key="disputes.ledger")["report"]["new"] == 1
