@@ -328,7 +328,8 @@ class Ledger(ExportMixin):
             seen: dict[str, tuple[str, int]] = {}
             for r in rows:
                 number, name = r.values.get(id_field), r.values.get(name_field)
-                if not number or not name or not isinstance(number, str) or "*" in number:
+                if not number or not name or not isinstance(number, str) or "*" in number \
+                        or any(e.field == id_field for e in r.errors):  # already an error (a repeat)
                     continue
                 first = seen.setdefault(number, (name, r.row))
                 if first[0] != name:
