@@ -283,6 +283,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several domains have a field named "source" with their own choices: name each enum after its set.
+    "ENUM_NAME_OVERRIDES": {
+        "DisputeSourceEnum": "anmin.disputes.models.DisputeSource",
+        "ClueSourceEnum": "anmin.crackdown.models.ClueSource",
+        "EventSourceEnum": "anmin.grid.models.EventSource",
+        "AssessmentSourceEnum": "anmin.care.models.records.AssessmentSource",
+    },
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

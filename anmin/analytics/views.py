@@ -65,11 +65,13 @@ class DashboardView(AnalyticsPage):
         wb = Workbook()
         ws = wb.active
         ws.title = "数据"
-        ws.append([chart["title"]])
+        from anmin.core.ledgers import safe
+
+        safe.write_row(ws, [chart["title"]])
         header, rows = table_of(chart)
-        ws.append(header)
+        safe.write_row(ws, header)
         for row in rows:
-            ws.append(row)
+            safe.write_row(ws, row)
         resp = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(chart['title'])}.xlsx"
         wb.save(resp)

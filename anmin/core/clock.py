@@ -62,6 +62,15 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def now_or_real() -> dt.datetime:
+    """The business moment where the database can be read, else the real one: for pure checks (an ID
+    number's birth date) and labels (an export's file name) that also run with no database at hand."""
+    try:
+        return now()
+    except (RuntimeError, DatabaseError):  # RuntimeError: database access not allowed here (tests, scripts)
+        return timezone.now()
+
+
 def is_shifted() -> bool:
     return shift() != dt.timedelta(0)
 

@@ -101,11 +101,55 @@ def load_regions(paths: Iterable[Path] = YUZHOU_FILES) -> LoadResult:
     return result
 
 
+VILLAGE_SUFFIXES = (("社区居民委员会", "社区"), ("村民委员会", "村"), ("社区居委会", "社区"), ("居民委员会", "社区"),
+                   ("村委会", "村"), ("居委会", "社区"))
+FORMER_NAMES_FILE = Path(__file__).resolve().parent / "data" / "region_former_names.csv"
+
+
+def short_names(name: str) -> list[str]:
+    """What offices write for a 村(社区): 古城村委会 → 古城村, 古城; 光明居委会 → 光明社区, 光明."""
+    for suffix, kind in VILLAGE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            out = [stem + kind, stem]
+            if stem.endswith(kind):  # 东村村委会: 东村村, 东村
+                out.append(stem[: -len(kind)])
+            return [n for n in dict.fromkeys(out) if len(n) >= 2]
+    return []
+
+
+def township_short_names(name: str) -> list[str]:
+    """古城镇 → 古城; 韩城街道办事处 → 韩城街道, 韩城."""
+    out = []
+    for suffix in ("街道办事处", "办事处", "街道", "镇", "乡"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = name[: -len(suffix)]
+            out += [stem + "街道"] if suffix == "街道办事处" else []
+            out.append(stem)
+            break
+    return out
+
+
+def former_names(path: Path | None = None) -> list[tuple[str, str]]:
+    """(region code, former name) pairs kept as data: ``core/data/region_former_names.csv`` or the
+    file ``settings.ANMIN_REGION_FORMER_NAMES_FILE`` names (rows ``code,former_name``)."""
+    from django.conf import settings
+
+    path = Path(path or getattr(settings, "ANMIN_REGION_FORMER_NAMES_FILE", None) or FORMER_NAMES_FILE)
+    try:
+        with path.open(encoding="utf-8") as f:
+            return [(r["code"].strip(), r["former_name"].strip()) for r in csv.DictReader(f) if r.get("code")]
+    except FileNotFoundError:
+        return []
+
+
 class PlaceResolver:
-    """Finds the region a ledger row names: 乡镇(街道) + 村(社区) (+ 网格), by name or by code.
+    """Finds the region a ledger row names: 乡镇(街道) + 村(社区) (+ 网格), by official name, short name
+    (古城村 for 古城村委会, 光明社区 for 光明居委会), former name or code.
 
     Built once per import (a few thousand regions); ``resolve`` raises ``ValidationError`` keyed by
-    the field at fault ("township", "village", "grid") with a Chinese message naming it.
+    the field at fault ("township", "village", "grid") with a Chinese message naming it — for a name
+    that several villages share, naming them all.
     """
 
     def __init__(self) -> None:
@@ -127,11 +171,31 @@ class PlaceResolver:
             elif parent:
                 self.grids[parent][name] = code
                 self.grids[parent][code] = code
+        for code, name in list(self.township_names.items()):
+            for short in township_short_names(name):
+                self.township_by_name.setdefault(short, code)
+        for code, name in list(self.village_names.items()):
+            for short in short_names(name):
+                if code not in self.villages_by_name[short]:
+                    self.villages_by_name[short].append(code)
+        for code, old in former_names():
+            target = self.villages_by_name if code in self.village_names else None
+            if target is not None and old and code not in target[old]:
+                target[old].append(code)
+            elif code in self.township_names and old:
+                self.township_by_name.setdefault(old, code)
 
-    def resolve(self, *, township: str = "", village: str = "", grid: str = "") -> str:
+    def _full(self, code: str) -> str:
+        return f"{self.township_names.get(code[:9] + '000', '')}{self.village_names.get(code, code)}"
+
+    def resolve(self, *, township: str = "", village: str = "", grid: str = "", within: str = "") -> str:
+        """The code of the place named; ``within`` (a region code prefix: the importing unit's area or
+        the place a ledger's title names) narrows a village name given without its township."""
         from django.core.exceptions import ValidationError
 
         township, village, grid = (township or "").strip(), (village or "").strip(), (grid or "").strip()
+        if not village and within and len(within) >= 12 and within[:12] in self.village_names:
+            village = within[:12]  # a village's own register: every row is that village
         township_code = None
         if township:
             township_code = self.township_by_name.get(township) or (
@@ -139,16 +203,28 @@ class PlaceResolver:
             )
             if township_code is None:
                 raise ValidationError({"township": f"乡镇(街道)：“{township}”不是本市的乡镇(街道)"})
+        if not village:
+            raise ValidationError({"village": "村(社区)：必填"})
         candidates = [village] if village in self.village_names else list(self.villages_by_name.get(village, []))
         if township_code:
             inside = [c for c in candidates if c.startswith(township_code[:9])]
             if candidates and not inside:
                 raise ValidationError({"village": f"村(社区)：“{village}”不在“{self.township_names[township_code]}”"})
             candidates = inside
+        elif within and len(candidates) > 1:
+            inside = [c for c in candidates if c.startswith(within[:9])]
+            candidates = inside or candidates
         if not candidates:
-            raise ValidationError({"village": f"村(社区)：“{village}”不是本市的村(社区)"})
+            from .ledgers import suggest
+
+            near = [n for n in self.villages_by_name if n[:1] == village[:1]] or list(self.villages_by_name)
+            close = suggest(village, near)
+            hint = f"，是不是“{'”“'.join(close)}”？" if close else ""
+            raise ValidationError({"village": f"村(社区)：“{village}”不是本市的村(社区){hint}"})
         if len(candidates) > 1:
-            raise ValidationError({"village": f"村(社区)：“{village}”在多个乡镇(街道)重名，请填写乡镇(街道)"})
+            names = "、".join(self._full(c) for c in candidates[:6])
+            raise ValidationError(
+                {"village": f"村(社区)：“{village}”有{len(candidates)}处（{names}），请填写乡镇(街道)"})
         code = candidates[0]
         if grid:
             grid_code = self.grids.get(code, {}).get(grid)
@@ -156,3 +232,32 @@ class PlaceResolver:
                 raise ValidationError({"grid": f"网格：“{grid}”不是“{self.village_names[code]}”的网格"})
             code = grid_code
         return code
+
+    def find_in_text(self, lines: Iterable[str], *, within: Iterable[str] = ("",)) -> str:
+        """The place a ledger's title names (``XX镇XX村实有人口登记表``): the most specific unique
+        village, else township, whose name (official or short, 2+ characters) appears in the text and
+        lies inside one of the ``within`` prefixes; "" when none or several."""
+        text = "".join(lines)
+        if not text:
+            return ""
+        prefixes = tuple(within) or ("",)
+        township = ""
+        for name, code in sorted(self.township_by_name.items(), key=lambda kv: -len(kv[0])):
+            if len(name) >= 2 and name in text:
+                township = code
+                break
+        found: set[str] = set()
+        for name, codes in self.villages_by_name.items():
+            if len(name) >= 2 and name in text:
+                for c in codes:
+                    if (not township or c.startswith(township[:9])) and (
+                        any(c.startswith(p) for p in prefixes) or any(p.startswith(c) for p in prefixes)):
+                        found.add(c)
+        if len(found) > 1:  # 古城 and 古城村: keep the villages named by their longest matching name
+            best = max(len(n) for n, cs in self.villages_by_name.items() if n in text and found & set(cs))
+            found = {c for n, cs in self.villages_by_name.items() if len(n) == best and n in text for c in cs} & found
+        if len(found) == 1:
+            return found.pop()
+        if township and any(township.startswith(p) or p.startswith(township[:9]) for p in prefixes):
+            return township
+        return ""

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-
-from anmin.core import clock
 
 
 @dataclass(frozen=True)
@@ -55,25 +52,23 @@ class Table:
             yield obj, [(c, c.get(obj)) for c in self.columns]
 
     def to_xlsx(self, *, title: str, filename: str) -> HttpResponse:
-        wb = Workbook(write_only=False)
-        ws = wb.active
-        ws.title = str(title)[:31]
-        ws.append(self.headers())
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        """The rows as .xlsx, written row by row to a temporary file and streamed from it; no text
+        cell is ever a formula (``core.ledgers.safe``)."""
+        from .ledgers import safe
+        from .ledgers.export import file_response
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(str(title)[:31])
         for idx, col in enumerate(self.columns, start=1):
             ws.column_dimensions[get_column_letter(idx)].width = col.width
-        for obj in self.rows:
-            ws.append([_excel_value(c.get(obj)) for c in self.columns])
         ws.freeze_panes = "A2"
-        buf = io.BytesIO()
-        wb.save(buf)
-        stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")  # the business date, as the records
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
-        return response
+        ws.append([safe.cell(ws, h, font=Font(bold=True)) for h in self.headers()])
+        rows = self.rows.iterator(chunk_size=2000) if hasattr(self.rows, "iterator") else self.rows
+        for obj in rows:
+            ws.append([safe.cell(ws, _excel_value(c.get(obj))) for c in self.columns])
+        f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
+        wb.save(f)
+        return file_response(f, filename)
 
 
 def _excel_value(value: Any) -> Any:

@@ -1,5 +1,11 @@
 """The 矛盾纠纷排查化解台账 as an Excel ledger: export, and import with a dry run.
 
+Files as offices keep them import too: the columns' other names are data
+(``data/ledger_headers.json``), flat category names map to GB/T 31000 codes through
+``data/category_synonyms.json`` (with "did you mean" for the rest), short and former village names
+resolve within the row's township (or the importing unit's, or the one the title names), outcome
+words (已化解, 正在化解, 未化解) map to the dispute's states, and each party's 住址 is the party's own.
+
 A row whose 编号 names a dispute already in the platform is that dispute (exported earlier): it is
 recognised and left alone, so exporting the ledger and dry-running the file reports nothing new and
 no errors. Rows without a 编号 are new disputes: open ones are reported through ``report_dispute``;
@@ -11,23 +17,45 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import ledgers
 from anmin.core.codes import code_name, code_names
 from anmin.core.i18n import source_text
-from anmin.core.protected import parse_id_number
 from anmin.core.regions_io import PlaceResolver
-from anmin.workflow.actions import PastCase, PastStep, import_cases
+from anmin.workflow.actions import PastCase, PastStep
 
 from . import actions
-from .models import Dispute, DisputeParty, DisputeSource, Outcome, PartyRole, RiskColour
+from .models import Dispute, DisputeSource, Outcome, PartyRole, RiskColour
 
 MASK = "*"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Words offices write in 化解情况 / 调处结果, to the dispute's outcome ("" = still being mediated).
+OUTCOME_WORDS = {
+    "已化解": Outcome.SUCCESS, "化解成功": Outcome.SUCCESS, "调处成功": Outcome.SUCCESS, "已调解": Outcome.SUCCESS,
+    "成功": Outcome.SUCCESS, "已办结": Outcome.SUCCESS, "是": Outcome.SUCCESS,
+    "正在化解": Outcome.PENDING, "化解中": Outcome.PENDING, "调解中": Outcome.PENDING, "稳控中": Outcome.PENDING,
+    "正在调处": Outcome.PENDING, "未办结": Outcome.PENDING,
+    "未化解": Outcome.FAILED, "化解不成": Outcome.FAILED, "调解不成功": Outcome.FAILED, "调处不成": Outcome.FAILED,
+    "否": Outcome.FAILED, "撤回": Outcome.WITHDRAWN, "撤销": Outcome.WITHDRAWN,
+}
+
+
+def category_synonyms() -> dict[str, str]:
+    """Common category names → GB/T 31000 codes: the app's data file, then the city's additions."""
+    import json
+
+    table = dict(json.loads((DATA / "category_synonyms.json").read_text(encoding="utf-8"))["synonyms"])
+    extra = getattr(settings, "ANMIN_DISPUTE_CATEGORY_SYNONYMS_FILE", None)
+    if extra:
+        table.update(json.loads(Path(extra).read_text(encoding="utf-8")).get("synonyms", {}))
+    return table
 
 
 def _category(obj) -> str:
@@ -55,12 +83,17 @@ def _place(level: str):
     return get
 
 
+_id_cell = ledgers.id_number(label="身份证号码")
+
+
 def identity(value: Any) -> str:
     """A full ID number, or a masked one (from an export) kept as a marker — only valid on known rows."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _id_cell(value)  # a number cell: a legacy 15-digit number, or digits Excel already lost
     text = ledgers.text()(value)
     if MASK in text:
         return text
-    return parse_id_number(text, label="身份证号码").number
+    return _id_cell(text)
 
 
 def phone(value: Any) -> str:
@@ -72,6 +105,8 @@ class DisputeLedger(ledgers.Ledger):
     key = "disputes.ledger"
     title = "矛盾纠纷排查化解台账"
     model = Dispute
+    header_synonyms = DATA / "ledger_headers.json"
+    person_fields = (("applicant", "applicant_id"), ("respondent", "respondent_id"))
     columns = (
         ledgers.Column("编号", "number", ledgers.text(max_length=32), export="case.number", width=18),
         ledgers.Column("纠纷名称", "title", ledgers.text(max_length=200), required=True, export="case.title",
@@ -82,9 +117,11 @@ class DisputeLedger(ledgers.Ledger):
                        export=lambda d: code_name("event_scale", d.scale),
                        help="个体性事件、一般群体性事件、重大群体性事件（或代码 01–03）；不填为个体性事件"),
         ledgers.Column("乡镇(街道)", "township", ledgers.text(), export=_place("township")),
-        ledgers.Column("村(社区)", "village", ledgers.text(), required=True, export=_place("village"), width=20),
+        ledgers.Column("村(社区)", "village", ledgers.text(), export=_place("village"), width=20,
+                       help="村(社区)全称或简称（古城村、光明社区）；不填为标题所写或本单位所在的村(社区)"),
         ledgers.Column("网格", "grid", ledgers.text(), export=_place("grid")),
-        ledgers.Column("登记日期", "found_on", ledgers.date(), required=True, width=12),
+        ledgers.Column("登记日期", "found_on", ledgers.date(), required=True, width=12,
+                       help="2020-03-05、2020/3/5、2020.3.5、2020年3月5日均可"),
         ledgers.Column("发生日期", "occurred_on", ledgers.date(), width=12),
         ledgers.Column("来源", "source", ledgers.choice(DisputeSource.choices), default=DisputeSource.SWEEP),
         ledgers.Column("涉及人数", "people_involved", ledgers.integer(min_value=1)),
@@ -96,15 +133,21 @@ class DisputeLedger(ledgers.Ledger):
         ledgers.Column("申请人身份证号", "applicant_id", identity, export=_party(PartyRole.APPLICANT, "id_number"),
                        width=22),
         ledgers.Column("申请人电话", "applicant_phone", phone, export=_party(PartyRole.APPLICANT, "phone")),
+        ledgers.Column("申请人住址", "applicant_address", ledgers.text(max_length=200),
+                       export=_party(PartyRole.APPLICANT, "address"), width=24, help="当事人自己的住址（可在外乡镇）"),
         ledgers.Column("被申请人", "respondent", ledgers.text(max_length=64),
                        export=_party(PartyRole.RESPONDENT, "name")),
         ledgers.Column("被申请人身份证号", "respondent_id", identity,
                        export=_party(PartyRole.RESPONDENT, "id_number"), width=22),
         ledgers.Column("被申请人电话", "respondent_phone", phone, export=_party(PartyRole.RESPONDENT, "phone")),
-        ledgers.Column("调解结果", "outcome", ledgers.choice([c for c in Outcome.choices if c[0]]),
-                       export=lambda d: d.get_outcome_display() if d.outcome else ""),
+        ledgers.Column("调解结果", "outcome", ledgers.choice([c for c in Outcome.choices if c[0]],
+                                                          synonyms=OUTCOME_WORDS),
+                       export=lambda d: d.get_outcome_display() if d.outcome else "",
+                       help="调解成功、调解不成、撤回；或已化解、正在化解、未化解"),
         ledgers.Column("调结日期", "concluded_on", ledgers.date(), width=12),
         ledgers.Column("调解协议", "agreement", ledgers.text(), width=30),
+        ledgers.Column("化解时限", "deadline", ledgers.date(not_after_today=False), export=lambda d: None, width=12,
+                       help="不早于登记日期；不填按规定时限"),
     )
     unique = ("number",)
 
@@ -112,19 +155,34 @@ class DisputeLedger(ledgers.Ledger):
         self.places = PlaceResolver()
         self.categories = code_names("dispute_category")
         self.by_name = {name: code for code, name in self.categories.items() if len(code) == 4}
+        self.by_name.update({k: v for k, v in category_synonyms().items() if v in self.categories})
+        org = getattr(self.user, "org_unit", None) if self.user is not None else None
+        own = org.region_id if org is not None else ""
+        #: Where a row without a place is: the place the title names (inside the user's area), else the unit's.
+        self.default_place = self.places.find_in_text(self.title_lines, within=self.user_prefixes()) or own
         self.scales = code_names("event_scale")
         self.scale_by_name = {name: code for code, name in self.scales.items()}
         self.known: set[str] = set()
-        self.visible_regions = self.user.scope.prefixes if self.user is not None else ("",)
+        self.visible_regions = self.user_prefixes()
+
+    def user_prefixes(self) -> tuple[str, ...]:
+        return tuple(self.user.scope.prefixes) if self.user is not None else ("",)
+
+    def export_queryset(self, user=None):
+        return (Dispute.objects.visible_to(user or self.user)
+                .select_related("case__region__parent__parent").prefetch_related("parties").order_by("pk"))
 
     def parse_category(self, value: Any) -> str:
         text = ledgers.text()(value)
         code = text.split()[0] if text else ""
         if code in self.categories and len(code) == 4:
             return code
-        if text in self.by_name:
-            return self.by_name[text]
-        raise ValidationError(f"“{text}”不是 GB/T 31000 的二级纠纷类别（如 0902 或“宅基地使用”）")
+        for name in (text, text.removesuffix("纠纷"), text.removesuffix("类"), text.removesuffix("矛盾")):
+            if name in self.by_name:
+                return self.by_name[name]
+        close = ledgers.suggest(text, self.by_name)
+        hint = f"，是不是“{'”“'.join(close)}”？" if close else "（如 0902 或“宅基地使用”）"
+        raise ValidationError(f"“{text}”不是可识别的纠纷类别（GB/T 31000 二级类别）{hint}")
 
     def parse_scale(self, value: Any) -> str:
         """事件规模 by its name (个体性事件), its code (01, or 1 from a number cell) or both (01 个体性事件)."""
@@ -156,21 +214,33 @@ class DisputeLedger(ledgers.Ledger):
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         errors: dict[str, str] = {}
-        try:
-            values["region"] = self.places.resolve(township=values.get("township") or "",
-                                                   village=values.get("village") or "", grid=values.get("grid") or "")
-            if not any(values["region"].startswith(p) for p in self.visible_regions):
-                errors["village"] = "村(社区)：不在您的辖区内"
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        if "village" in values or "township" in values or "grid" in values:  # their cells parsed
+            try:
+                values["region"] = self.places.resolve(
+                    township=values.get("township") or "", village=values.get("village") or "",
+                    grid=values.get("grid") or "", within=self.default_place)
+                if not any(values["region"].startswith(p) for p in self.visible_regions):
+                    errors["village"] = "村(社区)：不在您的辖区内"
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
         found, concluded = values.get("found_on"), values.get("concluded_on")
         if values.get("occurred_on") and found and values["occurred_on"] > found:
             errors["occurred_on"] = "发生日期：不能晚于登记日期"
+        if values.get("deadline") and found and values["deadline"] < found:
+            errors["deadline"] = "化解时限：不能早于登记日期"
         if concluded and found and concluded < found:
             errors["concluded_on"] = "调结日期：不能早于登记日期"
         if values.get("outcome") and not concluded:
-            errors["concluded_on"] = "调结日期：已填写调解结果时必填"
-        if values.get("outcome") == Outcome.SUCCESS and not values.get("agreement"):
+            if self.has_column("concluded_on"):
+                errors["concluded_on"] = "调结日期：已填写调解结果时必填"
+            elif found:  # the ledger has no such column: the deadline (or the day found) stands for it
+                day = min(values.get("deadline") or found, ledgers.today_and_horizon()[0])
+                values["concluded_on"] = max(day, found)
+                row.warnings.append(self.row_error(row.row, "outcome", (
+                    f"调解结果：台账没有调结日期列，按{'化解时限' if values.get('deadline') else '登记日期'}"
+                    f"记为 {values['concluded_on']:%Y-%m-%d} 办结")))
+        if (values.get("outcome") == Outcome.SUCCESS and not values.get("agreement") and self.has_column("agreement")
+                and not values.get("number")):  # a new one; an exported row is the record as registered
             errors["agreement"] = "调解协议：调解成功时必填"
         if not values.get("number"):  # a new dispute: masked values from an export are not enough
             for f in ("applicant_id", "applicant_phone", "respondent_id", "respondent_phone"):
@@ -178,6 +248,27 @@ class DisputeLedger(ledgers.Ledger):
                     errors[f] = f"{self.header_of(f)}：是脱敏值，新增纠纷须填写完整号码"
         if errors:
             raise ValidationError(errors)
+
+    def warn_rows(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+        """A party's ID number the person register holds under another name: shown before importing."""
+        from anmin.core.protected import blind_index_value
+        from anmin.people.models import Person
+
+        wanted: dict[str, list[tuple[ledgers.LedgerRow, str, str]]] = {}
+        for r in rows:
+            for name_f, id_f in self.person_fields:
+                number, name = r.values.get(id_f), r.values.get(name_f)
+                if number and name and MASK not in number and not r.existing:
+                    wanted.setdefault(blind_index_value(Person, "id_number", number), []).append((r, name, id_f))
+        keys = list(wanted)
+        for start in range(0, len(keys), 1000):
+            for index, name in Person.objects.filter(id_number_index__in=keys[start:start + 1000]).values_list(
+                    "id_number_index", "name"):
+                for r, given, id_f in wanted[index]:
+                    if given != name:
+                        yield self.row_error(r.row, id_f, (
+                            f"{self.header_of(id_f)}：人员库中该号码登记的姓名是“{name[:1]}*”，与“{given}”不同，"
+                            "请核对；导入后当事人关联到库中该人员"), r.raw.get(id_f, ""))
 
     def is_new(self, row: ledgers.LedgerRow) -> bool:
         return not row.existing and not row.values.get("number")
@@ -194,7 +285,7 @@ class DisputeLedger(ledgers.Ledger):
 
     def _parties(self, v: dict[str, Any]) -> list[dict[str, Any]]:
         out = [{"role": PartyRole.APPLICANT, "name": v["applicant"], "id_number": v.get("applicant_id") or "",
-                "phone": v.get("applicant_phone") or ""}]
+                "phone": v.get("applicant_phone") or "", "address": v.get("applicant_address") or ""}]
         if v.get("respondent"):
             out.append({"role": PartyRole.RESPONDENT, "name": v["respondent"],
                         "id_number": v.get("respondent_id") or "", "phone": v.get("respondent_phone") or ""})
@@ -221,25 +312,20 @@ class DisputeLedger(ledgers.Ledger):
         past = []
         for r in rows:
             v = r.values
-            steps = [PastStep("accept", at(v["found_on"], 9), self.user),
+            steps = [PastStep("accept", at(v["found_on"], 9), self.user),  # the case engine replays these
                      PastStep("assign", at(v["found_on"], 10), self.user),
                      PastStep("feedback", at(v["concluded_on"], 17), self.user,
                               data={"result": source_text(Outcome(v["outcome"]).label)}),
                      PastStep("verify_pass", at(v["concluded_on"], 18), self.user)]
             past.append(PastCase(kind="MD", title=v["title"], region_id=v["region"], opened_at=at(v["found_on"], 8),
                                  steps=steps, reporter=self.user, source=v.get("source") or "sweep"))
-        with transaction.atomic():
-            cases = import_cases(past, actor=self.user, note=f"台账导入：{self.title}")
-            for case, r in zip(cases, rows, strict=True):
-                v = r.values
-                fields = self._fields(v)
-                d = Dispute.objects.create(
-                    case=case, category=v["category"], scale=fields["scale"], source=fields["source"],
-                    found_on=v["found_on"],
-                    occurred_on=v.get("occurred_on"), people_involved=v.get("people_involved") or 2,
-                    amount=v.get("amount"), assessed_colour=fields["assessed_colour"],
-                    colour=actions.effective_colour(fields["assessed_colour"], []), outcome=v["outcome"],
-                    concluded_on=v["concluded_on"], agreement=v.get("agreement") or "",
-                )
-                for p in fields["parties"]:
-                    DisputeParty.objects.create(dispute=d, **actions.clean_party(p, 0))
+        items = []
+        for case, r in zip(past, rows, strict=True):
+            v = r.values
+            fields = self._fields(v)
+            items.append(actions.PastDispute(
+                case=case, category=v["category"], found_on=v["found_on"], parties=fields["parties"],
+                scale=fields["scale"], occurred_on=v.get("occurred_on"), people_involved=v.get("people_involved"),
+                amount=v.get("amount"), assessed_colour=fields["assessed_colour"], outcome=v["outcome"],
+                concluded_on=v["concluded_on"], agreement=v.get("agreement") or ""))
+        actions.import_past_disputes(items, actor=self.user, note=f"台账导入：{self.title}")

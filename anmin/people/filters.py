@@ -106,7 +106,7 @@ class PersonFilter(PlaceFilterMixin):
     def search(self, qs, name, value):
         return qs.by_name(value)
 
-    def in_category(self, qs, name, value):
+    def in_category(self, qs, name, value: str):
         if value in _FLAGS:
             return qs.filter(**{_FLAGS[value]: True})
         model = next((m for m in special_models() if m.kind_key == value), None)

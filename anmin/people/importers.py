@@ -77,7 +77,7 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
             "id_number",
             ledgers.id_number(),
             required=True,
-            aliases=("身份证号码", "身份证号"),
+            aliases=("身份证号码", "身份证号", "身份证件号码", "身份号码"),
             export=attr("id_number"),
             width=22,
             help="18位，末位可为X；请设为文本格式",
@@ -99,7 +99,8 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
             help="可不填，按身份证号码自动取得",
         ),
         ledgers.Column(
-            "联系电话", "phone", ledgers.phone(), aliases=("电话", "手机号码"), export=attr("phone"), width=14
+            "联系电话", "phone", ledgers.phone(), aliases=("电话", "手机号码", "联系方式", "手机"),
+            export=attr("phone"), width=14, help="手机号码或带区号的固定电话（0374-8123456）",
         ),
         ledgers.Column(
             "现住地详址",
@@ -121,8 +122,8 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
             "村(社区)",
             "village",
             ledgers.text(max_length=64),
-            required=True,
-            aliases=("村", "社区", "村居"),
+            aliases=("村", "社区", "村居", "所属村(社区)", "所在村(社区)"),
+            help="全称或简称（古城村、光明社区）；不填为标题所写或本单位所在的村(社区)",
             export=lambda o: place_names(p(o).region)[1],
             width=14,
         ),
@@ -136,6 +137,10 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
         ),
     )
 
+
+#: 汉 for 汉族, 回 for 回族 …: the short forms registers use.
+ETHNICITY_SHORT = {str(label)[:-1]: value for value, label in ETHNICITY_CHOICES
+                   if str(label).endswith("族") and len(str(label)) >= 2}
 
 PERSON_KEYS = (
     "name",
@@ -160,14 +165,22 @@ class PeopleLedger(ledgers.Ledger):
     #: attaches to that person (the special registers).
     existing_is_duplicate = True
     register_model: Any = None
+    person_fields = (("name", "id_number"),)
 
     def prepare(self) -> None:
         self.places = PlaceResolver()
-        self.prefixes = self.user.scope.prefixes if self.user is not None else ("",)
+        self.prefixes = tuple(self.user.scope.prefixes) if self.user is not None else ("",)
+        org = getattr(self.user, "org_unit", None) if self.user is not None else None
+        # A register without a place column (a village's own): the place its title names, else the unit's.
+        self.default_place = self.places.find_in_text(self.title_lines, within=self.prefixes) or (
+            org.region_id if org is not None else "")
 
     def resolve_place(self, values: dict[str, Any]) -> str:
+        if not values.get("village") and not self.default_place[:12].isdigit():
+            raise ValidationError({"village": "村(社区)：必填（文件中没有村(社区)列，标题也没有写明村(社区)）"})
         code = self.places.resolve(
-            township=values.get("township") or "", village=values.get("village") or "", grid=values.get("grid") or ""
+            township=values.get("township") or "", village=values.get("village") or "", grid=values.get("grid") or "",
+            within=self.default_place,
         )
         if not any(code.startswith(p) for p in self.prefixes):
             village = self.places.village_names[code[:12]]  # a grid's code starts with its village's
@@ -181,15 +194,19 @@ class PeopleLedger(ledgers.Ledger):
         except ValidationError as exc:
             for k, msgs in exc.message_dict.items():
                 errors.setdefault(k, []).extend(msgs)
-        try:
-            check_id_number_agrees(
-                values["id_number"], birth_date=values.get("birth_date"), sex=values.get("sex"), id_label="公民身份号码"
-            )
-        except ValidationError as exc:
-            for k, msgs in exc.message_dict.items():
-                errors.setdefault(k, []).extend(msgs)
+        if values.get("id_number"):
+            try:
+                check_id_number_agrees(
+                    values["id_number"], birth_date=values.get("birth_date"), sex=values.get("sex"),
+                    id_label="公民身份号码",
+                )
+            except ValidationError as exc:
+                for k, msgs in exc.message_dict.items():
+                    errors.setdefault(k, []).extend(msgs)
         if errors:
             raise ValidationError(errors)
+        if not values.get("id_number"):
+            return  # its own error is reported; nothing more to derive
         # The ID number is the authority for birth date and sex (they agree or were left blank).
         from anmin.core.protected import derive_birth_date_and_sex
 
@@ -257,7 +274,8 @@ class ResidentLedger(PeopleLedger):
     columns = (
         *person_columns(),
         ledgers.Column("曾用名", "former_name", ledgers.text(max_length=64), export="former_name", width=10),
-        ledgers.Column("民族", "ethnicity", ledgers.choice(ETHNICITY_CHOICES), export="ethnicity", width=8),
+        ledgers.Column("民族", "ethnicity", ledgers.choice(ETHNICITY_CHOICES, synonyms=ETHNICITY_SHORT),
+                       export="ethnicity", width=8, help="汉族，或简写“汉”"),
         ledgers.Column(
             "户籍地详址",
             "hukou_address",

@@ -1,181 +1,73 @@
-"""The ledger declarations: columns, rows, the dry run report and ``Ledger`` itself (see the package
-docstring)."""
+"""``Ledger``: a ledger declaration, its dry run and its import (export and templates: ``export.py``)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import hashlib
-import io
 import json
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
-from django.utils import timezone
 
-from .. import audit, clock
-from ..i18n import in_source_language
-from ..protected import Protected
-from .parsers import text
+from .. import audit
+from . import files
+from . import header as hdr
+from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
+from .files import read_sheet
+from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, mask_numbers
 
 ALL_OR_NOTHING = "all_or_nothing"
 VALID_ONLY = "valid_only"
 MODES = {ALL_OR_NOTHING: "全部导入（有任何错误则一行也不导入）", VALID_ONLY: "只导入无误的行（跳过有错误的行）"}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER_SEARCH_ROWS = 5
+
+#: Every declared ledger by its key (``disputes.ledger``), for the command line and the registry pages.
+LEDGERS: dict[str, type[Ledger]] = {}
+
+Progress = Callable[[str, int, int], None]  # (phase "check" / "import", done, total)
 
 
-# --- declarations -------------------------------------------------------------------------------------
+def all_ledgers() -> dict[str, type[Ledger]]:
+    """Every ledger of every installed app (each app's ``importers`` module is imported once)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("importers")
+    return dict(LEDGERS)
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column: its Chinese header, the key its value is stored under, and how to parse a cell.
-
-    ``parse`` is a callable ``(cell) -> value`` or the name of a method of the ledger. ``export``
-    is a callable ``(obj) -> value`` or an attribute path (default: ``field``); protected values are
-    masked on export unless revealed.
-    """
-
-    header: str
-    field: str
-    parse: Callable[[Any], Any] | str = field(default_factory=text)
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    default: Any = None
-    export: Callable[[Any], Any] | str | None = None
-    width: int = 16
-    help: str = ""
-
-    def names(self) -> set[str]:
-        return {normalize_header(self.header), *(normalize_header(a) for a in self.aliases)}
+def find_ledger(kind: str) -> type[Ledger]:
+    """A ledger by its key (``disputes.ledger``), its app when the app has one (``disputes``) or the
+    part after the dot (``residents``); ``LookupError`` with the choices otherwise."""
+    found = all_ledgers()
+    if kind in found:
+        return found[kind]
+    matches = [k for k in found if k.split(".")[0] == kind] or [k for k in found if k.split(".", 1)[-1] == kind]
+    if len(matches) == 1:
+        return found[matches[0]]
+    choices = "、".join(sorted(found))
+    if matches:
+        raise LookupError(f"“{kind}”对应多个台账：{'、'.join(sorted(matches))}")
+    raise LookupError(f"没有名为“{kind}”的台账（可选：{choices}）")
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the spreadsheet's row number (the header row counts)
-    column: str  # the column header ("" for the whole row or the file)
-    field: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "field": self.field, "message": self.message}
+@cache
+def _synonym_file(path: str) -> dict[str, Any]:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
-@dataclass
-class LedgerRow:
-    row: int
-    values: dict[str, Any]
-    errors: list[RowError] = field(default_factory=list)
-    #: Set by ``Ledger.find_existing``: the row is a record already registered (skipped on import).
-    existing: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def is_new(self) -> bool:
-        """Valid and not already registered: what an import would create."""
-        return self.ok and not self.existing
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
 
 
-@dataclass
-class DryRun:
-    ledger: str
-    rows: list[LedgerRow]
-    file_errors: list[RowError]
-    sha256: str
-    columns_found: list[str] = field(default_factory=list)
-    columns_ignored: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[RowError]:
-        out = list(self.file_errors)
-        for r in self.rows:
-            out.extend(r.errors)
-        return out
-
-    @property
-    def total(self) -> int:
-        return len(self.rows)
-
-    @property
-    def valid_rows(self) -> list[LedgerRow]:
-        return [r for r in self.rows if r.ok] if not self.file_errors else []
-
-    @property
-    def valid_count(self) -> int:
-        return len(self.valid_rows)
-
-    @property
-    def new_rows(self) -> list[LedgerRow]:
-        """Valid rows that are not already registered: what an import creates."""
-        return [r for r in self.valid_rows if not r.existing]
-
-    @property
-    def new_count(self) -> int:
-        return len(self.new_rows)
-
-    @property
-    def existing_rows(self) -> list[LedgerRow]:
-        """Valid rows recognised as records already registered: skipped, not imported again."""
-        return [r for r in self.valid_rows if r.existing]
-
-    @property
-    def existing_count(self) -> int:
-        return len(self.existing_rows)
-
-    @property
-    def invalid_count(self) -> int:
-        return sum(1 for r in self.rows if not r.ok)
-
-    @property
-    def fingerprint(self) -> str:
-        """What the user confirms: the file, every error and which rows would be imported."""
-        payload = [
-            self.ledger,
-            self.sha256,
-            [e.as_dict() for e in self.errors],
-            [r.row for r in self.valid_rows],
-            [r.row for r in self.existing_rows],
-        ]
-        return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    mode: str
-    imported: int
-    skipped_rows: tuple[int, ...]  # rows with errors
-    refused: bool
-    message: str
-    existing_rows: tuple[int, ...] = ()  # rows already registered, not imported again
-
-
-class LedgerImportError(Exception):
-    """The import was refused or failed; nothing was written. ``message`` is for the user."""
-
-    def __init__(self, message: str, errors: Sequence[RowError] = ()):
-        super().__init__(message)
-        self.message = message
-        self.errors = list(errors)
-
-
-def normalize_header(value: Any) -> str:
-    s = unicodedata.normalize("NFKC", str(value or ""))
-    return re.sub(r"[\s*＊:：]", "", s)
-
-
-class Ledger:
-    """Base of a ledger declaration (see the module docstring). One instance serves one run."""
+class Ledger(ExportMixin):
+    """Base of a ledger declaration (see docs/ledgers.md). One instance serves one run."""
 
     key: ClassVar[str] = ""
     title: ClassVar[str] = ""
@@ -185,18 +77,34 @@ class Ledger:
     sheet: ClassVar[str | None] = None  # default: the first sheet
     batch_size: ClassVar[int] = 1000
     max_rows: ClassVar[int] = 200_000
+    #: Other names offices give the columns, as data: a dict {field: [names]} or the path of a JSON
+    #: file holding {ledger key: {field: [names]}} (e.g. ``<app>/data/ledger_headers.json``). A city
+    #: adds its own in the file named by ``settings.ANMIN_LEDGER_HEADER_SYNONYMS`` (same shape).
+    header_synonyms: ClassVar[dict[str, Sequence[str]] | str | Path | None] = None
+    #: (name field, ID number field) pairs naming people: one ID number under two names in one file is
+    #: a warning shown before the import.
+    person_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.key and cls.columns:
+            LEDGERS[cls.key] = cls
 
     def __init__(self, *, user=None, request=None) -> None:
         self.user = user
         self.request = request
+        self.title_lines: list[str] = []  # the file's rows above the header (set by the dry run)
+        self.mapped: set[str] = set()  # the fields the file has a column for (set by the dry run)
 
     # -- hooks the app implements --------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Called once before parsing (load lookups into attributes)."""
+        """Called once before parsing (load lookups into attributes); ``self.title_lines`` and
+        ``self.mapped`` are already set."""
 
     def check_row(self, values: dict[str, Any], row: LedgerRow) -> None:
-        """Cross-field rules on a row whose cells parsed; raise ``ValidationError({field: message})``."""
+        """Cross-field rules; raise ``ValidationError({field: message})``. Called for every row, also
+        one whose other cells failed: a field whose cell failed is absent from ``values``."""
 
     def find_existing(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
         """Rows that clash with what the database holds (e.g. an ID number already registered): yield
@@ -204,12 +112,16 @@ class Ledger:
         an error: set ``row.existing = True`` and it is counted as 已存在 and skipped by the import."""
         return ()
 
+    def warn_rows(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
+        """Warnings the user sees before importing (not errors): yield ``RowError`` records."""
+        return ()
+
     def save(self, rows: Sequence[LedgerRow]) -> int:
         """Write a batch of new rows (valid, not already registered) through the app's actions; return
         how many were written."""
         raise NotImplementedError
 
-    # -- dry run ------------------------------------------------------------------------------------------
+    # -- columns ----------------------------------------------------------------------------------------
 
     def column(self, field_name: str) -> Column | None:
         return next((c for c in self.columns if c.field == field_name), None)
@@ -218,70 +130,212 @@ class Ledger:
         col = self.column(field_name)
         return col.header if col else ""
 
+    def has_column(self, field_name: str) -> bool:
+        """Whether the file being checked has a column for ``field_name``."""
+        return field_name in self.mapped
+
+    def synonyms(self) -> dict[str, list[str]]:
+        """Every other name of each field: the declaration's, its data file's and the city's."""
+        out: dict[str, list[str]] = {}
+        sources: list[Any] = [self.header_synonyms]
+        extra = getattr(settings, "ANMIN_LEDGER_HEADER_SYNONYMS", None)
+        if extra:
+            sources.append(extra)
+        for src in sources:
+            if not src:
+                continue
+            table = src if isinstance(src, dict) else _synonym_file(str(src)).get(self.key, {})
+            for f, names in table.items():
+                out.setdefault(f, []).extend(names)
+        return out
+
+    def accepted_names(self) -> dict[str, set[str]]:
+        syn = self.synonyms()
+        return {c.field: c.names() | {hdr.normalize_header(n) for n in syn.get(c.field, ())} for c in self.columns}
+
     def _parser(self, col: Column) -> Callable[[Any], Any]:
         return getattr(self, col.parse) if isinstance(col.parse, str) else col.parse
 
-    def row_error(self, row: int, col_field: str, message: str) -> RowError:
+    def row_error(self, row: int, col_field: str, message: str, value: Any = "") -> RowError:
         """An error on ``row`` in the column of ``col_field``, its header prefixed to the message."""
-        return self._error(row, col_field, message)
+        return self._error(row, col_field, message, value)
 
-    def _error(self, row: int, col_field: str, message: str) -> RowError:
+    def _error(self, row: int, col_field: str, message: str, value: Any = "") -> RowError:
         header = self.header_of(col_field)
         if header and not message.startswith(header):
             message = f"{header}：{message}"
-        return RowError(row, header, col_field, message)
+        return RowError(row, header, col_field, message, value)
 
-    def dry_run(self, data: bytes) -> DryRun:
-        """Parse and check every row; write nothing."""
+    # -- dry run ------------------------------------------------------------------------------------------
+
+    def dry_run(self, data: bytes, *, filename: str = "", mapping: dict[str, int | str] | None = None,
+                progress: Progress | None = None) -> DryRun:
+        """Parse and check every row; write nothing. ``mapping`` (field → column index or label) is a
+        mapping the user confirmed; otherwise the one remembered for this layout, then names."""
         digest = hashlib.sha256(data).hexdigest()
         report = DryRun(self.key, [], [], digest)
         try:
-            header_row, mapping, ignored, rows = self._read(data)
+            sheet = read_sheet(data, filename, sheet=self.sheet)
         except LedgerImportError as exc:
             report.file_errors.append(RowError(0, "", "", exc.message))
             return report
-        report.columns_found = [c.header for c in self.columns if c.field in mapping]
-        report.columns_ignored = ignored
-        missing = [c.header for c in self.columns if c.required and c.field not in mapping]
-        if missing:
-            report.file_errors.append(RowError(header_row, "", "", f"缺少必填列：{'、'.join(missing)}"))
+        report.format, report.encoding = sheet.format, sheet.encoding
+        rows = sheet.rows
+        required = [c.field for c in self.columns if c.required]
+        band = hdr.find_header(rows, sheet.merged, self.accepted_names(), required)
+        if band is None:
+            band = hdr.widest_text_row(rows)
+        if band is None:
+            what = "文件不是有效的 Excel 工作簿（.xlsx、.xls）或 CSV 台账" if sheet.format == "csv" else "文件中"
+            report.file_errors.append(RowError(0, "", "", f"{what}：没有找到表头，也没有数据"))
+            report.needs_mapping = False
             return report
+        report.header_rows = (band.first + 1, band.last + 1)
+        report.title_lines = self.title_lines = hdr.title_lines(rows, band)
+        report.file_columns = band.labels
+        report.layout = band.layout
+        report.mapping, report.matched_by = dict(band.mapping), dict(band.matched_by)
+        data_rows = [(i + 1, r) for i, r in enumerate(rows[band.last + 1 :], start=band.last + 1)]
+        report.samples = self._samples(band, data_rows)
+        self._apply_mapping(report, mapping)
+        fields = {c.field for c in self.columns}
+        known = set(report.mapping.values())
+        report.columns_found = [c.header for c in self.columns if c.field in report.mapping]
+        report.columns_ignored = [label for i, label in enumerate(band.labels) if label and i not in known]
+        missing = [c.header for c in self.columns if c.required and c.field not in report.mapping]
+        if missing:
+            report.needs_mapping = True
+            report.file_errors.append(RowError(report.header_rows[1], "", "", (
+                f"没有认出这些必填列：{'、'.join(missing)}；请在下面指出文件中哪一列是什么，确认后即按此导入"
+                "（同一格式的文件以后会自动识别）")))
+            return report
+        self.mapped = {f for f in report.mapping if f in fields}
         self.prepare()
-        parsers = {c.field: self._parser(c) for c in self.columns}
-        for number, cells in rows:
-            if len(report.rows) >= self.max_rows:
-                report.file_errors.append(RowError(number, "", "", f"台账超过{self.max_rows}行，请分批导入"))
+        self._check_rows(report, data_rows, progress)
+        return report
+
+    def _apply_mapping(self, report: DryRun, mapping: dict[str, int | str] | None) -> None:
+        how = "confirmed"
+        if mapping is None:
+            from .mappings import remembered
+
+            mapping, how = remembered(self, report.layout), "remembered"
+        if not mapping:
+            return
+        labels = [hdr.normalize_header(label) for label in report.file_columns]
+        fields = {c.field for c in self.columns}
+        for f, target in mapping.items():
+            if f not in fields:
+                continue
+            if target in (None, "", -1):
+                report.mapping.pop(f, None)
+                report.matched_by.pop(f, None)
+                continue
+            if isinstance(target, str) and not target.lstrip("-").isdigit():
+                norm = hdr.normalize_header(target)
+                idx = next((i for i, n in enumerate(labels) if n == norm), None)
+                if idx is None:
+                    continue
+            else:
+                idx = int(target)
+            if not 0 <= idx < max(len(report.file_columns), 1):
+                continue
+            for other, i in list(report.mapping.items()):  # a column holds one field
+                if i == idx and other != f:
+                    report.mapping.pop(other)
+                    report.matched_by.pop(other, None)
+            report.mapping[f] = idx
+            report.matched_by[f] = how
+
+    @staticmethod
+    def _samples(band: hdr.Band, data_rows: list[tuple[int, list[Any]]], n: int = 3) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for _number, cells in data_rows[:50]:
+            for i, v in enumerate(cells):
+                if not _empty(v) and len(out.setdefault(i, [])) < n:
+                    out[i].append(mask_numbers(v)[:30])
+        return out
+
+    def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None) -> None:
+        plan = []
+        for col in self.columns:
+            idx = report.mapping.get(col.field)
+            plan.append((col, idx, self._parser(col)))
+        headers = {c.field: c.header for c in self.columns}
+        header_labels = [hdr.normalize_header(x) for x in report.file_columns]
+        # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
+        probe = next(((i, lab) for i, lab in enumerate(header_labels) if lab), None)
+        total = len(data_rows)
+        max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
+        for done, (number, cells) in enumerate(data_rows, start=1):
+            if progress is not None and done % 1000 == 0:
+                progress("check", done, total)
+            if hdr.is_note_row(cells):
+                continue
+            if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \
+                    and hdr.normalize_header(cells[probe[0]]) == probe[1]:
+                continue
+            if len(report.rows) >= max_rows:
+                report.file_errors.append(RowError(number, "", "", f"台账超过{max_rows}行，请分批导入"))
                 break
             row = LedgerRow(number, {})
-            for col in self.columns:
-                idx = mapping.get(col.field)
+            failed: set[str] = set()
+            for col, idx, parse in plan:
                 raw = cells[idx] if idx is not None and idx < len(cells) else None
-                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if _empty(raw):
                     if col.required:
-                        row.errors.append(self._error(number, col.field, f"{col.header}：必填"))
+                        row.errors.append(RowError(number, col.header, col.field, f"{col.header}：必填", ""))
+                        failed.add(col.field)
                     row.values[col.field] = col.default
                     continue
+                row.raw[col.field] = raw
                 try:
-                    row.values[col.field] = parsers[col.field](raw)
+                    row.values[col.field] = parse(raw)
                 except ValidationError as exc:
-                    row.errors.append(self._error(number, col.field, "；".join(exc.messages)))
-            if row.ok:
-                try:
-                    self.check_row(row.values, row)
-                except ValidationError as exc:
-                    row.errors.extend(self._errors_from(number, exc))
+                    msg = "；".join(exc.messages)
+                    h = headers[col.field]
+                    row.errors.append(RowError(number, h, col.field, msg if msg.startswith(h) else f"{h}：{msg}", raw))
+                    failed.add(col.field)
+            values = {k: v for k, v in row.values.items() if k not in failed}
+            try:
+                self.check_row(values, row)
+            except ValidationError as exc:
+                for e in self._errors_from(number, exc):
+                    if e.field not in failed and e not in row.errors:
+                        row.errors.append(dataclasses.replace(e, value=row.raw.get(e.field, "")))
+            except (KeyError, TypeError, AttributeError):
+                if not failed:
+                    raise  # a bug in the ledger's rules, not a consequence of a bad cell
+            row.values.update({k: v for k, v in values.items() if k not in failed})
             report.rows.append(row)
+        if progress is not None:
+            progress("check", total, total)
         self._check_unique(report.rows)
         by_row = {r.row: r for r in report.rows}
         for err in self.find_existing(report.rows):
             if err.row in by_row and err not in by_row[err.row].errors:
-                by_row[err.row].errors.append(err)
+                r = by_row[err.row]
+                r.errors.append(dataclasses.replace(err, value=err.value or r.raw.get(err.field, "")))
+        for warn in [*self._person_warnings(report.rows), *self.warn_rows(report.rows)]:
+            if warn.row in by_row:
+                by_row[warn.row].warnings.append(warn)
+        order = {c.field: i for i, c in enumerate(self.columns)}
         for r in report.rows:
-            r.errors.sort(key=lambda e: self._column_order(e.field))
-        return report
+            r.errors.sort(key=lambda e: order.get(e.field, len(order)))
 
-    def _column_order(self, field_name: str) -> int:
-        return next((i for i, c in enumerate(self.columns) if c.field == field_name), len(self.columns))
+    def _person_warnings(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
+        for name_field, id_field in self.person_fields:
+            seen: dict[str, tuple[str, int]] = {}
+            for r in rows:
+                number, name = r.values.get(id_field), r.values.get(name_field)
+                if not number or not name or not isinstance(number, str) or "*" in number \
+                        or any(e.field == id_field for e in r.errors):  # already an error (a repeat)
+                    continue
+                first = seen.setdefault(number, (name, r.row))
+                if first[0] != name:
+                    yield self._error(r.row, id_field, (
+                        f"{self.header_of(id_field)}：与第{first[1]}行相同，但姓名不同（“{first[0]}”与“{name}”），"
+                        "请核对是否为同一人"), number)
 
     def _errors_from(self, number: int, exc: ValidationError) -> list[RowError]:
         if hasattr(exc, "error_dict"):
@@ -304,62 +358,14 @@ class Ledger:
                     continue
                 if key in seen:
                     header = "、".join(self.header_of(f) for f in fields)
-                    r.errors.append(
-                        RowError(r.row, self.header_of(fields[0]), fields[0], f"{header}：与第{seen[key]}行重复")
-                    )
+                    r.errors.append(RowError(r.row, self.header_of(fields[0]), fields[0],
+                                             f"{header}：与第{seen[key]}行重复", r.raw.get(fields[0], "")))
                 else:
                     seen[key] = r.row
 
-    def _read(self, data: bytes) -> tuple[int, dict[str, int], list[str], list[tuple[int, tuple]]]:
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises several kinds for a file that is not a workbook
-            raise LedgerImportError("文件不是有效的 Excel 工作簿（.xlsx）") from None
-        try:
-            ws = wb[self.sheet] if self.sheet and self.sheet in wb.sheetnames else wb.worksheets[0]
-            if hasattr(ws, "reset_dimensions"):
-                ws.reset_dimensions()  # some writers record a wrong sheet size; read what is there
-            it = ws.iter_rows(values_only=True)
-            wanted = {c.field: c.names() for c in self.columns}
-            required = [c for c in self.columns if c.required]
-            found = None
-            for number in range(1, HEADER_SEARCH_ROWS + 1):
-                cells = next(it, None)
-                if cells is None:
-                    break
-                names = [normalize_header(c) for c in cells]
-                mapping = {}
-                for f, accepted in wanted.items():
-                    idx = next((i for i, n in enumerate(names) if n in accepted), None)
-                    if idx is not None:
-                        mapping[f] = idx
-                if mapping and all(c.field in mapping for c in required):
-                    known = set().union(*wanted.values())
-                    ignored = [
-                        str(c).strip() for c in cells if c not in (None, "") and normalize_header(c) not in known
-                    ]
-                    found = (number, mapping, ignored)
-                    break
-            if found is None:
-                headers = "、".join(c.header for c in required)
-                raise LedgerImportError(f"前{HEADER_SEARCH_ROWS}行中没有找到表头（应包含：{headers}）")
-            number, mapping, ignored = found
-            rows = []
-            for cells in it:
-                number += 1
-                if cells and any(c is not None and not (isinstance(c, str) and not c.strip()) for c in cells):
-                    rows.append((number, cells))
-                    if len(rows) > self.max_rows:
-                        break
-            return found[0], mapping, ignored, rows
-        finally:
-            wb.close()
-
     # -- import ---------------------------------------------------------------------------------------------
 
-    def run_import(self, report: DryRun, *, mode: str) -> ImportResult:
+    def run_import(self, report: DryRun, *, mode: str, progress: Progress | None = None) -> ImportResult:
         """Import what the dry run found valid, in one transaction, through ``save``."""
         if mode not in MODES:
             raise ValueError(f"unknown import mode {mode!r}")
@@ -382,6 +388,8 @@ class Ledger:
             with transaction.atomic():
                 for start in range(0, len(rows), self.batch_size):
                     written += self.save(rows[start : start + self.batch_size])
+                    if progress is not None:
+                        progress("import", min(start + self.batch_size, len(rows)), len(rows))
                 audit.record(
                     actor=self.user,
                     action="import",
@@ -395,6 +403,8 @@ class Ledger:
                         "skipped_rows": [r.row for r in report.rows if not r.ok][:1000],
                         "existing": report.existing_count,
                         "file_sha256": report.sha256,
+                        "mapping": {f: report.file_columns[i] for f, i in report.mapping.items()
+                                    if i < len(report.file_columns)},
                     },
                     request=self.request,
                 )
@@ -408,79 +418,3 @@ class Ledger:
             + (f"，跳过有错误的{len(skipped)}行" if skipped else "")
         )
         return ImportResult(mode, written, skipped, False, message, existing)
-
-    # -- export ---------------------------------------------------------------------------------------------
-
-    def export_value(self, col: Column, obj: Any, *, reveal: bool) -> Any:
-        spec = col.export if col.export is not None else col.field
-        if callable(spec):
-            value = spec(obj)
-        else:
-            value = obj
-            for part in spec.split("."):
-                display = getattr(value, f"get_{part}_display", None)
-                value = display() if callable(display) else getattr(value, part, None)
-                if value is None:
-                    break
-        if isinstance(value, Protected):
-            return value.reveal() if reveal else value.masked
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, dt.datetime):
-            return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        if value is None or isinstance(value, (int, float, str, dt.date, Decimal)):
-            return value
-        return str(value)
-
-    def workbook(self, objects: Iterable[Any] = (), *, reveal: bool = False) -> bytes:
-        """The ledger as .xlsx: the import's own headers (required ones starred), then one row per object.
-        With no objects it is the blank template users fill in. Headers and labels are written in
-        Chinese whatever the page's language, so the file re-imports."""
-        with in_source_language():
-            return self._workbook(objects, reveal=reveal)
-
-    def _workbook(self, objects: Iterable[Any], *, reveal: bool) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(str(self.title)[:31])
-        for idx, col in enumerate(self.columns, start=1):
-            ws.column_dimensions[get_column_letter(idx)].width = col.width
-        from openpyxl.cell import WriteOnlyCell
-
-        header = []
-        for col in self.columns:
-            cell = WriteOnlyCell(ws, value=f"{col.header}*" if col.required else col.header)
-            cell.font = Font(bold=True)
-            header.append(cell)
-        ws.append(header)
-        for obj in objects:
-            ws.append([self.export_value(col, obj, reveal=reveal) for col in self.columns])
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-
-    def export_response(self, objects: Iterable[Any], *, reveal: bool = False, filename: str | None = None):
-        """An .xlsx download of ``objects`` in this ledger's columns (re-importable as it is)."""
-        return xlsx_response(self.workbook(objects, reveal=reveal), filename or str(self.title))
-
-    def errors_workbook(self, report: DryRun) -> bytes:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("错误清单")
-        ws.append(["行号", "列", "错误"])
-        for e in report.errors:
-            ws.append([e.row or "", e.column, e.message])
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
-
-
-def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    stamp = timezone.localtime(clock.now()).strftime("%Y%m%d-%H%M")  # the business date, as the records
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.xlsx')}"
-    return response

@@ -1,14 +1,18 @@
-"""Cell parsers of the ledger columns: each turns a cell into a value or raises a ValidationError
-naming the rule (``text``, ``integer``, ``decimal``, ``date``, ``choice``, ``boolean``, ``id_number``,
-``phone``)."""
+"""Cell parsers: each returns the value of a cell or raises ``ValidationError`` with a Chinese message.
+
+Dates take every style offices write (2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, Excel
+date cells and Excel serial numbers); full-width digits and spaces are normalised (NFKC) first.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
+from time import monotonic as _monotonic
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -81,11 +85,39 @@ _DATE_PATTERNS = (
 )
 
 
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DAY_CACHE: list = [0.0, None, None]
+
+
+def today_and_horizon() -> tuple[dt.date, dt.date]:
+    """The business day and the latest date a record may carry, looked up at most once a second
+    (a dry run checks tens of thousands of dates)."""
+    now = _monotonic()
+    if now - _DAY_CACHE[0] > 1.0 or _DAY_CACHE[1] is None:
+        from ..bounds import latest_date
+
+        _DAY_CACHE[:] = [now, clock.today(), latest_date()]
+    return _DAY_CACHE[1], _DAY_CACHE[2]
+
+
+def excel_serial(value: Any) -> dt.date | None:
+    """An Excel serial day number (a date cell formatted as a number: 43895 is 2020-03-05)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        s = str(value).strip()
+        if not re.fullmatch(r"\d{5}(\.\d+)?", s):
+            return None
+        value = float(s)
+    if 18264 <= value <= 109574:  # 1950-01-01 … 2199-12-31
+        return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return None
+
+
 def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> Callable[[Any], dt.date]:
-    """A date cell, or text such as 2020-01-02, 2020/1/2, 2020年1月2日 or 20200102; from 1949-10-01
+    """A date cell, an Excel serial number (43895), or text such as 2020-01-02, 2020/1/2, 2020.1.2,
+    2020年1月2日 or 20200102 (full-width digits too); from 1949-10-01
     (``not_before``: birth dates pass 1900-01-01) to today or, with ``not_after_today=False``, the
     platform's horizon (``core.bounds``)."""
-    from ..bounds import MIN_DATE, latest_date
+    from ..bounds import MIN_DATE
 
     floor = MIN_DATE if not_before is None else not_before
 
@@ -94,8 +126,10 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
             d = value.date()
         elif isinstance(value, dt.date):
             d = value
+        elif (serial := excel_serial(value)) is not None:
+            d = serial
         else:
-            s = _cell_text(value).split(" ")[0]
+            s = _cell_text(value).split(" ")[0].split("T")[0]
             d = None
             for pattern in _DATE_PATTERNS:
                 m = pattern.match(s)
@@ -107,18 +141,22 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
                     break
             if d is None:
                 raise ValidationError("日期格式应为 2020-01-31")
-        if not_after_today and d > clock.today():
+        today, latest = today_and_horizon()
+        if not_after_today and d > today:
             raise ValidationError("不能晚于今天")
-        if d < floor or d > latest_date():
-            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest_date():%Y-%m-%d} 之间")
+        if d < floor or d > latest:
+            raise ValidationError(f"应在 {floor:%Y-%m-%d} 至 {latest:%Y-%m-%d} 之间")
         return d
 
     return parse
 
 
-def choice(options: dict[str, Any] | Sequence[tuple[Any, str]]) -> Callable[[Any], Any]:
+def choice(
+    options: dict[str, Any] | Sequence[tuple[Any, str]], *, synonyms: dict[str, Any] | None = None
+) -> Callable[[Any], Any]:
     """One of the given choices, by label or by stored value (``TextChoices.choices`` works). Labels are
-    read in Chinese, whatever language is active when the ledger's columns are defined."""
+    read in Chinese, whatever language is active when the ledger's columns are defined. ``synonyms``
+    maps other words offices write to a label or value (已化解 → 调解成功, 汉 → 汉族)."""
     with in_source_language():
         pairs = list(options.items()) if isinstance(options, dict) else [(str(lbl), v) for v, lbl in options]
         pairs = [(str(label), value) for label, value in pairs]
@@ -126,14 +164,21 @@ def choice(options: dict[str, Any] | Sequence[tuple[Any, str]]) -> Callable[[Any
     for label, value in pairs:
         mapping[_cell_text(label)] = value
         mapping[_cell_text(value)] = value
+    for word, target in (synonyms or {}).items():
+        key = _cell_text(target)
+        mapping.setdefault(_cell_text(word), mapping.get(key, target))
     labels = "、".join(dict.fromkeys(str(label) for label, _value in pairs))
 
     def parse(value: Any) -> Any:
         s = _cell_text(value)
         if s not in mapping:
+            close = suggest(s, [label for label, _v in pairs]) if len(pairs) > 12 else []
+            if close:
+                raise ValidationError(f"“{s}”不是可选值，是不是“{'”“'.join(close)}”？")
             raise ValidationError(f"“{s}”不是可选值（可选：{labels}）")
         return mapping[s]
 
+    parse.options = list(dict.fromkeys(str(label) for label, _value in pairs))  # the template's drop-down
     return parse
 
 
@@ -152,6 +197,7 @@ def boolean() -> Callable[[Any], bool]:
             return False
         raise ValidationError("应填“是”或“否”")
 
+    parse.options = ["是", "否"]
     return parse
 
 
@@ -160,9 +206,17 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
 
     def parse(value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, int) and len(str(value)) == 15:
+                try:  # a legacy 15-digit number, exact
+                    return parse_id_number(str(value), label=label, today=today_and_horizon()[0]).number
+                except ValidationError:
+                    pass  # not a legacy number: the first 15 digits of an 18-digit one
             # Excel keeps only 15 significant digits of a number: the last digits are already lost.
             raise ValidationError(f"{label}：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
-        return parse_id_number(_cell_text(value), label=label).number
+        s = _cell_text(value)
+        if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", s):
+            raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
+        return parse_id_number(s, label=label, today=today_and_horizon()[0]).number
 
     return parse
 
@@ -174,3 +228,28 @@ def phone(*, label: str = "联系电话") -> Callable[[Any], str]:
     return parse
 
 
+
+
+def suggest(word: str, candidates, *, n: int = 3) -> list[str]:
+    """The closest names to ``word`` (for "did you mean" in an error)."""
+    names = [str(c) for c in candidates]
+    close = difflib.get_close_matches(word, names, n=n, cutoff=0.4)
+    if len(close) < n:
+        close += [c for c in names if c not in close and word and (word in c or c in word)][: n - len(close)]
+    return close
+
+
+def lookup(table: dict[str, Any], *, what: str, examples: str = "") -> Callable[[Any], Any]:
+    """A value by name through a synonym table (name → value, e.g. 邻里纠纷 → 0202); an unknown name
+    is an error with the closest names ("did you mean")."""
+    table = {_cell_text(k): v for k, v in table.items()}
+
+    def parse(value: Any) -> Any:
+        s = _cell_text(value)
+        if s in table:
+            return table[s]
+        close = suggest(s, table)
+        hint = f"，是不是“{'”“'.join(close)}”？" if close else (f"（如{examples}）" if examples else "")
+        raise ValidationError(f"“{s}”不是可识别的{what}{hint}")
+
+    return parse

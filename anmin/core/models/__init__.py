@@ -9,6 +9,7 @@ from .codes import CodeItem, CodeTable
 from .documents import DocumentTemplate
 from .geo import Location, RegionGeo
 from .idempotency import IdempotencyKey
+from .ledgers import LedgerMapping
 from .notices import Notice
 from .orgs import OrgUnit
 from .regions import Region
@@ -25,6 +26,7 @@ __all__ = [
     "DocumentTemplate",
     "Heartbeat",
     "IdempotencyKey",
+    "LedgerMapping",
     "Location",
     "LoginThrottle",
     "Notice",

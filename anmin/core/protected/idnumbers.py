@@ -126,9 +126,11 @@ def normalize_id_number(raw: str) -> str:
 
 def _today() -> dt.date:
     """The business date (the demo lives on 2020-12-10: someone born in 1996 is 24 there)."""
+    from django.utils import timezone
+
     from anmin.core import clock
 
-    return clock.today()
+    return timezone.localdate(clock.now_or_real())
 
 
 def parse_id_number(raw: str, *, label: str = DEFAULT_LABEL, today: dt.date | None = None) -> IdNumberInfo:

@@ -42,7 +42,7 @@ def row(**kw) -> list:
         "agreement": None,
     }
     values.update(kw)
-    return [values[c.field] for c in DisputeLedger.columns]
+    return [values.get(c.field) for c in DisputeLedger.columns]
 
 
 def test_an_exported_ledger_dry_runs_with_nothing_new_and_no_errors(client, world):

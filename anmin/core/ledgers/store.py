@@ -1,4 +1,4 @@
-"""Uploads kept (encrypted, private) between the dry run and the confirmation."""
+"""Uploaded ledgers kept server-side (encrypted) between the dry run and the confirmation."""
 
 from __future__ import annotations
 
@@ -85,9 +85,13 @@ class UploadStore:
         return StoredUpload(token, data, meta)
 
     def set_fingerprint(self, token: str, fingerprint: str) -> None:
+        self.set_meta(token, fingerprint=fingerprint)
+
+    def set_meta(self, token: str, **values: Any) -> None:
+        """Keep more about the upload (the confirmed column mapping, a background job's id)."""
         _blob, meta_path = self._paths(token)
         meta = json.loads(meta_path.read_text())
-        meta["fingerprint"] = fingerprint
+        meta.update(values)
         _write_private(meta_path, json.dumps(meta).encode())
 
     def claim(self, token: str) -> bool:
@@ -128,4 +132,6 @@ def _write_private(path: Path, data: bytes) -> None:
         f.write(data)
     os.replace(tmp, path)
 
+
+# --- the upload → report → confirm pages --------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0010_notices'),
+        ('core', '0011_ledger_mapping'),
     ]
 
     operations = [

@@ -1,0 +1,203 @@
+"""Finding the header band of a ledger as offices keep it, and which column is which.
+
+A real ledger has title rows above the header (the city or township, 填报单位（盖章）, 填报时间), a
+header over one or two rows with merged cells (当事人基本情况 over 姓名 / 身份证号码 / 联系电话 /
+住址; 排查时间 merged down over both rows), sometimes a row of column numbers (1, 2, 3 …) under it,
+and notes at the bottom (填表人, 审核人). ``find_header`` tries every band of one or two rows in the
+first ``HEADER_SEARCH_ROWS`` rows and keeps the one whose labels match most of the ledger's fields —
+by the column's header, its aliases and the synonym list kept as data — so title rows are skipped
+whatever they say. A column of a two-row header is known by its lower label, by upper + lower
+("当事人基本情况/姓名") and by its upper label when the lower is empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+HEADER_SEARCH_ROWS = 15
+NOTE_WORDS = ("填表人", "填报人", "审核人", "制表人", "统计人", "负责人", "单位负责人", "分管领导", "主要领导",
+              "填表说明", "说明", "注", "备注", "合计", "小计", "总计", "填报日期", "填表日期", "报送")
+
+
+_NOTE_STARTS = tuple({w[0] for w in NOTE_WORDS})
+
+
+def normalize_header(value: Any) -> str:
+    s = unicodedata.normalize("NFKC", str(value or ""))
+    s = re.sub(r"[\s*＊:：/／]", "", s)
+    return s.replace("（", "(").replace("）", ")")
+
+
+def _loose(name: str) -> str:
+    """A header without brackets or what is inside them: 涉及金额(元) → 涉及金额."""
+    return re.sub(r"\([^)]*\)", "", name)
+
+
+@dataclass
+class Band:
+    first: int  # 0-based row index of the band's first row
+    last: int  # 0-based, inclusive
+    labels: list[str]  # per column: "上/下" for two rows, else the label
+    names: list[list[str]]  # per column: the normalized names it is known by, best first
+    mapping: dict[str, int] = field(default_factory=dict)
+    matched_by: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def layout(self) -> str:
+        key = "|".join(normalize_header(label) for label in self.labels).rstrip("|")
+        return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def _filled(rows: list[list[Any]], merged: Iterable, last_row: int) -> list[list[Any]]:
+    """The first rows with each merged range's value copied into every cell it covers."""
+    width = max((len(r) for r in rows[: last_row + 1]), default=0)
+    grid = [list(r) + [None] * (width - len(r)) for r in rows[: last_row + 1]]
+    for (r0, c0), (r1, c1) in merged:
+        if r0 > last_row or r0 >= len(grid) or c0 >= width:
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, last_row) + 1):
+            for c in range(c0, min(c1, width - 1) + 1):
+                if grid[r][c] in (None, ""):
+                    grid[r][c] = value
+    return grid
+
+
+def _text(v: Any) -> str:
+    return normalize_header(v) if isinstance(v, str) else ""
+
+
+def _band(grid: list[list[Any]], first: int, height: int, merged_known: bool) -> Band:
+    upper = [_text(v) for v in grid[first]]
+    if height == 1:
+        labels = [str(v).strip() if isinstance(v, str) else "" for v in grid[first]]
+        return Band(first, first, labels, [[u] if u else [] for u in upper])
+    lower = [_text(v) for v in grid[first + 1]]
+    if not merged_known:  # no merge information (CSV, some .xls): a group label spans the empty cells after it
+        carry = ""
+        for i, u in enumerate(upper):
+            if u:
+                carry = u if i + 1 < len(upper) and not upper[i + 1] and lower[i] else ""
+            elif carry and lower[i]:
+                upper[i] = carry
+            else:
+                carry = ""
+    labels, names = [], []
+    for u, lo in zip(upper, lower, strict=False):
+        if u and lo and u != lo:
+            labels.append(f"{u}/{lo}")
+            names.append([u + lo, lo, u])
+        else:
+            one = lo or u
+            labels.append(one)
+            names.append([one] if one else [])
+    return Band(first, first + 1, labels, names)
+
+
+def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ()) -> tuple[int, int, int]:
+    """Map fields to the band's columns; returns (required matched, all matched, matched by a
+    two-row name such as 当事人基本情况/姓名)."""
+    combined = 0
+    used: set[int] = set()
+    band.mapping, band.matched_by = {}, {}
+    loose = {f: {_loose(n) for n in names} for f, names in wanted.items()}
+    for rank in range(3):  # combined names first, then lower, then upper: the most specific wins
+        for f, accepted in wanted.items():
+            if f in band.mapping:
+                continue
+            for idx, names in enumerate(band.names):
+                if idx in used or len(names) <= rank:
+                    continue
+                n = names[rank]
+                if n in accepted or (n and _loose(n) in loose[f]):
+                    band.mapping[f] = idx
+                    band.matched_by[f] = "name"
+                    used.add(idx)
+                    combined += rank == 0 and len(names) == 3
+                    break
+    req = set(required)
+    return sum(1 for f in band.mapping if f in req), len(band.mapping), combined
+
+
+def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[str]],
+                required: Iterable[str] = (), *, search: int = HEADER_SEARCH_ROWS) -> Band | None:
+    """The best header band in the first ``search`` rows, or ``None`` when no row names any field."""
+    merged = list(merged or [])
+    last = min(search, len(rows)) - 1
+    if last < 0:
+        return None
+    grid = _filled(rows, merged, min(last + 1, len(rows) - 1))
+    required = list(required)
+    best: tuple[tuple[int, int, int, int], Band] | None = None
+    for first in range(last + 1):
+        if not any(_text(v) for v in grid[first]):
+            continue
+        for height in (1, 2):
+            if first + height > len(grid):
+                continue
+            band = _band(grid, first, height, bool(merged))
+            req, total, combined = match(band, wanted, required)
+            if total == 0:
+                continue
+            score = (req, total, combined, -height)
+            if best is None or score > best[0]:
+                best = (score, band)
+    if best is None:
+        return None
+    band = best[1]
+    if band.last + 1 < len(grid) and _is_numbering(grid[band.last + 1]):
+        band.last += 1  # the row of column numbers (1, 2, 3 …) some ledgers print under the header
+    return band
+
+
+def widest_text_row(rows: list[list[Any]], *, search: int = HEADER_SEARCH_ROWS) -> Band | None:
+    """When no column name is known: the row with the most text cells, for the mapping step."""
+    best = None
+    for i, row in enumerate(rows[:search]):
+        n = sum(1 for v in row if isinstance(v, str) and v.strip())
+        if n >= 2 and (best is None or n > best[0]):
+            best = (n, i)
+    if best is None:
+        return None
+    return _band([list(r) for r in rows], best[1], 1, True)
+
+
+def _is_numbering(row: list[Any]) -> bool:
+    nums = [v for v in row if v not in (None, "")]
+    if len(nums) < 3:
+        return False
+    try:
+        values = [int(str(v).strip()) for v in nums]
+    except ValueError:
+        return False
+    return values == list(range(values[0], values[0] + len(values)))
+
+
+def is_note_row(cells: list[Any]) -> bool:
+    """A row of notes under the table (填表人：…  审核人：…), a total row, or an empty row."""
+    first = None
+    for v in cells:
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            first = v
+            break
+    if first is None:
+        return True
+    if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_STARTS):
+        return False
+    head = normalize_header(first)
+    filled = sum(1 for v in cells if v is not None and not (isinstance(v, str) and not v.strip()))
+    return filled <= 4 and any(head.startswith(w) for w in NOTE_WORDS)
+
+
+def title_lines(rows: list[list[Any]], band: Band) -> list[str]:
+    out = []
+    for row in rows[: band.first]:
+        text = " ".join(str(v).strip() for v in row if v not in (None, "") and str(v).strip())
+        if text:
+            out.append(text)
+    return out
