@@ -19,5 +19,13 @@ def register() -> None:
                  "prevention.view_patrolmember", 54, "☺"),
         MenuItem("prevention_liaisons", "base", _("驻村民警/法律顾问"), "prevention:liaison_list",
                  "prevention.view_liaison", 55, "☖"),
+        MenuItem("prevention_patrol", "work", _("开始巡逻"), "prevention:patrol_start", "prevention.add_patrollog",
+                 35, "⚑"),
+        MenuItem("prevention_patrols", "cases", _("巡逻记录"), "prevention:patrol_list", "prevention.view_patrollog",
+                 50, "⚑"),
+        MenuItem("prevention_activities", "cases", _("驻村工作记录"), "prevention:activity_list",
+                 "prevention.view_liaisonactivity", 51, "☖"),
+        MenuItem("prevention_police", "cases", _("警务活动月报"), "prevention:police_list",
+                 "prevention.view_policeactivity", 52, "★"),
     ):
         menu.register(item.key, item)
