@@ -155,3 +155,18 @@ def test_member_ledger_names_its_team_and_reimports_as_existing(world, centre):
     assert PatrolMember.objects.get(name="李四").team == team
     again = MEMBERS.ledger_class(user=centre).dry_run(ledger.workbook(PatrolMember.objects.all()))
     assert (again.new_count, again.existing_count, again.errors) == (0, 2, [])
+
+
+def test_camera_kpis_move_with_records_and_respect_scope(world, centre):
+    from anmin.core import clock
+    from anmin.prevention import kpis
+
+    year = clock.today().year
+    township = kpis._programme("township")
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="新点", programme="township", channels=3)
+    assert township(year=year) == 3
+    assert kpis.cameras_total(year=year, region=world.wuliang.code) == 0
+    assert kpis.cameras_total(year=year, user=world.user(Role.AUDITOR)) == 0
+    actions.retire_camera(actor=centre, record=cam, expected_version=1, reason="拆除")
+    assert township(year=year) == 0  # retired this year: not on the register at its end
+    assert township(year=year - 1) == 3  # but it stood at the end of last year (built_on unknown)
