@@ -9,6 +9,7 @@ TOWNSHIP_PATROL = "prevention.township_patrol"
 VILLAGE_PATROL = "prevention.village_patrol"
 VILLAGE_POLICE = "prevention.village_police"
 VILLAGE_LAWYER = "prevention.village_lawyer"
+VILLAGE_CROSSING = "prevention.village_crossing_camera"
 
 RULES = (
     CoverageRule(TOWNSHIP_PATROL, "每个乡镇(街道)有一支不少于15人的治安巡逻队", app="prevention",
@@ -21,6 +22,8 @@ RULES = (
                  level=RegionLevel.VILLAGE, where={"kind": "police"}, unit="人"),
     CoverageRule(VILLAGE_LAWYER, "一村(居)一法律顾问：每个村(社区)有法律顾问", app="prevention",
                  model="prevention.Liaison", level=RegionLevel.VILLAGE, where={"kind": "lawyer"}, unit="人"),
+    CoverageRule(VILLAGE_CROSSING, "每个村(社区)的路口有在线视频监控", app="prevention", model="prevention.Camera",
+                 level=RegionLevel.VILLAGE, where={"place_kind": "crossing", "status": "online"}, unit="个"),
 )
 
 

@@ -54,8 +54,9 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:
     records, at = [], dt.datetime(YEAR, 12, 1, 8, tzinfo=dt.UTC)
     for programme, kind, n, channels in CAMERA_PLAN:
+        offset = len(records)
         for i in range(n):
-            v = villages[(i * 7 + len(records)) % len(villages)]
+            v = villages[(i * 7 + offset) % len(villages)]  # 7 is prime to 678: every village in turn
             offline = rng.random() < OFFLINE_SHARE
             records.append({
                 "region": v.code, "name": f"{v.name}{kind[:1].upper()}{programme[:2]}-{i + 1:04d}",

@@ -170,3 +170,15 @@ def test_camera_kpis_move_with_records_and_respect_scope(world, centre):
     actions.retire_camera(actor=centre, record=cam, expected_version=1, reason="拆除")
     assert township(year=year) == 0  # retired this year: not on the register at its end
     assert township(year=year - 1) == 3  # but it stood at the end of last year (built_on unknown)
+
+
+def test_a_village_whose_only_crossing_camera_goes_offline_is_listed(world, centre):
+    from anmin.prevention.coverage import VILLAGE_CROSSING
+
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城村口", programme="city",
+                                place_kind="crossing")
+    actions.create_camera(actor=centre, region=world.gc_village2, name="大北村口", programme="city",
+                          place_kind="crossing")
+    assert coverage.gaps(VILLAGE_CROSSING, within=world.gucheng.code) == []
+    actions.set_camera_status(actor=centre, record=cam, expected_version=1, status="offline", note="光缆中断")
+    assert [g.name for g in coverage.gaps(VILLAGE_CROSSING, within=world.gucheng.code)] == ["古城村委会"]
