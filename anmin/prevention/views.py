@@ -139,7 +139,8 @@ class PatrolLogListView(LedgerView):
         from django.db.models import Q
 
         return super().get_queryset().select_related("team", "region").annotate(
-            n_checkins=Count("checkins"), n_findings=Count("checkins", filter=~Q(checkins__event_ref="")))
+            n_checkins=Count("checkins"), n_findings=Count("checkins", filter=~Q(checkins__event_ref=""))
+        ).order_by("-started_at", "-pk")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
