@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 # analytics and assessment come last: they read what every app before them registered.
 ANMIN_APPS: list[str] = [
     "anmin.workflow", "anmin.people", "anmin.care", "anmin.disputes", "anmin.grid", "anmin.analytics",
-    "anmin.assessment", "anmin.crackdown", "anmin.portal",
+    "anmin.assessment", "anmin.crackdown", "anmin.portal", "anmin.prevention",
 ]
 INSTALLED_APPS += ANMIN_APPS
 

@@ -27,3 +27,9 @@ class GridConfig(AppConfig):
         )
         # The category table is reference data every installation needs (loaded with the code tables).
         core_registry.code_files.register("grid", CATEGORIES_FILE)
+        # One tap from another domain's page (a patrol's finding) reports a grid event through here.
+        from anmin.workflow.registry import EventReporter, event_reporters
+
+        from .actions import ADD_PERM, report_event
+
+        event_reporters.register("grid", EventReporter("grid", "网格事件", report_event, perm=ADD_PERM))

@@ -115,3 +115,25 @@ def step_label(object_type: str, step: str) -> str | None:
         if t is not None:
             return t.display_label
     return None
+
+
+# -- one-tap reports across domains --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventReporter:
+    """A service that turns a finding (a patrol's check-in, an inspection) into a case of the domain
+    that registered it, in one step — so one domain reports into another without importing it.
+
+    ``report(*, actor, region, description, category, source, found_at=None)`` runs the owning
+    domain's own guarded action and returns the record made (with ``case.number`` and
+    ``get_absolute_url()``); its errors are the core vocabulary.
+    """
+
+    key: str
+    label: str
+    report: Callable[..., Any]
+    perm: str = ""  # what the actor needs (shown or hidden in the caller's page)
+
+
+event_reporters: Registry[EventReporter] = Registry("event reporters")

@@ -1,0 +1,95 @@
+"""A patrol from a phone: check in at two points, a finding becomes a grid event in one tap; the
+police stations' monthly ledger imports with per-row errors and exports; KPIs move with records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from anmin.core import ledgers
+from anmin.core.actors import SYSTEM
+from anmin.core.codes import load_code_tables
+from anmin.core.models import Role
+from anmin.prevention import actions, kpis
+from anmin.prevention.importers import PoliceLedger
+from anmin.prevention.models import CheckIn, PatrolLog, PoliceActivity
+from anmin.workflow.models import Case
+
+
+@pytest.fixture
+def team(world):
+    return actions.create_team(actor=SYSTEM, region=world.gc_village, name="古城村治安巡逻队", kind="village")
+
+
+def test_a_patrol_checks_in_twice_and_reports_a_finding_as_a_grid_event(client, world, team):
+    load_code_tables()  # the grid event categories among them
+    worker = world.user(Role.VILLAGE_CENTER)  # 村干部: the village team is theirs
+    client.force_login(worker)
+    r = client.post("/prevention/patrols/start/", {"team": team.pk, "idempotency_key": "patrol-1"})
+    body = r.content.decode()
+    assert r.status_code == 302, body[body.find("form-page"):][:1500]
+    log = PatrolLog.objects.get()
+    url = log.get_absolute_url()
+    assert r["Location"] == url
+    client.post(url, {"op": "checkin", "point": "村口"})
+    client.post(url, {"op": "checkin", "point": "小学门口", "finding": "路灯损坏，夜间漆黑"})
+    second = CheckIn.objects.get(point="小学门口")
+    page = client.get(url).content.decode()
+    assert "村口" in page
+    assert "data-report-finding" in page
+    r = client.post(url, {"op": "finding", "checkin": second.pk})
+    assert r.status_code == 302
+    second.refresh_from_db()
+    case = Case.objects.get(number=second.event_ref)
+    assert case.kind == "WG"
+    assert "路灯损坏" in case.title + case.description
+    assert case.region_id.startswith(world.gc_village.code)
+    r = client.post(url, {"op": "finding", "checkin": second.pk})
+    assert r.status_code == 400  # already reported: never twice
+    client.post(url, {"op": "finish"})
+    log.refresh_from_db()
+    assert log.ended_at is not None
+    assert Case.objects.filter(kind="WG").count() == 1
+
+
+def test_another_townships_patrol_is_not_found(client, world):
+    other = actions.create_team(actor=SYSTEM, region=world.wl_village, name="无梁村治安巡逻队", kind="village")
+    log = actions.start_patrol(actor=SYSTEM, team=other)
+    client.force_login(world.user(Role.GRID_WORKER))
+    assert client.get(log.get_absolute_url()).status_code == 404
+    assert client.post(log.get_absolute_url(), {"op": "checkin", "point": "x"}).status_code == 404
+
+
+def _police_file(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in PoliceLedger.columns])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_police_ledger_imports_with_per_row_errors_exports_and_moves_the_kpi(world):
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    data = _police_file([
+        ["古城镇", "古城派出所", "2020-03", 1200, 3, 5, 80],
+        ["无梁镇", "无梁派出所", "2020-03", 900, 1, 2, 40],
+        ["古城镇", "古城派出所", "2020年13月", 10, 0, 0, 0],
+        ["古城镇", "古城派出所", "2020-04", -5, 0, 0, 0],
+    ])
+    ledger = PoliceLedger(user=centre)
+    report = ledger.dry_run(data)
+    assert {(e.row, e.field) for e in report.errors} == {(3, "township"), (4, "month"), (5, "visits")}
+    ledger.run_import(report, mode=ledgers.VALID_ONLY)
+    assert kpis._police("visits")(year=2020) == 1200
+    assert kpis._police("visits")(year=2020, region=world.wuliang.code) == 0
+    actions.report_police_month(actor=centre, region=world.gucheng, station="古城派出所", month=dt.date(2020, 4, 1),
+                                visits=300, suspects_caught=2)
+    assert kpis._police("visits")(year=2020) == 1500
+    again = PoliceLedger(user=centre).dry_run(ledger.workbook(PoliceActivity.objects.all()))
+    assert (again.new_count, again.existing_count, again.errors) == (0, 2, [])
