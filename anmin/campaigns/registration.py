@@ -10,3 +10,9 @@ def register() -> None:
     from .roles import grants
 
     registry.role_grants.register("campaigns", grants())
+    from . import actions, demo
+
+    registry.demo_builders.register("campaigns", registry.DemoBuilder(
+        "campaigns", demo.build, order=60, describe="平安创建命名、宣传活动、综治保险、心理服务与工作专报"))
+    registry.reference_data.register("campaigns.criteria", registry.ReferenceData(
+        "campaigns.criteria", actions.ensure_criteria, tables=("campaigns_criterion",)))

@@ -10,3 +10,7 @@ def register() -> None:
     from .roles import grants
 
     registry.role_grants.register("campus", grants())
+    from . import demo
+
+    registry.demo_builders.register("campus", registry.DemoBuilder(
+        "campus", demo.build, order=62, describe="学校(幼儿园)、五个100%、护学岗与校园周边案事件"))

@@ -16,12 +16,22 @@ from django.db import transaction
 
 from anmin.core import audit, clock
 from anmin.core.errors import invalid
-from anmin.core.guards import action
+from anmin.core.guards import action, in_area
 from anmin.core.models import Region, User
 from anmin.workflow import actions as case_actions
 from anmin.workflow.actions import PastCase
 
-from .models import DrunkDriving, Offence, Penalty, RailwayHazard, RailwayHazardCategory
+from .models import (
+    DrowningIncident,
+    DrunkDriving,
+    Offence,
+    Penalty,
+    RailwayHazard,
+    RailwayHazardCategory,
+    Water,
+    WaterInspection,
+    WaterKind,
+)
 from .workflows import RAILWAY_HAZARD
 
 ADD_RAILWAY = "hazards.add_railwayhazard"
@@ -129,14 +139,45 @@ def check_drunk_driving(row: DrunkDriving) -> None:
 def import_drunk_driving(rows: Sequence[DrunkDriving], *, actor, note: str = "") -> int:
     """Register people dealt with for drink/drunk driving in bulk (ledger import, the demo): every row
     checked, each place inside the actor's jurisdiction, one transaction and one audit entry."""
-    from anmin.core.guards import in_area
+    return len(_bulk(DrunkDriving, rows, actor=actor, note=note, check=check_drunk_driving))
 
+
+def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
     for row in rows:
-        check_drunk_driving(row)
+        if check is not None:
+            check(row)
         if not in_area(actor, row.region_id):
-            raise invalid("region", f"「查处地」{row.region_id} 不在您的辖区内")
+            raise invalid("region", f"「所在地」{row.region_id} 不在您的辖区内")
     with transaction.atomic():
-        DrunkDriving.objects.bulk_create(rows, batch_size=1000)
-        audit.record(actor=actor, action="import", obj=None, object_type="hazards.drunkdriving",
-                     after={"rows": len(rows), "note": note})
-    return len(rows)
+        created = model.objects.bulk_create(rows, batch_size=1000)
+        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
+                     after={"rows": len(rows)})
+    return created
+
+
+# -- Waters and drownings ------------------------------------------------------------------------------
+def _check_water(w: Water) -> None:
+    if w.kind not in WaterKind.values:
+        raise invalid("kind", "「水域类型」无效")
+    if not (w.name or "").strip():
+        raise invalid("name", "「水域名称」为必填项")
+
+
+@action(perm="hazards.add_water", what="导入危险水域")
+def import_waters(rows: Sequence[Water], *, actor, note: str = "") -> int:
+    return len(_bulk(Water, rows, actor=actor, note=note, check=_check_water))
+
+
+@action(perm="hazards.add_waterinspection", what="导入水域巡查记录")
+def import_inspections(rows: Sequence[WaterInspection], *, actor, note: str = "") -> int:
+    for row in rows:
+        row.region_id = row.region_id or row.water.region_id
+    return len(_bulk(WaterInspection, rows, actor=actor, note=note))
+
+
+@action(perm="hazards.add_drowningincident", what="导入未成年人溺水事故")
+def import_drownings(rows: Sequence[DrowningIncident], *, actor, note: str = "") -> int:
+    for row in rows:
+        if not 0 <= row.age < 18:
+            raise invalid("age", "未成年人溺水事故的「年龄」须在 0 到 17 岁之间")
+    return len(_bulk(DrowningIncident, rows, actor=actor, note=note))

@@ -3,14 +3,16 @@ role grants and the demo builder."""
 
 
 def register() -> None:
+    from anmin.core import registry
     from anmin.workflow.registry import register_kind
 
-    from . import kpis, workflows
+    from . import api, demo, kpis, menus, workflows
+    from .roles import grants
 
     register_kind(workflows.RAILWAY_HAZARD)
     kpis.register()
-    from anmin.core import registry
-
-    from .roles import grants
-
+    menus.register()
+    api.register_routes()
     registry.role_grants.register("hazards", grants())
+    registry.demo_builders.register("hazards", registry.DemoBuilder(
+        "hazards", demo.build, order=61, describe="危险水域、溺水事故、铁路沿线隐患与酒驾醉驾查处"))

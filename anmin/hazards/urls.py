@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import railway_views
 
 app_name = "hazards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("railway/", railway_views.RailwayHazardLedgerView.as_view(), name="railway_list"),
+    path("railway/report/", railway_views.RailwayHazardReportView.as_view(), name="railway_report"),
+    path("railway/<int:pk>/", railway_views.RailwayHazardDetailView.as_view(), name="railway_detail"),
+]
