@@ -2,7 +2,7 @@
 
 Records sized so the platform computes the seed's figures: 630 valid 平安村(社区) designations (of
 650 applications: 632 named, 2 of them revoked, 18 refused), 2 平安商场, 3 平安校园; the 24 June
-集中宣传活动 at 夏禹公园 (100 pictures on 7 themes, 5 programmes, 15,200 leaflets, 620 booklets, 3,060
+集中宣传活动 at 夏禹公园 (100 pictures on 7 themes, 5 programmes, 15,200 leaflets, 605 booklets, 3,060
 gifts) beside a township's theme month that the focus figures do not count; 5,600 households insured
 under 综治保险 across all 26 townships; counsellors, crisis teams and sessions; 11 practice reports of
 9 townships in 政法工作专报. Deterministic and idempotent (nothing is added when 2020's records exist).
@@ -136,7 +136,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     focus += [(MaterialKind.PROGRAMME, p, 1) for p in PROGRAMMES]
     focus += [(MaterialKind.LEAFLET, "平安建设宣传彩页", 9_000),
               (MaterialKind.LEAFLET, "防范电信网络诈骗宣传彩页", 6_200),
-              (MaterialKind.BOOKLET, "平安建设知识手册", 620)]
+              (MaterialKind.BOOKLET, "平安建设知识手册", 605)]
     focus += [(MaterialKind.GIFT, g, n) for g, n in GIFTS.items()]
     actions.record_campaign(
         actor=SYSTEM, title="2020年平安建设集中宣传活动", kind=CampaignKind.FOCUS, region=city,

@@ -1,17 +1,15 @@
-"""What the campaigns app registers at start-up: KPIs, menus, API routes, role grants and the demo builder."""
+"""What the campaigns app registers at start-up: KPIs, role grants, criteria (reference data) and the
+demo builder."""
 
 
 def register() -> None:
-    from . import kpis
-
-    kpis.register()
     from anmin.core import registry
 
+    from . import actions, demo, kpis
     from .roles import grants
 
+    kpis.register()
     registry.role_grants.register("campaigns", grants())
-    from . import actions, demo
-
     registry.demo_builders.register("campaigns", registry.DemoBuilder(
         "campaigns", demo.build, order=60, describe="平安创建命名、宣传活动、综治保险、心理服务与工作专报"))
     registry.reference_data.register("campaigns.criteria", registry.ReferenceData(

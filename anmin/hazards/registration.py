@@ -6,7 +6,7 @@ def register() -> None:
     from anmin.core import registry
     from anmin.workflow.registry import register_kind
 
-    from . import api, demo, kpis, menus, workflows
+    from . import api, demo, kpis, menus, report, workflows
     from .roles import grants
 
     register_kind(workflows.RAILWAY_HAZARD)
@@ -16,3 +16,4 @@ def register() -> None:
     registry.role_grants.register("hazards", grants())
     registry.demo_builders.register("hazards", registry.DemoBuilder(
         "hazards", demo.build, order=61, describe="危险水域、溺水事故、铁路沿线隐患与酒驾醉驾查处"))
+    report.register()

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from anmin.campus import actions
 from anmin.campus.models import CampusIncident, GuardCheckin, GuardPost, SafetyCheck, School
 from anmin.core.actors import SYSTEM
 from anmin.core.testing.expect import seen_by
 
+_n = itertools.count(1)
+
 
 def school_sample(region, world) -> School:
-    return actions.register_school(actor=SYSTEM, name=f"{region.name}{region.code[-4:]}小学", kind="primary",
+    return actions.register_school(actor=SYSTEM, name=f"{region.name}第{next(_n)}小学", kind="primary",
                                    region=region)
 
 
