@@ -84,7 +84,7 @@ INSTALLED_APPS = [
 # analytics and assessment come last: they read what every app before them registered.
 ANMIN_APPS: list[str] = [
     "anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid", "anmin.analytics", "anmin.assessment",
-    "anmin.campus", "anmin.hazards", "anmin.campaigns",
+    "anmin.prevention", "anmin.campus", "anmin.hazards", "anmin.campaigns",
 ]
 INSTALLED_APPS += ANMIN_APPS
 

@@ -1,0 +1,93 @@
+"""The prevention registries, declared once on the registry kit (``anmin.workflow.kit.registry``):
+the kit makes their actions, pages, API, Excel ledgers and status history."""
+
+from __future__ import annotations
+
+from anmin.core import ledgers
+from anmin.workflow.kit.registry import Registry
+
+from .models import (
+    Camera,
+    Liaison,
+    LiaisonKind,
+    MemberRole,
+    PatrolMember,
+    PatrolTeam,
+    PlaceKind,
+    PlannedPoint,
+    Platform,
+    Programme,
+    TeamKind,
+)
+
+NAME = ledgers.text(max_length=128)
+
+CAMERAS = Registry(
+    model=Camera, app="prevention", slug="camera",
+    fields=("name", "programme", "place_kind", "channels", "address", "longitude", "latitude", "built_on"),
+    columns=(
+        ledgers.Column("点位名称", "name", NAME, required=True, width=30),
+        ledgers.Column("建设项目", "programme", ledgers.choice(Programme.choices), required=True),
+        ledgers.Column("点位类型", "place_kind", ledgers.choice(PlaceKind.choices), default=PlaceKind.OTHER),
+        ledgers.Column("视频路数", "channels", ledgers.integer(min_value=1, max_value=64), default=1),
+        ledgers.Column("地址", "address", ledgers.text(max_length=200)),
+        ledgers.Column("经度", "longitude", ledgers.decimal(min_value=-180)),
+        ledgers.Column("纬度", "latitude", ledgers.decimal(min_value=-90)),
+        ledgers.Column("建成日期", "built_on", ledgers.date()),
+    ),
+    filter_fields=("programme", "place_kind"),
+    list_fields=("name", "programme", "place_kind", "channels"),
+)
+
+PLATFORMS = Registry(
+    model=Platform, app="prevention", slug="platform", fields=("name", "place_kind", "address"),
+    columns=(
+        ledgers.Column("平台名称", "name", NAME, required=True, width=30),
+        ledgers.Column("所在类型", "place_kind", ledgers.choice(PlaceKind.choices), default=PlaceKind.OTHER),
+        ledgers.Column("地址", "address", ledgers.text(max_length=200)),
+    ),
+    filter_fields=("place_kind",),
+)
+
+POINTS = Registry(
+    model=PlannedPoint, app="prevention", slug="point", fields=("name", "channels", "due_on"),
+    columns=(
+        ledgers.Column("布点名称", "name", NAME, required=True, width=30),
+        ledgers.Column("视频路数", "channels", ledgers.integer(min_value=1, max_value=64), default=1),
+        ledgers.Column("计划建成日期", "due_on", ledgers.date(not_after_today=False)),
+    ),
+)
+
+TEAMS = Registry(
+    model=PatrolTeam, app="prevention", slug="team", fields=("name", "kind", "leader"), min_level=2,
+    columns=(
+        ledgers.Column("队伍名称", "name", NAME, required=True, width=30),
+        ledgers.Column("队伍类型", "kind", ledgers.choice(TeamKind.choices), required=True),
+        ledgers.Column("队长", "leader", ledgers.text(max_length=64)),
+    ),
+    filter_fields=("kind",),
+)
+
+MEMBERS = Registry(
+    model=PatrolMember, app="prevention", slug="member", fields=("team", "name", "role"), min_level=2,
+    natural_key=("team", "name"),
+    columns=(
+        ledgers.Column("所属巡逻队", "team", "parse_team", required=True, export="team.name", width=30),
+        ledgers.Column("姓名", "name", ledgers.text(max_length=64), required=True),
+        ledgers.Column("身份", "role", ledgers.choice(MemberRole.choices), default=MemberRole.VILLAGER),
+    ),
+    list_fields=("name", "team", "role"),
+)
+
+LIAISONS = Registry(
+    model=Liaison, app="prevention", slug="liaison", fields=("kind", "name", "org_name"),
+    natural_key=("kind", "name"),
+    columns=(
+        ledgers.Column("类别", "kind", ledgers.choice(LiaisonKind.choices), required=True),
+        ledgers.Column("姓名", "name", ledgers.text(max_length=64), required=True),
+        ledgers.Column("所在单位", "org_name", ledgers.text(max_length=128)),
+    ),
+    search="name", filter_fields=("kind",), list_fields=("name", "kind", "org_name"),
+)
+
+ALL = (CAMERAS, PLATFORMS, POINTS, TEAMS, MEMBERS, LIAISONS)

@@ -1,0 +1,136 @@
+"""The registry kit on the prevention registries: actions with guards, version and status history,
+coverage gaps as data, the Excel ledger (per-row errors, export, re-import), pages and API in scope."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from anmin.core import ledgers
+from anmin.core.errors import Conflict, Invalid, NotFound
+from anmin.core.models import AuditEntry, Role
+from anmin.prevention import actions
+from anmin.prevention.coverage import VILLAGE_PATROL
+from anmin.prevention.models import Camera, PatrolTeam
+from anmin.prevention.registries import CAMERAS
+from anmin.workflow.kit import coverage
+from anmin.workflow.kit.registry import history
+
+
+@pytest.fixture
+def centre(world):
+    return world.user(Role.TOWNSHIP_CENTER)  # 古城镇
+
+
+def _team(actor, village, n, name="巡逻队"):
+    team = actions.create_team(actor=actor, region=village, name=name, kind="village")
+    members = [actions.create_member(actor=actor, region=village, team=team, name=f"队员{i}") for i in range(n)]
+    return team, members
+
+
+def test_create_update_status_retire_with_version_and_history(world, centre):
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing")
+    assert cam.version == 1
+    assert cam.status == "online"
+    cam = actions.set_camera_status(actor=centre, record=cam, expected_version=1, status="offline", note="断电")
+    with pytest.raises(Conflict):
+        actions.update_camera(actor=centre, record=cam, expected_version=1, name="改名")
+    cam = actions.update_camera(actor=centre, record=cam, expected_version=2, address="古城大街")
+    assert [h.status for h in history(CAMERAS, cam)] == ["online", "offline"]
+    assert history(CAMERAS, cam)[1].note == "断电"
+    actions.retire_camera(actor=centre, record=cam, expected_version=3, reason="拆除")
+    cam.refresh_from_db()
+    assert not cam.is_active
+    assert cam.retire_reason == "拆除"
+    assert AuditEntry.objects.filter(object_type="prevention.camera", object_id=str(cam.pk)).count() == 4
+
+
+def test_guards_place_and_scope(world, centre):
+    with pytest.raises(Invalid) as err:
+        actions.create_camera(actor=centre, region=world.wl_grid, name="无梁路口", programme="city")
+    assert err.value.field == "region"
+    other = actions.create_camera(actor=world.user(Role.CITY_OFFICE), region=world.wl_grid, name="无梁路口",
+                                  programme="city")
+    with pytest.raises(NotFound):
+        actions.set_camera_status(actor=centre, record=other, expected_version=1, status="fault")
+    with pytest.raises(Invalid):
+        actions.create_camera(actor=centre, region=world.gc_grid, name="x", programme="nonsense")
+    actions.create_camera(actor=centre, region=world.gc_grid, name="重名", programme="city")
+    with pytest.raises(Invalid):  # the natural key (place + name) is registered once
+        actions.create_camera(actor=centre, region=world.gc_grid, name="重名", programme="city")
+
+
+def test_removing_the_last_qualifying_member_lists_the_village(world, centre):
+    _team(centre, world.gc_village, 10)
+    _, members = _team(centre, world.gc_village2, 10, name="大北巡逻队")
+    gaps = {g.region for g in coverage.gaps(VILLAGE_PATROL, within=world.gucheng.code)}
+    assert world.gc_village.code not in gaps
+    assert world.gc_village2.code not in gaps
+    actions.retire_member(actor=centre, record=members[-1], expected_version=1, reason="外出务工")
+    gaps = coverage.gaps(VILLAGE_PATROL, within=world.gucheng.code)
+    assert [g.region for g in gaps] == [world.gc_village2.code]
+    assert "现有 0 支" in gaps[0].reason
+    s = coverage.summary(VILLAGE_PATROL, within=world.gucheng.code)
+    assert (s.places, s.covered) == (2, 1)
+
+
+def _xlsx(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in CAMERAS.ledger_class.columns])
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_ledger_import_reports_each_bad_row_then_exports_what_it_imported(world, centre):
+    data = _xlsx([
+        ["古城镇", "古城村委会", "第1网格", "东口", "平安乡镇", "路口", 2, "", None, None, None, "在线"],
+        ["古城镇", "古城村委会", "", "西口", "不存在的项目", "", 1, "", None, None, None, ""],
+        ["无梁镇", "无梁村委会", "", "无梁口", "平安城市", "", 1, "", None, None, None, ""],
+        ["古城镇", "大北村委会", "", "", "平安城市", "", 1, "", None, None, None, "离线"],
+    ])
+    ledger = CAMERAS.ledger_class(user=centre)
+    report = ledger.dry_run(data)
+    errors = {(e.row, e.field) for e in report.errors}
+    assert errors == {(3, "programme"), (4, "village"), (5, "name")}
+    result = ledger.run_import(report, mode=ledgers.VALID_ONLY)
+    assert result.imported == 1
+    cam = Camera.objects.get(name="东口")
+    assert cam.channels == 2
+    assert cam.region_id == world.gc_grid.code
+    exported = ledger.workbook(Camera.objects.visible_to(centre))
+    again = CAMERAS.ledger_class(user=centre).dry_run(exported)
+    assert (again.new_count, again.existing_count, again.errors) == (0, 1, [])
+    ws = load_workbook(io.BytesIO(exported)).active
+    assert any(row and "东口" in row for row in ws.iter_rows(values_only=True))
+
+
+def test_pages_and_api_in_scope(client, world, centre):
+    mine = actions.create_team(actor=centre, region=world.gc_village, name="古城村巡逻队", kind="village")
+    theirs = PatrolTeam.objects.create(region=world.wl_village, name="无梁村巡逻队", kind="village")
+    client.force_login(centre)
+    page = client.get("/prevention/teams/").content.decode()
+    assert "古城村巡逻队" in page
+    assert "无梁村巡逻队" not in page
+    assert "每个村(社区)有一支不少于10人的治安巡逻队" in page
+    assert client.get(f"/prevention/teams/{theirs.pk}/").status_code == 404
+    r = client.post(f"/prevention/teams/{mine.pk}/status/", {"status": "paused", "note": "整训", "version": 1})
+    assert r.status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "paused"
+    assert mine.version == 2
+    api = client.get("/api/v1/teams/").json()
+    assert [t["name"] for t in api["results"]] == ["古城村巡逻队"]
+    r = client.patch(f"/api/v1/teams/{mine.pk}/", {"leader": "王队长", "version": 1}, content_type="application/json")
+    assert r.status_code == 409
+    assert r.json()["current"]["version"] == 2
+    r = client.post("/api/v1/teams/", {"region": world.gc_village2.code, "name": "大北队", "kind": "village"},
+                    content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-team-1")
+    assert r.status_code == 201, r.content
+    assert client.get("/prevention/teams/?export=xlsx").status_code == 200
