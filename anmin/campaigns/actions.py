@@ -1,8 +1,9 @@
 """Every write of campaigns and designations.
 
 A designation moves applied → assessed → designated (or refused) → revoked, each step version-checked
-and audited. Bulk writes (a ledger import, the demo world) go through the ``import_*`` actions: every
-row checked and inside the actor's jurisdiction, one transaction and one audit entry per call.
+and audited. Designations, insured households, counsellors and practice reports are registries on the kit
+(``registries.py``), whose actions are bound here; bulk writes (a ledger import, the demo world) go
+through the ``import_*`` actions: every row inside the actor's jurisdiction, one audit entry per call.
 """
 
 from __future__ import annotations
@@ -19,16 +20,24 @@ from anmin.core.guards import action, in_area
 
 from .models import (
     CounsellingSession,
-    Counsellor,
     Criterion,
     Designation,
     DesignationKind,
     DesignationStatus,
-    InsuredHousehold,
-    PracticeReport,
     PublicityCampaign,
     PublicityMaterial,
 )
+from .registries import COUNSELLORS, DESIGNATIONS, HOUSEHOLDS, REPORTS
+
+# The registries' own actions (the kit): create, update (version check), status, retire, bulk import.
+# A designation's steps (assess, decide, revoke) are the domain's own below.
+create_designation, update_designation, set_designation_status, retire_designation, import_designations = (
+    DESIGNATIONS.actions())
+create_household, update_household, set_household_status, retire_household, import_households = (
+    HOUSEHOLDS.actions())
+create_counsellor, update_counsellor, set_counsellor_status, retire_counsellor, import_counsellors = (
+    COUNSELLORS.actions())
+create_report, update_report, set_report_status, retire_report, import_reports = REPORTS.actions()
 
 S = DesignationStatus
 
@@ -55,11 +64,6 @@ def _check_designation(d: Designation) -> None:
         raise invalid("year", "「年度」无效")
 
 
-@action(perm="campaigns.add_designation", what="导入平安创建命名")
-def import_designations(rows: Sequence[Designation], *, actor, note: str = "") -> int:
-    return len(_bulk(Designation, rows, actor=actor, note=note, check=_check_designation))
-
-
 @action(perm="campaigns.add_designation", region="region", what="申报平安创建")
 def apply_designation(*, actor, kind: str, year: int, region, subject: str, applied_on: date | None = None,
                       ) -> Designation:
@@ -83,7 +87,7 @@ def _step(d: Designation, expected_version: int, sources: tuple[str, ...], targe
                        current={"id": locked.pk, "version": locked.version, "status": locked.status})
     if locked.status not in sources:
         raise invalid("status", f"当前状态为「{locked.get_status_display()}」，不能{what}")
-    locked.status = target
+    locked.status, locked.status_since = target, clock.now()
     locked.version += 1
     return locked
 
@@ -166,24 +170,9 @@ def set_material_quantity(*, actor, material: PublicityMaterial, quantity: int) 
     return m
 
 
-@action(perm="campaigns.add_insuredhousehold", what="导入综治保险参保农户")
-def import_households(rows: Sequence[InsuredHousehold], *, actor, note: str = "") -> int:
-    return len(_bulk(InsuredHousehold, rows, actor=actor, note=note))
-
-
-@action(perm="campaigns.add_counsellor", what="导入心理服务人员")
-def import_counsellors(rows: Sequence[Counsellor], *, actor, note: str = "") -> int:
-    return len(_bulk(Counsellor, rows, actor=actor, note=note))
-
-
 @action(perm="campaigns.add_counsellingsession", what="导入心理服务记录")
 def import_sessions(rows: Sequence[CounsellingSession], *, actor, note: str = "") -> int:
     return len(_bulk(CounsellingSession, rows, actor=actor, note=note))
-
-
-@action(perm="campaigns.add_practicereport", what="导入政法工作专报刊发")
-def import_reports(rows: Sequence[PracticeReport], *, actor, note: str = "") -> int:
-    return len(_bulk(PracticeReport, rows, actor=actor, note=note))
 
 
 def ensure_criteria() -> int:

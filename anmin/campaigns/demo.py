@@ -31,15 +31,21 @@ from .models import (
     MaterialKind,
     PracticeReport,
 )
+from .registries import COUNSELLORS, DESIGNATIONS, HOUSEHOLDS, REPORTS
 
 YEAR = 2020
 TODAY = dt.date(2020, 12, 10)
 S = DesignationStatus
+
+
+def as_records(objs, registry) -> list[dict]:
+    """Unsaved rows as the records the registry kit's bulk import takes."""
+    return [{"region": o.region_id, "status": o.status, **{f: getattr(o, f) for f in registry.fields}} for o in objs]
 THEMES = {"政策法规": 15, "政法工作": 15, "扫黑除恶": 14, "防诈工作": 14, "平安交通": 14, "校园安全": 14,
           "消防救援": 14}
 PROGRAMMES = ("“禹州平安”歌曲", "“致扫黑除恶”诗词朗诵", "“预防电信诈骗”小品", "“平安禹州”快板", "“反邪教”情景剧")
 GIFTS = {"纸抽": 800, "手提袋": 900, "雨伞": 600, "茶杯": 760}
-REPORTS = [  # (township, title, month, reprinted in)
+PRACTICES = [  # (township, title, month, reprinted in)
     ("颍川街道", "画好“四圈”同心圆 共治共享文明颍川", 4, "许昌日报、“学习强国”"),
     ("夏都街道", "“红色物业”激活城市基层治理", 5, ""),
     ("韩城街道", "“三姐矛盾调解之家”让矛盾不出社区", 6, "许昌日报"),
@@ -126,11 +132,12 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     by_township = _villages_by_township()
     villages = [v for vs in by_township.values() for v in vs]
 
-    designations = actions.import_designations(_designations(rng, city, townships, villages), actor=SYSTEM,
-                                               note="演示环境：平安创建命名（2019—2020年）")
-    households = actions.import_households(
-        _households(rng, by_township, 2019, 4_300) + _households(rng, by_township, YEAR, 5_600), actor=SYSTEM,
-        note="演示环境：综治保险参保农户")
+    designations = actions.import_designations(
+        records=as_records(_designations(rng, city, townships, villages), DESIGNATIONS), actor=SYSTEM,
+        note="演示环境：平安创建命名（2019—2020年）")
+    households = sum(len(actions.import_households(
+        records=as_records(_households(rng, by_township, year, n), HOUSEHOLDS), actor=SYSTEM,
+        note=f"演示环境：{year}年综治保险参保农户")) for year, n in ((2019, 4_300), (YEAR, 5_600)))
 
     focus = [(MaterialKind.PICTURE, theme, n) for theme, n in THEMES.items()]
     focus += [(MaterialKind.PROGRAMME, p, 1) for p in PROGRAMMES]
@@ -157,10 +164,13 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     for i in range(18):
         counsellors.append(Counsellor(
             name=person_name(rng, male=rng.random() < 0.5),
-            kind=CounsellorKind.DOCTOR if i < 6 else CounsellorKind.COUNSELLOR, region=city, full_time=i < 10,
+            kind=CounsellorKind.DOCTOR if i < 6 else CounsellorKind.COUNSELLOR,
+            region=by_name.get("颍川街道", townships[0]),
+            full_time=i < 10,
             workplace="禹州市精神病医院" if i < 6 else "市社会心理服务指导中心",
             crisis_team="新冠肺炎疫情心理救援医疗队" if i < 12 else "新冠肺炎疫情心理危机干预领导小组"))
-    actions.import_counsellors(counsellors, actor=SYSTEM, note="演示环境：心理服务人员")
+    actions.import_counsellors(records=as_records(counsellors, COUNSELLORS), actor=SYSTEM,
+                               note="演示环境：心理服务人员")
     saved = list(Counsellor.objects.order_by("pk"))
     topics = ("疫情期间心理疏导热线", "中小学生心理健康讲座", "社区心理健康咨询", "重点人群心理危机干预")
     sessions = []
@@ -173,7 +183,8 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
 
     reports = [PracticeReport(title=title, region=by_name[township], issue=f"{YEAR}年第{i + 1}期",
                               published_on=dt.date(YEAR, month, rng.randint(1, 28)), reprinted_in=reprint)
-               for i, (township, title, month, reprint) in enumerate(REPORTS) if township in by_name]
-    actions.import_reports(reports, actor=SYSTEM, note="演示环境：政法工作专报刊发")
-    return {"designations": len(designations) if isinstance(designations, list) else designations,
+               for i, (township, title, month, reprint) in enumerate(PRACTICES) if township in by_name]
+    actions.import_reports(records=as_records(reports, REPORTS), actor=SYSTEM,
+                           note="演示环境：政法工作专报刊发")
+    return {"designations": len(designations),
             "households": households, "campaigns": 2, "reports": len(reports)}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -55,28 +56,27 @@ class DesignationStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
-class DesignationQuerySet(RegionQuerySet):
+class DesignationQuerySet(RegistryQuerySet):
     def valid(self, year: int):
         """Designated for ``year`` and not revoked."""
         return self.filter(year=year, status=DesignationStatus.DESIGNATED)
 
 
-class Designation(models.Model):
-    """An application for a designation in a year and where it got to."""
+class Designation(RegistryModel):
+    """An application for a designation in a year and where it got to (the registry kit; its status is
+    the designation's: applied → assessed → designated / refused → revoked)."""
 
     kind = models.CharField(_("创建类型"), max_length=20, choices=DesignationKind.choices, db_index=True)
     year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
-    region = models.ForeignKey("core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
     subject = models.CharField(_("创建对象"), max_length=128, help_text=_("村(社区)、商场或学校的名称"))
-    status = models.CharField(_("状态"), max_length=12, choices=DesignationStatus.choices,
-                              default=DesignationStatus.APPLIED)
+    status = models.CharField(_("状态"), max_length=16, choices=DesignationStatus.choices,
+                              default=DesignationStatus.APPLIED, db_index=True)
     applied_on = models.DateField(_("申报日期"))
     score = models.DecimalField(_("考核得分"), max_digits=5, decimal_places=1, null=True, blank=True)
     assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
     decided_on = models.DateField(_("命名(不予命名)日期"), null=True, blank=True)
     revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = DesignationQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
@@ -85,8 +85,6 @@ class Designation(models.Model):
         verbose_name = _("平安创建命名")
         verbose_name_plural = _("平安创建命名")
         ordering = ["-year", "kind", "region_id"]
-        constraints = [models.UniqueConstraint(fields=["kind", "year", "region", "subject"],
-                                               name="designation_unique_subject")]
 
     def __str__(self) -> str:
         return f"{self.year}年{self.get_kind_display()} {self.subject}"
@@ -123,8 +121,6 @@ class PublicityCampaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.pk])
 
 
 class MaterialKind(models.TextChoices):
@@ -156,23 +152,26 @@ class PublicityMaterial(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.title} ×{self.quantity}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.campaign_id])
 
 
 # -- 综治保险 --------------------------------------------------------------------------------------
-class InsuredHousehold(models.Model):
-    """A rural household insured under 综治保险 in a year."""
+class InsuranceStatus(models.TextChoices):
+    INSURED = "insured", _("在保")
+    LAPSED = "lapsed", _("已退保")
 
-    region = models.ForeignKey("core.Region", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT,
-                               related_name="+")
+
+class InsuredHousehold(RegistryModel):
+    """A rural household insured under 综治保险 in a year (the registry kit)."""
+
+    status = models.CharField(_("状态"), max_length=16, choices=InsuranceStatus.choices,
+                              default=InsuranceStatus.INSURED, db_index=True)
     year = models.PositiveSmallIntegerField(_("参保年度"), db_index=True)
     householder = models.CharField(_("户主"), max_length=64)
     policy_no = models.CharField(_("保单号"), max_length=32, unique=True)
     insured_on = models.DateField(_("参保日期"))
     premium = models.DecimalField(_("保费(元)"), max_digits=8, decimal_places=2, default=0)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
 
     class Meta:
@@ -184,7 +183,7 @@ class InsuredHousehold(models.Model):
         return f"{self.householder}（{self.policy_no}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:insurance_list") + f"?q={self.policy_no}"
+        return reverse("campaigns:household_detail", args=[self.pk])
 
 
 # -- Psychological service (社会心理服务) ------------------------------------------------------------
@@ -194,17 +193,17 @@ class CounsellorKind(models.TextChoices):
     DOCTOR = "doctor", _("精神科医生")
 
 
-class Counsellor(models.Model):
+class Counsellor(RegistryModel):
+    """A counsellor, school counselling teacher or psychiatrist (the registry kit)."""
+
     name = models.CharField(_("姓名"), max_length=64)
     kind = models.CharField(_("类别"), max_length=12, choices=CounsellorKind.choices)
     full_time = models.BooleanField(_("专职"), default=False)
-    region = models.ForeignKey("core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
     workplace = models.CharField(_("工作单位"), max_length=128, blank=True)
     crisis_team = models.CharField(_("心理危机干预队伍"), max_length=128, blank=True,
                                    help_text=_("所属危机干预小组或心理救援医疗队"))
-    is_active = models.BooleanField(_("在册"), default=True)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
 
     class Meta:
@@ -216,7 +215,7 @@ class Counsellor(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:counsellor_list") + f"?q={self.name}"
+        return reverse("campaigns:counsellor_detail", args=[self.pk])
 
 
 class CounsellingSession(models.Model):
@@ -239,21 +238,20 @@ class CounsellingSession(models.Model):
         return f"{self.held_on} {self.topic}"
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:counsellor_list") + f"?q={self.counsellor.name}"
+        return reverse("campaigns:counsellor_detail", args=[self.counsellor_id])
 
 
 # -- Practice reports (政法工作专报) -------------------------------------------------------------------
-class PracticeReport(models.Model):
-    """A township's practice published in 政法工作专报, and where it was reprinted."""
+class PracticeReport(RegistryModel):
+    """A township's practice published in 政法工作专报, and where it was reprinted (the registry kit)."""
 
     title = models.CharField(_("标题"), max_length=200)
-    region = models.ForeignKey("core.Region", verbose_name=_("乡镇(街道)"), on_delete=models.PROTECT, related_name="+")
     issue = models.CharField(_("期号"), max_length=32, blank=True, help_text=_("如：2020年第5期"))
     published_on = models.DateField(_("刊发日期"), db_index=True)
     reprinted_in = models.CharField(_("转载媒体"), max_length=300, blank=True,
                                     help_text=_("如：许昌日报、“学习强国”"))
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
 
     class Meta:
@@ -265,4 +263,4 @@ class PracticeReport(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:report_list") + f"?q={self.pk}"
+        return reverse("campaigns:report_detail", args=[self.pk])

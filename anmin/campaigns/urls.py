@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from .registries import ALL
 
 app_name = "campaigns"
 
-urlpatterns: list = []
+urlpatterns = [url for registry in ALL for url in registry.urls()]

@@ -1,6 +1,7 @@
-"""Every write of the campus domain: schools, the 五个100% check of a term, 护学岗 posts and
-check-ins, incidents around schools. Bulk writes (a ledger import, the demo world) go through the
-``import_*`` actions: every row checked and inside the actor's jurisdiction, one audit entry per call.
+"""Every write of the campus domain: schools and 护学岗 posts (the registry kit's actions), the
+五个100% check of a term, check-ins, incidents around schools. Bulk writes (a ledger import, the demo
+world) go through the ``import_*`` actions: every row checked and inside the actor's jurisdiction,
+one audit entry per call.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from anmin.core.errors import Conflict, invalid
 from anmin.core.guards import action, in_area
 
 from .coverage import five_items
-from .models import CampusIncident, GuardCheckin, GuardPost, SafetyCheck, School, SchoolKind
+from .models import CampusIncident, GuardCheckin, GuardPost, SafetyCheck, School
+from .registries import POSTS, SCHOOLS
+
+# The registries' own actions (the kit): create, update (version check), status, retire, bulk import.
+create_school, update_school, set_school_status, retire_school, import_schools = SCHOOLS.actions()
+create_post, update_post, set_post_status, retire_post, import_posts = POSTS.actions()
 
 TERM = re.compile(r"^20\d\d-[12]$")
 
@@ -34,13 +40,6 @@ def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
     return created
 
 
-def check_school(s: School) -> None:
-    if not (s.name or "").strip() or len(s.name) > 128:
-        raise invalid("name", "「学校名称」为必填项，且不超过 128 字")
-    if s.kind not in SchoolKind.values:
-        raise invalid("kind", "「学校类型」无效")
-
-
 def clean_items(items) -> list[str]:
     codes = [c for c, _n in five_items()]
     items = [str(i).strip() for i in (items or []) if str(i).strip()]
@@ -54,25 +53,6 @@ def check_safety(c: SafetyCheck) -> None:
     if not TERM.match(c.term or ""):
         raise invalid("term", "「学期」格式为 2020-1（春季）或 2020-2（秋季）")
     c.items = clean_items(c.items)
-
-
-@action(perm="campus.add_school", what="导入学校(幼儿园)")
-def import_schools(rows: Sequence[School], *, actor, note: str = "") -> int:
-    return len(_bulk(School, rows, actor=actor, note=note, check=check_school))
-
-
-@action(perm="campus.add_school", region="region", what="登记学校(幼儿园)")
-def register_school(*, actor, name: str, kind: str, region, address: str = "", students: int = 0,
-                    guards: int = 0) -> School:
-    school = School(name=(name or "").strip(), kind=kind, region=region, address=address, students=students,
-                    guards=guards)
-    check_school(school)
-    with transaction.atomic():
-        if School.objects.filter(region=region, name=school.name).exists():
-            raise invalid("name", f"{school.name} 已在册")
-        school.save()
-        audit.record(actor=actor, action="create", obj=school, after=audit.snapshot(school))
-    return school
 
 
 @action(perm="campus.add_safetycheck", what="导入五个100%检查")
@@ -105,13 +85,6 @@ def record_check(*, actor, school: School, term: str, items, checked_on: date | 
         existing.save()
         audit.record(actor=actor, action="update", obj=existing, before=before, after=audit.snapshot(existing))
         return existing
-
-
-@action(perm="campus.add_guardpost", what="导入护学岗")
-def import_posts(rows: Sequence[GuardPost], *, actor, note: str = "") -> int:
-    for row in rows:
-        row.region_id = row.region_id or row.school.region_id
-    return len(_bulk(GuardPost, rows, actor=actor, note=note))
 
 
 @action(perm="campus.add_guardcheckin", target="post", model=GuardPost, what="护学岗签到")

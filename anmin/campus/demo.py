@@ -19,10 +19,16 @@ from anmin.workflow.kit import demo as kit
 from . import actions
 from .coverage import five_items
 from .models import CampusIncident, GuardCheckin, GuardPost, IncidentKind, Peak, SafetyCheck, School, SchoolKind
+from .registries import POSTS, SCHOOLS
 
 YEAR = 2020
 TODAY = dt.date(2020, 12, 10)
 GAP_SHARE = 0.04
+
+
+def as_records(objs, registry) -> list[dict]:
+    """Unsaved rows as the records the registry kit's bulk import takes."""
+    return [{"region": o.region_id, "status": o.status, **{f: getattr(o, f) for f in registry.fields}} for o in objs]
 
 
 def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
@@ -44,7 +50,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
             if rng.random() < 0.33 * scale:
                 schools.append(School(name=f"{v.name}幼儿园", kind=SchoolKind.KINDERGARTEN, region=v,
                                       students=rng.randint(40, 300), guards=1))
-    actions.import_schools(schools, actor=SYSTEM, note="演示环境：学校(幼儿园)台账")
+    actions.import_schools(records=as_records(schools, SCHOOLS), actor=SYSTEM, note="演示环境：学校(幼儿园)台账")
     saved = list(School.objects.order_by("pk"))
     codes = [c for c, _n in five_items()]
     checks = []
@@ -66,7 +72,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
                                    on_duty=f"民警 {person_name(rng, male=True)}、"
                                            f"教师 {person_name(rng, male=rng.random() < 0.5)}",
                                    unit="派出所、学校"))
-    actions.import_posts(posts, actor=SYSTEM, note="演示环境：平安护学岗")
+    actions.import_posts(records=as_records(posts, POSTS), actor=SYSTEM, note="演示环境：平安护学岗")
     checkins = []
     days = [TODAY - dt.timedelta(days=d) for d in range(1, 10) if (TODAY - dt.timedelta(days=d)).weekday() < 5][:5]
     for p in GuardPost.objects.order_by("pk"):

@@ -14,7 +14,7 @@ from .models import CampusIncident, GuardCheckin, GuardPost, School
 
 def _scoped(model, region, user):
     qs = model.objects.visible_to(user) if user is not None else model.objects.all()
-    return qs.inside(region_prefix(region)) if region else qs
+    return qs.filter(region__code__startswith=region_prefix(region)) if region else qs
 
 
 def schools(*, year, region=None, user=None) -> int:

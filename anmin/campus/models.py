@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -30,25 +31,22 @@ class SchoolKind(models.TextChoices):
     VOCATIONAL = "vocational", _("职业学校")
 
 
-class School(models.Model):
+class School(RegistryModel):
+    """A school or kindergarten on the register (the registry kit: place, status, retire, history)."""
+
     name = models.CharField(_("学校名称"), max_length=128)
     kind = models.CharField(_("学校类型"), max_length=16, choices=SchoolKind.choices)
-    region = models.ForeignKey("core.Region", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT,
-                               related_name="+")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     students = models.PositiveIntegerField(_("在校学生(幼儿)数"), default=0)
     guards = models.PositiveSmallIntegerField(_("专职保安(人)"), default=0)
-    is_active = models.BooleanField(_("在册"), default=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
 
     class Meta:
         verbose_name = _("学校(幼儿园)")
         verbose_name_plural = _("学校(幼儿园)")
         ordering = ["region_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="school_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -92,21 +90,18 @@ class Peak(models.TextChoices):
     EVENING = "evening", _("晚高峰(放学)")
 
 
-class GuardPost(models.Model):
-    """A 平安护学岗 post on the roster: who stands where at which peak time."""
+class GuardPost(RegistryModel):
+    """A 平安护学岗 post on the roster: who stands where at which peak time (the registry kit)."""
 
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="posts")
-    region = models.ForeignKey("core.Region", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT,
-                               related_name="+")
     place = models.CharField(_("岗位位置"), max_length=128, help_text=_("如：校门口、南侧路口"))
     peak = models.CharField(_("时段"), max_length=8, choices=Peak.choices)
     on_duty = models.CharField(_("上岗人员"), max_length=128, help_text=_("如：城关派出所 张某、教师 李某"))
     unit = models.CharField(_("所属单位"), max_length=64, blank=True)
     user = models.ForeignKey("core.User", verbose_name=_("平台账号"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="+")
-    is_active = models.BooleanField(_("在岗"), default=True)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region", assignee_fields=("user",))
 
     class Meta:
@@ -118,7 +113,7 @@ class GuardPost(models.Model):
         return f"{self.school} {self.place}（{self.get_peak_display()}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("campus:school_detail", args=[self.school_id])
+        return reverse("campus:post_detail", args=[self.pk])
 
 
 class GuardCheckin(models.Model):

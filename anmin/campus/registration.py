@@ -4,10 +4,14 @@
 def register() -> None:
     from anmin.core import registry
 
-    from . import demo, kpis, report
+    from . import demo, kpis, menus, report
+    from .registries import ALL
     from .roles import grants
 
     kpis.register()
+    menus.register()
+    for reg in ALL:
+        reg.register_api()
     report.register()
     registry.role_grants.register("campus", grants())
     registry.demo_builders.register("campus", registry.DemoBuilder(

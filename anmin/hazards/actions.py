@@ -1,6 +1,7 @@
 """Every write of the hazards domain: railway hazards (on the case engine), past railway hazards in
-bulk, and the drunk-driving register in bulk. The registries of waters, inspections and drownings are
-written through the registry kit's actions (``registries.py``).
+bulk, and the drunk-driving register in bulk. Dangerous waters are a registry on
+the kit (``registries.py``: its create/update/status/retire/import actions are bound here); their
+inspections and minors' drownings are imported in bulk here.
 
 Steps after the report (下达整改, 整改反馈, 验收销号 …) are the case engine's:
 ``anmin.workflow.actions.transition_case`` through the case pages and the case API.
@@ -28,10 +29,9 @@ from .models import (
     Penalty,
     RailwayHazard,
     RailwayHazardCategory,
-    Water,
     WaterInspection,
-    WaterKind,
 )
+from .registries import WATERS
 from .workflows import RAILWAY_HAZARD
 
 ADD_RAILWAY = "hazards.add_railwayhazard"
@@ -155,17 +155,8 @@ def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
     return created
 
 
-# -- Waters and drownings ------------------------------------------------------------------------------
-def _check_water(w: Water) -> None:
-    if w.kind not in WaterKind.values:
-        raise invalid("kind", "「水域类型」无效")
-    if not (w.name or "").strip():
-        raise invalid("name", "「水域名称」为必填项")
-
-
-@action(perm="hazards.add_water", what="导入危险水域")
-def import_waters(rows: Sequence[Water], *, actor, note: str = "") -> int:
-    return len(_bulk(Water, rows, actor=actor, note=note, check=_check_water))
+# -- Waters (the registry kit) and drownings -----------------------------------------------------------
+create_water, update_water, set_water_status, retire_water, import_waters = WATERS.actions()
 
 
 @action(perm="hazards.add_waterinspection", what="导入水域巡查记录")

@@ -37,10 +37,16 @@ from .models import (
     WaterInspection,
     WaterKind,
 )
+from .registries import WATERS
 from .workflows import RAILWAY_HAZARD
 
 YEAR = 2020
 TODAY = dt.date(2020, 12, 10)
+
+
+def as_records(objs, registry) -> list[dict]:
+    """Unsaved rows as the records the registry kit's bulk import takes."""
+    return [{"region": o.region_id, "status": o.status, **{f: getattr(o, f) for f in registry.fields}} for o in objs]
 DEMO_NOW = dt.datetime(2020, 12, 10, 9, 0, tzinfo=kit.SHANGHAI)
 # (year, people dealt with, criminal penalties, accidents caused)
 DRUNK = ((2019, 1_402, 231, 46), (YEAR, 1_561, 253, 29))
@@ -191,7 +197,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     townships = [names[n] for n in sorted(names)]
     drunk = actions.import_drunk_driving(_drunk(rng, townships), actor=SYSTEM, note="演示环境：酒驾醉驾查处登记")
     waters, drownings = _waters(rng)
-    actions.import_waters(waters, actor=SYSTEM, note="演示环境：危险水域台账")
+    actions.import_waters(records=as_records(waters, WATERS), actor=SYSTEM, note="演示环境：危险水域台账")
     actions.import_inspections(_inspections(rng), actor=SYSTEM, note="演示环境：2020年汛期水域巡查")
     actions.import_drownings(drownings, actor=SYSTEM, note="演示环境：未成年人溺水事故")
     railway = actions.import_railway_hazards(_railway(rng, names), actor=SYSTEM, note="演示环境：铁路沿线安全隐患")

@@ -18,7 +18,7 @@ RAILWAY_KPIS = CaseKpis(RAILWAY_HAZARD)
 
 def _scoped(model, region, user):
     qs = model.objects.visible_to(user) if user is not None else model.objects.all()
-    return qs.inside(region_prefix(region)) if region else qs
+    return qs.filter(region__code__startswith=region_prefix(region)) if region else qs
 
 
 def drunk_driving_handled(*, year, region=None, user=None) -> int:

@@ -11,5 +11,6 @@ def register() -> None:
                  70, "＋"),
         MenuItem("railway_hazards", "cases", _("铁路沿线隐患"), "hazards:railway_list", "hazards.view_railwayhazard",
                  40, "≡"),
+        MenuItem("hazards_waters", "base", _("危险水域"), "hazards:water_list", "hazards.view_water", 62, "≈"),
     ):
         menu.register(item.key, item)

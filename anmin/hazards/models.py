@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
 
@@ -30,23 +31,20 @@ class WaterKind(models.TextChoices):
     CANAL = "canal", _("沟渠")
 
 
-class Water(models.Model):
-    """A dangerous water: where it is, its warning signs, rescue equipment and responsible person."""
+class Water(ProtectedModelMixin, RegistryModel):
+    """A dangerous water: where it is, its warning signs, rescue equipment and responsible person (the
+    registry kit: place, status, retire, history)."""
 
     name = models.CharField(_("水域名称"), max_length=128)
     kind = models.CharField(_("水域类型"), max_length=16, choices=WaterKind.choices)
-    region = models.ForeignKey("core.Region", verbose_name=_("所在村(社区)"), on_delete=models.PROTECT,
-                               related_name="+")
     address = models.CharField(_("位置描述"), max_length=200, blank=True)
     warning_signs = models.PositiveSmallIntegerField(_("警示牌(块)"), default=0)
     rescue_equipment = models.CharField(_("救生器材"), max_length=200, blank=True,
                                         help_text=_("如：救生圈2个、救生杆1根、救生绳1条"))
     responsible_name = models.CharField(_("责任人"), max_length=64, blank=True)
     responsible_phone = ProtectedField(_("责任人电话"), kind="phone", blank=True)
-    is_active = models.BooleanField(_("在册"), default=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = RegionQuerySet.as_manager()
+    objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
 
     class Meta:
@@ -116,8 +114,6 @@ class DrowningIncident(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.region}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("hazards:drowning_detail", args=[self.pk])
 
 
 # -- Railway line hazards (铁路沿线安全隐患, a case kind) ---------------------------------------------
@@ -195,5 +191,3 @@ class DrunkDriving(ProtectedModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.driver_name} {self.caught_on}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("hazards:drunk_detail", args=[self.pk])

@@ -19,8 +19,9 @@ from anmin.core.testing.expect import seen_by
 
 
 def designation_sample(region, world) -> Designation:
-    return actions.apply_designation(actor=SYSTEM, kind="safe_village", year=2020, region=region,
-                                     subject=f"{region.name}{region.code}")
+    # Registry records directly: the "parent" placement is the city itself, coarser than a registry accepts.
+    return Designation.objects.create(kind="safe_village", year=2020, region=region,
+                                      subject=f"{region.name}{region.code}", applied_on=dt.date(2020, 3, 1))
 
 
 def campaign_sample(region, world) -> PublicityCampaign:
@@ -33,28 +34,22 @@ def material_sample(region, world) -> PublicityMaterial:
 
 
 def household_sample(region, world) -> InsuredHousehold:
-    actions.import_households([InsuredHousehold(region=region, year=2020, householder="王某",
-                                                policy_no=f"P{region.code}", insured_on=dt.date(2020, 3, 1))],
-                              actor=SYSTEM)
-    return InsuredHousehold.objects.get(policy_no=f"P{region.code}")
+    return InsuredHousehold.objects.create(region=region, year=2020, householder="王某",
+                                           policy_no=f"P{InsuredHousehold.objects.count()}{region.code}",
+                                           insured_on=dt.date(2020, 3, 1))
 
 
 def counsellor_sample(region, world) -> Counsellor:
-    actions.import_counsellors([Counsellor(name=f"心理{region.code}", kind="counsellor", region=region)], actor=SYSTEM)
-    return Counsellor.objects.get(name=f"心理{region.code}")
+    return Counsellor.objects.create(name="心理咨询师", kind="counsellor", region=region)
 
 
 def session_sample(region, world) -> CounsellingSession:
-    c = counsellor_sample(region, world)
-    actions.import_sessions([CounsellingSession(counsellor=c, region=region, held_on=dt.date(2020, 4, 1),
-                                                topic="心理疏导")], actor=SYSTEM)
-    return CounsellingSession.objects.get(counsellor=c)
+    return CounsellingSession.objects.create(counsellor=counsellor_sample(region, world), region=region,
+                                             held_on=dt.date(2020, 4, 1), topic="心理疏导")
 
 
 def report_sample(region, world) -> PracticeReport:
-    actions.import_reports([PracticeReport(title=f"{region.name}经验", region=region,
-                                           published_on=dt.date(2020, 4, 1))], actor=SYSTEM)
-    return PracticeReport.objects.get(title=f"{region.name}经验")
+    return PracticeReport.objects.create(title=f"{region.name}经验", region=region, published_on=dt.date(2020, 4, 1))
 
 
 SAMPLES = {

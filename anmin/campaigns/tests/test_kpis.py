@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from anmin.campaigns import actions, kpis
-from anmin.campaigns.models import InsuredHousehold, PracticeReport
+from anmin.campaigns.models import PracticeReport
 from anmin.core.actors import SYSTEM
 from anmin.core.errors import Conflict, Invalid
 from anmin.core.models import Role
@@ -51,15 +51,16 @@ def test_the_publicity_figures_are_those_of_the_focus_campaigns(world):
 
 
 def test_insurance_and_practice_reports_by_township(world):
-    actions.import_households([
-        InsuredHousehold(region=world.gc_village, year=2020, householder="王某", policy_no="P1",
-                         insured_on=dt.date(2020, 3, 1)),
-        InsuredHousehold(region=world.wl_village, year=2020, householder="李某", policy_no="P2",
-                         insured_on=dt.date(2020, 3, 1)),
+    actions.import_households(records=[
+        {"region": world.gc_village, "year": 2020, "householder": "王某", "policy_no": "P1",
+         "insured_on": dt.date(2020, 3, 1)},
+        {"region": world.wl_village, "year": 2020, "householder": "李某", "policy_no": "P2",
+         "insured_on": dt.date(2020, 3, 1)},
     ], actor=SYSTEM)
     assert kpis.insured_households(year=2020) == 2
     assert kpis.insured_by_township(year=2020) == {"古城镇": 1, "无梁镇": 1}
     assert kpis.insured_households(year=2020, user=world.user(Role.TOWNSHIP_CENTER)) == 1
-    actions.import_reports([PracticeReport(title=t, region=world.gucheng, published_on=dt.date(2020, m, 1))
-                            for t, m in (("一", 3), ("二", 5))], actor=SYSTEM)
+    actions.import_reports(records=[{"title": t, "region": world.gucheng, "published_on": dt.date(2020, m, 1)}
+                                    for t, m in (("一", 3), ("二", 5))], actor=SYSTEM)
+    assert PracticeReport.objects.count() == 2
     assert kpis.practice_reports(year=2020) == 1  # one township, two reports

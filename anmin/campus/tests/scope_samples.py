@@ -14,8 +14,8 @@ _n = itertools.count(1)
 
 
 def school_sample(region, world) -> School:
-    return actions.register_school(actor=SYSTEM, name=f"{region.name}第{next(_n)}小学", kind="primary",
-                                   region=region)
+    # Directly: the "parent" placement is the city itself, coarser than the registry accepts.
+    return School.objects.create(region=region, name=f"{region.name}第{next(_n)}小学", kind="primary")
 
 
 def check_sample(region, world) -> SafetyCheck:
@@ -25,9 +25,7 @@ def check_sample(region, world) -> SafetyCheck:
 
 def post_sample(region, world) -> GuardPost:
     school = school_sample(region, world)
-    actions.import_posts([GuardPost(school=school, region_id=school.region_id, place="校门口", peak="morning",
-                                    on_duty="民警 张某")], actor=SYSTEM)
-    return GuardPost.objects.get(school=school)
+    return GuardPost.objects.create(school=school, region=region, place="校门口", peak="morning", on_duty="民警 张某")
 
 
 def checkin_sample(region, world) -> GuardCheckin:

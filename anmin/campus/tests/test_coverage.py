@@ -18,8 +18,8 @@ ALL = ["guard", "alarm", "video", "closed", "post"]
 
 @pytest.fixture
 def schools(world):
-    one = actions.register_school(actor=SYSTEM, name="古城村小学", kind="primary", region=world.gc_village)
-    two = actions.register_school(actor=SYSTEM, name="古城镇一中", kind="middle", region=world.gc_village2)
+    one = actions.create_school(actor=SYSTEM, name="古城村小学", kind="primary", region=world.gc_village)
+    two = actions.create_school(actor=SYSTEM, name="古城镇一中", kind="middle", region=world.gc_village2)
     for s in (one, two):
         actions.record_check(actor=SYSTEM, school=s, term="2020-2", items=ALL, checked_on=dt.date(2020, 9, 20))
     return one, two
@@ -37,7 +37,7 @@ def test_a_school_missing_one_of_the_five_items_appears_in_the_gap_list(world, s
     assert kpis.five_items_compliant(year=2020) == 1
     assert kpis.five_items_rate(year=2020) == 50.0
     # A school with no check for the term lacks all five.
-    actions.register_school(actor=SYSTEM, name="大北村幼儿园", kind="kindergarten", region=world.gc_village2)
+    actions.create_school(actor=SYSTEM, name="大北村幼儿园", kind="kindergarten", region=world.gc_village2)
     gaps = {s.name: m for s, m in coverage.five_items_gaps(School.objects.all(), "2020-2")}
     assert len(gaps["大北村幼儿园"]) == 5
 
@@ -65,9 +65,9 @@ def test_a_guard_post_check_in_counts(world, schools):
     from anmin.campus.models import GuardPost
 
     one, _two = schools
-    actions.import_posts([GuardPost(school=one, region_id=one.region_id, place="校门口", peak="morning",
-                                    on_duty="民警 张某")], actor=SYSTEM)
-    post = GuardPost.objects.get()
+    post = actions.create_post(actor=world.user(Role.POLICE), region=one.region, school=one, place="校门口",
+                               peak="morning", on_duty="民警 张某")
+    assert GuardPost.objects.get() == post
     before = kpis.guard_checkins(year=2026) + kpis.guard_checkins(year=2020)
     actions.check_in(actor=world.user(Role.POLICE), post=post, note="秩序良好")
     assert kpis.guard_checkins(year=2026) + kpis.guard_checkins(year=2020) == before + 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anmin.core.actors import SYSTEM
 from anmin.core.models import Role
 from anmin.core.testing.expect import seen_by
 from anmin.hazards import actions
@@ -17,27 +16,22 @@ def railway_sample(region, world) -> RailwayHazard:
 
 
 def water_sample(region, world) -> Water:
-    actions.import_waters([Water(name=f"{region.name}{region.code}坑塘", kind="pond", region=region)], actor=SYSTEM)
-    return Water.objects.get(name=f"{region.name}{region.code}坑塘")
+    return Water.objects.create(name=f"{region.name}{region.code}坑塘{Water.objects.count()}", kind="pond",
+                                region=region)
 
 
 def inspection_sample(region, world) -> WaterInspection:
-    w = water_sample(region, world)
-    actions.import_inspections([WaterInspection(water=w, region=region, inspected_on=dt.date(2020, 7, 1),
-                                                inspector="王某")], actor=SYSTEM)
-    return WaterInspection.objects.get(water=w)
+    return WaterInspection.objects.create(water=water_sample(region, world), region=region,
+                                          inspected_on=dt.date(2020, 7, 1), inspector="王某")
 
 
 def drowning_sample(region, world) -> DrowningIncident:
-    actions.import_drownings([DrowningIncident(region=region, occurred_on=dt.date(2020, 7, 1), age=10, sex="M",
-                                               circumstances=region.code)], actor=SYSTEM)
-    return DrowningIncident.objects.get(circumstances=region.code)
+    return DrowningIncident.objects.create(region=region, occurred_on=dt.date(2020, 7, 1), age=10, sex="M")
 
 
 def drunk_sample(region, world) -> DrunkDriving:
-    actions.import_drunk_driving([DrunkDriving(region=region, caught_on=dt.date(2020, 7, 1), driver_name=region.code,
-                                               offence="drunk", penalty="admin")], actor=SYSTEM)
-    return DrunkDriving.objects.get(driver_name=region.code)
+    return DrunkDriving.objects.create(region=region, caught_on=dt.date(2020, 7, 1), driver_name="张某",
+                                       offence="drunk", penalty="admin")
 
 
 SAMPLES = {
