@@ -63,3 +63,16 @@ def test_pages_and_api_show_the_schools_in_scope(client, world):
     assert client.get(f"/campus/schools/{theirs.pk}/").status_code == 404
     api = client.get("/api/v1/schools/").json()
     assert [s["name"] for s in api["results"]] == ["古城村小学"]
+
+
+def test_a_police_officer_checks_in_at_a_post_from_the_phone_page(client, world):
+    police = world.user(Role.POLICE)
+    school = School.objects.create(region=world.gc_village, name="古城村小学", kind="primary")
+    post = GuardPost.objects.create(region=world.gc_village, school=school, place="校门口", peak="morning",
+                                    on_duty="民警 张某")
+    client.force_login(police)
+    assert client.get(f"/campus/posts/{post.pk}/checkin/").status_code == 200
+    resp = client.post(f"/campus/posts/{post.pk}/checkin/", {"note": "秩序良好"})
+    assert resp.status_code == 302
+    assert post.checkins.get().note == "秩序良好"
+    assert post.checkins.get().by == police
