@@ -47,7 +47,7 @@ POSTS = Registry(
         ledgers.Column("所属单位", "unit", ledgers.text(max_length=64)),
     ),
     search="place", filter_fields=("peak",), list_fields=("school", "place", "peak", "on_duty"),
-    ledger_mixins=(PostLedgerMixin,),
+    ledger_mixin=PostLedgerMixin,
 )
 
 ALL = (SCHOOLS, POSTS)

@@ -137,8 +137,6 @@ class Registry:
     min_level: int = 3
     api_prefix: str = ""
     on_status: Callable[..., Any] | None = None  # called (actor=, obj=, before=) after a status change
-    # Classes mixed into the Excel ledger, for the parsers named by its columns (``"parse_school"``).
-    ledger_mixins: tuple[type, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -313,7 +311,7 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
         ledgers.Column("状态", "status", ledgers.choice(status_choices), default=registry.default_status),
     )
 
-    class RegistryLedger(*registry.ledger_mixins, ledgers.Ledger):
+    class RegistryLedger(ledgers.Ledger):
         key = f"{registry.app}.{registry.slug}"
         title = f"{registry.title}台账"
         model = registry.model
