@@ -22,6 +22,26 @@ from .models import (
 
 NAME = ledgers.text(max_length=128)
 
+
+class MemberLedgerMixin:
+    """The 所属巡逻队 column: a team the importing user sees, by name."""
+
+    def prepare(self) -> None:
+        from collections import defaultdict
+
+        self.teams = defaultdict(list)
+        for team in PatrolTeam.objects.visible_to(self.user).filter(is_active=True).only("pk", "name", "region_id"):
+            self.teams[team.name].append(team)
+
+    def parse_team(self, value):
+        from django.core.exceptions import ValidationError
+
+        name = ledgers.text()(value)
+        found = self.teams.get(name, [])
+        if len(found) != 1:
+            raise ValidationError(f"“{name}”不是您辖区内唯一的巡逻队名称" if found else f"“{name}”不是您辖区内的巡逻队")
+        return found[0]
+
 CAMERAS = Registry(
     model=Camera, app="prevention", slug="camera",
     fields=("name", "programme", "place_kind", "channels", "address", "longitude", "latitude", "built_on"),
@@ -70,7 +90,7 @@ TEAMS = Registry(
 
 MEMBERS = Registry(
     model=PatrolMember, app="prevention", slug="member", fields=("team", "name", "role"), min_level=2,
-    natural_key=("team", "name"),
+    natural_key=("team", "name"), ledger_mixin=MemberLedgerMixin,
     columns=(
         ledgers.Column("所属巡逻队", "team", "parse_team", required=True, export="team.name", width=30),
         ledgers.Column("姓名", "name", ledgers.text(max_length=64), required=True),

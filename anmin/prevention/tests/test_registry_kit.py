@@ -134,3 +134,24 @@ def test_pages_and_api_in_scope(client, world, centre):
                     content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-team-1")
     assert r.status_code == 201, r.content
     assert client.get("/prevention/teams/?export=xlsx").status_code == 200
+
+
+def test_member_ledger_names_its_team_and_reimports_as_existing(world, centre):
+    from anmin.prevention.models import PatrolMember
+    from anmin.prevention.registries import MEMBERS
+
+    team, _ = _team(centre, world.gc_village, 1, name="古城村巡逻队")
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in MEMBERS.ledger_class.columns])
+    ws.append(["古城镇", "古城村委会", "", "古城村巡逻队", "李四", "志愿者", ""])
+    ws.append(["古城镇", "古城村委会", "", "没有的队", "王五", "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    ledger = MEMBERS.ledger_class(user=centre)
+    report = ledger.dry_run(buf.getvalue())
+    assert [(e.row, e.field) for e in report.errors] == [(3, "team")]
+    ledger.run_import(report, mode=ledgers.VALID_ONLY)
+    assert PatrolMember.objects.get(name="李四").team == team
+    again = MEMBERS.ledger_class(user=centre).dry_run(ledger.workbook(PatrolMember.objects.all()))
+    assert (again.new_count, again.existing_count, again.errors) == (0, 2, [])

@@ -137,6 +137,7 @@ class Registry:
     min_level: int = 3
     api_prefix: str = ""
     on_status: Callable[..., Any] | None = None  # called (actor=, obj=, before=) after a status change
+    ledger_mixin: type | None = None  # methods the ledger's columns name (``"parse_team"``), ``prepare``
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -311,7 +312,9 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
         ledgers.Column("状态", "status", ledgers.choice(status_choices), default=registry.default_status),
     )
 
-    class RegistryLedger(ledgers.Ledger):
+    bases = (registry.ledger_mixin, ledgers.Ledger) if registry.ledger_mixin else (ledgers.Ledger,)
+
+    class RegistryLedger(*bases):  # type: ignore[misc]
         key = f"{registry.app}.{registry.slug}"
         title = f"{registry.title}台账"
         model = registry.model
@@ -323,6 +326,7 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
             self.places = PlaceResolver()
             self.prefixes = self.user.scope.prefixes if self.user is not None and not getattr(
                 self.user, "is_system", False) else ("",)
+            super().prepare()
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
             township, village, grid = (values.get(k) or "" for k in ("township", "village", "grid"))
@@ -355,7 +359,9 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                 .values_list("region_id", *registry.natural_key)
             )
             for r in rows:
-                if r.ok and (r.values.get("region"), *(r.values.get(k) for k in registry.natural_key)) in seen:
+                key = (r.values.get("region"), *(getattr(r.values.get(k), "pk", r.values.get(k))
+                                                 for k in registry.natural_key))
+                if r.ok and key in seen:
                     r.existing = True
             return ()
 
