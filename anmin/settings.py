@@ -84,7 +84,8 @@ INSTALLED_APPS = [
 # analytics and assessment come last: they read what every app before them registered.
 ANMIN_APPS: list[str] = [
     "anmin.workflow", "anmin.people", "anmin.care", "anmin.disputes", "anmin.grid", "anmin.analytics",
-    "anmin.assessment", "anmin.crackdown", "anmin.portal", "anmin.prevention",
+    "anmin.assessment", "anmin.crackdown", "anmin.portal", "anmin.prevention", "anmin.campus", "anmin.hazards",
+    "anmin.campaigns",
 ]
 INSTALLED_APPS += ANMIN_APPS
 

@@ -1,0 +1,82 @@
+"""The 酒驾醉驾查处登记台账 as an Excel ledger (``anmin.core.ledgers``): import with a dry run that
+lists every bad row, and a re-importable export. A row that is a record already registered (same
+township, day, driver and ID number) is recognised and skipped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+
+from anmin.core import ledgers
+from anmin.core.guards import in_area
+from anmin.core.models import Region
+
+from . import actions
+from .models import DrunkDriving, Offence, Penalty
+
+OFFENCES = {label: code for code, label in Offence.choices}
+PENALTIES = {label: code for code, label in Penalty.choices}
+
+
+def _label(choices):
+    return lambda value: dict(choices).get(value, value)
+
+
+class DrunkDrivingLedger(ledgers.Ledger):
+    key = "hazards.drunk_driving"
+    title = "酒驾醉驾查处登记台账"
+    model = DrunkDriving
+    columns = (
+        ledgers.Column("查处日期", "caught_on", ledgers.date(not_before=dt.date(2000, 1, 1)), required=True),
+        ledgers.Column("乡镇(街道)", "township", "parse_township", required=True, export="region.name"),
+        ledgers.Column("驾驶人", "driver_name", ledgers.text(max_length=64), required=True),
+        ledgers.Column("身份证号码", "id_number", "parse_id"),
+        ledgers.Column("违法类型", "offence", ledgers.choice(OFFENCES), required=True,
+                       export=lambda o: o.get_offence_display(), help="饮酒驾驶 / 醉酒驾驶"),
+        ledgers.Column("处理结果", "penalty", ledgers.choice(PENALTIES), required=True,
+                       export=lambda o: o.get_penalty_display(), help="行政处罚 / 刑事处罚"),
+        ledgers.Column("肇事肇祸", "caused_accident", ledgers.boolean(),
+                       export=lambda o: "是" if o.caused_accident else "否"),
+        ledgers.Column("查处单位", "unit", ledgers.text(max_length=64)),
+    )
+
+    def prepare(self) -> None:
+        self.townships = {r.name: r for r in Region.objects.townships()}
+
+    def parse_township(self, value):
+        name = ledgers.text()(value)
+        region = self.townships.get(name)
+        if region is None:
+            raise ValidationError(f"“{name}”不是本市的乡镇(街道)")
+        if self.user is not None and not in_area(self.user, region.code):
+            raise ValidationError(f"“{name}”不在您的辖区内")
+        return region
+
+    def parse_id(self, value):
+        """A full ID number; a masked one (from an export) is kept as a marker, valid on known rows only."""
+        text = ledgers.text()(value)
+        return text if "*" in text else ledgers.id_number(label="身份证号码")(text)
+
+    def check_row(self, values, row) -> None:
+        if values.get("penalty") == Penalty.CRIMINAL and values.get("offence") != Offence.DRUNK:
+            raise ValidationError({"penalty": "饮酒驾驶不构成犯罪，「处理结果」不能是刑事处罚"})
+
+    def find_existing(self, rows):
+        keys = {(r.values["township"].code, r.values["caught_on"], r.values["driver_name"]) for r in rows if r.ok}
+        known = set(DrunkDriving.objects.filter(caught_on__in={k[1] for k in keys})
+                    .values_list("region_id", "caught_on", "driver_name"))
+        for r in rows:
+            if r.ok and (r.values["township"].code, r.values["caught_on"], r.values["driver_name"]) in known:
+                r.existing = True
+            elif r.ok and "*" in (r.values.get("id_number") or ""):
+                yield self.row_error(r.row, "id_number", "新登记的记录须填写完整的身份证号码")
+
+    def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+        return actions.import_drunk_driving([
+            DrunkDriving(region=r.values["township"], caught_on=r.values["caught_on"],
+                         driver_name=r.values["driver_name"], id_number=r.values.get("id_number") or "",
+                         offence=r.values["offence"], penalty=r.values["penalty"],
+                         caused_accident=bool(r.values.get("caused_accident")), unit=r.values.get("unit") or "")
+            for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import railway_views
+from .registries import ALL
+
+app_name = "hazards"
+
+urlpatterns = [
+    path("railway/", railway_views.RailwayHazardLedgerView.as_view(), name="railway_list"),
+    path("railway/report/", railway_views.RailwayHazardReportView.as_view(), name="railway_report"),
+    path("railway/<int:pk>/", railway_views.RailwayHazardDetailView.as_view(), name="railway_detail"),
+    *(url for registry in ALL for url in registry.urls()),
+]
