@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 # analytics and assessment come last: they read what every app before them registered.
 ANMIN_APPS: list[str] = [
     "anmin.workflow", "anmin.people", "anmin.disputes", "anmin.grid", "anmin.analytics", "anmin.assessment",
+    "anmin.antifraud",
 ]
 INSTALLED_APPS += ANMIN_APPS
 
