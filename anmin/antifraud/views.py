@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from anmin.core import clock
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView, CaseStepView, DomainAction
 from anmin.workflow.rules import may_take
@@ -17,13 +18,18 @@ from anmin.workflow.rules import may_take
 from . import actions
 from .filters import FraudCaseFilter, LeadFilter
 from .forms import ConcludeForm, ContactForm, GradeForm, LeadReportForm, RevisitForm
+from .importers import LeadLedger
 from .models import FraudCase, Lead
 from .tables import FraudCaseTable, LeadTable
 from .workflows import WORKERS
 
 
-class LeadLedgerView(CaseLedgerView):
+class LeadLedgerView(LedgerImportMixin, CaseLedgerView):
+    """预警线索台账: filters, Excel export of the rows shown, Excel import with a dry run (?import=1)."""
+
     model = Lead
+    ledger_class = LeadLedger
+    import_permission = actions.ADD_PERM
     filterset_class = LeadFilter
     table_class = LeadTable
     title = _("预警线索台账")

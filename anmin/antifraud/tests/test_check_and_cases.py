@@ -92,3 +92,31 @@ def test_suspects_cards_and_sums_count_into_the_kpis(world):
     assert k == {"detained": 2, "arrested": 1, "solved": 1, "cards": 1, "returned": 30000}
     # Another township's officer sees none of it.
     assert kpis.cases_solved(year=2020, user=world.user(Role.GRID_WORKER)) == 0
+
+
+def test_an_excel_ledger_of_leads_dry_runs_then_imports_only_new_valid_rows(world):
+    import io
+
+    from openpyxl import Workbook
+
+    from anmin.antifraud.importers import LeadLedger
+    from anmin.antifraud.models import Lead
+    from anmin.core import ledgers
+
+    actions.report_lead(actor=SYSTEM, region=world.gc_grid, victim_name="旧线索", fraud_type="01",
+                        victim_phone="13900000009", upstream_id="XL-0")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["上游线索编号", "受害人所在区划代码", "潜在受害人姓名", "联系电话", "诈骗类型代码", "涉及金额(元)"])
+    ws.append(["XL-0", world.gc_grid.code, "旧线索", "13900000009", "01", 100])
+    ws.append(["XL-1", world.gc_grid.code, "新线索", "13900000001", "02", 60000])
+    ws.append(["XL-2", world.gc_grid.code, "类型错", "13900000002", "77", 10])
+    out = io.BytesIO()
+    wb.save(out)
+    ledger = LeadLedger(user=world.user(Role.CITY_OFFICE))
+    dry = ledger.dry_run(out.getvalue())
+    assert [(e.row, e.field) for e in dry.errors] == [(4, "fraud_type")]
+    result = LeadLedger(user=world.user(Role.CITY_OFFICE)).run_import(dry, mode=ledgers.VALID_ONLY)
+    assert result.imported == 1
+    assert Lead.objects.get(upstream_id="XL-1").case.priority == "high"  # 6万: 高 by rule
+    assert Lead.objects.count() == 2
