@@ -74,9 +74,17 @@ class LeadInput:
     description: str
 
 
-def clean_lead(data: dict[str, Any], *, grader: Grader, now: dt.datetime) -> LeadInput:
-    """Check one lead's values (errors name the field, in Chinese) and grade it."""
-    region = common.place(data.get("region"), label="受害人所在区划")
+def clean_lead(data: dict[str, Any], *, grader: Grader, now: dt.datetime,
+               places: dict[str, Region] | None = None) -> LeadInput:
+    """Check one lead's values (errors name the field, in Chinese) and grade it. ``places`` caches the
+    regions a batch names (one query per place, not per lead)."""
+    code = str(data.get("region") or "").strip()
+    if places is not None and code in places:
+        region = places[code]
+    else:
+        region = common.place(data.get("region"), label="受害人所在区划")
+        if places is not None:
+            places[code] = region
     name = common.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
     ftype = common.fraud_type(data.get("fraud_type"))
     source = data.get("source") or LeadSource.PUSHED
@@ -223,35 +231,120 @@ def intake_leads(*, actor, items: list[dict[str, Any]], now: dt.datetime | None 
         raise invalid("items", f"一批最多 {MAX_BATCH} 条线索")
     result = BatchResult()
     grader, router = Grader(), Router()
-    seen: dict[str, Lead] = {}
+    seen: dict[str, Lead | None] = {}
+    fresh: list[tuple[int, LeadInput]] = []
+    places: dict[str, Region] = {}
+    repeats: list[tuple[int, str]] = []
     known = {lead.upstream_id: lead for lead in Lead.objects.select_related("case", "case__handling_org").filter(
         upstream_id__in=[str(i.get("upstream_id") or "").strip() for i in items if isinstance(i, dict)])}
     for index, data in enumerate(items):
         try:
             if not isinstance(data, dict):
                 raise invalid("items", "每条线索须为一个对象")
-            item = clean_lead(data, grader=grader, now=now)
+            item = clean_lead(data, grader=grader, now=now, places=places)
             if not is_system(actor):
                 require_area(actor, item.region, field="region", label="受害人所在区划")
             up = item.upstream_id
-            if up and (up in seen or up in known):
-                lead = seen.get(up) or known[up]
+            if up and up in known:
+                lead = known[up]
                 if not is_system(actor) and not Lead.objects.visible_to(actor).filter(pk=lead.pk).exists():
                     raise Conflict(f"上游线索编号 {up} 已由其他单位登记", field="upstream_id")
                 result.existing.append(lead)
                 result._indexed.append((index, lead))
                 continue
-            with transaction.atomic(), audit.batch():
-                lead = _open(actor, item, router=router, now=now)
+            if up and up in seen:  # earlier in this batch: the same lead
+                repeats.append((index, up))
+                continue
+            fresh.append((index, item))
             if up:
-                seen[up] = lead
-            result.created.append(lead)
-            result._indexed.append((index, lead))
+                seen[up] = None  # taken in below
         except ActionError as exc:
             result.errors.append({"index": index, "upstream_id": (data or {}).get("upstream_id")
                                   if isinstance(data, dict) else None,
                                   "field": exc.field, "message": exc.message})
+    pending_repeats = [(i, up) for i, up in repeats]
+    try:
+        opened = _open_many(actor, [item for _i, item in fresh], router=router, now=now)
+    except IntegrityError:  # an upstream id registered meanwhile: one at a time, each finding its own
+        opened = []
+        for _i, item in fresh:
+            found = _existing(actor, item.upstream_id)
+            if found is None:
+                with transaction.atomic(), audit.batch():
+                    found = _open(actor, item, router=router, now=now)
+            opened.append(found)
+    for (index, item), lead in zip(fresh, opened, strict=True):
+        if item.upstream_id:
+            seen[item.upstream_id] = lead
+        result.created.append(lead)
+        result._indexed.append((index, lead))
+    for index, up in pending_repeats:
+        lead = seen[up]
+        result.existing.append(lead)
+        result._indexed.append((index, lead))
+    result._indexed.sort(key=lambda pair: pair[0])
     return result
+
+
+def _open_many(actor, items: list[LeadInput], *, router: Router, now: dt.datetime) -> list[Lead]:
+    """The batch path of ``_open``: the cases with their 分派 step through the engine's bulk
+    ``import_cases`` (numbers, timelines, one audit entry), the leads in one ``bulk_create``, the
+    stations told (站内消息) as a live 分派 tells them."""
+    from types import SimpleNamespace
+
+    from django.urls import reverse
+
+    from anmin.core import notices as core_notices
+    from anmin.core.models.notices import NoticeKind
+    from anmin.workflow import notify
+
+    if not items:
+        return []
+    dispatch = LEAD.workflow.transition("dispatch")
+    with transaction.atomic(), audit.batch():
+        people = {}
+        for item in items:
+            if item.victim_id_number and item.victim_id_number not in people:
+                people[item.victim_id_number] = link_person(
+                    actor=actor, name=item.victim_name, id_number=item.victim_id_number, region=item.region,
+                    phone=item.victim_phone, source="预警线索")
+        routes = [router.route(item.region.code) for item in items]
+        reporter = None if is_system(actor) else as_user(actor)
+        cases = case_actions.import_cases([
+            case_actions.PastCase(
+                kind=LEAD.code, title=f"{item.victim_name}（{_type_name(item.fraud_type)}）预警",
+                region_id=item.region.code, opened_at=now, reporter=reporter, priority=item.grade,
+                source=str(LeadSource(item.source).label), description=item.description,
+                steps=[case_actions.PastStep("dispatch", now, None, reason=why, target_org=station)]
+                if station is not None else [])
+            for item, (station, why) in zip(items, routes, strict=True)], actor=actor, note="接收预警线索")
+        leads = [Lead(
+            case=case, upstream_id=item.upstream_id, source=item.source, fraud_type=item.fraud_type,
+            victim_name=item.victim_name, victim_id_number=item.victim_id_number, victim_phone=item.victim_phone,
+            victim_age=item.victim_age, person=people.get(item.victim_id_number),
+            suspect_number=item.suspect_number, suspect_account=item.suspect_account, suspect_url=item.suspect_url,
+            amount_at_risk=item.amount_at_risk, computed_grade=item.computed_grade, grade_reason=item.grade_reason,
+            grade_overridden=item.overridden, received_at=item.received_at, routed_by=why)
+            for case, item, (_station, why) in zip(cases, items, routes, strict=True)]
+        Lead.objects.bulk_create(leads, batch_size=1000)
+        by_station: dict[int, list] = {}
+        for case, (station, _why) in zip(cases, routes, strict=True):
+            if station is not None:
+                case.handling_org = station
+                by_station.setdefault(station.pk, []).append(case)
+        for station_id, routed in by_station.items():
+            if len(routed) == 1:  # as a live 分派 says it, linking the lead
+                notify.on_step(routed[0], dispatch, SimpleNamespace(seq=2, at=now), {"target_org": station_id})
+            else:  # one message per station and batch, linking the board sorted by minutes left
+                top = sorted(routed, key=lambda c: c.due_at)[0]
+                core_notices.notify(
+                    kind=NoticeKind.ASSIGNED, title=f"分派给您{len(routed)}条预警线索（最急：{top.number}）",
+                    key=f"leads:{routed[0].number}:{station_id}", url=reverse("antifraud:board"),
+                    orgs=[station_id], now=now)
+        audit.record(actor=actor, action="import", object_type="antifraud.lead", reason="接收预警线索",
+                     after={"count": len(leads), "first": cases[0].number, "last": cases[-1].number,
+                            "upstream_ids": [lead.upstream_id for lead in leads if lead.upstream_id][:50]})
+    return leads
 
 
 # -- Working a lead ------------------------------------------------------------------------------

@@ -191,3 +191,15 @@ def test_a_batch_reports_bad_items_and_accepts_the_rest(world):
     result = actions.intake_leads(actor=world.user(Role.CITY_OFFICE), items=items, now=T0)
     assert len(result.created) == 1
     assert [(e["index"], e["field"]) for e in result.errors] == [(1, "fraud_type"), (2, "region"), (3, "items")]
+
+
+def test_a_batch_tells_each_station_once(world):
+    from anmin.core.models.notices import Notice
+
+    items = [{"upstream_id": f"N{i}", "region": world.gc_grid.code, "victim_name": "王伟", "fraud_type": "01",
+              "victim_phone": f"139{i:08d}"} for i in range(5)]
+    actions.intake_leads(actor=SYSTEM, items=items, now=T0)
+    police = world.user(Role.POLICE)
+    notes = Notice.objects.filter(recipient=police)
+    assert notes.count() == 1
+    assert "5条预警线索" in notes.get().title
