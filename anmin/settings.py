@@ -85,7 +85,7 @@ INSTALLED_APPS = [
 ANMIN_APPS: list[str] = [
     "anmin.workflow", "anmin.people", "anmin.care", "anmin.disputes", "anmin.grid", "anmin.analytics",
     "anmin.assessment", "anmin.crackdown", "anmin.portal", "anmin.prevention", "anmin.campus", "anmin.hazards",
-    "anmin.campaigns",
+    "anmin.campaigns", "anmin.antifraud",
 ]
 INSTALLED_APPS += ANMIN_APPS
 
@@ -284,13 +284,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Several domains have a field named "source" with their own choices: name each enum after its set.
-    "ENUM_NAME_OVERRIDES": {
-        "DisputeSourceEnum": "anmin.disputes.models.DisputeSource",
-        "ClueSourceEnum": "anmin.crackdown.models.ClueSource",
-        "EventSourceEnum": "anmin.grid.models.EventSource",
-        "AssessmentSourceEnum": "anmin.care.models.records.AssessmentSource",
-    },
+    # Fields of one name with different choices in several domains ("source", "outcome") get an enum
+    # named after their model (anmin.core.schema.name_colliding_enums); names set here win.
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

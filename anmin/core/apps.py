@@ -22,6 +22,9 @@ class CoreConfig(AppConfig):
         post_migrate.connect(_reference_data, sender=self, dispatch_uid="anmin.core.reference_data")
         logins.connect_signals()
         roles.register_foundation_roles()
+        from .schema import name_colliding_enums
+
+        name_colliding_enums()
         from .codes import load_code_tables
 
         registry.reference_data.register("core.codes", registry.ReferenceData("core.codes", load_code_tables))

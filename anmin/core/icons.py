@@ -19,6 +19,7 @@ ICONS = {
     "¥": "banknote", "!": "siren", "✎": "pencil-line", "•": "dot", "❏": "folder-open", "▣": "monitor",
     "☎": "phone", "✉": "mail", "⚐": "flag-triangle-right", "★": "star", "☂": "umbrella", "⛨": "shield",
     "◷": "clock", "◆": "search-check", "▲": "network",
+    "◉": "cctv", "☖": "handshake", "≡": "train-track", "≈": "waves", "♡": "heart-handshake",
     "▤": "table", "⊕": "map-pin", "✔": "circle-check", "⚕": "stethoscope", "⚡": "zap",
 }
 # Names used directly by apps (not through a legacy symbol).

@@ -76,3 +76,33 @@ class Schema(AutoSchema):
                 responses[status_code] = self._get_response_for_code(
                     OpenApiResponse(ErrorSerializer, description=description), status_code)
         return responses
+
+
+def name_colliding_enums() -> None:
+    """Give each choice set its own enum name where several models use one field name ("source",
+    "outcome", "result") with different choices — drf-spectacular would otherwise invent hashed names
+    (``Source059Enum``) and warn in ``check --deploy``. Called from ``CoreConfig.ready()``, before the
+    schema is first built; names given in settings win."""
+    from django.apps import apps
+    from django.conf import settings
+
+    by_field: dict[str, dict[tuple, str]] = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("anmin."):
+            continue
+        for field in model._meta.concrete_fields:
+            if not field.choices:
+                continue
+            # drf-spectacular leaves "" and null out of an enum (they become BlankEnum / NullEnum).
+            key = tuple((v, str(label)) for v, label in field.flatchoices if v not in ("", None))
+            name = f"{model.__name__}{field.name.title().replace('_', '')}Enum"
+            by_field.setdefault(field.name, {}).setdefault(key, name)
+    overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    taken = set(overrides)
+    for sets in by_field.values():
+        if len(sets) < 2:
+            continue
+        for values, name in sets.items():
+            if name not in taken:
+                overrides[name] = list(values)
+                taken.add(name)

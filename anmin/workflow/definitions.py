@@ -95,17 +95,31 @@ class Transition:
 
 @dataclass(frozen=True)
 class TimeLimit:
-    """A stage of the work with a time limit per priority, in days (0 = the same day)."""
+    """A stage of the work with a time limit per priority, in days (0 = the same day) or, for a
+    priority named in ``minutes``, in minutes from the moment the stage starts (a fraud warning's
+    特高 lead: contact within 10 minutes). A priority in neither falls back to ``days["normal"]``
+    (or the longest of ``days``), and with no ``days`` at all to the longest of ``minutes``."""
 
     stage: str
     label: str
     states: tuple[str, ...]
-    days: Mapping[str, int]
+    days: Mapping[str, int] = field(default_factory=dict)
+    minutes: Mapping[str, int] = field(default_factory=dict)
 
     def days_for(self, priority: str) -> int:
         if priority in self.days:
             return self.days[priority]
+        if not self.days:
+            return 0
         return self.days.get("normal", max(self.days.values()))
+
+    def minutes_for(self, priority: str) -> int | None:
+        """The limit in minutes for this priority, or None when it counts in days."""
+        if priority in self.minutes:
+            return self.minutes[priority]
+        if priority not in self.days and not self.days and self.minutes:
+            return max(self.minutes.values())
+        return None
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,10 @@ class Workflow:
                 staged.add(s)
             if any(d < 0 or d > self.max_days for d in limit.days.values()):
                 problems.append(f"time limit {limit.stage!r} must be 0..{self.max_days} days")
+            if any(m < 1 or m > self.max_days * 1440 for m in limit.minutes.values()):
+                problems.append(f"time limit {limit.stage!r} must be 1..{self.max_days * 1440} minutes")
+            if not limit.days and not limit.minutes:
+                problems.append(f"time limit {limit.stage!r} has neither days nor minutes")
         for s in self.paused_states:
             if s not in known:
                 problems.append(f"paused state {s!r} is unknown")

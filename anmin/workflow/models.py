@@ -264,7 +264,12 @@ class Case(models.Model):
 
     @property
     def priority_label(self) -> str:
-        return self.get_priority_display()
+        if self.priority in Priority.values:
+            return self.get_priority_display()
+        try:  # a kind with priorities of its own (a fraud lead's 特高/高/中/低)
+            return gettext(self.workflow.priority_label(self.priority))
+        except LookupError:
+            return self.priority
 
     @property
     def is_paused(self) -> bool:

@@ -50,6 +50,8 @@ EXEMPT: dict[str, str] = {
     "api-docs": "the API description page, no records",
     "api-root": "links to the API endpoints, no records",
     "admin:": "system administration; staff only and no business model is registered there",
+    "antifraud-check-list": "the public fraud check: answers known/unknown for one number, account or link, "
+                            "reads no personal data (anmin.antifraud.actions.public_check)",
     "analytics:dashboard": "figures of the viewer's own area, each computed through visible_to (KPIs, cases)",
     "analytics:dashboard_data": "the same figures as JSON for the 大屏",
     "analytics:bigscreen": "the 大屏 page; its data comes from analytics:dashboard_data",

@@ -118,10 +118,26 @@ def test_an_open311_request_creates_one_grid_event_and_follows_it(world):
     assert bad.status_code == 400
 
 
-def test_the_fraud_check_is_unavailable_without_a_registered_check(world):
+def test_the_fraud_check_is_unavailable_without_a_registered_check(world, monkeypatch):
+    from anmin.core import registry
+
+    monkeypatch.setattr(registry.public_checks, "_items", {})
     page = Client().get("/portal/fraud-check/")
     assert page.status_code == 503
     assert "暂不可用" in page.content.decode()
+
+
+def test_the_fraud_check_answers_from_the_anti_fraud_blacklist(world):
+    from anmin.antifraud import actions as antifraud
+
+    antifraud.add_blacklist_entry(actor=SYSTEM, kind="phone", value="17100001234", source="案件",
+                                  region=world.gucheng)
+    client = Client()
+    assert client.get("/portal/fraud-check/").status_code == 200
+    listed = client.post("/portal/fraud-check/", {"value": "171 0000 1234"}).content.decode()
+    assert "已被确认涉嫌诈骗" in listed
+    clean = client.post("/portal/fraud-check/", {"value": "13900001111"}).content.decode()
+    assert "暂未发现涉诈记录" in clean
 
 
 def test_a_staff_session_changes_nothing_and_staff_pages_stay_closed(world):

@@ -71,7 +71,9 @@ def _calendar(wf: Workflow) -> Calendar:
 
 
 def _start_clock(case: Case, wf: Workflow, limit: TimeLimit, now: datetime, cal: Calendar) -> None:
-    due = cal.deadline(now, limit.days_for(case.priority))
+    # A limit in minutes runs from this moment (in the working calendar: counting working time only).
+    minutes = limit.minutes_for(case.priority)
+    due = cal.advance(now, minutes * 60) if minutes is not None else cal.deadline(now, limit.days_for(case.priority))
     case.stage = limit.stage
     case.stage_no += 1
     case.stage_started_at = now

@@ -1,0 +1,30 @@
+"""Every write of the anti-fraud domain (``anmin.core.guards.action``)."""
+
+from .blacklist import add_blacklist_entry, public_check
+from .cases import (
+    PastFraudCase,
+    freeze_card,
+    import_fraud_cases,
+    register_fraud_case,
+    set_suspect_status,
+    update_fraud_case,
+)
+from .imports import PastLead, import_past_leads
+from .leads import (
+    ADD_PERM,
+    CHANGE_PERM,
+    BatchResult,
+    conclude_lead,
+    intake_leads,
+    override_grade,
+    record_contact,
+    report_lead,
+    revisit_lead,
+)
+
+__all__ = [
+    "ADD_PERM", "CHANGE_PERM", "BatchResult", "PastFraudCase", "PastLead", "add_blacklist_entry", "conclude_lead",
+    "freeze_card", "import_fraud_cases", "import_past_leads", "intake_leads", "override_grade", "public_check",
+    "record_contact", "register_fraud_case", "report_lead", "revisit_lead", "set_suspect_status",
+    "update_fraud_case",
+]

@@ -1,0 +1,63 @@
+"""The blacklist (涉诈号码、账户、网址) and the public check the portal calls."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from anmin.core import audit, clock
+from anmin.core.errors import invalid
+from anmin.core.guards import action
+from anmin.core.models import Region
+
+from ..models import BlacklistEntry, EntryKind, FraudCase
+from . import common
+
+ADD_PERM = "antifraud.add_blacklistentry"
+
+
+@action(perm=ADD_PERM, region="region", region_label="登记单位所在区划", what="列入涉诈黑名单")
+def add_blacklist_entry(*, actor, kind: str, value: str, source: str, region: Region | str,
+                        fraud_case: FraudCase | None = None, listed_on: Any = None,
+                        now: dt.datetime | None = None) -> BlacklistEntry:
+    """List a confirmed number / account / link (normalised). Listing a known value again returns the
+    existing entry (re-activated if it had been withdrawn)."""
+    now = now or clock.now()
+    if kind not in EntryKind.values:
+        raise invalid("kind", "「类型」须为 phone（电话号码）、account（银行账户）或 url（网址）")
+    normalized = common.normalized(kind, value, "value")
+    if not normalized:
+        raise invalid("value", "「号码/账户/网址」为必填项")
+    source = common.text(source, "source", "来源", 64, required=True)
+    place = common.place(region, label="登记单位所在区划")
+    with transaction.atomic():
+        entry, created = BlacklistEntry.objects.get_or_create(
+            kind=kind, value=normalized,
+            defaults={"source": source, "listed_on": listed_on or timezone.localdate(now), "region": place,
+                      "fraud_case": fraud_case})
+        if not created and not entry.is_active:
+            entry.is_active = True
+            entry.save(update_fields=["is_active"])
+        audit.record(actor=actor, action="create" if created else "update", obj=entry,
+                     after={"kind": kind, "value": normalized, "source": source})
+    return entry
+
+
+def public_check(kind: str, value: str) -> dict[str, Any]:
+    """Is this number / account / link known to be fraudulent? Answers only ``known`` (and the value
+    as normalised, so the asker sees what was checked) — never who listed it, when or why. A malformed
+    value raises ``Invalid`` with a Chinese message. Reads nothing personal and writes nothing."""
+    if kind not in EntryKind.values:
+        raise invalid("kind", "「类型」须为 phone（电话号码）、account（银行账户）或 url（网址）")
+    normalized = common.normalized(kind, value, "value")
+    if not normalized:
+        raise invalid("value", "请填写要查询的号码、账户或网址")
+    known = BlacklistEntry.objects.filter(kind=kind, value=normalized, is_active=True).exists()
+    if not known and kind == EntryKind.URL and "/" in normalized:  # a listed host covers its pages
+        known = BlacklistEntry.objects.filter(kind=kind, value=normalized.split("/", 1)[0], is_active=True).exists()
+    return {"kind": kind, "checked": normalized, "known": known,
+            "advice": "该号码/账户/网址已被确认涉嫌诈骗，请立即停止联系和转账，如已转账请拨打110报警。" if known
+            else "暂未发现涉诈记录，但这不代表安全：凡是要求转账、刷单、提供验证码的，一律是诈骗。"}

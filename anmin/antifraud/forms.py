@@ -1,0 +1,76 @@
+"""Forms of the anti-fraud pages (phone width). They only parse input; the rules are in ``actions``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.codes import code_choices
+from anmin.core.forms import RegionChoiceField, preselect_single
+from anmin.core.models import Region
+from anmin.workflow.forms import name_the_field
+
+from .models import ContactMethod, ContactResult, Grade, LeadOutcome, LeadSource
+from .normalize import NORMALIZERS
+
+
+class LeadReportForm(forms.Form):
+    """登记预警线索 by hand: who, where, what kind; the grade comes from the rules unless set."""
+
+    region = RegionChoiceField(label=_("受害人所在区划"))
+    victim_name = forms.CharField(label=_("潜在受害人姓名"), max_length=64)
+    victim_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
+                                   widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    victim_id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    fraud_type = forms.ChoiceField(label=_("诈骗类型"))
+    source = forms.ChoiceField(label=_("线索来源"), choices=LeadSource.choices, initial=LeadSource.OWN)
+    amount_at_risk = forms.DecimalField(label=_("涉及金额(元)"), min_value=0, decimal_places=2, required=False)
+    suspect_number = forms.CharField(label=_("涉诈电话"), max_length=32, required=False)
+    suspect_account = forms.CharField(label=_("涉诈账户"), max_length=40, required=False)
+    suspect_url = forms.CharField(label=_("涉诈网址"), max_length=300, required=False)
+    grade = forms.ChoiceField(label=_("预警等级"), choices=[("", _("按规则研判")), *Grade.choices], required=False)
+    grade_reason = forms.CharField(label=_("调整等级理由"), max_length=200, required=False)
+    description = forms.CharField(label=_("线索内容"), max_length=2000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.reportable_by(user)
+        preselect_single(self.fields["region"])
+        self.fields["fraud_type"].choices = [("", "——"), *code_choices("fraud_type")]
+        name_the_field(self)
+
+
+class ContactForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
+    result = forms.ChoiceField(label=_("联系结果"), choices=ContactResult.choices)
+    note = forms.CharField(label=_("情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("四查看、三询问、一保护：看通话短信、聊天记录、涉诈App、转账记录"))
+
+
+class ConcludeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("处置结果"), choices=LeadOutcome.choices[1:])
+    amount_protected = forms.DecimalField(label=_("避免损失(元)"), min_value=0, decimal_places=2, required=False)
+    amount_lost = forms.DecimalField(label=_("被骗金额(元)"), min_value=0, decimal_places=2, required=False,
+                                     help_text=_("已被骗时填写，同时登记电诈案件"))
+    police_case_number = forms.CharField(label=_("警情/案件编号"), max_length=40, required=False)
+    note = forms.CharField(label=_("处置情况"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevisitForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("回访情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GradeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    grade = forms.ChoiceField(label=_("预警等级"), choices=Grade.choices)
+    reason = forms.CharField(label=_("调整理由"), max_length=200)
+
+
+class PublicCheckForm(forms.Form):
+    kind = forms.ChoiceField(label=_("查询类型"), choices=[(k, k) for k in NORMALIZERS])
+    value = forms.CharField(label=_("号码/账户/网址"), max_length=300)
