@@ -52,6 +52,11 @@ class FeedbackForm(forms.Form):
                                help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
+class AskForm(forms.Form):
+    question = forms.CharField(label=_("向举报人提问"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("举报人凭回执码和口令可见，并可匿名回复；不要写任何个人信息"))
+
+
 class NoticeForm(forms.Form):
     """制发三书一函."""
 

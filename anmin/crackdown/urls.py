@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.ClueDetailView.as_view(), name="clue_detail"),
     path("<int:pk>/result/", views.ResultView.as_view(), name="clue_result"),
     path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="clue_feedback"),
+    path("<int:pk>/ask/", views.AskView.as_view(), name="clue_ask"),
     path("notices/", views.NoticeLedgerView.as_view(), name="notice_list"),
     path("notices/report/", views.NoticeIssueView.as_view(), name="notice_issue"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),

@@ -16,7 +16,7 @@ from anmin.workflow.rules import may_take
 
 from . import actions
 from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter
-from .forms import ClueForm, FeedbackForm, NoticeForm, ReplyForm, ResultForm
+from .forms import AskForm, ClueForm, FeedbackForm, NoticeForm, ReplyForm, ResultForm
 from .models import Clue, CrimeOrg, Notice
 from .tables import ClueTable, CrimeOrgTable, NoticeTable
 from .workflows import CRACKDOWN
@@ -43,6 +43,8 @@ class ClueDetailView(CaseDetailPage):
                                     "primary"))
         if user.has_perm("crackdown.change_clue"):
             out.append(DomainAction("feedback", reverse("crackdown:clue_feedback", args=[clue.pk]), _("答复举报人")))
+            if clue.source == "online":
+                out.append(DomainAction("ask", reverse("crackdown:clue_ask", args=[clue.pk]), _("向举报人提问")))
         return out
 
 
@@ -75,6 +77,14 @@ class FeedbackView(CaseStepView):
 
     def step(self, d):
         return actions.reply_to_reporter(actor=self.request.user, clue=self.object, feedback=d["feedback"])
+
+
+class AskView(CaseStepView):
+    model, form_class = Clue, AskForm
+    step_title, done_message = _("向举报人提问"), _("已发出，举报人凭回执码和口令可见")
+
+    def step(self, d):
+        return actions.ask_reporter(actor=self.request.user, clue=self.object, question=d["question"])
 
 
 class NoticeLedgerView(CaseLedgerView):

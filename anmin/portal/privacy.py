@@ -20,6 +20,9 @@ from anmin.core.audit import client_address
 
 _DAY_KEYS: dict[str, bytes] = {}
 LIMIT_PER_HOUR = 10
+# Ten wrong passphrases in a row lock a receipt for an hour.
+MAX_WRONG_PASSPHRASES = 10
+LOCK_MINUTES = 60
 
 
 def new_receipt_code() -> str:

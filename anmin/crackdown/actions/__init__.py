@@ -5,6 +5,8 @@ from .clues import (
     ADD_NOTICE,
     PastClue,
     PastNotice,
+    add_reporter_answer,
+    ask_reporter,
     import_clues,
     import_notices,
     issue_notice,
@@ -12,6 +14,7 @@ from .clues import (
     record_result,
     register_clue,
     reply_to_reporter,
+    reporter_conversation,
 )
 from .registers import (
     PastRecords,
@@ -25,7 +28,26 @@ from .registers import (
 )
 
 __all__ = [
-    "ADD_CLUE", "ADD_NOTICE", "PastClue", "PastNotice", "PastRecords", "add_asset", "add_suspect", "import_clues",
-    "import_notices", "import_records", "issue_notice", "record_official", "record_reply", "record_result",
-    "register_clue", "register_org", "reply_to_reporter", "review_candidate", "set_org_stage",
+    "ADD_CLUE",
+    "ADD_NOTICE",
+    "PastClue",
+    "PastNotice",
+    "PastRecords",
+    "add_asset",
+    "add_reporter_answer",
+    "add_suspect",
+    "ask_reporter",
+    "import_clues",
+    "import_notices",
+    "import_records",
+    "issue_notice",
+    "record_official",
+    "record_reply",
+    "record_result",
+    "register_clue",
+    "register_org",
+    "reply_to_reporter",
+    "reporter_conversation",
+    "review_candidate",
+    "set_org_stage",
 ]

@@ -38,7 +38,8 @@ def test_a_portal_request_leaves_no_client_in_the_access_log(world, caplog):
     staff = Client()
     staff.force_login(world.user(Role.TOWNSHIP_CENTER))  # a staff cookie sent along changes nothing
     page = staff.post("/portal/tip/", {"submit_key": "z" * 24, "category": "mafia",
-                                       "text": "某村村霸强揽工程，威胁其他施工队退出。"},
+                                       "text": "某村村霸强揽工程，威胁其他施工队退出。",
+                                       "passphrase": "quiet harbour", "passphrase2": "quiet harbour"},
                       REMOTE_ADDR=IP, HTTP_USER_AGENT=UA, HTTP_REFERER=REF, HTTP_X_FORWARDED_FOR=FWD)
     assert page.status_code == 200
     staff.get("/portal/receipt/", REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
