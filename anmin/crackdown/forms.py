@@ -82,3 +82,8 @@ class NoticeForm(forms.Form):
 class ReplyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reply = forms.CharField(label=_("回复及整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200,
+                             help_text=_("写明为何需要查看完整身份证号码；查看记入审计日志"))

@@ -168,6 +168,9 @@ class Suspect(ProtectedModelMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:suspect_detail", args=[self.pk])
+
 
 class AssetMeasure(models.TextChoices):
     FROZEN = "frozen", _("冻结")
@@ -195,6 +198,9 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:asset_detail", args=[self.pk])
 
 
 class OfficialKind(models.TextChoices):
@@ -231,6 +237,9 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:official_detail", args=[self.pk])
 
 
 class NoticeKind(models.TextChoices):
@@ -299,3 +308,6 @@ class Candidate(ProtectedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:candidate_detail", args=[self.pk])

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import register_views as registers
 from . import views
 
 app_name = "crackdown"
@@ -17,4 +18,12 @@ urlpatterns = [
     path("notices/<int:pk>/reply/", views.ReplyView.as_view(), name="notice_reply"),
     path("orgs/", views.CrimeOrgLedgerView.as_view(), name="org_list"),
     path("orgs/<int:pk>/", views.CrimeOrgDetailView.as_view(), name="org_detail"),
+    path("suspects/", registers.SuspectLedgerView.as_view(), name="suspect_list"),
+    path("suspects/<int:pk>/", registers.SuspectDetailView.as_view(), name="suspect_detail"),
+    path("assets/", registers.AssetLedgerView.as_view(), name="asset_list"),
+    path("assets/<int:pk>/", registers.AssetDetailView.as_view(), name="asset_detail"),
+    path("officials/", registers.OfficialLedgerView.as_view(), name="official_list"),
+    path("officials/<int:pk>/", registers.OfficialDetailView.as_view(), name="official_detail"),
+    path("candidates/", registers.CandidateLedgerView.as_view(), name="candidate_list"),
+    path("candidates/<int:pk>/", registers.CandidateDetailView.as_view(), name="candidate_detail"),
 ]

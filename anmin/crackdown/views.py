@@ -129,7 +129,8 @@ class CrimeOrgLedgerView(LedgerView):
     title, export_name = _("涉黑涉恶组织"), "涉黑涉恶组织"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("region").annotate(n_suspects=Count("suspects"))
+        return (super().get_queryset().select_related("region").annotate(n_suspects=Count("suspects"))
+                .order_by("-broken_on", "pk"))
 
 
 class CrimeOrgDetailView(DetailPage):

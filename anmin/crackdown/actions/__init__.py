@@ -23,6 +23,8 @@ from .registers import (
     import_records,
     record_official,
     register_org,
+    reveal_candidate,
+    reveal_suspect,
     review_candidate,
     set_org_stage,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "register_org",
     "reply_to_reporter",
     "reporter_conversation",
+    "reveal_candidate",
+    "reveal_suspect",
     "review_candidate",
     "set_org_stage",
 ]
