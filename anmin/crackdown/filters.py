@@ -24,10 +24,11 @@ from .models import (
     OfficialMeasure,
     OrgStage,
     OrgType,
+    Rectification,
     Suspect,
     SuspectStatus,
 )
-from .workflows import CLUE, NOTICE
+from .workflows import CLUE, NOTICE, RECTIFICATION
 
 
 class ClueFilter(CaseDetailFilter):
@@ -97,3 +98,11 @@ class CandidateFilter(django_filters.FilterSet):
     class Meta:
         model = Candidate
         fields = ["disqualified", "election_year"]
+
+
+class RectificationFilter(CaseDetailFilter):
+    case_kind = RECTIFICATION
+
+    class Meta:
+        model = Rectification
+        fields = ["q", "status", "sla", "reported_from", "reported_to"]

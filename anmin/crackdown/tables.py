@@ -88,3 +88,14 @@ class CandidateTable(Table):
         Column("reason", _("取消资格原因"), width=30),
         Column("reviewed_on", _("联审日期"), width=12),
     )
+
+
+class RectificationTable(Table):
+    columns = (
+        *CaseColumns.head(_("标题")),
+        Column("inspection", _("督导批次"), width=20),
+        Column("responsible", _("责任单位"), width=18),
+        Column("deadline", _("整改时限"), width=12),
+        Column("rectified_on", _("整改完成日期"), width=12),
+        *CaseColumns.tail(),
+    )

@@ -15,10 +15,10 @@ from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportV
 from anmin.workflow.rules import may_take
 
 from . import actions
-from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter
-from .forms import AskForm, ClueForm, FeedbackForm, NoticeForm, ReplyForm, ResultForm
-from .models import Clue, CrimeOrg, Notice
-from .tables import ClueTable, CrimeOrgTable, NoticeTable
+from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter, RectificationFilter
+from .forms import AskForm, ClueForm, FeedbackForm, MeasuresForm, NoticeForm, RectificationForm, ReplyForm, ResultForm
+from .models import Clue, CrimeOrg, Notice, Rectification
+from .tables import ClueTable, CrimeOrgTable, NoticeTable, RectificationTable
 from .workflows import CRACKDOWN
 
 
@@ -122,6 +122,42 @@ class ReplyView(CaseStepView):
     def step(self, d):
         return actions.record_reply(actor=self.request.user, notice=self.object, expected_version=d["version"],
                                     reply=d["reply"])
+
+
+class RectificationLedgerView(CaseLedgerView):
+    model, filterset_class, table_class = Rectification, RectificationFilter, RectificationTable
+    title, export_name = _("督导反馈问题整改清单"), "督导反馈问题整改清单"
+    create_perm, create_label = actions.ADD_RECTIFICATION, _("登记整改问题")
+
+
+class RectificationDetailView(CaseDetailPage):
+    model, template_name = Rectification, "crackdown/rectification_detail.html"
+    ledger_url_name, ledger_title = "crackdown:rectification_list", _("督导反馈问题整改清单")
+
+    def domain_actions(self, item, user) -> list[DomainAction]:
+        if item.case.status == "in_progress" and _handles(user, item.case):
+            return [DomainAction("measures", reverse("crackdown:rectification_report", args=[item.pk]),
+                                 _("报送整改情况"), "primary")]
+        return []
+
+
+class RectificationNewView(CaseReportView):
+    form_class, scoped_create, title = RectificationForm, actions.ADD_RECTIFICATION, _("登记整改问题")
+    ledger_url_name, form_name = "crackdown:rectification_list", "rectification-new"
+    success_message = _("已登记整改问题 %(number)s")
+
+    def report(self, data):
+        return actions.register_rectification(actor=self.request.user, **{k: data[k] for k in (
+            "inspection", "problem", "title", "region", "responsible", "to_org", "deadline")})
+
+
+class MeasuresView(CaseStepView):
+    model, form_class = Rectification, MeasuresForm
+    step_title, done_message = _("报送整改情况"), _("已报送整改情况，转扫黑办审核")
+
+    def step(self, d):
+        return actions.report_rectification(actor=self.request.user, item=self.object,
+                                            expected_version=d["version"], measures=d["measures"])
 
 
 class CrimeOrgLedgerView(LedgerView):

@@ -16,6 +16,7 @@ from .clues import (
     reply_to_reporter,
     reporter_conversation,
 )
+from .rectification import ADD_RECTIFICATION, register_rectification, report_rectification
 from .registers import (
     PastRecords,
     add_asset,
@@ -32,6 +33,7 @@ from .registers import (
 __all__ = [
     "ADD_CLUE",
     "ADD_NOTICE",
+    "ADD_RECTIFICATION",
     "PastClue",
     "PastNotice",
     "PastRecords",
@@ -48,7 +50,9 @@ __all__ = [
     "record_result",
     "register_clue",
     "register_org",
+    "register_rectification",
     "reply_to_reporter",
+    "report_rectification",
     "reporter_conversation",
     "reveal_candidate",
     "reveal_suspect",
