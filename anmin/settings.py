@@ -295,6 +295,10 @@ ANMIN_HEARTBEAT_SECONDS = float(os.environ.get("ANMIN_HEARTBEAT_SECONDS", "5"))
 # A task running longer than this is taken for lost and queued again (the periodic ones are idempotent).
 ANMIN_TASK_MAX_SECONDS = float(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))
 
+# Requests under these paths are logged without the client (no address, user agent or referer): the
+# public portal's anonymous tip line and its stylesheet (anmin.core.accesslog).
+ANMIN_UNLOGGED_CLIENT_PREFIXES = ("/portal/", "/static/portal/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -9,6 +9,10 @@ there was one — and masks any full ID number or mobile number left in the path
 * ``AccessLogMiddleware`` — writes the same line through the ``anmin.access`` logger from inside
   Django; the test suite turns it on (``ANMIN_ACCESS_LOG``) so that the plaintext watch reads every
   request of the run, the way a proxy or gunicorn would log it.
+
+Paths under ``settings.ANMIN_UNLOGGED_CLIENT_PREFIXES`` (the public portal: anonymous tips) are
+logged without the client: no address, no user agent, no referer, no forwarded-for header — ``-`` in
+their place. The rest of the line (method, cleaned path, status, size, time) stays for operations.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 import time
 from urllib.parse import urlsplit, urlunsplit
 
+from django.conf import settings
 from gunicorn.glogging import Logger
 
 from .protected.masking import mask_identifiers_in_text
@@ -40,6 +45,12 @@ def clean_url(url: str) -> str:
                        ""))
 
 
+def client_unlogged(path: str) -> bool:
+    """True when requests to ``path`` must not leave the client's address or user agent in a log."""
+    prefixes = tuple(getattr(settings, "ANMIN_UNLOGGED_CLIENT_PREFIXES", ()) or ())
+    return bool(prefixes) and (path or "").startswith(prefixes)
+
+
 def line(*, address: str, user: str, method: str, path: str, query: str, protocol: str, status: int,
          size: int | str, referer: str, agent: str, millis: int) -> str:
     return (f'{address} - {user or "-"} "{method} {clean_path(path, query)} {protocol}" {status} {size} '
@@ -61,6 +72,10 @@ class GunicornLogger(Logger):
         for key in [k for k in atoms if k.startswith("{")]:
             if key.endswith(("}e", "}i")):
                 atoms[key] = mask_identifiers_in_text(str(atoms[key])) if key != "{query_string}e" else "…"
+        if client_unlogged(environ.get("PATH_INFO", "")):
+            atoms["h"] = atoms["a"] = atoms["f"] = atoms["u"] = "-"
+            for key in [k for k in atoms if k.startswith("{") and k.endswith(("}i", "}e"))]:
+                atoms[key] = "-"
         return atoms
 
 
@@ -74,12 +89,14 @@ class AccessLogMiddleware:
         started = time.monotonic()
         response = self.get_response(request)
         user = getattr(request, "user", None)
+        anonymous = client_unlogged(request.path)
         log.info("%s", line(
-            address=request.META.get("REMOTE_ADDR", "-"),
-            user=user.get_username() if getattr(user, "is_authenticated", False) else "-",
+            address="-" if anonymous else request.META.get("REMOTE_ADDR", "-"),
+            user=user.get_username() if not anonymous and getattr(user, "is_authenticated", False) else "-",
             method=request.method, path=request.path, query=request.META.get("QUERY_STRING", ""),
             protocol=request.META.get("SERVER_PROTOCOL", "HTTP/1.1"), status=response.status_code,
             size=len(response.content) if not response.streaming else "-",
-            referer=request.META.get("HTTP_REFERER", "-"), agent=request.META.get("HTTP_USER_AGENT", "-"),
+            referer="-" if anonymous else request.META.get("HTTP_REFERER", "-"),
+            agent="-" if anonymous else request.META.get("HTTP_USER_AGENT", "-"),
             millis=int((time.monotonic() - started) * 1000)))
         return response

@@ -20,6 +20,7 @@ ICONS = {
     "☎": "phone", "✉": "mail", "⚐": "flag-triangle-right", "★": "star", "☂": "umbrella", "⛨": "shield",
     "◷": "clock", "◆": "search-check", "▲": "network",
     "◉": "cctv", "☖": "handshake", "≡": "train-track", "≈": "waves", "♡": "heart-handshake",
+    "●": "user-round-search", "◇": "landmark", "☑": "clipboard-check",
     "▤": "table", "⊕": "map-pin", "✔": "circle-check", "⚕": "stethoscope", "⚡": "zap",
 }
 # Names used directly by apps (not through a legacy symbol).

@@ -20,6 +20,7 @@ class CrackdownConfig(AppConfig):
 
         register_kind(workflows.CLUE)
         register_kind(workflows.NOTICE)
+        register_kind(workflows.RECTIFICATION)
         for rdef in ROLES:
             core_registry.roles.register(rdef.code, rdef)
         for account in DEMO_ACCOUNTS:

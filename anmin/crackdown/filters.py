@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from anmin.workflow.kit.filters import CaseDetailFilter
 
 from .models import (
+    Asset,
+    AssetMeasure,
+    Candidate,
     Clue,
     ClueCategory,
     ClueResult,
@@ -16,10 +19,16 @@ from .models import (
     Industry,
     Notice,
     NoticeKind,
+    Official,
+    OfficialKind,
+    OfficialMeasure,
     OrgStage,
     OrgType,
+    Rectification,
+    Suspect,
+    SuspectStatus,
 )
-from .workflows import CLUE, NOTICE
+from .workflows import CLUE, NOTICE, RECTIFICATION
 
 
 class ClueFilter(CaseDetailFilter):
@@ -51,3 +60,49 @@ class CrimeOrgFilter(django_filters.FilterSet):
     class Meta:
         model = CrimeOrg
         fields = ["org_type", "stage"]
+
+
+class SuspectFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains")
+    status = django_filters.ChoiceFilter(label=_("诉讼状态"), choices=SuspectStatus.choices)
+    org__org_type = django_filters.ChoiceFilter(label=_("组织类型"), choices=OrgType.choices)
+
+    class Meta:
+        model = Suspect
+        fields = ["name", "status", "org__org_type"]
+
+
+class AssetFilter(django_filters.FilterSet):
+    measure = django_filters.ChoiceFilter(label=_("措施"), choices=AssetMeasure.choices)
+    on_from = django_filters.DateFilter(label=_("日期自"), field_name="on", lookup_expr="gte")
+    on_to = django_filters.DateFilter(label=_("日期至"), field_name="on", lookup_expr="lte")
+
+    class Meta:
+        model = Asset
+        fields = ["measure", "on_from", "on_to"]
+
+
+class OfficialFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("问题类型"), choices=OfficialKind.choices)
+    measure = django_filters.ChoiceFilter(label=_("处理方式"), choices=OfficialMeasure.choices)
+
+    class Meta:
+        model = Official
+        fields = ["kind", "measure"]
+
+
+class CandidateFilter(django_filters.FilterSet):
+    disqualified = django_filters.BooleanFilter(label=_("取消资格"))
+    election_year = django_filters.NumberFilter(label=_("换届年份"))
+
+    class Meta:
+        model = Candidate
+        fields = ["disqualified", "election_year"]
+
+
+class RectificationFilter(CaseDetailFilter):
+    case_kind = RECTIFICATION
+
+    class Meta:
+        model = Rectification
+        fields = ["q", "status", "sla", "reported_from", "reported_to"]

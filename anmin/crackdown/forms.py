@@ -52,6 +52,11 @@ class FeedbackForm(forms.Form):
                                help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
+class AskForm(forms.Form):
+    question = forms.CharField(label=_("向举报人提问"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("举报人凭回执码和口令可见，并可匿名回复；不要写任何个人信息"))
+
+
 class NoticeForm(forms.Form):
     """制发三书一函."""
 
@@ -77,3 +82,32 @@ class NoticeForm(forms.Form):
 class ReplyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reply = forms.CharField(label=_("回复及整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看事由"), max_length=200,
+                             help_text=_("写明为何需要查看完整身份证号码；查看记入审计日志"))
+
+
+class RectificationForm(forms.Form):
+    """登记整改问题 (督导反馈问题整改清单)."""
+
+    inspection = forms.CharField(label=_("督导批次"), max_length=100)
+    problem = forms.CharField(label=_("反馈问题"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
+    region = RegionChoiceField(label=_("所属区域"))
+    responsible = forms.CharField(label=_("责任单位"), max_length=100)
+    to_org = forms.ModelChoiceField(label=_("交办单位"), queryset=None)
+    deadline = forms.DateField(label=_("整改时限"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.reportable_by(user)
+        preselect_single(self.fields["region"])
+        self.fields["to_org"].queryset = assignable_orgs(user).order_by("region_id", "name")
+        name_the_field(self)
+
+
+class MeasuresForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    measures = forms.CharField(label=_("整改措施及进展"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

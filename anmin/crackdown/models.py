@@ -168,6 +168,9 @@ class Suspect(ProtectedModelMixin, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:suspect_detail", args=[self.pk])
+
 
 class AssetMeasure(models.TextChoices):
     FROZEN = "frozen", _("冻结")
@@ -195,6 +198,9 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:asset_detail", args=[self.pk])
 
 
 class OfficialKind(models.TextChoices):
@@ -232,6 +238,9 @@ class Official(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:official_detail", args=[self.pk])
+
 
 class NoticeKind(models.TextChoices):
     JUDICIAL = "judicial", _("司法建议书")
@@ -268,6 +277,32 @@ class Notice(CaseDetail):
         return reverse("crackdown:notice_detail", args=[self.pk])
 
 
+class Rectification(CaseDetail):
+    """督导反馈问题整改清单: one problem an inspection (督导) found, handed to the responsible unit, which
+    reports its measures and the rectification by the deadline (case kind ZG on the engine)."""
+
+    inspection = models.CharField(_("督导批次"), max_length=100, help_text=_("如：中央扫黑除恶第X督导组反馈"))
+    problem = models.TextField(_("反馈问题"))
+    responsible = models.CharField(_("责任单位"), max_length=100)
+    deadline = models.DateField(_("整改时限"))
+    measures = models.TextField(_("整改措施及进展"), blank=True)
+    rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseDetailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督导反馈问题整改")
+        verbose_name_plural = _("督导反馈问题整改清单")
+        ordering = ["-case_id"]
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:rectification_detail", args=[self.pk])
+
+
 REVIEW_DEPARTMENTS = (
     ("police", _("公安")), ("procuratorate", _("检察")), ("court", _("法院")), ("discipline", _("纪委监委")),
     ("petition", _("信访")),
@@ -299,3 +334,6 @@ class Candidate(ProtectedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("crackdown:candidate_detail", args=[self.pk])

@@ -20,7 +20,7 @@ ROLES = (
 
 DEMO_ACCOUNTS = (DemoAccount("saohei", "市扫黑办 孙立", CRACKDOWN, "city-crackdown", 90),)
 
-MODELS = ("clue", "crimeorg", "suspect", "asset", "official", "notice", "candidate")
+MODELS = ("clue", "crimeorg", "suspect", "asset", "official", "notice", "candidate", "rectification")
 OFFICE = tuple(f"crackdown.{verb}_{m}" for m in MODELS for verb in ("view", "add", "change"))
 SUMMARY = ("crackdown.view_crimeorg", "crackdown.view_official", "crackdown.view_notice")
 
@@ -28,7 +28,7 @@ SUMMARY = ("crackdown.view_crimeorg", "crackdown.view_official", "crackdown.view
 def grants() -> RoleGrants:
     return RoleGrants("crackdown", {
         CRACKDOWN: (*OFFICE, "workflow.view_case", "workflow.add_supervision"),
-        Role.DEPT_HANDLER: ("crackdown.view_clue", "crackdown.view_notice"),
+        Role.DEPT_HANDLER: ("crackdown.view_clue", "crackdown.view_notice", "crackdown.view_rectification"),
         Role.CITY_OFFICE: SUMMARY,
         Role.LEADER: SUMMARY,
     })

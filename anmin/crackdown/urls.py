@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import register_views as registers
 from . import views
 
 app_name = "crackdown"
@@ -10,10 +11,23 @@ urlpatterns = [
     path("<int:pk>/", views.ClueDetailView.as_view(), name="clue_detail"),
     path("<int:pk>/result/", views.ResultView.as_view(), name="clue_result"),
     path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="clue_feedback"),
+    path("<int:pk>/ask/", views.AskView.as_view(), name="clue_ask"),
     path("notices/", views.NoticeLedgerView.as_view(), name="notice_list"),
     path("notices/report/", views.NoticeIssueView.as_view(), name="notice_issue"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
     path("notices/<int:pk>/reply/", views.ReplyView.as_view(), name="notice_reply"),
     path("orgs/", views.CrimeOrgLedgerView.as_view(), name="org_list"),
     path("orgs/<int:pk>/", views.CrimeOrgDetailView.as_view(), name="org_detail"),
+    path("rectifications/", views.RectificationLedgerView.as_view(), name="rectification_list"),
+    path("rectifications/report/", views.RectificationNewView.as_view(), name="rectification_new"),
+    path("rectifications/<int:pk>/", views.RectificationDetailView.as_view(), name="rectification_detail"),
+    path("rectifications/<int:pk>/measures/", views.MeasuresView.as_view(), name="rectification_report"),
+    path("suspects/", registers.SuspectLedgerView.as_view(), name="suspect_list"),
+    path("suspects/<int:pk>/", registers.SuspectDetailView.as_view(), name="suspect_detail"),
+    path("assets/", registers.AssetLedgerView.as_view(), name="asset_list"),
+    path("assets/<int:pk>/", registers.AssetDetailView.as_view(), name="asset_detail"),
+    path("officials/", registers.OfficialLedgerView.as_view(), name="official_list"),
+    path("officials/<int:pk>/", registers.OfficialDetailView.as_view(), name="official_detail"),
+    path("candidates/", registers.CandidateLedgerView.as_view(), name="candidate_list"),
+    path("candidates/<int:pk>/", registers.CandidateDetailView.as_view(), name="candidate_detail"),
 ]

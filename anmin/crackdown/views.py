@@ -15,10 +15,10 @@ from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportV
 from anmin.workflow.rules import may_take
 
 from . import actions
-from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter
-from .forms import ClueForm, FeedbackForm, NoticeForm, ReplyForm, ResultForm
-from .models import Clue, CrimeOrg, Notice
-from .tables import ClueTable, CrimeOrgTable, NoticeTable
+from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter, RectificationFilter
+from .forms import AskForm, ClueForm, FeedbackForm, MeasuresForm, NoticeForm, RectificationForm, ReplyForm, ResultForm
+from .models import Clue, CrimeOrg, Notice, Rectification
+from .tables import ClueTable, CrimeOrgTable, NoticeTable, RectificationTable
 from .workflows import CRACKDOWN
 
 
@@ -43,6 +43,8 @@ class ClueDetailView(CaseDetailPage):
                                     "primary"))
         if user.has_perm("crackdown.change_clue"):
             out.append(DomainAction("feedback", reverse("crackdown:clue_feedback", args=[clue.pk]), _("答复举报人")))
+            if clue.source == "online":
+                out.append(DomainAction("ask", reverse("crackdown:clue_ask", args=[clue.pk]), _("向举报人提问")))
         return out
 
 
@@ -75,6 +77,14 @@ class FeedbackView(CaseStepView):
 
     def step(self, d):
         return actions.reply_to_reporter(actor=self.request.user, clue=self.object, feedback=d["feedback"])
+
+
+class AskView(CaseStepView):
+    model, form_class = Clue, AskForm
+    step_title, done_message = _("向举报人提问"), _("已发出，举报人凭回执码和口令可见")
+
+    def step(self, d):
+        return actions.ask_reporter(actor=self.request.user, clue=self.object, question=d["question"])
 
 
 class NoticeLedgerView(CaseLedgerView):
@@ -114,12 +124,49 @@ class ReplyView(CaseStepView):
                                     reply=d["reply"])
 
 
+class RectificationLedgerView(CaseLedgerView):
+    model, filterset_class, table_class = Rectification, RectificationFilter, RectificationTable
+    title, export_name = _("督导反馈问题整改清单"), "督导反馈问题整改清单"
+    create_perm, create_label = actions.ADD_RECTIFICATION, _("登记整改问题")
+
+
+class RectificationDetailView(CaseDetailPage):
+    model, template_name = Rectification, "crackdown/rectification_detail.html"
+    ledger_url_name, ledger_title = "crackdown:rectification_list", _("督导反馈问题整改清单")
+
+    def domain_actions(self, item, user) -> list[DomainAction]:
+        if item.case.status == "in_progress" and _handles(user, item.case):
+            return [DomainAction("measures", reverse("crackdown:rectification_report", args=[item.pk]),
+                                 _("报送整改情况"), "primary")]
+        return []
+
+
+class RectificationNewView(CaseReportView):
+    form_class, scoped_create, title = RectificationForm, actions.ADD_RECTIFICATION, _("登记整改问题")
+    ledger_url_name, form_name = "crackdown:rectification_list", "rectification-new"
+    success_message = _("已登记整改问题 %(number)s")
+
+    def report(self, data):
+        return actions.register_rectification(actor=self.request.user, **{k: data[k] for k in (
+            "inspection", "problem", "title", "region", "responsible", "to_org", "deadline")})
+
+
+class MeasuresView(CaseStepView):
+    model, form_class = Rectification, MeasuresForm
+    step_title, done_message = _("报送整改情况"), _("已报送整改情况，转扫黑办审核")
+
+    def step(self, d):
+        return actions.report_rectification(actor=self.request.user, item=self.object,
+                                            expected_version=d["version"], measures=d["measures"])
+
+
 class CrimeOrgLedgerView(LedgerView):
     model, filterset_class, table_class = CrimeOrg, CrimeOrgFilter, CrimeOrgTable
     title, export_name = _("涉黑涉恶组织"), "涉黑涉恶组织"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("region").annotate(n_suspects=Count("suspects"))
+        return (super().get_queryset().select_related("region").annotate(n_suspects=Count("suspects"))
+                .order_by("-broken_on", "pk"))
 
 
 class CrimeOrgDetailView(DetailPage):

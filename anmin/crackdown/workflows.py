@@ -23,6 +23,7 @@ from anmin.workflow.registry import CaseKind
 CRACKDOWN = "crackdown"  # the 扫黑办's role code (roles.py registers it)
 VERIFY_DAYS = 30  # 线索核查时限
 REPLY_DAYS = 30  # 三书一函回复期限
+RECTIFY_DAYS = 60  # 督导反馈问题整改时限 (the item's own deadline is kept on it too)
 
 
 def _office_workflow(handling_days: int) -> Workflow:
@@ -45,6 +46,7 @@ def _office_workflow(handling_days: int) -> Workflow:
 
 CLUE_WORKFLOW = _office_workflow(VERIFY_DAYS)
 NOTICE_WORKFLOW = _office_workflow(REPLY_DAYS)
+RECTIFICATION_WORKFLOW = _office_workflow(RECTIFY_DAYS)
 
 
 def _clue_url(case) -> str | None:
@@ -55,6 +57,19 @@ def _clue_url(case) -> str | None:
 def _notice_url(case) -> str | None:
     pk = getattr(getattr(case, "crackdown_notice", None), "pk", None)
     return reverse("crackdown:notice_detail", args=[pk]) if pk else None
+
+
+def _rectification_url(case) -> str | None:
+    pk = getattr(getattr(case, "crackdown_rectification", None), "pk", None)
+    return reverse("crackdown:rectification_detail", args=[pk]) if pk else None
+
+
+def _needs_measures(*, case, **_) -> str | None:
+    from .models import Rectification
+
+    if not Rectification.objects.filter(case=case).exclude(measures="").exists():
+        return "责任单位尚未报送整改情况，须先在整改清单页面「报送整改情况」"
+    return None
 
 
 def _needs_result(*, case, **_) -> str | None:
@@ -85,4 +100,11 @@ NOTICE = CaseKind(
     view_perm="crackdown.view_notice", detail_url=_notice_url, app="crackdown", intake_level=RegionLevel.CITY,
     guards={"verify_pass": _needs_reply},
     domain_steps=frozenset({"feedback"}), domain_step_labels={"feedback": "登记回复"},
+)
+
+RECTIFICATION = CaseKind(
+    code="ZG", key="crackdown_rectification", label=pgettext_noop("case kind", "督导反馈问题整改"),
+    workflow=RECTIFICATION_WORKFLOW, view_perm="crackdown.view_rectification", detail_url=_rectification_url,
+    app="crackdown", intake_level=RegionLevel.CITY, guards={"verify_pass": _needs_measures},
+    domain_steps=frozenset({"feedback"}), domain_step_labels={"feedback": "报送整改情况"},
 )

@@ -4,6 +4,9 @@ request a grid event."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 
 from anmin.core import clock
@@ -15,7 +18,7 @@ from anmin.crackdown import actions as crackdown
 from anmin.grid import actions as grid
 
 from .models import Open311Request, Tip
-from .privacy import digest, new_receipt_code
+from .privacy import LOCK_MINUTES, MAX_WRONG_PASSPHRASES, digest, new_receipt_code
 
 TIP_CATEGORIES = {"mafia": "涉黑涉恶", "fraud": "电信诈骗", "safety": "治安隐患", "other": "其他"}
 CLUE_CATEGORY = {"mafia": "evil", "fraud": "other", "safety": "other", "other": "other"}
@@ -29,9 +32,13 @@ def _city() -> Region:
 
 
 @action(open_to="the public, anonymously: the portal's tip line (nothing identifying is stored)")
-def submit_tip(*, actor, submit_key: str, category: str, text: str, contact: str = "") -> tuple[Tip, str]:
+def submit_tip(*, actor, submit_key: str, category: str, text: str, passphrase: str, contact: str = "",
+               ) -> tuple[Tip, str]:
     """A tip: a crackdown clue (source 网上举报) registered by the platform, and a receipt whose code is
-    returned once (``""`` when the same submission was already registered: a retry)."""
+    returned once (``""`` when the same submission was already registered: a retry). The passphrase the
+    tipster chose is kept only as a slow hash (Django's password hasher)."""
+    if not passphrase or not 8 <= len(passphrase) <= 128:
+        raise invalid("passphrase", "「查询口令」须为8至128个字符")
     if category not in TIP_CATEGORIES:
         raise invalid("category", "「举报类别」无效")
     text = (text or "").strip()
@@ -53,10 +60,51 @@ def submit_tip(*, actor, submit_key: str, category: str, text: str, contact: str
                 actor=actor, title=f"网上举报（{TIP_CATEGORIES[category]}）", region=_city(), description=text,
                 source="online", category=CLUE_CATEGORY[category], reporter_contact=contact)
             tip = Tip.objects.create(receipt_hash=digest(code), submit_hash=submit_hash, category=category,
-                                     clue=clue, submitted_on=today)
+                                     clue=clue, submitted_on=today, passphrase_hash=make_password(passphrase))
     except IntegrityError:  # the same submission, registered meanwhile
         return Tip.objects.get(submit_hash=submit_hash), ""
     return tip, code
+
+
+WRONG = "回执码或口令不正确"
+
+
+@action(open_to="the public, anonymously: whoever holds a receipt code (the passphrase is checked here)")
+def open_receipt(*, actor, code: str, passphrase: str) -> Tip:
+    """The tip behind a receipt code and its passphrase. Each wrong passphrase counts; the tenth locks
+    the receipt for ``LOCK_MINUTES`` (even the right passphrase is refused meanwhile). A receipt made
+    before passphrases existed opens with its code alone."""
+    now = clock.now()
+    with transaction.atomic():
+        tip = Tip.objects.select_for_update().filter(receipt_hash=digest((code or "").strip())).first()
+        if tip is None:
+            raise invalid("code", WRONG)
+        if tip.locked_until and tip.locked_until > now:
+            minutes = max(1, int((tip.locked_until - now).total_seconds() // 60) + 1)
+            raise invalid("code", f"口令错误次数过多，该回执已锁定，请约{minutes}分钟后再试")
+        tip.locked_until = None  # a lock that has run out
+        if not tip.passphrase_hash or check_password(passphrase or "", tip.passphrase_hash):
+            if tip.failed_tries or tip.locked_until:
+                tip.failed_tries, tip.locked_until = 0, None
+                tip.save(update_fields=["failed_tries", "locked_until"])
+            return tip
+        tip.failed_tries += 1
+        if tip.failed_tries >= MAX_WRONG_PASSPHRASES:
+            tip.failed_tries, tip.locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+        tip.save(update_fields=["failed_tries", "locked_until"])
+    if tip.locked_until:
+        raise invalid("code", f"口令连续错误{MAX_WRONG_PASSPHRASES}次，该回执已锁定{LOCK_MINUTES}分钟")
+    raise invalid("passphrase", WRONG)
+
+
+@action(open_to="the public, anonymously: the tipster, once open_receipt has checked the code and passphrase")
+def answer_office(*, actor, tip: Tip, answer: str) -> Tip:
+    """举报人补充: the tipster's answer to the office's questions (or more information), on the clue's
+    timeline through the crackdown domain's action."""
+    if tip.clue_id is None:
+        raise invalid("answer", "这条举报尚未转为线索，暂不能补充")
+    crackdown.add_reporter_answer(actor=actor, clue=tip.clue_id, answer=answer)
+    return tip
 
 
 @action(open_to="the public: a citizen report through the Open311 endpoint (a grid event by the platform)")

@@ -16,9 +16,30 @@ class TipForm(forms.Form):
                               help_text=_("不填也能凭回执码查看办理情况；填写后加密保存，仅办案人员可见"))
 
 
+    passphrase = forms.CharField(label=_("查询口令"), min_length=8, max_length=128,
+                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                 help_text=_("自己设一个至少8位的口令，和回执码一起用来查看答复、补充情况；忘记后无法找回"))
+    passphrase2 = forms.CharField(label=_("再输一次口令"), max_length=128,
+                                  widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") and data.get("passphrase") != data.get("passphrase2"):
+            self.add_error("passphrase2", _("两次输入的口令不一致"))
+        return data
+
+
 class ReceiptForm(forms.Form):
     code = forms.CharField(label=_("回执码"), min_length=16, max_length=16,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    passphrase = forms.CharField(label=_("查询口令"), max_length=128, required=False,
+                                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class AnswerForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    answer = forms.CharField(label=_("回复或补充情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("匿名提交，请不要写您自己的姓名"))
 
 
 class FraudCheckForm(forms.Form):

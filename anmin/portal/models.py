@@ -21,6 +21,10 @@ class Tip(models.Model):
     grid_event = models.OneToOneField("grid.GridEvent", verbose_name=_("网格事件"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="tip")
     submitted_on = models.DateField(_("提交日期"))
+    passphrase_hash = models.CharField(_("口令摘要"), max_length=256, blank=True,
+                                       help_text=_("举报人自设的口令，只存慢哈希"))
+    failed_tries = models.PositiveSmallIntegerField(_("口令连续错误次数"), default=0)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("举报回执")

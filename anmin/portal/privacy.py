@@ -16,9 +16,13 @@ import secrets
 from django.core.cache import cache
 
 from anmin.core import clock
+from anmin.core.audit import client_address
 
 _DAY_KEYS: dict[str, bytes] = {}
 LIMIT_PER_HOUR = 10
+# Ten wrong passphrases in a row lock a receipt for an hour.
+MAX_WRONG_PASSPHRASES = 10
+LOCK_MINUTES = 60
 
 
 def new_receipt_code() -> str:
@@ -48,7 +52,7 @@ def _network(address: str) -> str:
 
 def over_limit(request, bucket: str, limit: int = LIMIT_PER_HOUR) -> bool:
     """Count this request against its network's hourly budget; True when over it."""
-    network = _network(request.META.get("REMOTE_ADDR", ""))
+    network = _network(client_address(request))  # behind the trusted proxies: the client's own
     hour = clock.now().strftime("%Y%m%d%H")
     key = "portal:" + hmac.new(_day_key(), f"{bucket}|{network}|{hour}".encode(), "sha256").hexdigest()
     cache.add(key, 0, timeout=3600)

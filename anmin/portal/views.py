@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -13,11 +14,12 @@ from django.views import View
 from anmin.core.actors import SYSTEM
 from anmin.core.errors import run_action
 from anmin.core.registry import public_checks
+from anmin.crackdown.actions import reporter_conversation
 
 from . import actions
-from .forms import FraudCheckForm, ReceiptForm, TipForm
+from .forms import AnswerForm, FraudCheckForm, ReceiptForm, TipForm
 from .models import Tip
-from .privacy import digest, over_limit
+from .privacy import over_limit
 
 
 def _limited(request, template: str, form):
@@ -43,7 +45,10 @@ class TipView(View):
             return _limited(request, "portal/tip.html", form)
         if not form.is_valid():
             return render(request, "portal/tip.html", {"form": form}, status=400)
-        result, status = run_action(form, lambda: actions.submit_tip(actor=SYSTEM, **form.cleaned_data))
+        d = form.cleaned_data
+        result, status = run_action(form, lambda: actions.submit_tip(
+            actor=SYSTEM, submit_key=d["submit_key"], category=d["category"], text=d["text"],
+            passphrase=d["passphrase"], contact=d["contact"]))
         if result is None:
             return render(request, "portal/tip.html", {"form": form}, status=status)
         _tip, code = result
@@ -59,7 +64,22 @@ def _progress(tip: Tip) -> dict:
     status = "已办结" if not case.is_open else ("核查中" if case.status in ("in_progress", "feedback") else "已受理")
     if case.status == "reported":
         status = "已收到，待受理"
-    return {"status": status, "feedback": clue.public_feedback, "submitted_on": tip.submitted_on}
+    return {"status": status, "feedback": clue.public_feedback, "submitted_on": tip.submitted_on,
+            "conversation": reporter_conversation(clue) if tip.passphrase_hash else [],
+            "can_answer": bool(tip.passphrase_hash)}
+
+
+# Once the code and passphrase are checked, the page carries a signed token (the tip's id, valid for
+# half an hour) so that the answer form need not send the passphrase again. No cookie, no session.
+TOKEN_SALT, TOKEN_MAX_AGE = "anmin.portal.receipt", 1800
+
+
+def _opened(request, tip: Tip, *, form=None, message: str = "", status: int = 200):
+    progress = _progress(tip)
+    answer = form or (AnswerForm(initial={"token": signing.dumps(tip.pk, salt=TOKEN_SALT)})
+                      if progress["can_answer"] else None)
+    return render(request, "portal/receipt.html", {"form": ReceiptForm(), "progress": progress,
+                                                   "answer_form": answer, "message": message}, status=status)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -75,11 +95,35 @@ class ReceiptView(View):
             return _limited(request, "portal/receipt.html", form)
         if not form.is_valid():
             return render(request, "portal/receipt.html", {"form": form}, status=400)
-        tip = Tip.objects.select_related("clue__case").filter(receipt_hash=digest(form.cleaned_data["code"])).first()
+        d = form.cleaned_data
+        tip, status = run_action(form, lambda: actions.open_receipt(actor=SYSTEM, code=d["code"],
+                                                                    passphrase=d["passphrase"]))
         if tip is None:
-            form.add_error("code", "回执码不正确")
-            return render(request, "portal/receipt.html", {"form": form}, status=404)
-        return render(request, "portal/receipt.html", {"form": ReceiptForm(), "progress": _progress(tip)})
+            return render(request, "portal/receipt.html", {"form": form}, status=status)
+        return _opened(request, tip)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AnswerView(View):
+    """举报人补充: the tipster answers the office (anonymously) from the opened receipt."""
+
+    def post(self, request):
+        form = AnswerForm(request.POST)
+        if over_limit(request, "answer", limit=30):
+            return _limited(request, "portal/receipt.html", ReceiptForm())
+        try:
+            pk = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+            tip = Tip.objects.select_related("clue__case").get(pk=pk, passphrase_hash__gt="")
+        except (signing.BadSignature, Tip.DoesNotExist):
+            return render(request, "portal/receipt.html", {"form": ReceiptForm(),
+                                                           "error": "页面已过期，请重新输入回执码和口令"}, status=403)
+        if not form.is_valid():
+            return _opened(request, tip, form=form, status=400)
+        done, status = run_action(form, lambda: actions.answer_office(actor=SYSTEM, tip=tip,
+                                                                      answer=form.cleaned_data["answer"]))
+        if done is None:
+            return _opened(request, tip, form=form, status=status)
+        return _opened(request, tip, message="已提交，办案单位会看到您的补充")
 
 
 @method_decorator(login_not_required, name="dispatch")

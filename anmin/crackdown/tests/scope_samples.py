@@ -4,10 +4,13 @@ department handler only what is handed to its unit (nothing of a sample)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from anmin.core import clock
 from anmin.core.actors import SYSTEM
 from anmin.core.testing.expect import seen_by
 from anmin.crackdown import actions
-from anmin.crackdown.models import Asset, Candidate, Clue, CrimeOrg, Notice, Official, Suspect
+from anmin.crackdown.models import Asset, Candidate, Clue, CrimeOrg, Notice, Official, Rectification, Suspect
 
 
 def clue_sample(region, world) -> Clue:
@@ -19,6 +22,13 @@ def notice_sample(region, world) -> Notice:
     return actions.issue_notice(actor=world.user("crackdown"), notice_kind="procuratorial",
                                 title=f"{region.name}检察建议书", region=region, to_org=world.orgs["crackdown"],
                                 issuer="禹州市人民检察院", problem="行业监管存在漏洞", recommendation="加强监管")
+
+
+def rectification_sample(region, world) -> Rectification:
+    return actions.register_rectification(actor=world.user("crackdown"), inspection="省督导组反馈",
+                                          problem=f"{region.name}行业乱象整治不彻底", region=region,
+                                          to_org=world.orgs["crackdown"], responsible="市自然资源局",
+                                          deadline=clock.today() + dt.timedelta(days=60))
 
 
 def org_sample(region, world) -> CrimeOrg:
@@ -48,6 +58,7 @@ def candidate_sample(region, world) -> Candidate:
 SAMPLES = {
     Clue: (clue_sample, seen_by("crackdown.view_clue")),
     Notice: (notice_sample, seen_by("crackdown.view_notice")),
+    Rectification: (rectification_sample, seen_by("crackdown.view_rectification")),
     CrimeOrg: (org_sample, seen_by("crackdown.view_crimeorg")),
     Suspect: (suspect_sample, seen_by("crackdown.view_suspect")),
     Asset: (asset_sample, seen_by("crackdown.view_asset")),

@@ -21,6 +21,7 @@ from anmin.portal.models import Open311Request, Tip
 from anmin.workflow import actions as case_actions
 
 IP, UA = "203.0.113.77", "SecretPhone/9.9 (tipster)"
+PASS = "river sand 2020"
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +30,8 @@ def _clear_cache():
 
 
 def _tip(client, key="k" * 24, text="古城镇某砂场老板带人殴打村民，强占河道非法采砂。"):
-    return client.post("/portal/tip/", {"submit_key": key, "category": "mafia", "text": text},
+    return client.post("/portal/tip/", {"submit_key": key, "category": "mafia", "text": text,
+                                        "passphrase": PASS, "passphrase2": PASS},
                        REMOTE_ADDR=IP, HTTP_USER_AGENT=UA)
 
 
@@ -74,14 +76,15 @@ def test_the_receipt_shows_progress_and_the_answer_but_nothing_personal(world):
     office = world.user("crackdown")
     case_actions.transition_case(case=clue.case, actor=office, transition="accept", expected_version=clue.case.version)
     crackdown.reply_to_reporter(actor=office, clue=clue, feedback="您反映的线索已受理，正在核查。")
-    shown = client.post("/portal/receipt/", {"code": code}).content.decode()
+    shown = client.post("/portal/receipt/", {"code": code, "passphrase": PASS}).content.decode()
     assert "已受理" in shown
     assert "您反映的线索已受理，正在核查。" in shown
     assert "13812345678" not in shown
     assert "张三" not in shown
     assert clue.case.number not in shown
-    wrong = client.post("/portal/receipt/", {"code": "0" * 16})
-    assert wrong.status_code == 404
+    wrong = client.post("/portal/receipt/", {"code": "0" * 16, "passphrase": PASS})
+    assert wrong.status_code == 400
+    assert "回执码或口令不正确" in wrong.content.decode()
 
 
 def test_the_tip_line_is_rate_limited_per_network(world):
