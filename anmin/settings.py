@@ -303,9 +303,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Django's request loggers quote the path, which whoever calls types: numbers in it are masked.
+    "filters": {"mask_identifiers": {"()": "anmin.core.protected.logfilter.MaskIdentifiers"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANMIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                **{name: {"filters": ["mask_identifiers"]} for name in (
+                    "django.request", "django.server", "django.security", "django.security.csrf")}},
 }
 
 # The demo world's relaxations (printed passwords usable at once) are refused in production.
