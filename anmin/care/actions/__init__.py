@@ -1,5 +1,6 @@
 """Every write of severe-mental-disorder care (each an ``@action``); import them from here."""
 
+from .notes import CareNotes, notes_access, reason_required, reveal_care_notes, reveal_visit_notes
 from .patients import (
     VisitPlan,
     add_team_member,
@@ -25,6 +26,11 @@ from .subsidy import (
 )
 
 __all__ = [
+    "CareNotes",
+    "notes_access",
+    "reason_required",
+    "reveal_care_notes",
+    "reveal_visit_notes",
     "SweepResult",
     "VisitPlan",
     "add_team_member",
