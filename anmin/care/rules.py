@@ -78,7 +78,8 @@ def validate_rules(rules: dict) -> None:
     if not team or any(not group or any(r not in TeamRole.values for r in group) for group in team):
         raise ValidationError(f"管理小组组成：每一项须为 {', '.join(TeamRole.values)} 中的一个或多个")
     needs = (merged.get("notes") or {}).get("reason_required")
-    if not isinstance(needs, dict) or any(k not in ("team", "office") or not isinstance(v, bool) for k, v in needs.items()):
+    if not isinstance(needs, dict) or any(
+            k not in ("team", "office") or not isinstance(v, bool) for k, v in needs.items()):
         raise ValidationError("查看诊断和随访记录须填事由：须为 {\"team\": true/false, \"office\": true/false}")
     try:
         Decimal(str(merged["subsidy"]["annual_amount"]))

@@ -3,13 +3,13 @@ the 系统管理员 runs the system but does not see business data (三员分立
 written to the audit log, which only the 审计员 reads."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.apps import apps
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -195,8 +196,8 @@ def label_objects(entries) -> None:
         pk_field = model._meta.pk
         try:
             keys = [pk_field.to_python(i) for i in ids]
-        except Exception:  # noqa: BLE001 - an id that is not this model's key names nothing
-            continue
+        except ValidationError:  # an id that is not this model's key names nothing
+            keys = []
         for pk, number in model._default_manager.filter(pk__in=keys).values_list("pk", path):
             if number:
                 found[(object_type, str(pk))] = str(number)

@@ -32,15 +32,18 @@ def test_the_township_centre_creates_a_grid_worker_who_must_change_the_password(
     resp = client.post(reverse("core:account_create"), {
         "username": "gc-new", "name": "新网格员", "org_unit": world.orgs["gc_v_center"].pk,
         "roles": [role(Role.GRID_WORKER).pk], "grids": [world.gc_grid2.pk]})
-    assert resp.status_code == 200 and resp["Cache-Control"] == "no-store"
+    assert resp.status_code == 200
+    assert resp["Cache-Control"] == "no-store"
     html = resp.content.decode()
     new = User.objects.get(username="gc-new")
-    assert new.must_change_password and new.is_active
+    assert new.must_change_password
+    assert new.is_active
     assert list(new.grids.all()) == [world.gc_grid2]
     password = html.split("data-initial-password>")[1].split("<")[0]
     assert new.check_password(password)
     entry = AuditEntry.objects.filter(action="create", object_type="core.user").latest("seq")
-    assert entry.actor_username == gc_centre.username and password not in str(entry.after)
+    assert entry.actor_username == gc_centre.username
+    assert password not in str(entry.after)
     assert entry.region_label.endswith("古城村委会")
 
     # The new worker logs in with it and is sent to change it first.
@@ -79,7 +82,8 @@ def test_a_township_centre_cannot_create_a_city_office_account_or_grant_roles_ab
     resp = client.post(reverse("core:account_create"), {
         "username": "boss", "name": "某", "org_unit": world.orgs["gc_center"].pk, "roles": [role(Role.CITY_OFFICE).pk]})
     assert resp.status_code == 400
-    assert not User.objects.filter(username__startswith="x-").exists() and not User.objects.filter(username="boss")
+    assert not User.objects.filter(username__startswith="x-").exists()
+    assert not User.objects.filter(username="boss")
     # Nor a unit outside its township, nor a grid of another township.
     with pytest.raises(Invalid):
         actions.create_account(actor=gc_centre, username="x1", name="某", org_unit=world.orgs["wl_v_center"],
@@ -105,9 +109,12 @@ def test_deactivate_reactivate_and_reset_are_audited_and_end_the_sessions(client
 
     assert client.post(url, {"do": "activate"}).status_code == 302
     resp = client.post(url, {"do": "reset"})
-    assert resp.status_code == 200 and resp["Cache-Control"] == "no-store"
+    assert resp.status_code == 200
+    assert resp["Cache-Control"] == "no-store"
     worker.refresh_from_db()
-    assert worker.is_active and worker.must_change_password and not worker.check_password(PASSWORD)
+    assert worker.is_active
+    assert worker.must_change_password
+    assert not worker.check_password(PASSWORD)
     assert AuditEntry.objects.filter(action="password_change", object_id=str(worker.pk)).exists()
 
 
@@ -119,7 +126,8 @@ def test_roles_unit_and_grids_change_within_scope(client, world, gc_centre):
                              "roles": [role(Role.VILLAGE_CENTER).pk]})
     assert resp.status_code == 302
     worker.refresh_from_db()
-    assert worker.name == "张网格" and worker.role_codes == {Role.VILLAGE_CENTER}
+    assert worker.name == "张网格"
+    assert worker.role_codes == {Role.VILLAGE_CENTER}
     assert AuditEntry.objects.filter(action="role_change", object_id=str(worker.pk)).exists()
     resp = client.post(url, {"do": "update", "name": "张网格", "org_unit": world.orgs["gc_v_center"].pk,
                              "roles": [role(Role.GRID_WORKER).pk]})

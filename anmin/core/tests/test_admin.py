@@ -86,13 +86,16 @@ def test_the_admin_pickers_name_places_and_search_them(client, world):
 def test_the_admin_user_pages_and_role_permissions_are_chinese(client, world):
     client.force_login(world.user(Role.SYSADMIN))
     add = client.get("/admin/core/user/add/").content.decode()
-    assert "After you" not in add and "创建用户后" in add
+    assert "After you" not in add
+    assert "创建用户后" in add
     worker = world.users[Role.GRID_WORKER]
     password = client.get(f"/admin/core/user/{worker.pk}/password/").content.decode()
     assert "If disabled" not in password
     role = Role.objects.get(code=Role.TOWNSHIP_CENTER)
     page = client.get(f"/admin/core/role/{role.pk}/change/").content.decode()
-    assert "Can add" not in page and "Can view" not in page and "Tasks Database Backend" not in page
+    assert "Can add" not in page
+    assert "Can view" not in page
+    assert "Tasks Database Backend" not in page
     assert "基础平台 | 用户 | 查看用户" in page
     assert "管理本辖区账号" in page
 
