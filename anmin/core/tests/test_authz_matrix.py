@@ -42,6 +42,10 @@ EXEMPT: dict[str, str] = {
     "core:otp_setup": "binds the caller's own TOTP authenticator",
     "core:otp_verify": "the caller's own second login step",
     "core:token_revoke": "revokes one of the caller's own API tokens (looked up with user=request.user)",
+    "core:account_list": "账号管理: accounts through core.actions.manageable_users (area, roles below one's own); "
+                         "404 without core.manage_accounts (core/tests/test_accounts.py)",
+    "core:account_create": "账号管理: units, roles and grids offered and checked by core.actions (test_accounts.py)",
+    "core:account_detail": "账号管理: one account through core.actions.manageable_users, else 404 (test_accounts.py)",
     "set_language": "language switch",
     "favicon": "a redirect to the site's icon",
     "api-token": "exchanges the caller's own credentials for a token",
