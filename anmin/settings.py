@@ -12,6 +12,7 @@ Environment variables:
   ANMIN_UPLOAD_DIR     uploaded attachments and photos, outside the web root (default: $ANMIN_VAR_DIR/uploads)
   ANMIN_SESSION_IDLE_SECONDS  idle timeout of a signed-in session (default 1800)
   ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
+  ANMIN_REPLICA_URLS   read replicas, comma-separated (or DATABASE_REPLICA_URL); see docs/scaling-out.md
   ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
 """
 
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     # No full ID number or phone in a URL (docs/security.md).
     "anmin.core.middleware.PersonalNumbersInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its process_view runs after the login checks (docs/scaling-out.md); a no-op without replicas.
+    "anmin.core.dbrouting.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "anmin.urls"
@@ -148,6 +151,24 @@ DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("ANMIN_TEST_DB_NAME") or None)
 if DATABASES["default"]["TEST"]["NAME"] is None:
     del DATABASES["default"]["TEST"]["NAME"]
+
+# Read replicas (docs/scaling-out.md): ANMIN_REPLICA_URLS (comma-separated) or DATABASE_REPLICA_URL.
+# Without either there is no replica and every query goes to "default", as before.
+_replica_urls = [u.strip() for u in (os.environ.get("ANMIN_REPLICA_URLS") or os.environ.get("DATABASE_REPLICA_URL")
+                                     or "").split(",") if u.strip()]
+ANMIN_DB_REPLICAS: list[str] = []
+for _n, _url in enumerate(_replica_urls, start=1):
+    _alias = f"replica{_n}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    # The test run has no replica of its test database: the alias reads the default one.
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    ANMIN_DB_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["anmin.core.dbrouting.ReplicaRouter"]
+# After a user's write, their reads stay on the primary this long (a cookie and a cache key).
+ANMIN_REPLICA_PIN_SECONDS = float(os.environ.get("ANMIN_REPLICA_PIN_SECONDS", "5"))
+# A replica further behind than this is not read from; its state is asked at most this often.
+ANMIN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ANMIN_REPLICA_MAX_LAG_SECONDS", "10"))
+ANMIN_REPLICA_CHECK_SECONDS = float(os.environ.get("ANMIN_REPLICA_CHECK_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
