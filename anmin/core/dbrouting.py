@@ -14,7 +14,7 @@ How a read gets to a replica — all of these must hold:
   as the session or the audit line of a page view), ``ReplicaMiddleware`` sets a short-lived cookie
   and a cache key (``ANMIN_REPLICA_PIN_SECONDS``, default 5) so that their next reads — on any app
   server — see their own write;
-* nothing was written earlier in the same request and no transaction is open on the primary;
+* nothing was written earlier in the same request and no transaction was opened on the primary;
 * the replica is healthy: it answers and has replayed the WAL it received, or is at most
   ``ANMIN_REPLICA_MAX_LAG_SECONDS`` (default 10) behind — asked at most once every
   ``ANMIN_REPLICA_CHECK_SECONDS`` (default 5) per process; otherwise the primary serves the read.
@@ -57,6 +57,9 @@ class _State:
     wrote: bool = False  # something was written in this request (or block)
     pin: bool = False  # a write that pins the user
     chosen: set[str] = field(default_factory=set)  # aliases that served reads (for tests and logs)
+    # Transactions open on the primary when the window opened (a test's own); one opened after it
+    # keeps its reads on the primary.
+    depth: int = field(default_factory=lambda: len(connections[PRIMARY].atomic_blocks))
 
 
 _state: contextvars.ContextVar[_State | None] = contextvars.ContextVar("anmin_replica_state", default=None)
@@ -151,7 +154,7 @@ class ReplicaRouter:
                 or label.startswith("core.user_")):  # the user's roles and permissions (through tables)
             return None
         aliases = replica_aliases()
-        if not aliases or connections[PRIMARY].in_atomic_block:
+        if not aliases or len(connections[PRIMARY].atomic_blocks) > state.depth:
             return None
         candidates = [a for a in aliases if healthy(a)]
         if not candidates:

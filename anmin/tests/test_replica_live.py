@@ -1,6 +1,6 @@
 """A real streaming replica (docs/scaling-out.md): a throw-away primary and its hot standby are started
 in a temporary directory (core.testing.pgcluster), the test database's schema is copied to the
-primary, and the application runs in a process of its own against both (core.testing.replica_probe).
+primary, and the application runs in a process of its own against both (anmin.tests.replica_probe).
 
 What a user would notice: the lists are served by the replica; a user who just reported an event sees
 it in the very next list even while the replica is behind; another user sees it once the replica has
@@ -59,7 +59,7 @@ def probe(pair, tmp_path_factory):
            "ANMIN_REPLICA_CHECK_SECONDS": "0", "ANMIN_VAR_DIR": str(tmp_path_factory.mktemp("replica-var")),
            "ANMIN_ENV": "dev"}
     env.pop("DATABASE_REPLICA_URL", None)
-    done = subprocess.run([sys.executable, "-m", "anmin.core.testing.replica_probe"], env=env,
+    done = subprocess.run([sys.executable, "-m", "anmin.tests.replica_probe"], env=env,
                           capture_output=True, text=True, timeout=300, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("REPLICA-PROBE ")), None)
     assert done.returncode == 0, done.stderr[-3000:]
