@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # only used when ANMIN_TASK_BROKER_URL is set (tasks on Redis)
     "django_otp",
     "anmin.core.otp_app.OtpTotpConfig",  # django_otp.plugins.otp_totp under Chinese names
     "csp",
@@ -311,6 +312,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks on Redis (RQ) instead of the database when a broker is configured, e.g. redis://127.0.0.1:6379/1
+# (docs/scaling-out.md). The scheduler's rounds are claimed in the database either way.
+ANMIN_TASK_BROKER_URL = os.environ.get("ANMIN_TASK_BROKER_URL", "")
+RQ_QUEUES = {"default": {"URL": ANMIN_TASK_BROKER_URL or "redis://127.0.0.1:6379/1",
+                         "DEFAULT_TIMEOUT": int(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))}}
+if ANMIN_TASK_BROKER_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 # Background processes beat this often; /readyz calls one dead after one beat (+2 s) without.
 ANMIN_HEARTBEAT_SECONDS = float(os.environ.get("ANMIN_HEARTBEAT_SECONDS", "5"))
 # A task running longer than this is taken for lost and queued again (the periodic ones are idempotent).
