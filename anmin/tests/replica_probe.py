@@ -1,8 +1,8 @@
 """Run by ``anmin/tests/test_replica_live.py`` in a process of its own (top layer: it drives the grid
 app), against a real primary (``DATABASE_URL``) and its streaming replica (``ANMIN_REPLICA_URLS``): a
 grid worker reports an event through the API and two users read the grid-event list while the
-replica's replay is paused, behind, and caught up again. Prints what each read saw and which database served it, as JSON; the test
-asserts on it.
+replica's replay is paused, behind, and caught up again. Prints what each read saw and which
+database served it, as JSON; the test asserts on it.
 
     python -m anmin.tests.replica_probe
 """

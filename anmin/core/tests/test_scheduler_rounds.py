@@ -5,6 +5,7 @@ takes them over."""
 from __future__ import annotations
 
 import io
+import itertools
 import threading
 from datetime import timedelta
 
@@ -88,5 +89,5 @@ def test_two_scheduler_processes_share_the_rounds_of_the_sweep(monkeypatch):
         t.join(timeout=60)
     assert len(rounds) == 4
     rounds.sort()
-    gaps = [(b - a).total_seconds() for a, b in zip(rounds, rounds[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(rounds)]
     assert min(gaps) >= 0.99, gaps  # one round per interval (1 s), whichever scheduler ran it
