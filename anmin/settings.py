@@ -236,12 +236,35 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(ANMIN_UPLOAD_DIR)},
     },
+    # Attachments and grid photos (anmin.core.attachments.storage.upload_storage).
+    "uploads": {"BACKEND": "anmin.core.attachments.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Several app servers share one object store instead of a local directory (docs/scaling-out.md):
+# ANMIN_UPLOAD_STORAGE=s3 with ANMIN_S3_BUCKET, ANMIN_S3_ENDPOINT_URL (MinIO, Ceph RGW, a cloud's
+# S3-compatible service), ANMIN_S3_ACCESS_KEY / ANMIN_S3_SECRET_KEY, ANMIN_S3_REGION; needs
+# `pip install "django-storages[s3]==1.14.6"`. Objects stay private: no public URL, no ACL.
+if os.environ.get("ANMIN_UPLOAD_STORAGE", "local") == "s3":
+    _s3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("ANMIN_S3_BUCKET", "anmin"),
+            "endpoint_url": os.environ.get("ANMIN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("ANMIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ANMIN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("ANMIN_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["uploads"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "uploads"}}
+    STORAGES["default"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "files"}}
 
 SESSION_COOKIE_AGE = int(os.environ.get("ANMIN_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
