@@ -199,12 +199,15 @@ def is_pinned(request) -> bool:
 
 
 def pin(request, response) -> None:
+    """Keep this signed-in user on the primary for ``pin_seconds()``. Anonymous writers (the public
+    portal's tip line) get no cookie: nothing to read back, and nothing to tell them apart by."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
     seconds = pin_seconds()
     response.set_cookie(PIN_COOKIE, f"{time.time() + seconds:.3f}", max_age=max(1, int(seconds + 0.999)),
                         httponly=True, samesite="Lax", secure=request.is_secure())
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        cache.set(_pin_key(user.pk), 1, timeout=max(1, int(seconds + 0.999)))
+    cache.set(_pin_key(user.pk), 1, timeout=max(1, int(seconds + 0.999)))
 
 
 class ReplicaMiddleware:
