@@ -95,3 +95,43 @@ def test_a_periodic_task_still_queued_is_not_queued_again_and_is_after_it_ran(br
     assert scheduler_cmd.one_round(jobs) == []  # every run still pending: nothing piles up
     assert broker.work() == len(jobs)
     assert set(scheduler_cmd.one_round(jobs)) == {j.key for j in jobs}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_on_redis_share_the_queue_and_run_each_task_once(settings):
+    """``anmin worker`` as RQ workers, two processes at once (as on two machines): every task runs
+    once, in a process of its own, against the same database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("worker processes need a database they can share with the test (the PostgreSQL pass)")
+    reason = redisdb.unavailable()
+    if reason:
+        pytest.skip(reason)
+    import os
+    import subprocess
+    import sys
+
+    from anmin.core.tasks import purge_idempotency_keys_task
+
+    db = connection.settings_dict
+    database_url = (f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+                    f"{db['NAME']}")
+    with redisdb.leased_database() as url:
+        settings.RQ_QUEUES = {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}
+        settings.TASKS = {"default": {"BACKEND": taskqueue.RQ_BACKEND, "QUEUES": ["default"]}}
+        results = [purge_idempotency_keys_task.enqueue() for _ in range(6)]
+        env = {**os.environ, "ANMIN_TASK_BROKER_URL": url, "DATABASE_URL": database_url}
+        manage = str(settings.PROJECT_DIR / "manage.py")
+        workers = [subprocess.Popen([sys.executable, manage, "worker", "--burst", "--worker-id", f"w{n}"],
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for n in (1, 2)]
+        for w in workers:
+            _out, err = w.communicate(timeout=240)
+            assert w.returncode == 0, err[-2000:]
+        for result in results:
+            result.refresh()
+            assert result.status == TaskResultStatus.SUCCESSFUL
+            assert result.return_value == {"deleted": 0}
+            assert len(result.worker_ids) == 1  # ran once
+        assert {wid for r in results for wid in r.worker_ids} <= {"w1", "w2"}
