@@ -59,7 +59,7 @@ test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
 
 ## make replica-test: a throw-away PostgreSQL primary and its streaming replica (started by the test in
 ## a temporary directory, the machine's cluster untouched): routing and freshness (docs/scaling-out.md).
-## ~40-60 s, so not in the PostgreSQL pass; .ci/run runs it after `make test`.
+## About a minute (plus the test database's migrations), so not in the PostgreSQL pass; .ci/run runs it.
 replica-test: $(VENV)/.dev-installed
 	ANMIN_REPLICA_TEST=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q anmin/tests/test_replica_live.py
 

@@ -28,7 +28,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 @pytest.fixture(scope="module")
 def pair(django_db_setup, django_db_blocker):
     if not os.environ.get("ANMIN_REPLICA_TEST"):
-        pytest.skip("starts two PostgreSQL clusters (~40-60 s): run by `make replica-test` (ANMIN_REPLICA_TEST=1)")
+        pytest.skip("starts two PostgreSQL clusters (about a minute): run by `make replica-test` "
+                    "(ANMIN_REPLICA_TEST=1)")
     if connections["default"].vendor != "postgresql":
         pytest.skip("the replica test copies the PostgreSQL test database: it runs in the PostgreSQL pass")
     reason = pgcluster.unavailable()
