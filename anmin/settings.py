@@ -12,6 +12,7 @@ Environment variables:
   ANMIN_UPLOAD_DIR     uploaded attachments and photos, outside the web root (default: $ANMIN_VAR_DIR/uploads)
   ANMIN_SESSION_IDLE_SECONDS  idle timeout of a signed-in session (default 1800)
   ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
+  ANMIN_REPLICA_URLS   read replicas, comma-separated (or DATABASE_REPLICA_URL); see docs/scaling-out.md
   ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
 """
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # only used when ANMIN_TASK_BROKER_URL is set (tasks on Redis)
     "django_otp",
     "anmin.core.otp_app.OtpTotpConfig",  # django_otp.plugins.otp_totp under Chinese names
     "csp",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     # No full ID number or phone in a URL (docs/security.md).
     "anmin.core.middleware.PersonalNumbersInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its process_view runs after the login checks (docs/scaling-out.md); a no-op without replicas.
+    "anmin.core.dbrouting.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "anmin.urls"
@@ -148,6 +152,24 @@ DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("ANMIN_TEST_DB_NAME") or None)
 if DATABASES["default"]["TEST"]["NAME"] is None:
     del DATABASES["default"]["TEST"]["NAME"]
+
+# Read replicas (docs/scaling-out.md): ANMIN_REPLICA_URLS (comma-separated) or DATABASE_REPLICA_URL.
+# Without either there is no replica and every query goes to "default", as before.
+_replica_urls = [u.strip() for u in (os.environ.get("ANMIN_REPLICA_URLS") or os.environ.get("DATABASE_REPLICA_URL")
+                                     or "").split(",") if u.strip()]
+ANMIN_DB_REPLICAS: list[str] = []
+for _n, _url in enumerate(_replica_urls, start=1):
+    _alias = f"replica{_n}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    # The test run has no replica of its test database: the alias reads the default one.
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    ANMIN_DB_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["anmin.core.dbrouting.ReplicaRouter"]
+# After a user's write, their reads stay on the primary this long (a cookie and a cache key).
+ANMIN_REPLICA_PIN_SECONDS = float(os.environ.get("ANMIN_REPLICA_PIN_SECONDS", "5"))
+# A replica further behind than this is not read from; its state is asked at most this often.
+ANMIN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ANMIN_REPLICA_MAX_LAG_SECONDS", "10"))
+ANMIN_REPLICA_CHECK_SECONDS = float(os.environ.get("ANMIN_REPLICA_CHECK_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -214,12 +236,35 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(ANMIN_UPLOAD_DIR)},
     },
+    # Attachments and grid photos (anmin.core.attachments.storage.upload_storage).
+    "uploads": {"BACKEND": "anmin.core.attachments.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Several app servers share one object store instead of a local directory (docs/scaling-out.md):
+# ANMIN_UPLOAD_STORAGE=s3 with ANMIN_S3_BUCKET, ANMIN_S3_ENDPOINT_URL (MinIO, Ceph RGW, a cloud's
+# S3-compatible service), ANMIN_S3_ACCESS_KEY / ANMIN_S3_SECRET_KEY, ANMIN_S3_REGION; needs
+# `pip install "django-storages[s3]==1.14.6"`. Objects stay private: no public URL, no ACL.
+if os.environ.get("ANMIN_UPLOAD_STORAGE", "local") == "s3":
+    _s3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("ANMIN_S3_BUCKET", "anmin"),
+            "endpoint_url": os.environ.get("ANMIN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("ANMIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ANMIN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("ANMIN_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["uploads"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "uploads"}}
+    STORAGES["default"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "files"}}
 
 SESSION_COOKIE_AGE = int(os.environ.get("ANMIN_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
@@ -290,6 +335,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks on Redis (RQ) instead of the database when a broker is configured, e.g. redis://127.0.0.1:6379/1
+# (docs/scaling-out.md). The scheduler's rounds are claimed in the database either way.
+ANMIN_TASK_BROKER_URL = os.environ.get("ANMIN_TASK_BROKER_URL", "")
+RQ_QUEUES = {"default": {"URL": ANMIN_TASK_BROKER_URL or "redis://127.0.0.1:6379/1",
+                         "DEFAULT_TIMEOUT": int(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))}}
+if ANMIN_TASK_BROKER_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 # Background processes beat this often; /readyz calls one dead after one beat (+2 s) without.
 ANMIN_HEARTBEAT_SECONDS = float(os.environ.get("ANMIN_HEARTBEAT_SECONDS", "5"))
 # A task running longer than this is taken for lost and queued again (the periodic ones are idempotent).

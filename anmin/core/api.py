@@ -29,6 +29,7 @@ class ScopedViewSetMixin:
 
     model: ClassVar[type[Model]]
     scoped: ClassVar[bool] = True
+    replica_reads: ClassVar[bool] = True  # GET/HEAD may read from a replica (core/dbrouting.py)
 
     def get_queryset(self):
         action = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"

@@ -125,6 +125,7 @@ class LedgerView(ScopedMixin, TemplateView):
     """
 
     template_name = "anmin/ledger.html"
+    replica_reads: ClassVar[bool] = True  # GET/HEAD may read from a replica (core/dbrouting.py)
     filterset_class: ClassVar[Any] = None
     table_class: ClassVar[type[Table]]
     export_table_class: ClassVar[type[Table] | None] = None  # default: table_class

@@ -29,6 +29,7 @@ class HomeView(TemplateView):
     """Each role's home: the widgets its permissions allow, in order."""
 
     template_name = "core/home.html"
+    replica_reads = True  # KPI cards and lists: a replica may serve them (core/dbrouting.py)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
