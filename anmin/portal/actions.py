@@ -24,7 +24,8 @@ TIP_CATEGORIES = {"mafia": "涉黑涉恶", "fraud": "电信诈骗", "safety": "�
 CLUE_CATEGORY = {"mafia": "evil", "fraud": "other", "safety": "other", "other": "other"}
 
 
-def _city() -> Region:
+def city() -> Region:
+    """The platform's city (the tip line's clues are filed there; Open311's jurisdiction)."""
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
     if city is None:
         raise invalid("region", "平台尚未配置辖区")
@@ -58,7 +59,7 @@ def submit_tip(*, actor, submit_key: str, category: str, text: str, passphrase: 
     try:
         with transaction.atomic():
             clue = crackdown.register_tip(
-                actor=actor, title=f"网上举报（{TIP_CATEGORIES[category]}）", region=_city(), text=text,
+                actor=actor, title=f"网上举报（{TIP_CATEGORIES[category]}）", region=city(), text=text,
                 category=CLUE_CATEGORY[category], contact=contact, files=files)
             tip = Tip.objects.create(receipt_hash=digest(code), submit_hash=submit_hash, category=category,
                                      clue=clue, submitted_on=today, passphrase_hash=make_password(passphrase))
