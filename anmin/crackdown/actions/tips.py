@@ -155,9 +155,7 @@ def register_tip(*, actor, title: str, region: Region, text: str, category: str 
     key = active_key()
     if key is None:
         raise Conflict("举报通道暂未开通（扫黑办尚未生成加密密钥）")
-    text = (text or "").strip()
-    if not text:
-        raise invalid("text", "「举报内容」为必填项")
+    text = bounded_text(text, "text", "举报内容", 5000, required=True)
     cleaned = _clean_files(files)
     sealed_text = sealing.seal_text(text, key.public_key)
     today = clock.today()

@@ -109,7 +109,9 @@ def test_the_unlock_lives_in_this_browser_for_half_an_hour(world, monkeypatch):
     assert response.status_code == 302
     assert response.url == f"/crackdown/{clue.pk}/"
     cookie = response.cookies[vault.COOKIE]
-    assert cookie["httponly"] and cookie["path"] == "/crackdown/" and cookie["samesite"] == "Strict"
+    assert cookie["httponly"]
+    assert cookie["path"] == "/crackdown/"
+    assert cookie["samesite"] == "Strict"
     assert "村霸" in office.get(f"/crackdown/{clue.pk}/").content.decode()
     # The session alone (what the database holds) does not open the keys; the cookie alone neither.
     other = Client()
