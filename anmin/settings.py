@@ -350,6 +350,10 @@ ANMIN_TASK_MAX_SECONDS = float(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))
 # Requests under these paths are logged without the client (no address, user agent or referer): the
 # public portal's anonymous tip line and its stylesheet (anmin.core.accesslog).
 ANMIN_UNLOGGED_CLIENT_PREFIXES = ("/portal/", "/static/portal/")
+# argon2id limits for wrapping the 扫黑办's tip key (moderate / interactive; anmin.crackdown.sealing) and
+# the proof of work's difficulty in bits when a network is over the portal's limit (anmin.portal.pow).
+ANMIN_TIP_KDF = os.environ.get("ANMIN_TIP_KDF", "moderate")
+ANMIN_PORTAL_POW_BITS = int(os.environ.get("ANMIN_PORTAL_POW_BITS", "18"))
 
 LOGGING = {
     "version": 1,

@@ -119,6 +119,7 @@ class DemoBuilder:
     build: Callable[..., Any]
     order: int = 100
     describe: str = ""
+    notes: tuple[str, ...] = ()  # printed after the demo logins (e.g. a demo passphrase)
 
 
 @dataclass(frozen=True)

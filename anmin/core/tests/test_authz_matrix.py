@@ -67,6 +67,10 @@ EXEMPT: dict[str, str] = {
     "core:document_templates": "the city office's templates of 文书: configuration, no records",
     "core:document_template": "downloads a 文书 template: configuration, no records",
     "portal:": "the public portal: no login; shows public services and what the visitor's own receipt code names",
+    "crackdown:tip_unlock": "the 扫黑办's own tip key (permission crackdown.change_clue); reads no record",
+    "crackdown:tip_lock": "forgets the caller's own unlocked tip key (session and cookie)",
+    "crackdown:tip_key": "the 扫黑办's tip key pair (permission crackdown.change_clue); shows fingerprints only",
+    "crackdown:tip_file": "a tip's file through crackdown.read_tip_file, which checks the clue via Clue visible_to",
     "analytics:report_file": "a report's file; the report is fetched through visible_to (analytics/tests)",
 }
 
