@@ -57,6 +57,16 @@ def _real_business_clock():
 
 
 @pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: a figure cached by an earlier test, whose rows were rolled
+    back without a commit to move its generation, must not show in this one."""
+    from django.core.cache import caches
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def upload_dir(settings, tmp_path):
     """Uploads (attachments, grid photos) go to a directory of this test, never to var/uploads."""
     path = tmp_path / "uploads"
@@ -94,6 +104,9 @@ def pytest_configure(config):
     settings.MIDDLEWARE = ["anmin.core.accesslog.AccessLogMiddleware", *settings.MIDDLEWARE]
     # Tests exchange many tokens from one address; the throttle's own test lowers it again.
     settings.ANMIN_TOKEN_EXCHANGE_RATE = "100000/min"  # noqa: S105 (a rate, not a password)
+    # The shared cache (sessions, cache generations) in this process's memory: one test run per process.
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anmin-tests-shared"}}
 
 
 CHROMIUM = os.environ.get("ANMIN_CHROMIUM", "/usr/bin/chromium")

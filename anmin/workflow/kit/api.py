@@ -79,6 +79,7 @@ class CaseDetailViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.Create
     list_related: ClassVar[tuple[str, ...]] = ("case", "case__region__parent__parent")
     detail_prefetch: ClassVar[tuple[str, ...]] = ()
     ordering: ClassVar[tuple[str, ...]] = ("-case__opened_at", "-case_id")
+    keyset_pagination: ClassVar[bool] = True  # ``?cursor=`` (core.pagination), on ``ordering``
 
     def get_queryset(self):
         qs = self.model.objects.visible_to(self.request.user).select_related(*self.list_related)
