@@ -26,25 +26,27 @@ class LedgerPaginator(Paginator):
     # stale or low estimate cannot cut a page short (grid/tests/test_pages.py plants one).
     estimate_beyond_limit = True
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, estimate: int | None = None, exact: bool = False, **kwargs):
+        """``estimate``: the planner's row count, already asked (``planner_rows``) and large — taken as
+        the count without counting; ``exact``: count exactly (a scope known to be small)."""
         super().__init__(*args, **kwargs)
         self.exact = True
+        self.known_estimate = estimate
+        self.count_exactly = exact
 
     @cached_property
     def count(self) -> int:
         qs = self.object_list
-        if connection.vendor != "postgresql" or not self.estimate_beyond_limit:
+        if connection.vendor != "postgresql" or not self.estimate_beyond_limit or self.count_exactly:
             return qs.count()
+        if self.known_estimate is not None and self.known_estimate > self.exact_limit:
+            self.exact = False
+            return self.known_estimate
         n = qs.order_by()[: self.exact_limit + 1].count()
         if n <= self.exact_limit:
             return n
         self.exact = False
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(n, int(plan[0]["Plan"]["Plan Rows"]))
+        return max(n, planner_rows(qs))
 
     # With an estimate, a page is never cut short by the count, and whether there is a next page is
     # known from the rows themselves; the estimate is corrected by what a page shows.
@@ -83,3 +85,13 @@ class LedgerPaginator(Paginator):
             self.count, self.exact = seen, True  # the last page: now the total is known exactly
         self.__dict__.pop("num_pages", None)
         return self._get_page(rows, number, self)
+
+
+def planner_rows(qs) -> int:
+    """PostgreSQL's estimate of the rows of ``qs`` (one EXPLAIN: planning only, no rows read)."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
