@@ -33,7 +33,7 @@ import time
 
 from . import harness
 from .bench_intake import ROOT, _free_port, _reporters
-from .bench_load import _delete_sessions, _page_users, _start_server, _stop_server, _wait_ready, _worker_rss_mb
+from .bench_load import _delete_sessions, _start_server, _stop_server, _wait_ready, _worker_rss_mb
 
 NAME = "capacity"
 GRID_WORKERS = 200
@@ -112,6 +112,37 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _sessions(share: int = 1) -> list[dict]:
+    """The office sessions: the load bench's accounts and cases, signed in in-process (Django's
+    ``force_login``: the session the login page makes, without hashing the password 300 times —
+    the load bench signs in through ``/login/``)."""
+    import random
+
+    from django.test import Client
+
+    from anmin.core.models import Role, User
+    from anmin.workflow.models import Case
+
+    from .bench_load import CITY_SESSIONS, CITY_USER, TOWNSHIP_SESSIONS
+
+    townships = list(User.objects.filter(roles__code=Role.TOWNSHIP_CENTER, is_active=True)
+                     .select_related("org_unit").order_by("username"))
+    accounts = [(townships[i % len(townships)], townships[i % len(townships)].org_unit.region_id[:9])
+                for i in range(TOWNSHIP_SESSIONS // share)]
+    city = User.objects.get(username=CITY_USER)
+    accounts += [(city, "411081")] * (CITY_SESSIONS // share)
+    cases = {prefix: list(Case.objects.filter(region__code__startswith=prefix, is_open=True)
+                          .order_by("-pk").values_list("pk", flat=True)[:50]) for prefix in {p for _u, p in accounts}}
+    rng = random.Random("bench-load-pages")
+    out = []
+    for user, prefix in accounts:
+        client = Client()
+        client.force_login(user)
+        out.append({"kind": "city" if user.username == CITY_USER else "township", "username": user.username,
+                    "case": rng.choice(cases[prefix]), "session": client.cookies["sessionid"].value})
+    return out
+
+
 def run(args) -> harness.Result:
     from .bench_ledger import ensure_scale
 
@@ -130,7 +161,7 @@ def run(args) -> harness.Result:
         server = _start_server(port, log)
         try:
             _wait_ready(port, server, log_path)
-            page_users = _page_users(port, 1)
+            page_users = _sessions()
             base["sessions"] = [{k: u[k] for k in ("kind", "session", "case")} for u in page_users]
             trivial = _locust(port, {"mode": "trivial"}, 32, 3 if quick else TRIVIAL_SECONDS, ["Trivial"], "trivial")
             figures["trivial_rps"] = trivial["rps"]

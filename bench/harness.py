@@ -104,8 +104,8 @@ def pg_settings() -> dict[str, str]:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, setting, unit FROM pg_settings WHERE name = ANY(%s)", [list(PG_SETTINGS)])
-        rows = {name: f"{setting}{'' if unit in (None, '') else ' ' + unit}" for name, setting, unit in cursor}
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)", [list(PG_SETTINGS)])
+        rows = dict(cursor.fetchall())
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL")
         rows["backends_now"] = str(cursor.fetchone()[0])
     return {k: rows[k] for k in (*PG_SETTINGS, "backends_now") if k in rows}

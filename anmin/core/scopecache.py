@@ -38,6 +38,7 @@ VALUE_SECONDS = 600  # a value is recomputed at least this often, writes or not
 GEN_SECONDS = 24 * 3600
 ALL = "g:all"  # moves on every write
 ANY = "g:any"  # moves on a write whose township is not known (bulk writes)
+REF = "g:ref"  # moves on a write to reference data (the region tree, org units)
 
 
 def _shared():
@@ -64,11 +65,13 @@ def _pending(conn) -> set[str] | None:
     return None
 
 
-def bump(region_code: str | None = None) -> None:
+def bump(region_code: str | None = None, *, reference: bool = False) -> None:
     """Move the generations a write touches: its township's (when known) and the city-wide one; an
-    unknown township moves ``ANY``, which every scope includes. On commit, or at once outside a
-    transaction."""
+    unknown township moves ``ANY``, which every scope includes; reference data also moves ``REF``.
+    On commit, or at once outside a transaction."""
     keys = {ALL, _township_key(region_code) if region_code and len(region_code) >= 9 else ANY}
+    if reference:
+        keys.add(REF)
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         _new_generations(sorted(keys))
@@ -132,10 +135,11 @@ def cached(name: str, user, compute: Callable[[], Any], *, seconds: int = VALUE_
     return value
 
 
-def cached_static(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
-    """``compute()`` that is the same for everyone (a code table, the whole region tree), kept until the
-    next write anywhere."""
-    gen = _generations([ALL])[0]
+def cached_reference(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
+    """``compute()`` from reference data only (the region tree, org units: ``ScopePolicy(reference_data=
+    True)``), kept until the next write to reference data. ``name`` must say everything the value
+    depends on (a scoped queryset's SQL carries the scope)."""
+    gen = _generations([REF])[0]
     key = "st:" + hashlib.blake2b(f"{name}|{gen}".encode(), digest_size=16).hexdigest()
     if _writing():
         return compute()
@@ -176,15 +180,19 @@ def _on_write(sender, instance, **kwargs) -> None:
         return
     try:
         code = _region_of(instance)
-    except Exception:
+    except Exception:  # an unusual path: move every generation instead
         code = None
-    bump(code)
+    bump(code, reference=_is_reference(sender))
+
+
+def _is_reference(model) -> bool:
+    return bool(getattr(getattr(model, "scope", None), "reference_data", False))
 
 
 def bulk_write(model) -> None:
     """A set-based write on ``model`` (``ScopedQuerySet.update``/``bulk_create``/``delete``)."""
     if model._meta.label_lower not in IGNORED:
-        bump(None)
+        bump(None, reference=_is_reference(model))
 
 
 def connect_signals() -> None:
