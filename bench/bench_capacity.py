@@ -14,6 +14,9 @@
   stepping stops at the first step that does not count. Every step is bounded (``STEP_SECONDS``).
 * Realistic: the same 500 users thinking like people — office staff 5–15 s, grid workers 30–90 s —
   for ``REALISTIC_SECONDS``: p95 (target ≤ 500 ms) and the rate it came to.
+* Cost: the CPU seconds of the app and of the database backends serving the bench database, per
+  request of each step and of the realistic run (``*_cpu_ms_per_request``) — on a machine shared with
+  other work the rates and latencies move with it, the cost of a request much less.
 * Memory: VmRSS of every gunicorn worker after the runs (target ≤ 300 MB).
 * Profile: ``BENCH_PROFILE=1`` samples the gunicorn workers with py-spy during the realistic run
   and writes a flame graph per worker to ``var/bench/`` (py-spy needs ptrace rights).
@@ -38,7 +41,7 @@ from .bench_load import _delete_sessions, _start_server, _stop_server, _wait_rea
 NAME = "capacity"
 GRID_WORKERS = 200
 USERS = 500
-STEPS = (25, 50, 75, 100, 125, 150, 200, 250, 300)  # offered requests/s
+STEPS = (5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 200, 250, 300)  # offered requests/s
 STEP_SECONDS = 30
 REALISTIC_SECONDS = 180
 TRIVIAL_SECONDS = 10
@@ -85,6 +88,33 @@ def _locust(port: int, plan: dict, users: int, seconds: int, classes: list[str],
         if first:
             out["first_failure"] = f"{first.get('Name')}: {first.get('Error')} ×{first.get('Occurrences')}"
     return out
+
+
+def _cpu(server_pid: int, dbname: str) -> float:
+    """CPU seconds so far of the app (the gunicorn master and workers) and of the PostgreSQL backends
+    serving ``dbname`` (persistent connections: ``CONN_MAX_AGE``). Per request, this is what the mix
+    costs whatever else the machine runs — a figure that travels better than a latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{entry}/stat", encoding="utf-8").read()  # noqa: SIM115
+            fields = stat.rsplit(")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            if pid == server_pid or ppid == server_pid:
+                pass
+            elif stat[stat.index("(") + 1:stat.rindex(")")].startswith("postgres"):
+                cmdline = open(f"/proc/{entry}/cmdline", "rb").read().decode(errors="replace")  # noqa: SIM115
+                if f" {dbname} " not in cmdline:
+                    continue
+            else:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def _profile(server_pid: int, seconds: int) -> list[subprocess.Popen]:
@@ -144,6 +174,8 @@ def _sessions(share: int = 1) -> list[dict]:
 
 
 def run(args) -> harness.Result:
+    from django.conf import settings
+
     from .bench_ledger import ensure_scale
 
     ensure_scale()
@@ -167,12 +199,19 @@ def run(args) -> harness.Result:
             figures["trivial_rps"] = trivial["rps"]
             figures["trivial_p95_ms"] = trivial["p95_ms"]
             capacity, best = 0.0, None
+            dbname = settings.DATABASES["default"]["NAME"]
             for rate in STEPS:
+                cpu0 = _cpu(server.pid, dbname)
                 step = _locust(port, {**base, "mode": "rate", "per_user_rps": rate / USERS}, USERS, step_seconds,
                                ["GridWorker", "OfficeStaff"], f"step-{rate}")
+                # CPU over the whole locust run (spawn and stop included) per request counted after the
+                # reset: slightly high, the same way before and after.
+                cpu_ms = 1000 * (_cpu(server.pid, dbname) - cpu0) / max(step["requests"], 1)
                 ok = step["failures"] == 0 and step["p95_ms"] <= P95_LIMIT_MS
                 print(f"    offered {rate}/s: achieved {step['rps']:.1f}/s, p95 {step['p95_ms']:.0f} ms, "
-                      f"failures {step['failures']:.0f}{'' if ok else '  (over the limit)'}", flush=True)
+                      f"failures {step['failures']:.0f}, app+db CPU {cpu_ms:.0f} ms a request"
+                      f"{'' if ok else '  (over the limit)'}", flush=True)
+                figures[f"step_{rate}_cpu_ms_per_request"] = cpu_ms
                 figures[f"step_{rate}_rps"] = step["rps"]
                 figures[f"step_{rate}_p95_ms"] = step["p95_ms"]
                 if not ok:
@@ -187,6 +226,7 @@ def run(args) -> harness.Result:
                 figures.update({f"capacity_{k}": v for k, v in best.items() if k.endswith("_p95_ms") and k != "p95_ms"})
             figures["capacity_pct_of_trivial"] = 100.0 * capacity / trivial["rps"] if trivial["rps"] else float("nan")
             profilers = _profile(server.pid, realistic_seconds) if os.environ.get("BENCH_PROFILE") else []
+            cpu0 = _cpu(server.pid, dbname)
             real = _locust(port, {**base, "mode": "think", "grid": [30, 90], "office": [5, 15]}, USERS,
                            realistic_seconds, ["GridWorker", "OfficeStaff"], "realistic")
             for p in profilers:
@@ -195,6 +235,8 @@ def run(args) -> harness.Result:
             rss = _worker_rss_mb(server.pid)
             figures["workers"] = float(len(rss))
             figures["max_worker_rss_mb"] = max(rss.values(), default=float("nan"))
+            cpu_s = _cpu(server.pid, dbname) - cpu0
+            figures["realistic_cpu_ms_per_request"] = 1000 * cpu_s / max(real["requests"], 1)
             figures.update({
                 "realistic_requests": real["requests"], "realistic_failures": real["failures"],
                 "realistic_rps": real["rps"], "realistic_p50_ms": real["p50_ms"],

@@ -9,7 +9,8 @@ The plan (tokens, sessions, cases, pacing) comes from the JSON file named by ``A
   API list — each user in its own order, round and round;
 * ``trivial``: ``GET /healthz`` only (the same run's ceiling: what the server does with no work).
 
-Pacing: ``{"mode": "rate", "per_user_rps": x}`` — each user acts x times a second (the offered rate is
+Every user starts at a random moment within its first pause. Pacing:
+``{"mode": "rate", "per_user_rps": x}`` — each user acts x times a second (the offered rate is
 users × x); ``{"mode": "think", "grid": [lo, hi], "office": [lo, hi]}`` — a think time before each
 action, uniform in seconds; ``{"mode": "trivial"}`` — no pause. A status outside 200–399 or a redirect
 to the login page is a failure.
@@ -23,6 +24,7 @@ import os
 import random
 import uuid
 
+import gevent
 from locust import FastHttpUser, between, constant, constant_throughput, task
 
 PLAN = json.loads(open(os.environ["ANMIN_LOCUST_PLAN"], encoding="utf-8").read())  # noqa: SIM115
@@ -48,6 +50,15 @@ def _wait(kind: str):
     return constant(0)
 
 
+def _stagger(kind: str) -> None:
+    """Start at a random moment within one pause (as people do), not all 500 at the first second."""
+    mode = PLAN["mode"]
+    if mode == "rate":
+        gevent.sleep(random.uniform(0, 1 / PLAN["per_user_rps"]))
+    elif mode == "think":
+        gevent.sleep(random.uniform(0, PLAN[kind][1]))
+
+
 def _check(resp) -> None:
     location = resp.headers.get("Location") or ""
     if not 200 <= resp.status_code < 400:
@@ -63,6 +74,7 @@ class GridWorker(FastHttpUser):
     wait_time = _wait("grid")
 
     def on_start(self):
+        _stagger("grid")
         self.token, self.grid = next(_reporters)
         self.n = next(_numbers)
         self.turn = itertools.cycle(("write", "list"))
@@ -88,6 +100,7 @@ class OfficeStaff(FastHttpUser):
     wait_time = _wait("office")
 
     def on_start(self):
+        _stagger("office")
         session = next(_sessions)
         self.kind, self.cookie, self.case = session["kind"], session["session"], session["case"]
         reads = list(READS)

@@ -44,3 +44,18 @@ def test_the_todo_card_is_cached_and_moves_with_the_first_read_after_a_report(cl
     # Inside a transaction that wrote, the writer's own reads are computed afresh (before the commit).
     report(world)
     assert todo_figure(client)[0] == before + 2
+
+
+def test_a_renamed_village_shows_in_the_filter_bar_at_once(client, world, django_capture_on_commit_callbacks):
+    from anmin.core.models import Region
+
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    village = Region.objects.villages().filter(code__startswith=world.gc_grid.code[:9]).first()
+    option = re.compile(rf'<option value="{village.code}"[^>]*>([^<]*)</option>')
+    for _ in range(2):  # drawn, then from the cache
+        assert village.name in option.search(client.get("/workflow/cases/").content.decode()).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        village.name = "新改名村"
+        village.save()
+    label = option.search(client.get("/workflow/cases/").content.decode()).group(1)
+    assert "新改名村" in label  # the drop-down's options were drawn again at once
