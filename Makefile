@@ -63,8 +63,12 @@ test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
 replica-test: $(VENV)/.dev-installed
 	ANMIN_REPLICA_TEST=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q anmin/tests/test_replica_live.py
 
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.dev-installed
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	@touch $@
+
 ## make bench: performance benchmarks against PostgreSQL (see bench/README.md)
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.bench-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
 
 ## make chaos: kill -9 a gunicorn worker, the master, cut the database while grid workers report events;

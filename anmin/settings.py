@@ -14,6 +14,9 @@ Environment variables:
   ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
   ANMIN_REPLICA_URLS   read replicas, comma-separated (or DATABASE_REPLICA_URL); see docs/scaling-out.md
   ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
+  ANMIN_REDIS_URL (or CACHE_URL)  redis://… : sessions and cache generations in Redis (several app
+                       servers); default: a file cache under $ANMIN_VAR_DIR/cache shared by this server's workers
+  ANMIN_SESSION_REFRESH_SECONDS  how often a request renews its session's idle clock in storage (default 60)
 """
 
 from __future__ import annotations
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "anmin.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -266,8 +270,34 @@ if os.environ.get("ANMIN_UPLOAD_STORAGE", "local") == "s3":
     STORAGES["uploads"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "uploads"}}
     STORAGES["default"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "files"}}
 
+# Caches (docs/scaling.md): computed figures live in each process's memory ("default"); what every
+# process of the server must agree on — sessions and the generations that invalidate cached figures
+# on a write (anmin.core.scopecache) — lives in "shared": a file cache on this machine by default,
+# Redis when configured (then also shared between app servers).
+REDIS_URL = os.environ.get("ANMIN_REDIS_URL") or os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "anmin-local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "anmin",
+    } if REDIS_URL.startswith(("redis://", "rediss://", "unix://")) else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+# Sessions are read from the shared cache (no query per request) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
 SESSION_COOKIE_AGE = int(os.environ.get("ANMIN_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
+# Idle timeout: the age counts from the last request. Renewing the stored expiry on every request
+# costs a write per page; anmin.core.middleware.SessionRefreshMiddleware renews it once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
+ANMIN_SESSION_REFRESH_SECONDS = int(os.environ.get("ANMIN_SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers: closing the browser ends the session too
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

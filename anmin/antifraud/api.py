@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.core.cache import caches
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
@@ -219,6 +220,7 @@ class FraudCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class PublicCheckThrottle(SimpleRateThrottle):
     """Per client address (signed-in callers per account): ``ANMIN_PUBLIC_CHECK_RATE`` (default 20/min)."""
 
+    cache = caches["shared"]  # counted across the server's worker processes
     scope = "antifraud_check"
 
     def get_rate(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
+from django.core.cache import caches
 from django.db.models import Model
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +253,7 @@ class TokenExchangeThrottle(SimpleRateThrottle):
     """At most ``ANMIN_TOKEN_EXCHANGE_RATE`` (30/min) token exchanges per client address (429 past
     it); the lockout still counts failures per account and address."""
 
+    cache = caches["shared"]  # counted across the server's worker processes
     scope = "token_exchange"
 
     def get_rate(self):

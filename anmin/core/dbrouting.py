@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connections
 
 log = logging.getLogger("anmin.replicas")
@@ -194,7 +194,7 @@ def is_pinned(request) -> bool:
                 return True
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        return bool(cache.get(_pin_key(user.pk)))
+        return bool(caches["shared"].get(_pin_key(user.pk)))
     return False
 
 
@@ -207,7 +207,7 @@ def pin(request, response) -> None:
     seconds = pin_seconds()
     response.set_cookie(PIN_COOKIE, f"{time.time() + seconds:.3f}", max_age=max(1, int(seconds + 0.999)),
                         httponly=True, samesite="Lax", secure=request.is_secure())
-    cache.set(_pin_key(user.pk), 1, timeout=max(1, int(seconds + 0.999)))
+    caches["shared"].set(_pin_key(user.pk), 1, timeout=max(1, int(seconds + 0.999)))
 
 
 class ReplicaMiddleware:

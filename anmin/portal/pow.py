@@ -17,7 +17,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 
 SALT, MAX_AGE = "anmin.portal.pow", 600
 FIELD, SOLUTION = "pow_challenge", "pow_solution"
@@ -68,4 +68,4 @@ def accepted(data, bucket: str) -> bool:
     if leading_zero_bits(digest) < int(claim["d"]):
         return False
     used = "portal:pow:" + hashlib.sha256(claim["n"].encode()).hexdigest()
-    return cache.add(used, 1, timeout=MAX_AGE + 60)  # False: already used once
+    return caches["shared"].add(used, 1, timeout=MAX_AGE + 60)  # False: already used once

@@ -6,20 +6,18 @@ scoped nor listed as exempt fails the suite.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from .. import audit
 from ..forms import quicken_selects
+from ..paging import LedgerPaginator
 from ..tables import Table
 
 
@@ -44,78 +42,6 @@ class ScopedMixin:
         if getattr(self, "model", None) is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs a model")
         return self.model.objects.visible_to(self.request.user, self.scope_action)
-
-
-class LedgerPaginator(Paginator):
-    """Exact totals up to ``exact_limit`` rows; above that, PostgreSQL's own estimate (shown as "约").
-
-    Counting every visible row exactly reads one heap page per row scattered over the table: at a
-    million cases that is hundreds of milliseconds for a city user on every page view, for a figure
-    nobody needs to the last row. Counting to 1,001 and asking the planner beyond keeps a page fast.
-    """
-
-    exact_limit = 1000
-    # A page never trusts the estimate for its own rows: it reads one row more than it shows, so a
-    # stale or low estimate cannot cut a page short (grid/tests/test_pages.py plants one).
-    estimate_beyond_limit = True
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.exact = True
-
-    @cached_property
-    def count(self) -> int:
-        qs = self.object_list
-        if connection.vendor != "postgresql" or not self.estimate_beyond_limit:
-            return qs.count()
-        n = qs.order_by()[: self.exact_limit + 1].count()
-        if n <= self.exact_limit:
-            return n
-        self.exact = False
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(n, int(plan[0]["Plan"]["Plan Rows"]))
-
-    # With an estimate, a page is never cut short by the count, and whether there is a next page is
-    # known from the rows themselves; the estimate is corrected by what a page shows.
-    def validate_number(self, number):
-        self.count  # noqa: B018 - decides whether the count is exact
-        if self.exact:
-            return super().validate_number(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise PageNotAnInteger("page number is not an integer") from exc
-        if number < 1:
-            raise EmptyPage("page number is less than 1")
-        return number
-
-    def get_page(self, number):
-        try:
-            return super().get_page(number)
-        except EmptyPage:  # past the end of an estimated count
-            return self.page(1)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if self.exact:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
-        more = len(rows) > self.per_page
-        rows = rows[: self.per_page]
-        if not rows and number > 1:
-            raise EmptyPage("that page contains no results")
-        seen = bottom + len(rows)
-        if more:
-            self.count = max(self.count, seen + 1)
-        else:
-            self.count, self.exact = seen, True  # the last page: now the total is known exactly
-        self.__dict__.pop("num_pages", None)
-        return self._get_page(rows, number, self)
 
 
 class LedgerView(ScopedMixin, TemplateView):
