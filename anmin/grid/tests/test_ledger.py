@@ -66,3 +66,31 @@ def test_an_export_dry_runs_back_as_nothing_new(world, client):
     assert client.get(reverse("grid:event_list"), {"import": "1"}).status_code == 200
     client.force_login(world.user(Role.LEADER))
     assert client.get(reverse("grid:event_list"), {"import": "1"}).status_code == 404
+
+
+def test_a_large_export_is_written_in_the_background_with_progress(world, client, settings):
+    from openpyxl import load_workbook
+
+    from anmin.core.ledgers import export_jobs
+
+    user = world.user(Role.TOWNSHIP_CENTER)
+    GridEventLedger(user=user).run_import(GridEventLedger(user=user).dry_run(_xlsx([
+        ["古城村", "", "民生诉求", f"事项{i}", clock.today().isoformat(), "", ""] for i in range(3)])),
+        mode=ledgers.VALID_ONLY)
+    settings.ANMIN_EXPORT_BACKGROUND_ROWS = 2
+    client.force_login(user)
+    url = reverse("grid:event_list")
+    r = client.get(url, {"export": "xlsx", "category": "07"})
+    assert r.status_code == 302
+    token = r["Location"].split("export_job=")[1]
+    page = client.get(url, {"export_job": token}).content.decode()
+    assert "data-progress" in page  # queued: the page reloads itself until the file is written
+    assert export_jobs.run(token, user.pk, url, {"category": ["07"]}) == {"rows": 3}
+    page = client.get(url, {"export_job": token}).content.decode()
+    assert "data-download" in page
+    wb = load_workbook(io.BytesIO(client.get(url, {"export_job": token, "download": "1"}).content))
+    descriptions = [row[6] for row in wb.active.iter_rows(min_row=2, values_only=True)]
+    assert sorted(descriptions) == ["事项0", "事项1", "事项2"]
+    # Another user cannot read it.
+    client.force_login(world.user(Role.CITY_OFFICE))
+    assert client.get(url, {"export_job": token}).status_code == 404
