@@ -37,6 +37,8 @@ def _place(level: int):
 
 
 class CaseLedger(ledgers.Ledger):
+    what = "事项"  # what the domain calls its records, for the messages ("纠纷")
+
     @staticmethod
     def place_columns() -> tuple[ledgers.Column, ...]:
         return (
@@ -71,7 +73,8 @@ class CaseLedger(ledgers.Ledger):
             if number and number in found:
                 r.existing = True
             elif number:
-                yield self.row_error(r.row, "number", f"编号“{number}”不是您辖区内已登记的事项；新增请留空编号")
+                yield self.row_error(r.row, "number",
+                                     f"编号“{number}”不是您辖区内已登记的{self.what}；新增{self.what}请留空编号")
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         errors: dict[str, str] = {}
