@@ -100,16 +100,22 @@ class ChecklistRule:
     def missing(self, records, period: str) -> list[tuple[Any, list[str]]]:
         """(record, codes of the items it lacks in ``period``) for each record short of any item
         (no check recorded for the period: all of them)."""
+        return self._missing(records, period)[0]
+
+    def _missing(self, records, period: str) -> tuple[list[tuple[Any, list[str]]], int]:
         codes = [c for c, _n in self.items()]
-        met = {pk: set(items or ()) for pk, items in apps.get_model(self.checks).objects.filter(
-            **{self.period_field: period, f"{self.record_field}__in": records}).values_list(
-            f"{self.record_field}_id", self.items_field)}
-        out = []
-        for record in records.select_related("region__parent").order_by("region_id", "pk"):
-            lacks = [c for c in codes if c not in met.get(record.pk, set())]
-            if lacks:
-                out.append((record, lacks))
-        return out
+        pks = list(records.values_list("pk", flat=True))
+        met: dict[Any, set[str]] = {}
+        checks = apps.get_model(self.checks).objects.filter(**{self.period_field: period})
+        for i in range(0, len(pks), 5000):
+            for pk, items in checks.filter(**{f"{self.record_field}_id__in": pks[i:i + 5000]}).values_list(
+                    f"{self.record_field}_id", self.items_field):
+                met[pk] = set(items or ())
+        short = {pk: [c for c in codes if c not in met.get(pk, set())] for pk in pks}
+        short = {pk: lacks for pk, lacks in short.items() if lacks}
+        model = apps.get_model(self.model)
+        found = model.objects.filter(pk__in=list(short)).select_related("region__parent").order_by("region_id", "pk")
+        return [(record, short[record.pk]) for record in found], len(pks)
 
     def summary(self, *, within: str | None = None, user=None, period: str | None = None) -> Summary:
         from anmin.core import clock
@@ -118,13 +124,14 @@ class ChecklistRule:
         records = self.records(within=within, user=user)
         names = dict(self.items())
         gaps = []
-        for record, lacks in self.missing(records, period):
+        missing, count = self._missing(records, period)
+        for record, lacks in missing:
             region = record.region
             township = region.parent.name if region.parent is not None and region.level > 2 else ""
             url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
             gaps.append(Gap(region.code, str(record), township, len(names) - len(lacks), len(names),
                             "缺：" + "、".join(names[c] for c in lacks), url=url, missing=tuple(lacks)))
-        return Summary(self, records.count(), records.count() - len(gaps), gaps)
+        return Summary(self, count, count - len(gaps), gaps)
 
 
 AnyRule = Union[CoverageRule, ChecklistRule]  # noqa: UP007 (a runtime alias)
