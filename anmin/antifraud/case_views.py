@@ -17,7 +17,7 @@ from anmin.core.views.base import ScopedMixin
 
 from . import actions
 from .forms import CardForm, FraudCaseUpdateForm, FreezeForm, SuspectForm, SuspectStatusForm
-from .models import FraudCase
+from .models import FraudCard, FraudCase, Suspect
 
 
 class FraudCaseFormView(ScopedMixin, FormView):
@@ -25,17 +25,14 @@ class FraudCaseFormView(ScopedMixin, FormView):
     template_name = "anmin/form.html"
     title: ClassVar[Any] = ""
     done: ClassVar[Any] = _("已保存")
-    child: ClassVar[str] = ""  # "suspects" or "cards": the form is about one of the case's rows
+    row_of_case: ClassVar[bool] = False  # the page is about one of the case's rows (a suspect, a card)
 
     def dispatch(self, request, *args, **kwargs):
-        self.object = self.get_queryset().filter(pk=kwargs["pk"]).first()
-        if self.object is None:
+        found = self.get_queryset().filter(pk=kwargs["pk"]).first()  # visible_to: 404 outside the scope
+        if found is None:
             raise Http404
-        self.row = None
-        if self.child:
-            self.row = getattr(self.object, self.child).filter(pk=kwargs["row"]).first()
-            if self.row is None:
-                raise Http404
+        self.row = found if self.row_of_case else None
+        self.object = found.fraud_case if self.row_of_case else found
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -63,9 +60,10 @@ class AddSuspectView(FraudCaseFormView):
 
 
 class SuspectStatusView(FraudCaseFormView):
+    model = Suspect
     form_class = SuspectStatusForm
     title = _("更新诉讼阶段")
-    child = "suspects"
+    row_of_case = True
 
     def get_initial(self):
         return {"status": self.row.status}
@@ -83,9 +81,10 @@ class AddCardView(FraudCaseFormView):
 
 
 class FreezeCardView(FraudCaseFormView):
+    model = FraudCard
     form_class = FreezeForm
     title = _("冻结涉案卡")
-    child = "cards"
+    row_of_case = True
 
     def write(self, data):
         return actions.freeze_card(actor=self.request.user, card=self.row, **data)

@@ -17,7 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.FraudCaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/edit/", case_views.UpdateFraudCaseView.as_view(), name="case_edit"),
     path("cases/<int:pk>/suspects/add/", case_views.AddSuspectView.as_view(), name="suspect_add"),
-    path("cases/<int:pk>/suspects/<int:row>/status/", case_views.SuspectStatusView.as_view(), name="suspect_status"),
+    path("cases/suspects/<int:pk>/status/", case_views.SuspectStatusView.as_view(), name="suspect_status"),
     path("cases/<int:pk>/cards/add/", case_views.AddCardView.as_view(), name="card_add"),
-    path("cases/<int:pk>/cards/<int:row>/freeze/", case_views.FreezeCardView.as_view(), name="card_freeze"),
+    path("cases/cards/<int:pk>/freeze/", case_views.FreezeCardView.as_view(), name="card_freeze"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from anmin.workflow.kit.record_pages import record_ledger
+from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from .models import DrowningIncident, WaterInspection
 
@@ -19,4 +19,10 @@ DrowningLedger = record_ledger(
     DrowningIncident, title=_("未成年人溺水事故台账"), fields=("occurred_on", "water", "age", "sex", "died",
                                                             "circumstances"),
     filter_fields=("sex", "died"), search="circumstances", date_field="occurred_on",
-    select_related=("water", "region"), link=False)
+    select_related=("water", "region"))
+
+
+class DrowningDetail(RecordDetailView):
+    model = DrowningIncident
+    fields = ("occurred_on", "water", "age", "sex", "died", "circumstances")
+    ledger_url_name = "hazards:drowning_list"
