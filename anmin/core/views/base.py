@@ -82,7 +82,34 @@ class LedgerView(ScopedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             return self.export()
+        if request.GET.get("export_job"):
+            return self.export_job(request.GET["export_job"])
         return super().get(request, *args, **kwargs)
+
+    def write_export(self, out, qs: QuerySet, *, progress=None) -> int:
+        """Write the export of ``qs`` to the file ``out`` (a background export); a page whose export
+        is a ledger's writes that (``LedgerImportMixin``)."""
+        table_class = self.export_table_class or self.table_class
+        return table_class(qs).write_xlsx(out, title=self.title, progress=progress)
+
+    def export_job(self, token: str):
+        """A background export's progress (reloading itself) and, once written, its file."""
+        from django.shortcuts import render
+
+        from ..ledgers import export_jobs, xlsx_response
+        from ..ledgers.store import UploadStore
+
+        meta = export_jobs.state(token, user_id=self.request.user.pk, path=self.request.path)
+        if meta is None:
+            raise Http404
+        job = meta.get("job") or {}
+        if self.request.GET.get("download") and job.get("state") == "done":
+            upload = UploadStore().get(token, user_id=self.request.user.pk,
+                                       ledger_key=export_jobs.key_for(self.request.path))
+            return xlsx_response(upload.data, meta["filename"].removesuffix(".xlsx"))
+        percent = int(100 * job.get("done", 0) / job["total"]) if job.get("total") else 0
+        return render(self.request, "anmin/export_job.html", {
+            "title": self.title, "job": job, "token": token, "percent": percent, "back_url": self.request.path})
 
     def export_response(self, qs: QuerySet):
         """The .xlsx of the filtered rows; a ledger that can be re-imported overrides this."""
@@ -90,17 +117,28 @@ class LedgerView(ScopedMixin, TemplateView):
         return table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
 
     def export(self):
+        from ..ledgers import export_jobs
+
         qs, _ = self.filtered()
-        response = self.export_response(qs)
         filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
+        rows = qs.count()
+        background = rows > export_jobs.threshold()
+        response = None if background else self.export_response(qs)
         with transaction.atomic():
             audit.record_export(
                 actor=self.request.user,
                 object_type=self.model._meta.label_lower,
-                rows=qs.count(),
+                rows=rows,
                 filters=filters,
                 request=self.request,
             )
+        if background:  # written by the worker; the page shows its progress
+            from django.http import HttpResponseRedirect
+
+            token = export_jobs.start(user=self.request.user, path=self.request.path,
+                                      query={k: self.request.GET.getlist(k) for k in filters},
+                                      filename=str(self.export_name or self.title), total=rows)
+            return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
         return response
 
     def get_context_data(self, **kwargs):
