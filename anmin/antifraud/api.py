@@ -220,7 +220,10 @@ class FraudCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class PublicCheckThrottle(SimpleRateThrottle):
     """Per client address (signed-in callers per account): ``ANMIN_PUBLIC_CHECK_RATE`` (default 20/min)."""
 
-    cache = caches["shared"]  # counted across the server's worker processes
+    @property
+    def cache(self):  # counted across the server's worker processes
+        return caches["shared"]
+
     scope = "antifraud_check"
 
     def get_rate(self):

@@ -253,7 +253,10 @@ class TokenExchangeThrottle(SimpleRateThrottle):
     """At most ``ANMIN_TOKEN_EXCHANGE_RATE`` (30/min) token exchanges per client address (429 past
     it); the lockout still counts failures per account and address."""
 
-    cache = caches["shared"]  # counted across the server's worker processes
+    @property
+    def cache(self):  # counted across the server's worker processes
+        return caches["shared"]
+
     scope = "token_exchange"
 
     def get_rate(self):

@@ -270,6 +270,11 @@ def _on_logged_in(sender, request, user, **kwargs) -> None:
         return
     if hasattr(request, "session"):
         request.session[SESSION_VERSION_KEY] = user.session_version
+        # A sign-in is activity: the idle clock (middleware.SessionRefreshMiddleware) starts again, even
+        # when the sign-in kept an older session's data.
+        from .middleware import SessionRefreshMiddleware
+
+        request.session[SessionRefreshMiddleware.key] = timezone.now().timestamp()
     address = audit.client_address(request)
     clear_login_failures(username=user.get_username(), address=address)
     audit.record_in_transaction(actor=user, action=AuditAction.LOGIN, obj=user, request=request)
