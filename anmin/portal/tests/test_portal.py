@@ -40,6 +40,8 @@ def _dump() -> str:
 
     out = []
     for model in apps.get_models():
+        if not model._meta.managed:  # no table of its own (django_rq's admin entry)
+            continue
         for row in model.objects.all().values():
             out.append(repr(row))
     return "\n".join(out)
