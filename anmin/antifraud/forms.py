@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
@@ -14,7 +15,7 @@ from .models import ContactMethod, ContactResult, Grade, LeadOutcome, LeadSource
 from .normalize import NORMALIZERS
 
 
-class LeadReportForm(forms.Form):
+class LeadReportForm(KitForm):
     """登记预警线索 by hand: who, where, what kind; the grade comes from the rules unless set."""
 
     region = RegionChoiceField(label=_("受害人所在区划"))
@@ -41,7 +42,7 @@ class LeadReportForm(forms.Form):
         name_the_field(self)
 
 
-class ContactForm(forms.Form):
+class ContactForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     result = forms.ChoiceField(label=_("联系结果"), choices=ContactResult.choices)
@@ -49,7 +50,7 @@ class ContactForm(forms.Form):
                            help_text=_("四查看、三询问、一保护：看通话短信、聊天记录、涉诈App、转账记录"))
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("处置结果"), choices=LeadOutcome.choices[1:])
     amount_protected = forms.DecimalField(label=_("避免损失(元)"), min_value=0, decimal_places=2, required=False)
@@ -60,17 +61,17 @@ class ConcludeForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RevisitForm(forms.Form):
+class RevisitForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("回访情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class GradeForm(forms.Form):
+class GradeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     grade = forms.ChoiceField(label=_("预警等级"), choices=Grade.choices)
     reason = forms.CharField(label=_("调整理由"), max_length=200)
 
 
-class PublicCheckForm(forms.Form):
+class PublicCheckForm(KitForm):
     kind = forms.ChoiceField(label=_("查询类型"), choices=[(k, k) for k in NORMALIZERS])
     value = forms.CharField(label=_("号码/账户/网址"), max_length=300)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
@@ -15,7 +16,7 @@ from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry,
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ClueForm(forms.Form):
+class ClueForm(KitForm):
     """登记线索 (phone width)."""
 
     region = RegionChoiceField(label=_("线索涉及区域"))
@@ -38,7 +39,7 @@ class ClueForm(forms.Form):
         name_the_field(self)
 
 
-class ResultForm(forms.Form):
+class ResultForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("核查结果"), choices=ClueResult.choices)
     note = forms.CharField(label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -47,17 +48,17 @@ class ResultForm(forms.Form):
                                       help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(KitForm):
     feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
-class AskForm(forms.Form):
+class AskForm(KitForm):
     question = forms.CharField(label=_("向举报人提问"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("举报人凭回执码和口令可见，并可匿名回复；不要写任何个人信息"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(KitForm):
     """制发三书一函."""
 
     notice_kind = forms.ChoiceField(label=_("文书类型"), choices=NoticeKind.choices)
@@ -79,17 +80,17 @@ class NoticeForm(forms.Form):
         name_the_field(self)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reply = forms.CharField(label=_("回复及整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class RevealForm(forms.Form):
+class RevealForm(KitForm):
     reason = forms.CharField(label=_("查看事由"), max_length=200,
                              help_text=_("写明为何需要查看完整身份证号码；查看记入审计日志"))
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(KitForm):
     """登记整改问题 (督导反馈问题整改清单)."""
 
     inspection = forms.CharField(label=_("督导批次"), max_length=100)
@@ -108,6 +109,6 @@ class RectificationForm(forms.Form):
         name_the_field(self)
 
 
-class MeasuresForm(forms.Form):
+class MeasuresForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     measures = forms.CharField(label=_("整改措施及进展"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))

@@ -21,6 +21,7 @@ from django.views.generic import FormView
 
 from anmin.core.errors import run_action
 from anmin.core.filters import township_choices
+from anmin.core.formkit import KitForm, KitModelForm
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.models import Region
@@ -82,7 +83,7 @@ class PlaceField(forms.ModelChoiceField):
 
 
 def record_form(registry: Registry, *, with_place: bool = True) -> type[forms.ModelForm]:
-    class RecordForm(forms.ModelForm):
+    class RecordForm(KitModelForm):
         class Meta:
             model = registry.model
             fields = list(registry.fields)
@@ -99,7 +100,7 @@ def record_form(registry: Registry, *, with_place: bool = True) -> type[forms.Mo
     return RecordForm
 
 
-class StatusForm(forms.Form):
+class StatusForm(KitForm):
     status = forms.ChoiceField(label=_("状态"))
     note = forms.CharField(label=_("状态说明"), max_length=200, required=False)
 
@@ -108,7 +109,7 @@ class StatusForm(forms.Form):
         self.fields["status"].choices = choices
 
 
-class RetireForm(forms.Form):
+class RetireForm(KitForm):
     reason = forms.CharField(label=_("注销原因"), max_length=200)
 
 

@@ -1,0 +1,89 @@
+"""Every role in a real browser, as a new user would use it (issue 12, "Done when"): home, inbox and
+one form at the role's device width (a phone for the grid worker, the village and the mediator; a
+desktop for the rest). On each page: no raw code where a name exists, no "---------", no English
+outside the language switch, no console error, no asset that fails to load. A screenshot of each page
+goes into the test's tmp dir. One browser, one world."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from anmin.conftest import login
+from anmin.core.codes import load_code_tables
+from anmin.core.models import CodeItem, Region
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 860}
+ON_A_PHONE = {"grid_worker", "village_center", "mediator"}
+#: The form each role opens: the first of these it may use (the password form every role has).
+FORMS = {
+    "grid_worker": ["/grid/report/"],
+    "village_center": ["/disputes/report/"],
+    "township_center": ["/disputes/report/"],
+    "mediator": ["/disputes/report/"],
+    "police": ["/antifraud/report/"],
+    "crackdown": ["/crackdown/report/"],
+    "city_office": ["/disputes/report/", "/crackdown/rectifications/report/"],
+    "dept_handler": [],
+    "leader": [],
+    "sysadmin": [],
+    "auditor": [],
+}
+PASSWORD_FORM = "/me/password/"
+#: Latin words a Chinese page may show: product names and file formats users know by these names.
+ALLOWED_LATIN = {"Excel", "Word", "WPS", "PDF", "DOCX", "XLSX", "CSV", "GPS", "APP", "App", "ID", "TOTP", "OK"}
+LATIN = re.compile(r"[A-Za-z][A-Za-z]+")
+
+
+def _problems(page, text: str, codes: set[str]) -> list[str]:
+    found = []
+    if "---------" in page.content():
+        found.append('"---------"')
+    words = {w for w in LATIN.findall(text) if w not in ALLOWED_LATIN}
+    if words:
+        found.append(f"English words {sorted(words)[:8]}")
+    tokens = set(re.findall(r"(?<![\w-])\d{4,14}(?![\w-])", text))
+    raw = sorted(tokens & codes)
+    if raw:
+        found.append(f"raw codes {raw[:8]}")
+    return found
+
+
+def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, browser, tmp_path):
+    load_code_tables()
+    # Codes that have a name to show instead: 4-digit categories (not years) and the world's places.
+    codes = {c for c in CodeItem.objects.values_list("code", flat=True) if len(c) == 4 and not c.startswith(("19", "20"))}
+    codes |= set(Region.objects.filter(level__gte=1).values_list("code", flat=True))
+    failures: list[str] = []
+    for role, user in world.users.items():
+        context = browser.new_context(viewport=PHONE if role in ON_A_PHONE else DESKTOP, locale="zh-CN",
+                                      is_mobile=role in ON_A_PHONE, has_touch=role in ON_A_PHONE)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m, errors=errors: m.type == "error" and errors.append(f"console: {m.text}"))
+        page.on("pageerror", lambda e, errors=errors: errors.append(f"script error: {e}"))
+        page.on("response", lambda r, errors=errors: r.status >= 400 and "/static/" in r.url
+                and errors.append(f"{r.status} {r.url}"))
+        page.on("requestfailed", lambda r, errors=errors: errors.append(f"failed {r.url}"))
+        login(page, live_server, user.username)
+        page.wait_for_load_state()
+        forms = [u for u in FORMS[role] if page.request.get(live_server.url + u).status == 200]
+        pages = [("home", "/"), ("inbox", "/workflow/inbox/"), ("form", (forms or [PASSWORD_FORM])[0])]
+        for name, url in pages:
+            response = page.goto(live_server.url + url)
+            if name == "inbox" and response.status in (403, 404):  # a role without cases has no inbox
+                continue
+            if response.status != 200:
+                failures.append(f"{role} {url}: {response.status}")
+                continue
+            page.screenshot(path=str(tmp_path / f"{role}-{name}.png"), full_page=True)
+            page.evaluate("document.querySelectorAll('.lang-form').forEach(e => e.remove())")
+            text = page.inner_text("body")
+            failures += [f"{role} {url}: {p}" for p in _problems(page, text, codes)]
+        failures += [f"{role}: {e}" for e in errors]
+        context.close()
+    assert not failures, "\n".join(failures)
