@@ -218,7 +218,8 @@ class PersonChoiceField(forms.ModelChoiceField):
         return str(obj)
 
     def _grouped(self):
-        yield ("", self.empty_label or CHOOSE)
+        if self.empty_label is not None:
+            yield ("", CHOOSE)
         groups: dict = {}
         keys: dict = {}
         for user in self.queryset:

@@ -57,7 +57,8 @@ def _problems(page, text: str, codes: set[str]) -> list[str]:
 def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, browser, tmp_path):
     load_code_tables()
     # Codes that have a name to show instead: 4-digit categories (not years) and the world's places.
-    codes = {c for c in CodeItem.objects.values_list("code", flat=True) if len(c) == 4 and not c.startswith(("19", "20"))}
+    codes = {c for c in CodeItem.objects.values_list("code", flat=True)
+             if len(c) == 4 and not c.startswith(("19", "20"))}
     codes |= set(Region.objects.filter(level__gte=1).values_list("code", flat=True))
     failures: list[str] = []
     started = time.monotonic()
