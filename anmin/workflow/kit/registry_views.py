@@ -96,11 +96,15 @@ def record_form(registry: Registry, *, with_place: bool = True) -> type[forms.Mo
                     queryset=Region.objects.reportable_by(user, min_level=max(registry.min_level, 2)),
                     initial=getattr(self.instance, "region_id", None))
                 self.order_fields(["region", *registry.fields])
+            if self.instance.pk:  # the version the user saw, so a stale tab gets a conflict, not an overwrite
+                self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                            initial=self.instance.version)
 
     return RecordForm
 
 
 class StatusForm(KitForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     status = forms.ChoiceField(label=_("状态"))
     note = forms.CharField(label=_("状态说明"), max_length=200, required=False)
 
@@ -110,6 +114,7 @@ class StatusForm(KitForm):
 
 
 class RetireForm(KitForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("注销原因"), max_length=200)
 
 
@@ -215,6 +220,9 @@ class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
         return super().get_context_data(title=f"{self.title()}：{self.object}", object=self.object,
                                         cancel_url=self.object.get_absolute_url(), **kwargs)
 
+    def get_initial(self):
+        return {**super().get_initial(), "version": self.object.version}
+
     def title(self) -> str:
         return ""
 
@@ -223,6 +231,7 @@ class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
+        data.pop("version", None)
         version = self.request.POST.get("version") or self.object.version
         result, status = run_action(form, lambda: self.write({**data, "expected_version": int(version)}))
         if result is None:
@@ -254,7 +263,7 @@ class RegistryStatusView(RegistryRecordFormView):
         return {**super().get_form_kwargs(), "choices": self.registry.statuses}
 
     def get_initial(self):
-        return {"status": self.object.status}
+        return {**super().get_initial(), "status": self.object.status}
 
     def title(self) -> str:
         return str(_("变更状态"))

@@ -13,7 +13,9 @@ import pytest
 
 from anmin.conftest import login
 from anmin.core.codes import load_code_tables
-from anmin.core.models import CodeItem, Region
+from anmin.core.models import CodeItem, Region, Role
+from anmin.disputes.tests.test_disputes import report
+from anmin.workflow.actions import transition_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +26,7 @@ ON_A_PHONE = {"grid_worker", "village_center", "mediator"}
 FORMS = {
     "grid_worker": ["/grid/report/"],
     "village_center": ["/disputes/report/"],
-    "township_center": ["/disputes/report/"],
+    "township_center": ["{handover}"],
     "mediator": ["/disputes/report/"],
     "police": ["/antifraud/report/"],
     "crackdown": ["/crackdown/report/"],
@@ -38,6 +40,7 @@ PASSWORD_FORM = "/me/password/"
 #: Latin words a Chinese page may show: product names and file formats users know by these names.
 ALLOWED_LATIN = {"Excel", "Word", "WPS", "PDF", "DOCX", "XLSX", "CSV", "GPS", "APP", "App", "ID", "TOTP", "OK", "API"}
 LATIN = re.compile(r"[A-Za-z][A-Za-z]+")
+CASE_NUMBER = re.compile(r"\b[A-Z]{2,4}-\d{4}-\d+\b")  # MD-2020-000001: the number users quote
 
 
 def _problems(page, text: str, codes: set[str]) -> list[str]:
@@ -54,12 +57,45 @@ def _problems(page, text: str, codes: set[str]) -> list[str]:
     return found
 
 
+def _people_narrow_to_the_unit(page, world) -> list[str]:
+    """The 交办 form: choosing a unit leaves only that unit's people in the person picker."""
+    people = page.locator("select[name=target_user]")
+    before = people.locator("optgroup").count()
+    unit = world.orgs["gc_police"]
+    page.select_option("select[name=target_org]", str(unit.pk))
+    groups = people.locator("optgroup")
+    labels = [groups.nth(i).get_attribute("label") for i in range(groups.count())]
+    if before < 2 or labels != [unit.name]:
+        return [f"交办: the person picker did not narrow to {unit.name}: {before} groups → {labels}"]
+    return []
+
+
+def _categories_filter_as_one_types(page) -> list[str]:
+    """The category picker: grouped in code order; typing 宅基地 leaves only matching categories."""
+    values = page.eval_on_selector_all("select[name=category] option", "os => os.map(o => o.value)")
+    codes = [v for v in values if v]
+    if codes != sorted(codes) or not page.locator("select[name=category] optgroup").count():
+        return ["the category picker is not grouped in code order"]
+    page.fill("input.select-filter", "宅基地")
+    names = page.eval_on_selector_all("select[name=category] option",
+                                      "os => os.filter(o => o.value).map(o => o.textContent)")
+    if not names or any("宅基地" not in n for n in names):
+        return [f"typing 宅基地 left {names[:5]}"]
+    return []
+
+
 def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, browser, tmp_path):
     load_code_tables()
     # Codes that have a name to show instead: 4-digit categories (not years) and the world's places.
     codes = {c for c in CodeItem.objects.values_list("code", flat=True)
              if len(c) == 4 and not c.startswith(("19", "20"))}
     codes |= set(Region.objects.filter(level__gte=1).values_list("code", flat=True))
+    # A dispute the township centre has accepted: its 交办 form picks a unit and a person.
+    dispute = report(world)
+    case = transition_case(case=dispute.case, actor=world.user(Role.TOWNSHIP_CENTER), transition="accept",
+                           expected_version=dispute.case.version)
+    handover = f"/workflow/cases/{case.pk}/act/?t=assign"
+    names = sorted((u.name for u in world.users.values()), key=len, reverse=True)
     failures: list[str] = []
     started = time.monotonic()
     for role, user in world.users.items():
@@ -74,7 +110,8 @@ def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, b
         page.on("requestfailed", lambda r, errors=errors: errors.append(f"failed {r.url}"))
         login(page, live_server, user.username)
         page.wait_for_load_state()
-        forms = [u for u in FORMS[role] if page.request.get(live_server.url + u).status == 200]
+        wanted = [u.format(handover=handover) for u in FORMS[role]]
+        forms = [u for u in wanted if page.request.get(live_server.url + u).status == 200]
         pages = [("home", "/"), ("inbox", "/workflow/inbox/"), ("form", (forms or [PASSWORD_FORM])[0])]
         for name, url in pages:
             response = page.goto(live_server.url + url)
@@ -85,8 +122,14 @@ def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, b
                 continue
             page.screenshot(path=str(tmp_path / f"{role}-{name}.png"), full_page=True)
             page.evaluate("document.querySelectorAll('.lang-form').forEach(e => e.remove())")
-            text = page.inner_text("body").replace(user.username, "")  # a login name is the user's own
+            text = CASE_NUMBER.sub("", page.inner_text("body"))
+            for name_of_someone in names:  # the test world's people are named by their Latin login names
+                text = text.replace(name_of_someone, "")
             failures += [f"{role} {url}: {p}" for p in _problems(page, text, codes)]
+            if name == "form" and url == handover:
+                failures += _people_narrow_to_the_unit(page, world)
+            if name == "form" and url == "/disputes/report/":
+                failures += _categories_filter_as_one_types(page)
         failures += [f"{role}: {e}" for e in errors]
         context.close()
     print(f"{len(world.users)} roles in {time.monotonic() - started:.1f} s")  # noqa: T201 (shown with -s)
