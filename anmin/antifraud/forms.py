@@ -34,6 +34,9 @@ class LeadReportForm(KitForm):
     description = forms.CharField(label=_("线索内容"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
+    sections = ((_("涉诈号码、账户、网址与预警等级"),
+                 ("suspect_number", "suspect_account", "suspect_url", "grade", "grade_reason"), "folded"),)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)

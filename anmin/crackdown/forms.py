@@ -32,6 +32,9 @@ class ClueForm(KitForm):
     reporter_contact = forms.CharField(label=_("举报人联系电话"), max_length=20, required=False,
                                        help_text=_("举报人自愿留下时填写；加密保存"))
 
+    sections = ((_("更多信息（标题、行业、收到日期、举报人电话）"),
+                 ("title", "industry", "received_on", "reporter_contact"), "folded"),)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)

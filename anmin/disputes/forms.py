@@ -110,6 +110,12 @@ class OutcomeForm(KitForm):
     failed_path = forms.ChoiceField(label=_("调解不成去向"), choices=FailedPath.choices, required=False)
     withdrawn_reason = forms.CharField(label=_("撤回原因"), max_length=200, required=False)
 
+    sections = (
+        (_("调解成功时填写"), ("agreement", "agreement_amount", "judicial_confirmation", "confirmed_on")),
+        (_("调解不成时填写"), ("failed_path",)),
+        (_("撤回时填写"), ("withdrawn_reason",)),
+    )
+
 
 class CriminalLinkForm(KitForm):
     criminal_case_number = forms.CharField(label=_("刑事案件编号"), max_length=64)
