@@ -12,3 +12,9 @@ register = template.Library()
 @register.filter
 def sections(form):
     return formkit.sections(form)
+
+
+@register.filter
+def field_error_count(form) -> int:
+    """How many fields of ``form`` have an error (the form's own errors are not counted)."""
+    return sum(1 for name in form.errors if name != "__all__")
