@@ -14,6 +14,7 @@ import pytest
 from anmin.conftest import login
 from anmin.core.codes import load_code_tables
 from anmin.core.models import CodeItem, Region, Role
+from anmin.disputes.actions import ensure_default_risk_flags
 from anmin.disputes.tests.test_disputes import report
 from anmin.workflow.actions import transition_case
 
@@ -91,7 +92,8 @@ def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, b
              if len(c) == 4 and not c.startswith(("19", "20"))}
     codes |= set(Region.objects.filter(level__gte=1).values_list("code", flat=True))
     # A dispute the township centre has accepted: its 交办 form picks a unit and a person.
-    dispute = report(world)
+    ensure_default_risk_flags()
+    dispute = report(world, assessed_colour="yellow", risk_flags=["threat_revenge"])  # raised to red
     case = transition_case(case=dispute.case, actor=world.user(Role.TOWNSHIP_CENTER), transition="accept",
                            expected_version=dispute.case.version)
     handover = f"/workflow/cases/{case.pk}/act/?t=assign"
@@ -113,6 +115,8 @@ def test_every_role_sees_names_chinese_and_no_broken_asset(live_server, world, b
         wanted = [u.format(handover=handover) for u in FORMS[role]]
         forms = [u for u in wanted if page.request.get(live_server.url + u).status == 200]
         pages = [("home", "/"), ("inbox", "/workflow/inbox/"), ("form", (forms or [PASSWORD_FORM])[0])]
+        if role == Role.TOWNSHIP_CENTER:  # and a record: its category, colour and status as words
+            pages.append(("record", dispute.get_absolute_url()))
         for name, url in pages:
             response = page.goto(live_server.url + url)
             if name == "inbox" and response.status in (403, 404):  # a role without cases has no inbox
