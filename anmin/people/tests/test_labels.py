@@ -29,8 +29,8 @@ def test_the_youth_ledger_filters_by_type_and_concern_from_drop_downs(client, wo
     html = resp.content.decode()
     assert '<select name="youth_type"' in html
     assert '<select name="concern_level"' in html
-    assert '<option value="01">01 闲散青少年</option>' in html
-    assert '<option value="2">2 中等</option>' in html
+    assert '<option value="01">闲散青少年</option>' in html
+    assert '<option value="2">中等</option>' in html  # names, not codes
     for code_label in ("人员类型代码", "关注程度代码"):
         assert code_label not in html
     names = lambda resp: {r.person.name for r in resp.context["page_obj"].object_list}  # noqa: E731
