@@ -50,9 +50,10 @@ class DisputeReportForm(KitForm):
 
     sections = (
         (_("当事人"), ("applicant_name", "applicant_phone", "respondent_name", "respondent_phone")),
-        (_("更多信息（来源、规模、身份证号、人数与金额、风险因素）"),
+        (_("风险研判"), ("assessed_colour", "risk_flags")),
+        (_("更多信息（来源、规模、地点、身份证号、人数与金额）"),
          ("source", "scale", "address", "applicant_id_number", "respondent_id_number", "people_involved",
-          "amount", "risk_flags"), "folded"),
+          "amount"), "folded"),
     )
 
     def __init__(self, *args, user=None, **kwargs):
