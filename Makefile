@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anmin_ci
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint test-sqlite test-postgres bench chaos system-deps messages clean
+.PHONY: demo serve test lint test-sqlite test-postgres replica-test bench chaos system-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,14 @@ serve: $(VENV)/.installed
 
 ## System packages the tests need and a fresh machine lacks: Debian's chromium, a CJK font, free
 ## 宋/楷 fallbacks for the official report fonts, and LibreOffice (DOCX → PDF of generated reports;
-## about 80 MB to download once, --no-install-recommends).
+## about 80 MB to download once, --no-install-recommends), and Redis (the broker-backed task tests).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qiE "wenquanyi|noto sans cjk|noto serif cjk" || missing="$$missing fonts-wqy-zenhei"; \
 	fc-list 2>/dev/null | grep -qi "AR PL UMing" || missing="$$missing fonts-arphic-uming fonts-arphic-ukai"; \
 	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-writer-nogui"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -56,8 +57,18 @@ test-postgres: $(VENV)/.dev-installed
 ## make test: everything CI runs — lint, layer contracts, migrations check, tests on SQLite and PostgreSQL
 test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
 
+## make replica-test: a throw-away PostgreSQL primary and its streaming replica (started by the test in
+## a temporary directory, the machine's cluster untouched): routing and freshness (docs/scaling-out.md).
+## About a minute (plus the test database's migrations), so not in the PostgreSQL pass; .ci/run runs it.
+replica-test: $(VENV)/.dev-installed
+	ANMIN_REPLICA_TEST=1 DATABASE_URL=$(PG_URL) $(BIN)/pytest -q anmin/tests/test_replica_live.py
+
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.dev-installed
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	@touch $@
+
 ## make bench: performance benchmarks against PostgreSQL (see bench/README.md)
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.bench-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
 
 ## make chaos: kill -9 a gunicorn worker, the master, cut the database while grid workers report events;

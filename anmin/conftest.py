@@ -56,6 +56,29 @@ def _real_business_clock():
     clock.forget()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_cache_per_test_process(django_test_environment):
+    """The "shared" cache is a file cache every process of a server shares; the test processes of one
+    run (pytest-xdist) must not share it, or one process's emptying below clears another's counters
+    mid-test. Each test process gets its own in memory."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    with override_settings(CACHES={**settings.CACHES, "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anmin-shared-test"}}):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Every test starts with empty caches: a figure cached by an earlier test, whose rows were rolled
+    back without a commit to move its generation, must not show in this one."""
+    from django.core.cache import caches
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
 def upload_dir(settings, tmp_path):
     """Uploads (attachments, grid photos) go to a directory of this test, never to var/uploads."""
@@ -94,6 +117,9 @@ def pytest_configure(config):
     settings.MIDDLEWARE = ["anmin.core.accesslog.AccessLogMiddleware", *settings.MIDDLEWARE]
     # Tests exchange many tokens from one address; the throttle's own test lowers it again.
     settings.ANMIN_TOKEN_EXCHANGE_RATE = "100000/min"  # noqa: S105 (a rate, not a password)
+    # The shared cache (sessions, cache generations) in this process's memory: one test run per process.
+    settings.CACHES = {**settings.CACHES, "shared": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "anmin-tests-shared"}}
 
 
 CHROMIUM = os.environ.get("ANMIN_CHROMIUM", "/usr/bin/chromium")

@@ -12,7 +12,11 @@ Environment variables:
   ANMIN_UPLOAD_DIR     uploaded attachments and photos, outside the web root (default: $ANMIN_VAR_DIR/uploads)
   ANMIN_SESSION_IDLE_SECONDS  idle timeout of a signed-in session (default 1800)
   ANMIN_LOCKOUT_FAILURES / ANMIN_LOCKOUT_MINUTES  failed logins before a lockout, and its length (5 / 30)
+  ANMIN_REPLICA_URLS   read replicas, comma-separated (or DATABASE_REPLICA_URL); see docs/scaling-out.md
   ANMIN_TRUSTED_PROXY_COUNT   reverse proxies in front of the app that append to X-Forwarded-For (default 0)
+  ANMIN_REDIS_URL (or CACHE_URL)  redis://… : sessions and cache generations in Redis (several app
+                       servers); default: a file cache under $ANMIN_VAR_DIR/cache shared by this server's workers
+  ANMIN_SESSION_REFRESH_SECONDS  how often a request renews its session's idle clock in storage (default 60)
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # only used when ANMIN_TASK_BROKER_URL is set (tasks on Redis)
     "django_otp",
     "anmin.core.otp_app.OtpTotpConfig",  # django_otp.plugins.otp_totp under Chinese names
     "csp",
@@ -96,6 +101,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "anmin.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +115,8 @@ MIDDLEWARE = [
     # No full ID number or phone in a URL (docs/security.md).
     "anmin.core.middleware.PersonalNumbersInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: its process_view runs after the login checks (docs/scaling-out.md); a no-op without replicas.
+    "anmin.core.dbrouting.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "anmin.urls"
@@ -148,6 +156,24 @@ DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("ANMIN_TEST_DB_NAME") or None)
 if DATABASES["default"]["TEST"]["NAME"] is None:
     del DATABASES["default"]["TEST"]["NAME"]
+
+# Read replicas (docs/scaling-out.md): ANMIN_REPLICA_URLS (comma-separated) or DATABASE_REPLICA_URL.
+# Without either there is no replica and every query goes to "default", as before.
+_replica_urls = [u.strip() for u in (os.environ.get("ANMIN_REPLICA_URLS") or os.environ.get("DATABASE_REPLICA_URL")
+                                     or "").split(",") if u.strip()]
+ANMIN_DB_REPLICAS: list[str] = []
+for _n, _url in enumerate(_replica_urls, start=1):
+    _alias = f"replica{_n}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
+    # The test run has no replica of its test database: the alias reads the default one.
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    ANMIN_DB_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["anmin.core.dbrouting.ReplicaRouter"]
+# After a user's write, their reads stay on the primary this long (a cookie and a cache key).
+ANMIN_REPLICA_PIN_SECONDS = float(os.environ.get("ANMIN_REPLICA_PIN_SECONDS", "5"))
+# A replica further behind than this is not read from; its state is asked at most this often.
+ANMIN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ANMIN_REPLICA_MAX_LAG_SECONDS", "10"))
+ANMIN_REPLICA_CHECK_SECONDS = float(os.environ.get("ANMIN_REPLICA_CHECK_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -214,6 +240,8 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(ANMIN_UPLOAD_DIR)},
     },
+    # Attachments and grid photos (anmin.core.attachments.storage.upload_storage).
+    "uploads": {"BACKEND": "anmin.core.attachments.storage.UploadStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -221,8 +249,55 @@ STORAGES = {
     },
 }
 
+# Several app servers share one object store instead of a local directory (docs/scaling-out.md):
+# ANMIN_UPLOAD_STORAGE=s3 with ANMIN_S3_BUCKET, ANMIN_S3_ENDPOINT_URL (MinIO, Ceph RGW, a cloud's
+# S3-compatible service), ANMIN_S3_ACCESS_KEY / ANMIN_S3_SECRET_KEY, ANMIN_S3_REGION; needs
+# `pip install "django-storages[s3]==1.14.6"`. Objects stay private: no public URL, no ACL.
+if os.environ.get("ANMIN_UPLOAD_STORAGE", "local") == "s3":
+    _s3 = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("ANMIN_S3_BUCKET", "anmin"),
+            "endpoint_url": os.environ.get("ANMIN_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("ANMIN_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("ANMIN_S3_SECRET_KEY") or None,
+            "region_name": os.environ.get("ANMIN_S3_REGION") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    STORAGES["uploads"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "uploads"}}
+    STORAGES["default"] = {**_s3, "OPTIONS": {**_s3["OPTIONS"], "location": "files"}}
+
+# Caches (docs/scaling.md): computed figures live in each process's memory ("default"); what every
+# process of the server must agree on — sessions and the generations that invalidate cached figures
+# on a write (anmin.core.scopecache) — lives in "shared": a file cache on this machine by default,
+# Redis when configured (then also shared between app servers).
+REDIS_URL = os.environ.get("ANMIN_REDIS_URL") or os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "anmin-local",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "anmin",
+    } if REDIS_URL.startswith(("redis://", "rediss://", "unix://")) else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
+# Sessions are read from the shared cache (no query per request) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
 SESSION_COOKIE_AGE = int(os.environ.get("ANMIN_SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the age counts from the last request
+# Idle timeout: the age counts from the last request. Renewing the stored expiry on every request
+# costs a write per page; anmin.core.middleware.SessionRefreshMiddleware renews it once a minute.
+SESSION_SAVE_EVERY_REQUEST = False
+ANMIN_SESSION_REFRESH_SECONDS = int(os.environ.get("ANMIN_SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers: closing the browser ends the session too
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -290,6 +365,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Tasks on Redis (RQ) instead of the database when a broker is configured, e.g. redis://127.0.0.1:6379/1
+# (docs/scaling-out.md). The scheduler's rounds are claimed in the database either way.
+ANMIN_TASK_BROKER_URL = os.environ.get("ANMIN_TASK_BROKER_URL", "")
+RQ_QUEUES = {"default": {"URL": ANMIN_TASK_BROKER_URL or "redis://127.0.0.1:6379/1",
+                         "DEFAULT_TIMEOUT": int(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))}}
+if ANMIN_TASK_BROKER_URL:
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 # Background processes beat this often; /readyz calls one dead after one beat (+2 s) without.
 ANMIN_HEARTBEAT_SECONDS = float(os.environ.get("ANMIN_HEARTBEAT_SECONDS", "5"))
 # A task running longer than this is taken for lost and queued again (the periodic ones are idempotent).
@@ -298,14 +380,22 @@ ANMIN_TASK_MAX_SECONDS = float(os.environ.get("ANMIN_TASK_MAX_SECONDS", "3600"))
 # Requests under these paths are logged without the client (no address, user agent or referer): the
 # public portal's anonymous tip line and its stylesheet (anmin.core.accesslog).
 ANMIN_UNLOGGED_CLIENT_PREFIXES = ("/portal/", "/static/portal/")
+# argon2id limits for wrapping the 扫黑办's tip key (moderate / interactive; anmin.crackdown.sealing) and
+# the proof of work's difficulty in bits when a network is over the portal's limit (anmin.portal.pow).
+ANMIN_TIP_KDF = os.environ.get("ANMIN_TIP_KDF", "moderate")
+ANMIN_PORTAL_POW_BITS = int(os.environ.get("ANMIN_PORTAL_POW_BITS", "18"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # Django's request loggers quote the path, which whoever calls types: numbers in it are masked.
+    "filters": {"mask_identifiers": {"()": "anmin.core.protected.logfilter.MaskIdentifiers"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ANMIN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                **{name: {"filters": ["mask_identifiers"]} for name in (
+                    "django.request", "django.server", "django.security", "django.security.csrf")}},
 }
 
 # The demo world's relaxations (printed passwords usable at once) are refused in production.

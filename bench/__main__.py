@@ -2,7 +2,8 @@
 
 Each module in bench/ named ``bench_*.py`` defines ``NAME`` and ``run(args) -> Result``; the harness
 prepares Django on the PostgreSQL database named by DATABASE_URL (``make bench`` sets it to a
-dedicated ``anmin_bench`` database) and migrates it.
+dedicated ``anmin_bench`` database) and migrates it, then prints the PostgreSQL settings the figures
+depend on (saved with them). A module with ``DEFAULT = False`` runs only when named with ``--only``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("setup", verbosity=0)
+    settings = harness.pg_settings()
+    print("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in settings.items()), flush=True)
 
     here = Path(__file__).resolve().parent
     names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
@@ -36,10 +39,13 @@ def main(argv: list[str] | None = None) -> int:
         mod = importlib.import_module(f"bench.{modname}")
         if args.only and mod.NAME not in args.only:
             continue
+        if not args.only and not getattr(mod, "DEFAULT", True):  # run only when named
+            continue
         print(f"… {mod.NAME}", flush=True)
         result = mod.run(args)
         print(result.line(), flush=True)
         results.append(result)
+    results.append(harness.Result("postgres", dict(settings)))
     path = harness.save(results)
     print(f"\nresults saved to {path}")
     return 0

@@ -121,9 +121,29 @@ def run(args) -> harness.Result:
         "city_home_p95_ms": harness.percentile(samples, 95),
         "seconds": time.perf_counter() - t0,
     }
+    # The same run's ceiling: the page's statements, replayed raw (a cold cache: the first view after a
+    # write computes every card), and the page's query count and SQL time.
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    cold = harness.page_ceiling(client, "/", 10 if args.quick else 20)
+    figures["cold_queries"] = cold["queries"]
+    figures["cold_sql_ms"] = cold["sql_ms"]
+    figures["cold_raw_sql_p95_ms"] = cold["raw_sql_p95_ms"]
+    cold_samples = []
+    for _ in range(5 if args.quick else 10):
+        caches["default"].clear()
+        cold_samples.extend(harness.timed(lambda: client.get("/"), 1))
+    figures["cold_home_p95_ms"] = harness.percentile(cold_samples, 95)
+    figures["cold_x_raw"] = figures["cold_home_p95_ms"] / cold["raw_sql_p95_ms"]
+    warm = harness.page_ceiling(client, "/", 10 if args.quick else 20)
+    figures["warm_queries"] = warm["queries"]
+    figures["warm_raw_sql_p95_ms"] = warm["raw_sql_p95_ms"]
+    figures["warm_x_raw"] = figures["city_home_p95_ms"] / warm["raw_sql_p95_ms"]
     for key, ms in _widget_times(User.objects.get(username=CITY_USER), 5 if args.quick else 10).items():
         figures[f"card_{key}_p50_ms"] = ms
     ok, detail = _fresh_after_write(client)
     figures["fresh_after_write"] = 1.0 if ok else 0.0
     figures["fresh_detail"] = detail
-    return harness.Result(NAME, figures, {"p95": "≤ 300 ms", "fresh_after_write": "1.0"})
+    return harness.Result(NAME, figures, {"p95": "≤ 300 ms (cached cards)", "cold p95": "≤ 1.5× its raw SQL",
+                                          "fresh_after_write": "1.0"})

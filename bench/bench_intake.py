@@ -31,6 +31,8 @@ NAME = "intake"
 CLIENTS = 32
 CEILING_YEAR = 2099  # numbers of the raw-SQL rows: WG-2099-…, removed after the run
 ROOT = Path(__file__).resolve().parent.parent
+# The code gunicorn serves (``BENCH_APP_ROOT``: another checkout, e.g. main, to measure a before).
+APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
 
 
 def _free_port() -> int:
@@ -44,7 +46,7 @@ def _start_server(port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--worker-class", "gthread", "--workers", "4", "--threads", "8", "--backlog", "256",
            "--log-level", "warning", "--timeout", "60"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:

@@ -308,7 +308,7 @@ def run(args) -> harness.Result:
     ensure_scale()
     repeat = 20 if args.quick else 100
     figures: dict[str, float | str] = {}
-    worst = 0.0
+    worst, worst_ratio, worst_raw = 0.0, float("nan"), float("nan")
     village = Region.objects.villages().filter(code__startswith="411081106").order_by("code").first().code
     for username, label in (("gucheng", "township"), ("pingan", "city")):
         client = Client()
@@ -320,7 +320,18 @@ def run(args) -> harness.Result:
                 assert resp.status_code == 200, (url, resp.status_code)
             samples = harness.timed(lambda c=client, u=url: c.get(u), repeat)
             p95 = harness.percentile(samples, 95)
+            ceiling = harness.page_ceiling(client, url, max(10, repeat // 5))
             figures[f"{label}_{key}_p95_ms"] = p95
-            worst = max(worst, p95)
+            figures[f"{label}_{key}_queries"] = ceiling["queries"]
+            figures[f"{label}_{key}_raw_sql_p95_ms"] = ceiling["raw_sql_p95_ms"]
+            ratio = p95 / ceiling["raw_sql_p95_ms"] if ceiling["raw_sql_p95_ms"] else float("nan")
+            figures[f"{label}_{key}_x_raw"] = ratio
+            if p95 > worst:
+                worst, worst_ratio, worst_raw = p95, ratio, ceiling["raw_sql_p95_ms"]
     figures["worst_p95_ms"] = worst
-    return harness.Result(NAME, figures, {"p95": "≤ 100 ms"})
+    figures["worst_raw_sql_p95_ms"] = worst_raw
+    figures["worst_x_raw"] = worst_ratio
+    figures["max_x_raw"] = max(v for k, v in figures.items() if k.endswith("_x_raw") and isinstance(v, float))
+    # Targets on this 2-core machine, and as a ratio to the same page's SQL run raw in the same run
+    # (on a slower machine both move; the ratio should not).
+    return harness.Result(NAME, figures, {"p95": "≤ 100 ms", "x_raw": "≤ 1.5× the raw SQL of the same page"})

@@ -84,3 +84,57 @@ def save(results: list[Result]) -> Path:
     path = RESULTS_DIR / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps([r.__dict__ for r in results], ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+# -- same-run ceilings and the database's settings (benchmarks that travel between machines) ---------
+PG_SETTINGS = ("server_version", "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem",
+               "max_connections", "max_parallel_workers_per_gather", "random_page_cost", "jit",
+               "synchronous_commit", "fsync", "wal_level", "max_wal_size")
+
+
+def raw_dsn() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
+
+
+def pg_settings() -> dict[str, str]:
+    """The PostgreSQL settings a figure depends on (printed and saved beside the results)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s)", [list(PG_SETTINGS)])
+        rows = dict(cursor.fetchall())
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname IS NOT NULL")
+        rows["backends_now"] = str(cursor.fetchone()[0])
+    return {k: rows[k] for k in (*PG_SETTINGS, "backends_now") if k in rows}
+
+
+def page_ceiling(client, url: str, repeat: int) -> dict[str, float]:
+    """What a page costs in the database, measured in the same run: its query count and SQL time
+    (one request, as Django times them), and the same statements replayed raw through psycopg
+    ``repeat`` times on one connection (the ceiling an in-process page cannot beat)."""
+    import psycopg
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.get(url)
+    assert resp.status_code == 200, (url, resp.status_code)
+    # The reads (a page's own writes, e.g. a renewed session, are not replayed).
+    statements = [q["sql"] for q in ctx.captured_queries
+                  if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "EXPLAIN"))]
+    sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
+    samples = []
+    with psycopg.connect(raw_dsn(), autocommit=True) as conn:
+        for _ in range(repeat + 2):
+            t0 = time.perf_counter()
+            for sql in statements:
+                with conn.cursor() as cur:
+                    cur.execute(sql.replace("%", "%%"))
+                    if cur.description is not None:
+                        cur.fetchall()
+            samples.append((time.perf_counter() - t0) * 1000)
+    samples = samples[2:]  # warm-up
+    return {"queries": float(len(statements)), "sql_ms": sql_ms, "raw_sql_p95_ms": percentile(samples, 95)}

@@ -45,6 +45,7 @@ class AnalyticsPage(ScopedMixin, TemplateView):
 
     model = ReportRun
     required_perm = DASHBOARD
+    replica_reads = True  # GET may read from a replica (core/dbrouting.py)
 
 
 class DashboardView(AnalyticsPage):
@@ -251,6 +252,7 @@ class ReportCreateView(View):
 
 class ReportDetailView(ScopedMixin, DetailView):
     model = ReportRun
+    replica_reads = True
     template_name = "analytics/report_detail.html"
 
     def get(self, request, *args, **kwargs):
@@ -273,6 +275,7 @@ class ReportDetailView(ScopedMixin, DetailView):
 
 class ReportFileView(ScopedMixin, DetailView):
     model = ReportRun
+    replica_reads = True
 
     def get(self, request, *args, **kwargs):
         run = self.get_object()

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import django_filters
 from django.conf import settings
+from django.core.cache import caches
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -145,6 +147,9 @@ class LeadViewSet(CaseDetailViewSet):
     create_serializer_class = LeadCreateSerializer
     create_perm, create_what = actions.ADD_PERM, "登记预警线索"
     list_related = ("case", "case__region__parent__parent", "case__handling_org")
+    # Leads are pushed by the 96110 platform and the police systems as JSON (one, or a batch of up to
+    # MAX_BATCH): a form encoding of a list of objects has no meaning here (415).
+    parser_classes = (JSONParser,)
 
     def create(self, request, *args, **kwargs):
         if isinstance(request.data, dict) and "items" in request.data:
@@ -215,6 +220,7 @@ class FraudCaseViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class PublicCheckThrottle(SimpleRateThrottle):
     """Per client address (signed-in callers per account): ``ANMIN_PUBLIC_CHECK_RATE`` (default 20/min)."""
 
+    cache = caches["shared"]  # counted across the server's worker processes
     scope = "antifraud_check"
 
     def get_rate(self):

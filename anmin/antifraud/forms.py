@@ -11,7 +11,7 @@ from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
 
-from .models import ContactMethod, ContactResult, Grade, LeadOutcome, LeadSource
+from .models import CardKind, ContactMethod, ContactResult, Grade, LeadOutcome, LeadSource, SuspectStatus
 from .normalize import NORMALIZERS
 
 
@@ -78,3 +78,42 @@ class GradeForm(KitForm):
 class PublicCheckForm(KitForm):
     kind = forms.ChoiceField(label=_("查询类型"), choices=[(k, k) for k in NORMALIZERS])
     value = forms.CharField(label=_("号码/账户/网址"), max_length=300)
+
+
+# -- the fraud case's own forms (a suspect caught later, a card found or frozen later, sums) ------------
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class SuspectForm(KitForm):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    caught_on = forms.DateField(label=_("到案日期"), required=False, widget=_DATE)
+
+
+class SuspectStatusForm(KitForm):
+    status = forms.ChoiceField(label=_("诉讼阶段"), choices=SuspectStatus.choices)
+    on = forms.DateField(label=_("日期"), widget=_DATE)
+
+
+class CardForm(KitForm):
+    kind = forms.ChoiceField(label=_("类型"), choices=CardKind.choices)
+    number = forms.CharField(label=_("卡号/号码"), max_length=40)
+    bank = forms.CharField(label=_("开户行/运营商"), max_length=64, required=False)
+    frozen_on = forms.DateField(label=_("冻结日期"), required=False, widget=_DATE, help_text=_("已冻结时填写"))
+    amount_frozen = forms.DecimalField(label=_("冻结金额(元)"), min_value=0, max_digits=14, decimal_places=2,
+                                       required=False)
+
+
+class FreezeForm(KitForm):
+    frozen_on = forms.DateField(label=_("冻结日期"), widget=_DATE)
+    amount_frozen = forms.DecimalField(label=_("冻结金额(元)"), min_value=0, max_digits=14, decimal_places=2,
+                                       required=False)
+
+
+class FraudCaseUpdateForm(KitForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    solved_on = forms.DateField(label=_("破案日期"), required=False, widget=_DATE)
+    amount_frozen = forms.DecimalField(label=_("冻结资金(元)"), min_value=0, max_digits=14, decimal_places=2,
+                                       required=False)
+    amount_returned = forms.DecimalField(label=_("返还受害人(元)"), min_value=0, max_digits=14, decimal_places=2,
+                                         required=False)

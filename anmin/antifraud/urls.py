@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_views, views
 
 app_name = "antifraud"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/grade/", views.GradeView.as_view(), name="lead_grade"),
     path("cases/", views.FraudCaseLedgerView.as_view(), name="case_list"),
     path("cases/<int:pk>/", views.FraudCaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/edit/", case_views.UpdateFraudCaseView.as_view(), name="case_edit"),
+    path("cases/<int:pk>/suspects/add/", case_views.AddSuspectView.as_view(), name="suspect_add"),
+    path("cases/suspects/<int:pk>/status/", case_views.SuspectStatusView.as_view(), name="suspect_status"),
+    path("cases/<int:pk>/cards/add/", case_views.AddCardView.as_view(), name="card_add"),
+    path("cases/cards/<int:pk>/freeze/", case_views.FreezeCardView.as_view(), name="card_freeze"),
 ]

@@ -159,5 +159,7 @@ class FraudCaseDetailView(DetailPage):
         fc = self.object
         ctx.update(victims=fc.victims.all(), suspects=fc.suspects.all(), cards=fc.cards.order_by("kind", "pk")[:200],
                    card_count=fc.cards.count(), frozen=fc.cards.filter(frozen_on__isnull=False).count(),
-                   leads=fc.leads.select_related("case"))
+                   leads=fc.leads.select_related("case"),
+                   may_change=self.request.user.has_perm(actions.cases.CHANGE_PERM)
+                   and FraudCase.objects.visible_to(self.request.user, "change").filter(pk=fc.pk).exists())
         return ctx

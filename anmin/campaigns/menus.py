@@ -15,5 +15,9 @@ def register() -> None:
                  "campaigns.view_counsellor", 72, "♡"),
         MenuItem("campaigns_reports", "base", _("政法工作专报刊发"), "campaigns:report_list",
                  "campaigns.view_practicereport", 73, "✎"),
+        MenuItem("campaigns_publicity", "cases", _("宣传活动"), "campaigns:campaign_list",
+                 "campaigns.view_publicitycampaign", 70, "★"),
+        MenuItem("campaigns_sessions", "cases", _("心理服务记录"), "campaigns:session_list",
+                 "campaigns.view_counsellingsession", 71, "♡"),
     ):
         menu.register(item.key, item)

@@ -121,6 +121,8 @@ class PublicityCampaign(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:campaign_detail", args=[self.pk])
 
 
 class MaterialKind(models.TextChoices):

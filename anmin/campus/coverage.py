@@ -1,6 +1,7 @@
-"""The coverage rule of campuses: every school on the register meets all five 100% items in a term.
-The items are data (``data/five_items.json``); ``five_items_gaps`` lists each school that does not,
-with the items it lacks (no check recorded for the term: all five)."""
+"""The coverage rule of campuses, declared on the kit (``anmin.workflow.kit.coverage.ChecklistRule``):
+every school on the register meets all five 100% items in a term. The items are data
+(``data/five_items.json``); the kit lists each school that does not, with the items it lacks (no
+check recorded for the term: all five), on the gap-list page, the school ledger and for analytics."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .models import SafetyCheck
+from anmin.workflow.kit.coverage import ChecklistRule, coverage_rules
 
 ITEMS_FILE = Path(__file__).parent / "data" / "five_items.json"
+FIVE_ITEMS = "campus.five_items"
 
 
 @cache
@@ -35,14 +37,16 @@ def term_label(term: str) -> str:
     return f"{year}年{'秋季' if half == '2' else '春季'}学期" if year.isdigit() and half in ("1", "2") else term
 
 
+RULE = ChecklistRule(
+    FIVE_ITEMS, "每所学校(幼儿园)五个100%全部达标", app="campus", model="campus.School",
+    checks="campus.SafetyCheck", record_field="school", items=five_items, period_of_year=term_of_year,
+    items_field="items", period_field="term", unit="所")
+
+
+def register() -> None:
+    coverage_rules.register(RULE.key, RULE)
+
+
 def five_items_gaps(schools, term: str) -> list[tuple[object, list[str]]]:
     """(school, names of the items it lacks) for every school in ``schools`` short of any item in ``term``."""
-    codes = [c for c, _n in five_items()]
-    met = {s: set(items) for s, items in SafetyCheck.objects.filter(term=term, school__in=schools)
-           .values_list("school_id", "items")}
-    gaps = []
-    for school in schools.select_related("region").order_by("region_id", "name"):
-        missing = [c for c in codes if c not in met.get(school.pk, set())]
-        if missing:
-            gaps.append((school, [_(item_name(c)) for c in missing]))
-    return gaps
+    return [(school, [_(item_name(c)) for c in lacks]) for school, lacks in RULE.missing(schools, term)]

@@ -4,10 +4,11 @@
 def register() -> None:
     from anmin.core import registry
 
-    from . import demo, kpis, menus, report
+    from . import coverage, demo, kpis, menus, report
     from .registries import ALL
     from .roles import grants
 
+    coverage.register()
     kpis.register()
     menus.register()
     for reg in ALL:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pages, views
 from .registries import ALL
 
 app_name = "campus"
@@ -8,4 +8,6 @@ app_name = "campus"
 urlpatterns = [
     *(url for registry in ALL for url in registry.urls()),
     path("posts/<int:pk>/checkin/", views.CheckinView.as_view(), name="post_checkin"),
+    path("incidents/", pages.IncidentLedger.as_view(), name="incident_list"),
+    path("checks/", pages.CheckLedger.as_view(), name="check_list"),
 ]

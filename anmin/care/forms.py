@@ -89,6 +89,13 @@ class TeamMemberForm(KitForm):
     name = forms.CharField(label=_("姓名"), max_length=64)
     phone = forms.CharField(label=_("联系电话"), required=False, max_length=32)
     org_name = forms.CharField(label=_("单位"), required=False, max_length=128)
+    account = forms.CharField(label=_("平台账号"), required=False, max_length=150,
+                              help_text=_("成员的登录用户名（如有）；关联后该成员可查看患者的诊断和随访记录"))
+
+
+class NotesRevealForm(KitForm):
+    reason = forms.CharField(label=_("查看事由"), max_length=200,
+                             help_text=_("写明为何需要查看诊断和随访记录；查看记入审计日志"))
 
 
 class IncidentForm(KitForm):

@@ -4,7 +4,8 @@ Care records are seen with ``people.view_special_population`` (like every regist
 workers (their grids), village and township centres and police (their area), the city office
 (city-wide). The field work — follow-ups, assessments, incidents — is the grid worker's, the village's,
 the township's and (visits, incidents) the police's; the township centre approves level changes and
-the yearly subsidy; the village checks the care logs; the system administrator edits the rules.
+the yearly subsidy and reads diagnoses and follow-up notes (with a reason; the care team reads them
+without); the village checks the care logs; the system administrator edits the rules.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def grants() -> RoleGrants:
                 *FIELD,
                 *TEAM,
                 "care.approve_risk_level",
+                "care.read_care_notes",  # diagnoses and follow-up notes, with a reason (care.actions.notes)
                 "care.add_guardiansubsidy",
                 "care.approve_subsidy",
                 "care.add_subsidypayment",

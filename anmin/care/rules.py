@@ -42,6 +42,9 @@ DEFAULT_RULES: dict[str, Any] = {
     # Each inner list is one place on the team; any of its roles fills it.
     "care_team": [["cadre"], ["grid_worker"], ["police"], ["psychiatrist", "village_doctor"], ["guardian"]],
     "subsidy": {"min_level": 3, "require_incident_history": True, "annual_amount": "2000", "checks_per_year": 4},
+    # Reading the diagnosis and follow-up notes (care.actions.notes): must the reader give a reason?
+    # "team": the patient's care team; "office": holders of care.read_care_notes (the township centre).
+    "notes": {"reason_required": {"team": False, "office": True}},
 }
 
 _CACHE_SECONDS = 30
@@ -74,6 +77,10 @@ def validate_rules(rules: dict) -> None:
     team = merged["care_team"]
     if not team or any(not group or any(r not in TeamRole.values for r in group) for group in team):
         raise ValidationError(f"管理小组组成：每一项须为 {', '.join(TeamRole.values)} 中的一个或多个")
+    needs = (merged.get("notes") or {}).get("reason_required")
+    if not isinstance(needs, dict) or any(
+            k not in ("team", "office") or not isinstance(v, bool) for k, v in needs.items()):
+        raise ValidationError("查看诊断和随访记录须填事由：须为 {\"team\": true/false, \"office\": true/false}")
     try:
         Decimal(str(merged["subsidy"]["annual_amount"]))
     except ArithmeticError:

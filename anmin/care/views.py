@@ -307,12 +307,53 @@ class MentalDetailView(SpecialDetailView):
         )
         if kwargs.get("tab"):
             ctx["active_tab"] = kwargs["tab"]
+        self.notes_context(ctx, p, kwargs)
         return ctx
+
+    def notes_context(self, ctx, p, kwargs) -> None:
+        """The diagnosis and follow-up notes: in the clear for the care team and the township centre
+        (after a reason where the rules ask for one; each read audited), masked for everyone else."""
+        user = self.request.user
+        access = actions.notes_access(user, p)
+        needs_reason = actions.reason_required(access)
+        notes = kwargs.get("notes")
+        if (notes is None and access and not needs_reason and self.request.method == "GET"
+                and ctx.get("active_tab") in ("overview", "followups")):
+            notes = actions.reveal_care_notes(actor=user, patient=p, request=self.request)
+        ctx["notes_access"], ctx["notes"] = access, notes
+        if notes is not None:
+            ctx["items"] = [(label, notes.diagnosis if label == MentalPatient._meta.get_field("diagnosis").verbose_name
+                             else value) for label, value in ctx.get("items", [])]
+            for v in ctx["followups"]:
+                v.note = notes.observations.get(v.pk, "")
+        ctx["notes_form"] = (kwargs.get("notes_form") or forms.NotesRevealForm()) if (
+            access and needs_reason and notes is None) else None
+
+    def reveal_notes(self, p):
+        form = forms.NotesRevealForm(self.request.POST)
+        status = 400
+        if form.is_valid():
+            notes, status = _run(form, actions.reveal_care_notes, actor=self.request.user, patient=p,
+                                 reason=form.cleaned_data["reason"], request=self.request)
+            if notes is not None:
+                tab = self.request.POST.get("tab") if self.request.POST.get("tab") in ("overview", "followups") \
+                    else "overview"
+                response = self.render_to_response(self.get_context_data(notes=notes, tab=tab))
+                response["Cache-Control"] = "no-store"
+                return response
+        return self.render_to_response(self.get_context_data(notes_form=form), status=status)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("notes") is not None:
+            response["Cache-Control"] = "no-store"
+        return response
 
     def post(self, request, *args, **kwargs):
         self.object = p = self.get_object()
         do = request.POST.get("do")
         handlers = {
+            "reveal_notes": self.reveal_notes,
             "assess": self.assess,
             "add_member": self.add_member,
             "remove_member": self.remove_member,
@@ -452,11 +493,46 @@ class AssessmentDetailView(DetailPage):
 
 
 class VisitDetailView(DetailPage):
+    """One visit; its observations in the clear for the care team, the worker who wrote them and the
+    township centre (after a reason where the rules ask for one; each read audited)."""
+
     model = Visit
     template_name = "care/visit_detail.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "patient", "recorded_by")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        v, user = self.object, self.request.user
+        access = actions.notes_access(user, v.patient if v.patient_id else None, visit=v)
+        needs_reason = actions.reason_required(access)
+        note = kwargs.get("note")
+        if note is None and access and not needs_reason and self.request.method == "GET" and v.observations:
+            note = actions.reveal_visit_notes(actor=user, visit=v, request=self.request)
+        ctx["notes_access"], ctx["note"] = access, note
+        ctx["notes_form"] = (kwargs.get("notes_form") or forms.NotesRevealForm()) if (
+            access and needs_reason and note is None and v.observations) else None
+        return ctx
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data.get("note") is not None:
+            response["Cache-Control"] = "no-store"
+        return response
+
+    def post(self, request, *args, **kwargs):
+        self.object = v = self.get_object()
+        form = forms.NotesRevealForm(request.POST)
+        status = 400
+        if form.is_valid():
+            note, status = _run(form, actions.reveal_visit_notes, actor=request.user, visit=v,
+                                reason=form.cleaned_data["reason"], request=request)
+            if note is not None:
+                response = self.render_to_response(self.get_context_data(note=note))
+                response["Cache-Control"] = "no-store"
+                return response
+        return self.render_to_response(self.get_context_data(notes_form=form), status=status)
 
 
 class IncidentDetailView(DetailPage):

@@ -34,5 +34,6 @@ def _care(request) -> dict:
 def register() -> None:
     widgets.register(
         "people_care",
-        Widget("people_care", _("严重精神障碍患者随访"), "core/widgets/stats.html", _care, SPECIAL_PERM, order=20),
+        Widget("people_care", _("严重精神障碍患者随访"), "core/widgets/stats.html", _care, SPECIAL_PERM, order=20,
+               cache_seconds=600),
     )

@@ -3,8 +3,12 @@ the 系统管理员 runs the system but does not see business data (三员分立
 written to the audit log, which only the 审计员 reads."""
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +23,57 @@ admin.site.site_header = _("安民 · 系统管理")
 admin.site.site_title = _("安民系统管理")
 
 
-class AuditedAdmin(admin.ModelAdmin):
+def place_label(obj) -> str:
+    """A region or unit as a picker names it: "古城镇 / 古城村委会 / 第1网格", "古城镇综治中心（古城镇）"."""
+    if isinstance(obj, Region):
+        return obj.full_name
+    if isinstance(obj, OrgUnit):
+        return f"{obj.name}（{obj.region.full_name}）"
+    return str(obj)
+
+
+class PlaceAutocompleteView(AutocompleteJsonView):
+    """The admin's pickers search a region or unit by name or code and show where it is, so "第1网格"
+    of one village is not mistaken for another's."""
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": place_label(obj)}
+
+
+def _autocomplete(request):
+    return PlaceAutocompleteView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = _autocomplete
+
+
+def _only_the_system_administrator(request) -> bool:
+    """The admin site is the 系统管理员's alone (三员分立): an account marked staff by mistake but
+    without the role does not get in; a township centre manages its staff at 账号管理 instead."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and getattr(user, "has_role", None) and user.has_role(Role.SYSADMIN))
+
+
+admin.site.has_permission = _only_the_system_administrator
+
+
+class PlacePickers:
+    """Region and org-unit fields are autocomplete pickers that name the place in full."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model in (Region, OrgUnit):
+            field.label_from_instance = place_label
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model in (Region, OrgUnit):
+            field.label_from_instance = place_label
+        return field
+
+
+class AuditedAdmin(PlacePickers, admin.ModelAdmin):
     """Writes each save and delete to the audit log (the admin runs them in a transaction)."""
 
     audit_fields: tuple[str, ...] | None = None  # which fields before/after record (default: all)
@@ -49,6 +103,16 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
+class PasswordResetForm(AdminPasswordChangeForm):
+    """Django's form with its untranslated warning in Chinese."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = _(
+                "禁用后该用户不能用密码登录，当前密码随即失效。")
+
+
 class UserChangeForm(BaseUserAdmin.form):
     def clean_roles(self):
         roles = self.cleaned_data.get("roles") or []
@@ -59,12 +123,12 @@ class UserChangeForm(BaseUserAdmin.form):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     form = UserChangeForm
+    change_password_form = PasswordResetForm
     list_display = ("username", "name", "org_unit", "is_active", "last_login")
     list_filter = ("is_active", "roles")
     search_fields = ("username", "name")
-    autocomplete_fields = ("org_unit",)
+    autocomplete_fields = ("org_unit", "grids")
     filter_horizontal = ("roles",)
-    raw_id_fields = ("grids",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("人员信息"), {"fields": ("name", "org_unit", "roles", "grids")}),
@@ -100,10 +164,35 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             logins.set_user_roles(user=form.instance, roles=roles, actor=request.user, request=request)
 
 
+# Django stores its default permissions' names in English ("Can add 用户"); the picker words them.
+VERBS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+APP_NAMES = {"django_tasks_database": _("后台任务")}
+
+
+def permission_label(p: Permission) -> str:
+    ct = p.content_type
+    model = ct.model_class()
+    model_name = str(model._meta.verbose_name) if model is not None else ct.model
+    try:
+        app = str(APP_NAMES.get(ct.app_label) or apps.get_app_config(ct.app_label).verbose_name)
+    except LookupError:
+        app = ct.app_label
+    verb, _sep, rest = p.codename.partition("_")
+    action = f"{VERBS[verb]}{model_name}" if verb in VERBS and model is not None and rest == model._meta.model_name \
+        else p.name
+    return f"{app} | {model_name} | {action}"
+
+
+class PermissionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
 class RoleForm(forms.ModelForm):
     class Meta:
         model = Role
         fields = ("name", "description", "scope", "permissions", "privileged", "read_only", "order")
+        field_classes = {"permissions": PermissionChoiceField}
 
     def clean_permissions(self):
         perms = self.cleaned_data.get("permissions") or []
@@ -141,22 +230,31 @@ class RoleAdmin(AuditedAdmin):
 class OrgUnitAdmin(AuditedAdmin):
     list_display = ("name", "kind", "region", "parent", "is_active")
     list_filter = ("kind", "is_active")
-    search_fields = ("name", "code")
-    raw_id_fields = ("region", "parent")
+    search_fields = ("name", "code", "region__name")
+    autocomplete_fields = ("region", "parent")
+
+    def get_search_results(self, request, queryset, search_term):
+        qs, dup = super().get_search_results(request, queryset, search_term)
+        return qs.select_related("region__parent__parent"), dup
 
 
 @admin.register(Region)
 class RegionAdmin(AuditedAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
-    search_fields = ("code", "name")
-    raw_id_fields = ("parent",)
+    # "古城 第1" finds 古城镇's first grids: a term may match the place or the places above it.
+    search_fields = ("code", "name", "parent__name", "parent__parent__name")
+    autocomplete_fields = ("parent",)
+
+    def get_search_results(self, request, queryset, search_term):
+        qs, dup = super().get_search_results(request, queryset, search_term)
+        return qs.select_related("parent__parent"), dup
 
 
 class CodeItemInline(admin.TabularInline):
     model = CodeItem
     extra = 0
-    raw_id_fields = ("parent",)
+    raw_id_fields = ("parent",)  # an item of the same table, by its id (code tables are edited rarely)
 
 
 @admin.register(CodeTable)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import ClassVar
 
+from django.core.cache import caches
 from django.db.models import Model
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,7 @@ class ScopedViewSetMixin:
 
     model: ClassVar[type[Model]]
     scoped: ClassVar[bool] = True
+    replica_reads: ClassVar[bool] = True  # GET/HEAD may read from a replica (core/dbrouting.py)
 
     def get_queryset(self):
         action = "view" if self.request.method in ("GET", "HEAD", "OPTIONS") else "change"
@@ -251,6 +253,7 @@ class TokenExchangeThrottle(SimpleRateThrottle):
     """At most ``ANMIN_TOKEN_EXCHANGE_RATE`` (30/min) token exchanges per client address (429 past
     it); the lockout still counts failures per account and address."""
 
+    cache = caches["shared"]  # counted across the server's worker processes
     scope = "token_exchange"
 
     def get_rate(self):

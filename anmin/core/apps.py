@@ -51,4 +51,9 @@ class CoreConfig(AppConfig):
             "core.audit_anchor",
             registry.PeriodicTask("core.audit_anchor", audit_anchor_task, "审计链每日锚点（库外留存）"),
         )
-        from . import deploy_checks  # noqa: F401  (registers the check --deploy warnings)
+        from . import (
+            deploy_checks,  # noqa: F401  (registers the check --deploy warnings)
+            scopecache,
+        )
+
+        scopecache.connect_signals()  # every app's models are loaded by now

@@ -38,3 +38,19 @@ def check_database_role(app_configs=None, **kwargs):
             hint="迁移用所有者角色执行，运行时用另一个没有所有权的角色，见 docs/security.md「Append-only」。",
             id="anmin.deploy.W102"))
     return out
+
+
+@register(Tags.security, deploy=True)
+def check_shared_cache(app_configs=None, **kwargs):
+    """Several app servers (a replica or a task broker configured says so) need a cache they share:
+    the read-your-writes pin of an API client and anything else kept in the cache are per process in
+    Django's local memory cache (docs/scaling-out.md)."""
+    from django.conf import settings
+
+    several = bool(getattr(settings, "ANMIN_DB_REPLICAS", None) or getattr(settings, "ANMIN_TASK_BROKER_URL", ""))
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if several and backend.endswith(("LocMemCache", "DummyCache")):
+        return [Warning(
+            "已配置只读副本或任务代理（多台应用服务器），但缓存仍是各进程本地内存：写后读的固定、会话等不在服务器间共享。",
+            hint="配置共享缓存（Redis），见 docs/scaling-out.md。", id="anmin.deploy.W104")]
+    return []

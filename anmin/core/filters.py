@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import django_filters
+from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,24 @@ from .models import AuditEntry, OrgUnit, Region
 from .models.audit import AuditAction
 from .models.orgs import OrgKind
 from .models.regions import RegionLevel
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A filter on an integer column: ``year=0.5`` is refused (400 naming the field), not read as
+    "no rows"; the bounds of a 32-bit column keep absurd numbers out of the query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", -2_147_483_648)
+        kwargs.setdefault("max_value", 2_147_483_647)
+        super().__init__(*args, **kwargs)
+
+
+# For a FilterSet's Meta: integer columns filter with whole numbers only.
+INTEGER_FILTER_OVERRIDES = {cls: {"filter_class": WholeNumberFilter} for cls in (
+    models.IntegerField, models.SmallIntegerField, models.BigIntegerField, models.PositiveIntegerField,
+    models.PositiveSmallIntegerField, models.PositiveBigIntegerField)}
 
 
 def township_choices(request):

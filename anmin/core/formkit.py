@@ -117,9 +117,10 @@ class KitFormMixin:
     """Applies ``polish`` once, after the subclass's ``__init__``, before validation or drawing."""
 
     kit_placeholder = CHOOSE
+    kit_preselect = True
 
     def _kit(self):
-        polish(self, placeholder=self.kit_placeholder)
+        polish(self, placeholder=self.kit_placeholder, preselect=self.kit_preselect)
 
     def full_clean(self):
         self._kit()
@@ -144,6 +145,13 @@ class KitForm(KitFormMixin, forms.Form):
 
 class KitModelForm(KitFormMixin, forms.ModelForm):
     pass
+
+
+class KitFilterForm(KitForm):
+    """A filter bar's form (GET): "全部" placeholders, nothing pre-selected."""
+
+    kit_placeholder = ALL
+    kit_preselect = False
 
 
 # -- grouped pickers ------------------------------------------------------------------------------------

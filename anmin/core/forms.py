@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, logins
@@ -112,7 +113,7 @@ class QuickSelect(forms.Select):
             return format_html('<option value="{}"{}>{}</option>', "" if key is None else key, selected, label)
 
         parts = []
-        for key, label in self.choices:
+        for key, label in _choices(self.choices):
             if isinstance(label, (list, tuple)):  # an option group
                 inner = format_html_join("", "{}", ((option(k, lb),) for k, lb in label))
                 parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, inner))
@@ -120,6 +121,25 @@ class QuickSelect(forms.Select):
                 parts.append(option(key, label))
         return format_html("<select name=\"{}\"{}>{}</select>", name,
                            flatatt(self.build_attrs(self.attrs, attrs)), mark_safe("".join(parts)))
+
+
+def _choices(choices):
+    """The options of a drop-down; those drawn from reference data (a scope's townships, villages,
+    grids, org units) come from ``core.scopecache`` — the same for everyone whose scope gives the same
+    query, until the region tree or an org unit changes."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    from .scopecache import _is_reference, cached_reference
+
+    qs = choices.queryset
+    if not _is_reference(qs.model):
+        return choices
+    try:
+        sql = str(qs.query)
+    except EmptyResultSet:
+        return choices
+    name = f"options:{sql}:{choices.field.empty_label}:{get_language()}"
+    return cached_reference(name, lambda: [(str(k), str(label)) for k, label in choices])
 
 
 def quicken_selects(form: forms.Form) -> None:

@@ -16,6 +16,7 @@ for item in (
     MenuItem("home", "work", _("首页"), "core:home", None, 1, "⌂"),
     MenuItem("regions", "base", _("辖区"), "core:region_list", "core.view_region", 10, "▦", roles=(BUSINESS,)),
     MenuItem("orgs", "base", _("组织机构"), "core:orgunit_list", "core.view_orgunit", 20, "⚑", roles=(BUSINESS,)),
+    MenuItem("accounts", "system", _("账号管理"), "core:account_list", "core.manage_accounts", 5, "users"),
     MenuItem("admin", "system", _("账号、角色与机构管理"), "admin:index", "core.change_user", 10, "⚙"),
     MenuItem("documents", "system", _("文书模板"), "core:document_templates", "core.change_documenttemplate", 40, "✎"),
     MenuItem("audit", "system", _("审计日志"), "core:audit_list", "core.view_auditentry", 50, "☷"),

@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -48,6 +49,36 @@ class RequestIdMiddleware:
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         response = self.get_response(request)
         response.setdefault("X-Request-ID", request.request_id)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout without a database write per request (``SESSION_SAVE_EVERY_REQUEST`` off).
+
+    A signed-in session carries the time it was last renewed; a request renews it (saving the session,
+    which pushes its stored expiry) when that is ``ANMIN_SESSION_REFRESH_SECONDS`` old, and a session
+    not renewed within ``SESSION_COOKIE_AGE`` is ended here whatever the store still holds (a cached
+    copy included). So the timeout counts from the last request, to within the refresh interval.
+    Comes right after ``SessionMiddleware``.
+    """
+
+    key = "_anmin_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        now = timezone.now().timestamp()
+        if session is not None and session.session_key and not session.is_empty():
+            renewed = session.get(self.key)
+            if renewed is not None and now - renewed > settings.SESSION_COOKIE_AGE:
+                session.flush()
+        response = self.get_response(request)
+        if session is not None and session.session_key and "_auth_user_id" in session:
+            renewed = session.get(self.key)
+            if renewed is None or now - renewed >= settings.ANMIN_SESSION_REFRESH_SECONDS:
+                session[self.key] = now
         return response
 
 

@@ -95,6 +95,9 @@ class Widget:
     roles: tuple[str, ...] = ()
     order: int = 100
     wide: bool = False  # spans the whole row of cards
+    # Seconds its figures may be kept for the user's scope (core.scopecache: a write to a scoped
+    # record invalidates them at once); 0: computed on every view (a card that reads unscoped logs).
+    cache_seconds: int = 0
 
     def allowed(self, user) -> bool:
         return MenuItem(self.key, "", "", "", self.perm, roles=self.roles).allowed(user)
@@ -119,6 +122,7 @@ class DemoBuilder:
     build: Callable[..., Any]
     order: int = 100
     describe: str = ""
+    notes: tuple[str, ...] = ()  # printed after the demo logins (e.g. a demo passphrase)
 
 
 @dataclass(frozen=True)

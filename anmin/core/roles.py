@@ -77,7 +77,9 @@ def core_grants() -> registry.RoleGrants:
     # business role's.
     grants[Role.AUDITOR] = ("core.view_auditentry",)
     # The wording of every printed 协议书 / 通知书 is the city safety office's to set.
-    grants[Role.CITY_OFFICE] = ("core.view_documenttemplate", "core.change_documenttemplate")
+    grants[Role.CITY_OFFICE] = ("core.view_documenttemplate", "core.change_documenttemplate", "core.manage_accounts")
+    # 账号管理: a township centre manages its own grid workers' and village staff's accounts (core.actions).
+    grants[Role.TOWNSHIP_CENTER] = ("core.manage_accounts",)
     return registry.RoleGrants("core", grants)
 
 

@@ -95,3 +95,42 @@ class ScopedQuerySet(models.QuerySet):
     def functional_q(self, user: User, action: str) -> Q | None:
         """A finer functional filter (e.g. the case kinds a role covers). None: no extra filter."""
         return None
+
+    # Set-based writes move the cached figures' generations (core.scopecache), as saves do.
+    def update(self, **kwargs):
+        n = super().update(**kwargs)
+        if n:
+            _bulk_write(self.model)
+        return n
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        out = super().bulk_create(objs, *args, **kwargs)
+        if out:
+            _bulk_write(self.model)
+        return out
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        n = super().bulk_update(objs, fields, *args, **kwargs)
+        if n:
+            _bulk_write(self.model)
+        return n
+
+    bulk_update.alters_data = True
+
+    def delete(self):
+        out = super().delete()
+        _bulk_write(self.model)
+        return out
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+def _bulk_write(model) -> None:
+    from .scopecache import bulk_write
+
+    bulk_write(model)

@@ -55,8 +55,15 @@ class Table:
     def to_xlsx(self, *, title: str, filename: str) -> HttpResponse:
         """The rows as .xlsx, written row by row to a temporary file and streamed from it; no text
         cell is ever a formula (``core.ledgers.safe``)."""
-        from .ledgers import safe
         from .ledgers.export import file_response
+
+        f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
+        self.write_xlsx(f, title=title)
+        return file_response(f, filename)
+
+    def write_xlsx(self, out, *, title: str, progress=None) -> int:
+        """Write the rows as .xlsx to the file ``out``; ``progress(n)`` every 1,000 rows. Returns the rows."""
+        from .ledgers import safe
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(str(title)[:31])
@@ -65,11 +72,14 @@ class Table:
         ws.freeze_panes = "A2"
         ws.append([safe.cell(ws, h, font=Font(bold=True)) for h in self.headers()])
         rows = self.rows.iterator(chunk_size=2000) if hasattr(self.rows, "iterator") else self.rows
+        n = 0
         for obj in rows:
             ws.append([safe.cell(ws, _excel_value(c.get(obj))) for c in self.columns])
-        f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response once sent
-        wb.save(f)
-        return file_response(f, filename)
+            n += 1
+            if progress is not None and n % 1000 == 0:
+                progress(n)
+        wb.save(out)
+        return n
 
 
 def _excel_value(value: Any) -> Any:

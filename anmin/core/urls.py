@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, attachments, audit, documents, health, notices, pages
+from .views import account, accounts, attachments, audit, documents, health, notices, pages
 
 app_name = "core"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("regions/<str:pk>/", pages.RegionDetailView.as_view(), name="region_detail"),
     path("orgs/", pages.OrgUnitLedgerView.as_view(), name="orgunit_list"),
     path("orgs/<int:pk>/", pages.OrgUnitDetailView.as_view(), name="orgunit_detail"),
+    path("accounts/", accounts.AccountListView.as_view(), name="account_list"),
+    path("accounts/new/", accounts.AccountCreateView.as_view(), name="account_create"),
+    path("accounts/<int:pk>/", accounts.AccountDetailView.as_view(), name="account_detail"),
     path("audit/", audit.AuditLedgerView.as_view(), name="audit_list"),
     path("audit/<int:pk>/", audit.AuditDetailView.as_view(), name="audit_detail"),
     path("notices/", notices.NoticeListView.as_view(), name="notice_list"),

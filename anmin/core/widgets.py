@@ -43,7 +43,8 @@ def _system(request) -> dict:
 widgets.register(
     "jurisdiction",
     Widget(
-        "jurisdiction", _("我的辖区"), "core/widgets/stats.html", _jurisdiction, "core.view_region", (BUSINESS,), 10
+        "jurisdiction", _("我的辖区"), "core/widgets/stats.html", _jurisdiction, "core.view_region", (BUSINESS,), 10,
+        cache_seconds=600,
     ),
 )
 widgets.register(
@@ -72,7 +73,7 @@ def _my_grids(request) -> dict:
 
 widgets.register("townships", Widget("townships", _("各乡镇(街道)"), "core/widgets/townships.html", _townships,
                                      "core.view_region", (Role.CITY_OFFICE, Role.LEADER), 90,
-                                     wide=True))
+                                     wide=True, cache_seconds=600))
 widgets.register("my_grids", Widget("my_grids", _("我负责的网格"), "core/widgets/links.html", _my_grids,
                                     "core.view_region", ("grid_worker",), 5))
 

@@ -30,7 +30,8 @@ class CrackdownConfig(AppConfig):
         kpis.register()
         api.register_routes()
         core_registry.demo_builders.register("crackdown", core_registry.DemoBuilder(
-            "crackdown", demo.build, order=50, describe="扫黑除恶：线索、组织、三书一函、换届联审（2020年）"))
+            "crackdown", demo.build, order=50, describe="扫黑除恶：线索、组织、三书一函、换届联审（2020年）",
+            notes=(f"扫黑办举报密钥口令：{demo.DEMO_TIP_PASSPHRASE}（saohei 解锁网上举报时输入）",)))
         # The 扫黑办's home page shows the townships card the city office has.
         if "townships" in core_registry.widgets:
             card = core_registry.widgets.get("townships")

@@ -24,7 +24,7 @@ from anmin.people.names import person_name
 from anmin.workflow.actions import PastCase, PastStep
 from anmin.workflow.kit import demo as kit
 
-from .actions import PastClue, PastNotice, PastRecords, import_clues, import_notices, import_records
+from .actions import PastClue, PastNotice, PastRecords, import_clues, import_notices, import_records, set_up_tip_key
 from .models import (
     REVIEW_DEPARTMENTS,
     Asset,
@@ -44,6 +44,7 @@ from .models import (
     OrgType,
     Suspect,
     SuspectStatus,
+    TipKey,
 )
 from .workflows import CLUE, CRACKDOWN, NOTICE
 
@@ -216,9 +217,22 @@ def _records(rng, townships, villages) -> PastRecords:
     return rec
 
 
+# The demo's passphrase of the 扫黑办's tip key (printed by ``anmin demo``; a real office sets its own
+# with ``anmin tipkey generate`` or on the 举报加密密钥 page).
+DEMO_TIP_PASSPHRASE = "Anmin@2020-saohei"  # noqa: S105
+
+
+def _tip_key() -> int:
+    if TipKey.objects.exists():
+        return 0
+    set_up_tip_key(actor=SYSTEM, passphrase=DEMO_TIP_PASSPHRASE)
+    return 1
+
+
 def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
+    keys = _tip_key()
     if Clue.objects.filter(case__opened_at__year=YEAR).exists():
-        return {"crackdown_clues": 0}
+        return {"crackdown_clues": 0, "crackdown_tip_keys": keys}
     office = _office_user()
     police = OrgUnit.objects.filter(kind=OrgKind.POLICE_BUREAU).order_by("pk").first()
     if office is None or police is None:
@@ -232,5 +246,5 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     notices = import_notices(_notices(rng, townships, office, units or [police]), actor=SYSTEM,
                              note="演示环境：2020年三书一函")
     counts = import_records(_records(rng, townships, villages), actor=SYSTEM, note="演示环境：2020年扫黑除恶台账")
-    return {"crackdown_clues": len(clues), "crackdown_notices": len(notices),
+    return {"crackdown_clues": len(clues), "crackdown_notices": len(notices), "crackdown_tip_keys": keys,
             **{f"crackdown_{k}": v for k, v in counts.items()}}

@@ -115,3 +115,28 @@ class RectificationForm(KitForm):
 class MeasuresForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     measures = forms.CharField(label=_("整改措施及进展"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class TipUnlockForm(KitForm):
+    passphrase = forms.CharField(label=_("密钥口令"), max_length=256,
+                                 widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class TipKeyForm(KitForm):
+    """生成举报加密密钥 (the first, or a new one: then the current passphrase too)."""
+
+    old_passphrase = forms.CharField(label=_("原密钥口令"), max_length=256, required=False,
+                                     widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                                     help_text=_("已有密钥时必填：旧密钥保留，用新口令重新加密"))
+    passphrase = forms.CharField(label=_("新密钥口令"), min_length=12, max_length=256,
+                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                 help_text=_("至少12个字符；服务器只保存用它加密的私钥，忘记后已加密的举报无法读取"))
+    passphrase2 = forms.CharField(label=_("再输一次新口令"), max_length=256,
+                                  widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    new_key = forms.BooleanField(label=_("同时生成新的密钥对（新举报改用新密钥加密）"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("passphrase") and data.get("passphrase") != data.get("passphrase2"):
+            self.add_error("passphrase2", _("两次输入的口令不一致"))
+        return data

@@ -78,6 +78,11 @@ class Clue(ProtectedModelMixin, CaseDetail):
     concluded_on = models.DateField(_("办结日期"), null=True, blank=True)
     public_feedback = models.TextField(_("向举报人反馈"), blank=True,
                                        help_text=_("举报人凭回执码可以看到的答复，不写任何个人信息"))
+    # An online tip's text, sealed to the office's key (``sealing``); the case's description then
+    # says only that it is sealed.
+    sealed_tip = models.BinaryField(_("加密的举报内容"), null=True, blank=True, editable=False)
+    sealed_key = models.ForeignKey("crackdown.TipKey", verbose_name=_("加密密钥"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CaseDetailQuerySet.as_manager()
@@ -337,3 +342,43 @@ class Candidate(ProtectedModelMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("crackdown:candidate_detail", args=[self.pk])
+
+
+class TipKey(models.Model):
+    """A key pair of the 扫黑办 to which online tips are sealed (libsodium sealed boxes). The private
+    key is kept only encrypted with the office's passphrase (argon2id → SecretBox); the newest active
+    key is the one new tips are sealed to, older ones stay to open older tips."""
+
+    public_key = models.CharField(_("公钥"), max_length=64, unique=True)
+    wrapped_private = models.BinaryField(_("口令加密的私钥"), editable=False)
+    salt = models.BinaryField(_("口令盐"), max_length=16, editable=False)
+    opslimit = models.PositiveBigIntegerField(_("口令派生运算量"))
+    memlimit = models.PositiveBigIntegerField(_("口令派生内存"))
+    created_on = models.DateField(_("生成日期"))
+    active = models.BooleanField(_("用于新举报"), default=True)
+
+    class Meta:
+        verbose_name = _("举报加密密钥")
+        verbose_name_plural = _("举报加密密钥")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"举报加密密钥 {self.public_key[:12]}…"
+
+
+class TipFile(models.Model):
+    """A file the tipster attached: metadata stripped, then sealed (name, type and content) to the
+    office's key. Only the day it came and its sealed size are in the clear."""
+
+    clue = models.ForeignKey(Clue, verbose_name=_("线索"), on_delete=models.PROTECT, related_name="tip_files")
+    key = models.ForeignKey(TipKey, verbose_name=_("加密密钥"), on_delete=models.PROTECT, related_name="+")
+    sealed = models.BinaryField(_("加密的文件"), editable=False)
+    added_on = models.DateField(_("提交日期"))
+
+    class Meta:
+        verbose_name = _("举报附件")
+        verbose_name_plural = _("举报附件")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"举报附件 {self.pk}"

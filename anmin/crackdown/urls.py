@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import register_views as registers
-from . import views
+from . import tip_views, views
 
 app_name = "crackdown"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/result/", views.ResultView.as_view(), name="clue_result"),
     path("<int:pk>/feedback/", views.FeedbackView.as_view(), name="clue_feedback"),
     path("<int:pk>/ask/", views.AskView.as_view(), name="clue_ask"),
+    path("tips/unlock/", tip_views.TipUnlockView.as_view(), name="tip_unlock"),
+    path("tips/lock/", tip_views.TipLockView.as_view(), name="tip_lock"),
+    path("tips/key/", tip_views.TipKeyView.as_view(), name="tip_key"),
+    path("tips/files/<int:pk>/", tip_views.TipFileView.as_view(), name="tip_file"),
     path("notices/", views.NoticeLedgerView.as_view(), name="notice_list"),
     path("notices/report/", views.NoticeIssueView.as_view(), name="notice_issue"),
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),

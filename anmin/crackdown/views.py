@@ -14,7 +14,8 @@ from anmin.workflow.definitions import HANDLER
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView, CaseStepView, DomainAction
 from anmin.workflow.rules import may_take
 
-from . import actions
+from . import actions, vault
+from .actions import tips
 from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter, RectificationFilter
 from .forms import AskForm, ClueForm, FeedbackForm, MeasuresForm, NoticeForm, RectificationForm, ReplyForm, ResultForm
 from .models import Clue, CrimeOrg, Notice, Rectification
@@ -35,6 +36,15 @@ class ClueLedgerView(CaseLedgerView):
 class ClueDetailView(CaseDetailPage):
     model, template_name = Clue, "crackdown/clue_detail.html"
     ledger_url_name, ledger_title = "crackdown:clue_list", _("涉黑涉恶线索台账")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        clue, user = self.object, self.request.user
+        if clue.sealed_tip is not None and user.has_perm(tips.OFFICE_PERM):
+            keys = vault.keys(self.request)
+            ctx["tip_sealed"] = True
+            ctx["tip"] = tips.read_tip(actor=user, clue=clue, keys=keys) if keys else None
+        return ctx
 
     def domain_actions(self, clue, user) -> list[DomainAction]:
         out = []

@@ -27,8 +27,8 @@ from django.utils import timezone
 from anmin.core import ledgers
 from anmin.core.codes import code_name, code_names
 from anmin.core.i18n import source_text
-from anmin.core.regions_io import PlaceResolver
 from anmin.workflow.actions import PastCase, PastStep
+from anmin.workflow.kit.case_ledger import CaseLedger
 
 from . import actions
 from .models import Dispute, DisputeSource, Outcome, PartyRole, RiskColour
@@ -101,7 +101,7 @@ def phone(value: Any) -> str:
     return text if MASK in text else ledgers.phone()(text)
 
 
-class DisputeLedger(ledgers.Ledger):
+class DisputeLedger(CaseLedger):
     key = "disputes.ledger"
     title = "矛盾纠纷排查化解台账"
     model = Dispute
@@ -151,23 +151,15 @@ class DisputeLedger(ledgers.Ledger):
                        help="不早于登记日期；不填按规定时限"),
     )
     unique = ("number",)
+    what = "纠纷"
 
     def prepare(self) -> None:
-        self.places = PlaceResolver()
+        super().prepare()  # places, the user's prefixes, the default place (the kit's CaseLedger)
         self.categories = code_names("dispute_category")
         self.by_name = {name: code for code, name in self.categories.items() if len(code) == 4}
         self.by_name.update({k: v for k, v in category_synonyms().items() if v in self.categories})
-        org = getattr(self.user, "org_unit", None) if self.user is not None else None
-        own = org.region_id if org is not None else ""
-        #: Where a row without a place is: the place the title names (inside the user's area), else the unit's.
-        self.default_place = self.places.find_in_text(self.title_lines, within=self.user_prefixes()) or own
         self.scales = code_names("event_scale")
         self.scale_by_name = {name: code for code, name in self.scales.items()}
-        self.known: set[str] = set()
-        self.visible_regions = self.user_prefixes()
-
-    def user_prefixes(self) -> tuple[str, ...]:
-        return tuple(self.user.scope.prefixes) if self.user is not None else ("",)
 
     def export_queryset(self, user=None):
         return (Dispute.objects.visible_to(user or self.user)
@@ -198,32 +190,9 @@ class DisputeLedger(ledgers.Ledger):
         choices = "、".join(f"{name}（{code}）" for code, name in self.scales.items())
         raise ValidationError(f"“{text}”不是 GB/T 31000 的事件规模（可选：{choices}）")
 
-    def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
-        numbers = [r.values.get("number") for r in rows if r.values.get("number")]
-        found = set(
-            Dispute.objects.visible_to(self.user)
-            .filter(case__number__in=numbers)
-            .values_list("case__number", flat=True)
-        )
-        self.known = found
-        for r in rows:
-            number = r.values.get("number")
-            if number and number in found:
-                r.existing = True  # exported earlier: counted as 已存在 and not imported again
-            elif number:
-                yield self.row_error(r.row, "number", f"编号“{number}”不是您辖区内已登记的纠纷；新增纠纷请留空编号")
-
-    def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+    def check_case_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        """The place is the kit's (``CaseLedger.check_row``); these are the dispute's own rules."""
         errors: dict[str, str] = {}
-        if "village" in values or "township" in values or "grid" in values:  # their cells parsed
-            try:
-                values["region"] = self.places.resolve(
-                    township=values.get("township") or "", village=values.get("village") or "",
-                    grid=values.get("grid") or "", within=self.default_place)
-                if not any(values["region"].startswith(p) for p in self.visible_regions):
-                    errors["village"] = "村(社区)：不在您的辖区内"
-            except ValidationError as exc:
-                errors.update({k: v[0] for k, v in exc.message_dict.items()})
         found, concluded = values.get("found_on"), values.get("concluded_on")
         if values.get("occurred_on") and found and values["occurred_on"] > found:
             errors["occurred_on"] = "发生日期：不能晚于登记日期"

@@ -41,4 +41,4 @@ def _stats(request) -> dict:
 
 def register() -> None:
     widgets.register("disputes", Widget("disputes", _("矛盾纠纷排查化解"), "core/widgets/stats.html", _stats,
-                                        "disputes.view_dispute", order=20))
+                                        "disputes.view_dispute", order=20, cache_seconds=600))

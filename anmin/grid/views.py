@@ -6,21 +6,26 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.attachments import PhotoView
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView
 
 from . import actions
 from .filters import GridEventFilter
 from .forms import EventReportForm
+from .importers import GridEventLedger
 from .models import EventPhoto, GridEvent
 from .tables import GridEventTable
 
 
-class GridEventLedgerView(CaseLedgerView):
-    """网格事件台账: filters (township, village, category, status, time limit, source, date), Excel export.
-    The page counts with ``LedgerPaginator`` (exact to 1,000, estimated beyond); the export exactly."""
+class GridEventLedgerView(LedgerImportMixin, CaseLedgerView):
+    """网格事件台账: filters (township, village, category, status, time limit, source, date), Excel export
+    in the import's own columns, Excel import (?import=1). The page counts with ``LedgerPaginator``
+    (exact to 1,000, estimated beyond); the export exactly."""
 
     model = GridEvent
+    ledger_class = GridEventLedger
+    import_permission = actions.ADD_PERM
     filterset_class = GridEventFilter
     table_class = GridEventTable
     title = _("网格事件台账")

@@ -114,6 +114,9 @@ class DrowningIncident(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.region}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:drowning_detail", args=[self.pk])
+
 
 
 # -- Railway line hazards (铁路沿线安全隐患, a case kind) ---------------------------------------------

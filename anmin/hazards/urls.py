@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import railway_views
+from . import pages, railway_views
 from .registries import ALL
 
 app_name = "hazards"
@@ -10,4 +10,7 @@ urlpatterns = [
     path("railway/report/", railway_views.RailwayHazardReportView.as_view(), name="railway_report"),
     path("railway/<int:pk>/", railway_views.RailwayHazardDetailView.as_view(), name="railway_detail"),
     *(url for registry in ALL for url in registry.urls()),
+    path("inspections/", pages.InspectionLedger.as_view(), name="inspection_list"),
+    path("drownings/", pages.DrowningLedger.as_view(), name="drowning_list"),
+    path("drownings/<int:pk>/", pages.DrowningDetail.as_view(), name="drowning_detail"),
 ]

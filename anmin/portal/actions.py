@@ -24,7 +24,8 @@ TIP_CATEGORIES = {"mafia": "涉黑涉恶", "fraud": "电信诈骗", "safety": "�
 CLUE_CATEGORY = {"mafia": "evil", "fraud": "other", "safety": "other", "other": "other"}
 
 
-def _city() -> Region:
+def city() -> Region:
+    """The platform's city (the tip line's clues are filed there; Open311's jurisdiction)."""
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
     if city is None:
         raise invalid("region", "平台尚未配置辖区")
@@ -33,10 +34,11 @@ def _city() -> Region:
 
 @action(open_to="the public, anonymously: the portal's tip line (nothing identifying is stored)")
 def submit_tip(*, actor, submit_key: str, category: str, text: str, passphrase: str, contact: str = "",
-               ) -> tuple[Tip, str]:
-    """A tip: a crackdown clue (source 网上举报) registered by the platform, and a receipt whose code is
-    returned once (``""`` when the same submission was already registered: a retry). The passphrase the
-    tipster chose is kept only as a slow hash (Django's password hasher)."""
+               files=()) -> tuple[Tip, str]:
+    """A tip: a crackdown clue (source 网上举报) registered by the platform, its text and files sealed to
+    the 扫黑办's key (``crackdown.register_tip``), and a receipt whose code is returned once (``""`` when
+    the same submission was already registered: a retry). The passphrase the tipster chose is kept
+    only as a slow hash (Django's password hasher)."""
     if not passphrase or not 8 <= len(passphrase) <= 128:
         raise invalid("passphrase", "「查询口令」须为8至128个字符")
     if category not in TIP_CATEGORIES:
@@ -56,9 +58,9 @@ def submit_tip(*, actor, submit_key: str, category: str, text: str, passphrase: 
     today = clock.today()
     try:
         with transaction.atomic():
-            clue = crackdown.register_clue(
-                actor=actor, title=f"网上举报（{TIP_CATEGORIES[category]}）", region=_city(), description=text,
-                source="online", category=CLUE_CATEGORY[category], reporter_contact=contact)
+            clue = crackdown.register_tip(
+                actor=actor, title=f"网上举报（{TIP_CATEGORIES[category]}）", region=city(), text=text,
+                category=CLUE_CATEGORY[category], contact=contact, files=files)
             tip = Tip.objects.create(receipt_hash=digest(code), submit_hash=submit_hash, category=category,
                                      clue=clue, submitted_on=today, passphrase_hash=make_password(passphrase))
     except IntegrityError:  # the same submission, registered meanwhile

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.attachments.forms import MultipleFileField
 from anmin.core.formkit import KitForm
 
 from .actions import TIP_CATEGORIES
@@ -13,11 +14,12 @@ class TipForm(KitForm):
     category = forms.ChoiceField(label=_("举报类别"), choices=list(TIP_CATEGORIES.items()))
     text = forms.CharField(label=_("举报内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text=_("什么人、在哪里、做了什么；请不要写您自己的姓名"))
+    files = MultipleFileField(
+        label=_("附件（可不填）"), required=False, accept="image/jpeg,image/png,image/webp,application/pdf",
+        help_text=_("照片或PDF，最多3个，每个不超过5 MB；上传后去除拍摄位置、设备等信息并加密保存"))
     contact = forms.CharField(label=_("联系电话（可不填）"), max_length=20, required=False,
                               widget=forms.TextInput(attrs={"inputmode": "tel"}),
                               help_text=_("不填也能凭回执码查看办理情况；填写后加密保存，仅办案人员可见"))
-
-
     passphrase = forms.CharField(label=_("查询口令"), min_length=8, max_length=128,
                                  widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                  help_text=_("自己设一个至少8位的口令，和回执码一起用来查看答复、补充情况；忘记后无法找回"))

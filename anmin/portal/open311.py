@@ -1,60 +1,163 @@
-"""Citizen reports in the Open311 GeoReport v2 style (JSON): ``services.json``, ``requests.json``
-(POST a request; GET by ``service_request_id``). The public categories are the grid-event categories;
-a request becomes a grid event through grid's action, and its status follows the event (open/closed).
-``address_id`` carries the village or grid code; an ``Idempotency-Key`` header makes a retry return
-the first request."""
+"""Citizen reports as Open311 GeoReport v2, in JSON and XML: ``services.{json,xml}``,
+``requests.{json,xml}`` (POST a request; GET a list or by ``service_request_id``) and
+``requests/{id}.{json,xml}``, with the spec's element names and its error shape (``errors/error``
+with ``code`` and ``description``).
+
+The public categories are the grid-event categories; a request becomes a grid event through grid's
+action, and its status follows the event (open/closed). ``address_id`` carries the village or grid
+code; ``jurisdiction_id``, when given, must be the city's code; an ``Idempotency-Key`` header makes
+a retry return the first request. Times are given to the day (midnight, local time): the portal keeps
+no finer time of what the public submits. Descriptions are shown with ID and phone numbers masked."""
 
 from __future__ import annotations
 
+import datetime as dt
+import xml.etree.ElementTree as ET
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from anmin.core import clock
 from anmin.core.actors import SYSTEM
 from anmin.core.errors import ActionError
+from anmin.core.protected.masking import mask_identifiers_in_text
 from anmin.grid.categories import category_choices, load_categories
 
 from . import actions
 from .models import Open311Request
 from .privacy import over_limit
 
+MAX_LIST, DEFAULT_DAYS = 1000, 90
+# Element names of the spec, in its order (a request in a list or by id; the POST's answer).
+REQUEST_FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
+                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url")
 
-def _error(status: int, description: str) -> JsonResponse:
-    return JsonResponse([{"code": status, "description": description}], status=status, safe=False,
-                        json_dumps_params={"ensure_ascii": False})
+
+def _xml_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _xml(root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    top = ET.Element(root)
+    for row in rows:
+        el = ET.SubElement(top, item)
+        for key, value in row.items():
+            ET.SubElement(el, key).text = _xml_value(value)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    return HttpResponse(body, status=status, content_type="text/xml; charset=utf-8")
+
+
+def _answer(fmt: str, root: str, item: str, rows: list[dict], status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        return _xml(root, item, rows, status)
+    return JsonResponse(rows, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(fmt: str, status: int, description: str) -> HttpResponse:
+    return _answer(fmt, "errors", "error", [{"code": status, "description": description}], status)
+
+
+def _jurisdiction_ok(request) -> bool:
+    wanted = (request.POST.get("jurisdiction_id") or request.GET.get("jurisdiction_id") or "").strip()
+    if not wanted:
+        return True
+    try:
+        return wanted == actions.city().code
+    except ActionError:
+        return False
 
 
 @login_not_required
 @require_http_methods(["GET"])
-def services(request):
+def services(request, fmt: str):
+    if not _jurisdiction_ok(request):
+        return _error(fmt, 404, "jurisdiction_id 不是本平台的辖区")
     load_categories()
-    return JsonResponse([{"service_code": code, "service_name": name, "description": name, "metadata": False,
-                          "type": "realtime", "keywords": "", "group": "网格事件"}
-                         for code, name in category_choices()], safe=False, json_dumps_params={"ensure_ascii": False})
+    rows = [{"service_code": code, "service_name": name, "description": name, "metadata": False,
+             "type": "realtime", "keywords": "", "group": "网格事件"} for code, name in category_choices()]
+    return _answer(fmt, "services", "service", rows)
 
 
-def _as_json(req: Open311Request) -> dict:
+def _day_time(day: dt.date | None) -> str | None:
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time())).isoformat()
+
+
+def _as_row(req: Open311Request) -> dict:
     event = req.event
     case = event.case
-    return {"service_request_id": str(req.pk), "status": "open" if case.is_open else "closed",
-            "status_notes": case.status_label, "service_name": event.category_label, "service_code": req.service_code,
-            "description": case.description, "requested_datetime": req.requested_on.isoformat(),
-            "address": event.address, "address_id": case.region_id,
-            "lat": float(event.latitude) if event.latitude is not None else None,
-            "long": float(event.longitude) if event.longitude is not None else None}
+    values = {
+        "service_request_id": str(req.pk), "status": "open" if case.is_open else "closed",
+        "status_notes": case.status_label, "service_name": event.category_label, "service_code": req.service_code,
+        "description": mask_identifiers_in_text(case.description or ""),
+        "agency_responsible": case.handling_org.name if case.handling_org_id else "", "service_notice": "",
+        "requested_datetime": _day_time(req.requested_on),
+        "updated_datetime": _day_time(timezone.localdate(case.updated_at) if case.updated_at else None),
+        "expected_datetime": _day_time(timezone.localdate(case.due_at) if case.due_at else None),
+        "address": event.address, "address_id": case.region_id, "zipcode": "",
+        "lat": float(event.latitude) if event.latitude is not None else None,
+        "long": float(event.longitude) if event.longitude is not None else None, "media_url": ""}
+    return {k: values[k] for k in REQUEST_FIELDS}
+
+
+def _rows(qs) -> list[dict]:
+    return [_as_row(r) for r in qs.select_related("event__case__handling_org")]
+
+
+def _parse_day(value: str) -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _listing(request, fmt: str) -> HttpResponse:
+    """GET requests: by ``service_request_id`` (comma-separated; other filters ignored, as the spec
+    says), else filtered by ``service_code``, ``status``, ``start_date`` and ``end_date`` (default: the
+    last 90 days), newest first, at most 1000."""
+    ids = request.GET.get("service_request_id", "")
+    if ids:
+        wanted = [i for i in ids.split(",") if i.strip().isdigit()][:MAX_LIST]
+        return _answer(fmt, "service_requests", "request", _rows(Open311Request.objects.filter(pk__in=wanted)))
+    qs = Open311Request.objects.all()
+    start = _parse_day(request.GET.get("start_date", "")) if request.GET.get("start_date") else None
+    end = _parse_day(request.GET.get("end_date", "")) if request.GET.get("end_date") else None
+    if (request.GET.get("start_date") and start is None) or (request.GET.get("end_date") and end is None):
+        return _error(fmt, 400, "start_date / end_date 须为 W3C 日期时间")
+    if start is None and end is None:
+        start = clock.today() - dt.timedelta(days=DEFAULT_DAYS)
+    if start:
+        qs = qs.filter(requested_on__gte=start)
+    if end:
+        qs = qs.filter(requested_on__lte=end)
+    codes = [c for c in request.GET.get("service_code", "").split(",") if c.strip()]
+    if codes:
+        qs = qs.filter(service_code__in=codes)
+    status = request.GET.get("status", "")
+    if status in ("open", "closed"):
+        qs = qs.filter(event__case__is_open=status == "open")
+    return _answer(fmt, "service_requests", "request", _rows(qs.order_by("-pk")[:MAX_LIST]))
 
 
 @csrf_exempt
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def requests(request):
+def requests(request, fmt: str):
+    if not _jurisdiction_ok(request):
+        return _error(fmt, 404, "jurisdiction_id 不是本平台的辖区")
     if request.method == "GET":
-        ids = [i for i in request.GET.get("service_request_id", "").split(",") if i.isdigit()][:50]
-        rows = Open311Request.objects.filter(pk__in=ids).select_related("event__case")
-        return JsonResponse([_as_json(r) for r in rows], safe=False, json_dumps_params={"ensure_ascii": False})
+        return _listing(request, fmt)
     if over_limit(request, "open311", limit=30):
-        return _error(429, "提交过于频繁，请稍后再试")
+        return _error(fmt, 429, "提交过于频繁，请稍后再试")
     data = request.POST
     try:
         req, _created = actions.submit_open311(
@@ -64,15 +167,18 @@ def requests(request):
             lat=data.get("lat") or None, long=data.get("long") or None,
             address_string=data.get("address_string", ""), photos=request.FILES.getlist("media"))
     except ActionError as exc:
-        return _error(400, str(getattr(exc, "message", exc)))
-    return JsonResponse([{"service_request_id": str(req.pk), "service_notice": "已受理，将转交乡镇综治中心办理"}],
-                        status=201, safe=False, json_dumps_params={"ensure_ascii": False})
+        return _error(fmt, 400, str(getattr(exc, "message", exc)))
+    return _answer(fmt, "service_requests", "request",
+                   [{"service_request_id": str(req.pk), "service_notice": "已受理，将转交乡镇综治中心办理",
+                     "account_id": None}], status=201)
 
 
 @login_not_required
 @require_http_methods(["GET"])
-def request_detail(request, pk: int):
-    req = Open311Request.objects.select_related("event__case").filter(pk=pk).first()
-    if req is None:
-        return _error(404, "没有这个请求")
-    return JsonResponse([_as_json(req)], safe=False, json_dumps_params={"ensure_ascii": False})
+def request_detail(request, pk: int, fmt: str):
+    if not _jurisdiction_ok(request):
+        return _error(fmt, 404, "jurisdiction_id 不是本平台的辖区")
+    rows = _rows(Open311Request.objects.filter(pk=pk))
+    if not rows:
+        return _error(fmt, 404, "没有这个请求")
+    return _answer(fmt, "service_requests", "request", rows)

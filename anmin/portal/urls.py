@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import open311, views
 
@@ -10,7 +10,8 @@ urlpatterns = [
     path("receipt/", views.ReceiptView.as_view(), name="receipt"),
     path("receipt/answer/", views.AnswerView.as_view(), name="answer"),
     path("fraud-check/", views.FraudCheckView.as_view(), name="fraud"),
-    path("open311/v2/services.json", open311.services, name="open311_services"),
-    path("open311/v2/requests.json", open311.requests, name="open311_requests"),
-    path("open311/v2/requests/<int:pk>.json", open311.request_detail, name="open311_request"),
+    re_path(r"^open311/v2/services\.(?P<fmt>json|xml)$", open311.services, name="open311_services"),
+    re_path(r"^open311/v2/requests\.(?P<fmt>json|xml)$", open311.requests, name="open311_requests"),
+    re_path(r"^open311/v2/requests/(?P<pk>[0-9]{1,12})\.(?P<fmt>json|xml)$", open311.request_detail,
+            name="open311_request"),
 ]

@@ -16,14 +16,25 @@ from anmin.core.errors import run_action
 from anmin.core.registry import public_checks
 from anmin.crackdown.actions import reporter_conversation
 
-from . import actions
+from . import actions, pow
 from .forms import AnswerForm, FraudCheckForm, ReceiptForm, TipForm
 from .models import Tip
-from .privacy import over_limit
+from .privacy import LIMIT_PER_HOUR, over_limit
 
 
 def _limited(request, template: str, form):
     return render(request, template, {"form": form, "limited": True}, status=429)
+
+
+def _may_post(request, bucket: str, limit: int) -> bool:
+    """Under the network's hourly limit, or over it with a solved proof of work (``pow``)."""
+    return not over_limit(request, bucket, limit) or pow.accepted(request.POST, bucket)
+
+
+def _prove(request, template: str, form, bucket: str):
+    """Over the limit: the form again, with a challenge that ``pow.js`` solves before it posts."""
+    return render(request, template, {"form": form, "pow_challenge": pow.issue(bucket), "pow_bits": pow.bits()},
+                  status=429)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -40,15 +51,15 @@ class TipView(View):
         return render(request, "portal/tip.html", {"form": TipForm(initial={"submit_key": secrets.token_urlsafe(24)})})
 
     def post(self, request):
-        form = TipForm(request.POST)
-        if over_limit(request, "tip"):
-            return _limited(request, "portal/tip.html", form)
+        form = TipForm(request.POST, request.FILES)
+        if not _may_post(request, "tip", LIMIT_PER_HOUR):
+            return _prove(request, "portal/tip.html", form, "tip")
         if not form.is_valid():
             return render(request, "portal/tip.html", {"form": form}, status=400)
         d = form.cleaned_data
         result, status = run_action(form, lambda: actions.submit_tip(
             actor=SYSTEM, submit_key=d["submit_key"], category=d["category"], text=d["text"],
-            passphrase=d["passphrase"], contact=d["contact"]))
+            passphrase=d["passphrase"], contact=d["contact"], files=d["files"]))
         if result is None:
             return render(request, "portal/tip.html", {"form": form}, status=status)
         _tip, code = result
@@ -91,8 +102,8 @@ class ReceiptView(View):
 
     def post(self, request):
         form = ReceiptForm(request.POST)
-        if over_limit(request, "receipt", limit=30):
-            return _limited(request, "portal/receipt.html", form)
+        if not _may_post(request, "receipt", 30):
+            return _prove(request, "portal/receipt.html", form, "receipt")
         if not form.is_valid():
             return render(request, "portal/receipt.html", {"form": form}, status=400)
         d = form.cleaned_data

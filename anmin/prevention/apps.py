@@ -10,10 +10,11 @@ class PreventionConfig(AppConfig):
     def ready(self) -> None:
         from anmin.core import registry as core_registry
 
-        from . import coverage, demo, kpis, menus
+        from . import coverage, demo, kpis, menus, workflows
         from .registries import ALL
         from .roles import grants
 
+        workflows.CAMERA_REPAIRS.register()
         menus.register()
         for reg in ALL:
             reg.register_api()

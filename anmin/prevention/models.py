@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from anmin.core import clock
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
+from anmin.workflow.models import CaseDetail
 
 
 class Programme(models.TextChoices):
@@ -215,6 +216,25 @@ class Liaison(RegistryModel):
 
     def get_absolute_url(self) -> str:
         return reverse("prevention:liaison_detail", args=[self.pk])
+
+
+class CameraRepair(CaseDetail):
+    """A camera's fault report as a repair case (kind WX, ``workflows.py``): opened when the camera's
+    status becomes 故障报修, the camera set back to 在线 when the repair is verified."""
+
+    camera = models.ForeignKey(Camera, verbose_name=_("视频监控点位"), on_delete=models.PROTECT,
+                               related_name="repairs")
+
+    class Meta:
+        verbose_name = _("视频监控故障维修")
+        verbose_name_plural = _("视频监控故障维修")
+        ordering = ["-case_id"]
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+    def get_absolute_url(self) -> str:
+        return self.case.get_absolute_url()
 
 
 # -- activity records -------------------------------------------------------------------------------

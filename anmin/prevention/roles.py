@@ -6,7 +6,7 @@ from anmin.core.models import Role
 from anmin.core.registry import RoleGrants
 
 MODELS = ("camera", "platform", "plannedpoint", "patrolteam", "patrolmember", "liaison", "patrollog",
-          "liaisonactivity", "policeactivity")
+          "liaisonactivity", "policeactivity", "camerarepair")
 VIEW = tuple(f"prevention.view_{m}" for m in MODELS)
 EDIT = (*VIEW, *(f"prevention.{verb}_{m}" for m in MODELS for verb in ("add", "change")))
 PATROL = (*VIEW, "prevention.add_patrollog", "prevention.change_patrollog")

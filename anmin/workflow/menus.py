@@ -32,6 +32,8 @@ def register() -> None:
         MenuItem("inbox", "work", _("我的待办"), "workflow:inbox", "workflow.view_case", 5, "✓", roles=(BUSINESS,)),
         MenuItem("cases", "cases", _("事项台账"), "workflow:case_list", "workflow.view_case", 10, "☰",
                  roles=(BUSINESS,)),
+        MenuItem("coverage_gaps", "base", _("覆盖缺口清单"), "workflow:coverage_gaps", "workflow.view_case", 90, "◎",
+                 roles=(BUSINESS,)),
         MenuItem("supervisions", "cases", _("督办"), "workflow:supervision_list", "workflow.view_supervision", 90,
                  "!", roles=(BUSINESS,)),
     ):
@@ -39,5 +41,6 @@ def register() -> None:
     widgets.register(
         "todo",
         Widget(key="todo", title=_("我的待办"), template="core/widgets/stats.html", render=_todo_card,
-               perm="workflow.view_case", roles=(BUSINESS,), order=2),
+               perm="workflow.view_case", roles=(BUSINESS,), order=2,
+               cache_seconds=60),  # 临期/逾期 also move with the clock: at most a minute behind it
     )

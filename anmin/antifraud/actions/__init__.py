@@ -3,6 +3,8 @@
 from .blacklist import add_blacklist_entry, public_check
 from .cases import (
     PastFraudCase,
+    add_card,
+    add_suspect,
     freeze_card,
     import_fraud_cases,
     register_fraud_case,
@@ -23,7 +25,8 @@ from .leads import (
 )
 
 __all__ = [
-    "ADD_PERM", "CHANGE_PERM", "BatchResult", "PastFraudCase", "PastLead", "add_blacklist_entry", "conclude_lead",
+    "ADD_PERM", "CHANGE_PERM", "BatchResult", "PastFraudCase", "PastLead", "add_blacklist_entry", "add_card",
+    "add_suspect", "conclude_lead",
     "freeze_card", "import_fraud_cases", "import_past_leads", "intake_leads", "override_grade", "public_check",
     "record_contact", "register_fraud_case", "report_lead", "revisit_lead", "set_suspect_status",
     "update_fraud_case",

@@ -184,6 +184,58 @@ def freeze_card(*, actor, card: FraudCard | int, frozen_on: Any, amount_frozen: 
     return c
 
 
+def _case_of(fraud_case: FraudCase | int) -> FraudCase:
+    return FraudCase.objects.select_for_update().get(pk=getattr(fraud_case, "pk", fraud_case))
+
+
+@action(perm=CHANGE_PERM, target="fraud_case", model=FraudCase, what="增加犯罪嫌疑人")
+def add_suspect(*, actor, fraud_case: FraudCase | int, name: str, id_number: str = "", caught_on: Any = None,
+                now: dt.datetime | None = None) -> Suspect:
+    """A suspect caught later (到案), linked to the person register by ID number."""
+    now = now or clock.now()
+    data = {"name": common.text(name, "name", "姓名", 64, required=True),
+            "id_number": common.id_number(id_number, "id_number")}
+    day = _date(caught_on, "caught_on", "到案日期") or timezone.localdate(now)
+    if day > timezone.localdate(now):
+        raise invalid("caught_on", "「到案日期」不能晚于今天")
+    with transaction.atomic():
+        fc = _case_of(fraud_case)
+        if data["id_number"] and fc.suspects.filter(id_number=data["id_number"]).exists():
+            raise invalid("id_number", "该身份证号码的嫌疑人已在本案登记")
+        person = link_person(actor=actor, name=data["name"], id_number=data["id_number"], region=fc.region,
+                             source=f"电诈案件{fc.police_case_number}嫌疑人")
+        suspect = Suspect.objects.create(fraud_case=fc, person=person, caught_on=day, **data)
+        audit.record(actor=actor, action="create", obj=suspect,
+                     after={"fraud_case": fc.police_case_number, "name": suspect.name, "caught_on": day.isoformat()})
+    return suspect
+
+
+@action(perm=CHANGE_PERM, target="fraud_case", model=FraudCase, what="增加涉案卡")
+def add_card(*, actor, fraud_case: FraudCase | int, number: str, kind: str = CardKind.BANK, bank: str = "",
+             frozen_on: Any = None, amount_frozen: Any = None) -> FraudCard:
+    """A card found later (涉案"两卡"), frozen already or not."""
+    if kind not in CardKind.values:
+        raise invalid("kind", "「类型」须为 bank（银行卡）或 phone（电话卡）")
+    value = common.normalized("account" if kind == CardKind.BANK else "phone", number, "number")
+    if not value:
+        raise invalid("number", "「卡号/号码」为必填项")
+    day = _date(frozen_on, "frozen_on", "冻结日期")
+    if day is not None and day > clock.today():
+        raise invalid("frozen_on", "「冻结日期」不能晚于今天")
+    data = {"kind": kind, "number": value, "bank": common.text(bank, "bank", "开户行/运营商", 64), "frozen_on": day,
+            "amount_frozen": (common.amount(amount_frozen, "amount_frozen", "冻结金额") or Decimal(0)) if day
+            else Decimal(0)}
+    with transaction.atomic():
+        fc = _case_of(fraud_case)
+        if fc.cards.filter(kind=data["kind"], number=data["number"]).exists():
+            raise invalid("number", f"卡号/号码 {data['number']} 已在本案登记")
+        card = FraudCard.objects.create(fraud_case=fc, **data)
+        audit.record(actor=actor, action="create", obj=card,
+                     after={"fraud_case": fc.police_case_number, "kind": card.kind,
+                            "frozen_on": str(card.frozen_on or "")})
+    return card
+
+
 # -- Past cases in bulk (a ledger, the demo) -------------------------------------------------------
 @dataclass
 class PastFraudCase:

@@ -1,5 +1,6 @@
 """Every write of severe-mental-disorder care (each an ``@action``); import them from here."""
 
+from .notes import CareNotes, notes_access, reason_required, reveal_care_notes, reveal_visit_notes
 from .patients import (
     VisitPlan,
     add_team_member,
@@ -25,6 +26,7 @@ from .subsidy import (
 )
 
 __all__ = [
+    "CareNotes",
     "SweepResult",
     "VisitPlan",
     "add_team_member",
@@ -33,13 +35,17 @@ __all__ = [
     "decide_subsidy_award",
     "enroll_subsidy",
     "import_patients",
+    "notes_access",
     "plan_visit",
+    "reason_required",
     "record_care_log_check",
     "record_incident",
     "record_subsidy_payment",
     "record_visit",
     "register_patient",
     "remove_team_member",
+    "reveal_care_notes",
+    "reveal_visit_notes",
     "subsidy_eligibility",
     "sweep",
     "team_status",

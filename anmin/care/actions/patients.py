@@ -333,10 +333,14 @@ def add_team_member(
     phone: str = "",
     org_name: str = "",
     user: User | None = None,
+    account: str = "",
     since: dt.date | None = None,
     request=None,
 ) -> CareTeamMember:
-    """管理小组: add a member ("五位一体")."""
+    """管理小组: add a member ("五位一体"). ``account`` (a username) links the member's platform
+    account, which lets them read the patient's diagnosis and follow-up notes (``actions.notes``)."""
+    if (account or "").strip() and user is None:
+        user = _team_account(patient, account.strip())
     if role not in TeamRole.values:
         raise ValidationError({"role": "成员类型：请从列表中选择"})
     if not (name or "").strip():
@@ -358,6 +362,16 @@ def add_team_member(
         )
         audit.record(actor=actor, action="create", obj=member, after=audit.snapshot(member), request=request)
     return member
+
+
+def _team_account(patient: MentalPatient, username: str) -> User:
+    """An active account of a unit of the patient's township (or above it): a care team member's."""
+    found = User.objects.filter(username=username, is_active=True).select_related("org_unit__region").first()
+    where = patient.person.region_id
+    org_region = found.org_unit.region if found is not None and found.org_unit_id else None
+    if org_region is None or not (where.startswith(org_region.prefix) or org_region.code[:9] == where[:9]):
+        raise ValidationError({"account": "平台账号：没有这个在用的账号，或其单位不在患者所在乡镇"})
+    return found
 
 
 @action(perm="care.change_careteammember", target="member", model=CareTeamMember, what="调整管理小组")

@@ -88,7 +88,7 @@ class MentalPatient(SpecialRecord):
         verbose_name = _("严重精神障碍患者")
         verbose_name_plural = _("严重精神障碍患者")
         db_table = "people_mentalpatient"  # the table kept its name when care left people
-        permissions = [("approve_risk_level", "审批危险性评估等级变更")]
+        permissions = [("approve_risk_level", "审批危险性评估等级变更"), ("read_care_notes", "查看诊断和随访记录")]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(status="active"), name="people_mentalpatient_one_active"

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core import checks
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
@@ -47,25 +47,24 @@ class UploadStorage(FileSystemStorage):
         raise ValueError("uploaded files have no public URL; serve them through a scoped view")
 
 
-_storage = UploadStorage()
-
-
-def upload_storage() -> UploadStorage:
-    """The storage of attachments and grid photos (a callable, as ``FileField(storage=…)`` takes it)."""
-    return _storage
+def upload_storage() -> Storage:
+    """The storage of attachments and grid photos (a callable, as ``FileField(storage=…)`` takes it):
+    ``STORAGES["uploads"]`` — ``UploadStorage`` by default; an S3-compatible object store when
+    ``ANMIN_UPLOAD_STORAGE=s3`` (several app servers, docs/scaling-out.md)."""
+    return storages["uploads"]
 
 
 def save_bytes(data: bytes, *, ext: str, folder: str = "attachments") -> str:
     """Write ``data`` under a random name (``<folder>/YYYY/MM/<32 hex>.<ext>``); return the name."""
     now = timezone.now()
     name = f"{folder}/{now:%Y/%m}/{secrets.token_hex(16)}.{ext}"
-    return _storage.save(name, ContentFile(data))
+    return upload_storage().save(name, ContentFile(data))
 
 
 def discard(names) -> None:
     for name in names:
         try:
-            _storage.delete(name)
+            upload_storage().delete(name)
         except OSError:  # pragma: no cover - nothing more to do than log it
             log.warning("attachments.discard_failed name=%s", name)
 
@@ -96,6 +95,8 @@ def web_roots() -> list[Path]:
 @checks.register(checks.Tags.security)
 def check_upload_dir(app_configs=None, **kwargs):
     """The upload directory must not lie inside anything served as static or media files."""
+    if not isinstance(upload_storage(), FileSystemStorage):
+        return []  # an object store: nothing on this machine's disk
     path = upload_dir()
     errors = []
     for root in web_roots():

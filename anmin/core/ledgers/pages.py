@@ -37,6 +37,17 @@ class LedgerImportMixin:
     def upload_store(self) -> UploadStore:
         return UploadStore()
 
+    def write_export(self, out, qs, *, progress=None) -> int:
+        """A background export in the ledger's own columns (re-importable)."""
+        return self.get_ledger().write_workbook(out, qs, progress=progress)
+
+    def get_context_data(self, **kwargs):
+        """The ledger page offers the import (``import_url``) to who may import."""
+        ctx = super().get_context_data(**kwargs)  # type: ignore[misc]
+        if self.may_import():
+            ctx.setdefault("import_url", f"?{self.import_param}=1")
+        return ctx
+
     def import_back_url(self) -> str:
         return self.request.path
 

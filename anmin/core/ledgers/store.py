@@ -84,6 +84,25 @@ class UploadStore:
             raise LookupError("upload changed")
         return StoredUpload(token, data, meta)
 
+    def meta_of(self, token: str, *, user_id: Any, ledger_key: str) -> dict[str, Any]:
+        """The upload's meta (not its contents), if it is this user's and ledger's."""
+        _blob, meta_path = self._paths(token)
+        try:
+            meta = json.loads(meta_path.read_text())
+        except (OSError, ValueError):
+            raise LookupError("no such upload") from None
+        if meta.get("user") != user_id or meta.get("ledger") != ledger_key:
+            raise LookupError("not this user's upload")
+        return meta
+
+    def replace(self, token: str, data: bytes) -> None:
+        """Put new contents under an existing token (a background export's finished file)."""
+        blob, meta_path = self._paths(token)
+        meta = json.loads(meta_path.read_text())
+        sealed = encrypt(base64.b64encode(data).decode("ascii"), context=self._context(meta["ledger"], meta["user"]))
+        _write_private(blob, sealed.encode("ascii"))
+        self.set_meta(token, sha256=hashlib.sha256(data).hexdigest())
+
     def set_fingerprint(self, token: str, fingerprint: str) -> None:
         self.set_meta(token, fingerprint=fingerprint)
 

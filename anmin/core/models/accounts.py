@@ -105,6 +105,8 @@ class User(AbstractUser):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["username"]
+        # 账号管理 (core.actions): a township centre its own staff's accounts, the city office everyone's.
+        permissions = [("manage_accounts", "管理本辖区账号")]
 
     def __str__(self) -> str:
         return self.name or self.username

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -144,9 +145,10 @@ class AuditEntry(models.Model):
 
     @property
     def object_label(self) -> str:
-        """The record as people name it: a case's number where the entry has it, else its id."""
+        """The record as people name it: a case's number where the entry has it (or ``label_objects``
+        found it), else its id."""
         after = self.after if isinstance(self.after, dict) else {}
-        return str(after.get("number") or self.object_id)
+        return str(after.get("number") or self.__dict__.get("_object_number") or self.object_id)
 
     @property
     def region_label(self) -> str:
@@ -167,6 +169,42 @@ class AuditEntry(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type
+
+
+def label_objects(entries) -> None:
+    """Find the number people know each entry's record by (a case's 编号, or the number of the case a
+    record belongs to) for entries that do not carry it: one query per kind of record."""
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        after = e.after if isinstance(e.after, dict) else {}
+        if e.object_id and not after.get("number"):
+            wanted.setdefault(e.object_type, set()).add(e.object_id)
+    found: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        names = {f.name: f for f in model._meta.get_fields()}
+        if "number" in names and not names["number"].is_relation:
+            path = "number"
+        elif "case" in names and names["case"].is_relation and any(
+                f.name == "number" for f in names["case"].related_model._meta.get_fields()):
+            path = "case__number"
+        else:
+            continue
+        pk_field = model._meta.pk
+        try:
+            keys = [pk_field.to_python(i) for i in ids]
+        except ValidationError:  # an id that is not this model's key names nothing
+            keys = []
+        for pk, number in model._default_manager.filter(pk__in=keys).values_list("pk", path):
+            if number:
+                found[(object_type, str(pk))] = str(number)
+    for e in entries:
+        number = found.get((e.object_type, e.object_id))
+        if number:
+            e._object_number = number
 
 
 def step_label(object_type: str, step: str) -> str:

@@ -60,3 +60,52 @@ def test_the_zh_hans_catalogue_is_translated_and_compiled():
     with (ZH_HANS / "django.mo").open("rb") as f:
         compiled = gettext.GNUTranslations(f)._catalog
     assert all(compiled.get(e["msgid"]) == e["msgstr"] for e in entries), "run `make messages`"
+
+
+def test_the_admin_pickers_name_places_and_search_them(client, world):
+    """Region and unit fields are autocomplete pickers (no raw codes to type) whose results name the
+    place in full, found by the names of the places above it."""
+    from django.contrib import admin as django_admin
+
+    from anmin.core.models import OrgUnit, Region, User
+
+    for model, fields in ((User, ("org_unit", "grids")), (OrgUnit, ("region", "parent")), (Region, ("parent",))):
+        model_admin = django_admin.site._registry[model]
+        assert set(fields) <= set(model_admin.autocomplete_fields), model
+        assert not set(fields) & set(model_admin.raw_id_fields), model
+    client.force_login(world.user(Role.SYSADMIN))
+    worker = world.users[Role.GRID_WORKER]
+    page = client.get(f"/admin/core/user/{worker.pk}/change/").content.decode()
+    assert "古城镇 / 古城村委会 / 第1网格" in page  # the worker's grid, named in full in its picker
+    resp = client.get("/admin/autocomplete/", {"app_label": "core", "model_name": "user", "field_name": "grids",
+                                               "term": "无梁 第1"})
+    texts = [r["text"] for r in resp.json()["results"]]
+    assert texts == ["无梁镇 / 无梁村委会 / 第1网格"]
+
+
+def test_the_admin_user_pages_and_role_permissions_are_chinese(client, world):
+    client.force_login(world.user(Role.SYSADMIN))
+    add = client.get("/admin/core/user/add/").content.decode()
+    assert "After you" not in add
+    assert "创建用户后" in add
+    worker = world.users[Role.GRID_WORKER]
+    password = client.get(f"/admin/core/user/{worker.pk}/password/").content.decode()
+    assert "If disabled" not in password
+    role = Role.objects.get(code=Role.TOWNSHIP_CENTER)
+    page = client.get(f"/admin/core/role/{role.pk}/change/").content.decode()
+    assert "Can add" not in page
+    assert "Can view" not in page
+    assert "Tasks Database Backend" not in page
+    assert "基础平台 | 用户 | 查看用户" in page
+    assert "管理本辖区账号" in page
+
+
+def test_only_the_system_administrator_enters_the_admin(client, world):
+    from anmin.core.models import User
+
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    User.objects.filter(pk=centre.pk).update(is_staff=True)  # marked staff by mistake
+    client.force_login(User.objects.get(pk=centre.pk))
+    assert client.get("/admin/").status_code == 302  # to the admin's login: not for this account
+    client.force_login(world.user(Role.SYSADMIN))
+    assert client.get("/admin/").status_code == 200

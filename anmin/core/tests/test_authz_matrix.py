@@ -42,6 +42,10 @@ EXEMPT: dict[str, str] = {
     "core:otp_setup": "binds the caller's own TOTP authenticator",
     "core:otp_verify": "the caller's own second login step",
     "core:token_revoke": "revokes one of the caller's own API tokens (looked up with user=request.user)",
+    "core:account_list": "账号管理: accounts through core.actions.manageable_users (area, roles below one's own); "
+                         "404 without core.manage_accounts (core/tests/test_accounts.py)",
+    "core:account_create": "账号管理: units, roles and grids offered and checked by core.actions (test_accounts.py)",
+    "core:account_detail": "账号管理: one account through core.actions.manageable_users, else 404 (test_accounts.py)",
     "set_language": "language switch",
     "favicon": "a redirect to the site's icon",
     "api-token": "exchanges the caller's own credentials for a token",
@@ -63,6 +67,12 @@ EXEMPT: dict[str, str] = {
     "core:document_templates": "the city office's templates of 文书: configuration, no records",
     "core:document_template": "downloads a 文书 template: configuration, no records",
     "portal:": "the public portal: no login; shows public services and what the visitor's own receipt code names",
+    "crackdown:tip_unlock": "the 扫黑办's own tip key (permission crackdown.change_clue); reads no record",
+    "crackdown:tip_lock": "forgets the caller's own unlocked tip key (session and cookie)",
+    "crackdown:tip_key": "the 扫黑办's tip key pair (permission crackdown.change_clue); shows fingerprints only",
+    "crackdown:tip_file": "a tip's file through crackdown.read_tip_file, which checks the clue via Clue visible_to",
+    "workflow:coverage_gaps": "the coverage rules' gaps: each rule counts its model through visible_to and the "
+                              "places through Region.visible_to (workflow.kit.coverage)",
     "analytics:report_file": "a report's file; the report is fetched through visible_to (analytics/tests)",
 }
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..filters import AuditEntryFilter
 from ..models import AuditEntry
-from ..models.audit import AUDIT_PERMISSION
+from ..models.audit import AUDIT_PERMISSION, label_objects
 from ..tables import Column, Table
 from .base import DetailPage, LedgerView
 
@@ -60,6 +60,13 @@ class AuditLedgerView(LedgerView):
     title = _("审计日志")
     export_name = "审计日志"
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        entries = list(ctx["page_obj"].object_list)
+        label_objects(entries)
+        ctx["table"] = self.table_class(entries)
+        return ctx
+
 
 class AuditDetailView(DetailPage):
     model = AuditEntry
@@ -69,6 +76,7 @@ class AuditDetailView(DetailPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         entry = self.object
+        label_objects([entry])
         ctx["before_json"] = (
             json.dumps(entry.before, ensure_ascii=False, indent=2, sort_keys=True) if entry.before else ""
         )

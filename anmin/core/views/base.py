@@ -6,21 +6,19 @@ scoped nor listed as exempt fails the suite.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from .. import audit
 from ..formkit import filter_polish
 from ..forms import quicken_selects
+from ..paging import LedgerPaginator
 from ..tables import Table
 
 
@@ -47,78 +45,6 @@ class ScopedMixin:
         return self.model.objects.visible_to(self.request.user, self.scope_action)
 
 
-class LedgerPaginator(Paginator):
-    """Exact totals up to ``exact_limit`` rows; above that, PostgreSQL's own estimate (shown as "约").
-
-    Counting every visible row exactly reads one heap page per row scattered over the table: at a
-    million cases that is hundreds of milliseconds for a city user on every page view, for a figure
-    nobody needs to the last row. Counting to 1,001 and asking the planner beyond keeps a page fast.
-    """
-
-    exact_limit = 1000
-    # A page never trusts the estimate for its own rows: it reads one row more than it shows, so a
-    # stale or low estimate cannot cut a page short (grid/tests/test_pages.py plants one).
-    estimate_beyond_limit = True
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.exact = True
-
-    @cached_property
-    def count(self) -> int:
-        qs = self.object_list
-        if connection.vendor != "postgresql" or not self.estimate_beyond_limit:
-            return qs.count()
-        n = qs.order_by()[: self.exact_limit + 1].count()
-        if n <= self.exact_limit:
-            return n
-        self.exact = False
-        sql, params = qs.order_by().values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        return max(n, int(plan[0]["Plan"]["Plan Rows"]))
-
-    # With an estimate, a page is never cut short by the count, and whether there is a next page is
-    # known from the rows themselves; the estimate is corrected by what a page shows.
-    def validate_number(self, number):
-        self.count  # noqa: B018 - decides whether the count is exact
-        if self.exact:
-            return super().validate_number(number)
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise PageNotAnInteger("page number is not an integer") from exc
-        if number < 1:
-            raise EmptyPage("page number is less than 1")
-        return number
-
-    def get_page(self, number):
-        try:
-            return super().get_page(number)
-        except EmptyPage:  # past the end of an estimated count
-            return self.page(1)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        if self.exact:
-            return super().page(number)
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
-        more = len(rows) > self.per_page
-        rows = rows[: self.per_page]
-        if not rows and number > 1:
-            raise EmptyPage("that page contains no results")
-        seen = bottom + len(rows)
-        if more:
-            self.count = max(self.count, seen + 1)
-        else:
-            self.count, self.exact = seen, True  # the last page: now the total is known exactly
-        self.__dict__.pop("num_pages", None)
-        return self._get_page(rows, number, self)
-
-
 class LedgerView(ScopedMixin, TemplateView):
     """A 台账 page: filter bar, table, pagination and an Excel export of the same filtered rows.
 
@@ -126,6 +52,7 @@ class LedgerView(ScopedMixin, TemplateView):
     """
 
     template_name = "anmin/ledger.html"
+    replica_reads: ClassVar[bool] = True  # GET/HEAD may read from a replica (core/dbrouting.py)
     filterset_class: ClassVar[Any] = None
     table_class: ClassVar[type[Table]]
     export_table_class: ClassVar[type[Table] | None] = None  # default: table_class
@@ -157,7 +84,34 @@ class LedgerView(ScopedMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
             return self.export()
+        if request.GET.get("export_job"):
+            return self.export_job(request.GET["export_job"])
         return super().get(request, *args, **kwargs)
+
+    def write_export(self, out, qs: QuerySet, *, progress=None) -> int:
+        """Write the export of ``qs`` to the file ``out`` (a background export); a page whose export
+        is a ledger's writes that (``LedgerImportMixin``)."""
+        table_class = self.export_table_class or self.table_class
+        return table_class(qs).write_xlsx(out, title=self.title, progress=progress)
+
+    def export_job(self, token: str):
+        """A background export's progress (reloading itself) and, once written, its file."""
+        from django.shortcuts import render
+
+        from ..ledgers import export_jobs, xlsx_response
+        from ..ledgers.store import UploadStore
+
+        meta = export_jobs.state(token, user_id=self.request.user.pk, path=self.request.path)
+        if meta is None:
+            raise Http404
+        job = meta.get("job") or {}
+        if self.request.GET.get("download") and job.get("state") == "done":
+            upload = UploadStore().get(token, user_id=self.request.user.pk,
+                                       ledger_key=export_jobs.key_for(self.request.path))
+            return xlsx_response(upload.data, meta["filename"].removesuffix(".xlsx"))
+        percent = int(100 * job.get("done", 0) / job["total"]) if job.get("total") else 0
+        return render(self.request, "anmin/export_job.html", {
+            "title": self.title, "job": job, "token": token, "percent": percent, "back_url": self.request.path})
 
     def export_response(self, qs: QuerySet):
         """The .xlsx of the filtered rows; a ledger that can be re-imported overrides this."""
@@ -165,17 +119,28 @@ class LedgerView(ScopedMixin, TemplateView):
         return table_class(qs).to_xlsx(title=self.title, filename=self.export_name or self.title)
 
     def export(self):
+        from ..ledgers import export_jobs
+
         qs, _ = self.filtered()
-        response = self.export_response(qs)
         filters = {k: v for k, v in self.request.GET.items() if k not in ("export", "page")}
+        rows = qs.count()
+        background = rows > export_jobs.threshold()
+        response = None if background else self.export_response(qs)
         with transaction.atomic():
             audit.record_export(
                 actor=self.request.user,
                 object_type=self.model._meta.label_lower,
-                rows=qs.count(),
+                rows=rows,
                 filters=filters,
                 request=self.request,
             )
+        if background:  # written by the worker; the page shows its progress
+            from django.http import HttpResponseRedirect
+
+            token = export_jobs.start(user=self.request.user, path=self.request.path,
+                                      query={k: self.request.GET.getlist(k) for k in filters},
+                                      filename=str(self.export_name or self.title), total=rows)
+            return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
         return response
 
     def get_context_data(self, **kwargs):

@@ -6,10 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from .. import logins, registry
+from .. import logins, registry, scopecache
 from ..filters import OrgUnitFilter, RegionFilter
 from ..forms import LoginForm
 from ..models import OrgUnit, Region
@@ -29,14 +30,22 @@ class HomeView(TemplateView):
     """Each role's home: the widgets its permissions allow, in order."""
 
     template_name = "core/home.html"
+    replica_reads = True  # KPI cards and lists: a replica may serve them (core/dbrouting.py)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         cards = []
+        lang = get_language()
         for widget in sorted(registry.widgets, key=lambda w: w.order):
-            if widget.allowed(user):
-                cards.append({"widget": widget, **widget.render(self.request)})
+            if not widget.allowed(user):
+                continue
+            if widget.cache_seconds:
+                figures = scopecache.cached(f"widget:{widget.key}:{lang}", user,
+                                            lambda w=widget: w.render(self.request), seconds=widget.cache_seconds)
+            else:
+                figures = widget.render(self.request)
+            cards.append({"widget": widget, **figures})
         ctx["cards"] = cards
         ctx["quick_actions"] = registry.visible_quick_actions(user)
         return ctx

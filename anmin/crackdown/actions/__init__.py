@@ -5,7 +5,6 @@ from .clues import (
     ADD_NOTICE,
     PastClue,
     PastNotice,
-    add_reporter_answer,
     ask_reporter,
     import_clues,
     import_notices,
@@ -14,7 +13,6 @@ from .clues import (
     record_result,
     register_clue,
     reply_to_reporter,
-    reporter_conversation,
 )
 from .rectification import ADD_RECTIFICATION, register_rectification, report_rectification
 from .registers import (
@@ -29,6 +27,17 @@ from .registers import (
     review_candidate,
     set_org_stage,
 )
+from .tips import (
+    add_reporter_answer,
+    change_tip_passphrase,
+    read_tip,
+    read_tip_file,
+    register_tip,
+    reporter_conversation,
+    seal_plain_tips,
+    set_up_tip_key,
+    unlock_tip_keys,
+)
 
 __all__ = [
     "ADD_CLUE",
@@ -41,21 +50,28 @@ __all__ = [
     "add_reporter_answer",
     "add_suspect",
     "ask_reporter",
+    "change_tip_passphrase",
     "import_clues",
     "import_notices",
     "import_records",
     "issue_notice",
+    "read_tip",
+    "read_tip_file",
     "record_official",
     "record_reply",
     "record_result",
     "register_clue",
     "register_org",
     "register_rectification",
+    "register_tip",
     "reply_to_reporter",
     "report_rectification",
     "reporter_conversation",
     "reveal_candidate",
     "reveal_suspect",
     "review_candidate",
+    "seal_plain_tips",
     "set_org_stage",
+    "set_up_tip_key",
+    "unlock_tip_keys",
 ]

@@ -14,13 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import audit, clock
-from anmin.core.errors import Forbidden, invalid
+from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.i18n import source_text
 from anmin.core.models import OrgUnit, Region
 from anmin.workflow import actions as case_actions
 from anmin.workflow.actions import PastCase
-from anmin.workflow.models import CaseEvent
 
 from ..models import Clue, ClueCategory, ClueResult, ClueSource, ClueSubject, Industry, Notice, NoticeKind
 from ..workflows import CLUE, NOTICE
@@ -122,32 +121,6 @@ def ask_reporter(*, actor, clue: Clue, question: str, now=None) -> Clue:
                                        reason=question, now=now)
         audit.record(actor=actor, action="update", obj=c, after={"reporter_question": len(question)})
     return c
-
-
-@action(open_to="the anonymous reporter, through the portal only after the receipt code and passphrase are checked "
-                "(the platform, SYSTEM, writes it)")
-def add_reporter_answer(*, actor, clue: Clue | int, answer: str) -> Clue:
-    """举报人补充: the anonymous reporter's answer or added information, on the clue's timeline. Only the
-    platform writes it (the portal, once the tipster proved the receipt); the day, not the time, is kept
-    with it in the text the office reads."""
-    if not getattr(actor, "is_system", False):
-        raise Forbidden("举报人补充只能由举报人通过公众服务提交")
-    with transaction.atomic():
-        c = _lock_clue(clue)
-        answer = text(answer, "answer", "补充内容", 2000, required=True)
-        case_actions.record_case_event(case=c.case, actor=actor, action="reporter_answer", label="举报人补充",
-                                       reason=answer)
-        audit.record(actor=actor, action="update", obj=c, after={"reporter_answer": len(answer)})
-    return c
-
-
-def reporter_conversation(clue: Clue) -> list[dict]:
-    """The office's answers and questions and the reporter's additions, oldest first, for the reporter:
-    who (办案单位 / 您) and what, with the day only — never a name."""
-    rows = (CaseEvent.objects.filter(case_id=clue.case_id, action__in=list(REPORTER_EVENTS))
-            .order_by("seq").values("action", "reason", "at"))
-    return [{"from": REPORTER_EVENTS[r["action"]], "text": r["reason"], "day": timezone.localdate(r["at"]),
-             "question": r["action"] == "reporter_question"} for r in rows]
 
 
 @dataclass

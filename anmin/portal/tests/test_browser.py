@@ -53,9 +53,36 @@ def test_a_tipster_submits_keeps_the_receipt_and_answers_the_office(live_server,
     phone.fill("#id_answer", "外号叫“三哥”，常开黑色越野车。")
     phone.click("form[data-form=answer] button[type=submit]")
     phone.wait_for_selector("[data-message]")
-    assert "三哥" in phone.locator("[data-conversation]").inner_text()
+    assert "您的补充已加密提交" in phone.locator("[data-conversation]").inner_text()  # sealed to the office
     assert CaseEvent.objects.filter(case=clue.case, action="reporter_answer").count() == 1
     fits_the_phone(phone)
     lines = [r.getMessage() for r in caplog.records if r.name == "anmin.access"]
     assert len(lines) >= 4
     assert not [line for line in lines if "127.0.0.1" in line or "Chrome" in line]
+
+
+def test_over_the_limit_the_phone_solves_the_proof_of_work_and_the_tip_goes_in(live_server, world, phone,
+                                                                                  monkeypatch, settings):
+    """pow.js (a static file) solves the signed challenge with WebCrypto on submit; no third party."""
+    from anmin.portal import views
+
+    settings.ANMIN_PORTAL_POW_BITS = 12
+    monkeypatch.setattr(views, "LIMIT_PER_HOUR", 0)  # this network is over the limit at once
+    errors = []
+    phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    phone.goto(f"{live_server.url}/portal/tip/")
+    phone.select_option("#id_category", "safety")
+    phone.fill("#id_text", "城关镇某KTV深夜聚众斗殴，已有多次，附近居民不敢报警。")
+    phone.fill("#id_passphrase", PASS)
+    phone.fill("#id_passphrase2", PASS)
+    phone.click("form[data-form=tip] button[type=submit]")
+    phone.wait_for_selector("[data-pow-notice]")
+    assert Clue.objects.count() == 0
+    phone.fill("#id_passphrase", PASS)
+    phone.fill("#id_passphrase2", PASS)
+    phone.click("form[data-form=tip] button[type=submit]")
+    phone.wait_for_selector("[data-receipt-code]", timeout=60_000)
+    assert len(phone.locator("[data-receipt-code]").inner_text().strip()) == 16
+    assert Clue.objects.count() == 1
+    assert not [e for e in errors if "Content Security Policy" in e]
+    fits_the_phone(phone)

@@ -20,6 +20,8 @@ from anmin.crackdown.models import Clue
 from anmin.portal.models import Tip
 from anmin.workflow.models import CaseEvent
 
+from .conftest import OFFICE_PASSPHRASE
+
 PASS = "willow bridge 77"
 
 
@@ -60,11 +62,14 @@ def test_the_office_asks_and_the_tipster_answers_anonymously(world):
     answered = client.post("/portal/receipt/answer/",
                            {"token": token, "answer": "每天晚上八点左右，开一辆白色面包车。"})
     assert answered.status_code == 200
-    assert "每天晚上八点左右" in answered.content.decode()
+    # Sealed to the office: the tipster reads that it went, not its text (nor does the timeline).
+    assert "您的补充已加密提交" in answered.content.decode()
     event = CaseEvent.objects.get(case=clue.case, action="reporter_answer")
-    assert event.reason == "每天晚上八点左右，开一辆白色面包车。"
+    assert "每天晚上八点左右" not in event.reason + str(event.data)
     assert event.actor_id is None  # the platform wrote it: nobody's account
-    # The office reads the answer on the clue's timeline.
+    # The office reads the answer once it has unlocked its key.
+    assert "每天晚上八点左右" not in office_client.get(f"/crackdown/{clue.pk}/").content.decode()
+    office_client.post("/crackdown/tips/unlock/", {"passphrase": OFFICE_PASSPHRASE})
     assert "每天晚上八点左右" in office_client.get(f"/crackdown/{clue.pk}/").content.decode()
     # A forged token is refused.
     forged = client.post("/portal/receipt/answer/", {"token": token[:-2] + "xx", "answer": "伪造的补充内容"})

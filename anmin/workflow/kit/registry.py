@@ -138,6 +138,7 @@ class Registry:
     api_prefix: str = ""
     on_status: Callable[..., Any] | None = None  # called (actor=, obj=, before=) after a status change
     ledger_mixin: type | None = None  # methods the ledger's columns name (``"parse_team"``), ``prepare``
+    status_case: Any = None  # a ``kit.registry_cases.StatusCase`` (a status that opens a case), set by it
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

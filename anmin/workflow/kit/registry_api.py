@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from anmin.core.api import ScopedModelViewSet
 from anmin.core.errors import invalid
+from anmin.core.filters import INTEGER_FILTER_OVERRIDES
 from anmin.core.models import Region
 
 from .registry import Registry
@@ -68,7 +69,8 @@ def make_api_filter(registry: Registry) -> type[django_filters.FilterSet]:
         return qs.filter(region__code__startswith=region.prefix if region else value)
 
     meta = type("Meta", (), {"model": registry.model, "fields": ["region", "status", "is_active",
-                                                                 *registry.filter_fields]})
+                                                                 *registry.filter_fields],
+                             "filter_overrides": INTEGER_FILTER_OVERRIDES})
     return type(f"{registry.model.__name__}ApiFilter", (django_filters.FilterSet,), {
         "region": django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级"),
         "status": django_filters.CharFilter(),

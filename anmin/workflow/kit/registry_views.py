@@ -164,6 +164,9 @@ class RegistryDetailView(RegistryMixin, DetailPage):
         ctx["may_change"] = obj.is_active and reg.model.objects.visible_to(user, "change").filter(pk=obj.pk).exists()
         ctx["urls"] = {p: reverse(reg.url_name(p), args=[obj.pk]) for p in ("edit", "status", "retire")}
         ctx["ledger_url"] = reverse(reg.url_name("list"))
+        if reg.status_case is not None:
+            ctx["status_case_label"] = reg.status_case.kind.display_label
+            ctx["status_cases"] = [d.case for d in reg.status_case.cases_for(obj, user)[:20]]
         return ctx
 
 

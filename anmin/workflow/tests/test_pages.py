@@ -191,6 +191,8 @@ def test_ledger_and_inbox_queries_do_not_grow_with_the_rows(client, world):
 
     login(client, world, Role.TOWNSHIP_CENTER)
     clock.now()  # the business clock reads its shift once a minute, not per row
+    for name in ("workflow:case_list", "workflow:inbox"):  # the filter bar's options are then cached
+        client.get(reverse(name))
     counts = []
     for n in (2, 12):
         while Case.objects.count() < n:
@@ -221,3 +223,21 @@ def test_the_audit_log_names_the_step_the_case_number_and_the_place(client, worl
     assert case.number in html
     assert "古城镇 / 古城村委会 / 第1网格" in html or "第1网格" in html
     assert case.region_id not in html
+
+
+def test_an_audit_entry_names_the_case_number_the_step_and_the_place_on_its_own_page(client, world):
+    from anmin.core.models import AuditEntry
+
+    case = assigned(world)
+    notice = actions.issue_supervision(case=case, actor=world.user(Role.CITY_OFFICE), reason="请三日内办结")
+    client.force_login(world.user(Role.AUDITOR))
+    step = AuditEntry.objects.filter(object_type="workflow.case", action="transition").latest("seq")
+    html = client.get(step.get_absolute_url()).content.decode()
+    assert "流转：交办" in html
+    assert case.number in html
+    assert "古城镇 / 古城村委会 / 第1网格" in html
+    # A record of the case (the supervision notice) is named by the case's number too, in the ledger.
+    entry = AuditEntry.objects.filter(object_type="workflow.supervision", object_id=str(notice.pk)).get()
+    assert case.number in client.get(entry.get_absolute_url()).content.decode()
+    ledger = client.get("/audit/", {"object_type": "workflow.supervision"}).content.decode()
+    assert case.number in ledger

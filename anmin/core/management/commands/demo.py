@@ -44,4 +44,7 @@ class Command(BaseCommand):
         width = max(len(lg.username) for lg in DEMO_LOGINS)
         for lg in DEMO_LOGINS:
             self.stdout.write(f"  {lg.username.ljust(width)}  {lg.role}  ·  {lg.org}")
+        for builder in sorted(registry.demo_builders, key=lambda b: b.order):
+            for note in builder.notes:
+                self.stdout.write(f"  {note}")
         self.stdout.write("")

@@ -8,6 +8,9 @@ follow-up sweep of the people registers, the purge of expired idempotency keys â
   not remembered in memory, so a restarted scheduler does not pile up runs.
 * A run lost with its worker never wedges the job: each round first puts back in the queue the tasks
   whose worker stopped beating (``background.requeue_lost``).
+* Several schedulers (one per app server) share the rounds: each round is claimed in the database
+  (``taskqueue.claim_round``), so the periodic tasks are enqueued once per interval, whichever
+  scheduler claims it; when that one stops, another takes the next round.
 * A database restart only delays a round (reconnect with backoff); the scheduler beats
   (``Heartbeat`` "scheduler", with the time of its last round) for ``/readyz``.
 
@@ -24,7 +27,7 @@ import threading
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from anmin.core import background
+from anmin.core import background, taskqueue
 
 log = logging.getLogger("anmin.scheduler")
 
@@ -32,17 +35,13 @@ MIN_INTERVAL = 1
 
 
 def pending(job) -> bool:
-    """Whether a run of ``job`` is still waiting or running in the queue."""
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=job.task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]).exists()
+    """Whether a run of ``job`` is still waiting or running in the queue (the database's or Redis's)."""
+    return taskqueue.pending(job.task)
 
 
 def one_round(jobs) -> list[str]:
     """Re-queue lost runs, then enqueue every job that has no run pending; returns their keys."""
-    background.requeue_lost()
+    taskqueue.requeue_lost()
     enqueued = []
     for job in jobs:
         if pending(job):
@@ -89,6 +88,14 @@ class Command(BaseCommand):
         try:
             while not stop.is_set():
                 background.tidy_connections()
+                claimed = background.retrying(lambda: taskqueue.claim_round(interval), what="scheduler claim",
+                                              stop=stop)
+                if claimed is None and stop.is_set():
+                    break
+                if not claimed:
+                    log.info("scheduler.skip reason=round_claimed_elsewhere")
+                    stop.wait(interval)
+                    continue
                 done = background.retrying(lambda: one_round(jobs), what="scheduler round", stop=stop)
                 if done is None and stop.is_set():
                     break

@@ -6,6 +6,8 @@ What it adds to ``db_worker``:
   which ``/readyz`` reads and which leases the worker's running task to it;
 * at start and every few heartbeats, tasks left RUNNING by a worker that stopped beating are put
   back in the queue (``background.requeue_lost``);
+* with ``ANMIN_TASK_BROKER_URL`` set, it is an RQ worker on that Redis instead (core/taskqueue.py),
+  with the same heartbeat;
 * a database restart does not kill it: it drops its connections, waits with backoff (1 s … 30 s)
   and carries on; the task it was running when the database went away goes back in the queue.
 """
@@ -21,7 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from anmin.core import background
+from anmin.core import background, taskqueue
 
 log = logging.getLogger("anmin.worker")
 
@@ -107,8 +109,13 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="队列为空时的轮询间隔秒数")
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument("--worker-id", default=None)
+        parser.add_argument("--burst", action="store_true", help="（Redis 队列）队列取空后退出")
 
     def handle(self, *args, **opts):
+        if taskqueue.broker() == "rq":  # ANMIN_TASK_BROKER_URL: tasks come from Redis
+            taskqueue.run_rq_worker(worker_id=opts["worker_id"] or get_random_string(32),
+                                    max_tasks=opts["max_tasks"], burst=opts["burst"])
+            return
         worker = SupervisedWorker(
             queue_names=["default"], interval=opts["interval"], batch=False, backend_name="default",
             startup_delay=False, max_tasks=opts["max_tasks"],

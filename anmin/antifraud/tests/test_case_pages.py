@@ -1,0 +1,75 @@
+"""The fraud case's own pages at phone width: an officer adds a suspect caught later and moves them on,
+adds a card found later and freezes another, records the sums — each through the actions, each error on
+the form; another township's officer gets 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from anmin.antifraud import actions, kpis
+from anmin.core.models import Role
+
+
+@pytest.fixture
+def fraud_case(world):
+    return actions.register_fraud_case(
+        actor=world.user(Role.POLICE), region=world.gc_village, police_case_number="A411081500002020110009",
+        fraud_type="06", title="杀猪盘诈骗案", filed_on=dt.date(2020, 11, 2),
+        victims=[{"name": "赵敏", "loss": "5000"}],
+        cards=[{"kind": "bank", "number": "6222 0212 3456 7890 123"}])
+
+
+def test_an_officer_adds_suspects_and_cards_and_freezes_from_the_case_page(world, fraud_case, client):
+    police = world.user(Role.POLICE)
+    client.force_login(police)
+    page = client.get(fraud_case.get_absolute_url()).content.decode()
+    assert reverse("antifraud:suspect_add", args=[fraud_case.pk]) in page
+    card = fraud_case.cards.get()
+    assert reverse("antifraud:card_freeze", args=[card.pk]) in page
+
+    r = client.post(reverse("antifraud:suspect_add", args=[fraud_case.pk]),
+                    {"name": "钱某", "id_number": "411081199001011235", "caught_on": "2020-11-04"})
+    assert r.status_code == 302
+    suspect = fraud_case.suspects.get()
+    assert suspect.person is not None  # linked to the person register
+    r = client.post(reverse("antifraud:suspect_status", args=[suspect.pk]),
+                    {"status": "arrested", "on": "2020-11-20"})
+    assert r.status_code == 302
+    assert kpis._suspects("arrested_on")(year=2020) == 1
+    # Moving back is refused on the form.
+    r = client.post(reverse("antifraud:suspect_status", args=[suspect.pk]),
+                    {"status": "caught", "on": "2020-11-21"})
+    assert r.status_code == 400
+    assert "不能从" in r.content.decode()
+
+    r = client.post(reverse("antifraud:card_freeze", args=[card.pk]),
+                    {"frozen_on": "2020-11-03", "amount_frozen": "3000"})
+    assert r.status_code == 302
+    r = client.post(reverse("antifraud:card_add", args=[fraud_case.pk]),
+                    {"kind": "phone", "number": "171 0000 1234", "frozen_on": "2020-11-05"})
+    assert r.status_code == 302
+    assert kpis._cards("bank")(year=2020) == 1
+    assert fraud_case.cards.filter(kind="phone", frozen_on=dt.date(2020, 11, 5)).exists()
+    r = client.post(reverse("antifraud:card_add", args=[fraud_case.pk]), {"kind": "phone", "number": "17100001234"})
+    assert r.status_code == 400  # the same number twice in one case
+    r = client.post(reverse("antifraud:card_add", args=[fraud_case.pk]), {"kind": "bank", "number": "abc"})
+    assert r.status_code == 400
+
+    fraud_case.refresh_from_db()
+    r = client.post(reverse("antifraud:case_edit", args=[fraud_case.pk]),
+                    {"version": fraud_case.version, "solved_on": "2020-11-20", "amount_returned": "3000"})
+    assert r.status_code == 302
+    fraud_case.refresh_from_db()
+    assert fraud_case.solved_on == dt.date(2020, 11, 20)
+
+
+def test_another_townships_officer_cannot_reach_the_forms(world, fraud_case, client):
+    from anmin.core.models.orgs import OrgKind
+    from anmin.core.tests.factories import make_org, make_user
+
+    other = make_user(Role.POLICE, make_org(OrgKind.POLICE_STATION, world.wuliang, "无梁派出所"))
+    client.force_login(other)
+    assert client.get(reverse("antifraud:suspect_add", args=[fraud_case.pk])).status_code == 404

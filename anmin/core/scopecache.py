@@ -1,0 +1,208 @@
+"""Figures that are the same for everyone in a scope, cached until a write could change them.
+
+A home-page card, a KPI or a region tree is computed from records the user may see; computing the
+city's dispute figures costs hundreds of milliseconds and gives the same answer to every request until
+a record changes. ``cached(name, user, compute)`` keeps the answer under a key made of
+
+* ``name`` (the card, the year …),
+* the user's scope: region prefixes, roles, org unit — and the user's own id, because what is assigned
+  to a user is part of what they see (``core.scoping``),
+* the **generations** of the data the scope covers: one per township (the first 9 digits of a region
+  code) for a scope inside townships, the city-wide one for a wider scope.
+
+Every write to a scoped model moves the generations (``bump``): a save or delete of one record moves
+its township's and the city-wide one; a bulk ``update``/``bulk_create``/``delete`` (through
+``ScopedQuerySet``) moves all of them. They move when the transaction commits, before the writer's
+response goes out, so any request after it reads the new figures; a reader that fetched the old
+generation and computed from the old rows stores its answer under a generation nobody asks for again.
+Inside the writer's own transaction, before the commit, ``cached`` computes afresh (the writer sees
+its own write). So a figure is right on the first read after a write.
+
+Where things live: the values in this process's memory (the ``default`` cache, local memory); the
+generations in the ``shared`` cache, which every process of the server sees — a file-based cache under
+``ANMIN_VAR_DIR/cache`` by default, Redis when ``ANMIN_REDIS_URL`` is set (several app servers). A
+generation is a random token, so a lost or evicted one only causes a recomputation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import caches
+from django.db import transaction
+
+VALUE_SECONDS = 600  # a value is recomputed at least this often, writes or not
+GEN_SECONDS = 24 * 3600
+ALL = "g:all"  # moves on every write
+ANY = "g:any"  # moves on a write whose township is not known (bulk writes)
+REF = "g:ref"  # moves on a write to reference data (the region tree, org units)
+
+
+def _shared():
+    return caches["shared"]
+
+
+def _local():
+    return caches["default"]
+
+
+def _township_key(code: str) -> str:
+    return f"g:t:{code[:9]}"
+
+
+def _new_generations(keys: list[str]) -> None:
+    _shared().set_many({k: uuid.uuid4().hex for k in keys}, GEN_SECONDS)
+
+
+def _pending(conn) -> set[str] | None:
+    """The generations this connection's open transaction will move on commit (None: no write yet)."""
+    for _sids, func, _robust in conn.run_on_commit:
+        if getattr(func, "anmin_generations", None) is not None:
+            return func.anmin_generations
+    return None
+
+
+def bump(region_code: str | None = None, *, reference: bool = False) -> None:
+    """Move the generations a write touches: its township's (when known) and the city-wide one; an
+    unknown township moves ``ANY``, which every scope includes; reference data also moves ``REF``.
+    On commit, or at once outside a transaction."""
+    keys = {ALL, _township_key(region_code) if region_code and len(region_code) >= 9 else ANY}
+    if reference:
+        keys.add(REF)
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _new_generations(sorted(keys))
+        return
+    pending = _pending(conn)
+    if pending is not None:
+        pending.update(keys)
+        return
+
+    def move() -> None:
+        _new_generations(sorted(move.anmin_generations))
+
+    move.anmin_generations = keys
+    transaction.on_commit(move)
+
+
+def _writing() -> bool:
+    conn = transaction.get_connection()
+    return conn.in_atomic_block and _pending(conn) is not None
+
+
+def _generation_keys(prefixes: tuple[str, ...]) -> list[str]:
+    if prefixes and all(len(p) >= 9 for p in prefixes):
+        return [*sorted({_township_key(p) for p in prefixes}), ANY]
+    return [ALL]
+
+
+def _generations(keys: list[str]) -> list[str]:
+    shared = _shared()
+    found = shared.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:  # never set, or evicted: start one (a value keyed on the old one is never read again)
+        fresh = {k: uuid.uuid4().hex for k in missing}
+        for k, v in fresh.items():
+            shared.add(k, v, GEN_SECONDS)  # another process may have set it just now: keep theirs
+        found.update(shared.get_many(missing))
+    return [found.get(k, "") for k in keys]
+
+
+def scope_signature(user) -> str:
+    scope = user.scope
+    roles = ",".join(sorted(r.code for r in user.role_list))
+    raw = f"{user.pk}|{user.org_unit_id}|{roles}|{','.join(scope.prefixes)}|{','.join(scope.reference_prefixes)}"
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+def cached(name: str, user, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
+    """``compute()`` for ``user``'s scope, from the cache while no write could have changed it (the
+    generations are read before computing: see the module's note)."""
+    keys = _generation_keys(tuple(user.scope.prefixes))
+    gens = _generations(keys)
+    key = "sc:" + hashlib.blake2b(
+        f"{name}|{scope_signature(user)}|{'|'.join(gens)}".encode(), digest_size=16).hexdigest()
+    if _writing():  # this transaction wrote: its own figures are not the cached ones
+        return compute()
+    local = _local()
+    value = local.get(key)
+    if value is None:
+        value = compute()
+        local.set(key, value, seconds)
+    return value
+
+
+def cached_reference(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
+    """``compute()`` from reference data only (the region tree, org units: ``ScopePolicy(reference_data=
+    True)``), kept until the next write to reference data. ``name`` must say everything the value
+    depends on (a scoped queryset's SQL carries the scope)."""
+    gen = _generations([REF])[0]
+    key = "st:" + hashlib.blake2b(f"{name}|{gen}".encode(), digest_size=16).hexdigest()
+    if _writing():
+        return compute()
+    local = _local()
+    value = local.get(key)
+    if value is None:
+        value = compute()
+        local.set(key, value, seconds)
+    return value
+
+
+# ---- what counts as a write ---------------------------------------------------------------------
+# Logs written on every action that no cached figure reads (the audit chain, a user's own notices).
+IGNORED = frozenset({"core.auditentry", "core.notice"})
+
+
+def _region_of(instance) -> str | None:
+    """The record's region code when it is at hand without a query (the policy's path, loaded)."""
+    from .scoping import get_policy
+
+    obj, parts = instance, get_policy(type(instance)).region_field.split("__")
+    for i, part in enumerate(parts):
+        field = obj._meta.get_field(part)
+        last = i == len(parts) - 1
+        if last:
+            value = getattr(obj, field.attname)
+            return value if isinstance(value, str) else None
+        if not field.is_relation or not field.is_cached(obj):
+            return None
+        obj = getattr(obj, part)
+        if obj is None:
+            return None
+    return None
+
+
+def _on_write(sender, instance, **kwargs) -> None:
+    if sender._meta.label_lower in IGNORED or kwargs.get("raw"):
+        return
+    try:
+        code = _region_of(instance)
+    except Exception:  # an unusual path: move every generation instead
+        code = None
+    bump(code, reference=_is_reference(sender))
+
+
+def _is_reference(model) -> bool:
+    return bool(getattr(getattr(model, "scope", None), "reference_data", False))
+
+
+def bulk_write(model) -> None:
+    """A set-based write on ``model`` (``ScopedQuerySet.update``/``bulk_create``/``delete``)."""
+    if model._meta.label_lower not in IGNORED:
+        bump(None, reference=_is_reference(model))
+
+
+def connect_signals() -> None:
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    from .scoping import ScopePolicy
+
+    for model in apps.get_models():
+        if isinstance(getattr(model, "scope", None), ScopePolicy) and model._meta.label_lower not in IGNORED:
+            uid = f"anmin.scopecache.{model._meta.label_lower}"
+            post_save.connect(_on_write, sender=model, dispatch_uid=uid + ".save")
+            post_delete.connect(_on_write, sender=model, dispatch_uid=uid + ".delete")

@@ -1,0 +1,90 @@
+"""The 网格事件台账 as an Excel ledger on the kit (``workflow.kit.case_ledger.CaseLedger``): export,
+template, and import with a dry run — every row's errors together, places by short or former names,
+categories by code or name with "did you mean". Each new row is reported through ``report_event``
+(the grid's own guarded action: audited, routed to the township centre, on the clock); a row whose
+编号 is an event the user sees (an earlier export) is recognised and left alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from anmin.core import ledgers
+from anmin.workflow.kit.case_ledger import CaseLedger
+
+from . import actions
+from .categories import category_choices, category_name
+from .models import EventSource, GridEvent
+from .workflows import GRID_EVENT
+
+
+def _found_at(event: GridEvent):
+    return timezone.localtime(event.found_at).date()
+
+
+class GridEventLedger(CaseLedger):
+    key = "grid.events"
+    title = "网格事件台账"
+    model = GridEvent
+    columns = (
+        *CaseLedger.place_columns(),
+        ledgers.Column("事件标题", "title", ledgers.text(max_length=200), export="case.title", width=30,
+                       help="不填按情况描述生成"),
+        ledgers.Column("事件类别", "category", "parse_category", required=True, width=20,
+                       export=lambda e: category_name(e.category), help="类别代码或名称，如“治安隐患”"),
+        ledgers.Column("情况描述", "description", ledgers.text(max_length=5000), required=True,
+                       export="case.description", width=40),
+        ledgers.Column("发现日期", "found_on", ledgers.date(), export=_found_at, width=12,
+                       help="一年以内；不填为今天"),
+        ledgers.Column("紧急程度", "priority", ledgers.choice(GRID_EVENT.workflow.priorities), default="normal",
+                       export="case.priority"),
+        ledgers.Column("来源", "source", ledgers.choice(EventSource.choices), default=EventSource.PATROL),
+        ledgers.Column("详细地址", "address", ledgers.text(max_length=200), width=24),
+        ledgers.Column("反映群众姓名", "resident_name", ledgers.text(max_length=64)),
+        ledgers.Column("反映群众联系电话", "resident_phone", ledgers.text(max_length=32), width=16),
+    )
+    unique = ("number",)
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.categories = dict(category_choices())
+        self.by_name = {name: code for code, name in self.categories.items()}
+
+    def parse_category(self, value: Any) -> str:
+        text = ledgers.text()(value)
+        code = text.split()[0] if text else ""
+        if code in self.categories:
+            return code
+        for name in (text, text.removesuffix("类"), text.removesuffix("问题")):
+            if name in self.by_name:
+                return self.by_name[name]
+        close = ledgers.suggest(text, self.by_name)
+        hint = f"，是不是“{'”“'.join(close)}”？" if close else ""
+        raise ValidationError(f"“{text}”不是网格事件类别{hint}")
+
+    def check_case_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        found = values.get("found_on")
+        if found and found < ledgers.today_and_horizon()[0] - dt.timedelta(days=365):
+            raise ValidationError({"found_on": "发现日期：不能早于一年前（更早的事件请按历史事项导入）"})
+        if values.get("resident_phone") and not values.get("resident_name"):
+            raise ValidationError({"resident_name": "反映群众姓名：填写了联系电话时必填"})
+
+    def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+        now = timezone.localtime()
+        n = 0
+        for r in rows:
+            v = r.values
+            found = v.get("found_on")
+            found_at = (timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < now.date()
+                        else None)
+            actions.report_event(
+                actor=self.user, region=v["region"], category=v["category"], description=v["description"],
+                title=v.get("title") or "", priority=v.get("priority") or "normal",
+                source=v.get("source") or EventSource.PATROL, found_at=found_at, address=v.get("address") or "",
+                resident_name=v.get("resident_name") or "", resident_phone=v.get("resident_phone") or "")
+            n += 1
+        return n

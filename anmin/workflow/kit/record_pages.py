@@ -1,0 +1,119 @@
+"""Pages for the smaller records kept against a registry (an incident near a school, an inspection of
+a water, a counselling session, a publicity campaign): a ledger with search, 乡镇(街道), the record's
+own filters and a date range, and an audited Excel export; optionally a detail page. Made from a
+declaration, like the registry kit's pages, so a domain writes no view code for them::
+
+    IncidentLedger = record_ledger(CampusIncident, title=_("校园周边案(事)件"),
+                                   fields=("school", "occurred_on", "kind", "resolved"),
+                                   filter_fields=("kind", "resolved"), search="description",
+                                   date_field="occurred_on", select_related=("school", "region"))
+    path("incidents/", IncidentLedger.as_view(), name="incident_list")
+
+Rows link to the record's ``get_absolute_url`` (the school's page for an incident) unless
+``link=False``. Reading goes through ``visible_to`` (the core ledger view); the export is the core's
+(no formulas, audited).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anmin.core.filters import township_choices
+from anmin.core.tables import Column, Table
+from anmin.core.views.base import DetailPage, LedgerView
+
+
+def _header(model, name: str) -> str:
+    field = model._meta.get_field(name.split(".")[0])
+    return field.verbose_name
+
+
+def _value(model, name: str):
+    field = model._meta.get_field(name)
+    if isinstance(field, models.BooleanField):
+        return lambda o: _("是") if getattr(o, name) else _("否")
+    return None
+
+
+def record_table(model, fields: Sequence[str], *, link: bool = True) -> type[Table]:
+    cols = [Column(name, _header(model, name), value=_value(model, name), link=link and i == 0)
+            for i, name in enumerate(fields)]
+    cols.append(Column("region.name", _("所在区划"), value=lambda o: o.region.name if o.region_id else ""))
+    return type(f"{model.__name__}Table", (Table,), {"columns": tuple(cols)})
+
+
+def record_filter(model, *, filter_fields: Sequence[str] = (), search: str = "",
+                  date_field: str = "") -> type[django_filters.FilterSet]:
+    def in_township(self, qs, name, value):
+        return qs.filter(region__code__startswith=value.prefix) if value else qs
+
+    attrs: dict[str, Any] = {
+        "township": django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices,
+                                                     method="in_township"),
+        "in_township": in_township,
+    }
+    names = ["township", *filter_fields]
+    if search:
+        attrs["q"] = django_filters.CharFilter(field_name=search, lookup_expr="contains",
+                                               label=_header(model, search))
+        names.insert(0, "q")
+    if date_field:
+        widget = forms.DateInput(attrs={"type": "date"})
+        attrs["date_from"] = django_filters.DateFilter(field_name=date_field, lookup_expr="gte", label=_("起始日期"),
+                                                       widget=widget)
+        attrs["date_to"] = django_filters.DateFilter(field_name=date_field, lookup_expr="lte", label=_("截止日期"),
+                                                     widget=widget)
+        names += ["date_from", "date_to"]
+    attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
+    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+
+
+def record_ledger(model, *, title, fields: Sequence[str], filter_fields: Sequence[str] = (), search: str = "",
+                  date_field: str = "", select_related: Sequence[str] = ("region",), link: bool = True,
+                  export_name: str = "") -> type[LedgerView]:
+    """A ledger page class for ``model`` (scoped, filtered, exported)."""
+    related = tuple(select_related)
+
+    def get_queryset(self):
+        return LedgerView.get_queryset(self).select_related(*related)
+
+    return type(f"{model.__name__}LedgerView", (LedgerView,), {
+        "model": model, "title": title, "export_name": export_name or str(title),
+        "table_class": record_table(model, fields, link=link),
+        "filterset_class": record_filter(model, filter_fields=filter_fields, search=search, date_field=date_field),
+        "get_queryset": get_queryset,
+    })
+
+
+class RecordDetailView(DetailPage):
+    """A record's facts (its ``fields``) and, optionally, a list of its children (``children``: the
+    related name, and the fields shown for each)."""
+
+    template_name = "workflow/kit/record_detail.html"
+    fields: tuple[str, ...] = ()
+    children: tuple[str, tuple[str, ...]] | None = None
+    ledger_url_name = ""
+
+    def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        from .registry_views import _display
+
+        o = self.object
+        ctx = super().get_context_data(**kwargs)
+        ctx["rows"] = [(_header(self.model, f), _display(o, f)) for f in self.fields]
+        ctx["ledger_url"] = reverse(self.ledger_url_name) if self.ledger_url_name else ""
+        if self.children:
+            rel, names = self.children
+            manager = getattr(o, rel)
+            child = manager.model
+            ctx["child_title"] = child._meta.verbose_name_plural
+            ctx["child_headers"] = [_header(child, n) for n in names]
+            ctx["child_rows"] = [[_display(c, n) for n in names] for c in manager.all()[:500]]
+        return ctx
