@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
@@ -14,7 +15,7 @@ from .models import CardKind, ContactMethod, ContactResult, Grade, LeadOutcome, 
 from .normalize import NORMALIZERS
 
 
-class LeadReportForm(forms.Form):
+class LeadReportForm(KitForm):
     """登记预警线索 by hand: who, where, what kind; the grade comes from the rules unless set."""
 
     region = RegionChoiceField(label=_("受害人所在区划"))
@@ -33,6 +34,9 @@ class LeadReportForm(forms.Form):
     description = forms.CharField(label=_("线索内容"), max_length=2000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
+    sections = ((_("涉诈号码、账户、网址与预警等级"),
+                 ("suspect_number", "suspect_account", "suspect_url", "grade", "grade_reason"), "folded"),)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)
@@ -41,7 +45,7 @@ class LeadReportForm(forms.Form):
         name_the_field(self)
 
 
-class ContactForm(forms.Form):
+class ContactForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     result = forms.ChoiceField(label=_("联系结果"), choices=ContactResult.choices)
@@ -49,7 +53,7 @@ class ContactForm(forms.Form):
                            help_text=_("四查看、三询问、一保护：看通话短信、聊天记录、涉诈App、转账记录"))
 
 
-class ConcludeForm(forms.Form):
+class ConcludeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("处置结果"), choices=LeadOutcome.choices[1:])
     amount_protected = forms.DecimalField(label=_("避免损失(元)"), min_value=0, decimal_places=2, required=False)
@@ -60,18 +64,18 @@ class ConcludeForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class RevisitForm(forms.Form):
+class RevisitForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("回访情况"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class GradeForm(forms.Form):
+class GradeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     grade = forms.ChoiceField(label=_("预警等级"), choices=Grade.choices)
     reason = forms.CharField(label=_("调整理由"), max_length=200)
 
 
-class PublicCheckForm(forms.Form):
+class PublicCheckForm(KitForm):
     kind = forms.ChoiceField(label=_("查询类型"), choices=[(k, k) for k in NORMALIZERS])
     value = forms.CharField(label=_("号码/账户/网址"), max_length=300)
 
@@ -80,18 +84,18 @@ class PublicCheckForm(forms.Form):
 _DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class SuspectForm(forms.Form):
+class SuspectForm(KitForm):
     name = forms.CharField(label=_("姓名"), max_length=64)
     id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
     caught_on = forms.DateField(label=_("到案日期"), required=False, widget=_DATE)
 
 
-class SuspectStatusForm(forms.Form):
+class SuspectStatusForm(KitForm):
     status = forms.ChoiceField(label=_("诉讼阶段"), choices=SuspectStatus.choices)
     on = forms.DateField(label=_("日期"), widget=_DATE)
 
 
-class CardForm(forms.Form):
+class CardForm(KitForm):
     kind = forms.ChoiceField(label=_("类型"), choices=CardKind.choices)
     number = forms.CharField(label=_("卡号/号码"), max_length=40)
     bank = forms.CharField(label=_("开户行/运营商"), max_length=64, required=False)
@@ -100,13 +104,13 @@ class CardForm(forms.Form):
                                        required=False)
 
 
-class FreezeForm(forms.Form):
+class FreezeForm(KitForm):
     frozen_on = forms.DateField(label=_("冻结日期"), widget=_DATE)
     amount_frozen = forms.DecimalField(label=_("冻结金额(元)"), min_value=0, max_digits=14, decimal_places=2,
                                        required=False)
 
 
-class FraudCaseUpdateForm(forms.Form):
+class FraudCaseUpdateForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     solved_on = forms.DateField(label=_("破案日期"), required=False, widget=_DATE)
     amount_frozen = forms.DecimalField(label=_("冻结资金(元)"), min_value=0, max_digits=14, decimal_places=2,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm
 from anmin.workflow.kit.registry_views import RegistryRecordFormView
 
 from . import actions
@@ -13,7 +14,7 @@ from .models import GuardPost
 from .registries import POSTS
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(KitForm):
     note = forms.CharField(label=_("情况"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}), help_text=_("如：秩序良好；发现可疑人员已劝离"))
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm
 from anmin.people.forms import DATE, DATETIME
 from anmin.people.models.choices import (
     Condition,
@@ -22,7 +23,7 @@ from . import rules
 from .models import MentalPatient
 
 
-class VisitForm(forms.Form):
+class VisitForm(KitForm):
     """走访/随访 at phone width: when, how, what was found, when to come back."""
 
     visited_at = forms.DateTimeField(
@@ -58,7 +59,7 @@ class VisitForm(forms.Form):
         self.fields["visited_at"].initial = now.replace(year=day.year, month=day.month, day=day.day)
 
 
-class PatientForm(forms.Form):
+class PatientForm(KitForm):
     """登记严重精神障碍患者."""
 
     risk_level = forms.TypedChoiceField(label=_("危险性评估等级"), choices=RISK_LEVELS, coerce=int)
@@ -72,18 +73,18 @@ class PatientForm(forms.Form):
     hospital = forms.CharField(label=_("治疗医院"), required=False, max_length=128)
 
 
-class AssessForm(forms.Form):
+class AssessForm(KitForm):
     level = forms.TypedChoiceField(label=_("评估等级"), choices=RISK_LEVELS, coerce=int)
     assessed_on = forms.DateField(label=_("评估日期"), widget=DATE)
     note = forms.CharField(label=_("评估说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("审批意见"), required=False, max_length=200, help_text=_("驳回时必填"))
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(KitForm):
     role = forms.ChoiceField(label=_("成员类型"), choices=TeamRole.choices)
     name = forms.CharField(label=_("姓名"), max_length=64)
     phone = forms.CharField(label=_("联系电话"), required=False, max_length=32)
@@ -92,12 +93,12 @@ class TeamMemberForm(forms.Form):
                               help_text=_("成员的登录用户名（如有）；关联后该成员可查看患者的诊断和随访记录"))
 
 
-class NotesRevealForm(forms.Form):
+class NotesRevealForm(KitForm):
     reason = forms.CharField(label=_("查看事由"), max_length=200,
                              help_text=_("写明为何需要查看诊断和随访记录；查看记入审计日志"))
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(KitForm):
     occurred_at = forms.DateTimeField(
         label=_("发生时间"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
@@ -108,7 +109,7 @@ class IncidentForm(forms.Form):
     handling = forms.CharField(label=_("处置情况"), required=False, max_length=200)
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(KitForm):
     guardian_name = forms.CharField(label=_("监护人姓名"), max_length=64)
     guardian_relation = forms.CharField(label=_("与患者关系"), required=False, max_length=16)
     guardian_phone = forms.CharField(label=_("监护人联系电话"), required=False, max_length=32)
@@ -118,7 +119,7 @@ class EnrollForm(forms.Form):
     )
 
 
-class CheckForm(forms.Form):
+class CheckForm(KitForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)], coerce=int)
     checked_on = forms.DateField(label=_("检查日期"), widget=DATE)
@@ -126,14 +127,14 @@ class CheckForm(forms.Form):
     note = forms.CharField(label=_("检查情况"), required=False, max_length=200)
 
 
-class AwardForm(forms.Form):
+class AwardForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     amount = forms.DecimalField(label=_("核定金额(元)"), required=False, min_value=0)
     note = forms.CharField(label=_("审批意见"), required=False, max_length=200, help_text=_("不予发放时必填"))
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(KitForm):
     award = forms.TypedChoiceField(label=_("年度"), coerce=int)
     amount = forms.DecimalField(label=_("发放金额(元)"), min_value=0)
     paid_on = forms.DateField(label=_("发放日期"), widget=DATE)

@@ -82,4 +82,4 @@ def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str
     qs = CodeItem.objects.of(table_key)
     if leaves_only:
         qs = qs.filter(children__isnull=True)
-    return [(c, f"{c} {n}") for c, n in qs.values_list("code", "name")]
+    return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order

@@ -21,6 +21,7 @@ class Column:
     value: Callable[[Any], Any] | None = None  # default: the attribute named ``key`` (dotted path allowed)
     link: bool = False  # render as a link to the object's detail page
     width: int = 16
+    html: Callable[[Any], Any] | None = None  # on screen only (a badge); the Excel cell is ``get``
 
     def get(self, obj: Any) -> Any:
         if self.value is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
@@ -15,7 +16,7 @@ from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry,
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ClueForm(forms.Form):
+class ClueForm(KitForm):
     """登记线索 (phone width)."""
 
     region = RegionChoiceField(label=_("线索涉及区域"))
@@ -31,6 +32,9 @@ class ClueForm(forms.Form):
     reporter_contact = forms.CharField(label=_("举报人联系电话"), max_length=20, required=False,
                                        help_text=_("举报人自愿留下时填写；加密保存"))
 
+    sections = ((_("更多信息（标题、行业、收到日期、举报人电话）"),
+                 ("title", "industry", "received_on", "reporter_contact"), "folded"),)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)
@@ -38,7 +42,7 @@ class ClueForm(forms.Form):
         name_the_field(self)
 
 
-class ResultForm(forms.Form):
+class ResultForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     result = forms.ChoiceField(label=_("核查结果"), choices=ClueResult.choices)
     note = forms.CharField(label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -47,17 +51,17 @@ class ResultForm(forms.Form):
                                       help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(KitForm):
     feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("举报人凭回执码可见；不要写任何个人信息"))
 
 
-class AskForm(forms.Form):
+class AskForm(KitForm):
     question = forms.CharField(label=_("向举报人提问"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=_("举报人凭回执码和口令可见，并可匿名回复；不要写任何个人信息"))
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(KitForm):
     """制发三书一函."""
 
     notice_kind = forms.ChoiceField(label=_("文书类型"), choices=NoticeKind.choices)
@@ -79,17 +83,17 @@ class NoticeForm(forms.Form):
         name_the_field(self)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reply = forms.CharField(label=_("回复及整改情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class RevealForm(forms.Form):
+class RevealForm(KitForm):
     reason = forms.CharField(label=_("查看事由"), max_length=200,
                              help_text=_("写明为何需要查看完整身份证号码；查看记入审计日志"))
 
 
-class RectificationForm(forms.Form):
+class RectificationForm(KitForm):
     """登记整改问题 (督导反馈问题整改清单)."""
 
     inspection = forms.CharField(label=_("督导批次"), max_length=100)
@@ -108,17 +112,17 @@ class RectificationForm(forms.Form):
         name_the_field(self)
 
 
-class MeasuresForm(forms.Form):
+class MeasuresForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     measures = forms.CharField(label=_("整改措施及进展"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
-class TipUnlockForm(forms.Form):
+class TipUnlockForm(KitForm):
     passphrase = forms.CharField(label=_("密钥口令"), max_length=256,
                                  widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class TipKeyForm(forms.Form):
+class TipKeyForm(KitForm):
     """生成举报加密密钥 (the first, or a new one: then the current passphrase too)."""
 
     old_passphrase = forms.CharField(label=_("原密钥口令"), max_length=256, required=False,

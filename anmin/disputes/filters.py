@@ -7,8 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.codes import code_choices, code_names
+from anmin.core.codes import code_names
 from anmin.core.filters import township_choices
+from anmin.core.formkit import grouped_code_choices
 from anmin.core.forms import YesNoFilterWidget
 from anmin.workflow.kit.filters import CaseDetailFilter, sla_q
 
@@ -19,7 +20,8 @@ from .workflows import DISPUTE
 class DisputeFilter(CaseDetailFilter):
     case_kind = DISPUTE
     category = django_filters.ChoiceFilter(
-        label=_("纠纷类别"), method="by_category", choices=lambda: code_choices("dispute_category")
+        label=_("纠纷类别"), method="by_category",
+        choices=lambda: grouped_code_choices("dispute_category", pick_group=True)
     )
     scale = django_filters.ChoiceFilter(label=_("事件规模"), choices=lambda: list(code_names("event_scale").items()))
     colour = django_filters.ChoiceFilter(label=_("风险等级"), choices=RiskColour.choices)

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.codes import code_choices, code_names
+from anmin.core.codes import code_names
+from anmin.core.formkit import CodeChoiceField, KitForm
 from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
@@ -25,12 +26,12 @@ from .models import (
 DATE = DateInput()
 
 
-class DisputeReportForm(forms.Form):
+class DisputeReportForm(KitForm):
     """上报矛盾纠纷 — short enough for a grid worker's phone: two parties, the essentials."""
 
     title = forms.CharField(label=_("纠纷名称"), max_length=200, help_text=_("如：张某与李某宅基地边界纠纷"))
     region = RegionChoiceField(label=_("发生地(网格/村)"))
-    category = forms.ChoiceField(label=_("纠纷类别"))
+    category = CodeChoiceField(label=_("纠纷类别"), table="dispute_category")
     scale = forms.ChoiceField(label=_("事件规模"), initial="01")
     source = forms.ChoiceField(label=_("来源"), choices=DisputeSource.choices, initial=DisputeSource.SWEEP)
     found_on = forms.DateField(label=_("排查/登记日期"), widget=DATE)
@@ -47,11 +48,18 @@ class DisputeReportForm(forms.Form):
     assessed_colour = forms.ChoiceField(label=_("研判风险等级"), choices=RiskColour.choices, initial=RiskColour.BLUE)
     risk_flags = forms.MultipleChoiceField(label=_("风险因素"), required=False, widget=forms.CheckboxSelectMultiple)
 
+    sections = (
+        (_("当事人"), ("applicant_name", "applicant_phone", "respondent_name", "respondent_phone")),
+        (_("风险研判"), ("assessed_colour", "risk_flags")),
+        (_("更多信息（来源、规模、地点、身份证号、人数与金额）"),
+         ("source", "scale", "address", "applicant_id_number", "respondent_id_number", "people_involved",
+          "amount"), "folded"),
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)
         preselect_single(self.fields["region"])
-        self.fields["category"].choices = [("", "——"), *code_choices("dispute_category", leaves_only=True)]
         self.fields["scale"].choices = list(code_names("event_scale").items())
         self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))
         self.fields["found_on"].initial = clock.today()
@@ -75,7 +83,7 @@ class DisputeReportForm(forms.Form):
         ]
 
 
-class SessionForm(forms.Form):
+class SessionForm(KitForm):
     held_on = forms.DateField(label=_("调解日期"), widget=DATE)
     method = forms.ChoiceField(label=_("调解方式"), choices=MediationMethod.choices)
     mediators = forms.ModelMultipleChoiceField(
@@ -92,7 +100,7 @@ class SessionForm(forms.Form):
         self.fields["held_on"].initial = clock.today()
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("调解结果"), choices=Outcome.choices[1:])
     concluded_on = forms.DateField(label=_("调结日期"), widget=DATE)
@@ -103,14 +111,20 @@ class OutcomeForm(forms.Form):
     failed_path = forms.ChoiceField(label=_("调解不成去向"), choices=FailedPath.choices, required=False)
     withdrawn_reason = forms.CharField(label=_("撤回原因"), max_length=200, required=False)
 
+    sections = (
+        (_("调解成功时填写"), ("agreement", "agreement_amount", "judicial_confirmation", "confirmed_on")),
+        (_("调解不成时填写"), ("failed_path",)),
+        (_("撤回时填写"), ("withdrawn_reason",)),
+    )
 
-class CriminalLinkForm(forms.Form):
+
+class CriminalLinkForm(KitForm):
     criminal_case_number = forms.CharField(label=_("刑事案件编号"), max_length=64)
     criminal_on = forms.DateField(label=_("立案日期"), widget=DATE)
     reason = forms.CharField(label=_("情况说明"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class FollowupForm(forms.Form):
+class FollowupForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices[1:])
     reason = forms.CharField(label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),

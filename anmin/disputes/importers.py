@@ -127,7 +127,8 @@ class DisputeLedger(CaseLedger):
         ledgers.Column("涉及人数", "people_involved", ledgers.integer(min_value=1)),
         ledgers.Column("涉及金额(元)", "amount", ledgers.decimal(min_value=0)),
         ledgers.Column("风险等级", "assessed_colour", ledgers.choice(RiskColour.choices), default=RiskColour.BLUE,
-                       export="assessed_colour"),
+                       export=lambda d: d.get_colour_display(),  # as on screen: raised by risk factors
+                       help="研判的风险等级；风险因素会自动提升"),
         ledgers.Column("申请人", "applicant", ledgers.text(max_length=64), required=True,
                        export=_party(PartyRole.APPLICANT, "name")),
         ledgers.Column("申请人身份证号", "applicant_id", identity, export=_party(PartyRole.APPLICANT, "id_number"),

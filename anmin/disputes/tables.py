@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
 from anmin.core.tables import Column, Table
 from anmin.workflow.kit.tables import CaseColumns
+
+
+def colour_badge(d) -> str:
+    """The risk colour on screen: a coloured badge with its word (the Excel cell has the word)."""
+    return format_html('<span class="colour colour-{}" data-colour="{}">{}</span>', d.colour, d.colour,
+                       d.get_colour_display())
 
 
 def _category(d) -> str:
@@ -21,9 +28,9 @@ class DisputeTable(Table):
         CaseColumns.place(),
         Column("found_on", _("登记日期"), width=12),
         Column("source", _("来源")),
-        Column("colour", _("风险等级"), width=8),
+        Column("colour", _("风险等级"), width=8, html=colour_badge),
         *CaseColumns.tail(),
-        Column("outcome", _("调解结果"), width=10),
+        Column("outcome", _("调解结果"), value=lambda d: d.get_outcome_display() if d.outcome else "", width=10),
         Column("concluded_on", _("调结日期"), width=12),
     )
 

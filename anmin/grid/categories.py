@@ -18,7 +18,7 @@ def load_categories() -> dict[str, int]:
 
 def category_choices() -> list[tuple[str, str]]:
     """Active categories as (code, name), in the table's order."""
-    return [(code, label.split(" ", 1)[-1]) for code, label in code_choices(TABLE)]
+    return code_choices(TABLE)
 
 
 def category_name(code: str) -> str:

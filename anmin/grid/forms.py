@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.forms import MultipleFileField
 from anmin.core.attachments.photos import max_photos
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.workflow.forms import name_the_field
@@ -17,7 +18,7 @@ from .categories import category_choices
 from .models import EventSource
 
 
-class EventReportForm(forms.Form):
+class EventReportForm(KitForm):
     """上报网格事件 — short enough for a phone: where, what, a description and photos."""
 
     region = RegionChoiceField(label=_("所在网格"))

@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.models import Region
 from anmin.core.tables import Column, Table
@@ -43,7 +44,7 @@ class RailwayHazardTable(Table):
     )
 
 
-class RailwayHazardForm(forms.Form):
+class RailwayHazardForm(KitForm):
     region = RegionChoiceField(label=_("所在村(社区)"))
     line = forms.CharField(label=_("铁路线路"), max_length=64, help_text=_("如：郑万高铁、禹亳铁路"))
     category = forms.ChoiceField(label=_("隐患类别"), choices=RailwayHazardCategory.choices)

@@ -56,7 +56,7 @@ def villages(request):
 def grids(request):
     if request is None:
         return Region.objects.none()
-    qs = Region.objects.visible_to(request.user).grids()
+    qs = Region.objects.visible_to(request.user).grids().select_related("parent")
     village = request.GET.get("village")
     if village:
         return qs.filter(parent_id=village)
@@ -81,6 +81,18 @@ class RegionFilter(django_filters.ModelChoiceFilter):
     """A region (by code) whose subtree the records must lie in."""
 
 
+class GridChoiceField(django_filters.fields.ModelChoiceField):
+    """A grid named with its village (109 "第N网格" alone cannot be told apart)."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class GridFilter(RegionFilter):
+    field_class = GridChoiceField
+
+
 class PlaceFilterMixin(django_filters.FilterSet):
     """乡镇 / 村(社区) / 网格, as prefixes of the record's region code."""
 
@@ -88,7 +100,7 @@ class PlaceFilterMixin(django_filters.FilterSet):
 
     township = RegionFilter(label=_("乡镇(街道)"), queryset=townships, method="in_region")
     village = RegionFilter(label=_("村(社区)"), queryset=villages, method="in_region")
-    grid = RegionFilter(label=_("网格"), queryset=grids, method="in_region")
+    grid = GridFilter(label=_("网格"), queryset=grids, method="in_region")
 
     def in_region(self, qs, name, value):
         return qs.filter(**{f"{self.region_path}__code__startswith": value.prefix}) if value else qs

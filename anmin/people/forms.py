@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.formkit import KitForm
 from anmin.core.forms import DateInput
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
@@ -87,7 +88,7 @@ PERSON_FORM_FIELDS = [
 ]
 
 
-class PersonForm(forms.Form):
+class PersonForm(KitForm):
     """登记/修改实有人口. Sex and birth date may be left blank: the ID number gives them."""
 
     def __init__(self, *args, user, instance: Person | None = None, **kwargs):
@@ -117,7 +118,7 @@ class PersonForm(forms.Form):
         return {k: v for k, v in data.items() if k in changed}
 
 
-class RevealForm(forms.Form):
+class RevealForm(KitForm):
     fields_wanted = forms.MultipleChoiceField(
         label=_("查看内容"),
         choices=[("id_number", _("公民身份号码")), ("phone", _("联系电话"))],
@@ -132,7 +133,7 @@ class RevealForm(forms.Form):
     )
 
 
-class LookupForm(forms.Form):
+class LookupForm(KitForm):
     value = forms.CharField(
         label=_("按身份证号码/电话精确查找"),
         max_length=32,
@@ -148,7 +149,7 @@ class LookupForm(forms.Form):
         return value
 
 
-class ExportRevealForm(forms.Form):
+class ExportRevealForm(KitForm):
     reason = forms.CharField(label=_("导出完整号码的事由"), max_length=200)
 
 
@@ -173,13 +174,13 @@ def _formfield(db_field, **kwargs):
     return f
 
 
-class CloseForm(forms.Form):
+class CloseForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     closed_on = forms.DateField(label=_("解除日期"), widget=DATE)
     reason = forms.CharField(label=_("解除原因"), max_length=200)
 
 
-class HouseForm(forms.Form):
+class HouseForm(KitForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for name, f in forms.fields_for_model(
@@ -190,7 +191,7 @@ class HouseForm(forms.Form):
         self.order_fields(["address", "region", "use", "is_rented"])
 
 
-class ResidenceForm(forms.Form):
+class ResidenceForm(KitForm):
     id_number = forms.CharField(
         label=_("居住人员的公民身份号码"), max_length=32, help_text=_("按身份证号码查找已登记的人员")
     )
@@ -198,7 +199,7 @@ class ResidenceForm(forms.Form):
     since = forms.DateField(label=_("入住日期"), required=False, widget=DATE)
 
 
-class EndResidenceForm(forms.Form):
+class EndResidenceForm(KitForm):
     residence = forms.IntegerField(widget=forms.HiddenInput)
     until = forms.DateField(label=_("迁出日期"), widget=DATE)
 

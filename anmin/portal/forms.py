@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.forms import MultipleFileField
+from anmin.core.formkit import KitForm
 
 from .actions import TIP_CATEGORIES
 
 
-class TipForm(forms.Form):
+class TipForm(KitForm):
     submit_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     category = forms.ChoiceField(label=_("举报类别"), choices=list(TIP_CATEGORIES.items()))
     text = forms.CharField(label=_("举报内容"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
@@ -32,18 +33,18 @@ class TipForm(forms.Form):
         return data
 
 
-class ReceiptForm(forms.Form):
+class ReceiptForm(KitForm):
     code = forms.CharField(label=_("回执码"), min_length=16, max_length=16,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     passphrase = forms.CharField(label=_("查询口令"), max_length=128, required=False,
                                  widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(KitForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=300)
     answer = forms.CharField(label=_("回复或补充情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}),
                              help_text=_("匿名提交，请不要写您自己的姓名"))
 
 
-class FraudCheckForm(forms.Form):
+class FraudCheckForm(KitForm):
     value = forms.CharField(label=_("电话号码、银行账号或网址"), max_length=200)

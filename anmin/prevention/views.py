@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
 from anmin.core.errors import run_action
+from anmin.core.formkit import KitForm
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.tables import Column, Table
@@ -23,7 +24,7 @@ from .importers import PoliceLedger
 from .models import LiaisonActivity, PatrolLog, PatrolTeam, PoliceActivity
 
 
-class StartForm(forms.Form):
+class StartForm(KitForm):
     team = forms.ModelChoiceField(label=_("巡逻队"), queryset=PatrolTeam.objects.none())
     note = forms.CharField(label=_("巡逻情况"), max_length=500, required=False)
 
@@ -59,7 +60,7 @@ class PatrolStartView(IdempotentFormMixin, FormView):
         return HttpResponseRedirect(log.get_absolute_url())
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(KitForm):
     point = forms.CharField(label=_("打卡点"), max_length=128)
     finding = forms.CharField(label=_("发现情况"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,7 +7,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import KitForm, PersonChoiceField, name_the_field
 from anmin.core.models import OrgUnit, Region, User
+
+__all__ = ["ActionForm", "ReplyForm", "TaskForm", "name_the_field"]  # name_the_field: the kit's, re-exported
 from anmin.core.models.regions import RegionLevel
 
 from .definitions import SATISFACTION
@@ -29,11 +32,6 @@ def user_queryset(user):
             .exclude(roles__scope="none").select_related("org_unit").distinct().order_by("org_unit__name", "name"))
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj}（{obj.org_unit}）" if obj.org_unit_id else str(obj)
-
-
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         if obj.level >= RegionLevel.VILLAGE and obj.parent_id:
@@ -41,12 +39,13 @@ class RegionChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ActionForm(forms.Form):
+class ActionForm(KitForm):
     """The form of one step. Which inputs it has comes from the transition's ``inputs``."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     target_org = forms.ModelChoiceField(label=_("承办单位"), queryset=OrgUnit.objects.none(), required=False)
-    target_user = UserChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False)
+    target_user = PersonChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
+                                    narrow_by="target_org")
     days = forms.IntegerField(label=_("延期天数"), min_value=1, required=False,
                               help_text=_("连同原期限不得超过流程规定的最长天数"))
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -84,18 +83,7 @@ class ActionForm(forms.Form):
         name_the_field(self)
 
 
-def name_the_field(form: forms.Form) -> None:
-    """Errors say which field and which rule: 「办理结果」为必填项."""
-    for field in form.fields.values():
-        label = field.label
-        field.error_messages["required"] = _("「%(label)s」为必填项") % {"label": label}
-        if "invalid_choice" in field.error_messages:
-            field.error_messages["invalid_choice"] = _("「%(label)s」的选项无效") % {"label": label}
-        if isinstance(field, forms.IntegerField):
-            field.error_messages["invalid"] = _("「%(label)s」须为整数") % {"label": label}
-
-
-class TaskForm(forms.Form):
+class TaskForm(KitForm):
     """登记交办事项 (and optionally hand it to a unit at once)."""
 
     title = forms.CharField(label=_("标题"), max_length=200)
@@ -113,7 +101,7 @@ class TaskForm(forms.Form):
         name_the_field(self)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KitForm):
     reply = forms.CharField(label=_("回复内容"), widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("写明已采取的措施和办理进展"))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..formkit import KitForm
 from .kinds import KINDS
 from .sanitize import allowed_kinds, human_size, max_bytes
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(KitForm):
     category = forms.ChoiceField(label=_("材料类型"))
     file = forms.FileField(label=_("附件"))
     note = forms.CharField(label=_("说明"), max_length=200, required=False)

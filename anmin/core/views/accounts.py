@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 
 from .. import actions
 from ..errors import run_action
+from ..formkit import KitForm
 from ..models import Region, User
 from ..models.regions import RegionLevel
 
@@ -52,7 +53,7 @@ class OrgChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.region.name}）"
 
 
-class AccountForm(forms.Form):
+class AccountForm(KitForm):
     """Name, unit, roles and grids; for a new account also the username."""
 
     username = forms.CharField(label=_("用户名"), max_length=150,
@@ -75,7 +76,7 @@ class AccountForm(forms.Form):
             self.fields["org_unit"].initial = orgs[0].pk
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(KitForm):
     reason = forms.CharField(label=_("停用原因"), max_length=200)
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from .. import audit
+from ..formkit import filter_polish
 from ..forms import quicken_selects
 from ..paging import LedgerPaginator
 from ..tables import Table
@@ -75,6 +76,7 @@ class LedgerView(ScopedMixin, TemplateView):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
+            filter_polish(filterset.form)
             quicken_selects(filterset.form)
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
         return qs, filterset

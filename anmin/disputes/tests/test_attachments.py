@@ -119,7 +119,7 @@ def test_a_bad_file_shows_the_rule_on_the_upload_page(client, world, settings):
     html = post(client, dispute, jpeg_with_gps(), "a.jpg").content.decode()
     assert "「附件」文件大小不能超过 100 字节" in html
     html = post(client, dispute, jpeg_with_gps(), "b.jpg", category="").content.decode()
-    assert "该字段是必填项" in html
+    assert "「材料类型」为必填项" in html  # the kit's one wording, at the field
     assert not Attachment.objects.exists()
 
 

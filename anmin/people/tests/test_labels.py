@@ -29,8 +29,8 @@ def test_the_youth_ledger_filters_by_type_and_concern_from_drop_downs(client, wo
     html = resp.content.decode()
     assert '<select name="youth_type"' in html
     assert '<select name="concern_level"' in html
-    assert '<option value="01">01 闲散青少年</option>' in html
-    assert '<option value="2">2 中等</option>' in html
+    assert '<option value="01">闲散青少年</option>' in html
+    assert '<option value="2">中等</option>' in html  # names, not codes
     for code_label in ("人员类型代码", "关注程度代码"):
         assert code_label not in html
     names = lambda resp: {r.person.name for r in resp.context["page_obj"].object_list}  # noqa: E731
@@ -52,3 +52,10 @@ def test_sex_is_shown_in_english_but_exported_for_import_in_chinese(client, worl
     rows = list(load_workbook(io.BytesIO(ResidentLedger().workbook(Person.objects.filter(name="周男")))).active.values)
     sex = rows[0].index("性别")
     assert rows[1][sex] == "男"
+
+
+def test_the_grid_filter_names_each_grid_with_its_village(client, world):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    html = client.get("/people/").content.decode()
+    assert f">{world.gc_village.name} / 第1网格</option>" in html  # not a bare "第1网格" among many
+    assert "---------" not in html

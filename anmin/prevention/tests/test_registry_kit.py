@@ -182,3 +182,18 @@ def test_a_village_whose_only_crossing_camera_goes_offline_is_listed(world, cent
     assert coverage.gaps(VILLAGE_CROSSING, within=world.gucheng.code) == []
     actions.set_camera_status(actor=centre, record=cam, expected_version=1, status="offline", note="光缆中断")
     assert [g.name for g in coverage.gaps(VILLAGE_CROSSING, within=world.gucheng.code)] == ["古城村委会"]
+
+
+def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflict(client, world, centre):
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing")
+    client.force_login(centre)
+    for page in ("edit", "status", "retire"):
+        html = client.get(f"/prevention/cameras/{cam.pk}/{page}/").content.decode()
+        assert '<input type="hidden" name="version" value="1"' in html
+        assert "版本" not in html
+    actions.update_camera(actor=centre, record=cam, expected_version=1, address="古城大街")  # another tab
+    r = client.post(f"/prevention/cameras/{cam.pk}/status/", {"status": "offline", "note": "断电", "version": 1})
+    assert r.status_code == 409
+    cam.refresh_from_db()
+    assert cam.status == "online"

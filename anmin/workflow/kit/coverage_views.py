@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from anmin.core.formkit import KitFilterForm
 from anmin.core.models import Region
 
 from .coverage import coverage_rules, summary
@@ -28,7 +29,7 @@ def readable_rules(user) -> list:
     return out
 
 
-class GapFilter(forms.Form):
+class GapFilter(KitFilterForm):
     rule = forms.ChoiceField(label=_("覆盖规则"), required=False)
     township = forms.ModelChoiceField(label=_("乡镇(街道)"), queryset=Region.objects.none(), required=False)
 

@@ -21,6 +21,7 @@ from django.views.generic import FormView
 
 from anmin.core.errors import run_action
 from anmin.core.filters import township_choices
+from anmin.core.formkit import KitForm, KitModelForm
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.models import Region
@@ -82,7 +83,7 @@ class PlaceField(forms.ModelChoiceField):
 
 
 def record_form(registry: Registry, *, with_place: bool = True) -> type[forms.ModelForm]:
-    class RecordForm(forms.ModelForm):
+    class RecordForm(KitModelForm):
         class Meta:
             model = registry.model
             fields = list(registry.fields)
@@ -95,11 +96,15 @@ def record_form(registry: Registry, *, with_place: bool = True) -> type[forms.Mo
                     queryset=Region.objects.reportable_by(user, min_level=max(registry.min_level, 2)),
                     initial=getattr(self.instance, "region_id", None))
                 self.order_fields(["region", *registry.fields])
+            if self.instance.pk:  # the version the user saw, so a stale tab gets a conflict, not an overwrite
+                self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                            initial=self.instance.version)
 
     return RecordForm
 
 
-class StatusForm(forms.Form):
+class StatusForm(KitForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     status = forms.ChoiceField(label=_("状态"))
     note = forms.CharField(label=_("状态说明"), max_length=200, required=False)
 
@@ -108,7 +113,8 @@ class StatusForm(forms.Form):
         self.fields["status"].choices = choices
 
 
-class RetireForm(forms.Form):
+class RetireForm(KitForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("注销原因"), max_length=200)
 
 
@@ -217,6 +223,9 @@ class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
         return super().get_context_data(title=f"{self.title()}：{self.object}", object=self.object,
                                         cancel_url=self.object.get_absolute_url(), **kwargs)
 
+    def get_initial(self):
+        return {**super().get_initial(), "version": self.object.version}
+
     def title(self) -> str:
         return ""
 
@@ -225,6 +234,7 @@ class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
+        data.pop("version", None)
         version = self.request.POST.get("version") or self.object.version
         result, status = run_action(form, lambda: self.write({**data, "expected_version": int(version)}))
         if result is None:
@@ -256,7 +266,7 @@ class RegistryStatusView(RegistryRecordFormView):
         return {**super().get_form_kwargs(), "choices": self.registry.statuses}
 
     def get_initial(self):
-        return {"status": self.object.status}
+        return {**super().get_initial(), "status": self.object.status}
 
     def title(self) -> str:
         return str(_("变更状态"))

@@ -25,7 +25,8 @@ def rows_html(table: Table, row_class: Callable[[object], str] = lambda obj: obj
         url = obj.get_absolute_url()
         tds = format_html_join(
             "", '<td data-label="{}">{}</td>',
-            ((header, format_html('<a href="{}">{}</a>', url, value) if col.link else value)
+            ((header, format_html('<a href="{}">{}</a>', url, value) if col.link
+              else col.html(obj) if col.html is not None else value)
              for header, (col, value) in zip(headers, cells, strict=True)),
         )
         rows.append(format_html('<tr class="{}">{}</tr>', row_class(obj), tds))

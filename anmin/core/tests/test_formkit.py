@@ -1,0 +1,76 @@
+"""The form kit: what every form of every app does the same way (anmin.core.formkit)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from anmin.core.codes import load_code_tables
+from anmin.core.formkit import (
+    KitForm,
+    PersonChoiceField,
+    grouped_code_choices,
+)
+from anmin.core.models import OrgUnit, Region, User
+
+
+class Sample(KitForm):
+    version = forms.IntegerField()
+    title = forms.CharField(label="标题")
+    place = forms.ModelChoiceField(label="地点", queryset=Region.objects.none())
+    kind = forms.ChoiceField(label="类型", choices=[("", "---------"), ("a", "甲")])
+    agree = forms.BooleanField(label="已核实", required=False)
+    photos = forms.FileField(label="照片", required=False)
+
+    def __init__(self, *args, grid=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Region.objects.filter(pk=grid.pk)
+
+
+def test_every_error_at_once_in_one_wording_and_internal_fields_hidden(world):
+    form = Sample({"version": "3"}, grid=world.gc_grid)
+    assert not form.is_valid()
+    assert form.errors == {"title": ["「标题」为必填项"], "place": ["「地点」为必填项"], "kind": ["「类型」为必填项"]}
+    html = str(form)
+    assert 'type="hidden" name="version"' in html
+    assert "版本" not in html
+
+
+def test_placeholders_sole_choice_and_camera(world):
+    html = "".join(str(f) for f in Sample(grid=world.gc_grid))
+    assert "---------" not in html
+    assert re.search(rf'<option value="{world.gc_grid.pk}" selected>', html)  # the only place, chosen
+    assert re.search(r'<option value="a" selected>甲</option>', html)  # the only kind, chosen
+    assert 'capture="environment"' in html
+    assert 'accept="image/*"' in html
+
+
+def test_a_code_table_is_grouped_by_its_parent_in_code_order(db):
+    load_code_tables()
+    groups = grouped_code_choices("dispute_category")
+    codes = [c for _g, options in groups for c, _n in options]
+    assert codes == sorted(codes)
+    assert all(len(c) == 4 for c in codes)
+    assert [g for g, _o in groups][:2] == ["婚恋家庭", "邻里"]
+    assert all(not n[:1].isdigit() for _g, options in groups for _c, n in options)  # names, not codes
+    first = grouped_code_choices("dispute_category", pick_group=True)[0][1][0]
+    assert first == ("01", "婚恋家庭（全部）")  # a filter may pick the whole group
+
+
+def test_a_person_picker_is_grouped_by_unit_and_narrows_to_the_chosen_unit(world):
+    class Handover(KitForm):
+        target_org = forms.ModelChoiceField(label="承办单位", queryset=OrgUnit.objects.all(), required=False)
+        target_user = PersonChoiceField(label="承办人", queryset=User.objects.none(), required=False,
+                                        narrow_by="target_org")
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["target_user"].queryset = User.objects.filter(org_unit__isnull=False).order_by("pk")
+
+    html = str(Handover()["target_user"])
+    assert 'data-narrow-by="target_org"' in html
+    police = world.orgs["gc_police"]
+    assert re.search(rf'<optgroup label="{police.name}" data-group="{police.pk}">', html)
+    assert "请选择" in html
+    assert "---------" not in html
