@@ -72,7 +72,8 @@ class OfflineWorkbenchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        forms = [{"form": f, **f.context(user)} for f in offline.visible_forms(user)]
+        forms = [{"form": f, "html": render_to_string(f.template, f.context(user), request=self.request)}
+                 for f in offline.visible_forms(user)]
         return {**super().get_context_data(**kwargs), "title": _("离线工作台"), "offline_forms": forms}
 
 

@@ -45,7 +45,12 @@
   function keepPages(urls) {
     if (!window.caches) { return Promise.resolve(); }
     return caches.open("anmin-pages").then(function (cache) {
-      return Promise.all(urls.map(function (url) {
+      // One after the other: a phone on a weak signal, and a server that is not hurried.
+      return urls.reduce(function (p, url) { return p.then(function () { return keep(cache, url); }); }, Promise.resolve());
+    });
+  }
+
+  function keep(cache, url) {
         return fetch(url, { credentials: "same-origin" }).then(function (r) {
           if (!r.ok || r.redirected) { return; }
           return r.clone().text().then(function (html) {
@@ -58,8 +63,6 @@
             })]);
           });
         }).catch(function () {});
-      }));
-    });
   }
 
   // Contact: the server's lists for this user (or, signed out / deactivated, "clear": drop them).
