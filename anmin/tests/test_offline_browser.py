@@ -57,6 +57,14 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         page.goto(f"{live_server.url}/offline/")
         poll(page, "document.body.dataset.offlineReady || ''", "1")
         poll(page, "!!navigator.serviceWorker.controller", True)
+        # Installable (what Lighthouse's check asks of Chromium): manifest, icons, a controlling worker.
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        # (a Playwright context is an incognito profile, where Chromium installs nothing)
+        assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert not manifest.get("errors")
+        cdp.detach()  # (a CDP session left open keeps navigator.onLine from following set_offline)
         poll(page, "caches.open('anmin-pages').then(c => c.keys()).then(k => k.map(r => new URL(r.url).pathname)"
                    ".filter(p => p === '/grid/report/').length)", 1)
 
@@ -64,6 +72,7 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         context.set_offline(True)
         before = clock.now()
         page.goto(f"{live_server.url}/grid/report/")
+        assert page.evaluate("navigator.onLine") is False
         assert page.locator("#id_region").input_value() == world.gc_grid.code
         report(page, "村口变压器旁电线裸露，存在触电隐患", "IMG_1.jpg")
         report(page, "三组路灯损坏，夜间无照明", "IMG_2.jpg")
@@ -88,7 +97,8 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         # Closed and opened again, still offline: the queue is still there, nothing was sent.
         page.reload()
         poll(page, "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount", "3")
-        assert GridEvent.objects.count() == 0 and Visit.objects.count() == 0
+        assert GridEvent.objects.count() == 0
+        assert Visit.objects.count() == 0
 
         # The network comes back, and drops in the middle of the first upload: the server stores the
         # event but the phone never hears the answer; the retry (same Idempotency-Key) makes no second.

@@ -38,7 +38,7 @@ EXEMPT: dict[str, str] = {
     "core:logout": "ends the caller's own session",
     "core:service_worker": "the service worker: addresses of static files only",
     "core:offline": "the offline workbench: no records in its HTML (drawn on the phone from its own store)",
-    "core:offline_data": "every list starts at visible_to(user); anmin/tests/test_offline_data.py checks a grid worker's",
+    "core:offline_data": "every list starts at visible_to(user); anmin/tests/test_offline_data.py checks it",
     "core:home": "widgets fetch their figures through visible_to",
     "core:profile": "the caller's own account",
     "core:password_change": "changes the caller's own password",
