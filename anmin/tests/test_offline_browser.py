@@ -140,3 +140,45 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
     assert before - dt.timedelta(minutes=1) <= visit.visited_at <= after
     assert visit.visited_at < visit.created_at
     assert visit.observations.reveal() == "情绪平稳，按时服药"
+
+
+def test_a_report_posted_into_a_dead_signal_is_kept_and_sent_once(live_server, world, browser):
+    """The phone believes it is online, but the post never reaches the server: the service worker keeps
+    it in the outbox (under the form's own key) and it goes out once the network works."""
+    worker = world.user(Role.GRID_WORKER)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, service_workers="allow")
+    page = context.new_page()
+    try:
+        login(page, live_server, worker.username)
+        page.wait_for_selector("text=您好")
+        page.goto(f"{live_server.url}/offline/")
+        poll(page, "document.body.dataset.offlineReady || ''", "1")
+        poll(page, "!!navigator.serviceWorker.controller", True)
+        page.goto(f"{live_server.url}/grid/report/")
+        poll(page, "!!navigator.serviceWorker.controller", True)
+
+        def dead_signal(route):
+            if route.request.method == "POST":
+                route.abort("internetdisconnected")
+            else:
+                route.continue_()
+
+        context.route("**/grid/report/", dead_signal)
+        page.select_option("#id_category", "02")
+        page.fill("#id_description", "信号时有时无时上报的事件")
+        page.set_input_files("#id_photos", files=[
+            {"name": "IMG_3.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps(320, 240)}])
+        page.click("form[data-form=grid-report] button[type=submit]")
+        page.wait_for_url("**/offline/?queued=1")
+        poll(page, "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount", "1")
+        assert GridEvent.objects.count() == 0
+
+        context.unroute("**/grid/report/")
+        page.reload()
+        poll(page, "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount", "0", tries=300)
+    finally:
+        context.close()
+    event = GridEvent.objects.get()
+    assert event.case.description == "信号时有时无时上报的事件"
+    assert event.photos.count() == 1

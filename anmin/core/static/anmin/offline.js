@@ -66,8 +66,17 @@
   }
 
   // Contact: the server's lists for this user (or, signed out / deactivated, "clear": drop them).
-  function refresh() {
+  // Signed in, at most every ten minutes (and always on the workbench or when the network returns):
+  // every page view must not cost four more requests.
+  var REFRESH_EVERY = 10 * 60 * 1000;
+  function refresh(force) {
     if (!dataUrl || !navigator.onLine) { return Promise.resolve(); }
+    var stamp = "anmin-offline-refreshed-" + user;
+    var last = 0;
+    try { last = parseInt(sessionStorage.getItem(stamp) || "0", 10) || 0; } catch (e) { last = 0; }
+    if (user && !force && !document.querySelector("[data-outbox-list]") && Date.now() - last < REFRESH_EVERY) {
+      return Promise.resolve();
+    }
     return fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (r.status === 401) {
         return r.json().then(function (d) { if (d.clear) { return S.dropLists(); } });
@@ -78,7 +87,11 @@
         shift = data.clock_shift_seconds || 0;
         return S.keyFor(user).then(function (key) { return S.saveLists(key, data); })
           .then(function () { return keepPages(data.pages || []); })
-          .then(function () { body.dataset.offlineReady = "1"; drawLists(data); });
+          .then(function () {
+            try { sessionStorage.setItem(stamp, String(Date.now())); } catch (e) { /* private mode */ }
+            body.dataset.offlineReady = "1";
+            drawLists(data);
+          });
       });
     }).catch(function () {});
   }
@@ -341,6 +354,17 @@
 
   // ---- start -------------------------------------------------------------------------------
   fillNow(document);
+  if (/[?&]queued=1/.test(location.search)) { // a post the service worker kept (no signal)
+    var list = document.querySelector("[data-outbox-list]");
+    if (list) {
+      var note = document.createElement("div");
+      note.className = "outbox-note";
+      note.setAttribute("role", "status");
+      note.dataset.outboxNote = "";
+      text(note, "网络不通：刚才提交的内容已保存到本机的待上传队列，联网后自动上传。");
+      list.parentNode.insertBefore(note, list);
+    }
+  }
   document.querySelectorAll("form[data-offline-api] input[name=idempotency_key]").forEach(function (el) {
     el.value = newKey(); // made on the phone: a kept copy of the page never repeats a key
   });
@@ -354,7 +378,7 @@
       if (!form.dataset.confirmed) { evt.preventDefault(); }
     });
   });
-  window.addEventListener("online", function () { refresh().then(flush); });
+  window.addEventListener("online", function () { refresh(true).then(flush); });
   window.addEventListener("offline", drawQueue);
 
   var start = user ? S.session().then(function (s) {

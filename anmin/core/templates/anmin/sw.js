@@ -3,9 +3,12 @@
 //   their names change with their content);
 // - pages: the network first; with no network, the kept copy of the page (only pages without personal
 //   data are kept: the report forms and the offline workbench) or else the offline workbench;
+// - a kept form posted while the phone believes it is online but the signal is dead: the post is put in
+//   the outbox (encrypted, under the form's idempotency key) and the worker lands on the workbench;
 // - "sync" (Background Sync, where the browser has it): the open pages are asked to send the outbox.
 // Nothing personal is kept here: the lists and the outbox live encrypted in IndexedDB (offline-store.js).
 "use strict";
+importScripts("{{ store_url }}");
 var VERSION = "{{ version }}";
 var SHELL_CACHE = "anmin-shell-" + VERSION;
 var STATIC_CACHE = "anmin-static";
@@ -52,8 +55,38 @@ function offlinePage(url) {
   });
 }
 
+// A kept form's post that found no network: into the outbox, sent again to the same page later.
+function keepPost(request, copy, url) {
+  return Promise.all([AnminStore.session(), copy.formData(), caches.open(PAGE_CACHE).then(function (c) { return c.match(url.pathname); })])
+    .then(function (r) {
+      var session = r[0], form = r[1];
+      if (!session || !r[2]) { throw new Error("not a kept form"); }
+      var fields = [], files = [], id = "";
+      form.forEach(function (value, name) {
+        if (name === "idempotency_key") { id = String(value); return; }
+        if (name === "csrfmiddlewaretoken") { return; }
+        if (typeof value !== "string") { if (value.size) { files.push({ field: name, file: value }); } return; }
+        if (value !== "") { fields.push([name, value]); }
+      });
+      var item = { id: id || String(Date.now()) + Math.random().toString(16).slice(2), api: url.pathname, mode: "page",
+                   label: "无信号时保存的上报", summary: "" };
+      return AnminStore.enqueue(session.key, session.user, item, fields, files);
+    }).then(function () {
+      return Response.redirect(OFFLINE_URL + "?queued=1", 303);
+    });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
+  if (request.method === "POST" && request.mode === "navigate") {
+    var postUrl = new URL(request.url);
+    if (postUrl.origin !== self.location.origin) { return; }
+    var copy = request.clone();
+    event.respondWith(fetch(request).catch(function (err) {
+      return keepPost(request, copy, postUrl).catch(function () { throw err; });
+    }));
+    return;
+  }
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
