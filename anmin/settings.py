@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "anmin.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The offline app's own requests set no session cookie (before SessionMiddleware: docs/offline.md).
+    "anmin.core.middleware.BackgroundRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

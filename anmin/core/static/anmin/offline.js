@@ -14,6 +14,8 @@
   var flushing = null;
   var timer = null;
   var BACKOFF_MAX = 10 * 60 * 1000;
+  // What the app fetches by itself sets no session cookie (core.middleware.BackgroundRequestMiddleware).
+  var BACKGROUND = { "X-Anmin-Background": "1" };
 
   function newKey() {
     if (crypto.randomUUID) { return crypto.randomUUID(); }
@@ -51,7 +53,7 @@
   }
 
   function keep(cache, url) {
-        return fetch(url, { credentials: "same-origin" }).then(function (r) {
+        return fetch(url, { credentials: "same-origin", headers: BACKGROUND }).then(function (r) {
           if (!r.ok || r.redirected) { return; }
           return r.clone().text().then(function (html) {
             var assets = [];
@@ -77,7 +79,7 @@
     if (user && !force && !document.querySelector("[data-outbox-list]") && Date.now() - last < REFRESH_EVERY) {
       return Promise.resolve();
     }
-    return fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+    return fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json", "X-Anmin-Background": "1" } }).then(function (r) {
       if (r.status === 401) {
         return r.json().then(function (d) { if (d.clear) { return S.dropLists(); } });
       }
@@ -195,7 +197,7 @@
       return S.update(row).then(function () {
         return fetch(row.api, {
           method: "POST", body: b.form, credentials: "same-origin",
-          headers: { "Idempotency-Key": row.id, "X-CSRFToken": cookie("csrftoken"),
+          headers: { "Idempotency-Key": row.id, "X-CSRFToken": cookie("csrftoken"), "X-Anmin-Background": "1",
                      Accept: page ? "text/html" : "application/json" }
         });
       });
