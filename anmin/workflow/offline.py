@@ -14,7 +14,7 @@ def tasks(user, *, limit: int) -> list[dict]:
     for case in qs:
         due = f" · 期限 {timezone.localtime(case.due_at):%Y-%m-%d %H:%M}" if case.due_at else ""
         items.append({"title": f"{case.number} {case.title}", "subtitle": f"{case.status_label}{due}",
-                      "url": case.domain_url() or "", "value": case.pk})
+                      "url": case.domain_url or "", "value": case.pk})
     return items
 
 

@@ -396,5 +396,10 @@
   start.then(function () { return S.loadLists(); }).then(function (data) {
     if (data && String(data.user.id) === String(user)) { shift = data.clock_shift_seconds || shift; drawLists(data); }
     return drawQueue();
-  }).then(function () { return refresh(); }).then(flush).catch(function () {});
+  }).then(function () {
+    // The workbench refreshes at once; other pages only after the worker has stayed a while (and at
+    // most every ten minutes): reading a page must not race four more requests.
+    if (document.querySelector("[data-outbox-list]") || !user) { return refresh(); }
+    setTimeout(function () { refresh().then(flush); }, 8000);
+  }).then(flush).catch(function () {});
 })();
