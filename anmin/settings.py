@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "anmin.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The offline app's own requests set no session cookie (before SessionMiddleware: docs/offline.md).
+    "anmin.core.middleware.BackgroundRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "anmin.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",

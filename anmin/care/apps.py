@@ -22,6 +22,9 @@ class CareConfig(AppConfig):
         from .tasks import care_sweep_task
 
         menus.register()
+        from . import offline
+
+        offline.register()
         widgets.register()
         kpis.register()
         api.register_routes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import timezone
 
 from . import clock
 from .registry import visible_menu
@@ -12,7 +13,10 @@ def shell(request) -> dict:
     user = getattr(request, "user", None)
     ctx = {"anmin_site_name": settings.ANMIN_SITE_NAME, "demo_mode": settings.ANMIN_DEMO_RELAXED,
            # A database whose world stands on another date (the demo: 2020-12-10) says so on every page.
-           "business_today": clock.today() if clock.is_shifted() else None}
+           "business_today": clock.today() if clock.is_shifted() else None,
+           # The phone's offline recorder adds this to its own clock (docs/offline.md).
+           "clock_shift_seconds": round(clock.shift().total_seconds()),
+           "tz_offset_minutes": round(timezone.localtime().utcoffset().total_seconds() / 60)}
     if user is not None and user.is_authenticated:
         ctx["menu"] = visible_menu(user)
         org = user.org_unit

@@ -14,6 +14,8 @@ for section in (
 
 for item in (
     MenuItem("home", "work", _("首页"), "core:home", None, 1, "⌂"),
+    # The offline workbench (docs/offline.md): the queue, the kept lists, the offline forms.
+    MenuItem("offline", "work", _("离线工作台"), "core:offline", None, 2, "✓", roles=(BUSINESS,)),
     MenuItem("regions", "base", _("辖区"), "core:region_list", "core.view_region", 10, "▦", roles=(BUSINESS,)),
     MenuItem("orgs", "base", _("组织机构"), "core:orgunit_list", "core.view_orgunit", 20, "⚑", roles=(BUSINESS,)),
     MenuItem("accounts", "system", _("账号管理"), "core:account_list", "core.manage_accounts", 5, "users"),

@@ -235,3 +235,26 @@ class SecurityHeadersMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class BackgroundRequestMiddleware:
+    """``/sw.js`` is answered here, before the session is read (the browser asks for it often). And a
+    request the offline app makes by itself (``X-Anmin-Background: 1``: refreshing the kept lists
+    and pages, sending the outbox) sets no session cookie: with ``SESSION_SAVE_EVERY_REQUEST`` its answer
+    would otherwise put the cookie back after the browser dropped it (a sign-out racing a refresh).
+    Must come before ``SessionMiddleware`` (its response step runs after the session's)."""
+
+    header = "X-Anmin-Background"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/sw.js":  # the service worker: no session, no database
+            from .views.offline import service_worker
+
+            return service_worker(request)
+        response = self.get_response(request)
+        if request.headers.get(self.header) == "1":
+            response.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+        return response

@@ -1,7 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, accounts, attachments, audit, documents, health, notices, pages
+from .views import account, accounts, attachments, audit, documents, health, notices, offline, pages
 
 app_name = "core"
 
@@ -10,7 +9,10 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("login/", pages.LoginView.as_view(), name="login"),
     path("login/otp/", account.OtpVerifyPage.as_view(), name="otp_verify"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", offline.LogoutView.as_view(), name="logout"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.OfflineWorkbenchView.as_view(), name="offline"),
+    path("offline/data.json", offline.offline_data, name="offline_data"),
     path("", pages.HomeView.as_view(), name="home"),
     path("me/", pages.ProfileView.as_view(), name="profile"),
     path("me/password/", account.PasswordChangePage.as_view(), name="password_change"),

@@ -22,6 +22,9 @@ class DisputesConfig(AppConfig):
 
         register_documents()
         menus.register()
+        from . import offline
+
+        offline.register()
         kpis.register()
         widgets.register()
         api.register_routes()

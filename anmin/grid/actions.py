@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from anmin.core import audit, clock
 from anmin.core.actors import as_user
@@ -37,6 +38,9 @@ log = logging.getLogger("anmin.grid")
 ADD_PERM = "grid.add_gridevent"
 # A phone's clock may run a little ahead of the server's.
 CLOCK_SKEW = timedelta(minutes=10)
+# How long a report may wait in a phone's outbox (docs/offline.md).
+RECORDED_MAX_AGE = timedelta(days=30)
+MAX_ACCURACY = 100_000
 
 
 def _place(region: Region | str | None) -> Region:
@@ -77,14 +81,21 @@ def report_event(
     resident_name: str = "",
     resident_phone: str = "",
     photos: Iterable[Any] = (),
+    recorded_at: datetime | None = None,
+    gps_accuracy: Any = None,
     now: datetime | None = None,
 ) -> GridEvent:
     """上报网格事件: a case of kind WG in 待受理 at the township centre, its detail row and photos.
 
     The place must be the reporter's own grid (a grid worker) or inside their jurisdiction (a centre);
     ``photos`` are uploaded files (or bytes), each re-encoded without metadata (``photos.py``).
+    ``recorded_at`` is when the worker recorded it on the phone (an offline report arrives later): not
+    after now (by the business clock, with a phone's skew), not more than ``RECORDED_MAX_AGE`` ago; it
+    is also the default 发现时间. ``gps_accuracy`` is the phone's position accuracy in metres.
     """
     now = now or clock.now()
+    recorded_at = _recorded_at(recorded_at, now)
+    gps_accuracy = _accuracy(gps_accuracy)
     place = _place(region)
     category = (category or "").strip()
     if not is_active_category(category):
@@ -96,7 +107,7 @@ def report_event(
     if priority not in dict(GRID_EVENT.workflow.priorities):
         labels = "、".join(label for _code, label in GRID_EVENT.workflow.priorities)
         raise invalid("priority", f"「紧急程度」须为 {labels} 之一")
-    found_at = found_at or now
+    found_at = found_at or recorded_at or now
     if found_at > now + CLOCK_SKEW:
         raise invalid("found_at", "「发现时间」不能晚于现在")
     if found_at < now - timedelta(days=366):
@@ -126,7 +137,7 @@ def report_event(
             event = GridEvent.objects.create(
                 case=case, category=category, source=source, found_at=found_at, address=address,
                 latitude=lat, longitude=lon, resident_name=resident_name, resident_phone=resident_phone,
-                photo_count=len(cleaned),
+                photo_count=len(cleaned), recorded_at=recorded_at, gps_accuracy=gps_accuracy,
             )
             for row in photo_rows:
                 row.event, row.uploaded_by, row.uploaded_at = event, as_user(actor), now
@@ -137,6 +148,30 @@ def report_event(
         discard(saved)
         raise
     return event
+
+
+def _recorded_at(value: datetime | None, now: datetime) -> datetime | None:
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + CLOCK_SKEW:
+        raise invalid("recorded_at", "「记录时间」不能晚于现在（请检查手机时间）")
+    if value < now - RECORDED_MAX_AGE:
+        raise invalid("recorded_at", f"「记录时间」不能早于 {RECORDED_MAX_AGE.days} 天前")
+    return value
+
+
+def _accuracy(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        metres = round(float(value))
+    except (TypeError, ValueError):
+        raise invalid("gps_accuracy", "「定位精度」须为米数") from None
+    if not 0 <= metres <= MAX_ACCURACY:
+        raise invalid("gps_accuracy", f"「定位精度」应在 0 至 {MAX_ACCURACY} 米之间")
+    return metres
 
 
 def _title_from(description: str, category: str) -> str:

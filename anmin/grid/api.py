@@ -41,7 +41,7 @@ class GridEventSerializer(CaseFieldsSerializer):
     class Meta:
         model = GridEvent
         fields = [*CASE_FIELDS, "category", "category_label", "source", "found_at", "address", "latitude",
-                  "longitude", "photo_count"]
+                  "longitude", "photo_count", "recorded_at", "gps_accuracy"]
         read_only_fields = fields
 
 
@@ -75,6 +75,10 @@ class GridEventCreateSerializer(ReportSerializer):
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     source = serializers.CharField(default=EventSource.PATROL, max_length=16, help_text=SOURCE_HELP)
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    recorded_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
+                                            help_text="在手机上记录的时间（离线上报时早于接收时间；不晚于现在，不早于30天前）")
+    gps_accuracy = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                            max_value=actions.MAX_ACCURACY, help_text="定位精度（米）")
     resident_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     resident_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list,

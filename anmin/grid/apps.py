@@ -19,6 +19,9 @@ class GridConfig(AppConfig):
 
         register_kind(workflows.GRID_EVENT)
         menus.register()
+        from . import offline
+
+        offline.register()
         kpis.register()
         api.register_routes()
         core_registry.role_grants.register("grid", grants())

@@ -32,6 +32,9 @@ class EventReportForm(KitForm):
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     longitude = forms.CharField(label=_("经度"), max_length=16, required=False,
                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    # Filled by the page's script: when the worker recorded it on the phone, the position's accuracy.
+    recorded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    gps_accuracy = forms.IntegerField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
     priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL)
     source = forms.ChoiceField(label=_("来源"), choices=EventSource.choices, initial=EventSource.PATROL)
     title = forms.CharField(label=_("事件标题"), max_length=200, required=False,

@@ -50,6 +50,11 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
                                      help_text=_("代群众上报时填写"))
     resident_phone = ProtectedField(_("反映群众联系电话"), kind="phone", blank=True)
     photo_count = models.PositiveSmallIntegerField(_("照片数"), default=0)
+    # Reported from a phone (possibly offline, through its outbox): when the worker recorded it there,
+    # by the business clock, and how precise its position was. The case's opened_at is when it arrived.
+    recorded_at = models.DateTimeField(_("记录时间"), null=True, blank=True,
+                                       help_text=_("网格员在手机上记录的时间（离线上报时早于接收时间）"))
+    gps_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
 
     objects = GridEventQuerySet.as_manager()
 

@@ -53,11 +53,12 @@ class GridEventReportView(CaseReportView):
     ledger_url_name = "grid:event_list"
     success_message = _("已上报网格事件 %(number)s")
     form_name = "grid-report"
+    offline_api = "gridevent-list"  # the API create, with the phone's Idempotency-Key
 
     def report(self, data):
         return actions.report_event(actor=self.request.user, **{k: data[k] for k in (
             "region", "category", "description", "title", "address", "latitude", "longitude", "priority", "source",
-            "resident_name", "resident_phone", "photos")})
+            "resident_name", "resident_phone", "photos", "recorded_at", "gps_accuracy")})
 
 
 class EventPhotoView(PhotoView):

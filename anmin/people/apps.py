@@ -20,6 +20,9 @@ class PeopleConfig(AppConfig):
         registry.menu_sections.register("people", registry.MenuSection("people", _("人口与重点人群"), 30))
         registry.code_files.register("people", Path(__file__).parent / "data" / "codes.json")
         menus.register()
+        from . import offline
+
+        offline.register()
         kpis.register()
         api.register_routes()
         registry.role_grants.register("people", roles.grants())

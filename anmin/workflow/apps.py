@@ -20,6 +20,9 @@ class WorkflowConfig(AppConfig):
         register_documents()
         core_registry.audit_step_labels.register("workflow", registry.step_label)
         menus.register()
+        from . import offline
+
+        offline.register()
         core_registry.role_grants.register("workflow", grants())
         api.register_routes()
         from .tasks import sweep_task

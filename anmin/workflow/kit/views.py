@@ -7,6 +7,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -94,6 +95,11 @@ class CaseReportView(IdempotentFormMixin, FormView):
     ledger_url_name: ClassVar[str] = ""
     success_message: ClassVar[Any] = _("已上报：%(number)s")
     form_name: ClassVar[str] = "report"  # the form's data-form attribute (what browser tests click)
+    # With no network the phone keeps the report in its outbox and sends it later (docs/offline.md):
+    # to ``offline_api`` (an API create URL name, with an Idempotency-Key) or else to this page again
+    # (with the form's idempotency_key). ``offline = False`` leaves the form online only.
+    offline: ClassVar[bool] = True
+    offline_api: ClassVar[str] = ""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.scoped_create):
@@ -104,8 +110,12 @@ class CaseReportView(IdempotentFormMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
+        offline = {}
+        if self.offline:
+            offline = {"offline_url": reverse(self.offline_api) if self.offline_api else self.request.path,
+                       "offline_mode": "api" if self.offline_api else "page"}
         return super().get_context_data(title=self.title, ledger_url_name=self.ledger_url_name,
-                                        form_name=self.form_name, **kwargs)
+                                        form_name=self.form_name, **offline, **kwargs)
 
     def report(self, data: dict) -> Any:
         raise NotImplementedError

@@ -20,7 +20,8 @@
   var ID_OR_PHONE = /(^|[^0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])/;
   document.addEventListener("submit", function (evt) {
     var form = evt.target;
-    if (!form || (form.method || "get").toLowerCase() !== "get") return;
+    // (getAttribute: a form with a field named "method" shadows form.method)
+    if (!form || !form.getAttribute || (form.getAttribute("method") || "get").toLowerCase() !== "get") return;
     var fields = form.querySelectorAll("input[type=text], input[type=search], input:not([type])");
     for (var i = 0; i < fields.length; i++) {
       if (ID_OR_PHONE.test(fields[i].value.replace(/[\s-]/g, ""))) {

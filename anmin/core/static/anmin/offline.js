@@ -1,0 +1,405 @@
+// The offline field app on every page (docs/offline.md): registers the service worker, keeps the
+// user's lists (encrypted, offline-store.js) and the pages they may fill in with no network, puts a
+// form marked data-offline-api into the outbox when there is no network (the workbench's forms always),
+// shows the queue ("3 条待上传") and sends it when the network comes back, with backoff, each
+// submission under the Idempotency-Key made on the phone (so a retry never makes a second record).
+(function () {
+  "use strict";
+  if (!("indexedDB" in window) || !window.crypto || !crypto.subtle || !window.AnminStore) { return; }
+  var S = window.AnminStore;
+  var body = document.body;
+  var user = body.dataset.user || "";
+  var dataUrl = body.dataset.offlineData;
+  var shift = parseInt(body.dataset.clockShift || "0", 10) || 0;
+  var flushing = null;
+  var timer = null;
+  var BACKOFF_MAX = 10 * 60 * 1000;
+  // What the app fetches by itself sets no session cookie (core.middleware.BackgroundRequestMiddleware).
+  var BACKGROUND = { "X-Anmin-Background": "1" };
+
+  function newKey() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+  }
+  // The worker's moment on the business clock (the server says how far it stands from the real one).
+  function recordedNow() { return new Date(Date.now() + shift * 1000).toISOString(); }
+  // The same moment as the server's local time ("2020-12-10T09:30"), for a datetime-local field.
+  var tzOffset = parseInt(body.dataset.tzOffset || "0", 10) || 0;
+  function localNow() { return new Date(Date.now() + (shift + tzOffset * 60) * 1000).toISOString().slice(0, 16); }
+  function fillNow(root) {
+    root.querySelectorAll("input[data-offline-now]").forEach(function (el) { el.value = localNow(); });
+  }
+  function cookie(name) {
+    var m = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function text(el, value) { if (el) { el.textContent = value; } }
+
+  // ---- the service worker and what the phone keeps ----------------------------------------
+  if ("serviceWorker" in navigator && body.dataset.sw) {
+    navigator.serviceWorker.register(body.dataset.sw, { scope: "/" }).catch(function () {});
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data && e.data.type === "anmin-flush") { flush(); }
+    });
+  }
+
+  function keepPages(urls) {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.open("anmin-pages").then(function (cache) {
+      // One after the other: a phone on a weak signal, and a server that is not hurried.
+      return urls.reduce(function (p, url) { return p.then(function () { return keep(cache, url); }); }, Promise.resolve());
+    });
+  }
+
+  function keep(cache, url) {
+        return fetch(url, { credentials: "same-origin", headers: BACKGROUND }).then(function (r) {
+          if (!r.ok || r.redirected) { return; }
+          return r.clone().text().then(function (html) {
+            var assets = [];
+            html.replace(/(?:src|href)="(\/static\/[^"]+)"/g, function (_, a) { assets.push(a); });
+            return Promise.all([cache.put(url, r), caches.open("anmin-static").then(function (sc) {
+              return Promise.all(assets.map(function (a) {
+                return sc.match(a).then(function (hit) { return hit || sc.add(a).catch(function () {}); });
+              }));
+            })]);
+          });
+        }).catch(function () {});
+  }
+
+  // Contact: the server's lists for this user (or, signed out / deactivated, "clear": drop them).
+  // Signed in, at most every ten minutes (and always on the workbench or when the network returns):
+  // every page view must not cost four more requests.
+  var REFRESH_EVERY = 10 * 60 * 1000;
+  function refresh(force) {
+    if (!dataUrl || !navigator.onLine) { return Promise.resolve(); }
+    var stamp = "anmin-offline-refreshed-" + user;
+    var last = 0;
+    try { last = parseInt(sessionStorage.getItem(stamp) || "0", 10) || 0; } catch (e) { last = 0; }
+    if (user && !force && !document.querySelector("[data-outbox-list]") && Date.now() - last < REFRESH_EVERY) {
+      return Promise.resolve();
+    }
+    return fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json", "X-Anmin-Background": "1" } }).then(function (r) {
+      if (r.status === 401) {
+        return r.json().then(function (d) { if (d.clear) { return S.dropLists(); } });
+      }
+      if (!r.ok) { return; }
+      return r.json().then(function (data) {
+        if (!user || String(data.user.id) !== String(user)) { return; }
+        shift = data.clock_shift_seconds || 0;
+        return S.keyFor(user).then(function (key) { return S.saveLists(key, data); })
+          .then(function () { return keepPages(data.pages || []); })
+          .then(function () {
+            try { sessionStorage.setItem(stamp, String(Date.now())); } catch (e) { /* private mode */ }
+            body.dataset.offlineReady = "1";
+            drawLists(data);
+          });
+      });
+    }).catch(function () {});
+  }
+
+  // ---- the outbox -------------------------------------------------------------------------
+  function mine() { return user ? S.items(user) : Promise.resolve([]); }
+
+  function formSummary(form) {
+    var label = form.dataset.offlineLabel || document.title.split(" · ")[0];
+    var first = form.querySelector("textarea, select[data-offline-pick]");
+    var detail = "";
+    if (first && first.tagName === "SELECT" && first.selectedIndex >= 0) { detail = first.options[first.selectedIndex].text; }
+    else if (first) { detail = first.value.slice(0, 30); }
+    return label + (detail ? "：" + detail : "");
+  }
+
+  function capture(form) {
+    var recorded = form.querySelector("[name=recorded_at]");
+    if (recorded && !recorded.value) { recorded.value = recordedNow(); }
+    var fields = [];
+    var files = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "idempotency_key") { return; }
+      if (value instanceof Blob) { if (value.size) { files.push({ field: name, file: value }); } return; }
+      if (value === "") { return; }
+      fields.push([name, value]);
+    });
+    var item = { id: newKey(), api: form.dataset.offlineApi, mode: form.dataset.offlineMode || "api",
+                 label: form.dataset.offlineLabel || "", summary: formSummary(form) };
+    return S.keyFor(user).then(function (key) { return S.enqueue(key, user, item, fields, files); });
+  }
+
+  function afterQueued(form) {
+    form.reset();
+    fillNow(form);
+    form.querySelectorAll("[name=recorded_at], [name=gps_accuracy]").forEach(function (el) { el.value = ""; });
+    var note = document.querySelector("[data-outbox-note]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "messages outbox-note";
+      note.setAttribute("role", "status");
+      note.dataset.outboxNote = "";
+      form.parentNode.insertBefore(note, form);
+    }
+    text(note, navigator.onLine ? "已保存，正在上传…" : "当前无网络：已保存到本机的待上传队列，联网后自动上传。");
+    note.scrollIntoView({ block: "nearest" });
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.ready.then(function (reg) {
+        if (reg.sync) { return reg.sync.register("anmin-outbox"); }
+      }).catch(function () {});
+    }
+    return drawQueue().then(function () { flush(); });
+  }
+
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form || !form.dataset || !form.dataset.offlineApi || !user) { return; }
+    var recorded = form.querySelector("[name=recorded_at]");
+    if (recorded && !recorded.value) { recorded.value = recordedNow(); }
+    if (navigator.onLine && !("offlineAlways" in form.dataset)) { return; } // the page posts it as usual
+    evt.preventDefault();
+    var button = form.querySelector("[type=submit]");
+    if (button) { button.disabled = true; }
+    capture(form).then(function () { return afterQueued(form); }).catch(function (err) {
+      window.alert("保存到本机失败：" + err);
+    }).then(function () { if (button) { button.disabled = false; } });
+  });
+
+  function backoff(row) {
+    row.attempts += 1;
+    var wait = Math.min(BACKOFF_MAX, 2000 * Math.pow(2, row.attempts - 1));
+    row.nextAt = Date.now() + wait * (0.75 + Math.random() * 0.5);
+  }
+
+  // A page's answer (mode "page"): a redirect to the record is success, the login page means signed
+  // out, a form shown again carries its errors.
+  function pageAnswer(row, r) {
+    if (r.redirected && new URL(r.url).pathname.indexOf("/login/") === 0) {
+      row.status = "signin"; row.error = "登录已过期：请重新登录，登录后自动上传。"; return S.update(row);
+    }
+    if (r.ok) { sent.push((row.label || "记录") + " 已上传"); return S.remove(row.id); }
+    if (r.status >= 500 || r.status === 409 || r.status === 429) { row.status = "pending"; backoff(row); return S.update(row); }
+    return r.text().then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html");
+      var errors = Array.prototype.map.call(doc.querySelectorAll(".field-error, .form-errors, .page-head + p"), function (e) {
+        var row2 = e.closest("[data-field]");
+        var label = row2 ? row2.querySelector("label") : null;
+        return (label ? label.textContent.replace("*", "") + "：" : "") + e.textContent.trim();
+      }).filter(Boolean);
+      row.status = "rejected";
+      row.error = errors.join("；") || ("HTTP " + r.status);
+      return S.update(row);
+    });
+  }
+
+  function send(key, row) {
+    var page = row.mode === "page";
+    return S.body(key, row).then(function (b) {
+      row.status = "sending";
+      if (page) { b.form.append("idempotency_key", row.id); }
+      return S.update(row).then(function () {
+        return fetch(row.api, {
+          method: "POST", body: b.form, credentials: "same-origin",
+          headers: { "Idempotency-Key": row.id, "X-CSRFToken": cookie("csrftoken"), "X-Anmin-Background": "1",
+                     Accept: page ? "text/html" : "application/json" }
+        });
+      });
+    }).then(function (r) {
+      if (page) { return pageAnswer(row, r); }
+      if (r.ok) { return r.json().catch(function () { return {}; }).then(function (d) { sentLog(row, d); return S.remove(row.id); }); }
+      return r.json().catch(function () { return {}; }).then(function (err) {
+        var message = err.message || ("HTTP " + r.status);
+        if (err.errors) {
+          var parts = [];
+          Object.keys(err.errors).forEach(function (k) { parts = parts.concat(err.errors[k]); });
+          if (parts.length) { message = parts.join("；"); }
+        }
+        if (r.status === 401) { row.status = "signin"; row.error = "登录已过期：请重新登录，登录后自动上传。"; }
+        else if (r.status === 409 && err.code === "idempotency_in_flight") { row.status = "pending"; backoff(row); }
+        else if (r.status === 409) { row.status = "conflict"; row.error = message; }
+        else if (r.status >= 500 || r.status === 429 || r.status === 408) { row.status = "pending"; row.error = message; backoff(row); }
+        else { row.status = "rejected"; row.error = message; }
+        return S.update(row);
+      });
+    }, function () { row.status = "pending"; row.error = ""; backoff(row); return S.update(row); });
+  }
+
+  function flush() {
+    if (!user || !navigator.onLine) { return Promise.resolve(); }
+    if (flushing) { return flushing; }
+    flushing = S.currentKey().then(function (key) {
+      if (!key) { return; }
+      return mine().then(function (rows) {
+        var due = rows.filter(function (r) { return (r.status === "pending" || r.status === "sending") && r.nextAt <= Date.now(); });
+        return due.reduce(function (p, row) { return p.then(function () { return navigator.onLine ? send(key, row) : null; }); },
+          Promise.resolve());
+      });
+    }).catch(function () {}).then(function () {
+      flushing = null;
+      return drawQueue();
+    }).then(schedule);
+    return flushing;
+  }
+
+  function schedule() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    return mine().then(function (rows) {
+      var next = rows.filter(function (r) { return r.status === "pending"; })
+        .reduce(function (m, r) { return Math.min(m, r.nextAt); }, Infinity);
+      if (next !== Infinity) { timer = setTimeout(flush, Math.max(500, next - Date.now())); }
+    });
+  }
+
+  var sent = [];
+  function sentLog(row, answer) {
+    sent.push((row.label || "记录") + " " + (answer.number || answer.id || "") + " 已上传");
+  }
+
+  // ---- drawing ------------------------------------------------------------------------------
+  var STATUS = { pending: "待上传", sending: "上传中", signin: "待登录后上传", rejected: "被退回，请处理", conflict: "有冲突，请处理" };
+
+  function drawQueue() {
+    return mine().then(function (rows) {
+      var waiting = rows.length;
+      document.querySelectorAll("[data-outbox-count]").forEach(function (el) {
+        el.hidden = waiting === 0;
+        el.dataset.outboxCount = String(waiting);
+        text(el, waiting + " 条待上传");
+      });
+      var list = document.querySelector("[data-outbox-list]");
+      if (!list) { return; }
+      return S.currentKey().then(function (key) {
+        return Promise.all(rows.map(function (r) { return key ? S.summary(key, r) : ""; }));
+      }).then(function (summaries) {
+        list.textContent = "";
+        rows.forEach(function (r, i) {
+          var li = document.createElement("li");
+          li.dataset.outboxItem = r.id;
+          li.dataset.status = r.status;
+          var title = document.createElement("strong");
+          text(title, summaries[i] || r.label);
+          var meta = document.createElement("small");
+          text(meta, " " + new Date(r.created).toLocaleString() + " · " + (STATUS[r.status] || r.status));
+          li.appendChild(title);
+          li.appendChild(meta);
+          if (r.error && r.status !== "pending") {
+            var err = document.createElement("div");
+            err.className = "field-error";
+            err.setAttribute("role", "alert");
+            text(err, r.error);
+            li.appendChild(err);
+          }
+          if (r.status === "rejected" || r.status === "conflict" || r.status === "signin") {
+            li.appendChild(button("重新上传", function () { r.status = "pending"; r.nextAt = 0; r.error = ""; S.update(r).then(flush); }));
+            li.appendChild(button("删除", function () {
+              if (window.confirm("删除这条未上传的记录？删除后无法恢复。")) { S.remove(r.id).then(drawQueue); }
+            }));
+          }
+          list.appendChild(li);
+        });
+        var log = document.querySelector("[data-outbox-sent]");
+        if (log) { text(log, sent.join("；")); }
+        var empty = document.querySelector("[data-outbox-empty]");
+        if (empty) { empty.hidden = rows.length > 0; }
+      });
+    });
+  }
+
+  function button(label, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "button link";
+    text(b, label);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function drawLists(data) {
+    if (!data) { return; }
+    (data.lists || []).forEach(function (list) {
+      document.querySelectorAll('select[data-offline-pick="' + list.key + '"]').forEach(function (select) {
+        var chosen = select.value;
+        select.querySelectorAll("option[data-kept]").forEach(function (o) { o.remove(); });
+        list.items.forEach(function (item) {
+          var o = document.createElement("option");
+          o.value = item.value;
+          o.dataset.kept = "";
+          text(o, item.title + (item.subtitle ? " · " + item.subtitle : ""));
+          select.appendChild(o);
+        });
+        select.value = chosen;
+      });
+    });
+    var box = document.querySelector("[data-offline-lists]");
+    if (!box) { return; }
+    box.textContent = "";
+    (data.lists || []).filter(function (l) { return !l.pick; }).forEach(function (list) {
+      var section = document.createElement("details");
+      section.className = "offline-list";
+      section.dataset.list = list.key;
+      var summary = document.createElement("summary");
+      text(summary, list.label + "（" + list.items.length + (list.truncated ? "+" : "") + "）");
+      section.appendChild(summary);
+      var ul = document.createElement("ul");
+      list.items.forEach(function (item) {
+        var li = document.createElement("li");
+        var t = document.createElement(item.url ? "a" : "strong");
+        if (item.url) { t.href = item.url; }
+        text(t, item.title);
+        li.appendChild(t);
+        if (item.subtitle) { var s = document.createElement("small"); text(s, " " + item.subtitle); li.appendChild(s); }
+        ul.appendChild(li);
+      });
+      section.appendChild(ul);
+      box.appendChild(section);
+    });
+    var when = document.querySelector("[data-offline-when]");
+    if (when) { text(when, "本机数据更新于 " + new Date(data.generated_at).toLocaleString()); }
+  }
+
+  // ---- start -------------------------------------------------------------------------------
+  fillNow(document);
+  if (/[?&]queued=1/.test(location.search)) { // a post the service worker kept (no signal)
+    var list = document.querySelector("[data-outbox-list]");
+    if (list) {
+      var note = document.createElement("div");
+      note.className = "outbox-note";
+      note.setAttribute("role", "status");
+      note.dataset.outboxNote = "";
+      text(note, "网络不通：刚才提交的内容已保存到本机的待上传队列，联网后自动上传。");
+      list.parentNode.insertBefore(note, list);
+    }
+  }
+  document.querySelectorAll("form[data-offline-api] input[name=idempotency_key]").forEach(function (el) {
+    el.value = newKey(); // made on the phone: a kept copy of the page never repeats a key
+  });
+  document.querySelectorAll("form.logout-form").forEach(function (form) {
+    form.addEventListener("submit", function (evt) {
+      mine().then(function (rows) {
+        if (rows.length && !window.confirm(rows.length + " 条记录还未上传，退出后将从本机删除。确定退出？")) { return; }
+        form.dataset.confirmed = "1";
+        form.submit();
+      });
+      if (!form.dataset.confirmed) { evt.preventDefault(); }
+    });
+  });
+  window.addEventListener("online", function () { refresh(true).then(flush); });
+  window.addEventListener("offline", drawQueue);
+
+  var start = user ? S.session().then(function (s) {
+    // Another user's store is wiped (keyFor); the same user's queue waiting for sign-in goes again.
+    return S.keyFor(user).then(function () {
+      if (!s || s.user !== String(user)) { return; }
+      return mine().then(function (rows) {
+        return Promise.all(rows.filter(function (r) { return r.status === "signin" || r.status === "sending"; })
+          .map(function (r) { r.status = "pending"; r.nextAt = 0; r.error = ""; return S.update(r); }));
+      });
+    });
+  }) : Promise.resolve();
+  start.then(function () { return S.loadLists(); }).then(function (data) {
+    if (data && String(data.user.id) === String(user)) { shift = data.clock_shift_seconds || shift; drawLists(data); }
+    return drawQueue();
+  }).then(function () {
+    // The workbench refreshes at once; other pages only after the worker has stayed a while (and at
+    // most every ten minutes): reading a page must not race four more requests.
+    if (document.querySelector("[data-outbox-list]") || !user) { return refresh(); }
+    setTimeout(function () { refresh().then(flush); }, 8000);
+  }).then(flush).catch(function () {});
+})();
