@@ -6,7 +6,7 @@
 The same key (per user) with the same request returns the first response — status and body for the
 API, the redirect for a form — without running the view again; the same key with a different
 request is refused with 422; a duplicate that arrives while the first is still being handled gets
-409. Keys are remembered for ``ANMIN_IDEMPOTENCY_TTL_HOURS`` (24 h). Only successful responses are
+409. Keys are remembered for ``ANMIN_IDEMPOTENCY_TTL_HOURS`` (720 h, 30 days). Only successful responses are
 remembered (2xx for the API, a redirect for a form): after an error the client may retry the key.
 
 Exactly once: the key's row is written in the SAME transaction as the create, and the response is
@@ -69,7 +69,7 @@ class ClaimResult:
 
 
 def ttl() -> timedelta:
-    return timedelta(hours=int(getattr(settings, "ANMIN_IDEMPOTENCY_TTL_HOURS", 24)))
+    return timedelta(hours=int(getattr(settings, "ANMIN_IDEMPOTENCY_TTL_HOURS", 720)))
 
 
 def in_flight_timeout() -> timedelta:

@@ -3,9 +3,12 @@
 
 import datetime as dt
 
+from anmin.core.models import Role
 from anmin.core.testing import expect
+from anmin.prevention import actions
 from anmin.prevention.models import (
     Camera,
+    CameraRepair,
     Liaison,
     LiaisonActivity,
     PatrolLog,
@@ -55,7 +58,16 @@ def police_month(region, world):
                                          visits=10)
 
 
+def repair(region, world):
+    """A camera reported faulty opens its repair case (kind WX) through the registry's status action."""
+    cam = camera(region, world)
+    actions.set_camera_status(actor=world.user(Role.CITY_OFFICE), record=cam, expected_version=cam.version,
+                              status="fault", note="画面黑屏")
+    return CameraRepair.objects.get(camera=cam)
+
+
 SAMPLES = {
+    CameraRepair: (repair, expect.seen_by("prevention.view_camerarepair")),
     PatrolLog: (patrol, expect.seen_by("prevention.view_patrollog")),
     LiaisonActivity: (activity, expect.seen_by("prevention.view_liaisonactivity")),
     PoliceActivity: (police_month, expect.seen_by("prevention.view_policeactivity")),
