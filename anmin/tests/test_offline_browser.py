@@ -31,6 +31,9 @@ def poll(page, expression: str, expected, tries: int = 150, step: int = 100):
     raise AssertionError(f"{expression} = {value!r}, expected {expected!r}")
 
 
+QUEUED = "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount || '0'"
+
+
 def queue(page) -> str:
     return page.evaluate("(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount || '0'")
 
@@ -75,8 +78,9 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         assert page.evaluate("navigator.onLine") is False
         assert page.locator("#id_region").input_value() == world.gc_grid.code
         report(page, "村口变压器旁电线裸露，存在触电隐患", "IMG_1.jpg")
+        poll(page, QUEUED, "1")
         report(page, "三组路灯损坏，夜间无照明", "IMG_2.jpg")
-        assert queue(page) == "2"
+        poll(page, QUEUED, "2")  # (the first report's note is still on the page: wait for the count)
         assert page.inner_text("[data-outbox-count]") == "2 条待上传"
 
         # The follow-up, on the offline workbench: the patient comes from the phone's encrypted store.

@@ -80,11 +80,9 @@
       return Promise.resolve();
     }
     return fetch(dataUrl, { credentials: "same-origin", headers: { Accept: "application/json", "X-Anmin-Background": "1" } }).then(function (r) {
-      if (r.status === 401) {
-        return r.json().then(function (d) { if (d.clear) { return S.dropLists(); } });
-      }
       if (!r.ok) { return; }
       return r.json().then(function (data) {
+        if (data.clear) { return S.dropLists(); }  // signed out or deactivated
         if (!user || String(data.user.id) !== String(user)) { return; }
         shift = data.clock_shift_seconds || 0;
         return S.keyFor(user).then(function (key) { return S.saveLists(key, data); })
