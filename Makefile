@@ -51,8 +51,9 @@ lint: $(VENV)/.dev-installed
 test-sqlite: $(VENV)/.dev-installed
 	env -u DATABASE_URL $(BIN)/pytest -q -n 2
 
+# The browser tests drive the same pages on either database: they run in the SQLite pass only.
 test-postgres: $(VENV)/.dev-installed
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not browser"
 
 ## make test: everything CI runs — lint, layer contracts, migrations check, tests on SQLite and PostgreSQL
 test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres

@@ -10,7 +10,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # RFC 3339, as the schema's "date-time" says: a time zone is part of it.
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})$")
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-](\d{2}):(\d{2}))$")
+# Time zones on Earth run from -12:00 to +14:00 (PostgreSQL refuses offsets beyond ±15:59).
+MAX_OFFSET_MINUTES = 14 * 60
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -26,8 +28,12 @@ class StrictFilterBackend(DjangoFilterBackend):
             return f"{name}：不能为空（不筛选就不要带这个参数）"
         if isinstance(flt, django_filters.BooleanFilter) and value not in self.TRUE_FALSE:
             return f"{name}：应为 true 或 false"
-        if isinstance(flt, django_filters.IsoDateTimeFilter) and not ISO_DATETIME.match(value):
-            return f"{name}：应为带时区的日期时间，如 2020-12-10T09:00:00+08:00"
+        if isinstance(flt, django_filters.IsoDateTimeFilter):
+            match = ISO_DATETIME.match(value)
+            if not match:
+                return f"{name}：应为带时区的日期时间，如 2020-12-10T09:00:00+08:00"
+            if match.group(4) and int(match.group(4)) * 60 + int(match.group(5)) > MAX_OFFSET_MINUTES:
+                return f"{name}：时区偏移应在 -14:00 至 +14:00 之间"
         if isinstance(flt, django_filters.DateFilter) and not ISO_DATE.match(value):
             return f"{name}：应为日期，如 2020-12-10"
         return None

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connection
+from django.db import connection, connections
 from django.utils.functional import cached_property
 
 
@@ -89,8 +90,11 @@ class LedgerPaginator(Paginator):
 
 def planner_rows(qs) -> int:
     """PostgreSQL's estimate of the rows of ``qs`` (one EXPLAIN: planning only, no rows read)."""
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
+    try:
+        sql, params = qs.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees nothing (qs.none(), an empty IN): no rows, no query
+        return 0
+    with connections[qs.db].cursor() as cursor:  # the database the list is read from (a replica too)
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
