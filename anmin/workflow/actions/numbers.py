@@ -30,13 +30,15 @@ def _numbers_from_sequence(kind_code: str, year: int, n: int) -> list[int]:
     name = _sequence_name(kind_code, year)
     sql = "SELECT nextval(%s::regclass) FROM generate_series(1, %s)"
     if name in _known_sequences:  # seen in this process: no savepoint needed around the call
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [name, n])
-                return [row[0] for row in cursor.fetchall()]
-        except ProgrammingError:  # gone (a restore, a rebuilt database): this intake fails, the next one recreates it
-            _known_sequences.discard(name)
-            raise
+        # to_regclass answers NULL (and nextval of NULL is NULL) when the sequence is gone — a restore,
+        # a rebuilt database, a transaction that created it rolled back — instead of an error that
+        # would abort the caller's transaction: then it is created again below.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(to_regclass(%s)) FROM generate_series(1, %s)", [name, n])
+            numbers = [row[0] for row in cursor.fetchall()]
+        if all(v is not None for v in numbers):
+            return numbers
+        _known_sequences.discard(name)
     for attempt in range(3):
         try:
             with transaction.atomic(), connection.cursor() as cursor:
