@@ -169,6 +169,16 @@ def _snapshot(user: User) -> dict:
 # --- the actions -----------------------------------------------------------------------------------
 
 
+def _checked_account_fields(actor, name, org_unit, roles, grids):
+    """The name, unit, roles and grids of an account, as the actor may set them (create and update)."""
+    name = (name or "").strip()
+    if not name:
+        raise invalid("name", "姓名：必填")
+    org = _check_org(actor, org_unit)
+    roles = _check_roles(actor, roles)
+    return name, org, roles, _check_grids(actor, org, roles, grids)
+
+
 @action(perm=MANAGE_PERM, what="管理账号")
 def create_account(*, actor, username: str, name: str, org_unit: OrgUnit, roles: Iterable[Role],
                    grids: Iterable[Region] = (), request=None) -> tuple[User, str]:
@@ -177,12 +187,7 @@ def create_account(*, actor, username: str, name: str, org_unit: OrgUnit, roles:
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise invalid("username", "用户名：3 至 150 个字母、数字或 _ . @ -")
-    name = (name or "").strip()
-    if not name:
-        raise invalid("name", "姓名：必填")
-    org = _check_org(actor, org_unit)
-    roles = _check_roles(actor, roles)
-    grids = _check_grids(actor, org, roles, grids)
+    name, org, roles, grids = _checked_account_fields(actor, name, org_unit, roles, grids)
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise invalid("username", "用户名：已被占用")
@@ -239,12 +244,7 @@ def reset_account_password(*, actor, user: User, request=None) -> tuple[User, st
 def update_account(*, actor, user: User, name: str, org_unit: OrgUnit, roles: Iterable[Role],
                    grids: Iterable[Region] = (), request=None) -> User:
     """Name, unit, roles and grids. A change of roles ends the account's sessions (``logins``)."""
-    name = (name or "").strip()
-    if not name:
-        raise invalid("name", "姓名：必填")
-    org = _check_org(actor, org_unit)
-    roles = _check_roles(actor, roles)
-    grids = _check_grids(actor, org, roles, grids)
+    name, org, roles, grids = _checked_account_fields(actor, name, org_unit, roles, grids)
     with transaction.atomic():
         u = _account(actor, user)
         before = _snapshot(u)
