@@ -59,3 +59,6 @@ class CoreConfig(AppConfig):
 
         scopecache.connect_signals()  # every app's models are loaded by now
         principal.connect_signals()
+        from . import codes
+
+        codes.connect_signals()

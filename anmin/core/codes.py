@@ -7,11 +7,14 @@ correct or extend them in the admin. Code is never an ``if`` chain over these va
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 
+from . import scopecache
 from .models import CodeItem, CodeTable
 
 CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
@@ -57,21 +60,48 @@ def load_code_tables(path: Path | None = None) -> dict[str, int]:
     return {"code_items": created}
 
 
-_CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, dict[str, str]]] = {}
+# Code tables are read by nearly every form, filter and ledger, and change when an administrator edits
+# one: what is read from them is kept in this process's memory until the generation ``CODES`` moves
+# (any write to a table or an item, on commit; ``core.scopecache``) — so an edit shows at once, in
+# every process of the server.
+CODES = "g:codes"
+_SECONDS = 600
+
+
+def cached(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, a value read from code tables only (``name`` says which and how), kept until a
+    code table changes."""
+    if scopecache.writing():
+        return compute()
+    key = f"codes:{name}:{scopecache.generations([CODES])[0]}"
+    value = caches["default"].get(key)
+    if value is None:
+        value = compute()
+        caches["default"].set(key, value, _SECONDS)
+    return value
+
+
+def tables_changed(**kwargs) -> None:
+    """A code table or item was written (a signal receiver, also called after set-based writes)."""
+    if not kwargs.get("raw"):
+        scopecache.bump_keys({CODES})
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (CodeTable, CodeItem):
+        uid = f"anmin.codes.{model._meta.label_lower}"
+        post_save.connect(tables_changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(tables_changed, sender=model, dispatch_uid=uid + ".delete")
 
 
 def code_names(table_key: str) -> dict[str, str]:
-    """code → name for a table; cached for a minute so an edit in the admin shows up soon everywhere."""
-    hit = _cache.get(table_key)
-    now = time.monotonic()
-    if hit is None or now - hit[0] > _CACHE_SECONDS:
-        hit = (now, dict(CodeItem.objects.of(table_key).values_list("code", "name")))
-        _cache[table_key] = hit
-    return hit[1]
+    """code → name for a table's items in use."""
+    return cached(f"names:{table_key}", lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")))
 
 
-code_names.cache_clear = _cache.clear  # type: ignore[attr-defined]
+code_names.cache_clear = tables_changed  # type: ignore[attr-defined]  (after a set-based update)
 
 
 def code_name(table_key: str, code: str) -> str:
@@ -79,7 +109,10 @@ def code_name(table_key: str, code: str) -> str:
 
 
 def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str, str]]:
-    qs = CodeItem.objects.of(table_key)
-    if leaves_only:
-        qs = qs.filter(children__isnull=True)
-    return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
+    def compute() -> list[tuple[str, str]]:
+        qs = CodeItem.objects.of(table_key)
+        if leaves_only:
+            qs = qs.filter(children__isnull=True)
+        return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
+
+    return cached(f"choices:{table_key}:{leaves_only}", compute)

@@ -191,9 +191,11 @@ def grouped_code_choices(table_key: str, *, pick_group: bool = False) -> list:
     """A two-level code table (GB/T 31000: 2-digit groups, 4-digit items) as option groups in code
     order, only the items one may choose; a top-level item without children is its own group. With
     ``pick_group`` (filters) each group starts with an option for the whole group ("…（全部）")."""
+    from .codes import cached
     from .models import CodeItem
 
-    items = list(CodeItem.objects.of(table_key).values_list("code", "name", "parent__code"))
+    items = cached(f"grouped:{table_key}", lambda: list(
+        CodeItem.objects.of(table_key).values_list("code", "name", "parent__code")))
     names = {code: name for code, name, _p in items}
     parents = {p for _c, _n, p in items if p}
     groups: dict[str, list] = {}

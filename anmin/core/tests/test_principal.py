@@ -21,7 +21,9 @@ def _fresh(user) -> User:
 def test_a_second_request_reads_no_roles_grants_or_org(django_assert_num_queries):
     user = build_world().user(Role.TOWNSHIP_CENTER)
     first = facts(user)
-    assert first.roles and first.perms and first.org_unit is not None
+    assert first.roles
+    assert first.perms
+    assert first.org_unit is not None
     again = _fresh(user)
     with django_assert_num_queries(0):
         assert again.role_codes == {Role.TOWNSHIP_CENTER}
