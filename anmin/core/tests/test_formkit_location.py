@@ -85,6 +85,7 @@ def test_a_picked_or_typed_place_is_parsed_and_out_of_range_is_refused_naming_th
     form = Spot({"y": "95.5", "x": "113"})
     assert form.errors == {"y": ["「北纬」须在 -90 到 90 之间"]}
     # One without the other names the missing one.
-    assert Place({"title": "t", "latitude": "34.1"}).errors == {"longitude": ["「经度」和「纬度」须同时填写，或都不填"]}
-    assert Place({"title": "t", "longitude": "113.4"}).errors == {"latitude": ["「经度」和「纬度」须同时填写，或都不填"]}
+    both = ["「经度」和「纬度」须同时填写，或都不填"]
+    assert Place({"title": "t", "latitude": "34.1"}).errors == {"longitude": both}
+    assert Place({"title": "t", "longitude": "113.4"}).errors == {"latitude": both}
     assert Place({"title": "t"}).is_valid()

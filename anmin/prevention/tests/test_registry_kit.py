@@ -205,8 +205,8 @@ def test_a_camera_is_placed_with_the_kits_picker_and_an_impossible_latitude_is_r
     client.force_login(centre)
     html = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
     assert 'data-location-lng="longitude"' in html
-    data = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing", "channels": 1,
-            "address": "", "built_on": "", "version": 1}
+    data = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
+            "channels": 1, "address": "", "built_on": "", "version": 1}
     r = client.post(f"/prevention/cameras/{cam.pk}/edit/", {**data, "longitude": "113.4", "latitude": "200"})
     assert r.status_code in (200, 400)
     assert "「纬度」须在 -90 到 90 之间" in r.content.decode()
