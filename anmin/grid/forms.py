@@ -32,7 +32,8 @@ class EventReportForm(KitForm):
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     longitude = forms.CharField(label=_("经度"), max_length=16, required=False,
                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))
-    # Filled by the page's script: when the worker recorded it on the phone, the position's accuracy.
+    # Filled by the page's script: when the worker recorded it on the phone (offline.js), the GPS
+    # position's accuracy (the form kit's location picker; cleared when the place is typed or tapped).
     recorded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     gps_accuracy = forms.IntegerField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
     priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL)
@@ -48,6 +49,7 @@ class EventReportForm(KitForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.reportable_by(user)
+        self.location_region = user.scope.region_code  # the map picker starts on the worker's area
         preselect_single(self.fields["region"])  # a grid worker with one grid: preselected
         self.fields["category"].choices = [("", "——"), *category_choices()]
         self.fields["photos"].help_text = (_("可选，最多 %(n)d 张；上传后自动去除拍摄时间、位置等信息")

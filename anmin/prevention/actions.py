@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
 from anmin.core import audit, clock
 from anmin.core.errors import Invalid, invalid
+from anmin.core.geo import check_location
 from anmin.core.guards import action, in_area
 from anmin.core.models import Region
 
@@ -68,28 +68,16 @@ def _open_log(log) -> PatrolLog:
     return log
 
 
-def _coord(value: Any, field: str, low: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except Exception:
-        raise invalid(field, "坐标格式不正确") from None
-    if not -low <= d <= low:
-        raise invalid(field, "坐标超出范围")
-    return d
-
-
 @action(perm=PATROL_PERM, target="log", model=PatrolLog, what="巡逻打卡")
 def check_in(*, actor, log: PatrolLog, point: str, finding: str = "", latitude: Any = None,
              longitude: Any = None) -> CheckIn:
     point = _text(point, "point", "打卡点", 128, required=True)
     finding = _text(finding, "finding", "发现情况", 500)
+    lat, lng = check_location(latitude, longitude)
     with transaction.atomic():
         log = _open_log(log)
         c = CheckIn.objects.create(log=log, point=point, finding=finding, at=clock.now(),
-                                   latitude=_coord(latitude, "latitude", 90),
-                                   longitude=_coord(longitude, "longitude", 180))
+                                   latitude=lat, longitude=lng)
         audit.record(actor=actor, action="checkin", obj=log, after={"point": point, "finding": finding})
     return c
 

@@ -16,6 +16,7 @@ from anmin.core import audit, clock
 from anmin.core.actors import as_user, is_system
 from anmin.core.errors import ActionError, Conflict, Forbidden, invalid
 from anmin.core.guards import action, require_area
+from anmin.core.i18n import source_text
 from anmin.core.models import Region
 from anmin.core.protected import parse_id_number
 from anmin.people.identity import link_person
@@ -416,6 +417,15 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
     return lead_
 
 
+#: A grade as a badge on the timeline, most urgent first.
+GRADE_BADGES = {Grade.CRITICAL: "colour-red", Grade.HIGH: "colour-orange", Grade.MEDIUM: "colour-yellow",
+                Grade.LOW: "colour-blue"}
+
+
+def _grade_level(grade: str) -> case_actions.Level:
+    return case_actions.Level(grade, source_text(Grade(grade).label), GRADE_BADGES.get(grade, ""))
+
+
 @action(perm=CHANGE_PERM, target="lead", model=Lead, what="调整预警等级")
 def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected_version: int,
                    now: dt.datetime | None = None) -> Lead:
@@ -453,9 +463,11 @@ def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected
         lead_.grade_reason = f"人工调整：{reason}"[:200]
         lead_.version += 1
         lead_.save(update_fields=["grade_overridden", "grade_reason", "version"])
-        case_actions.record_case_event(case=case, actor=actor, action="grade", label="调整预警等级",
-                                       reason=f"{Grade(before).label} → {Grade(grade).label}：{reason}",
-                                       data={"from": before, "to": grade}, now=now)
+        order = list(GRADE_BADGES)
+        case_actions.record_level_change(case=case, actor=actor, what="预警等级", before=_grade_level(before),
+                                         after=_grade_level(grade), automatic=False, note=reason,
+                                         raised=order.index(grade) < order.index(before), action="grade",
+                                         label="调整预警等级", data={"from": before, "to": grade}, now=now)
         audit.record(actor=actor, action="update", obj=lead_, before={"grade": before}, after={"grade": grade},
                      reason=reason)
     return lead_

@@ -197,3 +197,22 @@ def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflic
     assert r.status_code == 409
     cam.refresh_from_db()
     assert cam.status == "online"
+
+
+def test_a_camera_is_placed_with_the_kits_picker_and_an_impossible_latitude_is_refused(client, world, centre):
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing")
+    client.force_login(centre)
+    html = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
+    assert 'data-location-lng="longitude"' in html
+    data = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
+            "channels": 1, "address": "", "built_on": "", "version": 1}
+    r = client.post(f"/prevention/cameras/{cam.pk}/edit/", {**data, "longitude": "113.4", "latitude": "200"})
+    assert r.status_code in (200, 400)
+    assert "「纬度」须在 -90 到 90 之间" in r.content.decode()
+    cam.refresh_from_db()
+    assert cam.latitude is None
+    r = client.post(f"/prevention/cameras/{cam.pk}/edit/", {**data, "longitude": "113.4", "latitude": "34.15"})
+    assert r.status_code == 302, r.context["form"].errors
+    cam.refresh_from_db()
+    assert (str(cam.latitude), str(cam.longitude)) == ("34.150000", "113.400000")
