@@ -61,7 +61,7 @@ def facts(user) -> Facts:
     known = user.__dict__.get(ATTR)
     if known is not None:
         return known
-    if scopecache.writing():
+    if scopecache.writing({WHO, scopecache.REF}):
         value = _compute(user)
     else:
         who, ref = scopecache.generations([WHO, scopecache.REF])

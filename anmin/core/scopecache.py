@@ -94,9 +94,12 @@ def bump_keys(keys: set[str]) -> None:
     transaction.on_commit(move)
 
 
-def writing() -> bool:
-    """Whether this connection's open transaction wrote something a cached value derives from."""
-    return _writing()
+def writing(keys: set[str] | None = None) -> bool:
+    """Whether this connection's open transaction wrote something a cached value derives from: moved
+    (on its commit) one of ``keys``, or any generation when not given."""
+    conn = transaction.get_connection()
+    pending = _pending(conn) if conn.in_atomic_block else None
+    return pending is not None and (keys is None or bool(pending & keys))
 
 
 def generations(keys: list[str]) -> list[str]:
