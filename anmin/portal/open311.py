@@ -163,7 +163,11 @@ def _as_row(req: Open311Request) -> dict:
 
 
 def _rows(qs) -> list[dict]:
-    return [_as_row(r) for r in actions.released(qs).select_related("event__case__handling_org")]
+    return [_as_row(r) for r in qs.select_related("event__case__handling_org")]
+
+
+def _public():
+    return actions.released(Open311Request.objects.all())
 
 
 def _parse_day(value: str) -> dt.date | None:
@@ -180,8 +184,8 @@ def _listing(request, fmt: str) -> HttpResponse:
     ids = request.GET.get("service_request_id", "")
     if ids:
         wanted = [i for i in ids.split(",") if i.strip().isdigit()][:MAX_LIST]
-        return _answer(fmt, "service_requests", "request", _rows(Open311Request.objects.filter(pk__in=wanted)))
-    qs = Open311Request.objects.all()
+        return _answer(fmt, "service_requests", "request", _rows(_public().filter(pk__in=wanted)))
+    qs = _public()
     start = _parse_day(request.GET.get("start_date", "")) if request.GET.get("start_date") else None
     end = _parse_day(request.GET.get("end_date", "")) if request.GET.get("end_date") else None
     if (request.GET.get("start_date") and start is None) or (request.GET.get("end_date") and end is None):
@@ -260,7 +264,7 @@ def token_detail(request, token: str, fmt: str):
 def request_detail(request, pk: int, fmt: str):
     if not _jurisdiction_ok(request):
         return _error(fmt, 404, "jurisdiction_id 不是本平台的辖区")
-    rows = _rows(Open311Request.objects.filter(pk=pk))
+    rows = _rows(_public().filter(pk=pk))
     if not rows:
         return _error(fmt, 404, "没有这个请求")
     return _answer(fmt, "service_requests", "request", rows)
