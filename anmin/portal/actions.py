@@ -4,9 +4,8 @@ request a grid event."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction

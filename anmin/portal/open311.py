@@ -1,7 +1,7 @@
 """Citizen reports as Open311 GeoReport v2, in JSON and XML: ``services.{json,xml}``,
-``requests.{json,xml}`` (POST a request; GET a list or by ``service_request_id``) and
-``requests/{id}.{json,xml}``, with the spec's element names and its error shape (``errors/error``
-with ``code`` and ``description``).
+``requests.{json,xml}`` (POST a request; GET a list or by ``service_request_id``),
+``requests/{id}.{json,xml}`` and ``tokens/{token}.{json,xml}``, with the spec's element names and its
+error shape (``errors/error`` with ``code`` and ``description``).
 
 The public categories are the grid-event categories; a request becomes a grid event through grid's
 action, and its status follows the event (open/closed). ``address_id`` carries the village or grid
@@ -11,7 +11,9 @@ a retry return the first request.
 A POST with a partner's ``api_key`` (``Open311Key``) is answered with its ``service_request_id``; one
 without (allowed unless ``ANMIN_OPEN311_REQUIRE_KEY``) is rate-limited per network, needs a proof of
 work over the limit, and is answered with a ``token``: ``tokens/{token}`` names the request once the
-centre accepted it (``actions.HELD_STATES``). An unknown or revoked key is refused (403). Times are given to the day (midnight, local time): the portal keeps
+centre accepted it (``actions.HELD_STATES``). An unknown or revoked key is refused (403).
+
+Times are given to the day (midnight, local time): the portal keeps
 no finer time of what the public submits. Descriptions are shown with ID and phone numbers masked."""
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def _prove(fmt: str) -> HttpResponse:
     response = _error(fmt, 429, (
         "提交过于频繁：请一小时后再试；或使用合作应用的 api_key；或完成工作量证明后重新提交——"
         f"取响应头 X-Anmin-PoW-Challenge 的值 C，找一个非负整数 N，使 SHA-256(\"C:N\") 的前 {pow.bits()} 位"
-        "为 0（响应头 X-Anmin-PoW-Bits），把 pow_challenge=C 和 pow_solution=N 随请求一并提交（10分钟内有效，只能用一次）"))
+        "为 0（响应头 X-Anmin-PoW-Bits），把 pow_challenge=C 和 pow_solution=N 随请求一并提交"
+        "（10分钟内有效，只能用一次）"))
     response["X-Anmin-PoW-Challenge"] = challenge
     response["X-Anmin-PoW-Bits"] = str(pow.bits())
     response["Retry-After"] = "3600"

@@ -80,7 +80,8 @@ def test_a_partner_app_lists_services_posts_a_request_with_a_photo_and_sees_it_c
     posted = _post(client, code, world, api_key=api_key, media=_jpeg())
     assert posted.status_code in (200, 201)
     request_id, token = _request_id_of(posted)
-    assert request_id and not token
+    assert request_id
+    assert not token
     assert GridEvent.objects.get().photos.count() == 1
 
     one = _xml(client.get(f"{BASE}/requests/{request_id}.xml"), "service_requests").findall("request")
@@ -114,7 +115,8 @@ def test_an_anonymous_client_gets_a_token_that_names_the_request_once_accepted(w
     posted = _post(client, services[0]["service_code"], world)
     assert posted.status_code == 201
     request_id, token = _request_id_of(posted)
-    assert token and not request_id
+    assert token
+    assert not request_id
 
     waiting = _xml(client.get(f"{BASE}/tokens/{token}.xml"), "service_requests").findall("request")
     assert [_fields(r) for r in waiting] == [{"service_request_id": "", "token": token}]

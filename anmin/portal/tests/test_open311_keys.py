@@ -156,7 +156,8 @@ def test_over_the_limit_an_anonymous_post_needs_a_proof_of_work(world):
     assert over.status_code == 429
     [error] = over.json()
     assert error["code"] == 429
-    assert "X-Anmin-PoW-Challenge" in error["description"] and "pow_solution" in error["description"]
+    assert "X-Anmin-PoW-Challenge" in error["description"]
+    assert "pow_solution" in error["description"]
     challenge, bits = over["X-Anmin-PoW-Challenge"], int(over["X-Anmin-PoW-Bits"])
     solution = pow.solve(challenge, bits)
     solved = client.post(f"{BASE}/requests.json", _body(world, description="路灯不亮，多日无人修",

@@ -60,7 +60,8 @@ def test_a_staff_token_is_refused_by_the_portal_and_a_portal_token_by_the_staff_
     # A staff cookie alone (no portal cookie) opens no portal form.
     staff_only = Client(enforce_csrf_checks=True)
     staff_token = _token(staff_only.get("/login/"))
-    assert staff_only.post("/portal/fraud-check/", {"value": "1", "csrfmiddlewaretoken": staff_token}).status_code == 403
+    refused = staff_only.post("/portal/fraud-check/", {"value": "1", "csrfmiddlewaretoken": staff_token})
+    assert refused.status_code == 403
 
 
 def test_a_staff_session_sent_to_the_portal_is_not_read_renewed_or_set(world, settings):
