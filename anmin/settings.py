@@ -397,6 +397,9 @@ ANMIN_PORTAL_POW_BITS = int(os.environ.get("ANMIN_PORTAL_POW_BITS", "18"))
 # a partner's api_key (else anonymous posts are allowed, rate-limited per network, and get a token), and
 # a partner key's hourly budget.
 ANMIN_PORTAL_CSRF_COOKIE_NAME = "anmin_portal_csrf"
+# Django's W003 looks for its CsrfViewMiddleware by name; the zoned subclass stands in for it and
+# anmin.portal.checks makes the same check (and W016's) about the subclass.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 ANMIN_OPEN311_REQUIRE_KEY = _flag("ANMIN_OPEN311_REQUIRE_KEY", False)
 ANMIN_OPEN311_KEY_LIMIT_PER_HOUR = int(os.environ.get("ANMIN_OPEN311_KEY_LIMIT_PER_HOUR", "1000"))
 

@@ -84,3 +84,12 @@ def test_a_staff_session_sent_to_the_portal_is_not_read_renewed_or_set(world, se
     # The staff session itself is untouched: still signed in on the staff site.
     assert client.cookies[settings.SESSION_COOKIE_NAME].value == session_key
     assert client.get("/crackdown/").wsgi_request.user.is_authenticated
+
+
+def test_the_deploy_check_names_a_missing_zoned_csrf_middleware(settings):
+    from anmin.portal.checks import ZONED, check_csrf_middleware
+
+    settings.CSRF_COOKIE_SECURE = True
+    assert check_csrf_middleware() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != ZONED]
+    assert [w.id for w in check_csrf_middleware()] == ["anmin.portal.W001"]
