@@ -28,7 +28,7 @@ from anmin.workflow.actions import PastCase, PastStep
 from anmin.workflow.kit import demo as kit
 
 from .actions import PastEvent, import_events
-from .categories import load_categories
+from .categories import CATEGORIES
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
@@ -78,7 +78,7 @@ def _opened_day(fate: str, priority: str, rng: random.Random) -> dt.date:
 
 
 def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
-    load_categories()
+    CATEGORIES.load()
     if GridEvent.objects.filter(case__kind=GRID_EVENT.code, case__opened_at__year=YEAR).exists():
         return {"grid_events": 0, "supervisions": 0}
     rng = random.Random("grid-events-2020")

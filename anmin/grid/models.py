@@ -18,7 +18,7 @@ from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
-from .categories import category_name
+from .categories import CATEGORIES
 
 
 class EventSource(models.TextChoices):
@@ -56,6 +56,7 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
                                        help_text=_("网格员在手机上记录的时间（离线上报时早于接收时间）"))
     gps_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
 
+    detail_url_name = "grid:event_detail"
     objects = GridEventQuerySet.as_manager()
 
     class Meta:
@@ -63,15 +64,9 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
         verbose_name_plural = _("网格事件")
         ordering = ["-case_id"]
 
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("grid:event_detail", args=[self.pk])
-
     @property
     def category_label(self) -> str:
-        return category_name(self.category)
+        return CATEGORIES.name(self.category)
 
     @property
     def on_behalf(self) -> bool:

@@ -55,10 +55,8 @@ class GridEventReportView(CaseReportView):
     form_name = "grid-report"
     offline_api = "gridevent-list"  # the API create, with the phone's Idempotency-Key
 
-    def report(self, data):
-        return actions.report_event(actor=self.request.user, **{k: data[k] for k in (
-            "region", "category", "description", "title", "address", "latitude", "longitude", "priority", "source",
-            "resident_name", "resident_phone", "photos", "recorded_at", "gps_accuracy")})
+    def report(self, data):  # the form's fields are the action's arguments
+        return actions.report_event(actor=self.request.user, **data)
 
 
 class EventPhotoView(PhotoView):
