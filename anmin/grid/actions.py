@@ -29,7 +29,7 @@ from .categories import CATEGORIES
 from .models import EventPhoto, EventSource, GridEvent
 from .workflows import GRID_EVENT
 
-ADD_PERM = "grid.add_gridevent"
+VIEW_PERM, ADD_PERM = "grid.view_gridevent", "grid.add_gridevent"
 
 
 @action(perm=ADD_PERM, region="region", region_label="所在网格", what="上报网格事件")

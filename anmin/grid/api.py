@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from anmin.core.api import photo_viewset
-from anmin.core.registry import ApiRoute, api_routes
+from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
     PHONE_PARSERS,
@@ -96,6 +96,5 @@ class GridEventViewSet(CaseDetailViewSet):
     detail_prefetch = ("photos",)
 
 
-def register_routes() -> None:
-    api_routes.register("grid-events", ApiRoute("grid-events", GridEventViewSet, "gridevent"))
-    api_routes.register("grid-photos", ApiRoute("grid-photos", EventPhotoViewSet, "eventphoto"))
+ROUTES = (ApiRoute("grid-events", GridEventViewSet, "gridevent"),
+          ApiRoute("grid-photos", EventPhotoViewSet, "eventphoto"))

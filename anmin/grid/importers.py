@@ -61,17 +61,11 @@ class GridEventLedger(CaseLedger):
             raise ValidationError({"resident_name": "反映群众姓名：填写了联系电话时必填"})
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        now = timezone.localtime()
-        n = 0
+        today = timezone.localdate()
         for r in rows:
-            v = r.values
-            found = v.get("found_on")
-            found_at = (timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < now.date()
-                        else None)
-            actions.report_event(
-                actor=self.user, region=v["region"], category=v["category"], description=v["description"],
-                title=v.get("title") or "", priority=v.get("priority") or "normal",
-                source=v.get("source") or EventSource.PATROL, found_at=found_at, address=v.get("address") or "",
-                resident_name=v.get("resident_name") or "", resident_phone=v.get("resident_phone") or "")
-            n += 1
-        return n
+            found = r.values.get("found_on")  # an earlier day: found at 9 o'clock; today: now
+            found_at = timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < today else None
+            actions.report_event(actor=self.user, found_at=found_at, **self.given(
+                r.values, "region", "category", "description", "title", "priority", "source", "address",
+                "resident_name", "resident_phone"))
+        return len(rows)

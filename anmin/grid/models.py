@@ -28,14 +28,6 @@ class EventSource(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class GridEventQuerySet(CaseDetailQuerySet):
-    """Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to``
-    shows, as conditions on the joined case (``CaseDetailQuerySet.visible_to``)."""
-
-    def of_category(self, code: str) -> GridEventQuerySet:
-        return self.filter(category=code)
-
-
 class GridEvent(ProtectedModelMixin, CaseDetail):
     """A grid event: the detail of a case of kind WG."""
 
@@ -57,7 +49,8 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
     gps_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
 
     detail_url_name = "grid:event_detail"
-    objects = GridEventQuerySet.as_manager()
+    # Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to`` shows.
+    objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("网格事件")
@@ -67,10 +60,6 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
     @property
     def category_label(self) -> str:
         return CATEGORIES.name(self.category)
-
-    @property
-    def on_behalf(self) -> bool:
-        return bool(self.resident_name)
 
     @property
     def has_location(self) -> bool:

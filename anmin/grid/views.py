@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.ledgers import LedgerImportMixin
-from anmin.core.views.attachments import PhotoView
+from anmin.core.views.attachments import photo_view
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView
 
 from . import actions
@@ -59,7 +59,5 @@ class GridEventReportView(CaseReportView):
         return actions.report_event(actor=self.request.user, **data)
 
 
-class EventPhotoView(PhotoView):
-    """A stored photo, to whoever may see its event (out of scope: 404)."""
-
-    model = EventPhoto
+# A stored photo, to whoever may see its event (out of scope: 404).
+EventPhotoView = photo_view(EventPhoto)

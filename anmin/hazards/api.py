@@ -8,7 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from anmin.core.registry import ApiRoute, api_routes
+from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
     CaseDetailApiFilter,
@@ -79,5 +79,4 @@ class RailwayHazardViewSet(CaseDetailViewSet):
     create_perm, create_what = actions.ADD_RAILWAY, "登记铁路沿线隐患"
 
 
-def register_routes() -> None:
-    api_routes.register("railway-hazards", ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"))
+ROUTES = (ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"),)
