@@ -93,14 +93,14 @@ class CodeList:
     administrator can rename, add or switch off codes), with what its forms, filters, actions and
     ledgers ask of it::
 
-        CATEGORIES = CodeList("grid_event_category", what="网格事件类别", label="事件类别", file=...)
-        category = forms.ChoiceField(...); field.choices = CATEGORIES.choices()
-        category = CATEGORIES.check(category)      # raise invalid("category", "「事件类别」… 不在…表中")
+        CATEGORIES = CodeList("<app>_category", what="<事项>类别", label="<字段名>", file=DATA / "categories.json")
+        form.fields["category"].choices = CATEGORIES.choices()
+        category = CATEGORIES.check(category)      # raise invalid("category", "「<字段名>」… 不在<事项>类别表中")
     """
 
     table: str
-    what: str  # the table's name in messages (网格事件类别)
-    label: str  # the field's label (事件类别)
+    what: str  # the table's name in messages
+    label: str  # the field's label
     field: str = "category"
     file: Path | None = None
 

@@ -98,9 +98,9 @@ def stored(photos: Sequence[CleanPhoto], model) -> Iterator[list]:
     """``write_photos`` for the block that creates the record: yields the unsaved rows with their files
     written (before the block's transaction) and deletes the files again if the block fails.
 
-        with stored(clean_photos(uploads), EventPhoto) as rows, transaction.atomic():
-            event = GridEvent.objects.create(...)
-            attach(rows, event, actor=actor, now=now)
+        with stored(clean_photos(uploads), ReportPhoto) as rows, transaction.atomic():
+            report = Report.objects.create(...)
+            attach(rows, report, actor=actor, now=now)
     """
     saved: list[str] = []
     try:
