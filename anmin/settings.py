@@ -205,7 +205,7 @@ ANMIN_TRUSTED_PROXY_COUNT = int(os.environ.get("ANMIN_TRUSTED_PROXY_COUNT", "0")
 OTP_TOTP_ISSUER = "安民"
 # Idempotency-Key: how long a key is remembered, and after how long an unfinished first request
 # counts as abandoned (its key may then be reused). 30 days: the offline app's outbox may send a report
-# up to 30 days after it was recorded (grid.actions.RECORDED_MAX_AGE), and a retry of an upload whose
+# up to 30 days after it was recorded (core.offline.RECORDED_MAX_AGE), and a retry of an upload whose
 # answer was lost must still find its key (docs/offline.md).
 ANMIN_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("ANMIN_IDEMPOTENCY_TTL_HOURS", str(30 * 24)))
 ANMIN_IDEMPOTENCY_IN_FLIGHT_SECONDS = 120

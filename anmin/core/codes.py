@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.core.cache import caches
 from django.db import transaction
 
 from . import scopecache
+from .errors import invalid
 from .models import CodeItem, CodeTable
 
 CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
@@ -116,3 +118,45 @@ def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str
         return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
 
     return cached(f"choices:{table_key}:{leaves_only}", compute)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """One code table a domain keeps its codes in (shipped in ``file``, kept in ``CodeTable`` so an
+    administrator can rename, add or switch off codes), with what its forms, filters, actions and
+    ledgers ask of it::
+
+        CATEGORIES = CodeList("<app>_category", what="<事项>类别", label="<字段名>", file=DATA / "categories.json")
+        form.fields["category"].choices = CATEGORIES.choices()
+        category = CATEGORIES.check(category)      # raise invalid("category", "「<字段名>」… 不在<事项>类别表中")
+    """
+
+    table: str
+    what: str  # the table's name in messages
+    label: str  # the field's label
+    field: str = "category"
+    file: Path | None = None
+
+    def load(self) -> dict[str, int]:
+        """Create the table and any missing codes from ``file``; names an administrator changed are kept."""
+        return load_code_tables(self.file)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """Active codes as (code, name), in the table's order."""
+        return code_choices(self.table)
+
+    def names(self) -> dict[str, str]:
+        return code_names(self.table)
+
+    def name(self, code: str) -> str:
+        return code_name(self.table, code)
+
+    def is_active(self, code: str) -> bool:
+        return code in code_names(self.table)
+
+    def check(self, code: str | None) -> str:
+        """The stripped code when it is an active one; else ``invalid`` on ``field``."""
+        code = (code or "").strip()
+        if not self.is_active(code):
+            raise invalid(self.field, f"「{self.label}」{code or '（空）'} 不在{self.what}表中")
+        return code
