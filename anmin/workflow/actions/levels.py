@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from anmin.core.guards import action
+
 from ..models import Case, CaseEvent
 from .steps import record_case_event
 
@@ -31,6 +33,7 @@ class Level:
         return {"value": self.value, "label": self.label, "badge": self.badge}
 
 
+@action(open_to="the engine's primitive, called inside a domain action that checked the actor")
 def record_level_change(*, case: Case | int, actor, what: str, before: Level | None, after: Level,
                         reasons: Sequence[str] = (), automatic: bool, raised: bool | None = None,
                         action: str = "level_change", label: str = "", note: str = "",
