@@ -66,6 +66,10 @@ class CheckInForm(KitForm):
                               widget=forms.Textarea(attrs={"rows": 2}))
     latitude = forms.DecimalField(label=_("纬度"), required=False, widget=forms.HiddenInput)
     longitude = forms.DecimalField(label=_("经度"), required=False, widget=forms.HiddenInput)
+    # Filled on the phone (offline.js): when the patroller checked in, and the position's accuracy.
+    recorded_at = forms.DateTimeField(label=_("手机记录时间"), required=False, widget=forms.HiddenInput)
+    gps_accuracy = forms.IntegerField(label=_("定位精度（米）"), required=False, min_value=0, max_value=100_000,
+                                      widget=forms.HiddenInput)
 
 
 class PatrolView(ScopedMixin, TemplateView):

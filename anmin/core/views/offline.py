@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from .. import offline
+from . import jsi18n
 
 # The shell every offline page needs; the pages' own files are kept when the page is (offline.js).
 SHELL = (
@@ -37,7 +38,8 @@ SHELL = (
 
 
 def shell_urls() -> list[str]:
-    return [static(path) for path in SHELL]
+    # With the scripts' message catalogues (every language: the user may switch with no network).
+    return [static(path) for path in SHELL] + jsi18n.catalog_urls()
 
 
 @login_not_required

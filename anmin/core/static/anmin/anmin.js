@@ -26,8 +26,9 @@
     for (var i = 0; i < fields.length; i++) {
       if (ID_OR_PHONE.test(fields[i].value.replace(/[\s-]/g, ""))) {
         evt.preventDefault();
+        var gettext = window.gettext || String;
         fields[i].setCustomValidity(form.dataset.numberMessage ||
-          "身份证号码和手机号不能放在网址中，请用“按身份证号码/电话精确查找”。");
+          gettext("身份证号码和手机号不能放在网址中，请用“按身份证号码/电话精确查找”。"));
         fields[i].reportValidity();
         fields[i].addEventListener("input", function () { this.setCustomValidity(""); }, { once: true });
         return;
