@@ -5,7 +5,7 @@ order and people pickers narrowed by the chosen unit.
 A form gets it by subclassing ``KitForm`` / ``KitModelForm`` (or ``KitFormMixin``): the kit is applied
 once, after the form's own ``__init__`` has set its querysets and choices, the first time the form is
 validated or drawn. ``polish(form)`` applies it to any form (filter forms get ``filter_polish``).
-The pickers' type-to-filter and unit narrowing are enhancements in ``static/anmin/forms.js``; without
+The pickers' type-to-filter and unit narrowing are enhancements in ``static/anmin/anmin.js``; without
 JavaScript the grouped ``<select>`` works as it is.
 """
 
@@ -159,7 +159,7 @@ class KitFilterForm(KitForm):
 
 class GroupedSelect(QuickSelect):
     """A ``<select>`` whose option groups may carry a key (``data-group``): the unit of a person, so
-    ``forms.js`` can narrow the list to the unit chosen in the field named by ``narrow_by``."""
+    ``anmin.js`` can narrow the list to the unit chosen in the field named by ``narrow_by``."""
 
     def __init__(self, attrs=None, *, group_keys: dict | None = None, narrow_by: str = ""):
         super().__init__(attrs)
@@ -216,7 +216,7 @@ class CodeChoiceField(forms.ChoiceField):
 
 class PersonChoiceField(forms.ModelChoiceField):
     """A person picker grouped by unit (``org_unit``); with ``narrow_by`` the list narrows to the unit
-    chosen in that field of the same form (``forms.js``); without JavaScript the groups remain."""
+    chosen in that field of the same form (``anmin.js``); without JavaScript the groups remain."""
 
     def __init__(self, *args, narrow_by: str = "", **kwargs):
         kwargs.setdefault("widget", GroupedSelect(narrow_by=narrow_by))
