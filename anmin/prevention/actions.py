@@ -96,8 +96,8 @@ def check_in(*, actor, log: PatrolLog, point: str, finding: str = "", latitude: 
         # A check-in made offline during the patrol may arrive after it was finished.
         if log.ended_at is not None and (recorded is None or recorded > log.ended_at):
             raise invalid("log", "该次巡逻已结束")
-        if recorded is not None and recorded < log.started_at - offline.CLOCK_SKEW:
-            raise invalid("recorded_at", "「记录时间」不能早于巡逻开始时间")
+        # (No rule against the patrol's start: a phone's clock may be slow, and an online check-in then
+        # seems recorded before it.)
         c = CheckIn.objects.create(log=log, point=point, finding=finding, at=now, recorded_at=recorded,
                                    gps_accuracy=accuracy, latitude=_coord(latitude, "latitude", 90),
                                    longitude=_coord(longitude, "longitude", 180))
