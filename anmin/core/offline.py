@@ -14,8 +14,8 @@ Apps register, the foundation serves:
 
 ``build_data(user)`` is the JSON ``/offline/data.json`` answers; the phone encrypts it at rest.
 
-``recorded_at(value)`` and ``gps_accuracy(value)`` check what a phone says about a record made offline:
-when the worker recorded it (kept apart from the server's received time) and the position's accuracy.
+A report made on a phone carries when the worker recorded it and how precise its position was:
+``check_recorded_at`` and ``check_accuracy`` are the one rule for every domain's offline report.
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
-from . import clock
+from . import checks, clock
 from .errors import invalid
 from .registry import Registry
+
+# How long a report may wait in a phone's outbox (docs/offline.md; the idempotency keys live as long).
+RECORDED_MAX_AGE = timedelta(days=30)
+MAX_ACCURACY = 100_000  # metres
 
 
 @dataclass(frozen=True)
@@ -120,35 +123,20 @@ def build_data(user) -> dict[str, Any]:
     }
 
 
-# A phone's clock may run a little ahead of the server's.
-CLOCK_SKEW = timedelta(minutes=10)
-# How long a record may wait in a phone's outbox (as long as the server keeps idempotency keys).
-RECORDED_MAX_AGE = timedelta(days=30)
-MAX_ACCURACY = 100_000
+def check_recorded_at(value: datetime | None, now: datetime, field: str = "recorded_at") -> datetime | None:
+    """When the worker recorded a report on the phone (an offline one arrives later), by the business
+    clock: not after now (with a phone's skew), not more than ``RECORDED_MAX_AGE`` ago."""
+    return checks.moment(value, field, "记录时间", now=now, hint="（请检查手机时间）", max_age=RECORDED_MAX_AGE,
+                         age_text=f" {RECORDED_MAX_AGE.days} 天前")
 
 
-def recorded_at(value: datetime | None, *, now: datetime | None = None, field: str = "recorded_at") -> datetime | None:
-    """When the worker recorded it on the phone (business clock): not after now (with a phone's skew),
-    not more than ``RECORDED_MAX_AGE`` ago."""
-    if value in (None, ""):
-        return None
-    now = now or clock.now()
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + CLOCK_SKEW:
-        raise invalid(field, "「记录时间」不能晚于现在（请检查手机时间）")
-    if value < now - RECORDED_MAX_AGE:
-        raise invalid(field, f"「记录时间」不能早于 {RECORDED_MAX_AGE.days} 天前")
-    return value
-
-
-def gps_accuracy(value: Any, *, field: str = "gps_accuracy") -> int | None:
-    """The phone's position accuracy in whole metres."""
+def check_accuracy(value: Any, field: str = "gps_accuracy") -> int | None:
+    """The phone's position accuracy in whole metres (0 to ``MAX_ACCURACY``), or None."""
     if value in (None, ""):
         return None
     try:
         metres = round(float(value))
-    except (TypeError, ValueError, OverflowError):
+    except (TypeError, ValueError):
         raise invalid(field, "「定位精度」须为米数") from None
     if not 0 <= metres <= MAX_ACCURACY:
         raise invalid(field, f"「定位精度」应在 0 至 {MAX_ACCURACY} 米之间")

@@ -12,10 +12,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.actors import as_user, is_system
 from anmin.core.errors import ActionError, Conflict, Forbidden, invalid
 from anmin.core.guards import action, require_area
+from anmin.core.i18n import source_text
 from anmin.core.models import Region
 from anmin.core.protected import parse_id_number
 from anmin.people.identity import link_person
@@ -40,7 +41,6 @@ from . import common
 ADD_PERM = "antifraud.add_lead"
 CHANGE_PERM = "antifraud.change_lead"
 MAX_BATCH = 5000
-CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 def _age(id_number: str, today: dt.date) -> int | None:
@@ -85,27 +85,26 @@ def clean_lead(data: dict[str, Any], *, grader: Grader, now: dt.datetime,
         region = common.place(data.get("region"), label="受害人所在区划")
         if places is not None:
             places[code] = region
-    name = common.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
+    name = checks.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
     ftype = common.fraud_type(data.get("fraud_type"))
     source = data.get("source") or LeadSource.PUSHED
     if source not in LeadSource.values:
         choices = "、".join(f"{c} {lbl}" for c, lbl in LeadSource.choices)
         raise invalid("source", f"「线索来源」须为 {choices} 之一")
-    upstream = common.text(data.get("upstream_id"), "upstream_id", "上游线索编号", 64) or None
-    idn = common.id_number(data.get("victim_id_number"), "victim_id_number", "潜在受害人身份证号码")
-    phone = common.phone(data.get("victim_phone"), "victim_phone", "潜在受害人联系电话")
+    upstream = checks.text(data.get("upstream_id"), "upstream_id", "上游线索编号", 64) or None
+    idn = checks.id_number(data.get("victim_id_number"), "victim_id_number", "潜在受害人身份证号码")
+    phone = checks.phone(data.get("victim_phone"), "victim_phone", "潜在受害人联系电话")
     if not (idn or phone):
         raise invalid("victim_phone", "「潜在受害人联系电话」和「身份证号码」至少填写一项，否则无法联系劝阻")
     amount = common.amount(data.get("amount_at_risk"), "amount_at_risk", "涉及金额")
     received = data.get("received_at") or now
     if isinstance(received, str):
         received = _parse_time(received, "received_at", "线索下发时间")
-    if received > now + CLOCK_SKEW:
-        raise invalid("received_at", "「线索下发时间」不能晚于现在")
+    received = checks.moment(received, "received_at", "线索下发时间", now=now)
     age = _age(idn, timezone.localdate(now)) if idn else data.get("victim_age")
     graded = grader.grade(fraud_type=ftype, amount=amount, age=age)
     grade = (data.get("grade") or "").strip()
-    reason = common.text(data.get("grade_reason"), "grade_reason", "调整等级理由", 200)
+    reason = checks.text(data.get("grade_reason"), "grade_reason", "调整等级理由", 200)
     if grade and grade not in Grade.values:
         raise invalid("grade", "「预警等级」须为 critical 特高、high 高、medium 中、low 低 之一")
     overridden = bool(grade) and grade != graded.grade
@@ -121,7 +120,7 @@ def clean_lead(data: dict[str, Any], *, grader: Grader, now: dt.datetime,
         amount_at_risk=amount, grade=grade or graded.grade, computed_grade=graded.grade,
         grade_reason=f"人工调整：{reason}（规则：{graded.reason}）"[:200] if overridden else graded.reason,
         overridden=overridden, received_at=received,
-        description=common.text(data.get("description"), "description", "线索内容", 2000),
+        description=checks.text(data.get("description"), "description", "线索内容", 2000),
     )
 
 
@@ -379,9 +378,8 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
         raise invalid("method", "「联系方式」须为 电话、短信、上门、联系亲属 之一")
     if result not in ContactResult.values:
         raise invalid("result", "「联系结果」须为 已联系上、无人接听、拒不配合、号码错误/停机 之一")
-    note = common.text(note, "note", "情况", 500)
-    if at > now + CLOCK_SKEW:
-        raise invalid("at", "「时间」不能晚于现在")
+    note = checks.text(note, "note", "情况", 500)
+    at = checks.moment(at, "at", "时间", now=now)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -416,6 +414,15 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
     return lead_
 
 
+#: A grade as a badge on the timeline, most urgent first.
+GRADE_BADGES = {Grade.CRITICAL: "colour-red", Grade.HIGH: "colour-orange", Grade.MEDIUM: "colour-yellow",
+                Grade.LOW: "colour-blue"}
+
+
+def _grade_level(grade: str) -> case_actions.Level:
+    return case_actions.Level(grade, source_text(Grade(grade).label), GRADE_BADGES.get(grade, ""))
+
+
 @action(perm=CHANGE_PERM, target="lead", model=Lead, what="调整预警等级")
 def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected_version: int,
                    now: dt.datetime | None = None) -> Lead:
@@ -423,7 +430,7 @@ def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected
     now = now or clock.now()
     if grade not in Grade.values:
         raise invalid("grade", "「预警等级」须为 特高、高、中、低 之一")
-    reason = common.text(reason, "reason", "调整理由", 200, required=True)
+    reason = checks.text(reason, "reason", "调整理由", 200, required=True)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -453,9 +460,11 @@ def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected
         lead_.grade_reason = f"人工调整：{reason}"[:200]
         lead_.version += 1
         lead_.save(update_fields=["grade_overridden", "grade_reason", "version"])
-        case_actions.record_case_event(case=case, actor=actor, action="grade", label="调整预警等级",
-                                       reason=f"{Grade(before).label} → {Grade(grade).label}：{reason}",
-                                       data={"from": before, "to": grade}, now=now)
+        order = list(GRADE_BADGES)
+        case_actions.record_level_change(case=case, actor=actor, what="预警等级", before=_grade_level(before),
+                                         after=_grade_level(grade), automatic=False, note=reason,
+                                         raised=order.index(grade) < order.index(before), action="grade",
+                                         label="调整预警等级", data={"from": before, "to": grade}, now=now)
         audit.record(actor=actor, action="update", obj=lead_, before={"grade": before}, after={"grade": grade},
                      reason=reason)
     return lead_
@@ -470,12 +479,12 @@ def conclude_lead(*, actor, lead: Lead | int, outcome: str, expected_version: in
     now = now or clock.now()
     if outcome not in LeadOutcome.values or not outcome:
         raise invalid("outcome", "「处置结果」须为 劝阻成功、已被骗、无法联系、误报 之一")
-    note = common.text(note, "note", "处置情况", 500)
+    note = checks.text(note, "note", "处置情况", 500)
     protected = common.amount(amount_protected, "amount_protected", "避免损失")
     lost = common.amount(amount_lost, "amount_lost", "被骗金额")
     if outcome == LeadOutcome.DEFRAUDED and lost is None:
         raise invalid("amount_lost", "已被骗须填写「被骗金额」")
-    number = common.text(police_case_number, "police_case_number", "警情/案件编号", 40)
+    number = checks.text(police_case_number, "police_case_number", "警情/案件编号", 40)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -510,7 +519,7 @@ def conclude_lead(*, actor, lead: Lead | int, outcome: str, expected_version: in
 def revisit_lead(*, actor, lead: Lead | int, note: str, expected_version: int,
                  now: dt.datetime | None = None) -> Lead:
     now = now or clock.now()
-    note = common.text(note, "note", "回访情况", 500, required=True)
+    note = checks.text(note, "note", "回访情况", 500, required=True)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
