@@ -31,7 +31,7 @@ from . import jsi18n
 
 # The shell every offline page needs; the pages' own files are kept when the page is (offline.js).
 SHELL = (
-    "anmin/anmin.css", "anmin/anmin.js", "anmin/offline-store.js", "anmin/offline.js",
+    "anmin/anmin.css", "anmin/anmin.js", "anmin/forms.js", "anmin/offline-store.js", "anmin/offline.js",
     "anmin/vendor/htmx-2.0.11.min.js", "anmin/vendor/lucide-sprite-1.62.0.svg", "anmin/favicon.svg",
     "anmin/icon-192.png", "anmin/icon-512.png", "anmin/manifest.json",
 )
