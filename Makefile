@@ -77,10 +77,14 @@ bench: $(VENV)/.bench-installed
 chaos: $(VENV)/.dev-installed
 	CHAOS_DATABASE_URL=$${CHAOS_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_chaos} $(BIN)/python -m bench.chaos
 
-## make messages: extract the English catalogue (anmin/locale/en), then compile it and the hand-kept
-## zh_Hans one (Chinese for what Django's own catalogues lack); commit the .po and .mo files
+## make messages: extract the English catalogues (anmin/locale/en: django for Python and templates,
+## djangojs for the page scripts, vendored libraries and the service worker's template left out), then
+## compile them and the hand-kept zh_Hans one (Chinese for what Django's own catalogues lack); commit
+## the .po and .mo files
 messages: $(VENV)/.installed
-	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' && ../$(BIN)/django-admin compilemessages -l en -l zh_Hans --settings=anmin.settings
+	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' \
+	  && ../$(BIN)/django-admin makemessages -d djangojs -l en --settings=anmin.settings --ignore='*/vendor/*' --ignore='*/templates/*' --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' \
+	  && ../$(BIN)/django-admin compilemessages -l en -l zh_Hans --settings=anmin.settings
 
 clean:
 	rm -rf $(VENV) var

@@ -98,6 +98,8 @@ INSTALLED_APPS += ANMIN_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Text answers gzipped (pages, JSON, the service worker and the scripts' catalogue): docs/offline.md.
+    "anmin.core.middleware.CompressTextMiddleware",
     "anmin.core.middleware.RequestIdMiddleware",
     "anmin.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

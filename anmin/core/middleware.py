@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -238,7 +239,8 @@ class SecurityHeadersMiddleware:
 
 
 class BackgroundRequestMiddleware:
-    """``/sw.js`` is answered here, before the session is read (the browser asks for it often). And a
+    """``/sw.js`` and the scripts' catalogue ``/jsi18n/<lang>.js`` are answered here, before the session
+    is read (the browser asks for them often; their answers are the same for everyone). And a
     request the offline app makes by itself (``X-Anmin-Background: 1``: refreshing the kept lists
     and pages, sending the outbox) sets no session cookie: with ``SESSION_SAVE_EVERY_REQUEST`` its answer
     would otherwise put the cookie back after the browser dropped it (a sign-out racing a refresh).
@@ -254,7 +256,30 @@ class BackgroundRequestMiddleware:
             from .views.offline import service_worker
 
             return service_worker(request)
+        if request.path_info.startswith("/jsi18n/"):
+            from .views import jsi18n
+
+            match = jsi18n.PATH.match(request.path_info)
+            if match:
+                return jsi18n.js_catalog(request, match["lang"])
         response = self.get_response(request)
         if request.headers.get(self.header) == "1":
             response.cookies.pop(settings.SESSION_COOKIE_NAME, None)
         return response
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Pages, JSON and scripts made by the views go out gzipped to a browser that accepts it (a
+    20 KB home page is 4 KB on a phone's slow link: docs/offline.md, first screen). Only text: a photo,
+    a spreadsheet or a PDF is compressed already and keeps its Content-Length. Static files come
+    compressed from WhiteNoise (``CompressedManifestStaticFilesStorage``) and are left alone.
+    Django's GZip carries its BREACH mitigation (random bytes in the gzip header); CSRF tokens are
+    masked per response."""
+
+    TEXT = ("text/", "application/json", "application/javascript", "application/problem+json")
+
+    def process_response(self, request, response):
+        kind = response.get("Content-Type", "")
+        if not kind.startswith(self.TEXT) or response.streaming:
+            return response
+        return super().process_response(request, response)

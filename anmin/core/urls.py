@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, accounts, attachments, audit, documents, health, notices, offline, pages
+from .views import account, accounts, attachments, audit, documents, health, jsi18n, notices, offline, pages
 
 app_name = "core"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/otp/", account.OtpVerifyPage.as_view(), name="otp_verify"),
     path("logout/", offline.LogoutView.as_view(), name="logout"),
     path("sw.js", offline.service_worker, name="service_worker"),
+    path("jsi18n/<str:lang>.js", jsi18n.js_catalog, name="jsi18n"),
     path("offline/", offline.OfflineWorkbenchView.as_view(), name="offline"),
     path("offline/data.json", offline.offline_data, name="offline_data"),
     path("", pages.HomeView.as_view(), name="home"),

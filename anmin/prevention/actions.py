@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from anmin.core import audit, checks, clock
+from anmin.core import audit, checks, clock, offline
 from anmin.core.errors import Invalid, invalid
 from anmin.core.geo import check_location
 from anmin.core.guards import action, in_area
@@ -61,15 +61,27 @@ def _open_log(log) -> PatrolLog:
 
 @action(perm=PATROL_PERM, target="log", model=PatrolLog, what="巡逻打卡")
 def check_in(*, actor, log: PatrolLog, point: str, finding: str = "", latitude: Any = None,
-             longitude: Any = None) -> CheckIn:
+             longitude: Any = None, recorded_at: dt.datetime | None = None, gps_accuracy: Any = None) -> CheckIn:
+    """A check-in at a point. ``at`` is when the server received it; ``recorded_at`` when the patroller
+    checked in on the phone (a check-in kept offline arrives later; ``core.offline.check_recorded_at``
+    rules) and ``gps_accuracy`` the phone's position accuracy in metres."""
     point = checks.text(point, "point", "打卡点", 128, required=True)
     finding = checks.text(finding, "finding", "发现情况", 500)
     lat, lng = check_location(latitude, longitude)
+    now = clock.now()
+    recorded = offline.check_recorded_at(recorded_at, now)
+    accuracy = offline.check_accuracy(gps_accuracy)
     with transaction.atomic():
-        log = _open_log(log)
-        c = CheckIn.objects.create(log=log, point=point, finding=finding, at=clock.now(),
-                                   latitude=lat, longitude=lng)
-        audit.record(actor=actor, action="checkin", obj=log, after={"point": point, "finding": finding})
+        log = PatrolLog.objects.select_for_update().get(pk=getattr(log, "pk", log))
+        # A check-in made offline during the patrol may arrive after it was finished. (No rule against
+        # the patrol's start: a phone's clock may be slow, and an online check-in then seems earlier.)
+        if log.ended_at is not None and (recorded is None or recorded > log.ended_at):
+            raise invalid("log", "该次巡逻已结束")
+        c = CheckIn.objects.create(log=log, point=point, finding=finding, at=now, recorded_at=recorded,
+                                   gps_accuracy=accuracy, latitude=lat, longitude=lng)
+        audit.record(actor=actor, action="checkin", obj=log,
+                     after={"point": point, "finding": finding,
+                            "recorded_at": recorded.isoformat() if recorded else None})
     return c
 
 
@@ -95,7 +107,7 @@ def report_finding(*, actor, log: PatrolLog, checkin: int, description: str = ""
             raise invalid("checkin", "您不能在该巡逻队所在区划上报网格事件")
         event = event_reporters.get("grid").report(
             actor=actor, region=where, description=f"{c.point}：{text}", category="01", source="patrol",
-            found_at=c.at)
+            found_at=c.recorded_at or c.at)
         c.event_ref = event.case.number
         c.save(update_fields=["event_ref"])
         audit.record(actor=actor, action="finding", obj=c.log, after={"checkin": c.pk, "event": c.event_ref})

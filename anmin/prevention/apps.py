@@ -10,7 +10,7 @@ class PreventionConfig(AppConfig):
     def ready(self) -> None:
         from anmin.core import registry as core_registry
 
-        from . import coverage, demo, kpis, menus, workflows
+        from . import api, coverage, demo, kpis, menus, offline, workflows
         from .registries import ALL
         from .roles import grants
 
@@ -18,6 +18,8 @@ class PreventionConfig(AppConfig):
         menus.register()
         for reg in ALL:
             reg.register_api()
+        api.register_routes()
+        offline.register()
         coverage.register()
         kpis.register()
         core_registry.demo_builders.register(

@@ -263,11 +263,21 @@ class PatrolLog(models.Model):
 class CheckIn(models.Model):
     log = models.ForeignKey(PatrolLog, verbose_name=_("巡逻记录"), on_delete=models.CASCADE, related_name="checkins")
     point = models.CharField(_("打卡点"), max_length=128)
-    at = models.DateTimeField(_("打卡时间"), default=clock.now)
+    at = models.DateTimeField(_("打卡时间"), default=clock.now, help_text=_("服务器收到打卡的时间"))
+    # A check-in made with no signal arrives later: when the patroller checked in on the phone, and how
+    # precise the phone's position was (docs/offline.md).
+    recorded_at = models.DateTimeField(_("手机记录时间"), null=True, blank=True,
+                                       help_text=_("在手机上打卡的时间（离线打卡时早于打卡时间）"))
+    gps_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     finding = models.CharField(_("发现情况"), max_length=500, blank=True)
     event_ref = models.CharField(_("转网格事件"), max_length=32, blank=True, help_text=_("转成网格事件后的事项编号"))
+
+    objects = ScopedQuerySet.as_manager()
+    # Seen with its patrol (the check-in API lists them).
+    scope = ScopePolicy(region_field="log__region", assignee_fields=("log__patroller",),
+                        perm="prevention.view_patrollog")
 
     class Meta:
         verbose_name = _("巡逻打卡")

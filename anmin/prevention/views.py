@@ -67,6 +67,10 @@ class CheckInForm(KitForm):
     # The form kit's location picker: 获取当前位置 (GPS) or a tap on the map; optional, folded.
     latitude = forms.CharField(label=_("纬度"), max_length=16, required=False)
     longitude = forms.CharField(label=_("经度"), max_length=16, required=False)
+    # Filled on the phone (offline.js): when the patroller checked in, and the position's accuracy.
+    recorded_at = forms.DateTimeField(label=_("手机记录时间"), required=False, widget=forms.HiddenInput)
+    gps_accuracy = forms.IntegerField(label=_("定位精度（米）"), required=False, min_value=0, max_value=100_000,
+                                      widget=forms.HiddenInput)
     sections = ((_("打卡位置（可选）"), ("latitude", "longitude"), "folded"),)
 
     def __init__(self, *args, region=None, **kwargs):

@@ -37,6 +37,7 @@ EXEMPT: dict[str, str] = {
     "core:readyz": "readiness probe: only the state of the database, the worker and the scheduler",
     "core:logout": "ends the caller's own session",
     "core:service_worker": "the service worker: addresses of static files only",
+    "core:jsi18n": "the page scripts' message catalogue: translations of the UI, no business data",
     "core:offline": "the offline workbench: no records in its HTML (drawn on the phone from its own store)",
     "core:offline_data": "every list starts at visible_to(user); anmin/tests/test_offline_data.py checks it",
     "core:home": "widgets fetch their figures through visible_to",

@@ -144,12 +144,15 @@ def parse_po(path: Path) -> list[dict]:
     return entries
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> list[dict]:
-    po = CATALOGUE / "django.po"
+@pytest.fixture(scope="module", params=["django", "djangojs"])
+def catalogue(request) -> list[dict]:
+    """The templates' and Python's catalogue, then the page scripts' (djangojs: offline.js …)."""
+    po = CATALOGUE / f"{request.param}.po"
     assert po.exists(), f"{po} is missing: {FIX}"
     entries = parse_po(po)
-    assert len(entries) > 500
+    assert len(entries) > (500 if request.param == "django" else 20)
+    for e in entries:
+        e["domain"] = request.param
     return entries
 
 
@@ -175,7 +178,7 @@ def test_translations_keep_the_placeholders(catalogue):
 
 
 def test_compiled_catalogue_matches_the_po(catalogue):
-    mo = CATALOGUE / "django.mo"
+    mo = CATALOGUE / f"{catalogue[0]['domain']}.mo"
     assert mo.exists(), f"{mo} is missing: run `make messages`"
     with mo.open("rb") as f:
         compiled = gettext.GNUTranslations(f)._catalog
@@ -241,9 +244,24 @@ def template_msgids(path: Path) -> set[str]:
     return found
 
 
+_JS_GETTEXT = re.compile(r'\bn?gettext\(\s*"((?:[^"\\]|\\.)*)"')
+
+
+def script_msgids(path: Path) -> set[str]:
+    """``gettext("…")`` and ``ngettext("…", …)`` in a page script (the first string)."""
+    return set(_JS_GETTEXT.findall(path.read_text(encoding="utf-8")))
+
+
 def test_every_source_string_is_in_the_catalogue(catalogue):
     known = {e["msgid"] for e in catalogue}
     missing = {}
+    if catalogue[0]["domain"] == "djangojs":  # the project's own scripts, not the vendored libraries
+        for path in _source_files(".js"):
+            if "vendor" not in path.parts and "templates" not in path.parts:
+                for msgid in script_msgids(path) - known:
+                    missing.setdefault(msgid, str(path.relative_to(PACKAGE)))
+        assert not missing, f"{len(missing)} script strings are not in the djangojs catalogue: {missing} — {FIX}"
+        return
     for path in _source_files(".py"):
         for msgid in python_msgids(path) - known:
             missing.setdefault(msgid, str(path.relative_to(PACKAGE)))

@@ -27,17 +27,19 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from .. import offline
+from . import jsi18n
 
 # The shell every offline page needs; the pages' own files are kept when the page is (offline.js).
 SHELL = (
-    "anmin/anmin.css", "anmin/anmin.js", "anmin/offline-store.js", "anmin/offline.js",
+    "anmin/anmin.css", "anmin/anmin.js", "anmin/forms.js", "anmin/offline-store.js", "anmin/offline.js",
     "anmin/vendor/htmx-2.0.11.min.js", "anmin/vendor/lucide-sprite-1.62.0.svg", "anmin/favicon.svg",
     "anmin/icon-192.png", "anmin/icon-512.png", "anmin/manifest.json",
 )
 
 
 def shell_urls() -> list[str]:
-    return [static(path) for path in SHELL]
+    # With the scripts' message catalogues (every language: the user may switch with no network).
+    return [static(path) for path in SHELL] + jsi18n.catalog_urls()
 
 
 @login_not_required

@@ -9,6 +9,7 @@ from anmin.prevention import actions
 from anmin.prevention.models import (
     Camera,
     CameraRepair,
+    CheckIn,
     Liaison,
     LiaisonActivity,
     PatrolLog,
@@ -48,6 +49,10 @@ def patrol(region, world):
     return PatrolLog.objects.create(team=team(region, world), region=region)
 
 
+def checkin(region, world):
+    return CheckIn.objects.create(log=patrol(region, world), point=f"{region.name}村口")
+
+
 def activity(region, world):
     return LiaisonActivity.objects.create(liaison=liaison(region, world), region=region, kind="visit",
                                           on=dt.date(2020, 5, 1))
@@ -69,6 +74,7 @@ def repair(region, world):
 SAMPLES = {
     CameraRepair: (repair, expect.seen_by("prevention.view_camerarepair")),
     PatrolLog: (patrol, expect.seen_by("prevention.view_patrollog")),
+    CheckIn: (checkin, expect.seen_by("prevention.view_patrollog")),
     LiaisonActivity: (activity, expect.seen_by("prevention.view_liaisonactivity")),
     PoliceActivity: (police_month, expect.seen_by("prevention.view_policeactivity")),
     Camera: (camera, expect.seen_by("prevention.view_camera")),

@@ -55,7 +55,8 @@
         charts(data.charts);
         rows("newest", data.lists.newest);
         rows("overdue", data.lists.overdue);
-        q("updated").textContent = "数据更新：" + data.generated_at;
+        var gettext = window.gettext || String;
+        q("updated").textContent = gettext("数据更新：%(time)s").replace("%(time)s", data.generated_at);
         body.setAttribute("data-loaded", "1");
       });
   }

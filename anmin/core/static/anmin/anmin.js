@@ -1,4 +1,14 @@
-// Small progressive enhancements; every page works without this file.
+// Small progressive enhancements; every page works without this file. It loads the form kit's
+// enhancements (forms.js) only on a page with a field that uses them: the others (the home page) save
+// a request — on a phone's slow link and HTTP/1.1, a round trip (docs/offline.md, first screen).
+(function () {
+  "use strict";
+  var src = document.body && document.body.getAttribute("data-forms-js");
+  if (!src || !document.querySelector("select[data-filter], select[data-narrow-by], input[data-location=lat]")) return;
+  var script = document.createElement("script");
+  script.src = src;
+  document.head.appendChild(script);
+})();
 (function () {
   "use strict";
   // Show server-side conflict/validation messages that htmx would otherwise drop (409, 422).
@@ -26,8 +36,9 @@
     for (var i = 0; i < fields.length; i++) {
       if (ID_OR_PHONE.test(fields[i].value.replace(/[\s-]/g, ""))) {
         evt.preventDefault();
+        var gettext = window.gettext || String;
         fields[i].setCustomValidity(form.dataset.numberMessage ||
-          "身份证号码和手机号不能放在网址中，请用“按身份证号码/电话精确查找”。");
+          gettext("身份证号码和手机号不能放在网址中，请用“按身份证号码/电话精确查找”。"));
         fields[i].reportValidity();
         fields[i].addEventListener("input", function () { this.setCustomValidity(""); }, { once: true });
         return;

@@ -194,8 +194,10 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function start() {
     document.querySelectorAll("select[data-filter], select[data-narrow-by]").forEach(setup);
     document.querySelectorAll("input[data-location=lat]").forEach(setupLocation);
-  });
+  }
+  // Loaded by anmin.js only on a page that has such a field, after the page was parsed.
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 })();

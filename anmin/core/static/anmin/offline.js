@@ -3,8 +3,13 @@
 // form marked data-offline-api into the outbox when there is no network (the workbench's forms always),
 // shows the queue ("3 条待上传") and sends it when the network comes back, with backoff, each
 // submission under the Idempotency-Key made on the phone (so a retry never makes a second record).
+// Forms marked data-offline-gps take the phone's position and its accuracy when first used.
+// Its messages come from the JavaScript catalogue (djangojs, core.views.i18n); Chinese without it.
 (function () {
   "use strict";
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (s, p, n) { return n === 1 ? s : p; };
+  function fmt(s, values) { return s.replace(/%\((\w+)\)s/g, function (_, k) { return String(values[k]); }); }
   if (!("indexedDB" in window) || !window.crypto || !crypto.subtle || !window.AnminStore) { return; }
   var S = window.AnminStore;
   var body = document.body;
@@ -105,7 +110,7 @@
     var detail = "";
     if (first && first.tagName === "SELECT" && first.selectedIndex >= 0) { detail = first.options[first.selectedIndex].text; }
     else if (first) { detail = first.value.slice(0, 30); }
-    return label + (detail ? "：" + detail : "");
+    return detail ? fmt(gettext("%(label)s：%(detail)s"), { label: label, detail: detail }) : label;
   }
 
   function capture(form) {
@@ -128,6 +133,9 @@
     form.reset();
     fillNow(form);
     form.querySelectorAll("[name=recorded_at], [name=gps_accuracy]").forEach(function (el) { el.value = ""; });
+    if ("offlineGps" in form.dataset) { // the next record takes its own position
+      form.querySelectorAll("[name=latitude], [name=longitude]").forEach(function (el) { el.value = ""; });
+    }
     var note = document.querySelector("[data-outbox-note]");
     if (!note) {
       note = document.createElement("div");
@@ -136,7 +144,7 @@
       note.dataset.outboxNote = "";
       form.parentNode.insertBefore(note, form);
     }
-    text(note, navigator.onLine ? "已保存，正在上传…" : "当前无网络：已保存到本机的待上传队列，联网后自动上传。");
+    text(note, navigator.onLine ? gettext("已保存，正在上传…") : gettext("当前无网络：已保存到本机的待上传队列，联网后自动上传。"));
     note.scrollIntoView({ block: "nearest" });
     if ("serviceWorker" in navigator) {
       navigator.serviceWorker.ready.then(function (reg) {
@@ -156,7 +164,7 @@
     var button = form.querySelector("[type=submit]");
     if (button) { button.disabled = true; }
     capture(form).then(function () { return afterQueued(form); }).catch(function (err) {
-      window.alert("保存到本机失败：" + err);
+      window.alert(fmt(gettext("保存到本机失败：%(error)s"), { error: err }));
     }).then(function () { if (button) { button.disabled = false; } });
   });
 
@@ -170,9 +178,9 @@
   // out, a form shown again carries its errors.
   function pageAnswer(row, r) {
     if (r.redirected && new URL(r.url).pathname.indexOf("/login/") === 0) {
-      row.status = "signin"; row.error = "登录已过期：请重新登录，登录后自动上传。"; return S.update(row);
+      row.status = "signin"; row.error = gettext("登录已过期：请重新登录，登录后自动上传。"); return S.update(row);
     }
-    if (r.ok) { sent.push((row.label || "记录") + " 已上传"); return S.remove(row.id); }
+    if (r.ok) { sent.push(fmt(gettext("%(label)s 已上传"), { label: labelOf(row) })); return S.remove(row.id); }
     if (r.status >= 500 || r.status === 409 || r.status === 429) { row.status = "pending"; backoff(row); return S.update(row); }
     return r.text().then(function (html) {
       var doc = new DOMParser().parseFromString(html, "text/html");
@@ -209,7 +217,7 @@
           Object.keys(err.errors).forEach(function (k) { parts = parts.concat(err.errors[k]); });
           if (parts.length) { message = parts.join("；"); }
         }
-        if (r.status === 401) { row.status = "signin"; row.error = "登录已过期：请重新登录，登录后自动上传。"; }
+        if (r.status === 401) { row.status = "signin"; row.error = gettext("登录已过期：请重新登录，登录后自动上传。"); }
         else if (r.status === 409 && err.code === "idempotency_in_flight") { row.status = "pending"; backoff(row); }
         else if (r.status === 409) { row.status = "conflict"; row.error = message; }
         else if (r.status >= 500 || r.status === 429 || r.status === 408) { row.status = "pending"; row.error = message; backoff(row); }
@@ -246,12 +254,15 @@
   }
 
   var sent = [];
+  // A post the service worker kept has no label of its own (the worker has no catalogue).
+  function labelOf(row) { return row.label || (row.mode === "page" ? gettext("无信号时保存的上报") : gettext("记录")); }
   function sentLog(row, answer) {
-    sent.push((row.label || "记录") + " " + (answer.number || answer.id || "") + " 已上传");
+    sent.push(fmt(gettext("%(label)s %(number)s 已上传"), { label: labelOf(row), number: answer.number || answer.id || "" }));
   }
 
   // ---- drawing ------------------------------------------------------------------------------
-  var STATUS = { pending: "待上传", sending: "上传中", signin: "待登录后上传", rejected: "被退回，请处理", conflict: "有冲突，请处理" };
+  var STATUS = { pending: gettext("待上传"), sending: gettext("上传中"), signin: gettext("待登录后上传"),
+                 rejected: gettext("被退回，请处理"), conflict: gettext("有冲突，请处理") };
 
   function drawQueue() {
     return mine().then(function (rows) {
@@ -259,7 +270,7 @@
       document.querySelectorAll("[data-outbox-count]").forEach(function (el) {
         el.hidden = waiting === 0;
         el.dataset.outboxCount = String(waiting);
-        text(el, waiting + " 条待上传");
+        text(el, fmt(ngettext("%(n)s 条待上传", "%(n)s 条待上传", waiting), { n: waiting }));
       });
       var list = document.querySelector("[data-outbox-list]");
       if (!list) { return; }
@@ -272,7 +283,7 @@
           li.dataset.outboxItem = r.id;
           li.dataset.status = r.status;
           var title = document.createElement("strong");
-          text(title, summaries[i] || r.label);
+          text(title, summaries[i] || labelOf(r));
           var meta = document.createElement("small");
           text(meta, " " + new Date(r.created).toLocaleString() + " · " + (STATUS[r.status] || r.status));
           li.appendChild(title);
@@ -285,9 +296,9 @@
             li.appendChild(err);
           }
           if (r.status === "rejected" || r.status === "conflict" || r.status === "signin") {
-            li.appendChild(button("重新上传", function () { r.status = "pending"; r.nextAt = 0; r.error = ""; S.update(r).then(flush); }));
-            li.appendChild(button("删除", function () {
-              if (window.confirm("删除这条未上传的记录？删除后无法恢复。")) { S.remove(r.id).then(drawQueue); }
+            li.appendChild(button(gettext("重新上传"), function () { r.status = "pending"; r.nextAt = 0; r.error = ""; S.update(r).then(flush); }));
+            li.appendChild(button(gettext("删除"), function () {
+              if (window.confirm(gettext("删除这条未上传的记录？删除后无法恢复。"))) { S.remove(r.id).then(drawQueue); }
             }));
           }
           list.appendChild(li);
@@ -333,7 +344,7 @@
       section.className = "offline-list";
       section.dataset.list = list.key;
       var summary = document.createElement("summary");
-      text(summary, list.label + "（" + list.items.length + (list.truncated ? "+" : "") + "）");
+      text(summary, fmt(gettext("%(label)s（%(count)s）"), { label: list.label, count: list.items.length + (list.truncated ? "+" : "") }));
       section.appendChild(summary);
       var ul = document.createElement("ul");
       list.items.forEach(function (item) {
@@ -349,8 +360,34 @@
       box.appendChild(section);
     });
     var when = document.querySelector("[data-offline-when]");
-    if (when) { text(when, "本机数据更新于 " + new Date(data.generated_at).toLocaleString()); }
+    if (when) { text(when, fmt(gettext("本机数据更新于 %(time)s"), { time: new Date(data.generated_at).toLocaleString() })); }
   }
+
+  // ---- position: forms marked data-offline-gps (works with no network: it is the phone's GPS) ----
+  function locate(form) {
+    var lat = form.querySelector("[name=latitude]");
+    var lon = form.querySelector("[name=longitude]");
+    if (!lat || !lon || !("geolocation" in navigator) || form.dataset.locating) { return; }
+    var accuracy = form.querySelector("[name=gps_accuracy]");
+    var status = form.querySelector("[data-locate-status]");
+    form.dataset.locating = "1";
+    text(status, gettext("正在定位…"));
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      delete form.dataset.locating;
+      lat.value = pos.coords.latitude.toFixed(6);
+      lon.value = pos.coords.longitude.toFixed(6);
+      if (accuracy) { accuracy.value = Math.round(pos.coords.accuracy); }
+      text(status, fmt(gettext("已获取位置（精度约 %(metres)s 米）"), { metres: Math.round(pos.coords.accuracy) }));
+    }, function (err) {
+      delete form.dataset.locating;
+      text(status, fmt(gettext("无法获取位置：%(error)s"), { error: err.message }));
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  }
+  document.addEventListener("focusin", function (evt) {
+    var form = evt.target && evt.target.closest ? evt.target.closest("form[data-offline-gps]") : null;
+    var lat = form ? form.querySelector("[name=latitude]") : null;
+    if (lat && !lat.value) { locate(form); }
+  });
 
   // ---- start -------------------------------------------------------------------------------
   fillNow(document);
@@ -361,7 +398,7 @@
       note.className = "outbox-note";
       note.setAttribute("role", "status");
       note.dataset.outboxNote = "";
-      text(note, "网络不通：刚才提交的内容已保存到本机的待上传队列，联网后自动上传。");
+      text(note, gettext("网络不通：刚才提交的内容已保存到本机的待上传队列，联网后自动上传。"));
       list.parentNode.insertBefore(note, list);
     }
   }
@@ -371,7 +408,8 @@
   document.querySelectorAll("form.logout-form").forEach(function (form) {
     form.addEventListener("submit", function (evt) {
       mine().then(function (rows) {
-        if (rows.length && !window.confirm(rows.length + " 条记录还未上传，退出后将从本机删除。确定退出？")) { return; }
+        if (rows.length && !window.confirm(fmt(ngettext("%(n)s 条记录还未上传，退出后将从本机删除。确定退出？",
+          "%(n)s 条记录还未上传，退出后将从本机删除。确定退出？", rows.length), { n: rows.length }))) { return; }
         form.dataset.confirmed = "1";
         form.submit();
       });

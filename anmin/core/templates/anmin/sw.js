@@ -1,6 +1,6 @@
 // Anmin's service worker (docs/offline.md), version {{ version }}.
-// - the shell (CSS, JS, icons) is kept at install; other static files as they are used (cache first:
-//   their names change with their content);
+// - the shell (CSS, JS, icons, the scripts' message catalogues) is kept at install; other static files
+//   as they are used (cache first: their names change with their content, the catalogues' with ?v=);
 // - pages: the network first; with no network, the kept copy of the page (only pages without personal
 //   data are kept: the report forms and the offline workbench) or else the offline workbench;
 // - a kept form posted while the phone believes it is online but the signal is dead: the post is put in
@@ -50,7 +50,7 @@ function offlinePage(url) {
       return hit || cache.match(OFFLINE_URL, { ignoreSearch: true, ignoreVary: true });
     });
   }).then(function (hit) {
-    return hit || new Response("<!doctype html><meta charset=utf-8><title>离线</title><p>当前无网络，且本机没有离线数据。联网登录后即可离线使用。</p>",
+    return hit || new Response("<!doctype html><meta charset=utf-8><title>离线 · Offline</title><p>当前无网络，且本机没有离线数据。联网登录后即可离线使用。</p><p lang=en>No network, and nothing kept on this phone yet. Sign in once online to work offline.</p>",
       { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
   });
 }
@@ -69,7 +69,7 @@ function keepPost(request, copy, url) {
         if (value !== "") { fields.push([name, value]); }
       });
       var item = { id: id || String(Date.now()) + Math.random().toString(16).slice(2), api: url.pathname, mode: "page",
-                   label: "无信号时保存的上报", summary: "" };
+                   label: "", summary: "" };  // (the page names it, in the user's language: offline.js)
       return AnminStore.enqueue(session.key, session.user, item, fields, files);
     }).then(function () {
       return Response.redirect(OFFLINE_URL + "?queued=1", 303);
@@ -90,7 +90,7 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET") { return; }
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
-  if (url.pathname.indexOf("/static/") === 0) {
+  if (url.pathname.indexOf("/static/") === 0 || url.pathname.indexOf("/jsi18n/") === 0) {
     event.respondWith(staticFirst(request));
   } else if (request.mode === "navigate") {
     event.respondWith(fetch(request).catch(function () { return offlinePage(url); }));
