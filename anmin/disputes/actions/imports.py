@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from anmin.core import audit
+from anmin.core.codes import code_names
 from anmin.core.guards import action, require_area
 from anmin.people.risk import signals_of
 from anmin.workflow import actions as case_actions
@@ -107,9 +108,12 @@ def import_past_disputes(items: Sequence[PastDispute], *, actor, note: str = "",
     for start in range(0, len(items), batch_size):
         batch = list(items[start:start + batch_size])
         cleaned = []
+        categories, scales = code_names("dispute_category"), code_names("event_scale")  # once per batch
         for item in batch:
-            check_category(item.category)
-            check_scale(item.scale)
+            if item.category not in categories or len(item.category) != 4:
+                check_category(item.category)  # raises, naming the field
+            if item.scale not in scales:
+                check_scale(item.scale)
             cleaned.append([{**clean_party(p, i), "person_id": p.get("person_id")} for i, p in enumerate(item.parties)])
         for code in sorted({item.case.region_id for item in batch}):  # the places, once per batch
             require_area(actor, code, field="region")
