@@ -8,9 +8,10 @@ words (已化解, 正在化解, 未化解) map to the dispute's states, and each
 
 A row whose 编号 names a dispute already in the platform is that dispute (exported earlier): it is
 recognised and left alone, so exporting the ledger and dry-running the file reports nothing new and
-no errors. Rows without a 编号 are new disputes: open ones are reported through ``report_dispute``;
-ones the ledger already shows as concluded are registered with their history through the case
-engine's bulk import, so nothing is written outside the actions.
+no errors. Rows without a 编号 are new disputes, written per batch through the disputes' bulk action
+``import_past_disputes`` (the case engine's ``import_cases`` underneath): open ones are opened now in
+待受理, ones the ledger already shows as concluded get their history; nothing is written outside the
+actions, and the number of queries does not grow with the rows.
 """
 
 from __future__ import annotations
