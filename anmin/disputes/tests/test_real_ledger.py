@@ -341,3 +341,21 @@ def test_dry_run_queries_do_not_grow_per_row(office, django_assert_max_num_queri
         with django_assert_max_num_queries(25):
             report = DisputeLedger(user=office).dry_run(data)
         assert report.new_count == n
+
+
+def test_the_bulk_import_refuses_a_dispute_outside_the_users_area_and_writes_nothing(office, world):
+    from anmin.core.errors import ActionError
+    from anmin.disputes import actions
+    from anmin.workflow import actions as case_actions
+
+    def item(title, region):
+        case = case_actions.PastCase(kind="MD", title=title, region_id=region.code,
+                                     opened_at=dt.datetime(2020, 5, 10, 8, tzinfo=dt.UTC), reporter=office)
+        return actions.PastDispute(case=case, category="0902", found_on=dt.date(2020, 5, 10),
+                                   parties=[{"name": "甲", "id_number": ID[0]}])
+
+    with pytest.raises(ActionError) as refused:
+        actions.import_past_disputes([item("古城纠纷", world.gc_grid), item("无梁纠纷", world.wl_grid)], actor=office)
+    assert "不在您负责的网格或辖区内" in str(refused.value)
+    assert Dispute.objects.count() == 0
+    assert actions.import_past_disputes([item("古城纠纷", world.gc_grid)], actor=office) == 1
