@@ -5,8 +5,9 @@ The file has two title rows, a two-row merged header (当事人基本情况 over
 under the table. Timed: the dry run of ``ANMIN_BENCH_REAL_ROWS`` rows (100,000: read with calamine,
 header detection, every parser and check, the person-register warning), with the process's peak
 memory; and the import of the first ``ANMIN_BENCH_REAL_IMPORT_ROWS`` (5,000) through the disputes'
-actions (report_dispute / import_past_disputes, parties linked to the person register). Everything
-is rolled back afterwards.
+bulk action (import_past_disputes per batch, parties linked to the person register), with the
+number of SQL statements it ran (``import_queries``: it must not grow with the rows). Everything is
+rolled back afterwards. A smaller run: ``ANMIN_BENCH_REAL_ROWS=5000 python -m bench --only realledger``.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def build(rows: int) -> bytes:
 
 
 def run(args) -> harness.Result:
-    from django.db import transaction
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from anmin.core import ledgers
     from anmin.core.demo import build as build_core
@@ -94,13 +96,15 @@ def run(args) -> harness.Result:
     part = report.rows[:IMPORT_ROWS]
     report.rows = part
     try:
-        with transaction.atomic():
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             t0 = time.perf_counter()
             result = DisputeLedger(user=user).run_import(report, mode=ledgers.VALID_ONLY)
             took = time.perf_counter() - t0
+            statements = len(queries)
             assert result.imported == len(part)
             raise _Rollback
     except _Rollback:
         pass
-    figures.update(import_rows=float(len(part)), import_s=took, import_rows_per_s=len(part) / took)
+    figures.update(import_rows=float(len(part)), import_s=took, import_rows_per_s=len(part) / took,
+                   import_queries=float(statements))
     return harness.Result(NAME, figures, {"dry_run_rows_per_s": ">= 5000"})

@@ -8,9 +8,10 @@ words (已化解, 正在化解, 未化解) map to the dispute's states, and each
 
 A row whose 编号 names a dispute already in the platform is that dispute (exported earlier): it is
 recognised and left alone, so exporting the ledger and dry-running the file reports nothing new and
-no errors. Rows without a 编号 are new disputes: open ones are reported through ``report_dispute``;
-ones the ledger already shows as concluded are registered with their history through the case
-engine's bulk import, so nothing is written outside the actions.
+no errors. Rows without a 编号 are new disputes, written per batch through the disputes' bulk action
+``import_past_disputes`` (the case engine's ``import_cases`` underneath): open ones are opened now in
+待受理, ones the ledger already shows as concluded get their history; nothing is written outside the
+actions, and the number of queries does not grow with the rows.
 """
 
 from __future__ import annotations
@@ -236,13 +237,11 @@ class DisputeLedger(CaseLedger):
         return not row.existing and not row.values.get("number")
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+        """New rows, open and concluded, through the disputes' bulk import (the case engine's
+        ``import_cases``): a batch of rows is a few queries, not a few per row."""
         new = [r for r in rows if self.is_new(r)]
-        open_rows = [r for r in new if not r.values.get("outcome")]
-        done_rows = [r for r in new if r.values.get("outcome")]
-        for r in open_rows:
-            actions.report_dispute(actor=self.user, **self._fields(r.values))
-        if done_rows:
-            self._import_concluded(done_rows)
+        if new:
+            self._import(new)
         return len(new)
 
     def _parties(self, v: dict[str, Any]) -> list[dict[str, Any]]:
@@ -253,41 +252,37 @@ class DisputeLedger(CaseLedger):
                         "id_number": v.get("respondent_id") or "", "phone": v.get("respondent_phone") or ""})
         return out
 
-    def _fields(self, v: dict[str, Any]) -> dict[str, Any]:
-        from anmin.core.models import Region
+    def _import(self, rows: Sequence[ledgers.LedgerRow]) -> None:
+        """Open disputes are opened now, in 待受理, as ``report_dispute`` opens them; concluded ones
+        from a paper ledger get their case history registered as it happened."""
+        from anmin.core import clock
 
-        return {
-            "title": v["title"], "region": Region.objects.get(pk=v["region"]), "category": v["category"],
-            "scale": v.get("scale") or "01",
-            "found_on": v["found_on"], "occurred_on": v.get("occurred_on"), "source": v.get("source") or "sweep",
-            "people_involved": v.get("people_involved"), "amount": v.get("amount"),
-            "assessed_colour": v.get("assessed_colour") or "blue", "parties": self._parties(v),
-        }
-
-    def _import_concluded(self, rows: Sequence[ledgers.LedgerRow]) -> None:
-        """Concluded disputes from a paper ledger: their case history is registered as it happened."""
         tz = timezone.get_current_timezone()
+        now = clock.now()
 
         def at(day: dt.date, hour: int) -> dt.datetime:
             return dt.datetime(day.year, day.month, day.day, hour, tzinfo=tz)
 
-        past = []
+        items = []
         for r in rows:
             v = r.values
-            steps = [PastStep("accept", at(v["found_on"], 9), self.user),  # the case engine replays these
-                     PastStep("assign", at(v["found_on"], 10), self.user),
-                     PastStep("feedback", at(v["concluded_on"], 17), self.user,
-                              data={"result": source_text(Outcome(v["outcome"]).label)}),
-                     PastStep("verify_pass", at(v["concluded_on"], 18), self.user)]
-            past.append(PastCase(kind="MD", title=v["title"], region_id=v["region"], opened_at=at(v["found_on"], 8),
-                                 steps=steps, reporter=self.user, source=v.get("source") or "sweep"))
-        items = []
-        for case, r in zip(past, rows, strict=True):
-            v = r.values
-            fields = self._fields(v)
+            if v.get("outcome"):
+                steps = [PastStep("accept", at(v["found_on"], 9), self.user),  # the case engine replays these
+                         PastStep("assign", at(v["found_on"], 10), self.user),
+                         PastStep("feedback", at(v["concluded_on"], 17), self.user,
+                                  data={"result": source_text(Outcome(v["outcome"]).label)}),
+                         PastStep("verify_pass", at(v["concluded_on"], 18), self.user)]
+                opened = at(v["found_on"], 8)
+            else:
+                steps, opened = [], now
+            source = v.get("source") or DisputeSource.SWEEP
+            case = PastCase(kind="MD", title=v["title"], region_id=v["region"], opened_at=opened, steps=steps,
+                            reporter=self.user, source=source)
             items.append(actions.PastDispute(
-                case=case, category=v["category"], found_on=v["found_on"], parties=fields["parties"],
-                scale=fields["scale"], occurred_on=v.get("occurred_on"), people_involved=v.get("people_involved"),
-                amount=v.get("amount"), assessed_colour=fields["assessed_colour"], outcome=v["outcome"],
-                concluded_on=v["concluded_on"], agreement=v.get("agreement") or ""))
+                case=case, category=v["category"], found_on=v["found_on"], parties=self._parties(v),
+                scale=v.get("scale") or "01", occurred_on=v.get("occurred_on"),
+                people_involved=v.get("people_involved"), amount=v.get("amount"),
+                assessed_colour=v.get("assessed_colour") or RiskColour.BLUE, outcome=v.get("outcome") or "",
+                concluded_on=v.get("concluded_on") if v.get("outcome") else None,
+                agreement=v.get("agreement") or ""))
         actions.import_past_disputes(items, actor=self.user, note=f"台账导入：{self.title}")

@@ -48,3 +48,50 @@ def link_person(*, actor, name: str, id_number: str, region: Region | str, phone
                                                                    "source": source},
                  reason=f"由{source}关联登记" if source else "")
     return person
+
+
+@action(open_to="part of the calling domain's bulk import action, which checked its own permission and places")
+def link_people(*, actor, wanted: list[dict], source: str = "") -> dict[str, int]:
+    """``link_person`` for a whole batch: ``wanted`` holds dicts with ``id_number``, ``name``,
+    ``region`` (a code) and optionally ``phone`` and ``address``. The register is searched with one
+    blind-index query; the people it lacks are registered together (the first row naming a number
+    gives the name and place) under one audit entry. Returns {ID number: person id}; empty numbers are
+    left out, a malformed one raises the ``ValidationError`` of ``parse_id_number``."""
+    from anmin.core.protected import blind_index_value
+
+    first: dict[str, dict] = {}
+    for w in wanted:
+        if (w.get("id_number") or "").strip():
+            first.setdefault(parse_id_number(w["id_number"]).number, w)
+    if not first:
+        return {}
+    by_index = {blind_index_value(Person, "id_number", n): n for n in first}
+    found: dict[str, int] = {}
+    keys = list(by_index)
+    for start in range(0, len(keys), 1000):
+        for index, pk in Person.objects.filter(id_number_index__in=keys[start:start + 1000]).values_list(
+                "id_number_index", "pk"):
+            found[by_index[index]] = pk
+    missing = [n for n in first if n not in found]
+    if missing:
+        note = f"由{source}关联登记" if source else ""
+        people = []
+        for n in missing:
+            w, info = first[n], parse_id_number(n)
+            people.append(Person(name=(w.get("name") or "").strip()[:64] or "（未留姓名）", id_number=n,
+                                 phone=w.get("phone") or "", sex=str(info.sex), birth_date=info.birth_date,
+                                 region_id=str(w["region"]), current_address=(w.get("address") or "")[:200],
+                                 notes=note))
+        with transaction.atomic():
+            Person.objects.bulk_create(people, batch_size=1000)
+            if any(p.pk is None for p in people):  # a backend that does not return keys
+                for index, pk in Person.objects.filter(
+                        id_number_index__in=[blind_index_value(Person, "id_number", n) for n in missing]).values_list(
+                        "id_number_index", "pk"):
+                    found[by_index[index]] = pk
+            else:
+                found.update({n: p.pk for n, p in zip(missing, people, strict=True)})
+            audit.record(actor=actor, action="import", object_type="people.person", reason=note,
+                         after={"count": len(people), "source": source,
+                                "people": [[p.pk, p.name, p.region_id] for p in people][:1000]})
+    return found

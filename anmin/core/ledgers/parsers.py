@@ -51,7 +51,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("应为整数")
         s = _cell_text(value).rstrip("级")
-        if not re.fullmatch(r"-?\d+", s):
+        if not _INTEGER.fullmatch(s):
             raise ValidationError("应为整数")
         n = int(s)
         if (min_value is not None and n < min_value) or (max_value is not None and n > max_value):
@@ -77,6 +77,10 @@ def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decima
 
     return parse
 
+
+_INTEGER = re.compile(r"-?\d+")  # patterns compiled once, not looked up per cell
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -104,7 +108,7 @@ def excel_serial(value: Any) -> dt.date | None:
     """An Excel serial day number (a date cell formatted as a number: 43895 is 2020-03-05)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         s = str(value).strip()
-        if not re.fullmatch(r"\d{5}(\.\d+)?", s):
+        if not _SERIAL.fullmatch(s):
             return None
         value = float(s)
     if 18264 <= value <= 109574:  # 1950-01-01 … 2199-12-31
@@ -214,7 +218,7 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
             # Excel keeps only 15 significant digits of a number: the last digits are already lost.
             raise ValidationError(f"{label}：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
         s = _cell_text(value)
-        if re.fullmatch(r"\d(\.\d+)?[eE]\+?\d+", s):
+        if _SCIENTIFIC.fullmatch(s):
             raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
         return parse_id_number(s, label=label, today=today_and_horizon()[0]).number
 

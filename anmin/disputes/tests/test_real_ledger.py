@@ -307,3 +307,55 @@ def test_a_large_file_in_an_unknown_layout_gets_the_mapping_step_then_goes_back_
     assert page.context["step"] == "job"
     jobs.run(token, office.pk, "disputes.ledger")
     assert jobs.state(token, user_id=office.pk, ledger_key="disputes.ledger")["report"]["new"] == 1
+
+
+def _ledger_of(n: int, start: int) -> bytes:
+    """``n`` good rows, open and concluded, each party with their own ID number (new to the register)."""
+    rows = []
+    for k in range(n):
+        number = make_id_number(birth_date=dt.date(1950 + k % 40, 1 + k % 12, 1 + k % 28), sequence=start + k)
+        outcome = ("正在化解", "已化解", "未化解")[k % 3]
+        rows.append([k + 1, f"第{start + k}号纠纷", ("宅基地纠纷", "邻里纠纷", "婚姻家庭")[k % 3],
+                     ("古城村", "大北村", "光明社区")[k % 3], f"当事人{k}", number, "13700001111", "古城镇",
+                     "2020-03-05", "2020-04-05", outcome, None, None, 2, None])
+    return sheets.xlsx([TITLE, UNIT, UPPER, LOWER, *rows], MERGES)
+
+
+@pytest.mark.parametrize("n", [10, 60])
+def test_importing_more_rows_runs_no_more_queries(office, n, django_assert_max_num_queries):
+    """The import is set-based: cases, events, parties, people and audit entries are written per
+    batch, so 60 rows need no more queries than 10 (the bound is the same for both sizes)."""
+    report = DisputeLedger(user=office).dry_run(_ledger_of(n, 300 + n * 10))
+    assert (report.errors, report.new_count) == ([], n)
+    with django_assert_max_num_queries(60):
+        result = DisputeLedger(user=office).run_import(report, mode=ledgers.VALID_ONLY)
+    assert result.imported == n
+    assert Dispute.objects.filter(outcome="").count() == n // 3 + (n % 3 > 0)  # 正在化解 rows: still open
+    linked = DisputeParty.objects.filter(dispute__case__title__startswith="第", person__isnull=False)
+    assert linked.count() == n  # every party linked to the (new) person in the register
+
+
+def test_dry_run_queries_do_not_grow_per_row(office, django_assert_max_num_queries):
+    for n in (10, 60):
+        data = _ledger_of(n, 900 + n * 10)
+        with django_assert_max_num_queries(25):
+            report = DisputeLedger(user=office).dry_run(data)
+        assert report.new_count == n
+
+
+def test_the_bulk_import_refuses_a_dispute_outside_the_users_area_and_writes_nothing(office, world):
+    from anmin.core.errors import ActionError
+    from anmin.disputes import actions
+    from anmin.workflow import actions as case_actions
+
+    def item(title, region):
+        case = case_actions.PastCase(kind="MD", title=title, region_id=region.code,
+                                     opened_at=dt.datetime(2020, 5, 10, 8, tzinfo=dt.UTC), reporter=office)
+        return actions.PastDispute(case=case, category="0902", found_on=dt.date(2020, 5, 10),
+                                   parties=[{"name": "甲", "id_number": ID[0]}])
+
+    with pytest.raises(ActionError) as refused:
+        actions.import_past_disputes([item("古城纠纷", world.gc_grid), item("无梁纠纷", world.wl_grid)], actor=office)
+    assert "不在您负责的网格或辖区内" in str(refused.value)
+    assert Dispute.objects.count() == 0
+    assert actions.import_past_disputes([item("古城纠纷", world.gc_grid)], actor=office) == 1

@@ -79,6 +79,8 @@ def import_cases(items: list[PastCase], *, actor, note: str = "") -> list[Case]:
     if not items:
         return []
     finder = CentreFinder()
+    if len({item.region_id for item in items}) > 20:  # many places: every centre in one query
+        finder.preload()
     cases: list[Case] = []
     events: list[list[CaseEvent]] = []
     by_kind_year: dict[tuple[str, int], list[int]] = {}
