@@ -21,7 +21,7 @@ from anmin.workflow import actions as case_actions
 from ..models import COLOUR_RANK, Dispute, DisputeParty, MediationOrg, MediationSession, RiskColour, RiskFlag
 from ..workflows import DISPUTE
 from .disputes import ADD_PERM, check_category, check_scale, clean_party
-from .risk import flag_reasons, record_colour_change
+from .risk import flag_reasons, record_colour_change, refresh_party_signals
 
 
 @dataclass
@@ -155,6 +155,10 @@ def import_past_disputes(items: Sequence[PastDispute], *, actor, note: str = "",
             through.objects.bulk_create([through(mediationsession_id=s.pk, mediator_id=m) for s, ids in sessions
                                          for m in ids], batch_size=2000)
             _explain_raised(disputes, actor=actor)
+            # More disputes may make a party a "repeat" one: the party's other open disputes follow (the
+            # batch's own got their signals above), with one query for the batch when there are none.
+            refresh_party_signals(person_ids={p["person_id"] for i in batch for p in i.parties if p["person_id"]},
+                                  actor=actor, exclude=[d.pk for d in disputes])
             audit.record(actor=actor, action="import", object_type="disputes.dispute", reason=note,
                          after={"count": len(disputes),
                                 "disputes": [(d.case.number, len(i.parties), len(i.sessions))

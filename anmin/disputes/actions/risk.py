@@ -123,11 +123,12 @@ def apply_signals(dispute: Dispute, *, by, now=None) -> bool:
 
 @action(open_to="a reaction of the platform: called by the person register's signal publisher, inside its "
                 "own checked action")
-def refresh_party_signals(*, person_ids: Iterable[int], actor) -> int:
+def refresh_party_signals(*, person_ids: Iterable[int], actor, exclude: Iterable[int] = ()) -> int:
     """The person register changed something a signal reads: every open dispute with one of these
-    persons as a party follows (subscribed to the signals in ``apps.py``). Returns how many changed."""
+    persons as a party follows (subscribed to the signals in ``apps.py``), but those in ``exclude``
+    (just written with their signals). Returns how many changed."""
     ids = (DisputeParty.objects.filter(person_id__in=list(person_ids), dispute__case__is_open=True)
-           .values_list("dispute_id", flat=True).distinct())
+           .exclude(dispute_id__in=list(exclude)).values_list("dispute_id", flat=True).distinct())
     changed = 0
     with transaction.atomic():
         for dispute in (Dispute.objects.select_for_update().filter(pk__in=list(ids)).order_by("pk")
