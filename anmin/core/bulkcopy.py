@@ -63,7 +63,7 @@ def copy_create(objs: Sequence[models.Model]) -> list[models.Model]:
     pk = meta.pk
     for obj in objs:  # a related object assigned before it was saved: its id now (or refused, as Django does)
         obj._prepare_related_fields_for_save(operation_name="copy_create")
-    fields = [f for f in meta.concrete_fields]
+    fields = list(meta.concrete_fields)
     table = connection.ops.quote_name(meta.db_table)
     with connection.wrap_database_errors:
         connection.ensure_connection()
