@@ -1,45 +1,16 @@
-"""The map's configuration and its region heat.
-
-Basemap (``settings.ANMIN_MAP_BASEMAP``, from the environment):
-  * ``{"kind": "tianditu", "key": "…"}`` — 天地图 vector tiles (WMTS, Web Mercator) with labels;
-  * ``{"kind": "xyz", "url": "https://…/{z}/{x}/{y}.png", "attribution": "…"}`` — any XYZ tiles;
-  * ``{"kind": "local"}`` — tiles from ``ANMIN_MAP_TILES_DIR`` served by the app (offline);
-  * nothing — a plain background: the data layers alone, no request leaves the server.
-A tile host outside the app must also be allowed in the CSP's ``img-src`` (settings do that for the
-configured URL).
-"""
+"""The analytics map's configuration and its region heat. The basemap is the platform's
+(``anmin.core.maps.basemap``: 天地图, XYZ, local tiles or none)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 
 from anmin.core import registry
+from anmin.core.maps import DEFAULT_CENTRE, TIANDITU, basemap
 from anmin.core.models import Region, RegionGeo
 
 from . import figures as F
 from .dashboard import children_of
-
-TIANDITU = "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}" \
-           "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
-
-
-def basemap() -> dict:
-    conf = dict(getattr(settings, "ANMIN_MAP_BASEMAP", {}) or {})
-    kind = conf.get("kind", "")
-    if kind == "tianditu" and conf.get("key"):
-        key = conf["key"]
-        return {"kind": "tiles", "layers": [
-            {"url": TIANDITU.replace("{layer}", "vec").replace("{key}", key), "subdomains": "01234567"},
-            {"url": TIANDITU.replace("{layer}", "cva").replace("{key}", key), "subdomains": "01234567"}],
-            "attribution": "天地图"}
-    if kind == "xyz" and conf.get("url"):
-        return {"kind": "tiles", "layers": [{"url": conf["url"], "subdomains": conf.get("subdomains", "abc")}],
-                "attribution": conf.get("attribution", "")}
-    if kind == "local" and getattr(settings, "ANMIN_MAP_TILES_DIR", ""):
-        url = reverse("analytics:tile", args=["0/0/0.png"]).replace("0/0/0.png", "{z}/{x}/{y}.png")
-        return {"kind": "tiles", "layers": [{"url": url, "subdomains": ""}], "attribution": conf.get("attribution", "")}
-    return {"kind": "none"}
 
 
 def config(user, area, heat_key: str = "") -> dict:
@@ -50,7 +21,7 @@ def config(user, area, heat_key: str = "") -> dict:
               if not layer.perm or user.has_perm(layer.perm)]
     return {
         "basemap": basemap(),
-        "centre": list(centre) if centre else [34.14, 113.48],
+        "centre": list(centre) if centre else list(DEFAULT_CENTRE),
         "zoom": {1: 10, 2: 12, 3: 14}.get(area.level, 15) if area else 10,
         "layers": layers,
         "heat": {"url": reverse("analytics:map_heat"), "kpi": heat_key} if heat_key else None,
@@ -73,4 +44,4 @@ def heat(user, area, key: str, year: int) -> list[dict]:
     return out
 
 
-__all__ = ["Region"]
+__all__ = ["TIANDITU", "Region", "basemap"]

@@ -29,12 +29,13 @@ from anmin.workflow.kit.api import (
     CaseDetailViewSet,
     CaseFieldsSerializer,
     ReportSerializer,
+    choices_help,
 )
 
 from . import actions
 from .models import ContactMethod, ContactResult, FraudCase, Lead, LeadOutcome, LeadSource
 
-_SOURCES = " / ".join(f"{c} {lbl}" for c, lbl in LeadSource.choices)
+_SOURCES = choices_help(LeadSource.choices)
 
 
 class LeadSerializer(CaseFieldsSerializer):

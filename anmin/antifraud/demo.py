@@ -78,7 +78,6 @@ def _account(rng: random.Random, n: int) -> str:
 def _cases(rng: random.Random, places: list[Region], stations: dict[str, OrgUnit]) -> list[PastFraudCase]:
     n = SOLVED + UNSOLVED
     involved, returned = _split(INVOLVED, n, rng), _split(RETURNED, SOLVED, rng, 1.3)
-    types, weights = zip(*TYPE_WEIGHTS.items(), strict=True)
     items = []
     for i in range(n):
         place = rng.choice(places)
@@ -86,7 +85,7 @@ def _cases(rng: random.Random, places: list[Region], stations: dict[str, OrgUnit
         solved = i < SOLVED
         item = PastFraudCase(
             police_case_number=f"A4110815000020{filed:%m}{i + 1:05d}", region_id=place.code,
-            fraud_type=rng.choices(types, weights=weights)[0], title="", filed_on=filed,
+            fraud_type=kit.pick(rng, TYPE_WEIGHTS), title="", filed_on=filed,
             solved_on=min(TODAY - dt.timedelta(days=1), filed + dt.timedelta(days=rng.randint(3, 90))) if solved
             else None, assisted=solved and i < ASSISTED, amount_involved=involved[i],
             amount_returned=min(returned[i], involved[i]) if solved else Decimal(0),
@@ -150,8 +149,7 @@ def _cards(rng: random.Random, items: list[PastFraudCase]) -> None:
 
 def _lead(rng: random.Random, *, grade: str, outcome: str, status: str, received: dt.datetime, place: Region,
           station, police, router: Router, grader: Grader, n: int) -> PastLead:
-    types, weights = zip(*TYPE_WEIGHTS.items(), strict=True)
-    ftype = rng.choices(types, weights=weights)[0]
+    ftype = kit.pick(rng, TYPE_WEIGHTS)
     born = dt.date(1945 + rng.randint(0, 60), rng.randint(1, 12), rng.randint(1, 28))
     age = YEAR - born.year
     amount = Decimal(rng.choice([0, 2000, 8000, 30000, 80000, 200000]))
@@ -215,7 +213,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
         return {"fraud_cases": 0, "leads": 0}
     rng = random.Random("antifraud-2020")
     places = list(Region.objects.filter(level__gte=3).order_by("code")) or list(Region.objects.order_by("code"))
-    stations = {o.region_id: o for o in OrgUnit.objects.filter(kind=OrgKind.POLICE_STATION).order_by("-pk")}
+    stations = kit.units_by_region(OrgKind.POLICE_STATION, order=("-pk",))
     cases = _cases(rng, places, stations)
     created_cases = import_fraud_cases(cases, actor=SYSTEM, note="演示环境：2020年电诈案件台账")
 
@@ -224,7 +222,6 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     leads: list[PastLead] = []
     n = 0
     plan = list(OUTCOMES.items())
-    grades, gw = zip(*GRADE_SHARE.items(), strict=True)
     for outcome, count in plan:
         for _ in range(count):
             n += 1
@@ -232,7 +229,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
             station, _why = router.route(place.code)
             received = kit.at(_day(rng), rng, 0, 24)
             visited = received + dt.timedelta(days=9) < DEMO_NOW and rng.random() < 0.8
-            leads.append(_lead(rng, grade=rng.choices(grades, weights=gw)[0], outcome=outcome,
+            leads.append(_lead(rng, grade=kit.pick(rng, GRADE_SHARE), outcome=outcome,
                                status="visited" if visited else "concluded", received=received, place=place,
                                station=station, police=police.get(getattr(station, "region_id", "")), router=router,
                                grader=grader, n=n))

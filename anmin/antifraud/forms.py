@@ -7,15 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
 from anmin.core.formkit import KitForm
-from anmin.core.forms import RegionChoiceField, preselect_single
-from anmin.core.models import Region
-from anmin.workflow.forms import name_the_field
+from anmin.core.forms import RegionChoiceField
+from anmin.workflow.kit.forms import CaseReportForm
 
 from .models import CardKind, ContactMethod, ContactResult, Grade, LeadOutcome, LeadSource, SuspectStatus
 from .normalize import NORMALIZERS
 
 
-class LeadReportForm(KitForm):
+class LeadReportForm(CaseReportForm):
     """登记预警线索 by hand: who, where, what kind; the grade comes from the rules unless set."""
 
     region = RegionChoiceField(label=_("受害人所在区划"))
@@ -37,12 +36,9 @@ class LeadReportForm(KitForm):
     sections = ((_("涉诈号码、账户、网址与预警等级"),
                  ("suspect_number", "suspect_account", "suspect_url", "grade", "grade_reason"), "folded"),)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.reportable_by(user)
-        preselect_single(self.fields["region"])
         self.fields["fraud_type"].choices = [("", "——"), *code_choices("fraud_type")]
-        name_the_field(self)
 
 
 class ContactForm(KitForm):

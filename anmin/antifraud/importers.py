@@ -59,5 +59,5 @@ class LeadLedger(ledgers.Ledger):
         return ()
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        items = [{k: v for k, v in r.values.items() if v not in (None, "")} for r in rows if r.is_new]
+        items = [self.given(r.values) for r in rows if r.is_new]
         return len(actions.intake_leads(actor=self.user, items=items).created)

@@ -16,12 +16,10 @@ counted from the lead's arrival (the contact stage covers 待分派 and 待联�
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import CENTRE_ROLES, HANDLER, State, TimeLimit, Transition, Workflow
-from anmin.workflow.registry import CaseKind
+from anmin.workflow.registry import CaseKind, detail_page
 
 _C = CENTRE_ROLES
 WORKERS = (HANDLER, *_C, "police", "grid_worker")
@@ -59,18 +57,13 @@ LEAD_WORKFLOW = Workflow(
 )
 
 
-def _detail_url(case) -> str | None:
-    lead_id = getattr(getattr(case, "antifraud_lead", None), "pk", None)
-    return reverse("antifraud:lead_detail", args=[lead_id]) if lead_id else None
-
-
 LEAD = CaseKind(
     code="YJ",
     key="fraud_lead",
     label=pgettext_noop("case kind", "预警线索"),
     workflow=LEAD_WORKFLOW,
     view_perm="antifraud.view_lead",
-    detail_url=_detail_url,
+    detail_url=detail_page("antifraud_lead"),
     app="antifraud",
     intake_level=RegionLevel.TOWNSHIP,
     domain_steps=frozenset({"contact", "conclude", "revisit"}),

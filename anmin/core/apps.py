@@ -53,7 +53,12 @@ class CoreConfig(AppConfig):
         )
         from . import (
             deploy_checks,  # noqa: F401  (registers the check --deploy warnings)
+            principal,
             scopecache,
         )
 
         scopecache.connect_signals()  # every app's models are loaded by now
+        principal.connect_signals()
+        from . import codes
+
+        codes.connect_signals()

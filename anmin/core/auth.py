@@ -4,7 +4,6 @@ a (account, address) pair locked out after repeated failures cannot authenticate
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 
 from . import audit, logins
@@ -43,8 +42,9 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_role_perm_cache"):
-            perms = Permission.objects.filter(role__users=user_obj).values_list("content_type__app_label", "codename")
-            user_obj._role_perm_cache = {f"{app}.{code}" for app, code in perms}
+            from .principal import facts
+
+            user_obj._role_perm_cache = set(facts(user_obj).perms)
         return user_obj._role_perm_cache
 
     def get_user_permissions(self, user_obj, obj=None) -> set[str]:

@@ -7,11 +7,16 @@ correct or extend them in the admin. Code is never an ``if`` chain over these va
 from __future__ import annotations
 
 import json
-import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 
+from . import scopecache
+from .errors import invalid
 from .models import CodeItem, CodeTable
 
 CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
@@ -57,21 +62,48 @@ def load_code_tables(path: Path | None = None) -> dict[str, int]:
     return {"code_items": created}
 
 
-_CACHE_SECONDS = 60
-_cache: dict[str, tuple[float, dict[str, str]]] = {}
+# Code tables are read by nearly every form, filter and ledger, and change when an administrator edits
+# one: what is read from them is kept in this process's memory until the generation ``CODES`` moves
+# (any write to a table or an item, on commit; ``core.scopecache``) — so an edit shows at once, in
+# every process of the server.
+CODES = "g:codes"
+_SECONDS = 600
+
+
+def cached(name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, a value read from code tables only (``name`` says which and how), kept until a
+    code table changes."""
+    if scopecache.writing({CODES}):
+        return compute()
+    key = f"codes:{name}:{scopecache.generations([CODES])[0]}"
+    value = caches["default"].get(key)
+    if value is None:
+        value = compute()
+        caches["default"].set(key, value, _SECONDS)
+    return value
+
+
+def tables_changed(**kwargs) -> None:
+    """A code table or item was written (a signal receiver, also called after set-based writes)."""
+    if not kwargs.get("raw"):
+        scopecache.bump_keys({CODES})
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (CodeTable, CodeItem):
+        uid = f"anmin.codes.{model._meta.label_lower}"
+        post_save.connect(tables_changed, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(tables_changed, sender=model, dispatch_uid=uid + ".delete")
 
 
 def code_names(table_key: str) -> dict[str, str]:
-    """code → name for a table; cached for a minute so an edit in the admin shows up soon everywhere."""
-    hit = _cache.get(table_key)
-    now = time.monotonic()
-    if hit is None or now - hit[0] > _CACHE_SECONDS:
-        hit = (now, dict(CodeItem.objects.of(table_key).values_list("code", "name")))
-        _cache[table_key] = hit
-    return hit[1]
+    """code → name for a table's items in use."""
+    return cached(f"names:{table_key}", lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")))
 
 
-code_names.cache_clear = _cache.clear  # type: ignore[attr-defined]
+code_names.cache_clear = tables_changed  # type: ignore[attr-defined]  (after a set-based update)
 
 
 def code_name(table_key: str, code: str) -> str:
@@ -79,7 +111,52 @@ def code_name(table_key: str, code: str) -> str:
 
 
 def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str, str]]:
-    qs = CodeItem.objects.of(table_key)
-    if leaves_only:
-        qs = qs.filter(children__isnull=True)
-    return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
+    def compute() -> list[tuple[str, str]]:
+        qs = CodeItem.objects.of(table_key)
+        if leaves_only:
+            qs = qs.filter(children__isnull=True)
+        return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
+
+    return cached(f"choices:{table_key}:{leaves_only}", compute)
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """One code table a domain keeps its codes in (shipped in ``file``, kept in ``CodeTable`` so an
+    administrator can rename, add or switch off codes), with what its forms, filters, actions and
+    ledgers ask of it::
+
+        CATEGORIES = CodeList("<app>_category", what="<事项>类别", label="<字段名>", file=DATA / "categories.json")
+        form.fields["category"].choices = CATEGORIES.choices()
+        category = CATEGORIES.check(category)      # raise invalid("category", "「<字段名>」… 不在<事项>类别表中")
+    """
+
+    table: str
+    what: str  # the table's name in messages
+    label: str  # the field's label
+    field: str = "category"
+    file: Path | None = None
+
+    def load(self) -> dict[str, int]:
+        """Create the table and any missing codes from ``file``; names an administrator changed are kept."""
+        return load_code_tables(self.file)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """Active codes as (code, name), in the table's order."""
+        return code_choices(self.table)
+
+    def names(self) -> dict[str, str]:
+        return code_names(self.table)
+
+    def name(self, code: str) -> str:
+        return code_name(self.table, code)
+
+    def is_active(self, code: str) -> bool:
+        return code in code_names(self.table)
+
+    def check(self, code: str | None) -> str:
+        """The stripped code when it is an active one; else ``invalid`` on ``field``."""
+        code = (code or "").strip()
+        if not self.is_active(code):
+            raise invalid(self.field, f"「{self.label}」{code or '（空）'} 不在{self.what}表中")
+        return code

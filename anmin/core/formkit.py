@@ -1,20 +1,26 @@
 """The form kit every app's forms use: one wording for errors, "请选择" placeholders, a sole choice
 pre-selected, the ``version`` field hidden, photos from the camera, two-level category pickers in code
-order and people pickers narrowed by the chosen unit.
+order, people pickers narrowed by the chosen unit, and a place picked from the phone's GPS or a tap on
+the map (a ``latitude``/``longitude`` pair).
 
 A form gets it by subclassing ``KitForm`` / ``KitModelForm`` (or ``KitFormMixin``): the kit is applied
 once, after the form's own ``__init__`` has set its querysets and choices, the first time the form is
 validated or drawn. ``polish(form)`` applies it to any form (filter forms get ``filter_polish``).
-The pickers' type-to-filter and unit narrowing are enhancements in ``static/anmin/forms.js``; without
-JavaScript the grouped ``<select>`` works as it is.
+The pickers' type-to-filter, unit narrowing and the location picker are enhancements in
+``static/anmin/forms.js``; without JavaScript the grouped ``<select>`` and the plain coordinate inputs
+work as they are.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +112,7 @@ def polish(form: forms.BaseForm, *, placeholder=CHOOSE, preselect: bool = True) 
             sole = _sole_choice(field)
             if sole is not None:
                 field.initial = sole
+    enhance_location(form)
 
 
 def filter_polish(form: forms.BaseForm) -> None:
@@ -124,7 +131,8 @@ class KitFormMixin:
 
     def full_clean(self):
         self._kit()
-        return super().full_clean()
+        super().full_clean()
+        check_location_pair(self)
 
     def __iter__(self):
         self._kit()
@@ -152,6 +160,110 @@ class KitFilterForm(KitForm):
 
     kit_placeholder = ALL
     kit_preselect = False
+
+
+# -- location: GPS or a tap on the map -------------------------------------------------------------------
+
+#: The field names of a place: latitude, longitude and (optional) the GPS accuracy in metres. A form
+#: whose fields are named otherwise says so with ``location_fields = ("lat", "lng", "accuracy")``.
+LOCATION_FIELDS = ("latitude", "longitude", "gps_accuracy")
+LOCATION_TEXT = {
+    "gps": _("获取当前位置"),
+    "map": _("在地图上选点"),
+    "hide": _("收起地图"),
+    "locating": _("正在定位…"),
+    "located": _("已获取当前位置（精度约 %(m)s 米）"),
+    "failed": _("无法获取位置："),
+    "tap": _("点击地图选择位置"),
+    "tapped": _("已在地图上选点"),
+    "map_failed": _("地图加载失败，请直接填写经纬度"),
+    "plain": _("点击地图选择位置（未配置底图，灰点为所在区域的中心）"),
+}
+
+
+def location_pair(form: forms.BaseForm) -> tuple[str, str, str | None] | None:
+    """(latitude, longitude, accuracy or None) field names when the form takes a place, else None."""
+    spec = (*tuple(getattr(form, "location_fields", None) or LOCATION_FIELDS), None)
+    lat, lng, acc = spec[0], spec[1], spec[2]
+    if lat in form.fields and lng in form.fields:
+        return lat, lng, acc if acc in form.fields else None
+    return None
+
+
+class CoordinateValidator:
+    """Decimal degrees within [low, high]; the message names the field."""
+
+    def __init__(self, label, low: int, high: int):
+        self.label, self.low, self.high = label, low, high
+
+    def __call__(self, value):
+        if value in (None, ""):
+            return
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            raise ValidationError(_("「%(label)s」须为数字（十进制度，如 34.1405）") % {"label": self.label},
+                                  code="invalid") from None
+        if not number.is_finite() or not self.low <= number <= self.high:
+            raise ValidationError(_("「%(label)s」须在 %(low)s 到 %(high)s 之间")
+                                  % {"label": self.label, "low": self.low, "high": self.high}, code="range")
+
+
+def location_config(form: forms.BaseForm) -> dict:
+    """What the picker's script needs: the basemap, where the map starts (the form's
+    ``location_region`` — a region code — or the city), the vendored Leaflet and the words."""
+    from .maps import DEFAULT_CENTRE, basemap, centre_of
+    from .models import Region
+
+    start = centre_of(getattr(form, "location_region", None))
+    if start is None:
+        city = Region.objects.filter(level=1, geo__isnull=False).values_list("code", flat=True).first()
+        start = centre_of(city) or (DEFAULT_CENTRE, 10)
+    (lat, lng), zoom = start
+    return {
+        "basemap": basemap(), "centre": [round(lat, 6), round(lng, 6)], "zoom": zoom,
+        "leaflet": {"js": static("anmin/vendor/leaflet/leaflet-1.9.4.js"),
+                    "css": static("anmin/vendor/leaflet/leaflet-1.9.4.css")},
+        "text": {k: str(v) for k, v in LOCATION_TEXT.items()},
+    }
+
+
+def enhance_location(form: forms.BaseForm) -> None:
+    """A latitude/longitude pair: both checked for range (the message names the field), marked for
+    ``forms.js`` (``data-location``), which adds 获取当前位置 (GPS, with its accuracy) and 在地图上选点
+    (a tap on the vendored Leaflet map). Without JavaScript the two inputs stay as they are."""
+    pair = location_pair(form)
+    if pair is None:
+        return
+    lat, lng, acc = pair
+    for name, low, high in ((lat, -90, 90), (lng, -180, 180)):
+        field = form.fields[name]
+        field.validators.append(CoordinateValidator(field.label or name, low, high))
+        if not isinstance(field.widget, forms.HiddenInput):
+            field.widget.attrs.setdefault("inputmode", "decimal")
+    lat_attrs = form.fields[lat].widget.attrs
+    form.fields[lng].widget.attrs["data-location"] = "lng"
+    lat_attrs["data-location"] = "lat"
+    lat_attrs["data-location-lng"] = form.add_prefix(lng)
+    if acc:
+        lat_attrs["data-location-accuracy"] = form.add_prefix(acc)
+    lat_attrs["data-location-map"] = json.dumps(location_config(form), ensure_ascii=False)
+
+
+def check_location_pair(form: forms.BaseForm) -> None:
+    """Both coordinates or neither: the missing one is named."""
+    pair = location_pair(form)
+    if pair is None or not hasattr(form, "cleaned_data"):
+        return
+    lat, lng, _acc = pair
+    if lat in form.errors or lng in form.errors or lat not in form.cleaned_data or lng not in form.cleaned_data:
+        return
+    has_lat = form.cleaned_data[lat] not in (None, "")
+    has_lng = form.cleaned_data[lng] not in (None, "")
+    if has_lat != has_lng:
+        missing = lng if has_lat else lat
+        form.add_error(missing, _("「%(lng)s」和「%(lat)s」须同时填写，或都不填")
+                       % {"lng": form.fields[lng].label, "lat": form.fields[lat].label})
 
 
 # -- grouped pickers ------------------------------------------------------------------------------------
@@ -191,9 +303,11 @@ def grouped_code_choices(table_key: str, *, pick_group: bool = False) -> list:
     """A two-level code table (GB/T 31000: 2-digit groups, 4-digit items) as option groups in code
     order, only the items one may choose; a top-level item without children is its own group. With
     ``pick_group`` (filters) each group starts with an option for the whole group ("…（全部）")."""
+    from .codes import cached
     from .models import CodeItem
 
-    items = list(CodeItem.objects.of(table_key).values_list("code", "name", "parent__code"))
+    items = cached(f"grouped:{table_key}", lambda: list(
+        CodeItem.objects.of(table_key).values_list("code", "name", "parent__code")))
     names = {code: name for code, name, _p in items}
     parents = {p for _c, _n, p in items if p}
     groups: dict[str, list] = {}

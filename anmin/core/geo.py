@@ -10,16 +10,25 @@ from .errors import invalid
 COORDINATE = Decimal("0.000001")
 
 
-def _coordinate(value: Any, field: str, label: str, low: int, high: int) -> Decimal | None:
+def parse_coordinate(value: Any, label: str, low: int, high: int) -> Decimal | None:
+    """A coordinate in decimal degrees with six places, or None when blank; ``ValueError`` with a
+    message naming the field (「纬度」须在 -90 到 90 之间) otherwise."""
     if value in (None, ""):
         return None
     try:
         number = Decimal(str(value).strip()).quantize(COORDINATE)
     except (InvalidOperation, ValueError) as exc:
-        raise invalid(field, f"「{label}」须为数字（十进制度，如 34.1405）") from exc
+        raise ValueError(f"「{label}」须为数字（十进制度，如 34.1405）") from exc
     if not number.is_finite() or not low <= number <= high:
-        raise invalid(field, f"「{label}」须在 {low} 到 {high} 之间")
+        raise ValueError(f"「{label}」须在 {low} 到 {high} 之间")
     return number
+
+
+def _coordinate(value: Any, field: str, label: str, low: int, high: int) -> Decimal | None:
+    try:
+        return parse_coordinate(value, label, low, high)
+    except ValueError as exc:
+        raise invalid(field, str(exc)) from exc
 
 
 def check_location(latitude: Any, longitude: Any) -> tuple[Decimal | None, Decimal | None]:

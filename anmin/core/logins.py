@@ -123,7 +123,9 @@ def has_otp_device(user) -> bool:
     """Whether the user has bound an authenticator (asked once per request)."""
     cached = getattr(user, "_anmin_has_otp_device", None)
     if cached is None:
-        cached = otp_devices(user).exists()
+        from .principal import facts
+
+        cached = facts(user).has_otp_device
         user._anmin_has_otp_device = cached
     return cached
 

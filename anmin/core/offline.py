@@ -13,18 +13,27 @@ Apps register, the foundation serves:
   in it is filled on the phone from that source (so no personal data is in the cached HTML).
 
 ``build_data(user)`` is the JSON ``/offline/data.json`` answers; the phone encrypts it at rest.
+
+A report made on a phone carries when the worker recorded it and how precise its position was:
+``check_recorded_at`` and ``check_accuracy`` are the one rule for every domain's offline report.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
 
-from . import clock
+from . import checks, clock
+from .errors import invalid
 from .registry import Registry
+
+# How long a report may wait in a phone's outbox (docs/offline.md; the idempotency keys live as long).
+RECORDED_MAX_AGE = timedelta(days=30)
+MAX_ACCURACY = 100_000  # metres
 
 
 @dataclass(frozen=True)
@@ -112,3 +121,23 @@ def build_data(user) -> dict[str, Any]:
         "pages": pages_for(user),
         "lists": lists,
     }
+
+
+def check_recorded_at(value: datetime | None, now: datetime, field: str = "recorded_at") -> datetime | None:
+    """When the worker recorded a report on the phone (an offline one arrives later), by the business
+    clock: not after now (with a phone's skew), not more than ``RECORDED_MAX_AGE`` ago."""
+    return checks.moment(value, field, "记录时间", now=now, hint="（请检查手机时间）", max_age=RECORDED_MAX_AGE,
+                         age_text=f" {RECORDED_MAX_AGE.days} 天前")
+
+
+def check_accuracy(value: Any, field: str = "gps_accuracy") -> int | None:
+    """The phone's position accuracy in whole metres (0 to ``MAX_ACCURACY``), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        metres = round(float(value))
+    except (TypeError, ValueError):
+        raise invalid(field, "「定位精度」须为米数") from None
+    if not 0 <= metres <= MAX_ACCURACY:
+        raise invalid(field, f"「定位精度」应在 0 至 {MAX_ACCURACY} 米之间")
+    return metres

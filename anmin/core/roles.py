@@ -83,12 +83,16 @@ def core_grants() -> registry.RoleGrants:
     return registry.RoleGrants("core", grants)
 
 
-def _permission(name: str) -> Permission:
-    app_label, codename = name.split(".", 1)
-    try:
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    except Permission.DoesNotExist as exc:
-        raise LookupError(f"permission {name!r} does not exist (is the app installed and migrated?)") from exc
+def _permissions(names: set[str]) -> dict[str, Permission]:
+    """The permissions named ``app_label.codename``, read in one query; a name that does not exist is
+    an error (an app not installed or not migrated)."""
+    found = {f"{p.content_type.app_label}.{p.codename}": p
+             for p in Permission.objects.select_related("content_type").filter(
+                 codename__in={n.split(".", 1)[1] for n in names})}
+    missing = sorted(set(names) - set(found))
+    if missing:
+        raise LookupError(f"permission {missing[0]!r} does not exist (is the app installed and migrated?)")
+    return {n: found[n] for n in names}
 
 
 @transaction.atomic
@@ -104,6 +108,7 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
         for code, perms in rg.grants.items():
             for target in (business if code == registry.BUSINESS else {code}):
                 defaults.setdefault(target, set()).update(perms)
+    permissions = _permissions(set().union(*defaults.values()))
     for rdef in role_defs():
         role, created = Role.objects.get_or_create(
             code=rdef.code,
@@ -123,7 +128,7 @@ def sync_roles(*, reset: bool = False) -> dict[str, int]:
         if reset:
             role.permissions.clear()
         if todo:
-            role.permissions.add(*[_permission(p) for p in sorted(todo)])
+            role.permissions.add(*[permissions[p] for p in sorted(todo)])
             stats["grants_added"] += len(todo)
         role.applied_defaults = sorted(applied | wanted)
         role.save(update_fields=["applied_defaults"])

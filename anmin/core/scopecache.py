@@ -73,6 +73,12 @@ def bump(region_code: str | None = None, *, reference: bool = False) -> None:
     keys = {ALL, _township_key(region_code) if region_code and len(region_code) >= 9 else ANY}
     if reference:
         keys.add(REF)
+    bump_keys(keys)
+
+
+def bump_keys(keys: set[str]) -> None:
+    """Move these generations when the transaction commits (at once outside one); until then the
+    writing transaction computes afresh (``writing()``)."""
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         _new_generations(sorted(keys))
@@ -87,6 +93,19 @@ def bump(region_code: str | None = None, *, reference: bool = False) -> None:
 
     move.anmin_generations = keys
     transaction.on_commit(move)
+
+
+def writing(keys: set[str] | None = None) -> bool:
+    """Whether this connection's open transaction wrote something a cached value derives from: moved
+    (on its commit) one of ``keys``, or any generation when not given."""
+    conn = transaction.get_connection()
+    pending = _pending(conn) if conn.in_atomic_block else None
+    return pending is not None and (keys is None or bool(pending & keys))
+
+
+def generations(keys: list[str]) -> list[str]:
+    """The current generations of ``keys`` (started where missing)."""
+    return _generations(keys)
 
 
 def _writing() -> bool:

@@ -66,7 +66,7 @@ class Table:
         from .ledgers import safe
 
         wb = Workbook(write_only=True)
-        ws = wb.create_sheet(str(title)[:31])
+        ws = wb.create_sheet(safe.sheet_title(title))
         for idx, col in enumerate(self.columns, start=1):
             ws.column_dimensions[get_column_letter(idx)].width = col.width
         ws.freeze_panes = "A2"

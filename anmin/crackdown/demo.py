@@ -77,8 +77,6 @@ def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
 
 def _clues(rng, townships, office, police) -> list[PastClue]:
     industries = list(WHAT)
-    results, rw = zip(*RESULT_WEIGHTS.items(), strict=True)
-    sources, sw = zip(*SOURCE_WEIGHTS.items(), strict=True)
     items = []
     n_done, n_open = PLAN["clues_verified"], PLAN["clues_open"]
     for i in range(n_done + n_open):
@@ -92,7 +90,7 @@ def _clues(rng, townships, office, police) -> list[PastClue]:
         accepted = opened + dt.timedelta(hours=rng.randint(1, 20))
         assigned = accepted + dt.timedelta(hours=rng.randint(1, 24))
         steps = [PastStep("accept", accepted, office), PastStep("assign", assigned, office, target_org=police)]
-        result = rng.choices(results, weights=rw)[0] if done else ""
+        result = kit.pick(rng, RESULT_WEIGHTS) if done else ""
         concluded = None
         if done:
             fed_back = assigned + dt.timedelta(days=rng.randint(5, 27), hours=rng.randint(0, 8))
@@ -100,7 +98,7 @@ def _clues(rng, townships, office, police) -> list[PastClue]:
             steps += [PastStep("feedback", fed_back, None, data={"result": f"核查结果：{result.label}"}),
                       PastStep("verify_pass", closed, office)]
             concluded = fed_back.date()
-        source = rng.choices(sources, weights=sw)[0]
+        source = kit.pick(rng, SOURCE_WEIGHTS)
         what = WHAT[industry]
         items.append(PastClue(
             case=PastCase(kind=CLUE.code, title=f"反映{township.name}有人{what}", region_id=township.code,

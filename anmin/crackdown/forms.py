@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.formkit import KitForm
-from anmin.core.forms import RegionChoiceField, preselect_single
-from anmin.core.models import Region
-from anmin.workflow.forms import name_the_field
+from anmin.core.forms import RegionChoiceField
+from anmin.workflow.kit.forms import CaseReportForm
 from anmin.workflow.rules import assignable_orgs
 
 from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry, NoticeKind
@@ -16,7 +15,7 @@ from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry,
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class ClueForm(KitForm):
+class ClueForm(CaseReportForm):
     """登记线索 (phone width)."""
 
     region = RegionChoiceField(label=_("线索涉及区域"))
@@ -34,12 +33,6 @@ class ClueForm(KitForm):
 
     sections = ((_("更多信息（标题、行业、收到日期、举报人电话）"),
                  ("title", "industry", "received_on", "reporter_contact"), "folded"),)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.reportable_by(user)
-        preselect_single(self.fields["region"])
-        name_the_field(self)
 
 
 class ResultForm(KitForm):
@@ -61,7 +54,7 @@ class AskForm(KitForm):
                                help_text=_("举报人凭回执码和口令可见，并可匿名回复；不要写任何个人信息"))
 
 
-class NoticeForm(KitForm):
+class NoticeForm(CaseReportForm):
     """制发三书一函."""
 
     notice_kind = forms.ChoiceField(label=_("文书类型"), choices=NoticeKind.choices)
@@ -75,12 +68,9 @@ class NoticeForm(KitForm):
     recommendation = forms.CharField(label=_("建议"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     issued_on = forms.DateField(label=_("制发日期"), widget=DATE, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.reportable_by(user)
-        preselect_single(self.fields["region"])
-        self.fields["to_org"].queryset = assignable_orgs(user).order_by("region_id", "name")
-        name_the_field(self)
+        self.fields["to_org"].queryset = assignable_orgs(self.user).order_by("region_id", "name")
 
 
 class ReplyForm(KitForm):
@@ -93,7 +83,7 @@ class RevealForm(KitForm):
                              help_text=_("写明为何需要查看完整身份证号码；查看记入审计日志"))
 
 
-class RectificationForm(KitForm):
+class RectificationForm(CaseReportForm):
     """登记整改问题 (督导反馈问题整改清单)."""
 
     inspection = forms.CharField(label=_("督导批次"), max_length=100)
@@ -104,12 +94,9 @@ class RectificationForm(KitForm):
     to_org = forms.ModelChoiceField(label=_("交办单位"), queryset=None)
     deadline = forms.DateField(label=_("整改时限"), widget=DATE)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.reportable_by(user)
-        preselect_single(self.fields["region"])
-        self.fields["to_org"].queryset = assignable_orgs(user).order_by("region_id", "name")
-        name_the_field(self)
+        self.fields["to_org"].queryset = assignable_orgs(self.user).order_by("region_id", "name")
 
 
 class MeasuresForm(KitForm):

@@ -85,18 +85,13 @@ class Clue(ProtectedModelMixin, CaseDetail):
                                    on_delete=models.PROTECT, related_name="+", editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    detail_url_name = "crackdown:clue_detail"
     objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("涉黑涉恶线索")
         verbose_name_plural = _("涉黑涉恶线索")
         ordering = ["-case_id"]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("crackdown:clue_detail", args=[self.pk])
 
 
 class OrgType(models.TextChoices):
@@ -268,18 +263,13 @@ class Notice(CaseDetail):
     replied_on = models.DateField(_("回复日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    detail_url_name = "crackdown:notice_detail"
     objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("三书一函")
         verbose_name_plural = _("三书一函")
         ordering = ["-case_id"]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("crackdown:notice_detail", args=[self.pk])
 
 
 class Rectification(CaseDetail):
@@ -294,18 +284,13 @@ class Rectification(CaseDetail):
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    detail_url_name = "crackdown:rectification_detail"
     objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督导反馈问题整改")
         verbose_name_plural = _("督导反馈问题整改清单")
         ordering = ["-case_id"]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("crackdown:rectification_detail", args=[self.pk])
 
 
 REVIEW_DEPARTMENTS = (

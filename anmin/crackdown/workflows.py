@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.urls import reverse
-
 from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import CENTRE_ROLES, DEFAULT_WORKFLOW, TimeLimit, Workflow
-from anmin.workflow.registry import CaseKind
+from anmin.workflow.registry import CaseKind, detail_page
 
 CRACKDOWN = "crackdown"  # the 扫黑办's role code (roles.py registers it)
 VERIFY_DAYS = 30  # 线索核查时限
@@ -49,21 +47,6 @@ NOTICE_WORKFLOW = _office_workflow(REPLY_DAYS)
 RECTIFICATION_WORKFLOW = _office_workflow(RECTIFY_DAYS)
 
 
-def _clue_url(case) -> str | None:
-    pk = getattr(getattr(case, "crackdown_clue", None), "pk", None)
-    return reverse("crackdown:clue_detail", args=[pk]) if pk else None
-
-
-def _notice_url(case) -> str | None:
-    pk = getattr(getattr(case, "crackdown_notice", None), "pk", None)
-    return reverse("crackdown:notice_detail", args=[pk]) if pk else None
-
-
-def _rectification_url(case) -> str | None:
-    pk = getattr(getattr(case, "crackdown_rectification", None), "pk", None)
-    return reverse("crackdown:rectification_detail", args=[pk]) if pk else None
-
-
 def _needs_measures(*, case, **_) -> str | None:
     from .models import Rectification
 
@@ -90,21 +73,24 @@ def _needs_reply(*, case, **_) -> str | None:
 
 CLUE = CaseKind(
     code="XS", key="crackdown_clue", label=pgettext_noop("case kind", "涉黑涉恶线索"), workflow=CLUE_WORKFLOW,
-    view_perm="crackdown.view_clue", detail_url=_clue_url, app="crackdown", intake_level=RegionLevel.CITY,
+    view_perm="crackdown.view_clue", detail_url=detail_page("crackdown_clue"), app="crackdown",
+    intake_level=RegionLevel.CITY,
     guards={"verify_pass": _needs_result},
     domain_steps=frozenset({"feedback"}), domain_step_labels={"feedback": "登记核查结果"},
 )
 
 NOTICE = CaseKind(
     code="SH", key="crackdown_notice", label=pgettext_noop("case kind", "三书一函"), workflow=NOTICE_WORKFLOW,
-    view_perm="crackdown.view_notice", detail_url=_notice_url, app="crackdown", intake_level=RegionLevel.CITY,
+    view_perm="crackdown.view_notice", detail_url=detail_page("crackdown_notice"), app="crackdown",
+    intake_level=RegionLevel.CITY,
     guards={"verify_pass": _needs_reply},
     domain_steps=frozenset({"feedback"}), domain_step_labels={"feedback": "登记回复"},
 )
 
 RECTIFICATION = CaseKind(
     code="ZG", key="crackdown_rectification", label=pgettext_noop("case kind", "督导反馈问题整改"),
-    workflow=RECTIFICATION_WORKFLOW, view_perm="crackdown.view_rectification", detail_url=_rectification_url,
+    workflow=RECTIFICATION_WORKFLOW, view_perm="crackdown.view_rectification",
+    detail_url=detail_page("crackdown_rectification"),
     app="crackdown", intake_level=RegionLevel.CITY, guards={"verify_pass": _needs_measures},
     domain_steps=frozenset({"feedback"}), domain_step_labels={"feedback": "报送整改情况"},
 )

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import code_name
 from anmin.core.demo import DEMO_TOWNSHIP
-from anmin.core.models import OrgUnit, Region, Role, User
+from anmin.core.models import Region, Role, User
 from anmin.core.models.orgs import OrgKind
 from anmin.core.protected import make_id_number
 from anmin.people.models import Person
 from anmin.workflow.actions import PastCase, PastStep
+from anmin.workflow.kit import demo as kit
 
 from .actions import PastDispute, PastSession, ensure_default_risk_flags, import_past_disputes
 from .models import (
@@ -80,7 +81,7 @@ def build_registries() -> dict[str, int]:
     rng = random.Random("mediation-orgs")
     # Villages without their own committee share the township's (a few merged 联合调委会).
     with_committee = sorted(rng.sample(villages, n_village), key=lambda v: v.code)
-    units = {o.region_id: o for o in OrgUnit.objects.filter(kind=OrgKind.MEDIATION_COMMITTEE)}
+    units = kit.units_by_region(OrgKind.MEDIATION_COMMITTEE)
 
     wanted: list[MediationOrg] = []
     for t in townships:
@@ -195,12 +196,6 @@ AGREEMENTS = (
 )
 
 
-def _date_in_year(rng: random.Random) -> dt.date:
-    month = rng.choices(range(1, 13), weights=MONTH_WEIGHTS)[0]
-    last = 9 if month == 12 else (dt.date(YEAR, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(YEAR, month, rng.randint(1, last))
-
-
 def _at(day: dt.date, hour: int, rng: random.Random) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=SHANGHAI)
 
@@ -214,7 +209,7 @@ def build_disputes(rng: random.Random) -> int:
         u.org_unit.region_id: u
         for u in User.objects.filter(roles__code=Role.TOWNSHIP_CENTER).select_related("org_unit")
     }
-    committees = {o.region_id: o for o in OrgUnit.objects.filter(kind=OrgKind.MEDIATION_COMMITTEE)}
+    committees = kit.units_by_region(OrgKind.MEDIATION_COMMITTEE)
     mediation_orgs = {o.region_id: o for o in MediationOrg.objects.all()}
     mediators_by_org: dict[int, list[Mediator]] = {}
     for m in Mediator.objects.all():
@@ -222,21 +217,14 @@ def build_disputes(rng: random.Random) -> int:
     demo_mediator = User.objects.filter(username="tiaojie").first()
 
     # Who ends where: shuffled so every township and month gets a mix.
-    fates = (
-        ["success"] * (N_DISPUTES - sum(OPEN_PLAN.values()) - N_FAILED - N_WITHDRAWN)
-        + ["failed"] * N_FAILED
-        + ["withdrawn"] * N_WITHDRAWN
-    )
-    rng.shuffle(fates)
-    open_fates = [f for f, n in OPEN_PLAN.items() for _ in range(n)]
-    found_dates = sorted(_date_in_year(rng) for _ in range(len(fates)))
+    fates, open_fates = kit.plan_fates(rng, total=N_DISPUTES, still_open=OPEN_PLAN, rest="success",
+                                       settled={"failed": N_FAILED, "withdrawn": N_WITHDRAWN})
+    found_dates = sorted(kit.day_in_year(rng, YEAR, TODAY, MONTH_WEIGHTS) for _ in range(len(fates)))
     rng.shuffle(found_dates)
     # Open disputes are the recent ones (found since mid-November).
     open_dates = [TODAY - dt.timedelta(days=rng.randint(1, 25)) for _ in open_fates]
     plan = list(zip(fates + open_fates, found_dates + open_dates, strict=True))
 
-    cats, cat_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
-    srcs, src_w = zip(*SOURCE_WEIGHTS.items(), strict=True)
     past: list[PastDispute] = []
     residents = _residents()
     for fate, found in plan:
@@ -246,7 +234,7 @@ def build_disputes(rng: random.Random) -> int:
         committee = committees.get(township_code)
         morg = mediation_orgs.get(village) or mediation_orgs.get(township_code)
         handler = demo_mediator if township_code == DEMO_TOWNSHIP and demo_mediator else None
-        category = rng.choices(cats, weights=cat_w)[0]
+        category = kit.pick(rng, CATEGORY_WEIGHTS)
         opened = _at(found, rng.randint(8, 17), rng)
         steps: list[PastStep] = []
         day = found
@@ -291,7 +279,7 @@ def build_disputes(rng: random.Random) -> int:
         colour = rng.choices(["blue", "yellow", "orange", "red"], weights=[55, 35, 8, 2])[0]
         past.append(PastDispute(
             case=PastCase(kind="MD", title=title, region_id=grid, opened_at=opened, steps=steps, reporter=None,
-                          reporter_name="网格员排查", source=rng.choices(srcs, weights=src_w)[0],
+                          reporter_name="网格员排查", source=kit.pick(rng, SOURCE_WEIGHTS),
                           description=f"{townships[township_code].name}：{title}，经排查登记。"),
             category=category, found_on=found, parties=parties,
             occurred_on=found - dt.timedelta(days=rng.randint(0, 20)), people_involved=2,

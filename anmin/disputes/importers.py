@@ -155,27 +155,19 @@ class DisputeLedger(CaseLedger):
 
     def prepare(self) -> None:
         super().prepare()  # places, the user's prefixes, the default place (the kit's CaseLedger)
-        self.categories = code_names("dispute_category")
-        self.by_name = {name: code for code, name in self.categories.items() if len(code) == 4}
-        self.by_name.update({k: v for k, v in category_synonyms().items() if v in self.categories})
+        names = code_names("dispute_category")
+        categories = {code: name for code, name in names.items() if len(code) == 4}  # GB/T 31000 二级
+        by_name = {name: code for code, name in categories.items()}
+        by_name.update({k: v for k, v in category_synonyms().items() if v in names})
+        self.parse_category = ledgers.code(
+            categories, by_name=by_name, suffixes=("纠纷", "类", "矛盾"),
+            what="可识别的纠纷类别（GB/T 31000 二级类别）", examples="0902 或“宅基地使用”")
         self.scales = code_names("event_scale")
         self.scale_by_name = {name: code for code, name in self.scales.items()}
 
     def export_queryset(self, user=None):
         return (Dispute.objects.visible_to(user or self.user)
                 .select_related("case__region__parent__parent").prefetch_related("parties").order_by("pk"))
-
-    def parse_category(self, value: Any) -> str:
-        text = ledgers.text()(value)
-        code = text.split()[0] if text else ""
-        if code in self.categories and len(code) == 4:
-            return code
-        for name in (text, text.removesuffix("纠纷"), text.removesuffix("类"), text.removesuffix("矛盾")):
-            if name in self.by_name:
-                return self.by_name[name]
-        close = ledgers.suggest(text, self.by_name)
-        hint = f"，是不是“{'”“'.join(close)}”？" if close else "（如 0902 或“宅基地使用”）"
-        raise ValidationError(f"“{text}”不是可识别的纠纷类别（GB/T 31000 二级类别）{hint}")
 
     def parse_scale(self, value: Any) -> str:
         """事件规模 by its name (个体性事件), its code (01, or 1 from a number cell) or both (01 个体性事件)."""

@@ -239,6 +239,7 @@ class Dispute(CaseDetail):
     criminal_on = models.DateField(_("民转刑日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    detail_url_name = "disputes:dispute_detail"
     objects = DisputeQuerySet.as_manager()
 
     class Meta:
@@ -246,12 +247,6 @@ class Dispute(CaseDetail):
         verbose_name_plural = _("矛盾纠纷")
         ordering = ["-found_on", "-case_id"]
         indexes = [models.Index(fields=["found_on", "outcome"], name="dispute_found_outcome")]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("disputes:dispute_detail", args=[self.pk])
 
 
 class PartyRole(models.TextChoices):

@@ -10,19 +10,12 @@ generic case page does not offer them. 核查通过 is refused while the dispute
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import DEFAULT_WORKFLOW
-from anmin.workflow.registry import CaseKind
+from anmin.workflow.registry import CaseKind, detail_page
 
 DISPUTE_WORKFLOW = DEFAULT_WORKFLOW.with_time_limits(handling={"urgent": 1, "normal": 7, "hard": 15})
-
-
-def _detail_url(case) -> str | None:
-    dispute_id = getattr(getattr(case, "disputes_dispute", None), "pk", None)
-    return reverse("disputes:dispute_detail", args=[dispute_id]) if dispute_id else None
 
 
 def _needs_outcome(*, case, **_) -> str | None:
@@ -39,7 +32,7 @@ DISPUTE = CaseKind(
     label=pgettext_noop("case kind", "矛盾纠纷"),
     workflow=DISPUTE_WORKFLOW,
     view_perm="disputes.view_dispute",
-    detail_url=_detail_url,
+    detail_url=detail_page("disputes_dispute"),
     app="disputes",
     intake_level=RegionLevel.VILLAGE,
     guards={"verify_pass": _needs_outcome},

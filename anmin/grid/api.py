@@ -10,26 +10,26 @@ from __future__ import annotations
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from anmin.core.api import photo_viewset
-from anmin.core.registry import ApiRoute, api_routes
+from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
+    PHONE_PARSERS,
     CaseDetailApiFilter,
+    CaseDetailFields,
     CaseDetailViewSet,
     CaseFieldsSerializer,
-    ReportSerializer,
+    PhoneReportSerializer,
+    choices_help,
 )
 from anmin.workflow.models import Priority
 
 from . import actions
-from .categories import category_choices
+from .categories import CATEGORIES
 from .models import EventPhoto, EventSource, GridEvent
 
-SOURCE_HELP = " / ".join(f"{code} {label}" for code, label in EventSource.choices)
-
-
+SOURCE_HELP = choices_help(EventSource.choices)
 EventPhotoViewSet = photo_viewset(EventPhoto, "grid-photos", "网格事件照片 in the caller's scope (metadata), and "
                                                         "``file/`` for the photo itself.")
 
@@ -45,22 +45,17 @@ class GridEventSerializer(CaseFieldsSerializer):
         read_only_fields = fields
 
 
-class GridEventDetailSerializer(GridEventSerializer):
-    description = serializers.CharField(source="case.description", read_only=True)
+class GridEventDetailSerializer(CaseDetailFields, GridEventSerializer):
     resident_phone = serializers.CharField(read_only=True)  # a protected value serialises masked
     photos = EventPhotoViewSet.serializer_class(many=True, read_only=True)
-    case_url = serializers.SerializerMethodField()
 
     class Meta(GridEventSerializer.Meta):
         fields = [*GridEventSerializer.Meta.fields, "description", "resident_name", "resident_phone", "photos",
                   "case_url"]
         read_only_fields = fields
 
-    def get_case_url(self, event) -> str:
-        return f"/api/v1/cases/{event.case_id}/"
 
-
-class GridEventCreateSerializer(ReportSerializer):
+class GridEventCreateSerializer(PhoneReportSerializer):
     detail_serializer_class = GridEventDetailSerializer
     region = serializers.CharField(help_text="所在网格（或村(社区)）的区划代码；网格员只能上报本人负责的网格")
     category = serializers.CharField(help_text="网格事件类别代码，如 01 治安隐患、04 环境卫生")
@@ -68,28 +63,18 @@ class GridEventCreateSerializer(ReportSerializer):
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
                                   help_text="可不填，按类别和描述生成")
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                        default=None, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                         default=None, coerce_to_string=False)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     source = serializers.CharField(default=EventSource.PATROL, max_length=16, help_text=SOURCE_HELP)
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    recorded_at = serializers.DateTimeField(required=False, allow_null=True, default=None,
-                                            help_text="在手机上记录的时间（离线上报时早于接收时间；不晚于现在，不早于30天前）")
-    gps_accuracy = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
-                                            max_value=actions.MAX_ACCURACY, help_text="定位精度（米）")
     resident_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     resident_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list,
-                                   help_text="现场照片（multipart，可多张）")
 
     def report(self, actor, **data):
         return actions.report_event(actor=actor, **data)
 
 
 class GridEventApiFilter(CaseDetailApiFilter):
-    category = django_filters.ChoiceFilter(choices=category_choices)
+    category = django_filters.ChoiceFilter(choices=CATEGORIES.choices)
 
     class Meta:
         model = GridEvent
@@ -103,7 +88,7 @@ class GridEventViewSet(CaseDetailViewSet):
 
     model = GridEvent
     filterset_class = GridEventApiFilter
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = PHONE_PARSERS
     serializer_class = GridEventSerializer
     detail_serializer_class = GridEventDetailSerializer
     create_serializer_class = GridEventCreateSerializer
@@ -111,6 +96,5 @@ class GridEventViewSet(CaseDetailViewSet):
     detail_prefetch = ("photos",)
 
 
-def register_routes() -> None:
-    api_routes.register("grid-events", ApiRoute("grid-events", GridEventViewSet, "gridevent"))
-    api_routes.register("grid-photos", ApiRoute("grid-photos", EventPhotoViewSet, "eventphoto"))
+ROUTES = (ApiRoute("grid-events", GridEventViewSet, "gridevent"),
+          ApiRoute("grid-photos", EventPhotoViewSet, "eventphoto"))

@@ -10,29 +10,37 @@ class GridConfig(AppConfig):
     verbose_name = _("网格事件")
 
     def ready(self) -> None:
-        from anmin.core import registry as core_registry
-        from anmin.workflow.registry import register_kind
+        from anmin.core.models import Role
+        from anmin.core.offline import OfflinePage
+        from anmin.core.registry import DemoBuilder, MenuItem
+        from anmin.workflow.kit.domain import CaseDomain
+        from anmin.workflow.registry import EventReporter
 
-        from . import api, demo, kpis, menus, workflows
+        from . import api, demo, kpis, workflows
+        from .actions import ADD_PERM, VIEW_PERM, report_event
         from .categories import CATEGORIES_FILE
-        from .roles import grants
 
-        register_kind(workflows.GRID_EVENT)
-        menus.register()
-        from . import offline
-
-        offline.register()
-        kpis.register()
-        api.register_routes()
-        core_registry.role_grants.register("grid", grants())
-        core_registry.demo_builders.register(
-            "grid", core_registry.DemoBuilder("grid", demo.build, order=40, describe="网格事件（2020年）")
-        )
-        # The category table is reference data every installation needs (loaded with the code tables).
-        core_registry.code_files.register("grid", CATEGORIES_FILE)
-        # One tap from another domain's page (a patrol's finding) reports a grid event through here.
-        from anmin.workflow.registry import EventReporter, event_reporters
-
-        from .actions import ADD_PERM, report_event
-
-        event_reporters.register("grid", EventReporter("grid", "网格事件", report_event, perm=ADD_PERM))
+        view, report = (VIEW_PERM,), (VIEW_PERM, ADD_PERM)
+        CaseDomain(
+            "grid",
+            kinds=(workflows.GRID_EVENT,),
+            menu=(MenuItem("grid_report", "work", _("上报网格事件"), "grid:event_report", ADD_PERM, 20, "＋"),
+                  MenuItem("grid_events", "cases", _("网格事件台账"), "grid:event_list", VIEW_PERM, 15, "◎")),
+            quick_actions=(MenuItem("grid_report", "quick", _("上报事件"), "grid:event_report", ADD_PERM, 10,
+                                    "circle-plus"),),
+            # Where a role sees events is its scope: a grid worker its own grids, a centre its
+            # jurisdiction, a department handler (scope "assigned") only what is handed to its unit or them.
+            grants={Role.CITY_OFFICE: report, Role.TOWNSHIP_CENTER: report, Role.VILLAGE_CENTER: report,
+                    Role.GRID_WORKER: report, Role.POLICE: view, Role.DEPT_HANDLER: view, "mediator": view,
+                    Role.LEADER: view},
+            api_routes=api.ROUTES,
+            # The report form works with no network (docs/offline.md): the phone keeps the page (code tables
+            # and the worker's own grids, no personal data) and sends a report kept offline to the API.
+            offline_pages=(OfflinePage("grid_report", "grid:event_report", ADD_PERM),),
+            # The category table is reference data every installation needs (loaded with the code tables).
+            code_file=CATEGORIES_FILE,
+            kpis=kpis.register,
+            demo=DemoBuilder("grid", demo.build, order=40, describe="网格事件（2020年）"),
+            # One tap from another domain's page (a patrol's finding) reports a grid event through here.
+            reporter=EventReporter("grid", "网格事件", report_event, perm=ADD_PERM),
+        ).register()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from anmin.core.actors import SYSTEM
 from anmin.core.i18n import source_text
-from anmin.core.models import OrgUnit, Region, Role
+from anmin.core.models import Region, Role
 from anmin.core.models.orgs import OrgKind
 from anmin.people.names import person_name
 from anmin.workflow import actions as case_actions
@@ -28,7 +28,7 @@ from anmin.workflow.actions import PastCase, PastStep
 from anmin.workflow.kit import demo as kit
 
 from .actions import PastEvent, import_events
-from .categories import load_categories
+from .categories import CATEGORIES
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
@@ -53,17 +53,6 @@ TEXTS = json.loads((Path(__file__).parent / "data" / "demo_texts.json").read_tex
 CENTRE = (34.14, 113.49)  # 禹州市区, roughly
 
 
-def _plan(n: int, rng: random.Random) -> list[str]:
-    scale = n / N_EVENTS
-    open_fates = [fate for fate, k in OPEN_PLAN.items() for _ in range(max(1, round(k * scale)))]
-    rejected = round(n * REJECTED_SHARE)
-    late = round(n * LATE_SHARE)
-    closed = max(0, n - len(open_fates) - rejected - late)
-    fates = ["closed"] * closed + ["late"] * late + ["rejected"] * rejected
-    rng.shuffle(fates)
-    return fates + open_fates
-
-
 def _opened_day(fate: str, priority: str, rng: random.Random) -> dt.date:
     """Open ones recently (overdue ones long enough ago to be late today); the rest over the year."""
     if fate == "reported":
@@ -78,7 +67,7 @@ def _opened_day(fate: str, priority: str, rng: random.Random) -> dt.date:
 
 
 def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
-    load_categories()
+    CATEGORIES.load()
     if GridEvent.objects.filter(case__kind=GRID_EVENT.code, case__opened_at__year=YEAR).exists():
         return {"grid_events": 0, "supervisions": 0}
     rng = random.Random("grid-events-2020")
@@ -87,24 +76,20 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     workers = kit.grid_workers()
     centres, police = kit.first_by_region(Role.TOWNSHIP_CENTER), kit.first_by_region(Role.POLICE)
     village_staff = kit.first_by_region(Role.VILLAGE_CENTER)
-    orgs = {(o.kind, o.region_id): o for o in OrgUnit.objects.filter(kind__in=[OrgKind.POLICE_STATION,
-                                                                               OrgKind.CENTER])}
+    stations, centre_units = kit.units_by_region(OrgKind.POLICE_STATION), kit.units_by_region(OrgKind.CENTER)
     limits = GRID_EVENT.workflow.limit_for("in_progress")
-    cats, cat_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
-    prios, prio_w = zip(*PRIORITY_WEIGHTS.items(), strict=True)
-
+    settled, still_open = kit.plan_fates(rng, total=n, still_open=OPEN_PLAN, scale=n / N_EVENTS, rest="closed",
+                                         settled={"late": round(n * LATE_SHARE), "rejected": round(n * REJECTED_SHARE)})
     items: list[PastEvent] = []
-    for fate in _plan(n, rng):
+    for fate in settled + still_open:
         grid = rng.choice(grids)
         village, township = grid.parent, grid.code[:9] + "000"
         centre = centres.get(township)
-        category = rng.choices(cats, weights=cat_w)[0]
-        priority = rng.choices(prios, weights=prio_w)[0]
+        category, priority = kit.pick(rng, CATEGORY_WEIGHTS), kit.pick(rng, PRIORITY_WEIGHTS)
         if fate in ("accepted", "in_progress", "feedback") and priority == "urgent":
             priority = "normal"  # still running today: an urgent one would be overdue since yesterday
         to_police = rng.random() < POLICE_CATEGORIES.get(category, 0.0)
-        target_org = orgs.get((OrgKind.POLICE_STATION, township)) if to_police else orgs.get((OrgKind.CENTER,
-                                                                                               village.code))
+        target_org = stations.get(township) if to_police else centre_units.get(village.code)
         target_user = (police if to_police else village_staff).get(target_org.region_id) if target_org else None
         day = _opened_day(fate, priority, rng)
         opened = kit.at(day, rng, 7, 17) if day < TODAY else kit.at(day, rng, 7, 9)

@@ -7,14 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.workflow.kit.filters import CaseDetailFilter
 
-from .categories import category_choices
+from .categories import CATEGORIES
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
 
 class GridEventFilter(CaseDetailFilter):
     case_kind = GRID_EVENT
-    category = django_filters.ChoiceFilter(label=_("事件类别"), choices=category_choices)
+    category = django_filters.ChoiceFilter(label=_("事件类别"), choices=CATEGORIES.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=EventSource.choices)
 
     class Meta:

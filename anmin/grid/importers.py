@@ -17,7 +17,7 @@ from anmin.core import ledgers
 from anmin.workflow.kit.case_ledger import CaseLedger
 
 from . import actions
-from .categories import category_choices, category_name
+from .categories import CATEGORIES
 from .models import EventSource, GridEvent
 from .workflows import GRID_EVENT
 
@@ -35,7 +35,7 @@ class GridEventLedger(CaseLedger):
         ledgers.Column("事件标题", "title", ledgers.text(max_length=200), export="case.title", width=30,
                        help="不填按情况描述生成"),
         ledgers.Column("事件类别", "category", "parse_category", required=True, width=20,
-                       export=lambda e: category_name(e.category), help="类别代码或名称，如“治安隐患”"),
+                       export=lambda e: CATEGORIES.name(e.category), help="类别代码或名称，如“治安隐患”"),
         ledgers.Column("情况描述", "description", ledgers.text(max_length=5000), required=True,
                        export="case.description", width=40),
         ledgers.Column("发现日期", "found_on", ledgers.date(), export=_found_at, width=12,
@@ -51,20 +51,7 @@ class GridEventLedger(CaseLedger):
 
     def prepare(self) -> None:
         super().prepare()
-        self.categories = dict(category_choices())
-        self.by_name = {name: code for code, name in self.categories.items()}
-
-    def parse_category(self, value: Any) -> str:
-        text = ledgers.text()(value)
-        code = text.split()[0] if text else ""
-        if code in self.categories:
-            return code
-        for name in (text, text.removesuffix("类"), text.removesuffix("问题")):
-            if name in self.by_name:
-                return self.by_name[name]
-        close = ledgers.suggest(text, self.by_name)
-        hint = f"，是不是“{'”“'.join(close)}”？" if close else ""
-        raise ValidationError(f"“{text}”不是网格事件类别{hint}")
+        self.parse_category = ledgers.code(dict(CATEGORIES.choices()), what=CATEGORIES.what, suffixes=("类", "问题"))
 
     def check_case_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         found = values.get("found_on")
@@ -74,17 +61,11 @@ class GridEventLedger(CaseLedger):
             raise ValidationError({"resident_name": "反映群众姓名：填写了联系电话时必填"})
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        now = timezone.localtime()
-        n = 0
+        today = timezone.localdate()
         for r in rows:
-            v = r.values
-            found = v.get("found_on")
-            found_at = (timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < now.date()
-                        else None)
-            actions.report_event(
-                actor=self.user, region=v["region"], category=v["category"], description=v["description"],
-                title=v.get("title") or "", priority=v.get("priority") or "normal",
-                source=v.get("source") or EventSource.PATROL, found_at=found_at, address=v.get("address") or "",
-                resident_name=v.get("resident_name") or "", resident_phone=v.get("resident_phone") or "")
-            n += 1
-        return n
+            found = r.values.get("found_on")  # an earlier day: found at 9 o'clock; today: now
+            found_at = timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < today else None
+            actions.report_event(actor=self.user, found_at=found_at, **self.given(
+                r.values, "region", "category", "description", "title", "priority", "source", "address",
+                "resident_name", "resident_phone"))
+        return len(rows)

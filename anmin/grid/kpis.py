@@ -3,28 +3,19 @@ on time meaning closed without an automatic 督办) and events per category."""
 
 from __future__ import annotations
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.registry import Kpi, kpis
 from anmin.workflow.kit.kpis import CaseKpis
 
-from .categories import category_choices
+from .categories import CATEGORIES
 from .models import GridEvent
 from .workflows import GRID_EVENT
 
 GRID_KPIS = CaseKpis(GRID_EVENT)
 reported, closed, overdue = GRID_KPIS.reported, GRID_KPIS.closed, GRID_KPIS.overdue
 on_time_rate = GRID_KPIS.on_time_rate
-
-
-def by_category(*, year, region=None, user=None) -> dict[str, int]:
-    cases = GRID_KPIS.reported_in(year, region, user).values("pk")
-    counts = dict(GridEvent.objects.filter(case__in=cases).values_list("category").annotate(n=Count("pk"))
-                  .values_list("category", "n"))
-    names = dict(category_choices())
-    out = {names.get(code, code): n for code, n in sorted(counts.items())}
-    return {name: out.get(name, 0) for name in names.values()} | out
+by_category = GRID_KPIS.count_by(GridEvent, "category", CATEGORIES.choices)
 
 
 def register() -> None:

@@ -18,7 +18,7 @@ from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
-from .categories import category_name
+from .categories import CATEGORIES
 
 
 class EventSource(models.TextChoices):
@@ -26,14 +26,6 @@ class EventSource(models.TextChoices):
     RESIDENT = "resident", _("群众反映")
     VISIT = "visit", _("走访发现")
     OTHER = "other", _("其他")
-
-
-class GridEventQuerySet(CaseDetailQuerySet):
-    """Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to``
-    shows, as conditions on the joined case (``CaseDetailQuerySet.visible_to``)."""
-
-    def of_category(self, code: str) -> GridEventQuerySet:
-        return self.filter(category=code)
 
 
 class GridEvent(ProtectedModelMixin, CaseDetail):
@@ -56,26 +48,18 @@ class GridEvent(ProtectedModelMixin, CaseDetail):
                                        help_text=_("网格员在手机上记录的时间（离线上报时早于接收时间）"))
     gps_accuracy = models.PositiveIntegerField(_("定位精度（米）"), null=True, blank=True)
 
-    objects = GridEventQuerySet.as_manager()
+    detail_url_name = "grid:event_detail"
+    # Scoped as every case detail is: exactly the events whose case ``Case.objects.visible_to`` shows.
+    objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("网格事件")
         verbose_name_plural = _("网格事件")
         ordering = ["-case_id"]
 
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("grid:event_detail", args=[self.pk])
-
     @property
     def category_label(self) -> str:
-        return category_name(self.category)
-
-    @property
-    def on_behalf(self) -> bool:
-        return bool(self.resident_name)
+        return CATEGORIES.name(self.category)
 
     @property
     def has_location(self) -> bool:

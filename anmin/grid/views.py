@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.ledgers import LedgerImportMixin
-from anmin.core.views.attachments import PhotoView
+from anmin.core.views.attachments import photo_view
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView
 
 from . import actions
@@ -55,13 +55,9 @@ class GridEventReportView(CaseReportView):
     form_name = "grid-report"
     offline_api = "gridevent-list"  # the API create, with the phone's Idempotency-Key
 
-    def report(self, data):
-        return actions.report_event(actor=self.request.user, **{k: data[k] for k in (
-            "region", "category", "description", "title", "address", "latitude", "longitude", "priority", "source",
-            "resident_name", "resident_phone", "photos", "recorded_at", "gps_accuracy")})
+    def report(self, data):  # the form's fields are the action's arguments
+        return actions.report_event(actor=self.request.user, **data)
 
 
-class EventPhotoView(PhotoView):
-    """A stored photo, to whoever may see its event (out of scope: 404)."""
-
-    model = EventPhoto
+# A stored photo, to whoever may see its event (out of scope: 404).
+EventPhotoView = photo_view(EventPhoto)

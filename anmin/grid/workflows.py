@@ -9,19 +9,12 @@ and, like the intake level, are data to change here.
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import DEFAULT_WORKFLOW
-from anmin.workflow.registry import CaseKind
+from anmin.workflow.registry import CaseKind, detail_page
 
 GRID_EVENT_WORKFLOW = DEFAULT_WORKFLOW
-
-
-def _detail_url(case) -> str | None:
-    event_id = getattr(getattr(case, "grid_gridevent", None), "pk", None)
-    return reverse("grid:event_detail", args=[event_id]) if event_id else None
 
 
 GRID_EVENT = CaseKind(
@@ -30,7 +23,7 @@ GRID_EVENT = CaseKind(
     label=pgettext_noop("case kind", "网格事件"),
     workflow=GRID_EVENT_WORKFLOW,
     view_perm="grid.view_gridevent",
-    detail_url=_detail_url,
+    detail_url=detail_page("grid_gridevent"),
     app="grid",
     intake_level=RegionLevel.TOWNSHIP,
 )

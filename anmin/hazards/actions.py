@@ -15,7 +15,7 @@ from datetime import date
 
 from django.db import transaction
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.errors import invalid
 from anmin.core.guards import action, in_area
 from anmin.core.models import Region, User
@@ -38,26 +38,6 @@ ADD_RAILWAY = "hazards.add_railwayhazard"
 ADD_DRUNK = "hazards.add_drunkdriving"
 
 
-def _text(value, field: str, label: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise invalid(field, f"「{label}」为必填项")
-    if len(value) > limit:
-        raise invalid(field, f"「{label}」不能超过 {limit} 字")
-    return value
-
-
-def _place(region: Region | str | None) -> Region:
-    if region in (None, ""):
-        raise invalid("region", "「所在地」为必填项")
-    if isinstance(region, Region):
-        return region
-    found = Region.objects.select_related("parent").filter(pk=str(region).strip()).first()
-    if found is None:
-        raise invalid("region", f"「所在地」{region} 不存在")
-    return found
-
-
 @action(perm=ADD_RAILWAY, region="region", region_label="所在地", what="登记铁路沿线隐患")
 def report_railway_hazard(
     *,
@@ -74,20 +54,19 @@ def report_railway_hazard(
 ) -> RailwayHazard:
     """登记铁路沿线隐患: a case of kind TL at the township centre (已发现), waiting for 下达整改."""
     now = clock.now()
-    place = _place(region)
+    place = checks.place(region, label="所在地")
     if category not in RailwayHazardCategory.values:
         raise invalid("category", "「隐患类别」无效")
-    line = _text(line, "line", "铁路线路", 64, required=True)
-    description = _text(description, "description", "隐患情况", 5000, required=True)
-    mileage = _text(mileage, "mileage", "里程", 32)
-    requirement = _text(requirement, "requirement", "整改要求", 500)
-    if priority not in dict(RAILWAY_HAZARD.workflow.priorities):
-        raise invalid("priority", "「紧急程度」无效")
+    line = checks.text(line, "line", "铁路线路", 64, required=True)
+    description = checks.text(description, "description", "隐患情况", 5000, required=True)
+    mileage = checks.text(mileage, "mileage", "里程", 32)
+    requirement = checks.text(requirement, "requirement", "整改要求", 500)
+    checks.priority(priority, RAILWAY_HAZARD)
     found_on = found_on or now.date()
     if found_on > clock.today():
         raise invalid("found_on", "「发现日期」不能晚于今天")
     label = RailwayHazardCategory(category).label
-    title = _text(title, "title", "标题", 200) or f"{line}{mileage and ' ' + mileage}{label}"
+    title = checks.text(title, "title", "标题", 200) or f"{line}{mileage and ' ' + mileage}{label}"
     with transaction.atomic(), audit.batch():
         case = case_actions.open_case(kind=RAILWAY_HAZARD, title=title, region=place, reporter=actor,
                                       priority=priority, source="护路巡查", description=description, now=now)
@@ -109,18 +88,15 @@ class PastRailwayHazard:
 
 @action(perm=ADD_RAILWAY, what="导入铁路沿线隐患")
 def import_railway_hazards(items: Sequence[PastRailwayHazard], *, actor, note: str = "") -> int:
-    """Past railway hazards in bulk: the cases and their steps through ``import_cases``, then the rows."""
-    for item in items:
-        if item.case.kind != RAILWAY_HAZARD.code:
-            raise invalid("kind", f"「{item.case.title}」不是铁路沿线隐患")
-        if item.category not in RailwayHazardCategory.values:
-            raise invalid("category", f"「{item.case.title}」的隐患类别无效")
-    with transaction.atomic():
-        cases = case_actions.import_cases([i.case for i in items], actor=actor, note=note)
-        RailwayHazard.objects.bulk_create([
-            RailwayHazard(case=c, category=i.category, line=i.line, found_on=i.found_on, mileage=i.mileage,
-                          requirement=i.requirement) for c, i in zip(cases, items, strict=True)])
-    return len(cases)
+    """Past railway hazards in bulk (the kit's ``import_details``): the cases and their steps through
+    ``import_cases``, then the rows."""
+    return len(case_actions.import_details(items, kind=RAILWAY_HAZARD, model=RailwayHazard, actor=actor, note=note,
+                                           check=_check_past))
+
+
+def _check_past(item: PastRailwayHazard) -> None:
+    if item.category not in RailwayHazardCategory.values:
+        raise invalid("category", f"「{item.case.title}」的隐患类别无效")
 
 
 # -- Drunk driving ------------------------------------------------------------------------------------

@@ -8,20 +8,22 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
-from anmin.core.registry import ApiRoute, api_routes
+from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
     CaseDetailApiFilter,
+    CaseDetailFields,
     CaseDetailViewSet,
     CaseFieldsSerializer,
     ReportSerializer,
+    choices_help,
 )
 from anmin.workflow.models import Priority
 
 from . import actions
 from .models import RailwayHazard, RailwayHazardCategory
 
-CATEGORY_HELP = " / ".join(f"{code} {label}" for code, label in RailwayHazardCategory.choices)
+CATEGORY_HELP = choices_help(RailwayHazardCategory.choices)
 
 
 class RailwayHazardSerializer(CaseFieldsSerializer):
@@ -33,16 +35,10 @@ class RailwayHazardSerializer(CaseFieldsSerializer):
         read_only_fields = fields
 
 
-class RailwayHazardDetailSerializer(RailwayHazardSerializer):
-    description = serializers.CharField(source="case.description", read_only=True)
-    case_url = serializers.SerializerMethodField()
-
+class RailwayHazardDetailSerializer(CaseDetailFields, RailwayHazardSerializer):
     class Meta(RailwayHazardSerializer.Meta):
         fields = [*RailwayHazardSerializer.Meta.fields, "description", "case_url"]
         read_only_fields = fields
-
-    def get_case_url(self, hazard) -> str:
-        return f"/api/v1/cases/{hazard.case_id}/"
 
 
 class RailwayHazardCreateSerializer(ReportSerializer):
@@ -83,5 +79,4 @@ class RailwayHazardViewSet(CaseDetailViewSet):
     create_perm, create_what = actions.ADD_RAILWAY, "登记铁路沿线隐患"
 
 
-def register_routes() -> None:
-    api_routes.register("railway-hazards", ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"))
+ROUTES = (ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"),)

@@ -17,7 +17,7 @@ import datetime as dt
 import random
 
 from anmin.core.actors import SYSTEM
-from anmin.core.models import OrgUnit, Region, Role
+from anmin.core.models import Region, Role
 from anmin.core.models.orgs import OrgKind
 from anmin.people.names import person_name
 from anmin.workflow import actions as case_actions
@@ -128,7 +128,7 @@ def _inspections(rng: random.Random) -> list[WaterInspection]:
 def _railway(rng: random.Random, names: dict[str, Region]) -> list[actions.PastRailwayHazard]:
     centres = kit.first_by_region(Role.TOWNSHIP_CENTER)
     village_staff = kit.first_by_region(Role.VILLAGE_CENTER)
-    village_centres = {o.region_id: o for o in OrgUnit.objects.filter(kind=OrgKind.CENTER, region__level=3)}
+    village_centres = kit.units_by_region(OrgKind.CENTER, region__level=3)
     cal = Calendar(NATURAL)
     places = []
     for line, townships in LINES.items():

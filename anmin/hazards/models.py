@@ -118,7 +118,6 @@ class DrowningIncident(models.Model):
         return reverse("hazards:drowning_detail", args=[self.pk])
 
 
-
 # -- Railway line hazards (铁路沿线安全隐患, a case kind) ---------------------------------------------
 class RailwayHazardCategory(models.TextChoices):
     HOUSE = "house", _("危房")
@@ -138,18 +137,13 @@ class RailwayHazard(CaseDetail):
     found_on = models.DateField(_("发现日期"))
     requirement = models.CharField(_("整改要求"), max_length=500, blank=True)
 
+    detail_url_name = "hazards:railway_detail"
     objects = CaseDetailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("铁路沿线安全隐患")
         verbose_name_plural = _("铁路沿线安全隐患")
         ordering = ["-case_id"]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("hazards:railway_detail", args=[self.pk])
 
 
 # -- Drunk-driving enforcement register (酒驾醉驾查处) ------------------------------------------------

@@ -7,12 +7,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.formkit import KitForm
-from anmin.core.forms import RegionChoiceField, preselect_single
-from anmin.core.models import Region
+from anmin.core.forms import RegionChoiceField
 from anmin.core.tables import Column, Table
-from anmin.workflow.forms import name_the_field
 from anmin.workflow.kit.filters import CaseDetailFilter
+from anmin.workflow.kit.forms import CaseReportForm
 from anmin.workflow.kit.tables import CaseColumns
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView
 from anmin.workflow.models import Priority
@@ -44,7 +42,7 @@ class RailwayHazardTable(Table):
     )
 
 
-class RailwayHazardForm(KitForm):
+class RailwayHazardForm(CaseReportForm):
     region = RegionChoiceField(label=_("所在村(社区)"))
     line = forms.CharField(label=_("铁路线路"), max_length=64, help_text=_("如：郑万高铁、禹亳铁路"))
     category = forms.ChoiceField(label=_("隐患类别"), choices=RailwayHazardCategory.choices)
@@ -54,12 +52,6 @@ class RailwayHazardForm(KitForm):
     priority = forms.ChoiceField(label=_("紧急程度"), choices=Priority.choices, initial=Priority.NORMAL,
                                  help_text=_("整改期限：紧急3天，一般15天，疑难复杂（危房危树）30天"))
     found_on = forms.DateField(label=_("发现日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.reportable_by(user, min_level=3)
-        preselect_single(self.fields["region"])
-        name_the_field(self)
 
 
 class RailwayHazardLedgerView(CaseLedgerView):

@@ -6,7 +6,6 @@ drunk-driving register (criminal records: not shown to village staff or grid wor
 from __future__ import annotations
 
 from anmin.core.models import Role
-from anmin.core.registry import RoleGrants
 
 
 def _perms(model: str, *actions: str) -> tuple[str, ...]:
@@ -22,13 +21,12 @@ DRUNK = _perms("drunkdriving", "view", "add", "change")
 DRUNK_VIEW = _perms("drunkdriving", "view")
 
 
-def grants() -> RoleGrants:
-    return RoleGrants("hazards", {
-        Role.CITY_OFFICE: (*WATERS, *RAILWAY, *DRUNK_VIEW),
-        Role.TOWNSHIP_CENTER: (*WATERS, *RAILWAY),
-        Role.VILLAGE_CENTER: (*WATERS, *RAILWAY),
-        Role.GRID_WORKER: (*WATERS_VIEW, *_perms("waterinspection", "add"), *RAILWAY),
-        Role.POLICE: (*WATERS_VIEW, *RAILWAY_VIEW, *DRUNK),
-        Role.DEPT_HANDLER: RAILWAY_VIEW,
-        Role.LEADER: (*WATERS_VIEW, *RAILWAY_VIEW, *DRUNK_VIEW),
-    })
+GRANTS = {
+    Role.CITY_OFFICE: (*WATERS, *RAILWAY, *DRUNK_VIEW),
+    Role.TOWNSHIP_CENTER: (*WATERS, *RAILWAY),
+    Role.VILLAGE_CENTER: (*WATERS, *RAILWAY),
+    Role.GRID_WORKER: (*WATERS_VIEW, *_perms("waterinspection", "add"), *RAILWAY),
+    Role.POLICE: (*WATERS_VIEW, *RAILWAY_VIEW, *DRUNK),
+    Role.DEPT_HANDLER: RAILWAY_VIEW,
+    Role.LEADER: (*WATERS_VIEW, *RAILWAY_VIEW, *DRUNK_VIEW),
+}

@@ -10,12 +10,10 @@ dangerous house or tree may need a month); past it the sweep marks the hazard ov
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from anmin.core.i18n import pgettext_noop
 from anmin.core.models.regions import RegionLevel
 from anmin.workflow.definitions import CENTRE_ROLES, HANDLER, State, TimeLimit, Transition, Workflow
-from anmin.workflow.registry import CaseKind
+from anmin.workflow.registry import CaseKind, detail_page
 
 _C = CENTRE_ROLES
 
@@ -49,18 +47,13 @@ RAILWAY_WORKFLOW = Workflow(
 )
 
 
-def _detail_url(case) -> str | None:
-    pk = getattr(getattr(case, "hazards_railwayhazard", None), "pk", None)
-    return reverse("hazards:railway_detail", args=[pk]) if pk else None
-
-
 RAILWAY_HAZARD = CaseKind(
     code="TL",
     key="railway_hazard",
     label=pgettext_noop("case kind", "铁路沿线隐患"),
     workflow=RAILWAY_WORKFLOW,
     view_perm="hazards.view_railwayhazard",
-    detail_url=_detail_url,
+    detail_url=detail_page("hazards_railwayhazard"),
     app="hazards",
     intake_level=RegionLevel.TOWNSHIP,
 )

@@ -4,12 +4,14 @@ request a grid event."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
 
-from anmin.core import clock
+from anmin.core import audit, clock
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
@@ -17,7 +19,7 @@ from anmin.core.models.regions import RegionLevel
 from anmin.crackdown import actions as crackdown
 from anmin.grid import actions as grid
 
-from .models import Open311Request, Tip
+from .models import Open311Key, Open311Request, Tip
 from .privacy import LOCK_MINUTES, MAX_WRONG_PASSPHRASES, digest, new_receipt_code
 
 TIP_CATEGORIES = {"mafia": "涉黑涉恶", "fraud": "电信诈骗", "safety": "治安隐患", "other": "其他"}
@@ -109,12 +111,28 @@ def answer_office(*, actor, tip: Tip, answer: str) -> Tip:
     return tip
 
 
+# A request posted without an api_key is held: its grid event is made at once, but the poster gets a
+# token, and the token names the request (and the request is listed) only once the centre accepted the
+# event. States of the event's case in which a held request is still waiting, and in which it was refused.
+HELD_STATES = ("reported", "returned")
+REFUSED_STATES = ("rejected", "duplicate")
+
+
+def request_token(req: Open311Request) -> str:
+    """The token of a held request: derived from its id with the server's secret (a retry with the same
+    Idempotency-Key gets the same token back); only its SHA-256 is stored."""
+    return salted_hmac("anmin.portal.open311.token", str(req.pk), algorithm="sha256").hexdigest()[:40]
+
+
 @action(open_to="the public: a citizen report through the Open311 endpoint (a grid event by the platform)")
 def submit_open311(*, actor, key: str, service_code: str, description: str, address_id: str, lat=None, long=None,
-                   address_string: str = "", photos=()) -> tuple[Open311Request, bool]:
+                   address_string: str = "", photos=(), partner: Open311Key | None = None,
+                   ) -> tuple[Open311Request, bool]:
     """An Open311 request: a grid event (source 群众反映) in the grid or village ``address_id``. A retry
-    with the same key returns the first request (``created`` False)."""
-    key_hash = digest("open311|" + key) if key else None
+    with the same key (from the same partner, or anonymously) returns the first request (``created``
+    False). Without a ``partner`` the request is held (``token_hash``; see ``HELD_STATES``)."""
+    scope = f"partner{partner.pk}|" if partner is not None else ""
+    key_hash = digest(f"open311|{scope}{key}") if key else None
     if key_hash and (found := Open311Request.objects.filter(key_hash=key_hash).first()):
         return found, False
     region = Region.objects.filter(pk=(address_id or "").strip(), level__gte=RegionLevel.VILLAGE).first()
@@ -125,5 +143,79 @@ def submit_open311(*, actor, key: str, service_code: str, description: str, addr
                                   address=address_string, latitude=lat, longitude=long, source="resident",
                                   photos=photos)
         req = Open311Request.objects.create(key_hash=key_hash, event=event, service_code=service_code,
-                                            requested_on=clock.today())
+                                            requested_on=clock.today(), partner=partner)
+        if partner is None:
+            req.token_hash = digest(request_token(req))
+            req.save(update_fields=["token_hash"])
+        elif partner.last_used_on != req.requested_on:
+            Open311Key.objects.filter(pk=partner.pk).update(last_used_on=req.requested_on)
     return req, True
+
+
+def released(qs):
+    """Requests the public may see: a partner's, and held ones once accepted (not while waiting, not
+    when refused)."""
+    return qs.exclude(token_hash__isnull=False, event__case__status__in=HELD_STATES + REFUSED_STATES)
+
+
+def resolve_token(token: str) -> tuple[Open311Request | None, str]:
+    """The request behind a token and its state: ``accepted``, ``waiting``, ``refused``, or ``unknown``."""
+    token = (token or "").strip()
+    req = (Open311Request.objects.select_related("event__case").filter(token_hash=digest(token)).first()
+           if token else None)
+    if req is None:
+        return None, "unknown"
+    status = req.event.case.status
+    if status in HELD_STATES:
+        return req, "waiting"
+    if status in REFUSED_STATES:
+        return req, "refused"
+    return req, "accepted"
+
+
+# -- Partner apps' api_key -----------------------------------------------------------------------------
+KEY_PREFIX = "o311_"
+
+
+def find_key(api_key: str) -> Open311Key | None:
+    """The active partner key ``api_key`` names, or None (unknown or revoked)."""
+    api_key = (api_key or "").strip()
+    if not api_key.startswith(KEY_PREFIX) or len(api_key) > 100:
+        return None
+    return Open311Key.objects.filter(key_hash=digest(api_key), revoked_at__isnull=True).first()
+
+
+@action(open_to="the system administrator on the server: `anmin open311key create` (a management command)")
+def create_open311_key(*, actor, name: str) -> tuple[Open311Key, str]:
+    """A new partner key: returns the key (shown once) and the record (its hash and prefix only)."""
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise invalid("name", "「应用名称」须为1至100个字符")
+    if Open311Key.objects.filter(name=name).exists():
+        raise invalid("name", f"已有名为「{name}」的合作应用密钥")
+    plain = KEY_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        key = Open311Key.objects.create(name=name, prefix=plain[:12], key_hash=digest(plain), created_at=clock.now())
+        audit.record(actor=actor, action="create", obj=key, after={"name": name, "prefix": key.prefix})
+    return key, plain
+
+
+@action(open_to="the system administrator: `anmin open311key revoke` or the admin's revoke action")
+def revoke_open311_key(*, actor, key: Open311Key | str, request=None) -> Open311Key:
+    """Revoke a partner key (by record, name or prefix): its posts are refused from now on (403)."""
+    if not isinstance(key, Open311Key):
+        key = (key or "").strip()
+        if not key:
+            raise invalid("key", "请给出合作应用名称或密钥前缀")
+        found = list(Open311Key.objects.filter(name=key)) or list(Open311Key.objects.filter(prefix__startswith=key))
+        if len(found) != 1:
+            raise invalid("key", f"没有唯一名为或前缀为「{key}」的合作应用密钥")
+        key = found[0]
+    if key.revoked_at is not None:
+        return key
+    with transaction.atomic():
+        key.revoked_at = clock.now()
+        key.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="update", obj=key, before={"revoked": False}, after={"revoked": True},
+                     request=request)
+    return key

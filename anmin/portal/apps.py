@@ -9,3 +9,13 @@ class PortalConfig(AppConfig):
     name = "anmin.portal"
     label = "portal"
     verbose_name = _("公众服务")
+
+    def ready(self) -> None:
+        from anmin.core import registry as core_registry
+        from anmin.core.models import Role
+
+        from . import checks  # noqa: F401 (registers the deploy check of the zoned CSRF middleware)
+
+        # The system administrator lists and revokes partner apps' Open311 keys in the admin.
+        core_registry.role_grants.register("portal", core_registry.RoleGrants("portal", {
+            Role.SYSADMIN: ("portal.view_open311key", "portal.change_open311key")}))

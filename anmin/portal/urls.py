@@ -14,4 +14,6 @@ urlpatterns = [
     re_path(r"^open311/v2/requests\.(?P<fmt>json|xml)$", open311.requests, name="open311_requests"),
     re_path(r"^open311/v2/requests/(?P<pk>[0-9]{1,12})\.(?P<fmt>json|xml)$", open311.request_detail,
             name="open311_request"),
+    re_path(r"^open311/v2/tokens/(?P<token>[A-Za-z0-9_-]{1,100})\.(?P<fmt>json|xml)$", open311.token_detail,
+            name="open311_token"),
 ]

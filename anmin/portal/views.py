@@ -22,19 +22,18 @@ from .models import Tip
 from .privacy import LIMIT_PER_HOUR, over_limit
 
 
-def _limited(request, template: str, form):
-    return render(request, template, {"form": form, "limited": True}, status=429)
-
-
 def _may_post(request, bucket: str, limit: int) -> bool:
     """Under the network's hourly limit, or over it with a solved proof of work (``pow``)."""
     return not over_limit(request, bucket, limit) or pow.accepted(request.POST, bucket)
 
 
-def _prove(request, template: str, form, bucket: str):
+def _prove(request, template: str, form, bucket: str, **context):
     """Over the limit: the form again, with a challenge that ``pow.js`` solves before it posts."""
-    return render(request, template, {"form": form, "pow_challenge": pow.issue(bucket), "pow_bits": pow.bits()},
-                  status=429)
+    return render(request, template, {"form": form, **_challenge(bucket), **context}, status=429)
+
+
+def _challenge(bucket: str) -> dict:
+    return {"pow_challenge": pow.issue(bucket), "pow_bits": pow.bits()}
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -85,12 +84,14 @@ def _progress(tip: Tip) -> dict:
 TOKEN_SALT, TOKEN_MAX_AGE = "anmin.portal.receipt", 1800
 
 
-def _opened(request, tip: Tip, *, form=None, message: str = "", status: int = 200):
+def _opened(request, tip: Tip, *, form=None, message: str = "", status: int = 200, pow_bucket: str = ""):
     progress = _progress(tip)
     answer = form or (AnswerForm(initial={"token": signing.dumps(tip.pk, salt=TOKEN_SALT)})
                       if progress["can_answer"] else None)
-    return render(request, "portal/receipt.html", {"form": ReceiptForm(), "progress": progress,
-                                                   "answer_form": answer, "message": message}, status=status)
+    context = {"form": ReceiptForm(), "progress": progress, "answer_form": answer, "message": message}
+    if pow_bucket:  # the answer form comes back with a proof of work to do
+        context.update(_challenge(pow_bucket), pow_generic=True)
+    return render(request, "portal/receipt.html", context, status=status)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -120,14 +121,14 @@ class AnswerView(View):
 
     def post(self, request):
         form = AnswerForm(request.POST)
-        if over_limit(request, "answer", limit=30):
-            return _limited(request, "portal/receipt.html", ReceiptForm())
         try:
             pk = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
             tip = Tip.objects.select_related("clue__case").get(pk=pk, passphrase_hash__gt="")
         except (signing.BadSignature, Tip.DoesNotExist):
             return render(request, "portal/receipt.html", {"form": ReceiptForm(),
                                                            "error": "页面已过期，请重新输入回执码和口令"}, status=403)
+        if not _may_post(request, "answer", 30):  # the answer comes back, with a proof of work to do
+            return _opened(request, tip, form=form, status=429, pow_bucket="answer")
         if not form.is_valid():
             return _opened(request, tip, form=form, status=400)
         done, status = run_action(form, lambda: actions.answer_office(actor=SYSTEM, tip=tip,
@@ -149,8 +150,8 @@ class FraudCheckView(View):
     def post(self, request):
         form = FraudCheckForm(request.POST)
         available = bool(list(public_checks))
-        if over_limit(request, "fraud", limit=60):
-            return _limited(request, "portal/fraud.html", form)
+        if not _may_post(request, "fraud", 60):
+            return _prove(request, "portal/fraud.html", form, "fraud", available=available, pow_generic=True)
         results = []
         if available and form.is_valid():
             results = [(c.label, c.check(form.cleaned_data["value"])) for c in public_checks]

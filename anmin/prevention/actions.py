@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.errors import Invalid, invalid
+from anmin.core.geo import check_location
 from anmin.core.guards import action, in_area
 from anmin.core.models import Region
 
@@ -39,15 +39,6 @@ create_liaison, update_liaison, set_liaison_status, retire_liaison, import_liais
 PATROL_PERM = "prevention.add_patrollog"
 
 
-def _text(value: str, field: str, label: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise invalid(field, f"「{label}」为必填项")
-    if len(value) > limit:
-        raise invalid(field, f"「{label}」不能超过 {limit} 字")
-    return value
-
-
 @action(perm=PATROL_PERM, target="team", model=PatrolTeam, what="开始巡逻")
 def start_patrol(*, actor, team: PatrolTeam, note: str = "") -> PatrolLog:
     team = PatrolTeam.objects.get(pk=getattr(team, "pk", team))
@@ -56,7 +47,7 @@ def start_patrol(*, actor, team: PatrolTeam, note: str = "") -> PatrolLog:
     with transaction.atomic():
         log = PatrolLog.objects.create(team=team, region_id=team.region_id, started_at=clock.now(),
                                        patroller=actor if getattr(actor, "pk", None) else None,
-                                       note=_text(note, "note", "巡逻情况", 500))
+                                       note=checks.text(note, "note", "巡逻情况", 500))
         audit.record(actor=actor, action="create", obj=log, after=audit.snapshot(log))
     return log
 
@@ -68,28 +59,16 @@ def _open_log(log) -> PatrolLog:
     return log
 
 
-def _coord(value: Any, field: str, low: int) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        d = Decimal(str(value)).quantize(Decimal("0.000001"))
-    except Exception:
-        raise invalid(field, "坐标格式不正确") from None
-    if not -low <= d <= low:
-        raise invalid(field, "坐标超出范围")
-    return d
-
-
 @action(perm=PATROL_PERM, target="log", model=PatrolLog, what="巡逻打卡")
 def check_in(*, actor, log: PatrolLog, point: str, finding: str = "", latitude: Any = None,
              longitude: Any = None) -> CheckIn:
-    point = _text(point, "point", "打卡点", 128, required=True)
-    finding = _text(finding, "finding", "发现情况", 500)
+    point = checks.text(point, "point", "打卡点", 128, required=True)
+    finding = checks.text(finding, "finding", "发现情况", 500)
+    lat, lng = check_location(latitude, longitude)
     with transaction.atomic():
         log = _open_log(log)
         c = CheckIn.objects.create(log=log, point=point, finding=finding, at=clock.now(),
-                                   latitude=_coord(latitude, "latitude", 90),
-                                   longitude=_coord(longitude, "longitude", 180))
+                                   latitude=lat, longitude=lng)
         audit.record(actor=actor, action="checkin", obj=log, after={"point": point, "finding": finding})
     return c
 
@@ -109,7 +88,7 @@ def report_finding(*, actor, log: PatrolLog, checkin: int, description: str = ""
             raise invalid("checkin", "该打卡记录不存在")
         if c.event_ref:
             raise invalid("checkin", f"已转为网格事件 {c.event_ref}")
-        text = _text(description or c.finding, "description", "情况描述", 5000, required=True)
+        text = checks.text(description or c.finding, "description", "情况描述", 5000, required=True)
         where = Region.objects.reportable_by(actor).filter(code__startswith=c.log.region_id).first() \
             if not getattr(actor, "is_system", False) else c.log.region
         if where is None:
@@ -129,7 +108,7 @@ def finish_patrol(*, actor, log: PatrolLog, note: str = "") -> PatrolLog:
         log = _open_log(log)
         log.ended_at = clock.now()
         if note:
-            log.note = _text(note, "note", "巡逻情况", 500)
+            log.note = checks.text(note, "note", "巡逻情况", 500)
         log.save(update_fields=["ended_at", "note"])
         audit.record(actor=actor, action="update", obj=log, after={"ended_at": str(log.ended_at)})
     return log
@@ -150,7 +129,7 @@ def record_liaison_activity(*, actor, liaison: Liaison, kind: str, on: dt.date, 
         raise invalid("people", "「涉及人数」须在 1–100000 之间")
     with transaction.atomic():
         a = LiaisonActivity.objects.create(liaison=liaison, region_id=liaison.region_id, kind=kind, on=on,
-                                           people=int(people), note=_text(note, "note", "情况", 500))
+                                           people=int(people), note=checks.text(note, "note", "情况", 500))
         audit.record(actor=actor, action="create", obj=a, after=audit.snapshot(a))
     return a
 
@@ -162,7 +141,7 @@ def _police_row(r: dict[str, Any], i: int) -> PoliceActivity:
     month = r["month"]
     if month.day != 1:
         month = month.replace(day=1)
-    station = _text(r.get("station", ""), "station", "派出所", 64, required=True)
+    station = checks.text(r.get("station", ""), "station", "派出所", 64, required=True)
     figures = {}
     for f in POLICE_FIGURES:
         v = int(r.get(f) or 0)

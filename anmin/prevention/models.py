@@ -230,12 +230,6 @@ class CameraRepair(CaseDetail):
         verbose_name_plural = _("视频监控故障维修")
         ordering = ["-case_id"]
 
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return self.case.get_absolute_url()
-
 
 # -- activity records -------------------------------------------------------------------------------
 

@@ -64,8 +64,14 @@ class CheckInForm(KitForm):
     point = forms.CharField(label=_("打卡点"), max_length=128)
     finding = forms.CharField(label=_("发现情况"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    latitude = forms.DecimalField(label=_("纬度"), required=False, widget=forms.HiddenInput)
-    longitude = forms.DecimalField(label=_("经度"), required=False, widget=forms.HiddenInput)
+    # The form kit's location picker: 获取当前位置 (GPS) or a tap on the map; optional, folded.
+    latitude = forms.CharField(label=_("纬度"), max_length=16, required=False)
+    longitude = forms.CharField(label=_("经度"), max_length=16, required=False)
+    sections = ((_("打卡位置（可选）"), ("latitude", "longitude"), "folded"),)
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.location_region = region  # the map starts on the patrol's area
 
 
 class PatrolView(ScopedMixin, TemplateView):
@@ -87,12 +93,12 @@ class PatrolView(ScopedMixin, TemplateView):
         form = kwargs.pop("form", None)
         return super().get_context_data(
             title=_("巡逻：%(team)s") % {"team": log.team.name}, log=log, checkins=log.checkins.all(),
-            form=form or CheckInForm(), may_patrol=can and log.ended_at is None,
+            form=form or CheckInForm(region=log.region_id), may_patrol=can and log.ended_at is None,
             may_report=can and self.request.user.has_perm("grid.add_gridevent"), **kwargs)
 
     def post(self, request, *args, **kwargs):
         op, log, user = request.POST.get("op"), self.object, request.user
-        form = CheckInForm(request.POST) if op == "checkin" else forms.Form(data={})
+        form = CheckInForm(request.POST, region=log.region_id) if op == "checkin" else forms.Form(data={})
         form.is_valid() if op != "checkin" else None
         if op == "checkin":
             if not form.is_valid():

@@ -59,9 +59,14 @@ class _RedisQueue:
         from django_tasks_rq import Job
         from rq import SimpleWorker  # no fork: the task runs in this test's transaction
 
+        class _Worker(SimpleWorker):
+            def subscribe(self) -> None:
+                """No command channel (stop/kill messages are not under test): its listener thread
+                reads with a 60 s timeout, and closing it under a full run's load waited that out."""
+
         queue = django_rq.get_queue("default", job_class=Job)
         before = queue.count
-        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+        _Worker([queue], connection=queue.connection, job_class=Job).work(burst=True)
         return before - queue.count
 
 

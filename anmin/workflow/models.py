@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
@@ -552,6 +553,8 @@ class CaseDetail(models.Model):
     case = models.OneToOneField(
         Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="%(app_label)s_%(class)s"
     )
+    # The domain's page of one record ("grid:event_detail", taking the pk); without one, the case's page.
+    detail_url_name: ClassVar[str] = ""
 
     objects = CaseDetailQuerySet.as_manager()
     scope = ScopePolicy(
@@ -562,3 +565,9 @@ class CaseDetail(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        return str(self.case)
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.pk]) if self.detail_url_name else self.case.get_absolute_url()

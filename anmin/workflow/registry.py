@@ -70,6 +70,17 @@ class CaseKind:
         return guard(case=case, actor=actor, transition=transition, data=data or {}) if guard else None
 
 
+def detail_page(related_name: str) -> Callable[[Any], str | None]:
+    """``CaseKind.detail_url`` for a kind whose cases have a domain record (a ``CaseDetail``, reached from
+    the case by ``related_name``, "<app_label>_<model>"): that record's page, or None without one."""
+
+    def url(case) -> str | None:
+        detail = getattr(case, related_name, None)
+        return detail.get_absolute_url() if detail is not None else None
+
+    return url
+
+
 case_kinds: Registry[CaseKind] = Registry("case kinds")
 
 

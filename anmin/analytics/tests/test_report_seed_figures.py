@@ -68,6 +68,42 @@ SEED = [
 ]
 
 
+# Figures the report does not print as one number each, checked on ``anmin kpis`` (the same records):
+# (seed's words, KPI key, the seed's figure — an exact number, or (low, high) where it says 余/多/约).
+KPIS_2020 = [
+    ("新型社区摄像头 2000余", "prevention.cameras_new_communities", (2000, 2100)),
+    ("新型社区监控平台 68", "prevention.platforms_new_communities", 68),
+    ("老旧社区摄像头 4100余", "prevention.cameras_old_communities", (4100, 4200)),
+    ("老旧社区监控平台 76", "prevention.platforms_old_communities", 76),
+    ("公共安全视频监控 约15000路", "prevention.cameras_total", (14500, 15500)),
+    ("雪亮工程在建布点 3100余", "prevention.cameras_planned", (3100, 3200)),
+    ("乡镇巡逻队 全部达标", "prevention.township_patrol_compliance", 100),
+    ("村巡逻队 全部达标", "prevention.village_patrol_compliance", 100),
+    ("民警走访群众 70万余", "prevention.police_visits", (700_000, 710_000)),
+    ("民警服务群众 2.7万余", "prevention.police_people_served", (27_000, 28_000)),
+    ("平安商场", "campaigns.safe_malls", 2),
+    ("平安校园", "campaigns.safe_campuses", 3),
+    ("宣传图片 100幅", "campaigns.publicity_pictures", 100),
+    ("图片主题 7个", "campaigns.publicity_themes", 7),
+    ("展演节目 5个", "campaigns.publicity_programmes", 5),
+    ("宣传彩页 1.5万余", "campaigns.publicity_leaflets", (15_000, 16_000)),
+    ("宣传手册 600余", "campaigns.publicity_booklets", (600, 700)),
+    ("宣传品 3000余", "campaigns.publicity_gifts", (3000, 3100)),
+    ("参保农户 5600户", "campaigns.insured_households", 5600),
+    ("参保乡镇 26个", "campaigns.insured_townships", 26),
+    ("冻结查封资产 约2.2亿元", "crackdown.assets_frozen", (215_000_000, 225_000_000)),
+    ("破获电诈案件 600余起", "antifraud.cases_solved", (600, 700)),
+    ("涉案资金 8968万元", "antifraud.amount_involved", 89_680_000),
+    ("挽回损失 213万元", "antifraud.amount_recovered", 2_130_000),
+]
+
+
+def _kpis(year: int) -> dict:
+    out = io.StringIO()
+    call_command("kpis", "--year", str(year), "--format", "json", stdout=out)
+    return {k["key"]: k["value"] for k in json.loads(out.getvalue())["kpis"]}
+
+
 def _registered(keys: str) -> bool:
     return any(k in registry.kpis for k in keys.split(","))
 
@@ -105,6 +141,21 @@ def test_the_2020_report_of_the_demo_world_carries_the_seed_figures(capsys):
     with capsys.disabled():
         print(f"\n  seed figures checked against the DOCX: {len(checked)}; still missing ({len(missing)}): "
               + "、".join(missing))
+
+    # The figures the report words differently, from `anmin kpis` over the same records.
+    kpis = _kpis(2020)
+    off = []
+    for label, key, want in KPIS_2020:
+        got = kpis.get(key)
+        ok = got is not None and (want[0] <= got <= want[1] if isinstance(want, tuple) else got == want)
+        if not ok:
+            off.append(f"{label}: {key} = {got}")
+    assert not off, "\n".join(off)
+    assert sum(kpis["campaigns.insured_by_township"].values()) == 5600
+    assert len(kpis["campaigns.insured_by_township"]) == 26
+    # Accidents caused by drunk driving fell 37% on the year before.
+    before = _kpis(2019)["hazards.drunk_driving_accidents"]
+    assert round((kpis["hazards.drunk_driving_accidents"] - before) / before * 100) == -37
 
     # The 2019 assessment of the same world (through its command: analytics does not import it).
     out = io.StringIO()

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
@@ -31,7 +31,7 @@ def add_blacklist_entry(*, actor, kind: str, value: str, source: str, region: Re
     normalized = common.normalized(kind, value, "value")
     if not normalized:
         raise invalid("value", "「号码/账户/网址」为必填项")
-    source = common.text(source, "source", "来源", 64, required=True)
+    source = checks.text(source, "source", "来源", 64, required=True)
     place = common.place(region, label="登记单位所在区划")
     with transaction.atomic():
         entry, created = BlacklistEntry.objects.get_or_create(

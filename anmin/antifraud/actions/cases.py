@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region
@@ -53,7 +53,7 @@ def clean_card(card: dict, i: int) -> dict:
                                f"cards[{i}].number")
     if not number:
         raise invalid(f"cards[{i}].number", f"第{i + 1}张卡的「卡号/号码」为必填项")
-    return {"kind": kind, "number": number, "bank": common.text(card.get("bank"), f"cards[{i}].bank", "开户行", 64),
+    return {"kind": kind, "number": number, "bank": checks.text(card.get("bank"), f"cards[{i}].bank", "开户行", 64),
             "frozen_on": _date(card.get("frozen_on"), f"cards[{i}].frozen_on", "冻结日期"),
             "amount_frozen": common.amount(card.get("amount_frozen"), f"cards[{i}].amount_frozen", "冻结金额")
             or Decimal(0)}
@@ -61,8 +61,8 @@ def clean_card(card: dict, i: int) -> dict:
 
 def clean_person(p: dict, i: int, what: str) -> dict:
     prefix = f"{what}[{i}]"
-    return {"name": common.text(p.get("name"), f"{prefix}.name", "姓名", 64, required=True),
-            "id_number": common.id_number(p.get("id_number"), f"{prefix}.id_number")}
+    return {"name": checks.text(p.get("name"), f"{prefix}.name", "姓名", 64, required=True),
+            "id_number": checks.id_number(p.get("id_number"), f"{prefix}.id_number")}
 
 
 @action(perm=ADD_PERM, region="region", region_label="发案地", what="登记电诈案件")
@@ -72,13 +72,13 @@ def register_fraud_case(*, actor, region: Region | str, police_case_number: str,
                         assisted_for: str = "", now: dt.datetime | None = None) -> FraudCase:
     now = now or clock.now()
     place = common.place(region, label="发案地")
-    number = common.text(police_case_number, "police_case_number", "警情/案件编号", 40, required=True)
+    number = checks.text(police_case_number, "police_case_number", "警情/案件编号", 40, required=True)
     if FraudCase.objects.filter(police_case_number=number).exists():
         raise invalid("police_case_number", f"警情/案件编号 {number} 已登记")
     filed = _date(filed_on, "filed_on", "立案日期", required=True)
     if filed > timezone.localdate(now):
         raise invalid("filed_on", "「立案日期」不能晚于今天")
-    vs = [{**clean_person(v, i, "victims"), "phone": common.phone(v.get("phone"), f"victims[{i}].phone"),
+    vs = [{**clean_person(v, i, "victims"), "phone": checks.phone(v.get("phone"), f"victims[{i}].phone"),
            "loss": common.amount(v.get("loss"), f"victims[{i}].loss", "损失金额") or Decimal(0)}
           for i, v in enumerate(victims)]
     ss = [clean_person(s, i, "suspects") for i, s in enumerate(suspects)]
@@ -88,9 +88,9 @@ def register_fraud_case(*, actor, region: Region | str, police_case_number: str,
     with transaction.atomic(), audit.batch():
         fc = FraudCase.objects.create(
             police_case_number=number, region=place, fraud_type=common.fraud_type(fraud_type),
-            title=common.text(title, "title", "简要案情", 200, required=True), filed_on=filed,
+            title=checks.text(title, "title", "简要案情", 200, required=True), filed_on=filed,
             amount_involved=total if total is not None else sum((v["loss"] for v in vs), Decimal(0)),
-            assisted=bool(assisted), assisted_for=common.text(assisted_for, "assisted_for", "协助地区", 64),
+            assisted=bool(assisted), assisted_for=checks.text(assisted_for, "assisted_for", "协助地区", 64),
             handling_org=station if isinstance(station, OrgUnit) else None,
             amount_frozen=sum((c["amount_frozen"] for c in cs if c["frozen_on"]), Decimal(0)))
         src = f"电诈案件{number}"
@@ -193,8 +193,8 @@ def add_suspect(*, actor, fraud_case: FraudCase | int, name: str, id_number: str
                 now: dt.datetime | None = None) -> Suspect:
     """A suspect caught later (到案), linked to the person register by ID number."""
     now = now or clock.now()
-    data = {"name": common.text(name, "name", "姓名", 64, required=True),
-            "id_number": common.id_number(id_number, "id_number")}
+    data = {"name": checks.text(name, "name", "姓名", 64, required=True),
+            "id_number": checks.id_number(id_number, "id_number")}
     day = _date(caught_on, "caught_on", "到案日期") or timezone.localdate(now)
     if day > timezone.localdate(now):
         raise invalid("caught_on", "「到案日期」不能晚于今天")
@@ -222,7 +222,7 @@ def add_card(*, actor, fraud_case: FraudCase | int, number: str, kind: str = Car
     day = _date(frozen_on, "frozen_on", "冻结日期")
     if day is not None and day > clock.today():
         raise invalid("frozen_on", "「冻结日期」不能晚于今天")
-    data = {"kind": kind, "number": value, "bank": common.text(bank, "bank", "开户行/运营商", 64), "frozen_on": day,
+    data = {"kind": kind, "number": value, "bank": checks.text(bank, "bank", "开户行/运营商", 64), "frozen_on": day,
             "amount_frozen": (common.amount(amount_frozen, "amount_frozen", "冻结金额") or Decimal(0)) if day
             else Decimal(0)}
     with transaction.atomic():

@@ -1,16 +1,15 @@
-"""Checks shared by the anti-fraud actions: places, code-table values, texts, sums, numbers."""
+"""Checks shared by the anti-fraud actions: places, code-table values, sums, numbers (texts, phones and
+ID numbers: ``anmin.core.checks``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
-
+from anmin.core import checks
 from anmin.core.codes import code_names
 from anmin.core.errors import invalid
 from anmin.core.models import Region
-from anmin.core.protected import parse_id_number, validate_phone_number
 
 from ..normalize import normalize
 
@@ -18,14 +17,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
 
 
 def place(region: Region | str | None, field: str = "region", label: str = "所在区划") -> Region:
-    if region in (None, ""):
-        raise invalid(field, f"「{label}」为必填项")
-    if isinstance(region, Region):
-        return region
-    found = Region.objects.filter(pk=str(region).strip()).first()
-    if found is None:
-        raise invalid(field, f"「{label}」{region} 不存在，请填写禹州市的区划代码")
-    return found
+    return checks.place(region, field, label, hint="，请填写禹州市的区划代码")
 
 
 def fraud_type(code: str, field: str = "fraud_type") -> str:
@@ -35,15 +27,6 @@ def fraud_type(code: str, field: str = "fraud_type") -> str:
         choices = "、".join(f"{c} {n}" for c, n in names.items())
         raise invalid(field, f"「诈骗类型」{code or '（空）'} 不在诈骗类型代码表中（可选：{choices}）")
     return code
-
-
-def text(value: Any, field: str, label: str, limit: int, *, required: bool = False) -> str:
-    value = str(value or "").strip()
-    if required and not value:
-        raise invalid(field, f"「{label}」为必填项")
-    if len(value) > limit:
-        raise invalid(field, f"「{label}」不能超过 {limit} 字")
-    return value
 
 
 def amount(value: Any, field: str, label: str) -> Decimal | None:
@@ -56,26 +39,6 @@ def amount(value: Any, field: str, label: str) -> Decimal | None:
     if out < 0 or out > MAX_AMOUNT:
         raise invalid(field, f"「{label}」须在 0 到 {MAX_AMOUNT} 元之间")
     return out
-
-
-def id_number(value: Any, field: str, label: str = "身份证号码") -> str:
-    value = str(value or "").strip()
-    if not value:
-        return ""
-    try:
-        return parse_id_number(value, label=f"「{label}」").number
-    except ValidationError as exc:
-        raise invalid(field, exc.messages[0]) from exc
-
-
-def phone(value: Any, field: str, label: str = "联系电话") -> str:
-    value = str(value or "").strip()
-    if not value:
-        return ""
-    try:
-        return validate_phone_number(value, label=f"「{label}」")
-    except ValidationError as exc:
-        raise invalid(field, exc.messages[0]) from exc
 
 
 def normalized(kind: str, value: Any, field: str) -> str:

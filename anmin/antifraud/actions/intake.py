@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core import notices as core_notices
 from anmin.core.actors import SYSTEM, as_user, is_system
 from anmin.core.bulkcopy import copy_create
@@ -43,7 +43,6 @@ from . import common
 
 ADD_PERM = "antifraud.add_lead"
 MAX_BATCH = 5000
-CLOCK_SKEW = dt.timedelta(minutes=10)
 
 
 def _region(value: Any, rules: IntakeRules) -> Region:
@@ -93,27 +92,26 @@ def clean_lead(data: dict[str, Any], *, rules: IntakeRules, now: dt.datetime) ->
     """Check one lead's values (errors name the field, in Chinese) and grade it. ``rules`` holds the
     grading rules and the places already named (``rules.intake_rules``: no query per lead)."""
     region = _region(data.get("region"), rules)
-    name = common.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
+    name = checks.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
     ftype = common.fraud_type(data.get("fraud_type"))
     source = data.get("source") or LeadSource.PUSHED
     if source not in LeadSource.values:
         choices = "、".join(f"{c} {lbl}" for c, lbl in LeadSource.choices)
         raise invalid("source", f"「线索来源」须为 {choices} 之一")
-    upstream = common.text(data.get("upstream_id"), "upstream_id", "上游线索编号", 64) or None
-    idn = common.id_number(data.get("victim_id_number"), "victim_id_number", "潜在受害人身份证号码")
-    phone = common.phone(data.get("victim_phone"), "victim_phone", "潜在受害人联系电话")
+    upstream = checks.text(data.get("upstream_id"), "upstream_id", "上游线索编号", 64) or None
+    idn = checks.id_number(data.get("victim_id_number"), "victim_id_number", "潜在受害人身份证号码")
+    phone = checks.phone(data.get("victim_phone"), "victim_phone", "潜在受害人联系电话")
     if not (idn or phone):
         raise invalid("victim_phone", "「潜在受害人联系电话」和「身份证号码」至少填写一项，否则无法联系劝阻")
     amount = common.amount(data.get("amount_at_risk"), "amount_at_risk", "涉及金额")
     received = data.get("received_at") or now
     if isinstance(received, str):
         received = _parse_time(received, "received_at", "线索下发时间")
-    if received > now + CLOCK_SKEW:
-        raise invalid("received_at", "「线索下发时间」不能晚于现在")
+    received = checks.moment(received, "received_at", "线索下发时间", now=now)
     age = _age(idn, timezone.localdate(now)) if idn else data.get("victim_age")
     graded = rules.grader.grade(fraud_type=ftype, amount=amount, age=age)
     grade = (data.get("grade") or "").strip()
-    reason = common.text(data.get("grade_reason"), "grade_reason", "调整等级理由", 200)
+    reason = checks.text(data.get("grade_reason"), "grade_reason", "调整等级理由", 200)
     if grade and grade not in Grade.values:
         raise invalid("grade", "「预警等级」须为 critical 特高、high 高、medium 中、low 低 之一")
     overridden = bool(grade) and grade != graded.grade
@@ -129,7 +127,7 @@ def clean_lead(data: dict[str, Any], *, rules: IntakeRules, now: dt.datetime) ->
         amount_at_risk=amount, grade=grade or graded.grade, computed_grade=graded.grade,
         grade_reason=f"人工调整：{reason}（规则：{graded.reason}）"[:200] if overridden else graded.reason,
         overridden=overridden, received_at=received,
-        description=common.text(data.get("description"), "description", "线索内容", 2000),
+        description=checks.text(data.get("description"), "description", "线索内容", 2000),
     )
 
 

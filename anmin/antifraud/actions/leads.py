@@ -10,10 +10,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anmin.core import audit, clock
+from anmin.core import audit, checks, clock
 from anmin.core.actors import as_user, is_system
 from anmin.core.errors import Forbidden, invalid
 from anmin.core.guards import action
+from anmin.core.i18n import source_text
 from anmin.workflow import actions as case_actions
 from anmin.workflow.models import Case
 
@@ -29,9 +30,9 @@ from ..models import (
 )
 from ..workflows import REVISIT_DAYS
 from . import common
-from .intake import CLOCK_SKEW
 
 CHANGE_PERM = "antifraud.change_lead"
+
 
 # -- Working a lead ------------------------------------------------------------------------------
 def _lock(lead: Lead | int) -> Lead:
@@ -65,9 +66,8 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
         raise invalid("method", "「联系方式」须为 电话、短信、上门、联系亲属 之一")
     if result not in ContactResult.values:
         raise invalid("result", "「联系结果」须为 已联系上、无人接听、拒不配合、号码错误/停机 之一")
-    note = common.text(note, "note", "情况", 500)
-    if at > now + CLOCK_SKEW:
-        raise invalid("at", "「时间」不能晚于现在")
+    note = checks.text(note, "note", "情况", 500)
+    at = checks.moment(at, "at", "时间", now=now)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -102,6 +102,15 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
     return lead_
 
 
+#: A grade as a badge on the timeline, most urgent first.
+GRADE_BADGES = {Grade.CRITICAL: "colour-red", Grade.HIGH: "colour-orange", Grade.MEDIUM: "colour-yellow",
+                Grade.LOW: "colour-blue"}
+
+
+def _grade_level(grade: str) -> case_actions.Level:
+    return case_actions.Level(grade, source_text(Grade(grade).label), GRADE_BADGES.get(grade, ""))
+
+
 @action(perm=CHANGE_PERM, target="lead", model=Lead, what="调整预警等级")
 def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected_version: int,
                    now: dt.datetime | None = None) -> Lead:
@@ -109,7 +118,7 @@ def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected
     now = now or clock.now()
     if grade not in Grade.values:
         raise invalid("grade", "「预警等级」须为 特高、高、中、低 之一")
-    reason = common.text(reason, "reason", "调整理由", 200, required=True)
+    reason = checks.text(reason, "reason", "调整理由", 200, required=True)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -139,9 +148,11 @@ def override_grade(*, actor, lead: Lead | int, grade: str, reason: str, expected
         lead_.grade_reason = f"人工调整：{reason}"[:200]
         lead_.version += 1
         lead_.save(update_fields=["grade_overridden", "grade_reason", "version"])
-        case_actions.record_case_event(case=case, actor=actor, action="grade", label="调整预警等级",
-                                       reason=f"{Grade(before).label} → {Grade(grade).label}：{reason}",
-                                       data={"from": before, "to": grade}, now=now)
+        order = list(GRADE_BADGES)
+        case_actions.record_level_change(case=case, actor=actor, what="预警等级", before=_grade_level(before),
+                                         after=_grade_level(grade), automatic=False, note=reason,
+                                         raised=order.index(grade) < order.index(before), action="grade",
+                                         label="调整预警等级", data={"from": before, "to": grade}, now=now)
         audit.record(actor=actor, action="update", obj=lead_, before={"grade": before}, after={"grade": grade},
                      reason=reason)
     return lead_
@@ -156,12 +167,12 @@ def conclude_lead(*, actor, lead: Lead | int, outcome: str, expected_version: in
     now = now or clock.now()
     if outcome not in LeadOutcome.values or not outcome:
         raise invalid("outcome", "「处置结果」须为 劝阻成功、已被骗、无法联系、误报 之一")
-    note = common.text(note, "note", "处置情况", 500)
+    note = checks.text(note, "note", "处置情况", 500)
     protected = common.amount(amount_protected, "amount_protected", "避免损失")
     lost = common.amount(amount_lost, "amount_lost", "被骗金额")
     if outcome == LeadOutcome.DEFRAUDED and lost is None:
         raise invalid("amount_lost", "已被骗须填写「被骗金额」")
-    number = common.text(police_case_number, "police_case_number", "警情/案件编号", 40)
+    number = checks.text(police_case_number, "police_case_number", "警情/案件编号", 40)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)
@@ -196,7 +207,7 @@ def conclude_lead(*, actor, lead: Lead | int, outcome: str, expected_version: in
 def revisit_lead(*, actor, lead: Lead | int, note: str, expected_version: int,
                  now: dt.datetime | None = None) -> Lead:
     now = now or clock.now()
-    note = common.text(note, "note", "回访情况", 500, required=True)
+    note = checks.text(note, "note", "回访情况", 500, required=True)
     with transaction.atomic(), audit.batch():
         lead_ = _lock(lead)
         _check_version(lead_, expected_version)

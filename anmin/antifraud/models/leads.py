@@ -4,7 +4,6 @@ that grade a lead and route it to the police station of the victim's place."""
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
@@ -91,18 +90,13 @@ class Lead(ProtectedModelMixin, CaseDetail):
                                    on_delete=models.SET_NULL, related_name="leads")
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    detail_url_name = "antifraud:lead_detail"
     objects = LeadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("预警线索")
         verbose_name_plural = _("预警线索")
         ordering = ["-case_id"]
-
-    def __str__(self) -> str:
-        return str(self.case)
-
-    def get_absolute_url(self) -> str:
-        return reverse("antifraud:lead_detail", args=[self.pk])
 
     @property
     def fraud_type_label(self) -> str:

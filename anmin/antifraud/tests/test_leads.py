@@ -80,7 +80,9 @@ def test_the_grade_is_overridden_only_with_a_reason_and_the_limit_follows(world)
                                   expected_version=lead.case.version, now=T0 + dt.timedelta(minutes=2))
     assert lead.case.priority == "high"
     assert lead.case.due_at == T0 + dt.timedelta(minutes=30)
-    assert CaseEvent.objects.filter(case=lead.case, action="grade").exists()
+    event = CaseEvent.objects.get(case=lead.case, action="grade")
+    assert event.reason == "预警等级由「特高」降为「高」：已由银行暂停转账"
+    assert (event.data["level"]["from"]["badge"], event.data["level"]["to"]["badge"]) == ("colour-red", "colour-orange")
 
 
 def test_contacts_on_the_timeline_then_dissuaded_then_revisited_after_seven_days(world):

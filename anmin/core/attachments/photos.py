@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 
+from ..actors import as_user
 from ..errors import invalid
 from .errors import Rejected
 from .images import CleanImage, reencode_image
@@ -89,3 +91,28 @@ def discard(names: Iterable[str]) -> None:
             upload_storage().delete(name)
         except OSError:  # pragma: no cover - nothing more to do than log it
             log.warning("attachments.photo.discard_failed name=%s", name)
+
+
+@contextmanager
+def stored(photos: Sequence[CleanPhoto], model) -> Iterator[list]:
+    """``write_photos`` for the block that creates the record: yields the unsaved rows with their files
+    written (before the block's transaction) and deletes the files again if the block fails.
+
+        with stored(clean_photos(uploads), ReportPhoto) as rows, transaction.atomic():
+            report = Report.objects.create(...)
+            attach(rows, report, actor=actor, now=now)
+    """
+    saved: list[str] = []
+    try:
+        yield write_photos(photos, model, saved=saved)
+    except BaseException:
+        discard(saved)
+        raise
+
+
+def attach(rows: Sequence, owner, *, actor, now) -> list:
+    """Create the rows ``stored`` yielded on their record (the photo model's ``owner_field``)."""
+    for row in rows:
+        setattr(row, row.owner_field, owner)
+        row.uploaded_by, row.uploaded_at = as_user(actor), now
+    return type(rows[0]).objects.bulk_create(rows) if rows else []

@@ -116,6 +116,12 @@ class Ledger(ExportMixin):
         """Warnings the user sees before importing (not errors): yield ``RowError`` records."""
         return ()
 
+    @staticmethod
+    def given(values: dict[str, Any], *names: str) -> dict[str, Any]:
+        """The named values a row filled in (all of them without names), so that the action's own
+        defaults apply to the cells left empty: ``report(actor=self.user, **self.given(r.values, ...))``."""
+        return {k: values[k] for k in (names or values) if values.get(k) not in (None, "")}
+
     def save(self, rows: Sequence[LedgerRow]) -> int:
         """Write a batch of new rows (valid, not already registered) through the app's actions; return
         how many were written."""

@@ -98,7 +98,7 @@ class ExportMixin:
         n = 0
         with in_source_language():
             wb = Workbook(write_only=True)
-            ws = wb.create_sheet(str(self.title)[:31])
+            ws = wb.create_sheet(safe.sheet_title(self.title))
             for idx, col in enumerate(self.columns, start=1):
                 ws.column_dimensions[get_column_letter(idx)].width = col.width
             if template:

@@ -53,13 +53,13 @@ def run(token: str, user_id: Any, ledger_key: str, mode: str = "") -> dict[str, 
     import json
 
     from ..models import User
-    from .base import LEDGERS
+    from .base import all_ledgers
     from .model import LedgerImportError
     from .pages import remember
 
     store = UploadStore()
     user = User.objects.get(pk=user_id)
-    ledger = LEDGERS[ledger_key](user=user)
+    ledger = all_ledgers()[ledger_key](user=user)  # the worker imported no page that declares it
     upload = store.get(token, user_id=user_id, ledger_key=ledger_key)
     meta_path = store._paths(token)[1]
     last = [0.0]

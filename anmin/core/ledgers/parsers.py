@@ -239,6 +239,33 @@ def suggest(word: str, candidates, *, n: int = 3) -> list[str]:
     return close
 
 
+def _unknown(s: str, names, what: str, examples: str) -> ValidationError:
+    """"“s”不是<what>" with the closest names ("did you mean"), else the examples."""
+    close = suggest(s, names)
+    hint = f"，是不是“{'”“'.join(close)}”？" if close else examples
+    return ValidationError(f"“{s}”不是{what}{hint}")
+
+
+def code(codes: dict[str, str], *, what: str, by_name: dict[str, str] | None = None, suffixes: tuple[str, ...] = (),
+         examples: str = "") -> Callable[[Any], str]:
+    """A code of a code table (``codes``: code → name) by its code (the cell's first word: "04 环境卫生"),
+    its name, its name without one of ``suffixes`` ("治安隐患类"), or a synonym in ``by_name`` (name →
+    code; default the names); else an error naming ``what`` with the closest names ("did you mean")."""
+    by_name = {name: c for c, name in codes.items()} if by_name is None else by_name
+
+    def parse(value: Any) -> str:
+        s = _cell_text(value)
+        first = s.split()[0] if s else ""
+        if first in codes:
+            return first
+        for name in (s, *(s.removesuffix(suffix) for suffix in suffixes)):
+            if name in by_name:
+                return by_name[name]
+        raise _unknown(s, by_name, what, f"（如 {examples}）" if examples else "")
+
+    return parse
+
+
 def lookup(table: dict[str, Any], *, what: str, examples: str = "") -> Callable[[Any], Any]:
     """A value by name through a synonym table (name → value, e.g. 邻里纠纷 → 0202); an unknown name
     is an error with the closest names ("did you mean")."""
@@ -248,8 +275,6 @@ def lookup(table: dict[str, Any], *, what: str, examples: str = "") -> Callable[
         s = _cell_text(value)
         if s in table:
             return table[s]
-        close = suggest(s, table)
-        hint = f"，是不是“{'”“'.join(close)}”？" if close else (f"（如{examples}）" if examples else "")
-        raise ValidationError(f"“{s}”不是可识别的{what}{hint}")
+        raise _unknown(s, table, f"可识别的{what}", f"（如{examples}）" if examples else "")
 
     return parse

@@ -91,3 +91,12 @@ def unquote(value: Any) -> Any:
     if isinstance(value, str) and value[:1] == "'" and value[1:2] in DANGEROUS_STARTS:
         return value[1:]
     return value
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
+
+
+def sheet_title(title: Any) -> str:
+    """A worksheet name Excel accepts: none of \\ / ? * [ ] : (a title like "学校/幼儿园" becomes
+    "学校、幼儿园"), at most 31 characters, never empty."""
+    return (_SHEET_FORBIDDEN.sub("、", str(title)).strip("' ") or "Sheet1")[:31]

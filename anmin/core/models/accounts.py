@@ -128,7 +128,9 @@ class User(AbstractUser):
 
     @cached_property
     def role_list(self) -> list[Role]:
-        return list(self.roles.all())
+        from anmin.core.principal import facts
+
+        return list(facts(self).roles)
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
@@ -152,8 +154,13 @@ class User(AbstractUser):
         if self.org_unit_id is None:
             return None
         if not self.__class__.org_unit.is_cached(self):
-            self.org_unit = (self.__class__.org_unit.field.related_model.objects.select_related("region")
-                             .get(pk=self.org_unit_id))
+            from anmin.core.principal import facts
+
+            org = facts(self).org_unit
+            if org is None or org.pk != self.org_unit_id:  # changed on this instance since
+                org = (self.__class__.org_unit.field.related_model.objects.select_related("region")
+                       .get(pk=self.org_unit_id))
+            self.org_unit = org
         return self.org_unit
 
     @cached_property
@@ -166,7 +173,9 @@ class User(AbstractUser):
                 prefixes.add(org.region.prefix)
                 region_code = org.region_id
             elif role.scope == ScopeKind.GRIDS:
-                prefixes.update(self.grids.values_list("prefix", flat=True))
+                from anmin.core.principal import facts
+
+                prefixes.update(facts(self).grid_prefixes)
         # A prefix already covered by a shorter one adds nothing.
         minimal = tuple(sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)))
         # Reference data (the region tree, org units) follows the org's area for every business role,

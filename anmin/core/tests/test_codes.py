@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from anmin.core.codes import code_choices, code_name, load_code_tables
 from anmin.core.models import CodeItem
 
@@ -32,3 +34,19 @@ def test_a_city_may_rename_an_item_and_reloading_keeps_it(db):
     CodeItem.objects.of("event_scale").filter(code="01").update(name="个体事件")
     load_code_tables()
     assert code_name("event_scale", "01") == "个体事件"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edited_code_item_shows_on_the_next_read_and_an_unchanged_table_is_not_read_again(
+        django_assert_num_queries):
+    from anmin.core.codes import code_names
+
+    load_code_tables()
+    before = dict(code_choices("grid_event_category"))
+    with django_assert_num_queries(0):
+        assert dict(code_choices("grid_event_category")) == before
+    item = CodeItem.objects.get(table__key="grid_event_category", code="05")
+    item.name = "城市管理（改）"
+    item.save()
+    assert dict(code_choices("grid_event_category"))["05"] == "城市管理（改）"
+    assert code_names("grid_event_category")["05"] == "城市管理（改）"

@@ -93,16 +93,16 @@ def test_the_sweep_still_runs_after_the_worker_is_killed_and_the_database_restar
     began = timezone.now()
     proc = serve(tmp_path, "--no-web", "--port", str(free_port()))
     try:
-        wait_for(lambda: swept_since(began), timeout=60, what="the first sweep")
-        worker = wait_for(lambda: Heartbeat.objects.filter(kind="worker").first(), timeout=10, what="a worker")
+        wait_for(lambda: swept_since(began), timeout=120, what="the first sweep")
+        worker = wait_for(lambda: Heartbeat.objects.filter(kind="worker").first(), timeout=30, what="a worker")
         os.kill(worker.pid, signal.SIGKILL)
         with connection.cursor() as cursor:  # the database goes away under everyone else
             cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         outage = timezone.now()
-        wait_for(lambda: swept_since(outage), timeout=60, what="a sweep after the outage")
+        wait_for(lambda: swept_since(outage), timeout=120, what="a sweep after the outage")
         replacement = wait_for(lambda: Heartbeat.objects.filter(kind="worker").exclude(name=worker.name).first(),
-                               timeout=10, what="the restarted worker")
+                               timeout=30, what="the restarted worker")
         assert replacement.pid != worker.pid
     finally:
         code = stop(proc)
@@ -120,7 +120,7 @@ def test_serve_restarts_a_killed_gunicorn_master_on_the_same_port_and_logs_no_nu
     proc = serve(tmp_path, "--no-worker", "--port", str(port), "--workers", "2", "--access-logfile", str(access))
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: get(f"{base}/healthz") == 200, timeout=40, what="gunicorn")
+        wait_for(lambda: get(f"{base}/healthz") == 200, timeout=120, what="gunicorn")
         state = next((tmp_path / "var" / "run").glob("serve-*.json"))
         import json
 
@@ -129,7 +129,7 @@ def test_serve_restarts_a_killed_gunicorn_master_on_the_same_port_and_logs_no_nu
         os.kill(master, signal.SIGKILL)
         killed = time.monotonic()
         wait_for(lambda: get(f"{base}/healthz") == 200 and json.loads(state.read_text())["groups"]["web"] != master,
-                 timeout=40, what="gunicorn restarted")
+                 timeout=120, what="gunicorn restarted")
         # (how long depends on how fast the machine imports the app in fresh workers; the wait_for
         # above already bounds it — what matters is that the port was free for the new master)
         recovery = time.monotonic() - killed

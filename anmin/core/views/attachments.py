@@ -37,3 +37,10 @@ class PhotoView(ScopedMixin, DetailView):
         from ..attachments.responses import photo_response
 
         return photo_response(self.get_object())
+
+
+def photo_view(model) -> type[PhotoView]:
+    """The page of one stored photo of ``model`` (a ``Photo`` subclass), for a domain's urls.py: the view
+    answers only to whoever may see the record the photo belongs to (the API's is ``photo_viewset``)."""
+    return type(f"{model.__name__}View", (PhotoView,), {"model": model, "__module__": model.__module__,
+                                                       "__doc__": f"A stored {model.__name__}, in scope (else 404)."})

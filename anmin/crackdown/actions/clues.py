@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import audit, clock
+from anmin.core.checks import choice, day, phone, place, text
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.i18n import source_text
@@ -23,7 +24,7 @@ from anmin.workflow.actions import PastCase
 
 from ..models import Clue, ClueCategory, ClueResult, ClueSource, ClueSubject, Industry, Notice, NoticeKind
 from ..workflows import CLUE, NOTICE
-from .common import check_version, choice, day, office, phone, place, require_handler, text
+from .common import check_version, office, require_handler
 
 ADD_CLUE = "crackdown.add_clue"
 ADD_NOTICE = "crackdown.add_notice"
@@ -138,19 +139,15 @@ class PastClue:
 
 @action(perm=ADD_CLUE, what="导入线索")
 def import_clues(items: Sequence[PastClue], *, actor, note: str = "") -> list[Clue]:
-    """Past clues in bulk: the cases and their steps through the engine's ``import_cases``, then the rows."""
-    for item in items:
-        if item.case.kind != CLUE.code:
-            raise invalid("kind", f"「{item.case.title}」不是线索")
-        choice(item.source, "source", "线索来源", ClueSource)
-        if item.result:
-            choice(item.result, "result", "核查结果", ClueResult)
-    with transaction.atomic():
-        cases = case_actions.import_cases([i.case for i in items], actor=actor, note=note)
-        return Clue.objects.bulk_create(
-            [Clue(case=case, source=i.source, category=i.category, subject=i.subject, industry=i.industry,
-                  received_on=i.received_on, result=i.result, result_note=i.result_note, concluded_on=i.concluded_on)
-             for case, i in zip(cases, items, strict=True)], batch_size=1000)
+    """Past clues in bulk (the kit's ``import_details``): the cases and their steps through the engine's
+    ``import_cases``, then the rows."""
+    return case_actions.import_details(items, kind=CLUE, model=Clue, actor=actor, note=note, check=_check_past_clue)
+
+
+def _check_past_clue(item: PastClue) -> None:
+    choice(item.source, "source", "线索来源", ClueSource)
+    if item.result:
+        choice(item.result, "result", "核查结果", ClueResult)
 
 
 # -- 三书一函 ------------------------------------------------------------------------------------
@@ -221,13 +218,6 @@ class PastNotice:
 
 @action(perm=ADD_NOTICE, what="导入三书一函")
 def import_notices(items: Sequence[PastNotice], *, actor, note: str = "") -> list[Notice]:
-    for item in items:
-        if item.case.kind != NOTICE.code:
-            raise invalid("kind", f"「{item.case.title}」不是三书一函")
-        choice(item.notice_kind, "notice_kind", "文书类型", NoticeKind)
-    with transaction.atomic():
-        cases = case_actions.import_cases([i.case for i in items], actor=actor, note=note)
-        return Notice.objects.bulk_create(
-            [Notice(case=case, notice_kind=i.notice_kind, issuer=i.issuer, industry=i.industry, problem=i.problem,
-                    recommendation=i.recommendation, issued_on=i.issued_on, reply=i.reply, replied_on=i.replied_on)
-             for case, i in zip(cases, items, strict=True)], batch_size=1000)
+    return case_actions.import_details(
+        items, kind=NOTICE, model=Notice, actor=actor, note=note,
+        check=lambda item: choice(item.notice_kind, "notice_kind", "文书类型", NoticeKind))

@@ -1,63 +1,14 @@
-"""Small helpers shared by the crackdown actions (no writes here)."""
+"""Small helpers shared by the crackdown actions (no writes here); input checks are ``anmin.core.checks``."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.core.exceptions import ValidationError
-
-from anmin.core.errors import invalid
 from anmin.core.models import OrgUnit, Region
 from anmin.core.models.orgs import OrgKind
-from anmin.core.protected import parse_id_number, validate_phone_number
 from anmin.workflow import actions as case_actions
 from anmin.workflow.definitions import HANDLER
 from anmin.workflow.rules import may_take
 
 from ..workflows import CRACKDOWN
-
-
-def text(value, field: str, label: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise invalid(field, f"「{label}」为必填项")
-    if len(value) > limit:
-        raise invalid(field, f"「{label}」不能超过 {limit} 字")
-    return value
-
-
-def choice(value, field: str, label: str, choices) -> str:
-    if value not in choices.values:
-        raise invalid(field, f"「{label}」须为 {'、'.join(str(c) for c in choices.labels)} 之一")
-    return value
-
-
-def place(region, field: str = "region", label: str = "所在区划") -> Region:
-    if region in (None, ""):
-        raise invalid(field, f"「{label}」为必填项")
-    if isinstance(region, Region):
-        return region
-    found = Region.objects.filter(pk=str(region).strip()).first()
-    if found is None:
-        raise invalid(field, f"「{label}」{region} 不存在")
-    return found
-
-
-def day(value, field: str, label: str, today: date, *, required: bool = True) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise invalid(field, f"「{label}」为必填项")
-        return None
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError as exc:
-            raise invalid(field, f"「{label}」须为日期，如 2020-06-01") from exc
-    if value > today:
-        raise invalid(field, f"「{label}」不能晚于今天")
-    if value.year < 2000:
-        raise invalid(field, f"「{label}」不能早于2000年")
-    return value
 
 
 def office(region: Region) -> OrgUnit | None:
@@ -77,22 +28,3 @@ def check_version(case, expected_version) -> None:
     if expected_version is not None and case.version != expected_version:
         raise case_actions.CaseConflict(case, expected_version)
 
-
-def id_number(value: str, field: str = "id_number") -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    try:
-        return parse_id_number(value, label="「身份证号码」").number
-    except ValidationError as exc:
-        raise invalid(field, exc.messages[0]) from exc
-
-
-def phone(value: str, field: str, label: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        return ""
-    try:
-        return validate_phone_number(value, label=f"「{label}」")
-    except ValidationError as exc:
-        raise invalid(field, exc.messages[0]) from exc

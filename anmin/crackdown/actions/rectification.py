@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import audit, clock
+from anmin.core.checks import day, place, text
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.i18n import source_text
@@ -18,7 +19,7 @@ from anmin.workflow import actions as case_actions
 
 from ..models import Rectification
 from ..workflows import RECTIFICATION
-from .common import check_version, day, office, place, require_handler, text
+from .common import check_version, office, require_handler
 
 ADD_RECTIFICATION = "crackdown.add_rectification"
 

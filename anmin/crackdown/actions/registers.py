@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import audit, clock
+from anmin.core.checks import choice, day, id_number, place, text
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
@@ -30,7 +31,6 @@ from ..models import (
     Suspect,
     SuspectStatus,
 )
-from .common import choice, day, id_number, place, text
 
 
 def _today(now) -> date:

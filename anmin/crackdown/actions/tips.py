@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from anmin.core import audit, clock
 from anmin.core.attachments.sanitize import clean_upload
+from anmin.core.checks import text as bounded_text
 from anmin.core.errors import Conflict, Forbidden, NotFound, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
@@ -31,7 +32,6 @@ from anmin.workflow.models import CaseEvent
 from .. import sealing
 from ..models import Clue, ClueCategory, ClueSource, TipFile, TipKey
 from .clues import REPORTER_EVENTS, _lock_clue, register_clue
-from .common import text as bounded_text
 
 OFFICE_PERM = "crackdown.change_clue"  # the 扫黑办 (a unit a clue is handed to only views it)
 SEALED_TEXT = "（网上举报内容已加密，扫黑办解锁密钥后可读）"

@@ -38,7 +38,15 @@ from ..models import (
     RiskColour,
 )
 from ..workflows import DISPUTE
-from .risk import apply_signals, check_flags, effective_colour
+from .risk import (
+    apply_signals,
+    check_flags,
+    colour_level,
+    effective_colour,
+    flag_reasons,
+    raising_flags,
+    record_colour_change,
+)
 
 ADD_PERM = "disputes.add_dispute"
 MAX_PARTIES = 50
@@ -166,6 +174,10 @@ def report_dispute(
             DisputeParty.objects.create(dispute=dispute, person=person, **p)
         audit.record(actor=actor, action="create", obj=dispute,
                      after={**audit.snapshot(dispute), "parties": [p["name"] for p in cleaned]})
+        raisers = raising_flags(assessed_colour, flags)
+        if raisers:  # the chosen risk factors raise the colour the reporter assessed: say so
+            record_colour_change(dispute, by=actor, before=assessed_colour, after=dispute.colour, automatic=True,
+                                 reasons=flag_reasons(raisers), now=now)
         apply_signals(dispute, by=actor, now=now)
         linked = [p.person_id for p in dispute.parties.all() if p.person_id]
         # One more dispute may make a party a "repeat" one: their other open disputes follow.
@@ -191,6 +203,12 @@ def update_risk(*, actor, dispute: Dispute, expected_version: int, assessed_colo
         d.save(update_fields=["risk_flags", "assessed_colour", "colour", "version"])
         audit.record(actor=actor, action="update", obj=d, before=before, reason=reason,
                      after={"assessed_colour": d.assessed_colour, "risk_flags": d.risk_flags, "colour": d.colour})
+        if before != {"assessed_colour": d.assessed_colour, "risk_flags": d.risk_flags, "colour": d.colour}:
+            reasons = [f"研判为「{colour_level(d.assessed_colour).label}」"]
+            if d.colour != d.assessed_colour:
+                reasons += flag_reasons(raising_flags(d.assessed_colour, [*d.risk_flags, *(d.auto_flags or {})]))
+            record_colour_change(d, by=actor, before=before["colour"], after=d.colour, reasons=reasons,
+                                 automatic=False, label="风险研判", note=f"研判说明：{reason}" if reason else "")
     return d
 
 

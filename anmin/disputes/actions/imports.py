@@ -17,10 +17,10 @@ from anmin.core.guards import action
 from anmin.people.risk import signals_of
 from anmin.workflow import actions as case_actions
 
-from ..models import Dispute, DisputeParty, MediationOrg, MediationSession, RiskColour, RiskFlag
+from ..models import COLOUR_RANK, Dispute, DisputeParty, MediationOrg, MediationSession, RiskColour, RiskFlag
 from ..workflows import DISPUTE
 from .disputes import ADD_PERM, check_category, check_scale, clean_party
-from .risk import effective_colour
+from .risk import effective_colour, flag_reasons, record_colour_change
 
 
 @dataclass
@@ -73,6 +73,21 @@ def _auto_flags(items: Sequence[PastDispute]) -> list[dict[str, str]]:
     return out
 
 
+def _explain_raised(disputes: Sequence[Dispute], *, actor) -> None:
+    """An imported dispute whose risk factors (chosen, or raised by its parties' signals) lift it
+    above the colour the ledger assessed gets the reason on its timeline, as a reported one does."""
+    table = {f.code: f for f in RiskFlag.objects.filter(is_active=True)}
+    for d in disputes:
+        if d.colour == (d.assessed_colour or RiskColour.BLUE):
+            continue
+        raisers = [table[c] for c in sorted({*d.risk_flags, *(d.auto_flags or {})}) if c in table
+                   and COLOUR_RANK[table[c].raises_to] > COLOUR_RANK[d.assessed_colour or RiskColour.BLUE]]
+        reasons = flag_reasons(raisers)
+        reasons += [f"当事人风险信号：{v}" for k, v in sorted((d.auto_flags or {}).items()) if k in table]
+        record_colour_change(d, by=actor, before=d.assessed_colour, after=d.colour, automatic=True, reasons=reasons,
+                             data={"imported": True})
+
+
 @action(perm=ADD_PERM, what="导入矛盾纠纷")
 def import_past_disputes(items: Sequence[PastDispute], *, actor, note: str = "", batch_size: int = 1000) -> int:
     """Register disputes with their history in bulk (see the module docstring). Every dispute is
@@ -122,6 +137,7 @@ def import_past_disputes(items: Sequence[PastDispute], *, actor, note: str = "",
             through = MediationSession.mediators.through
             through.objects.bulk_create([through(mediationsession_id=s.pk, mediator_id=m) for s, ids in sessions
                                          for m in ids], batch_size=2000)
+            _explain_raised(disputes, actor=actor)
             audit.record(actor=actor, action="import", object_type="disputes.dispute", reason=note,
                          after={"count": len(disputes),
                                 "disputes": [(d.case.number, len(i.parties), len(i.sessions))

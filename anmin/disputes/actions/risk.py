@@ -1,7 +1,9 @@
 """A dispute's risk colour (四色): the assessed colour, raised by the 民转刑 risk factors chosen by hand
 and by those its parties carry in the person register (``anmin.people.risk`` signals — a party who is a
 severe-mental-disorder patient at level 3, under 社区矫正, with a drug history, or in several disputes
-this year). The colour follows the register: when a patient's level drops, the flag and colour drop."""
+this year). The colour follows the register: when a patient's level drops, the flag and colour drop.
+Every change of the colour that no person chose is written on the timeline with its reason and both
+colours as badges (the case kit's ``record_level_change``)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from django.db.models import Count
 from anmin.core import audit, clock
 from anmin.core.errors import invalid
 from anmin.core.guards import action
+from anmin.core.i18n import source_text
 from anmin.people.risk import signals_of
-from anmin.workflow.actions import record_case_event
+from anmin.workflow.actions import Level, record_case_event, record_level_change
 
 from ..defaults import DEFAULT_FLAG_SIGNALS, DEFAULT_RISK_FLAGS, REPEAT_DISPUTES
 from ..models import COLOUR_RANK, Dispute, DisputeParty, RiskColour, RiskFlag
@@ -37,6 +40,34 @@ def effective_colour(assessed: str, flags: Iterable[str]) -> str:
         if COLOUR_RANK[flag.raises_to] > COLOUR_RANK[colour]:
             colour = flag.raises_to
     return colour
+
+
+def colour_level(colour: str) -> Level:
+    """A colour as the timeline shows it: its word (in Chinese, as stored) and its badge."""
+    colour = colour or RiskColour.BLUE
+    return Level(colour, source_text(RiskColour(colour).label), f"colour-{colour}")
+
+
+def raising_flags(assessed: str, flags: Iterable[str]) -> list[RiskFlag]:
+    """The active flags among ``flags`` that raise a dispute assessed ``assessed`` above it."""
+    rank = COLOUR_RANK[assessed or RiskColour.BLUE]
+    return [f for f in RiskFlag.objects.filter(code__in=list(flags or []), is_active=True).order_by("order", "code")
+            if COLOUR_RANK[f.raises_to] > rank]
+
+
+def record_colour_change(dispute: Dispute, *, by, before: str, after: str, reasons: list[str], automatic: bool,
+                         action: str = "colour", label: str = "", note: str = "", data: dict | None = None,
+                         now=None) -> None:
+    """The colour moved (or, by hand, was confirmed): a line on the timeline with both colours."""
+    raised = None if before == after else COLOUR_RANK[after] > COLOUR_RANK[before or RiskColour.BLUE]
+    record_level_change(case=dispute.case_id, actor=by, what="风险等级", before=colour_level(before),
+                        after=colour_level(after), reasons=reasons, automatic=automatic, raised=raised,
+                        action=action, label=label, note=note, data={**(data or {}), "colour": after}, now=now)
+
+
+def flag_reasons(flags: Iterable[RiskFlag]) -> list[str]:
+    """Why hand-chosen flags raised the colour: 风险因素「有人扬言报复」提升至红."""
+    return [f"风险因素「{f.name}」提升至{source_text(RiskColour(f.raises_to).label)}" for f in flags]
 
 
 def check_flags(flags: list[str]) -> list[str]:
@@ -79,9 +110,14 @@ def apply_signals(dispute: Dispute, *, by, now=None) -> bool:
     names = dict(RiskFlag.objects.filter(code__in=[*added, *removed]).values_list("code", "name"))
     lines = [f"自动加上「{names.get(k, k)}」（{v}）" for k, v in added.items()]
     lines += [f"自动撤销「{names.get(k, k)}」（当事人已不再具有该风险）" for k in removed]
-    lines.append(f"风险等级为「{RiskColour(colour).label}」")
-    record_case_event(case=dispute.case_id, actor=by, action="risk_signal", label="风险提示",
-                      reason="；".join(lines), data={"auto_flags": auto, "colour": colour}, now=now)
+    if colour != before["colour"]:
+        record_colour_change(dispute, by=by, before=before["colour"], after=colour, automatic=True,
+                             reasons=lines or ["风险因素表已调整"], action="risk_signal",
+                             data={"auto_flags": auto}, now=now)
+    else:
+        lines.append(f"风险等级仍为「{colour_level(colour).label}」")
+        record_case_event(case=dispute.case_id, actor=by, action="risk_signal", label="风险提示",
+                          reason="；".join(lines), data={"auto_flags": auto, "colour": colour}, now=now)
     return True
 
 

@@ -1,15 +1,21 @@
 """Open311 GeoReport v2 in XML, as a client that knows only the spec: services.xml, POST requests.xml
-(service_code, description, lat, long, address_id, address_string), GET requests/{id}.xml and the
-list requests.xml; the request's status follows the grid event when the township closes it; errors
-come as errors/error with code and description. Every field read here is one the spec documents."""
+(api_key, service_code, description, lat, long, address_id, address_string, a photo), GET
+requests/{id}.xml, the list requests.xml and tokens/{token}.xml; the request's status follows the grid
+event when the township closes it; errors come as errors/error with code and description. Every field
+read here is one the spec documents (the photo as ``media`` is the one extension)."""
 
 from __future__ import annotations
 
+import io
 import xml.etree.ElementTree as ET
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
+from PIL import Image
 
 from anmin.core.actors import SYSTEM
 from anmin.grid.models import GridEvent
@@ -39,22 +45,44 @@ def _fields(el: ET.Element) -> dict[str, str]:
     return {child.tag: child.text or "" for child in el}
 
 
-def test_an_open311_client_lists_services_posts_a_request_and_sees_it_closed(world):
+def _jpeg() -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (90, 160, 40)).save(out, format="JPEG")
+    return SimpleUploadedFile("light.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _post(client, code: str, world, **extra):
+    return client.post(f"{BASE}/requests.xml", {
+        "service_code": code, "description": "村口路灯坏了一个多月，晚上看不清路", "lat": "34.1402", "long": "113.4871",
+        "address_id": world.gc_village.code, "address_string": "大北村村口", **extra})
+
+
+def _request_id_of(posted) -> tuple[str, str]:
+    """What a spec client does with the POST's answer: the service_request_id, or the token to trade."""
+    created = _xml(posted, "service_requests").findall("request")
+    assert len(created) == 1
+    answer = _fields(created[0])
+    assert "service_request_id" not in answer or "token" not in answer  # one or the other, never both
+    return answer.get("service_request_id", ""), answer.get("token", "")
+
+
+def test_a_partner_app_lists_services_posts_a_request_with_a_photo_and_sees_it_closed(world, upload_dir):
+    out = StringIO()
+    call_command("open311key", "create", "--name", "禹州随手拍", stdout=out)
+    api_key = out.getvalue().split()[-1]
     client = Client()
-    services = _xml(client.get(f"{BASE}/services.xml"), "services")
+    services = _xml(client.get(f"{BASE}/services.xml", {"api_key": api_key}), "services")
     rows = [_fields(s) for s in services.findall("service")]
     assert rows
     assert all(set(r) == SERVICE_FIELDS for r in rows)
-    assert all(r["metadata"] in ("true", "false") and r["type"] in ("realtime", "batch", "blackbox") for r in rows)
+    assert all(r["metadata"] in ("true", "false") and r["type"] == "realtime" for r in rows)
     code = rows[0]["service_code"]
-    posted = client.post(f"{BASE}/requests.xml", {
-        "service_code": code, "description": "村口路灯坏了一个多月，晚上看不清路", "lat": "34.1402", "long": "113.4871",
-        "address_id": world.gc_village.code, "address_string": "大北村村口"})
+    posted = _post(client, code, world, api_key=api_key, media=_jpeg())
     assert posted.status_code in (200, 201)
-    created = _xml(posted, "service_requests").findall("request")
-    assert len(created) == 1
-    request_id = _fields(created[0])["service_request_id"]
+    request_id, token = _request_id_of(posted)
     assert request_id
+    assert not token
+    assert GridEvent.objects.get().photos.count() == 1
 
     one = _xml(client.get(f"{BASE}/requests/{request_id}.xml"), "service_requests").findall("request")
     status = _fields(one[0])
@@ -69,8 +97,7 @@ def test_an_open311_client_lists_services_posts_a_request_and_sees_it_closed(wor
     assert request_id in [_fields(r)["service_request_id"] for r in everything.findall("request")]
 
     # The township centre closes the grid event: the request's status follows.
-    event = GridEvent.objects.get()
-    case = event.case
+    case = GridEvent.objects.get().case
     for step, data in (("accept", None), ("assign", None), ("feedback", {"result": "已修好"}), ("verify_pass", None)):
         kwargs = {"target_org": world.orgs["gc_v_center"]} if step == "assign" else {}
         case = case_actions.transition_case(case=case, actor=SYSTEM, transition=step, expected_version=case.version,
@@ -79,6 +106,31 @@ def test_an_open311_client_lists_services_posts_a_request_and_sees_it_closed(wor
     assert closed["status"] == "closed"
     only_open = _xml(client.get(f"{BASE}/requests.xml", {"status": "open"}), "service_requests")
     assert request_id not in [_fields(r)["service_request_id"] for r in only_open.findall("request")]
+
+
+def test_an_anonymous_client_gets_a_token_that_names_the_request_once_accepted(world):
+    client = Client()
+    services = [_fields(s) for s in _xml(client.get(f"{BASE}/services.xml"), "services").findall("service")]
+    assert all(r["type"] == "batch" for r in services)  # no api_key: a token, not the id at once
+    posted = _post(client, services[0]["service_code"], world)
+    assert posted.status_code == 201
+    request_id, token = _request_id_of(posted)
+    assert token
+    assert not request_id
+
+    waiting = _xml(client.get(f"{BASE}/tokens/{token}.xml"), "service_requests").findall("request")
+    assert [_fields(r) for r in waiting] == [{"service_request_id": "", "token": token}]
+    assert _xml(client.get(f"{BASE}/requests.xml"), "service_requests").findall("request") == []
+
+    case = GridEvent.objects.get().case
+    case_actions.transition_case(case=case, actor=SYSTEM, transition="accept", expected_version=case.version)
+    found = _fields(_xml(client.get(f"{BASE}/tokens/{token}.xml"), "service_requests").find("request"))
+    assert found["token"] == token
+    request_id = found["service_request_id"]
+    assert request_id
+    status = _fields(_xml(client.get(f"{BASE}/requests/{request_id}.xml"), "service_requests").find("request"))
+    assert status["status"] == "open"
+    assert client.get(f"{BASE}/tokens/{token}.json").json() == [{"service_request_id": request_id, "token": token}]
 
 
 def test_open311_errors_come_in_the_specs_shape(world):

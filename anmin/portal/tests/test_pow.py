@@ -62,3 +62,56 @@ def test_leading_zero_bits():
     assert pow.leading_zero_bits(bytes([0, 0, 0x1F, 1])) == 19
     assert pow.leading_zero_bits(bytes([0x80])) == 0
     assert pow.leading_zero_bits(bytes(4)) == 32
+
+
+def _answer(client, token: str, n: int, **extra):
+    return client.post("/portal/receipt/answer/", {"token": token, "answer": f"第{n}次补充：白色面包车，车牌尾号7。",
+                                                   **extra}, REMOTE_ADDR="198.51.100.9")
+
+
+def test_over_the_limit_the_tipsters_answer_needs_a_proof_of_work_and_is_kept(world):
+    from anmin.workflow.models import CaseEvent
+
+    client = Client()
+    page = _tip(client, 1).content.decode()
+    code = re.search(r"data-receipt-code>(\d{16})<", page).group(1)
+    opened = client.post("/portal/receipt/", {"code": code, "passphrase": PASS}, REMOTE_ADDR="198.51.100.9")
+    token = re.search(r'name="token" value="([^"]+)"', opened.content.decode()).group(1)
+    for n in range(30):
+        assert _answer(client, token, n).status_code == 200
+    over = _answer(client, token, 99)
+    assert over.status_code == 429
+    html = over.content.decode()
+    assert 'data-form="answer" data-pow=' in html
+    assert "第99次补充：白色面包车" in html  # the text typed is not lost
+    assert "/static/portal/pow.js" in html
+    assert CaseEvent.objects.filter(action="reporter_answer").count() == 30
+    challenge = _challenge(over)
+    assert _answer(client, token, 99, pow_challenge=challenge, pow_solution="x").status_code == 429
+    solved = _answer(client, token, 99, pow_challenge=challenge, pow_solution=pow.solve(challenge, pow.bits()))
+    assert solved.status_code == 200
+    assert CaseEvent.objects.filter(action="reporter_answer").count() == 31
+    # The tip form's challenge does not open the answer form.
+    other = pow.issue("tip")
+    solved_elsewhere = pow.solve(other, pow.bits())
+    assert _answer(client, token, 100, pow_challenge=other, pow_solution=solved_elsewhere).status_code == 429
+
+
+def test_over_the_limit_the_fraud_check_needs_a_proof_of_work(world):
+    client = Client()
+
+    def check(**extra):
+        return client.post("/portal/fraud-check/", {"value": "17100001234", **extra}, REMOTE_ADDR="198.51.100.9")
+
+    for _ in range(60):
+        assert check().status_code == 200
+    over = check()
+    assert over.status_code == 429
+    html = over.content.decode()
+    assert 'data-form="fraud" data-pow=' in html
+    assert "data-check" not in html  # no answer without the work
+    challenge = _challenge(over)
+    solved = check(pow_challenge=challenge, pow_solution=pow.solve(challenge, pow.bits()))
+    assert solved.status_code == 200
+    assert "data-check" in solved.content.decode()
+    assert check(pow_challenge=challenge, pow_solution=pow.solve(challenge, pow.bits())).status_code == 429

@@ -93,3 +93,16 @@ def test_police_ledger_imports_with_per_row_errors_exports_and_moves_the_kpi(wor
     assert kpis._police("visits")(year=2020) == 1500
     again = PoliceLedger(user=centre).dry_run(ledger.workbook(PoliceActivity.objects.all()))
     assert (again.new_count, again.existing_count, again.errors) == (0, 2, [])
+
+
+def test_a_check_in_takes_its_place_from_the_kits_picker(client, world, team):
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    client.post("/prevention/patrols/start/", {"team": team.pk, "idempotency_key": "patrol-loc"})
+    url = PatrolLog.objects.get().get_absolute_url()
+    assert 'data-location-lng="longitude"' in client.get(url).content.decode()
+    r = client.post(url, {"op": "checkin", "point": "村口", "latitude": "95", "longitude": "113.4"})
+    assert r.status_code == 400
+    assert "「纬度」须在 -90 到 90 之间" in r.content.decode()
+    client.post(url, {"op": "checkin", "point": "村口", "latitude": "34.150001", "longitude": "113.400002"})
+    c = CheckIn.objects.get()
+    assert (str(c.latitude), str(c.longitude)) == ("34.150001", "113.400002")

@@ -197,3 +197,45 @@ def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflic
     assert r.status_code == 409
     cam.refresh_from_db()
     assert cam.status == "online"
+
+
+def test_a_camera_is_placed_with_the_kits_picker_and_an_impossible_latitude_is_refused(client, world, centre):
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing")
+    client.force_login(centre)
+    html = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
+    assert 'data-location-lng="longitude"' in html
+    data = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
+            "channels": 1, "address": "", "built_on": "", "version": 1}
+    r = client.post(f"/prevention/cameras/{cam.pk}/edit/", {**data, "longitude": "113.4", "latitude": "200"})
+    assert r.status_code in (200, 400)
+    assert "「纬度」须在 -90 到 90 之间" in r.content.decode()
+    cam.refresh_from_db()
+    assert cam.latitude is None
+    r = client.post(f"/prevention/cameras/{cam.pk}/edit/", {**data, "longitude": "113.4", "latitude": "34.15"})
+    assert r.status_code == 302, r.context["form"].errors
+    cam.refresh_from_db()
+    assert (str(cam.latitude), str(cam.longitude)) == ("34.150000", "113.400000")
+
+
+def test_a_large_registry_ledger_is_imported_by_the_worker(world, centre, client, settings, tmp_path):
+    """A file over the background size goes to the worker, which finds the registry's ledger by its
+    key in its own process (no page of the registry imported there)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anmin.core.ledgers import jobs
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path
+    settings.ANMIN_LEDGER_BACKGROUND_BYTES = 100  # this small file counts as large
+    client.force_login(centre)
+    data = _xlsx([["古城镇", "古城村委会", "第1网格", "东口", "平安乡镇", "路口", 2, "", None, None, None, "在线"]])
+    upload = SimpleUploadedFile("摄像头.xlsx", data)
+    page = client.post("/prevention/cameras/", {"ledger_step": "upload", "file": upload})
+    assert page.context["step"] == "job"
+    token = page.context["token"]
+    assert CAMERAS.ledger_class.key in ledgers.all_ledgers()
+    jobs.run(token, centre.pk, CAMERAS.ledger_class.key)
+    assert jobs.state(token, user_id=centre.pk, ledger_key=CAMERAS.ledger_class.key)["state"] == "checked"
+    client.post("/prevention/cameras/", {"ledger_step": "confirm", "token": token, "mode": "valid_only"})
+    jobs.run(token, centre.pk, CAMERAS.ledger_class.key, "valid_only")
+    assert Camera.objects.get(name="东口").region_id == world.gc_grid.code

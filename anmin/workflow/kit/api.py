@@ -13,11 +13,13 @@ import django_filters
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from anmin.core import clock
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
+from anmin.core.offline import MAX_ACCURACY, RECORDED_MAX_AGE
 from anmin.core.paging import planner_rows
 
 from .filters import sla_q
@@ -28,6 +30,11 @@ NARROW_ROWS = 20_000
 
 CASE_FIELDS = ["id", "case_id", "case_version", "number", "title", "region", "region_name", "status", "status_label",
                "is_open", "priority", "opened_at", "due_at", "closed_at", "sla", "handling_org", "url"]
+
+
+def choices_help(choices) -> str:
+    """A choice list as an API field's help: "patrol 网格员巡查发现 / resident 群众反映"."""
+    return " / ".join(f"{code} {label}" for code, label in choices)
 
 
 class CaseFieldsSerializer(serializers.ModelSerializer):
@@ -62,6 +69,18 @@ class CaseFieldsSerializer(serializers.ModelSerializer):
             built = super().get_fields()
             type(self)._anmin_built_fields = built
         return copy.deepcopy(built)
+
+
+class CaseDetailFields(serializers.Serializer):
+    """The case's text and the link to the case API, for a detail serializer:
+    ``class XDetailSerializer(CaseDetailFields, XSerializer)`` with ``"description"`` and ``"case_url"``
+    among its ``Meta.fields``."""
+
+    description = serializers.CharField(source="case.description", read_only=True)
+    case_url = serializers.SerializerMethodField()
+
+    def get_case_url(self, obj) -> str:
+        return f"/api/v1/cases/{obj.case_id}/"
 
 
 class CaseDetailApiFilter(django_filters.FilterSet):
@@ -154,3 +173,24 @@ class ReportSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return self.detail_serializer_class(instance, context=self.context).data
+
+
+class PhoneReportSerializer(ReportSerializer):
+    """Base of the create serializer of a report made on a phone (docs/offline.md): the position, when
+    the worker recorded it there, how precise the position was, and photos (``multipart/form-data``,
+    several under ``photos``; the viewset takes ``parser_classes = PHONE_PARSERS``)."""
+
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                        default=None, coerce_to_string=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
+                                         default=None, coerce_to_string=False)
+    recorded_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None,
+        help_text=f"在手机上记录的时间（离线上报时早于接收时间；不晚于现在，不早于{RECORDED_MAX_AGE.days}天前）")
+    gps_accuracy = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                            max_value=MAX_ACCURACY, help_text="定位精度（米）")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+                                   help_text="现场照片（multipart，可多张）")
+
+
+PHONE_PARSERS = (JSONParser, MultiPartParser, FormParser)

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from anmin.core.models import Role, User
+from anmin.core.models import OrgUnit, Role, User
 
 from ..actions import PastStep
 from ..calendar import Calendar
@@ -24,6 +24,12 @@ def first_by_region(role: str) -> dict[str, User]:
         if user.org_unit_id:
             out.setdefault(user.org_unit.region_id, user)
     return out
+
+
+def units_by_region(kind: str, *, order: tuple[str, ...] = (), **filters) -> dict[str, OrgUnit]:
+    """The org units of a kind by their region (the last in ``order`` where a region has several)."""
+    qs = OrgUnit.objects.filter(kind=kind, **filters)
+    return {o.region_id: o for o in (qs.order_by(*order) if order else qs)}
 
 
 def grid_workers() -> dict[str, User]:
@@ -43,6 +49,24 @@ def day_in_year(rng: random.Random, year: int, today: dt.date, month_weights: li
     last = today.day - 1 if (year, month) == (today.year, today.month) else (
         (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day)
     return dt.date(year, month, rng.randint(1, max(1, last)))
+
+
+def pick(rng: random.Random, weights: dict):
+    """One key of ``weights`` (key → weight), drawn by weight."""
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def plan_fates(rng: random.Random, *, total: int, still_open: dict[str, int], settled: dict[str, int], rest: str,
+               scale: float = 1.0) -> tuple[list[str], list[str]]:
+    """Who ends where in a demo year: ``still_open`` (fate → count, × ``scale``, at least one each) are
+    open today; of the others ``settled`` (fate → count) and ``rest`` for the remainder, shuffled so every
+    place and month gets a mix. Returns (the settled fates, the open ones); the figures the platform
+    reports are computed from the records these produce, never from these numbers."""
+    open_fates = [fate for fate, k in still_open.items() for _ in range(max(1, round(k * scale)))]
+    others = [fate for fate, k in settled.items() for _ in range(k)]
+    fates = [rest] * max(0, total - len(open_fates) - len(others)) + others
+    rng.shuffle(fates)
+    return fates, open_fates
 
 
 def at(day: dt.date, rng: random.Random, lo: int = 8, hi: int = 18) -> dt.datetime:

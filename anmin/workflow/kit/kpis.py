@@ -10,9 +10,10 @@ whole installation; ``user`` (when given) limits the figures to what that user m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from anmin.core import clock
@@ -80,6 +81,20 @@ class CaseKpis:
             return 0.0
         late = Supervision.objects.filter(case=OuterRef("pk"), automatic=True)
         return rate(done.exclude(Exists(late)).count(), total)
+
+    def count_by(self, model, field: str, choices: Callable[[], list]) -> Callable[..., dict[str, int]]:
+        """An indicator: the cases reported in the year counted by a field of the detail ``model``, named
+        by ``choices()`` ((code, name) in order; every name, 0 when none, then codes no longer listed)."""
+
+        def compute(*, year, region=None, user=None) -> dict[str, int]:
+            cases = self.reported_in(year, region, user).values("pk")
+            counts = dict(model.objects.filter(case__in=cases).values_list(field).annotate(n=Count("pk"))
+                          .values_list(field, "n"))
+            names = dict(choices())
+            out = {names.get(code, code): n for code, n in sorted(counts.items())}
+            return {name: out.get(name, 0) for name in names.values()} | out
+
+        return compute
 
     def register(self, prefix: str, labels: dict[str, str]) -> None:
         """Register ``<prefix>.<name>`` for each named indicator (reported, closed, overdue,

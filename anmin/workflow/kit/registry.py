@@ -145,7 +145,9 @@ class Registry:
         self.title = self.title or str(self.model._meta.verbose_name)
         self.api_prefix = self.api_prefix or f"{self.slug}s"
         self._actions: dict[str, Callable[..., Any]] | None = None
-        self._ledger: type[ledgers.Ledger] | None = None
+        # Built now, so it is in the ledger registry in every process (a background import runs in the
+        # worker, which finds the ledger by key; ``anmin ledger`` lists and reaches it).
+        self._ledger: type[ledgers.Ledger] | None = make_ledger(self)
 
     # names ---------------------------------------------------------------------------------------
     @property
@@ -305,7 +307,7 @@ def _place(level: int):
 def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     """The registry's Excel ledger: 乡镇(街道), 村(社区), 网格, the declared columns, 状态."""
     status_choices = registry.statuses
-    columns = (
+    ledger_columns = (
         ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export=_place(2)),
         ledgers.Column("村(社区)", "village", ledgers.text(), required=registry.min_level >= 3, export=_place(3)),
         ledgers.Column("网格", "grid", ledgers.text(), export=_place(4)),
@@ -317,6 +319,7 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
 
     class RegistryLedger(*bases):  # type: ignore[misc]
         key = f"{registry.app}.{registry.slug}"
+        columns = ledger_columns  # in the class body: ``Ledger.__init_subclass__`` registers the ledger
         title = f"{registry.title}台账"
         model = registry.model
         unique = (("township", "village", "grid", *registry.natural_key),) if registry.natural_key else ()
@@ -372,6 +375,5 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                         **{k: v for k, v in r.values.items() if k in own and v is not None}} for r in rows]
             return len(registry.action("import")(actor=self.user, records=records, note=f"台账导入：{self.title}"))
 
-    RegistryLedger.columns = columns
     RegistryLedger.__name__ = RegistryLedger.__qualname__ = f"{registry.model.__name__}Ledger"
     return RegistryLedger

@@ -3,6 +3,9 @@
 //    name or group name contains the text.
 //  - select[data-narrow-by=NAME]: a person picker grouped by unit (optgroup[data-group]) keeps only
 //    the group of the unit chosen in the field NAME of the same form.
+//  - input[data-location=lat] (with its pair named in data-location-lng): 获取当前位置 fills both from
+//    the phone's GPS (and the accuracy field, data-location-accuracy); 在地图上选点 opens the vendored
+//    Leaflet map (loaded only then) where a tap sets them. Typing or tapping clears the GPS accuracy.
 (function () {
   "use strict";
   function setup(select) {
@@ -54,7 +57,145 @@
       follow();
     }
   }
+
+  function loadLeaflet(conf, done, fail) {
+    if (window.L) { done(); return; }
+    if (!document.querySelector("link[data-leaflet]")) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = conf.leaflet.css;
+      css.setAttribute("data-leaflet", "");
+      document.head.appendChild(css);
+    }
+    var script = document.querySelector("script[data-leaflet]");
+    if (!script) {
+      script = document.createElement("script");
+      script.src = conf.leaflet.js;
+      script.setAttribute("data-leaflet", "");
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", done);
+    script.addEventListener("error", fail);
+  }
+
+  function setupLocation(lat) {
+    var form = lat.form;
+    var lng = form && form.elements[lat.getAttribute("data-location-lng")];
+    if (!lng) return;
+    var accuracy = form.elements[lat.getAttribute("data-location-accuracy") || ""] || null;
+    var conf = JSON.parse(lat.getAttribute("data-location-map"));
+    var text = conf.text;
+    // The picker goes under whichever of the two comes last.
+    var last = (lat.compareDocumentPosition(lng) & Node.DOCUMENT_POSITION_FOLLOWING) ? lng : lat;
+    var anchor = last.closest(".form-row") || last;
+    var box = document.createElement("div");
+    box.className = "location-picker";
+    box.setAttribute("data-location-picker", "");
+    var actions = document.createElement("div");
+    actions.className = "location-actions";
+    var status = document.createElement("small");
+    status.className = "help";
+    status.setAttribute("role", "status");
+    status.setAttribute("data-location-status", "");
+    var canvas = document.createElement("div");
+    canvas.className = "location-map";
+    canvas.setAttribute("data-location-canvas", "");
+    canvas.hidden = true;
+    function button(label, key) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "button";
+      b.textContent = label;
+      b.setAttribute(key, "");
+      actions.appendChild(b);
+      return b;
+    }
+    var gps = button(text.gps, "data-location-gps");
+    var pick = button(text.map, "data-location-pick");
+    box.appendChild(actions);
+    box.appendChild(status);
+    box.appendChild(canvas);
+    anchor.parentNode.insertBefore(box, anchor.nextSibling);
+
+    var map = null, marker = null, circle = null;
+    function current() {
+      var a = parseFloat(lat.value), b = parseFloat(lng.value);
+      if (isNaN(a) || isNaN(b) || a < -90 || a > 90 || b < -180 || b > 180) return null;
+      return [a, b];
+    }
+    function draw() {
+      if (!map) return;
+      var p = current();
+      if (marker) { map.removeLayer(marker); marker = null; }
+      if (circle) { map.removeLayer(circle); circle = null; }
+      if (!p) return;
+      marker = L.circleMarker(p, {radius: 8, color: "#c92a2a", weight: 2, fillOpacity: 0.7}).addTo(map);
+      var metres = accuracy && parseFloat(accuracy.value);
+      if (metres) circle = L.circle(p, {radius: metres, color: "#1c7ed6", weight: 1, fillOpacity: 0.1}).addTo(map);
+    }
+    function set(a, b, metres) {
+      lat.value = a.toFixed(6);
+      lng.value = b.toFixed(6);
+      if (accuracy) accuracy.value = metres === null ? "" : String(Math.round(metres));
+      [lat, lng].forEach(function (el) { el.dispatchEvent(new Event("change", {bubbles: true})); });
+      draw();
+    }
+    [lat, lng].forEach(function (el) {
+      el.addEventListener("input", function () { if (accuracy) accuracy.value = ""; draw(); });
+    });
+    if (!("geolocation" in navigator)) {
+      gps.hidden = true;
+    }
+    gps.addEventListener("click", function () {
+      status.textContent = text.locating;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        set(pos.coords.latitude, pos.coords.longitude, pos.coords.accuracy);
+        status.textContent = text.located.replace("%(m)s", String(Math.round(pos.coords.accuracy)));
+        if (map) map.setView(current(), Math.max(map.getZoom(), 16));
+      }, function (err) {
+        status.textContent = text.failed + err.message;
+      }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+    });
+    pick.addEventListener("click", function () {
+      if (map) {
+        canvas.hidden = !canvas.hidden;
+        pick.textContent = canvas.hidden ? text.map : text.hide;
+        if (!canvas.hidden) map.invalidateSize();
+        return;
+      }
+      canvas.hidden = false;
+      pick.textContent = text.hide;
+      loadLeaflet(conf, function () {
+        if (map) return;
+        var p = current();
+        map = L.map(canvas, {maxZoom: 18, minZoom: 5}).setView(p || conf.centre, p ? 16 : conf.zoom);
+        if (conf.basemap.kind === "tiles") {
+          conf.basemap.layers.forEach(function (t) {
+            L.tileLayer(t.url, {subdomains: t.subdomains || "abc", attribution: conf.basemap.attribution || "",
+                                maxZoom: 18}).addTo(map);
+          });
+          canvas.classList.add("map-tiled");
+        } else {
+          canvas.classList.add("map-plain");
+          L.circleMarker(conf.centre, {radius: 4, color: "#495057", weight: 1, fillOpacity: 0.6}).addTo(map);
+        }
+        map.on("click", function (e) {
+          set(e.latlng.lat, e.latlng.lng, null);
+          status.textContent = text.tapped;
+        });
+        draw();
+        status.textContent = conf.basemap.kind === "tiles" ? text.tap : text.plain;
+        canvas.setAttribute("data-ready", "1");
+      }, function () {
+        status.textContent = text.map_failed;
+        canvas.hidden = true;
+        pick.hidden = true;
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("select[data-filter], select[data-narrow-by]").forEach(setup);
+    document.querySelectorAll("input[data-location=lat]").forEach(setupLocation);
   });
 })();
