@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from anmin.core import clock, ledgers
+from anmin.core.codes import code_names
 from anmin.core.errors import Invalid
 
 from . import actions
@@ -41,12 +42,13 @@ class LeadLedger(ledgers.Ledger):
     )
 
     def prepare(self) -> None:
-        self.rules = intake_rules()
+        self.rules, self.fraud_types = intake_rules(), code_names("fraud_type")
         self.now = clock.now()
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         try:
-            clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules, now=self.now)
+            clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules, now=self.now,
+                       fraud_types=self.fraud_types)
         except Invalid as exc:
             raise ValidationError({exc.field or "region": exc.message}) from exc
 

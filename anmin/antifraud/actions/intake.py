@@ -88,12 +88,14 @@ class LeadInput:
     description: str
 
 
-def clean_lead(data: dict[str, Any], *, rules: IntakeRules, now: dt.datetime) -> LeadInput:
+def clean_lead(data: dict[str, Any], *, rules: IntakeRules, now: dt.datetime,
+               fraud_types: dict[str, str] | None = None) -> LeadInput:
     """Check one lead's values (errors name the field, in Chinese) and grade it. ``rules`` holds the
-    grading rules and the places already named (``rules.intake_rules``: no query per lead)."""
+    grading rules and the places already named (``rules.intake_rules``), ``fraud_types`` the code
+    table as the batch read it: no query per lead."""
     region = _region(data.get("region"), rules)
     name = checks.text(data.get("victim_name"), "victim_name", "潜在受害人姓名", 64, required=True)
-    ftype = common.fraud_type(data.get("fraud_type"))
+    ftype = common.fraud_type(data.get("fraud_type"), names=fraud_types)
     source = data.get("source") or LeadSource.PUSHED
     if source not in LeadSource.values:
         choices = "、".join(f"{c} {lbl}" for c, lbl in LeadSource.choices)
@@ -140,10 +142,10 @@ def _parse_time(value: str, field: str, label: str) -> dt.datetime:
 
 
 
-def _type_name(code: str) -> str:
-    from anmin.core.codes import code_name
+def _fraud_types() -> dict[str, str]:
+    from anmin.core.codes import code_names
 
-    return code_name("fraud_type", code)
+    return code_names("fraud_type")
 
 
 def _existing(actor, upstream_id: str | None) -> Lead | None:
@@ -164,15 +166,15 @@ def report_lead(*, actor, region: Region | str, victim_name: str, fraud_type: st
     routed at once to the police station of the victim's place, the victim linked to the person
     register. A lead whose ``upstream_id`` is already registered is returned as it is (nothing new)."""
     now = now or clock.now()
-    rules = intake_rules()
+    rules, types = intake_rules(), _fraud_types()
     item = clean_lead({**fields, "region": region, "victim_name": victim_name, "fraud_type": fraud_type},
-                      rules=rules, now=now)
+                      rules=rules, now=now, fraud_types=types)
     found = _existing(actor, item.upstream_id)
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            return _open_many(actor, [item], rules=rules, now=now, audit_each=True)[0]
+            return _open_many(actor, [item], rules=rules, now=now, audit_each=True, fraud_types=types)[0]
     except IntegrityError:  # the same upstream id registered meanwhile: that one
         found = _existing(actor, item.upstream_id)
         if found is None:
@@ -208,7 +210,7 @@ def intake_leads(*, actor, items: list[dict[str, Any]], now: dt.datetime | None 
     if len(items) > MAX_BATCH:
         raise invalid("items", f"一批最多 {MAX_BATCH} 条线索")
     result = BatchResult()
-    rules = intake_rules()
+    rules, types = intake_rules(), _fraud_types()
     seen: dict[str, Lead | None] = {}
     fresh: list[tuple[int, LeadInput]] = []
     repeats: list[tuple[int, str]] = []
@@ -221,7 +223,7 @@ def intake_leads(*, actor, items: list[dict[str, Any]], now: dt.datetime | None 
         try:
             if not isinstance(data, dict):
                 raise invalid("items", "每条线索须为一个对象")
-            item = clean_lead(data, rules=rules, now=now)
+            item = clean_lead(data, rules=rules, now=now, fraud_types=types)
             if not is_system(actor):
                 require_area(actor, item.region, field="region", label="受害人所在区划")
             up = item.upstream_id
@@ -243,14 +245,14 @@ def intake_leads(*, actor, items: list[dict[str, Any]], now: dt.datetime | None 
                                   "field": exc.field, "message": exc.message})
     try:
         with transaction.atomic():
-            opened = _open_many(actor, [item for _i, item in fresh], rules=rules, now=now)
+            opened = _open_many(actor, [item for _i, item in fresh], rules=rules, now=now, fraud_types=types)
     except IntegrityError:  # an upstream id registered meanwhile: one at a time, each finding its own
         opened = []
         for _i, item in fresh:
             found = _existing(actor, item.upstream_id)
             if found is None:
                 with transaction.atomic():
-                    found = _open_many(actor, [item], rules=rules, now=now, audit_each=True)[0]
+                    found = _open_many(actor, [item], rules=rules, now=now, audit_each=True, fraud_types=types)[0]
             opened.append(found)
     for (index, item), lead in zip(fresh, opened, strict=True):
         if item.upstream_id:
@@ -281,19 +283,20 @@ def _people(actor, items: list[LeadInput], numbers: list[str]) -> dict[str, Pers
 
 
 def _open_many(actor, items: list[LeadInput], *, rules: IntakeRules, now: dt.datetime,
-               audit_each: bool = False) -> list[Lead]:
+               audit_each: bool = False, fraud_types: dict[str, str] | None = None) -> list[Lead]:
     """Open, route and register the leads, set-based (see the module's note); inside the caller's
     transaction. ``audit_each``: the entries of the live actions (a lead pushed alone) instead of one
     entry for the batch's cases and one for its leads."""
     if not items:
         return []
     dispatch = LEAD.workflow.transition("dispatch")
+    types = _fraud_types() if fraud_types is None else fraud_types
     with audit.batch():
         routes = [rules.router.route(item.region.code) for item in items]
         reporter = None if is_system(actor) else as_user(actor)
         cases = case_actions.import_cases([
             case_actions.PastCase(
-                kind=LEAD.code, title=f"{item.victim_name}（{_type_name(item.fraud_type)}）预警",
+                kind=LEAD.code, title=f"{item.victim_name}（{types.get(item.fraud_type, item.fraud_type)}）预警",
                 region_id=item.region.code, opened_at=now, reporter=reporter, priority=item.grade,
                 source=str(LeadSource(item.source).label), description=item.description,
                 steps=[case_actions.PastStep("dispatch", now, SYSTEM, reason=why, target_org=station)]
