@@ -91,7 +91,7 @@ class LeadCreateSerializer(ReportSerializer, LeadInSerializer):
 
 
 class LeadBatchSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.DictField(), max_length=actions.leads.MAX_BATCH,
+    items = serializers.ListField(child=serializers.DictField(), max_length=actions.intake.MAX_BATCH,
                                   allow_empty=False, help_text="线索列表，字段同单条接收")
 
 

@@ -20,9 +20,15 @@ class AntifraudConfig(AppConfig):
         from .portal import FRAUD_CHECK
 
         core_registry.public_checks.register(FRAUD_CHECK.key, FRAUD_CHECK)  # the portal's 反诈查询
-        from .roles import grants
-        from .rules import ensure_default_grade_rules
+        from django.db.models.signals import post_delete, post_save
 
+        from .models import GradeRule, RoutingRule
+        from .roles import grants
+        from .rules import bump_on_rule_change, ensure_default_grade_rules
+
+        for model in (GradeRule, RoutingRule):
+            for signal in (post_save, post_delete):
+                signal.connect(bump_on_rule_change, sender=model, dispatch_uid=f"antifraud.rules.{model.__name__}")
         register_kind(workflows.LEAD)
         menus.register()
         kpis.register()

@@ -1,6 +1,6 @@
 """The 预警线索台账 as an Excel ledger (``anmin.core.ledgers``): import with a dry run. A row whose
 上游线索编号 is already registered is that lead (counted as 已存在, skipped); the others are checked
-as the API checks them (``actions.leads.clean_lead``) and taken in through ``intake_leads``."""
+as the API checks them (``actions.intake.clean_lead``) and taken in through ``intake_leads``."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from anmin.core import clock, ledgers
+from anmin.core.codes import code_names
 from anmin.core.errors import Invalid
 
 from . import actions
-from .actions.leads import clean_lead
+from .actions.intake import clean_lead
 from .models import Lead
-from .rules import Grader
+from .rules import intake_rules
 
 C = ledgers.Column
 
@@ -41,12 +42,13 @@ class LeadLedger(ledgers.Ledger):
     )
 
     def prepare(self) -> None:
-        self.grader = Grader()
+        self.rules, self.fraud_types = intake_rules(), code_names("fraud_type")
         self.now = clock.now()
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         try:
-            clean_lead({k: v for k, v in values.items() if v not in (None, "")}, grader=self.grader, now=self.now)
+            clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules, now=self.now,
+                       fraud_types=self.fraud_types)
         except Invalid as exc:
             raise ValidationError({exc.field or "region": exc.message}) from exc
 

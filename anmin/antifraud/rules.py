@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from anmin.core.models import OrgUnit
+from anmin.core import scopecache
+from anmin.core.models import OrgUnit, Region
 from anmin.core.models.orgs import OrgKind
-from anmin.workflow.rules import region_chain
+from anmin.workflow.rules import CentreFinder, region_chain
 
 from .models import GRADE_RANK, Grade, GradeRule, RoutingRule, VictimProfile
 
@@ -43,6 +44,7 @@ def ensure_default_grade_rules() -> dict[str, int]:
         GradeRule(name=name, fraud_type=ft, min_amount=amount, profile=profile, grade=grade, order=order)
         for name, ft, amount, profile, grade, order in DEFAULT_GRADE_RULES
     ])
+    scopecache.bump(None, reference=True)
     return {"grade_rules": len(DEFAULT_GRADE_RULES)}
 
 
@@ -106,3 +108,34 @@ class Router:
             if station is not None:
                 return station, f"辖区派出所：{station.name}"
         return None, "未找到辖区派出所，待乡镇综治中心人工分派"
+
+
+class IntakeRules:
+    """Everything taking in a lead reads besides the lead itself — the grading rules, the routing
+    rules and stations, the intake centres, the places named — read once per process and kept until
+    reference data changes (``intake_rules``): a lead pushed alone costs no query for any of them."""
+
+    def __init__(self) -> None:
+        self.grader = Grader()
+        self.router = Router()
+        self.centres = CentreFinder()
+        self.centres.preload()
+        self._places: dict[str, Region | None] = {}
+
+    def place(self, code: str) -> Region | None:
+        """The region with this code (its parents loaded, for its full name), or None."""
+        if code not in self._places:
+            self._places[code] = (Region.objects.select_related("parent__parent__parent").filter(pk=code).first()
+                                  if code else None)
+        return self._places[code]
+
+
+def intake_rules() -> IntakeRules:
+    """This process's ``IntakeRules``, new after any write to reference data — regions, units, or
+    the grading and routing rules (``bump_on_rule_change``) — committed in any process."""
+    return scopecache.reference_object("antifraud.intake_rules", IntakeRules)
+
+
+def bump_on_rule_change(sender, **kwargs) -> None:
+    """A grading or routing rule was saved or deleted: every process reads the rules again."""
+    scopecache.bump(None, reference=True)

@@ -26,6 +26,18 @@ class RoleBackend(ModelBackend):
 
         return get_user_model().USERNAME_FIELD
 
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their unit and its region in the same query (every
+        request that checks jurisdiction reads them: ``User.scope``)."""
+        from django.contrib.auth import get_user_model
+
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("org_unit__region").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_group_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()

@@ -27,6 +27,7 @@ generation is a random token, so a lost or evicted one only causes a recomputati
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -167,6 +168,26 @@ def cached_reference(name: str, compute: Callable[[], Any], *, seconds: int = VA
     if value is None:
         value = compute()
         local.set(key, value, seconds)
+    return value
+
+
+_objects: dict[str, tuple[str, float, Any]] = {}
+
+
+def reference_object(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
+    """Like ``cached_reference``, but the very object ``compute()`` made, kept in this process (no
+    copy per read: for a table of rules or units read on every request). Callers must not change it.
+    Writes to models whose ``ScopePolicy`` says ``reference_data`` move it, and so does ``bump(…,
+    reference=True)`` (for rules that are data but not scoped, e.g. routing rules)."""
+    if _writing():
+        return compute()
+    gen = _generations([REF])[0]
+    hit = _objects.get(name)
+    now = time.monotonic()
+    if hit is not None and hit[0] == gen and hit[1] > now:
+        return hit[2]
+    value = compute()
+    _objects[name] = (gen, now + seconds, value)
     return value
 
 

@@ -12,17 +12,8 @@ from .cases import (
     update_fraud_case,
 )
 from .imports import PastLead, import_past_leads
-from .leads import (
-    ADD_PERM,
-    CHANGE_PERM,
-    BatchResult,
-    conclude_lead,
-    intake_leads,
-    override_grade,
-    record_contact,
-    report_lead,
-    revisit_lead,
-)
+from .intake import ADD_PERM, BatchResult, intake_leads, report_lead
+from .leads import CHANGE_PERM, conclude_lead, override_grade, record_contact, revisit_lead
 
 __all__ = [
     "ADD_PERM", "CHANGE_PERM", "BatchResult", "PastFraudCase", "PastLead", "add_blacklist_entry", "add_card",

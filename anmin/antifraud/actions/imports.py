@@ -19,7 +19,7 @@ from anmin.workflow import actions as case_actions
 
 from ..models import ContactAttempt, Lead
 from ..workflows import LEAD
-from .leads import ADD_PERM
+from .intake import ADD_PERM
 
 
 @dataclass

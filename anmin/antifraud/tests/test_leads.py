@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from anmin.antifraud import actions
 from anmin.antifraud.models import ContactAttempt, FraudCase, Lead
@@ -205,3 +206,29 @@ def test_a_batch_tells_each_station_once(world):
     notes = Notice.objects.filter(recipient=police)
     assert notes.count() == 1
     assert "5条预警线索" in notes.get().title
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite splits a bulk insert by its limit of bound parameters; PostgreSQL writes "
+                           "a batch with COPY")
+def test_a_batch_costs_the_same_statements_whatever_its_size(world):
+    """Set-based intake: the statements of a batch do not grow with its size (no query per lead)."""
+    from django.test.utils import CaptureQueriesContext
+
+    world.orgs["gc_police"]  # the station, loaded before counting
+    actor = world.user(Role.CITY_OFFICE)
+
+    def statements(tag: str, n: int) -> int:
+        items = [{"upstream_id": f"{tag}{i}", "region": world.gc_grid.code, "victim_name": "王伟",
+                  "fraud_type": "01", "victim_phone": f"139{i:08d}", "amount_at_risk": 20000 + i}
+                 for i in range(n)]
+        with CaptureQueriesContext(connection) as ctx:
+            result = actions.intake_leads(actor=actor, items=items, now=T0)
+        assert (len(result.created), result.errors) == (n, [])
+        return len(ctx.captured_queries)
+
+    statements("W", 25)  # the rules, stations and places read once
+    small, large = statements("S", 30), statements("L", 600)
+    assert small == large
+    assert large <= 25
+    assert Lead.objects.filter(upstream_id__startswith="L", case__handling_org=world.orgs["gc_police"]).count() == 600

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from anmin.core.actors import as_user
+from anmin.core.bulkcopy import copy_create
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, User
@@ -37,7 +39,7 @@ class PastStep:
 
     transition: str
     at: datetime
-    actor: User | None = None
+    actor: User | Any = None  # a user, ``SYSTEM`` (the platform, e.g. routing by rule) or None (unknown)
     reason: str = ""
     target_org: OrgUnit | None = None
     target_user: User | None = None
@@ -66,21 +68,30 @@ _REPLAYABLE_EFFECTS = ("", "assign", "transfer", "release", "visit")
 
 
 @action(open_to="the engine's bulk primitive, called inside a domain's import action that checked the actor")
-def import_cases(items: list[PastCase], *, actor, note: str = "") -> list[Case]:
+def import_cases(items: list[PastCase], *, actor, note: str = "", live: bool = False, audit_each: bool = False,
+                 finder: CentreFinder | None = None) -> list[Case]:
     """Register cases with their past steps in bulk, replaying each step through the kind's workflow.
 
     Every step must be a legal transition from the state the case is in at that moment (checked the
     same way as a live step, but without role checks: the importing user vouches for the history),
     and the time-limit clock runs as it would have. Steps needing approval and effects other than
     assign/transfer/release/visit are refused. Numbers come from the same counters as live cases.
-    Writes Case and CaseEvent rows with ``bulk_create`` and one audit entry for the whole import.
+    Writes Case and CaseEvent rows set-based (``core.bulkcopy.copy_create``: COPY on PostgreSQL) and one
+    audit entry for the whole import.
     Call inside the domain's transaction; the domain then creates its detail rows.
+
+    ``live``: the cases arrive now (a pushed batch, not a ledger of the past) — their timeline
+    entries carry what a live ``open_case`` and step write (the number and the intake centre; the
+    unit's id beside its name). ``audit_each``: one audit entry per case opened and per step taken,
+    shaped as the live actions write them, instead of the one entry for the import. ``finder``: a
+    caller's ``CentreFinder`` (e.g. one kept across requests) instead of a fresh one.
     """
     if not items:
         return []
-    finder = CentreFinder()
-    if len({item.region_id for item in items}) > 20:  # many places: every centre in one query
-        finder.preload()
+    if finder is None:
+        finder = CentreFinder()
+        if len({item.region_id for item in items}) > 20:  # many places: every centre in one query
+            finder.preload()
     cases: list[Case] = []
     events: list[list[CaseEvent]] = []
     by_kind_year: dict[tuple[str, int], list[int]] = {}
@@ -97,6 +108,8 @@ def import_cases(items: list[PastCase], *, actor, note: str = "") -> list[Case]:
         _move(case, wf, wf.initial, item.opened_at)
         evs = [CaseEvent(seq=1, at=item.opened_at, actor=item.reporter, action="open", label=gettext_noop("上报"),
                          from_state="", to_state=case.status, data={})]
+        if live:
+            evs[0].data = {"center_org": case.center_org.name if case.center_org else ""}
         for step in sorted(item.steps, key=lambda s: s.at):
             t = wf.transition(step.transition)
             if t is None or case.status not in t.sources:
@@ -114,11 +127,15 @@ def import_cases(items: list[PastCase], *, actor, note: str = "") -> list[Case]:
                 case.center_org_id = step.actor.org_unit_id
             data = dict(step.data)
             if step.target_org is not None:
+                if live:
+                    data["target_org"] = step.target_org.pk
                 data["target_org_name"] = step.target_org.name
             if step.target_user is not None:
                 data["target_user_name"] = str(step.target_user)
-            evs.append(CaseEvent(seq=len(evs) + 1, at=step.at, actor=step.actor, action=t.name, label=t.label,
-                                 from_state=from_state, to_state=case.status, reason=step.reason, data=data))
+            ev = CaseEvent(seq=len(evs) + 1, at=step.at, actor=as_user(step.actor), action=t.name, label=t.label,
+                           from_state=from_state, to_state=case.status, reason=step.reason, data=data)
+            ev.step_actor = step.actor  # the audit names who took it (``SYSTEM``: 系统)
+            evs.append(ev)
             case.version += 1
             case.updated_at = step.at
         case.last_seq = len(evs)
@@ -129,18 +146,36 @@ def import_cases(items: list[PastCase], *, actor, note: str = "") -> list[Case]:
     for (kind_code, year), idxs in by_kind_year.items():
         for idx, number in zip(idxs, allocate_numbers(kind_code, year, len(idxs)), strict=True):
             cases[idx].number = number
-    Case.objects.bulk_create(cases, batch_size=1000)
+            if live:
+                events[idx][0].data = {"number": number, **events[idx][0].data}
+    copy_create(cases)
     rows = []
     for case, evs in zip(cases, events, strict=True):
         for ev in evs:
             ev.case = case
             rows.append(ev)
-    CaseEvent.objects.bulk_create(rows, batch_size=2000)
+    copy_create(rows)
     _past_supervisions(cases, items)
-    _audit(action="import", actor=actor, object_type="workflow.case", reason=note,
-           after={"count": len(cases), "first": cases[0].number, "last": cases[-1].number,
-                  "kinds": sorted({c.kind for c in cases})})
+    if audit_each:
+        _audit_each(cases, events, actor=actor)
+    else:
+        _audit(action="import", actor=actor, object_type="workflow.case", reason=note,
+               after={"count": len(cases), "first": cases[0].number, "last": cases[-1].number,
+                      "kinds": sorted({c.kind for c in cases})})
     return cases
+
+
+def _audit_each(cases: list[Case], events: list[list[CaseEvent]], *, actor) -> None:
+    """The entries a live ``open_case`` and each live step write (see ``steps._finish``)."""
+    for case, evs in zip(cases, events, strict=True):
+        opened = evs[0]
+        _audit(action="create", actor=actor, obj=case,
+               after={"number": case.number, "kind": case.kind, "status": opened.to_state,
+                      "priority": case.priority, "center_org": case.center_org_id})
+        for version, ev in enumerate(evs[1:], start=2):
+            _audit(action="transition", actor=ev.step_actor or actor, obj=case, reason=ev.reason,
+                   after={"number": case.number, "step": ev.action, "from": ev.from_state, "to": ev.to_state,
+                          "version": version, **ev.data})
 
 
 @action(open_to="the kit's bulk import, called inside a domain's import action that checked the actor")
@@ -162,8 +197,7 @@ def import_details(items: Sequence, *, kind, model, actor, note: str = "", check
                 check(item)
         with transaction.atomic():
             cases = import_cases([item.case for item in batch], actor=actor, note=note)
-            created += model.objects.bulk_create(
-                [model(case=case, **fields(item)) for case, item in zip(cases, batch, strict=True)], batch_size=1000)
+            created += copy_create([model(case=case, **fields(item)) for case, item in zip(cases, batch, strict=True)])
     return created
 
 
