@@ -141,14 +141,12 @@ def database_down(exc) -> bool:
 def database_unavailable_response(request):
     """The 503 for a request whose database went away: JSON under /api/, a short page elsewhere."""
     from django.http import HttpResponse
-    from django.utils.html import escape
-    from django.utils.translation import gettext
+    from django.template.loader import render_to_string
 
     if request.path.startswith("/api/"):
         response = JsonResponse(DATABASE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
-    else:
-        text = escape(gettext("数据库暂时不可用，请稍后重试"))
-        response = HttpResponse(f"<!doctype html><title>503</title><h1>503</h1><p>{text}</p>", status=503)
+    else:  # like 500.html: a static page, nothing in it needs the database
+        response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "5"
     return response
 
