@@ -57,8 +57,8 @@ def test_a_page_while_the_database_is_down_is_a_503_page_saying_so(world):
 
     from django.test import Client
 
-    from anmin.core.views import pages
     from anmin.core.models import Role
+    from anmin.core.views import pages
 
     client = Client(raise_request_exception=False)
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
