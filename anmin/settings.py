@@ -161,6 +161,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database outage fails fast (docs/reliability.md): a connection that cannot be made within
+    # ANMIN_DB_CONNECT_TIMEOUT seconds is an error (the request answers 503), a kept connection is
+    # checked before each request reuses it, and a peer that vanished is noticed by TCP keepalives.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "connect_timeout": int(os.environ.get("ANMIN_DB_CONNECT_TIMEOUT", "3")),
+        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3,
+    })
 DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["TEST"].setdefault("NAME", os.environ.get("ANMIN_TEST_DB_NAME") or None)
 if DATABASES["default"]["TEST"]["NAME"] is None:
@@ -175,6 +184,10 @@ for _n, _url in enumerate(_replica_urls, start=1):
     _alias = f"replica{_n}"
     DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0))
     # The test run has no replica of its test database: the alias reads the default one.
+    if DATABASES[_alias]["ENGINE"].endswith("postgresql"):
+        DATABASES[_alias]["CONN_HEALTH_CHECKS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {}).update(
+            {k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k.startswith(("connect", "keep"))})
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     ANMIN_DB_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["anmin.core.dbrouting.ReplicaRouter"]

@@ -1,22 +1,24 @@
 """make chaos: grid workers report events through the API while the platform is hurt, then count.
 
-    CHAOS_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anmin_chaos .venv/bin/python -m bench.chaos
+    .venv/bin/python -m bench.chaos            # its own throw-away PostgreSQL cluster (make chaos)
 
-A small world (two townships, one grid worker token per client) on its own PostgreSQL database
-(created if missing; no other database is touched), ``anmin serve`` on a loopback port, and CLIENTS
+A small world (two townships, one grid worker token per client) on a throw-away PostgreSQL cluster
+of its own — ``initdb`` in a temporary directory from the machine's PostgreSQL binaries, on a free
+loopback port (``anmin.core.testing.pgcluster``), migrated, removed afterwards; the machine's own
+cluster is never touched — ``anmin serve`` on a loopback port, and CLIENTS
 threads that each report events one after another. Every report carries its own Idempotency-Key and
 is retried with the same key until it is acknowledged (2xx) — as the phone app does. Meanwhile, on
 a fixed schedule (all loops bounded in count and time; traffic only to 127.0.0.1):
 
 1. ``kill -9`` of one gunicorn worker;
 2. ``kill -9`` of the gunicorn master (``anmin serve`` kills the orphaned workers and restarts it);
-3. the database goes away: every backend of the chaos database is terminated
-   (``pg_terminate_backend``, what clients see of a PostgreSQL restart) — or, with
-   ``--restart-cluster``, a real ``pg_ctlcluster <version> main restart`` (only on a machine of
-   your own: it interrupts everyone using that cluster).
+3. a real database restart: the throw-away cluster is stopped and started again
+   (``pg_ctl restart -m fast``). With ``CHAOS_DATABASE_URL`` set, the run uses that database
+   instead (created if missing) and can only cut its connections (``pg_terminate_backend``).
 
 Then it prints the acknowledged writes, how many of them are missing from the database, how many
-keys made more than one record, and the recovery time after each fault (fault → next acknowledged
+keys made more than one record, what the requests sent during the database outage got (and how
+long the slowest took to fail), and the recovery time after each fault (fault → next acknowledged
 write), and saves them as JSON under ``$ANMIN_VAR_DIR/bench/``. Exit status 1 when a write is
 missing or duplicated.
 """
@@ -31,6 +33,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -38,7 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/anmin_chaos"
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Stats:
     gave_up: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     acks: list[tuple[float, float]] = field(default_factory=list)  # (request sent, answer received)
+    tries: list[tuple[float, float, str]] = field(default_factory=list)  # (sent, answered, outcome)
 
     def count(self, what: str) -> None:
         with self.lock:
@@ -125,9 +128,13 @@ def client_loop(port: int, token: str, grid: str, stop: threading.Event, stats: 
                 status, body = post_event(port, token, grid, key, key)
             except (OSError, http.client.HTTPException) as exc:
                 stats.count(type(exc).__name__)
+                with stats.lock:
+                    stats.tries.append((sent, time.monotonic(), type(exc).__name__))
                 time.sleep(0.2)
                 continue
             stats.count(str(status))
+            with stats.lock:
+                stats.tries.append((sent, time.monotonic(), str(status)))
             if 200 <= status < 300 and body and "id" in body:
                 with stats.lock:
                     stats.acknowledged[key] = body["id"]
@@ -170,10 +177,18 @@ def terminate_backends(settings: dict) -> int:
     return int(row[0])
 
 
-def restart_cluster() -> None:
-    version = sorted(p.name for p in Path("/etc/postgresql").iterdir())[-1]
-    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True,
-                   timeout=120)
+def outage_window(stats: Stats, at: float, restart_took: float) -> dict:
+    """What the requests sent from the database fault until the first acknowledged write sent after it
+    got: their outcomes, and the longest any of them took to be answered (a hang shows here)."""
+    later = [sent for sent, _done in stats.acks if sent > at]
+    until = min(later) if later else float("inf")
+    window = [(sent, done, what) for sent, done, what in stats.tries if at - 0.5 <= sent < until]
+    outcomes: dict[str, int] = {}
+    for _sent, _done, what in window:
+        outcomes[what] = outcomes.get(what, 0) + 1
+    failed = [done - sent for sent, done, what in window if not what.startswith("2")]
+    return {"restart_seconds": round(restart_took, 2), "requests": len(window), "outcomes": outcomes,
+            "slowest_failure_seconds": round(max(failed), 2) if failed else None}
 
 
 def count_records(settings: dict, keys: list[str]) -> tuple[dict[str, int], int]:
@@ -200,10 +215,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=60, help="how long the load runs (bounded)")
-    parser.add_argument("--restart-cluster", action="store_true",
-                        help="restart the whole PostgreSQL cluster instead of cutting this database's connections")
     args = parser.parse_args(argv)
-    url = os.environ.get("CHAOS_DATABASE_URL", DEFAULT_URL)
+    url = os.environ.get("CHAOS_DATABASE_URL")
+    cluster = None
+    if not url:
+        from anmin.core.testing import pgcluster
+
+        reason = pgcluster.unavailable()
+        if reason:
+            raise SystemExit(f"cannot start a throw-away PostgreSQL cluster: {reason} "
+                             "(or set CHAOS_DATABASE_URL to cut a database's connections instead)")
+        cluster = pgcluster.start_single(Path(tempfile.mkdtemp(prefix="anmin-chaos-")))
+        url = cluster.url("anmin_chaos")
+        print(f"throw-away PostgreSQL cluster on 127.0.0.1:{cluster.port} ({cluster.datadir})", flush=True)
+    try:
+        return run(args, url, cluster)
+    finally:
+        if cluster is not None:
+            cluster.destroy()
+
+
+def run(args, url: str, cluster) -> int:
     pairs, settings = prepare(url, args.clients)
     port = free_port()
     var = Path(os.environ.get("ANMIN_VAR_DIR", ROOT / "var"))
@@ -216,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     state = var / "run" / f"serve-127.0.0.1-{port}.json"
     stats = Stats()
     faults: list[tuple[str, float]] = []
+    restart_took = 0.0
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -235,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         for t in threads:
             t.start()
         schedule = [(0.15, "kill -9 gunicorn worker"), (0.4, "kill -9 gunicorn master"),
-                    (0.7, "database restart" if args.restart_cluster else "database connections cut")]
+                    (0.7, "database restart" if cluster else "database connections cut")]
         for fraction, what in schedule:
             time.sleep(max(0.0, began + fraction * args.seconds - time.monotonic()))
             if what == "kill -9 gunicorn worker":
@@ -245,11 +278,14 @@ def main(argv: list[str] | None = None) -> int:
                     os.kill(workers[0], signal.SIGKILL)
             elif what == "kill -9 gunicorn master":
                 os.kill(web_group(state), signal.SIGKILL)
-            elif args.restart_cluster:
-                restart_cluster()
+            elif cluster is not None:
+                at = time.monotonic()
+                cluster.restart()
+                restart_took = time.monotonic() - at
             else:
+                at = time.monotonic()
                 terminate_backends(settings)
-            faults.append((what, time.monotonic()))
+            faults.append((what, at if what.startswith("database") else time.monotonic()))
             print(f"  t={time.monotonic() - began:5.1f}s  {what}", flush=True)
         for t in threads:
             t.join(timeout=args.seconds + 120)
@@ -275,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         "chaos_records_in_database": total, "attempts": stats.attempts, "retries": stats.retries,
         "gave_up": stats.gave_up, "statuses": stats.statuses, "recovery_seconds": recovery,
         "serve_exit_code": code, "clients": args.clients, "seconds": args.seconds,
-        "database_fault": "cluster restart" if args.restart_cluster else "pg_terminate_backend",
+        "database_fault": "pg_ctl restart -m fast (throw-away cluster)" if cluster else "pg_terminate_backend",
+        "database_outage": outage_window(stats, faults[-1][1], restart_took) if len(faults) == 3 else None,
     }
     print(json.dumps(report, ensure_ascii=False, indent=2))
     out = var / "bench"

@@ -103,6 +103,11 @@ def exception_handler(exc, context):
     too_big = payload_too_large(exc)
     if too_big is not None:
         return Response(too_big, status=413)
+    if database_down(exc):
+        set_rollback()
+        log.warning("api.database_unavailable path=%s error=%s", getattr(context.get("request"), "path", ""),
+                    type(exc).__name__)
+        return Response(DATABASE_UNAVAILABLE, status=503, headers={"Retry-After": "5"})
     err = errors.as_action_error(exc)
     if err is not None:
         set_rollback()
@@ -115,6 +120,35 @@ def exception_handler(exc, context):
     request = context.get("request")
     log.error("api.server_error path=%s", getattr(request, "path", ""), exc_info=exc)
     return Response(SERVER_ERROR, status=500)
+
+
+DATABASE_UNAVAILABLE = {"code": "database_unavailable", "message": "数据库暂时不可用，请稍后重试",
+                        "field": None, "errors": {}, "current": None}
+
+
+def database_down(exc) -> bool:
+    """True when ``exc`` says the database cannot be reached (restarting, connections cut, refused):
+    the request is answered 503 at once — with Retry-After — rather than 500 (docs/reliability.md)."""
+    from django.db import InterfaceError, OperationalError
+
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    # Lock and statement time-outs are OperationalErrors too, from a database that is up.
+    sqlstate = getattr(getattr(exc, "__cause__", None), "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
+def database_unavailable_response(request):
+    """The 503 for a request whose database went away: JSON under /api/, a short page elsewhere."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    if request.path.startswith("/api/"):
+        response = JsonResponse(DATABASE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
+    else:  # like 500.html: a static page, nothing in it needs the database
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def payload_too_large(exc) -> dict | None:
@@ -154,6 +188,13 @@ def json_error_view(status: int, code: str, message: str):
             500: defaults.server_error}[status]
 
     def view(request, exception=None):
+        if status == 500:
+            import sys
+
+            # handler500 runs inside the except block of whatever failed (a view or a middleware).
+            if database_down(sys.exc_info()[1]):
+                log.warning("database_unavailable path=%s", request.path)
+                return database_unavailable_response(request)
         if request.path.startswith("/api/"):
             too_big = payload_too_large(exception) if status == 400 else None
             if too_big is not None:

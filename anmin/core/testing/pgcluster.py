@@ -5,6 +5,8 @@ it is (its pg_hba.conf need not allow replication).
 ``start_pair(root)`` runs ``initdb`` (trust on 127.0.0.1, replication allowed), starts the primary,
 takes a ``pg_basebackup -R`` of it and starts that as a hot standby. As root, the server programs
 run as the ``postgres`` account (``runuser``); as anyone else, as themselves.
+``start_single(root)`` starts one such cluster alone (``make chaos`` restarts it under load with
+``Cluster.restart()``; ``Cluster.destroy()`` stops it and removes its directory).
 ``unavailable()`` says why this machine cannot (no binaries, no account), for a clean skip.
 """
 
@@ -88,6 +90,17 @@ class Cluster:
         with contextlib.suppress(Exception):
             _run([self.pg("pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "-t", "30", "stop"])
 
+    def restart(self) -> None:
+        """A real restart: ``pg_ctl restart -m fast`` (every session ended, the server stopped and
+        started again)."""
+        log = self.datadir.parent / f"{self.datadir.name}.log"
+        _run([self.pg("pg_ctl"), "-D", str(self.datadir), "-l", str(log), "-m", "fast", "-w", "-t", "60",
+              "restart"])
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.datadir.parent, ignore_errors=True)
+
     def psql(self, sql: str, dbname: str = "postgres") -> str:
         return subprocess.run([self.pg("psql"), "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
                                "-p", str(self.port), "-U", "postgres", "-d", dbname, "-c", sql],
@@ -122,9 +135,9 @@ def _own(path: Path) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
-def start_pair(root: Path) -> tuple[Cluster, Cluster]:
-    """Start a primary and its streaming replica under ``root`` (a fresh directory); stop them with
-    ``stop_pair``. Takes a few seconds."""
+def start_single(root: Path) -> Cluster:
+    """Start one throw-away cluster under ``root`` (a fresh directory) on a free loopback port; stop
+    it with ``Cluster.destroy()``. Takes a few seconds."""
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o755)
     _own(root)
@@ -135,6 +148,13 @@ def start_pair(root: Path) -> tuple[Cluster, Cluster]:
         conf.write(SERVER_CONF.format(port=primary.port, sockets=root))
     (primary.datadir / "pg_hba.conf").write_text(HBA)
     primary.start()
+    return primary
+
+
+def start_pair(root: Path) -> tuple[Cluster, Cluster]:
+    """Start a primary and its streaming replica under ``root`` (a fresh directory); stop them with
+    ``stop_pair``. Takes a few seconds."""
+    primary = start_single(root)
     replica = Cluster(root / "replica", free_port())
     try:
         _run([primary.pg("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",

@@ -22,3 +22,70 @@ def test_the_favicon_is_found(client):
     resp = client.get("/favicon.ico")
     assert resp.status_code == 301
     assert resp["Location"].endswith("favicon.svg")
+
+
+# ---- the database went away: a clean 503 at once, never a 500 or a hang (docs/reliability.md) -------
+
+
+def _database_gone():
+    from django.db import OperationalError
+
+    return OperationalError("consuming input failed: server closed the connection unexpectedly")
+
+
+def test_an_api_request_while_the_database_is_down_is_a_json_503_with_retry_after(world):
+    from unittest import mock
+
+    from django.test import Client
+
+    from anmin.core.api import RegionViewSet
+    from anmin.core.models import Role
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    with mock.patch.object(RegionViewSet, "list", side_effect=_database_gone()):
+        resp = client.get("/api/v1/regions/")
+    assert resp.status_code == 503
+    assert resp["Retry-After"] == "5"
+    assert resp.json()["code"] == "database_unavailable"
+    assert "数据库暂时不可用" in resp.json()["message"]
+
+
+@override_settings(DEBUG=False)
+def test_a_page_while_the_database_is_down_is_a_503_page_saying_so(world):
+    from unittest import mock
+
+    from django.test import Client
+
+    from anmin.core.models import Role
+    from anmin.core.views import pages
+
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    with mock.patch.object(pages.HomeView, "get", side_effect=_database_gone()):
+        resp = client.get("/")
+    assert resp.status_code == 503
+    assert resp["Retry-After"] == "5"
+    assert "数据库暂时不可用" in resp.content.decode()
+
+
+def test_a_lock_time_out_from_a_database_that_is_up_is_not_called_an_outage(world):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    from anmin.core.api import RegionViewSet
+    from anmin.core.models import Role
+
+    class LockNotAvailable(Exception):
+        sqlstate = "55P03"
+
+    error = OperationalError("canceling statement due to lock timeout")
+    error.__cause__ = LockNotAvailable()
+    client = Client(raise_request_exception=False)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    with mock.patch.object(RegionViewSet, "list", side_effect=error):
+        resp = client.get("/api/v1/regions/")
+    assert resp.status_code == 500
+    assert resp.json()["code"] == "server_error"
