@@ -12,5 +12,6 @@ urlpatterns = [
     *(url for registry in ALL for url in registry.urls()),
     path("inspections/", pages.InspectionLedger.as_view(), name="inspection_list"),
     path("drownings/", pages.DrowningLedger.as_view(), name="drowning_list"),
+    path("drunk-driving/", pages.DrunkDrivingPage.as_view(), name="drunk_driving_list"),
     path("drownings/<int:pk>/", pages.DrowningDetail.as_view(), name="drowning_detail"),
 ]
