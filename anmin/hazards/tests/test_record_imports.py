@@ -7,14 +7,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from anmin.core import ledgers
 from anmin.core.actors import SYSTEM
 from anmin.core.models import Role
 from anmin.core.protected import make_id_number
+from anmin.core.testing.sheets import import_on_page
 from anmin.hazards import actions
 from anmin.hazards.importers import DrunkDrivingLedger
 from anmin.hazards.models import DrunkDriving, Water, WaterInspection
@@ -26,25 +25,6 @@ URL = "/hazards/drunk-driving/"
 @pytest.fixture
 def uploads(settings, tmp_path):
     settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path / "uploads"
-
-
-def xlsx(headers, rows) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(headers))
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def upload_and_confirm(client, url, data):
-    f = SimpleUploadedFile("台账.xlsx", data, content_type=ledgers.XLSX_CONTENT_TYPE)
-    checked = client.post(url, {"ledger_step": "upload", "file": f})
-    assert checked.status_code == 200
-    done = client.post(url, {"ledger_step": "confirm", "token": checked.context["token"], "mode": "valid_only"})
-    return checked.content.decode(), done
 
 
 def register(world, *names_places):
@@ -78,12 +58,12 @@ def test_the_register_page_is_scoped_and_shown_only_to_the_roles_holding_it(worl
 def test_the_register_is_imported_on_the_page_with_the_bad_row_named_and_exported_again(world, client, uploads):
     client.force_login(world.user(Role.POLICE))
     ident = make_id_number(birth_date=dt.date(1980, 3, 1), sequence=11)
-    data = xlsx([c.header for c in DrunkDrivingLedger.columns], [
+    rows = [
         ["2020-05-06", "古城镇", "张某", ident, "醉酒驾驶", "刑事处罚", "否", "交警大队"],
         ["2020-05-07", "古城镇", "李某", ident, "饮酒驾驶", "刑事处罚", "否", "交警大队"],  # not a crime
         ["2020-05-08", "古城镇", "王某", "", "饮酒驾驶", "行政处罚", "是", "交警大队"],
-    ])
-    report, done = upload_and_confirm(client, URL, data)
+    ]
+    report, done = import_on_page(client, URL, DrunkDrivingLedger, rows)
     assert 'data-row="3" data-field="penalty"' in report
     assert 'data-row="2"' not in report and 'data-row="4"' not in report
     assert done.status_code == 200
@@ -112,12 +92,12 @@ def test_water_inspections_are_imported_on_their_page_through_the_action(world, 
     water = actions.create_water(actor=SYSTEM, region=world.gc_village.code, name="古城坑塘", kind="pond")
     actions.create_water(actor=SYSTEM, region=world.wl_village.code, name="无梁河湾", kind="river")
     client.force_login(world.user(Role.TOWNSHIP_CENTER))  # 古城镇
-    data = xlsx([c.header for c in InspectionImport.columns], [
+    rows = [
         ["古城坑塘", "2020-07-01", "张巡查", "是", "是", ""],
         ["无梁河湾", "2020-07-01", "李巡查", "是", "否", ""],  # not in 古城镇
         ["古城坑塘", "2020-07-02", "王巡查", "否", "是", "警示牌倒了"],
-    ])
-    report, done = upload_and_confirm(client, "/hazards/inspections/", data)
+    ]
+    report, done = import_on_page(client, "/hazards/inspections/", InspectionImport, rows)
     assert 'data-row="3" data-field="water"' in report
     assert "“无梁河湾”不是您辖区内登记的危险水域" in report
     assert done.status_code == 200

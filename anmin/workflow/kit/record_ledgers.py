@@ -12,13 +12,16 @@ offers the import::
 ``refs``: the record's parent, named in a column by its ``name`` and looked up among the parents the
 user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
 jurisdiction. ``save`` is the app's bulk action (``actions.py``: permission, jurisdiction, one audit
-entry); a row's errors name its row and column.
+entry); a row's errors name its row and column. ``check``: the action's own check of one record
+(``actions.check_safety``), run on every row before anything is written, so a row it refuses is
+reported with its row and column instead of undoing the whole import. ``natural_key``: the fields that identify a record
+(``("school", "term")``): a row naming one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record is reported.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,13 +32,18 @@ from anmin.core.guards import in_area
 
 def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Column],
                   save: Callable[..., int], refs: dict[str, tuple[str, Any]] | None = None,
-                  unique: tuple = ()) -> type[ledgers.Ledger]:
+                  natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None
+                  ) -> type[ledgers.Ledger]:
     refs = dict(refs or {})
     ref_columns = tuple(
         ledgers.Column(header, field, ledgers.text(max_length=200), required=not model._meta.get_field(field).null,
                        export=lambda o, f=field: str(getattr(o, f) or ""), width=24)
         for field, (header, _m) in refs.items())
     own = {c.field for c in columns}
+
+    def build(values: dict[str, Any]):
+        return model(**{k: v for k, v in values.items() if (k in own or k in refs or k == "region_id")
+                        and v is not None})
 
     class RecordLedger(ledgers.Ledger):
         def prepare(self) -> None:
@@ -63,12 +71,35 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 if self.user is not None and not in_area(self.user, region):
                     raise ValidationError({field: f"{header}：“{name}”不在您的辖区内"})
                 values.setdefault("region_id", region)
+            if check is not None and not row.errors:
+                try:
+                    check(build(values))
+                except ValidationError as exc:
+                    first = (*refs, *(c.field for c in columns))[0]
+                    known = {first, *refs, *own}
+                    raise ValidationError({k if k in known else first: v[0]
+                                           for k, v in exc.message_dict.items()}) from None
+
+        def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+            if not natural_key:
+                return ()
+
+            def key(values):
+                return tuple(getattr(values.get(k), "pk", values.get(k)) for k in natural_key)
+
+            keys = [key(r.values) for r in rows if r.ok]
+            first = natural_key[0]
+            known = set(model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
+                        .values_list(*natural_key)) if keys else set()
+            for r in rows:
+                if r.ok and key(r.values) in known:
+                    r.existing = True
+            return ()
 
         def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-            objs = [model(**{k: v for k, v in r.values.items() if (k in own or k in refs or k == "region_id")
-                             and v is not None}) for r in rows]
-            return save(objs, actor=self.user, note=f"Excel 导入：{self.title}")
+            return save([build(r.values) for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")
 
-    attrs = {"key": key, "title": title, "model": model, "columns": (*ref_columns, *columns), "unique": unique}
+    attrs = {"key": key, "title": title, "model": model, "columns": (*ref_columns, *columns),
+             "unique": (natural_key,) if natural_key else ()}
     ledger = type(f"{model.__name__}Ledger", (RecordLedger,), attrs)
     return ledger
