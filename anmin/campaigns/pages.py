@@ -11,7 +11,7 @@ from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from . import actions
-from .models import Counsellor, CounsellingSession, PublicityCampaign
+from .models import CounsellingSession, Counsellor, PublicityCampaign
 
 CampaignLedger = record_ledger(
     PublicityCampaign, title=_("宣传活动台账"), fields=("title", "kind", "held_on", "place", "organiser"),

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from anmin.core.registry import ApiRoute
-from anmin.workflow.kit.record_api import record_viewset
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
     CaseDetailApiFilter,
@@ -19,6 +18,7 @@ from anmin.workflow.kit.api import (
     ReportSerializer,
     choices_help,
 )
+from anmin.workflow.kit.record_api import record_viewset
 from anmin.workflow.models import Priority
 
 from . import actions

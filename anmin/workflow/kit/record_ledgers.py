@@ -14,8 +14,9 @@ user may see (``visible_to``); the record's region is the parent's, and must be 
 jurisdiction. ``save`` is the app's bulk action (``actions.py``: permission, jurisdiction, one audit
 entry); a row's errors name its row and column. ``check``: the action's own check of one record
 (``actions.check_safety``), run on every row before anything is written, so a row it refuses is
-reported with its row and column instead of undoing the whole import. ``natural_key``: the fields that identify a record
-(``("school", "term")``): a row naming one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record is reported.
+reported with its row and column instead of undoing the whole import. ``natural_key``: the fields
+that identify a record (``("school", "term")``): a row naming one already kept counts as 已存在 and
+is skipped, and a second row of one file naming the same record is reported.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 if not found:
                     raise ValidationError({field: f"{header}：“{name}”不是您辖区内登记的{label}"})
                 if len(found) > 1:
-                    raise ValidationError({field: f"{header}：有{len(found)}个名为“{name}”的{label}，请在{label}台账中改用唯一名称"})
+                    raise ValidationError(
+                        {field: f"{header}：有{len(found)}个名为“{name}”的{label}，请在{label}台账中改用唯一名称"})
                 values[field] = found[0]
                 region = found[0].region_id
                 if self.user is not None and not in_area(self.user, region):
