@@ -1,6 +1,7 @@
 """Pages of the campaign records that are not registries (the kit's ``record_ledger`` and
 ``RecordDetailView``): publicity campaigns with their materials, and counselling sessions (rows
-link to the counsellor; imported on the page through the kit's ``record_import``)."""
+link to the counsellor). Both import their Excel ledger on the page (the kit's ``record_import``;
+campaigns placed by township and village, without their materials)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,24 @@ from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from . import actions
-from .models import CounsellingSession, Counsellor, PublicityCampaign
+from .models import CampaignKind, CounsellingSession, Counsellor, PublicityCampaign
+
+CampaignImport = record_import(
+    PublicityCampaign, key="campaigns.publicity", title="宣传活动台账", place=True,
+    columns=(
+        ledgers.Column("活动名称", "title", ledgers.text(max_length=128), required=True, width=30),
+        ledgers.Column("活动类型", "kind", ledgers.choice(CampaignKind.choices), required=True,
+                       export=lambda o: o.get_kind_display()),
+        ledgers.Column("活动日期", "held_on", ledgers.date(), required=True),
+        ledgers.Column("活动地点", "place", ledgers.text(max_length=128)),
+        ledgers.Column("组织单位", "organiser", ledgers.text(max_length=128)),
+        ledgers.Column("活动情况", "summary", ledgers.text(max_length=1000), width=30),
+    ),
+    save=actions.import_campaigns, check=actions.check_campaign)
 
 CampaignLedger = record_ledger(
     PublicityCampaign, title=_("宣传活动台账"), fields=("title", "kind", "held_on", "place", "organiser"),
-    filter_fields=("kind",), search="title", date_field="held_on")
+    filter_fields=("kind",), search="title", date_field="held_on", ledger=CampaignImport)
 
 
 class CampaignDetail(RecordDetailView):

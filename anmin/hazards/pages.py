@@ -1,6 +1,6 @@
 """Ledger pages of the hazards records (the kit's ``record_ledger``): the summer inspections of
 dangerous waters (rows link to the water; Excel import through ``kit.record_ledgers``), minors'
-drowning incidents (no names are kept) and the 酒驾醉驾查处登记台账 (its Excel ledger is
+drowning incidents (no names are kept; imported with the township and village as place columns) and the 酒驾醉驾查处登记台账 (its Excel ledger is
 ``importers.DrunkDrivingLedger``; police and the city office only, see ``roles.py``)."""
 
 from __future__ import annotations
@@ -35,11 +35,24 @@ InspectionLedger = record_ledger(
     filter_fields=("signs_ok", "equipment_ok"), search="findings", date_field="inspected_on",
     select_related=("water", "region"), ledger=InspectionImport)
 
+DrowningImport = record_import(
+    DrowningIncident, key="hazards.drowning", title="未成年人溺水事故台账", place=True,
+    refs={"water": ("危险水域名称", Water)},
+    columns=(
+        ledgers.Column("发生日期", "occurred_on", ledgers.date(), required=True),
+        ledgers.Column("年龄", "age", ledgers.integer(min_value=0, max_value=17), required=True),
+        ledgers.Column("性别", "sex", ledgers.choice([("M", "男"), ("F", "女")]), required=True,
+                       export=lambda o: o.get_sex_display()),
+        ledgers.Column("死亡", "died", ledgers.boolean(), default=False, export=lambda o: "是" if o.died else "否"),
+        ledgers.Column("经过", "circumstances", ledgers.text(max_length=1000), width=30),
+    ),
+    save=actions.import_drownings)
+
 DrowningLedger = record_ledger(
     DrowningIncident, title=_("未成年人溺水事故台账"), fields=("occurred_on", "water", "age", "sex", "died",
                                                             "circumstances"),
     filter_fields=("sex", "died"), search="circumstances", date_field="occurred_on",
-    select_related=("water", "region"))
+    select_related=("water", "region"), ledger=DrowningImport)
 
 DrunkDrivingPage = record_ledger(
     DrunkDriving, title=_("酒驾醉驾查处登记台账"),

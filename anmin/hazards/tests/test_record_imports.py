@@ -16,8 +16,8 @@ from anmin.core.protected import make_id_number
 from anmin.core.testing.sheets import import_on_page
 from anmin.hazards import actions
 from anmin.hazards.importers import DrunkDrivingLedger
-from anmin.hazards.models import DrunkDriving, Water, WaterInspection
-from anmin.hazards.pages import InspectionImport
+from anmin.hazards.models import DrowningIncident, DrunkDriving, Water, WaterInspection
+from anmin.hazards.pages import DrowningImport, InspectionImport
 
 URL = "/hazards/drunk-driving/"
 
@@ -108,3 +108,19 @@ def test_water_inspections_are_imported_on_their_page_through_the_action(world, 
     assert [(i.inspector, i.region_id, i.signs_ok) for i in got] == [
         ("张巡查", world.gc_village.code, True), ("王巡查", world.gc_village.code, False)]
     assert Water.objects.get(pk=water.pk).inspections.count() == 2
+
+
+def test_drownings_are_imported_on_their_page_placed_by_township_and_village(world, client, uploads):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))  # 古城镇
+    report, done = import_on_page(client, "/hazards/drownings/", DrowningImport, [
+        ["古城镇", world.gc_village.name, "", "2020-07-02", 12, "男", "否", "坑塘戏水"],
+        ["古城镇", world.gc_village.name, "", "2020-07-03", 19, "女", "否", "成年人"],  # not a minor
+        ["无梁镇", "", "", "2020-07-04", 9, "女", "是", "不在本镇"],  # outside 古城镇
+        ["古城镇", "", "", "2020-07-05", 10, "女", "是", "镇区河道"],
+    ])
+    assert 'data-row="3" data-field="age"' in report
+    assert 'data-row="4" data-field="township"' in report
+    assert done.status_code == 200
+    got = DrowningIncident.objects.order_by("occurred_on")
+    assert [(d.region_id, d.age, d.sex, d.died) for d in got] == [
+        (world.gc_village.code, 12, "M", False), (world.gucheng.code, 10, "F", True)]

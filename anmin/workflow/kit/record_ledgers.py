@@ -11,7 +11,9 @@ offers the import::
 
 ``refs``: the record's parent, named in a column by its ``name`` and looked up among the parents the
 user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
-jurisdiction. ``save`` is the app's bulk action (``actions.py``: permission, jurisdiction, one audit
+jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道)
+and 村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction —
+the village when given, else the township. ``save`` is the app's bulk action (``actions.py``: permission, jurisdiction, one audit
 entry); a row's errors name its row and column. ``check``: the action's own check of one record
 (``actions.check_safety``), run on every row before anything is written, so a row it refuses is
 reported with its row and column instead of undoing the whole import. ``natural_key``: the fields
@@ -33,14 +35,21 @@ from anmin.core.guards import in_area
 
 def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Column],
                   save: Callable[..., int], refs: dict[str, tuple[str, Any]] | None = None,
-                  natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None
-                  ) -> type[ledgers.Ledger]:
+                  natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None,
+                  place: bool = False) -> type[ledgers.Ledger]:
     refs = dict(refs or {})
     ref_columns = tuple(
         ledgers.Column(header, field, ledgers.text(max_length=200), required=not model._meta.get_field(field).null,
                        export=lambda o, f=field: str(getattr(o, f) or ""), width=24)
         for field, (header, _m) in refs.items())
     own = {c.field for c in columns}
+    if place:
+        from .registry import _place
+
+        ref_columns = (
+            ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export=_place(2)),
+            ledgers.Column("村(社区)", "village", ledgers.text(), export=_place(3)),
+            *ref_columns)
 
     def build(values: dict[str, Any]):
         return model(**{k: v for k, v in values.items() if (k in own or k in refs or k == "region_id")
@@ -48,6 +57,10 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
 
     class RecordLedger(ledgers.Ledger):
         def prepare(self) -> None:
+            if place:
+                from anmin.core.regions_io import PlaceResolver
+
+                self.places = PlaceResolver()
             self.parents: dict[str, dict[str, list[Any]]] = {}
             for field, (_h, parent) in refs.items():
                 by_name: dict[str, list[Any]] = defaultdict(list)
@@ -57,6 +70,8 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 self.parents[field] = by_name
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+            if place and values.get("township"):
+                self.place_row(values)
             for field, (header, parent) in refs.items():
                 name = values.get(field)
                 if not name:
@@ -81,6 +96,23 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                     known = {first, *refs, *own}
                     raise ValidationError({k if k in known else first: v[0]
                                            for k, v in exc.message_dict.items()}) from None
+
+        def place_row(self, values: dict[str, Any]) -> None:
+            township, village = values["township"], values.get("village") or ""
+            if village:
+                try:
+                    code = self.places.resolve(township=township, village=village)
+                except ValidationError as exc:
+                    raise ValidationError({k: v[0] for k, v in exc.message_dict.items()}) from None
+            else:
+                code = self.places.township_by_name.get(township) or (
+                    township if township in self.places.township_names else None)
+                if code is None:
+                    raise ValidationError({"township": f"乡镇(街道)：“{township}”不是本市的乡镇(街道)"})
+            if self.user is not None and not in_area(self.user, code):
+                where = "village" if village else "township"
+                raise ValidationError({where: f"{self.header_of(where)}：不在您的辖区内"})
+            values["region_id"] = code
 
         def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
             if not natural_key:
