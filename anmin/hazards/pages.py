@@ -1,7 +1,8 @@
 """Ledger pages of the hazards records (the kit's ``record_ledger``): the summer inspections of
-dangerous waters (rows link to the water; Excel import through ``kit.record_ledgers``), minors'
-drowning incidents (no names are kept; imported with the township and village as place columns) and the 酒驾醉驾查处登记台账 (its Excel ledger is
-``importers.DrunkDrivingLedger``; police and the city office only, see ``roles.py``)."""
+dangerous waters (rows link to the water), minors' drowning incidents (no names are kept; placed by
+township and village) — both imported through ``kit.record_ledgers`` — and the 酒驾醉驾查处登记台账
+(its Excel ledger is ``importers.DrunkDrivingLedger``; police, the city office and leaders only,
+see ``roles.py``)."""
 
 from __future__ import annotations
 
