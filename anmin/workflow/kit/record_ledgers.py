@@ -11,14 +11,15 @@ offers the import::
 
 ``refs``: the record's parent, named in a column by its ``name`` and looked up among the parents the
 user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
-jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道)
-and 村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction —
-the village when given, else the township. ``save`` is the app's bulk action (``actions.py``:
+jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道) and
+村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction — the
+village when given, else the township. ``save`` is the app's bulk action (``actions.py``:
 permission, jurisdiction, one audit entry); a row's errors name its row and column. ``check``: the
-action's own check of one record (``actions.check_safety``), run on every row before anything is written, so a row it refuses is
-reported with its row and column instead of undoing the whole import. ``natural_key``: the fields
-that identify a record (``("school", "term")``): a row naming one already kept counts as 已存在 and
-is skipped, and a second row of one file naming the same record is reported.
+action's own check of one record (``actions.check_safety``), run on every row before anything is
+written, so a row it refuses is reported with its row and column instead of undoing the whole
+import. ``natural_key``: the fields that identify a record (``("school", "term")``): a row naming
+one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record
+is reported.
 """
 
 from __future__ import annotations
