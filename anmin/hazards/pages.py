@@ -59,7 +59,15 @@ DrunkDrivingPage = record_ledger(
     DrunkDriving, title=_("酒驾醉驾查处登记台账"),
     fields=("caught_on", "driver_name", "offence", "penalty", "caused_accident", "unit"),
     filter_fields=("offence", "penalty", "caused_accident"), search="driver_name", date_field="caught_on",
-    link=False, ledger=DrunkDrivingLedger, import_perm=actions.ADD_DRUNK, required_perm="hazards.view_drunkdriving")
+    ledger=DrunkDrivingLedger, import_perm=actions.ADD_DRUNK, required_perm="hazards.view_drunkdriving")
+
+
+class DrunkDrivingDetail(RecordDetailView):
+    """One person dealt with (the ID number is not shown: the ledger's export masks it too)."""
+
+    model = DrunkDriving
+    fields = ("caught_on", "region", "driver_name", "offence", "penalty", "caused_accident", "unit")
+    ledger_url_name = "hazards:drunk_driving_list"
 
 
 class DrowningDetail(RecordDetailView):

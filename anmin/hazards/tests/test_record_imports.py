@@ -43,6 +43,12 @@ def test_the_register_page_is_scoped_and_shown_only_to_the_roles_holding_it(worl
     assert "无梁司机" not in body  # the police user's station is in 古城镇
     assert reverse("hazards:drunk_driving_list") in body  # the menu entry
     assert "?import=1" in body
+    record = DrunkDriving.objects.get(driver_name="古城司机")
+    detail = client.get(record.get_absolute_url()).content.decode()
+    assert "刑事处罚" in detail
+    assert "古城司机" in detail
+    other = DrunkDriving.objects.get(driver_name="无梁司机")
+    assert client.get(other.get_absolute_url()).status_code == 404
 
     client.force_login(world.user(Role.CITY_OFFICE))
     city = client.get(URL)
