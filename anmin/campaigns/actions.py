@@ -156,6 +156,21 @@ def record_campaign(*, actor, title: str, kind: str, region, held_on: date, plac
     return campaign
 
 
+def check_campaign(c: PublicityCampaign) -> None:
+    c.title = (c.title or "").strip()
+    if not c.title or len(c.title) > 128:
+        raise invalid("title", "「活动名称」为必填项，且不超过 128 字")
+    if c.held_on > clock.today():
+        raise invalid("held_on", "「活动日期」不能晚于今天")
+
+
+@action(perm="campaigns.add_publicitycampaign", what="导入宣传活动")
+def import_campaigns(rows: Sequence[PublicityCampaign], *, actor, note: str = "") -> int:
+    """Publicity campaigns from the Excel ledger (without their materials: those are added on the
+    campaign's page); each checked, inside the actor's jurisdiction, one audit entry."""
+    return len(_bulk(PublicityCampaign, rows, actor=actor, note=note, check=check_campaign))
+
+
 @action(perm="campaigns.change_publicitycampaign", target="material", model=PublicityMaterial,
         what="修改宣传材料数量")
 def set_material_quantity(*, actor, material: PublicityMaterial, quantity: int) -> PublicityMaterial:

@@ -5,7 +5,7 @@ demo builder."""
 def register() -> None:
     from anmin.core import registry
 
-    from . import actions, demo, kpis, menus
+    from . import actions, demo, kpis, menus, pages  # noqa: F401 - pages: the record ledgers, by key
     from .registries import ALL
     from .roles import grants
 

@@ -4,7 +4,7 @@
 def register() -> None:
     from anmin.core import registry
 
-    from . import coverage, demo, kpis, menus, report
+    from . import coverage, demo, kpis, menus, pages, report  # noqa: F401 - pages: the record ledgers, by key
     from .registries import ALL
     from .roles import grants
 

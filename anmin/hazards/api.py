@@ -18,10 +18,11 @@ from anmin.workflow.kit.api import (
     ReportSerializer,
     choices_help,
 )
+from anmin.workflow.kit.record_api import record_viewset
 from anmin.workflow.models import Priority
 
 from . import actions
-from .models import RailwayHazard, RailwayHazardCategory
+from .models import DrunkDriving, RailwayHazard, RailwayHazardCategory
 
 CATEGORY_HELP = choices_help(RailwayHazardCategory.choices)
 
@@ -79,4 +80,10 @@ class RailwayHazardViewSet(CaseDetailViewSet):
     create_perm, create_what = actions.ADD_RAILWAY, "登记铁路沿线隐患"
 
 
-ROUTES = (ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"),)
+#: The 酒驾醉驾查处登记台账, read only (the ID number is not served; registering is the Excel import).
+DrunkDrivingViewSet = record_viewset(
+    DrunkDriving, fields=("caught_on", "driver_name", "offence", "penalty", "caused_accident", "unit"),
+    filter_fields=("offence", "penalty", "caused_accident"), date_field="caught_on")
+
+ROUTES = (ApiRoute("railway-hazards", RailwayHazardViewSet, "railwayhazard"),
+          ApiRoute("drunk-driving", DrunkDrivingViewSet, "drunkdriving"))

@@ -188,3 +188,6 @@ class DrunkDriving(ProtectedModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.driver_name} {self.caught_on}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("hazards:drunk_driving_detail", args=[self.pk])
+

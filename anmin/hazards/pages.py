@@ -1,25 +1,73 @@
-"""Ledger pages of the hazards records kept against dangerous waters (the kit's ``record_ledger``):
-the summer inspections (rows link to the water) and minors' drowning incidents (no names are kept)."""
+"""Ledger pages of the hazards records (the kit's ``record_ledger``): the summer inspections of
+dangerous waters (rows link to the water), minors' drowning incidents (no names are kept; placed by
+township and village) — both imported through ``kit.record_ledgers`` — and the 酒驾醉驾查处登记台账
+(its Excel ledger is ``importers.DrunkDrivingLedger``; police, the city office and leaders only,
+see ``roles.py``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import ledgers
+from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
-from .models import DrowningIncident, WaterInspection
+from . import actions
+from .importers import DrunkDrivingLedger
+from .models import DrowningIncident, DrunkDriving, Water, WaterInspection
+
+InspectionImport = record_import(
+    WaterInspection, key="hazards.water_inspection", title="水域巡查记录台账",
+    refs={"water": ("危险水域名称", Water)},
+    columns=(
+        ledgers.Column("巡查日期", "inspected_on", ledgers.date(), required=True),
+        ledgers.Column("巡查人", "inspector", ledgers.text(max_length=64), required=True),
+        ledgers.Column("警示牌完好", "signs_ok", ledgers.boolean(), default=True,
+                       export=lambda o: "是" if o.signs_ok else "否"),
+        ledgers.Column("救生器材齐全", "equipment_ok", ledgers.boolean(), default=True,
+                       export=lambda o: "是" if o.equipment_ok else "否"),
+        ledgers.Column("发现问题", "findings", ledgers.text(max_length=500), width=30),
+    ),
+    save=actions.import_inspections)
 
 InspectionLedger = record_ledger(
     WaterInspection, title=_("水域巡查记录台账"),
     fields=("water", "inspected_on", "inspector", "signs_ok", "equipment_ok", "findings"),
     filter_fields=("signs_ok", "equipment_ok"), search="findings", date_field="inspected_on",
-    select_related=("water", "region"))
+    select_related=("water", "region"), ledger=InspectionImport)
+
+DrowningImport = record_import(
+    DrowningIncident, key="hazards.drowning", title="未成年人溺水事故台账", place=True,
+    refs={"water": ("危险水域名称", Water)},
+    columns=(
+        ledgers.Column("发生日期", "occurred_on", ledgers.date(), required=True),
+        ledgers.Column("年龄", "age", ledgers.integer(min_value=0, max_value=17), required=True),
+        ledgers.Column("性别", "sex", ledgers.choice([("M", "男"), ("F", "女")]), required=True,
+                       export=lambda o: o.get_sex_display()),
+        ledgers.Column("死亡", "died", ledgers.boolean(), default=False, export=lambda o: "是" if o.died else "否"),
+        ledgers.Column("经过", "circumstances", ledgers.text(max_length=1000), width=30),
+    ),
+    save=actions.import_drownings)
 
 DrowningLedger = record_ledger(
     DrowningIncident, title=_("未成年人溺水事故台账"), fields=("occurred_on", "water", "age", "sex", "died",
                                                             "circumstances"),
     filter_fields=("sex", "died"), search="circumstances", date_field="occurred_on",
-    select_related=("water", "region"))
+    select_related=("water", "region"), ledger=DrowningImport)
+
+DrunkDrivingPage = record_ledger(
+    DrunkDriving, title=_("酒驾醉驾查处登记台账"),
+    fields=("caught_on", "driver_name", "offence", "penalty", "caused_accident", "unit"),
+    filter_fields=("offence", "penalty", "caused_accident"), search="driver_name", date_field="caught_on",
+    ledger=DrunkDrivingLedger, import_perm=actions.ADD_DRUNK, required_perm="hazards.view_drunkdriving")
+
+
+class DrunkDrivingDetail(RecordDetailView):
+    """One person dealt with (the ID number is not shown: the ledger's export masks it too)."""
+
+    model = DrunkDriving
+    fields = ("caught_on", "region", "driver_name", "offence", "penalty", "caused_accident", "unit")
+    ledger_url_name = "hazards:drunk_driving_list"
 
 
 class DrowningDetail(RecordDetailView):

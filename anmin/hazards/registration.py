@@ -6,7 +6,7 @@ def register() -> None:
     from anmin.core.registry import DemoBuilder
     from anmin.workflow.kit.domain import CaseDomain
 
-    from . import api, demo, kpis, menus, report, workflows
+    from . import api, demo, kpis, menus, pages, report, workflows  # noqa: F401 - pages: the record ledgers, by key
     from .registries import ALL
     from .roles import GRANTS
 

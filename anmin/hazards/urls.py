@@ -12,5 +12,7 @@ urlpatterns = [
     *(url for registry in ALL for url in registry.urls()),
     path("inspections/", pages.InspectionLedger.as_view(), name="inspection_list"),
     path("drownings/", pages.DrowningLedger.as_view(), name="drowning_list"),
+    path("drunk-driving/", pages.DrunkDrivingPage.as_view(), name="drunk_driving_list"),
+    path("drunk-driving/<int:pk>/", pages.DrunkDrivingDetail.as_view(), name="drunk_driving_detail"),
     path("drownings/<int:pk>/", pages.DrowningDetail.as_view(), name="drowning_detail"),
 ]

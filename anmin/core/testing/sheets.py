@@ -74,3 +74,16 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "gbk") -> bytes:
     for r in rows:
         w.writerow([show(v) for v in r])
     return out.getvalue().encode(encoding)
+
+
+def import_on_page(client, url: str, ledger_class, rows: Sequence[Sequence[Any]]):
+    """Upload ``rows`` under ``ledger_class``'s headers to the ledger page at ``url`` and confirm the
+    import of the valid rows (as a user would): ``(the dry-run page's HTML, the confirm response)``.
+    The test needs ``settings.ANMIN_LEDGER_UPLOAD_DIR`` pointing at a temporary directory."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = xlsx([[c.header for c in ledger_class.columns], *rows])
+    checked = client.post(url, {"ledger_step": "upload", "file": SimpleUploadedFile("台账.xlsx", data)})
+    assert checked.status_code == 200, checked.status_code
+    done = client.post(url, {"ledger_step": "confirm", "token": checked.context["token"], "mode": "valid_only"})
+    return checked.content.decode(), done

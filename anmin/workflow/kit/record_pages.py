@@ -12,6 +12,11 @@ declaration, like the registry kit's pages, so a domain writes no view code for 
 Rows link to the record's ``get_absolute_url`` (the school's page for an incident) unless
 ``link=False``. Reading goes through ``visible_to`` (the core ledger view); the export is the core's
 (no formulas, audited).
+
+With ``ledger=`` (an ``anmin.core.ledgers.Ledger``, e.g. one made by ``record_import`` in
+``kit.record_ledgers``) the page also imports that Excel ledger (upload, dry run naming every bad row
+and column, confirm) for users holding ``import_perm``, and exports in the ledger's own columns, so
+the export can be filled in and imported again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.filters import township_choices
+from anmin.core.ledgers import Ledger, LedgerImportMixin
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
@@ -76,19 +82,29 @@ def record_filter(model, *, filter_fields: Sequence[str] = (), search: str = "",
 
 def record_ledger(model, *, title, fields: Sequence[str], filter_fields: Sequence[str] = (), search: str = "",
                   date_field: str = "", select_related: Sequence[str] = ("region",), link: bool = True,
-                  export_name: str = "") -> type[LedgerView]:
-    """A ledger page class for ``model`` (scoped, filtered, exported)."""
+                  export_name: str = "", ledger: type[Ledger] | None = None,
+                  import_perm: str = "", required_perm: str = "") -> type[LedgerView]:
+    """A ledger page class for ``model`` (scoped, filtered, exported; with ``ledger``, imported too,
+    by who holds ``import_perm`` — the model's add permission by default). ``required_perm``: the page
+    does not exist (404) for users without it."""
     related = tuple(select_related)
 
     def get_queryset(self):
         return LedgerView.get_queryset(self).select_related(*related)
 
-    return type(f"{model.__name__}LedgerView", (LedgerView,), {
+    attrs: dict[str, Any] = {
         "model": model, "title": title, "export_name": export_name or str(title),
         "table_class": record_table(model, fields, link=link),
         "filterset_class": record_filter(model, filter_fields=filter_fields, search=search, date_field=date_field),
-        "get_queryset": get_queryset,
-    })
+        "get_queryset": get_queryset, "required_perm": required_perm or None,
+    }
+    bases: tuple[type, ...] = (LedgerView,)
+    if ledger is not None:
+        bases = (LedgerImportMixin, LedgerView)
+        attrs["ledger_class"] = ledger
+        attrs["import_permission"] = import_perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
+        attrs["export_response"] = lambda self, qs: self.get_ledger().export_response(qs)
+    return type(f"{model.__name__}LedgerView", bases, attrs)
 
 
 class RecordDetailView(DetailPage):

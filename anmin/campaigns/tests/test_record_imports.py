@@ -1,0 +1,46 @@
+"""Counselling sessions imported on their ledger page (the kit's ``record_import``): the counsellor
+named among those the user may see, the bad row named by row and column, the good rows imported."""
+
+from __future__ import annotations
+
+from anmin.campaigns import actions
+from anmin.campaigns.models import CounsellingSession, PublicityCampaign
+from anmin.campaigns.pages import CampaignImport, SessionImport
+from anmin.core.actors import SYSTEM
+from anmin.core.models import Role
+from anmin.core.testing.sheets import import_on_page
+
+
+def test_sessions_are_imported_on_their_page(world, client, settings, tmp_path):
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path / "uploads"
+    ours = actions.create_counsellor(actor=SYSTEM, region=world.gc_village.code, name="王咨询", kind="counsellor")
+    actions.create_counsellor(actor=SYSTEM, region=world.wl_village.code, name="李咨询", kind="counsellor")
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))  # 古城镇
+    report, done = import_on_page(client, "/campaigns/sessions/", SessionImport, [
+        ["王咨询", "2020-05-06", "考前减压", 30],
+        ["王咨询", "2020-05-07", "家长课堂", "很多"],  # not a number
+        ["李咨询", "2020-05-08", "无梁镇讲座", 10],  # outside 古城镇
+    ])
+    assert 'data-row="3" data-field="people"' in report
+    assert 'data-row="4" data-field="counsellor"' in report
+    assert done.status_code == 200
+    got = CounsellingSession.objects.get()
+    assert (got.counsellor_id, got.region_id, got.topic, got.people) == (ours.pk, world.gc_village.code, "考前减压", 30)
+
+
+def test_publicity_campaigns_are_imported_on_their_page_placed_by_township_and_village(world, client, settings,
+                                                                                       tmp_path):
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path / "uploads"
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))  # 古城镇
+    report, done = import_on_page(client, "/campaigns/publicity/", CampaignImport, [
+        ["古城镇", "", "平安建设宣传日", "平安创建集中宣传活动", "2020-06-24", "镇政府广场", "综治中心", ""],
+        ["古城镇", "", "宣传月", "大型演出", "2020-06-25", "", "", ""],  # no such kind
+        ["无梁镇", "", "无梁宣传", "其他宣传活动", "2020-06-26", "", "", ""],  # outside 古城镇
+        ["古城镇", world.gc_village.name, "进村宣传", "其他宣传活动", "2020-06-27", "村委会", "", ""],
+    ])
+    assert 'data-row="3" data-field="kind"' in report
+    assert 'data-row="4" data-field="township"' in report
+    assert done.status_code == 200
+    got = PublicityCampaign.objects.order_by("held_on")
+    assert [(c.title, c.region_id) for c in got] == [
+        ("平安建设宣传日", world.gucheng.code), ("进村宣传", world.gc_village.code)]

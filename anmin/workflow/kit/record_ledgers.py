@@ -1,0 +1,140 @@
+"""Excel import for the smaller records kept against a registry (an inspection of a water, an
+incident near a school, a 五个100% check): a ledger (``anmin.core.ledgers``) made from a declaration,
+so a domain writes no parsing code. The record ledger page (``record_ledger(..., ledger=...)``) then
+offers the import::
+
+    InspectionImport = record_import(
+        WaterInspection, key="hazards.water_inspection", title="水域巡查记录台账",
+        refs={"water": ("危险水域名称", Water)},
+        columns=(ledgers.Column("巡查日期", "inspected_on", ledgers.date(), required=True), ...),
+        save=actions.import_inspections)
+
+``refs``: the record's parent, named in a column by its ``name`` and looked up among the parents the
+user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
+jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道) and
+村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction — the
+village when given, else the township. ``save`` is the app's bulk action (``actions.py``:
+permission, jurisdiction, one audit entry); a row's errors name its row and column. ``check``: the
+action's own check of one record (``actions.check_safety``), run on every row before anything is
+written, so a row it refuses is reported with its row and column instead of undoing the whole
+import. ``natural_key``: the fields that identify a record (``("school", "term")``): a row naming
+one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record
+is reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from anmin.core import ledgers
+from anmin.core.guards import in_area
+
+
+def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Column],
+                  save: Callable[..., int], refs: dict[str, tuple[str, Any]] | None = None,
+                  natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None,
+                  place: bool = False) -> type[ledgers.Ledger]:
+    refs = dict(refs or {})
+    ref_columns = tuple(
+        ledgers.Column(header, field, ledgers.text(max_length=200), required=not model._meta.get_field(field).null,
+                       export=lambda o, f=field: str(getattr(o, f) or ""), width=24)
+        for field, (header, _m) in refs.items())
+    own = {c.field for c in columns}
+    if place:
+        from .registry import _place
+
+        ref_columns = (
+            ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export=_place(2)),
+            ledgers.Column("村(社区)", "village", ledgers.text(), export=_place(3)),
+            *ref_columns)
+
+    def build(values: dict[str, Any]):
+        return model(**{k: v for k, v in values.items() if (k in own or k in refs or k == "region_id")
+                        and v is not None})
+
+    class RecordLedger(ledgers.Ledger):
+        def prepare(self) -> None:
+            if place:
+                from anmin.core.regions_io import PlaceResolver
+
+                self.places = PlaceResolver()
+            self.parents: dict[str, dict[str, list[Any]]] = {}
+            for field, (_h, parent) in refs.items():
+                by_name: dict[str, list[Any]] = defaultdict(list)
+                qs = parent.objects.visible_to(self.user) if self.user is not None else parent.objects.all()
+                for obj in qs.only("pk", "name", "region_id"):
+                    by_name[obj.name].append(obj)
+                self.parents[field] = by_name
+
+        def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+            if place and values.get("township"):
+                self.place_row(values)
+            for field, (header, parent) in refs.items():
+                name = values.get(field)
+                if not name:
+                    continue
+                found = self.parents[field].get(name, [])
+                label = parent._meta.verbose_name
+                if not found:
+                    raise ValidationError({field: f"{header}：“{name}”不是您辖区内登记的{label}"})
+                if len(found) > 1:
+                    raise ValidationError(
+                        {field: f"{header}：有{len(found)}个名为“{name}”的{label}，请在{label}台账中改用唯一名称"})
+                values[field] = found[0]
+                region = found[0].region_id
+                if self.user is not None and not in_area(self.user, region):
+                    raise ValidationError({field: f"{header}：“{name}”不在您的辖区内"})
+                values.setdefault("region_id", region)
+            if check is not None and not row.errors:
+                try:
+                    check(build(values))
+                except ValidationError as exc:
+                    first = (*refs, *(c.field for c in columns))[0]
+                    known = {first, *refs, *own}
+                    raise ValidationError({k if k in known else first: v[0]
+                                           for k, v in exc.message_dict.items()}) from None
+
+        def place_row(self, values: dict[str, Any]) -> None:
+            township, village = values["township"], values.get("village") or ""
+            if village:
+                try:
+                    code = self.places.resolve(township=township, village=village)
+                except ValidationError as exc:
+                    raise ValidationError({k: v[0] for k, v in exc.message_dict.items()}) from None
+            else:
+                code = self.places.township_by_name.get(township) or (
+                    township if township in self.places.township_names else None)
+                if code is None:
+                    raise ValidationError({"township": f"乡镇(街道)：“{township}”不是本市的乡镇(街道)"})
+            if self.user is not None and not in_area(self.user, code):
+                where = "village" if village else "township"
+                raise ValidationError({where: f"{self.header_of(where)}：不在您的辖区内"})
+            values["region_id"] = code
+
+        def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+            if not natural_key:
+                return ()
+
+            def key(values):
+                return tuple(getattr(values.get(k), "pk", values.get(k)) for k in natural_key)
+
+            keys = [key(r.values) for r in rows if r.ok]
+            first = natural_key[0]
+            known = set(model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
+                        .values_list(*natural_key)) if keys else set()
+            for r in rows:
+                if r.ok and key(r.values) in known:
+                    r.existing = True
+            return ()
+
+        def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+            return save([build(r.values) for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")
+
+    attrs = {"key": key, "title": title, "model": model, "columns": (*ref_columns, *columns),
+             "unique": (natural_key,) if natural_key else ()}
+    ledger = type(f"{model.__name__}Ledger", (RecordLedger,), attrs)
+    return ledger
