@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from anmin.core import ledgers
 from anmin.core.guards import in_area
 from anmin.core.models import Region
+from anmin.workflow.kit.case_ledger import CaseLedger
 
 from . import actions
-from .models import DrunkDriving, Offence, Penalty
+from .models import DrunkDriving, Offence, Penalty, RailwayHazard, RailwayHazardCategory
+from .workflows import RAILWAY_HAZARD
 
 OFFENCES = {label: code for code, label in Offence.choices}
 PENALTIES = {label: code for code, label in Penalty.choices}
@@ -80,3 +82,37 @@ class DrunkDrivingLedger(ledgers.Ledger):
                          offence=r.values["offence"], penalty=r.values["penalty"],
                          caused_accident=bool(r.values.get("caused_accident")), unit=r.values.get("unit") or "")
             for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")
+
+
+class RailwayHazardLedger(CaseLedger):
+    """The 铁路沿线隐患台账 on the case kit: each new row is registered through
+    ``report_railway_hazard`` (guarded, audited, at the township centre on the clock, waiting for
+    下达整改); a row whose 编号 is a hazard the user sees (an earlier export) is left alone."""
+
+    key = "hazards.railway"
+    title = "铁路沿线隐患台账"
+    model = RailwayHazard
+    what = "铁路沿线隐患"
+    columns = (
+        *CaseLedger.place_columns(),
+        ledgers.Column("隐患标题", "title", ledgers.text(max_length=200), export="case.title", width=30,
+                       help="不填按线路、里程和类别生成"),
+        ledgers.Column("隐患类别", "category", ledgers.choice(RailwayHazardCategory.choices), required=True,
+                       export=lambda h: h.get_category_display(), width=14),
+        ledgers.Column("铁路线路", "line", ledgers.text(max_length=64), required=True, width=14),
+        ledgers.Column("里程", "mileage", ledgers.text(max_length=32), width=12),
+        ledgers.Column("隐患情况", "description", ledgers.text(max_length=5000), required=True,
+                       export="case.description", width=40),
+        ledgers.Column("整改要求", "requirement", ledgers.text(max_length=500), width=24),
+        ledgers.Column("紧急程度", "priority", ledgers.choice(RAILWAY_HAZARD.workflow.priorities), default="normal",
+                       export="case.priority"),
+        ledgers.Column("发现日期", "found_on", ledgers.date(), width=12, help="不填为今天"),
+    )
+    unique = ("number",)
+
+    def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+        for r in rows:
+            actions.report_railway_hazard(actor=self.user, **self.given(
+                r.values, "region", "category", "line", "description", "mileage", "requirement", "title",
+                "priority", "found_on"))
+        return len(rows)

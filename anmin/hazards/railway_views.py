@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.forms import RegionChoiceField
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.tables import Column, Table
 from anmin.workflow.kit.filters import CaseDetailFilter
 from anmin.workflow.kit.forms import CaseReportForm
@@ -16,6 +17,7 @@ from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportV
 from anmin.workflow.models import Priority
 
 from . import actions
+from .importers import RailwayHazardLedger
 from .models import RailwayHazard, RailwayHazardCategory
 from .workflows import RAILWAY_HAZARD
 
@@ -54,8 +56,12 @@ class RailwayHazardForm(CaseReportForm):
     found_on = forms.DateField(label=_("发现日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RailwayHazardLedgerView(CaseLedgerView):
+class RailwayHazardLedgerView(LedgerImportMixin, CaseLedgerView):
+    """铁路沿线隐患台账: filters, Excel export in the import's own columns, Excel import (?import=1)."""
+
     model = RailwayHazard
+    ledger_class = RailwayHazardLedger
+    import_permission = actions.ADD_RAILWAY
     filterset_class = RailwayHazardFilter
     table_class = RailwayHazardTable
     title = _("铁路沿线隐患台账")

@@ -112,3 +112,27 @@ def test_the_api_registers_once_per_idempotency_key_and_lists_in_scope(world):
     assert bad.status_code == 400
     assert bad.json()["field"] == "category"
     assert api.get("/api/v1/railway-hazards/").json()["count"] == 1
+
+
+def test_the_railway_ledger_imports_good_rows_names_bad_ones_and_reexports(world, client, settings, tmp_path):
+    from anmin.core.testing.sheets import import_on_page
+    from anmin.hazards.importers import RailwayHazardLedger
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = tmp_path
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    blank = ["", "古城镇", "古城村", ""]  # 编号, 乡镇, 村 (short name), 网格
+    rows = [
+        [*blank, "", "危树", "郑万高铁", "K668+200", "线路旁杨树倾斜", "砍伐", "一般", "2020-10-08"],
+        [*blank, "", "不存在的类别", "郑万高铁", "", "护网破损", "", "", ""],
+        ["", "无梁镇", "无梁村", "", "", "危树", "禹亳铁路", "", "杨树倾斜", "", "", ""],  # outside 古城镇
+    ]
+    report, done = import_on_page(client, "/hazards/railway/", RailwayHazardLedger, rows)
+    assert 'data-row="3" data-field="category"' in report
+    assert 'data-row="4"' in report
+    assert done.status_code == 200
+    hazard = RailwayHazard.objects.get()
+    assert (hazard.line, hazard.category, hazard.case.region_id) == ("郑万高铁", "tree", world.gc_village.code)
+    assert hazard.case.status == "reported"  # 已发现, waiting for 下达整改
+    again = RailwayHazardLedger(user=world.user(Role.TOWNSHIP_CENTER)).dry_run(
+        RailwayHazardLedger(user=world.user(Role.TOWNSHIP_CENTER)).workbook(RailwayHazard.objects.all()))
+    assert (again.new_count, again.existing_count, again.errors) == (0, 1, [])
