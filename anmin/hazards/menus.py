@@ -15,5 +15,5 @@ ITEMS = (
     MenuItem("hazards_drownings", "cases", _("未成年人溺水事故"), "hazards:drowning_list",
              "hazards.view_drowningincident", 42, "⚠"),
     MenuItem("hazards_drunk_driving", "cases", _("酒驾醉驾查处"), "hazards:drunk_driving_list",
-             "hazards.view_drunkdriving", 43, "🚓"),
+             "hazards.view_drunkdriving", 43, "car"),
 )
