@@ -81,5 +81,6 @@ def api_world(django_db_setup, django_db_blocker):
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_the_api_answers_every_generated_request_as_its_schema_says(case, role, api_world, db):
-    headers = {"Authorization": f"Token {api_world[role]}"}
+    # The WSGI client does not unzip: ask for the body as it is (gzip is core.middleware's, tested there).
+    headers = {"Authorization": f"Token {api_world[role]}", "Accept-Encoding": "identity"}
     case.call_and_validate(headers=headers)
