@@ -40,8 +40,8 @@ class Facts:
 
 def _compute(user) -> Facts:
     from django.contrib.auth.models import Permission
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from .logins import otp_devices
     from .models import OrgUnit
 
     roles = tuple(user.roles.all())
@@ -52,7 +52,7 @@ def _compute(user) -> Facts:
            if user.org_unit_id is not None else None)
     grid_prefixes = tuple(user.grids.values_list("prefix", flat=True)) if any(
         r.scope == "grids" for r in roles) else ()
-    has_device = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+    has_device = otp_devices(user).exists()
     return Facts(roles, perms, org, grid_prefixes, has_device)
 
 
