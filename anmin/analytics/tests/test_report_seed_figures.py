@@ -19,6 +19,7 @@ from django.db import connection
 from anmin.analytics.reports.docx_writer import docx_text, write_docx
 from anmin.analytics.reports.render import render_report
 from anmin.core import registry
+from anmin.core.documents.pdf import docx_to_pdf, soffice
 
 # The demo world is built once per run of the suite: on SQLite only (the builders and the KPI queries
 # are the same code on PostgreSQL, where the domains' own tests run them; building the world twice
@@ -116,10 +117,38 @@ def _number(text: str, pattern: str):
     return 0 if value == "无" else int(value)
 
 
+def _check_pdf(docx: bytes, title: str) -> None:
+    """The PDF LibreOffice makes of the DOCX is the official layout: A4 pages, the title on the first,
+    "— n —" page numbers, the CJK fonts embedded (a reader without them still sees the characters)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(docx_to_pdf(docx)))
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2, "A4 portrait (210 × 297 mm)"
+    texts = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages[:3]]
+    assert re.sub(r"\s+", "", title)[:12] in texts[0]
+    for number, text in enumerate(texts, start=1):
+        assert f"—{number}—" in text, f"page {number} carries its number"
+    embedded = set()
+    for page in reader.pages[:2]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                embedded.add(str(font["/BaseFont"]))
+    assert any(re.search(r"Ming|Kai|WenQuanYi|CJK|Song|Hei", f) for f in embedded), embedded
+
+
 def test_the_2020_report_of_the_demo_world_carries_the_seed_figures(capsys):
     call_command("demo", "--no-serve", verbosity=0)
     doc = render_report("annual", year=2020, use_cache=False)
-    text = docx_text(write_docx(doc))
+    docx = write_docx(doc)
+    text = docx_text(docx)
+    if soffice():  # `make test` installs LibreOffice (make system-deps); a bare checkout may lack it
+        _check_pdf(docx, doc.title)
 
     checked, missing, wrong = [], [], []
     for label, expected, keys, pattern in SEED:
