@@ -70,8 +70,10 @@ def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, are
     return out
 
 
-def trend(user, area: Region | None, year: int) -> dict:
-    data = cases.monthly(user, area.code if area else None, year)
+def trend(user, area: Region | None, year: int, figs: F.Figures | None = None) -> dict:
+    region = area.code if area else None
+    figs = figs or F.Figures(user=user, year=year)
+    data = figs.cached("cases.monthly", region, year, lambda: cases.monthly(user, region, year))
     labels = cases.kind_labels()
     series = [{"name": f"{labels.get(kind, kind)}（上报）", "values": v["opened"], "unit": "件"}
               for kind, v in sorted(data.items())]
@@ -92,11 +94,13 @@ def build(user, year: int, *, bigscreen: bool = False) -> dict:
             continue
         data = chart_data(user, chart, area, year, figs, areas)
         (stats if chart.kind == "stat" else charts).append(data)
-    charts.insert(0, trend(user, area, year))
-    by_area = cases.by_area(user, area.code if area else None, year)
-    area_rows = [{"code": code, "name": name, **by_area.get(code, {"opened": 0, "open": 0, "overdue": 0,
-                                                                    "warning": 0, "supervised": 0})}
-                 for code, name in areas]
+    charts.insert(0, trend(user, area, year, figs))
+    region = area.code if area else None
+    by_area = cases.by_area(
+        user, region, year,
+        opened=figs.cached("cases.opened_by_area", region, year, lambda: cases.opened_by_area(user, region, year)),
+        now=figs.cached("cases.open_by_area", region, year, lambda: cases.open_by_area(user, region), volatile=True))
+    area_rows = [{"code": code, "name": name, **by_area.get(code, cases.EMPTY_AREA)} for code, name in areas]
     return {
         "year": year,
         "area": {"code": area.code, "name": area.name, "level": area.level} if area else None,

@@ -10,8 +10,12 @@ Each value is kept in Django's cache with the audit chain's head at the moment i
 (every write is audited, ``anmin.core.audit.head``). When the head has moved, the entries written
 since are read (``audit.changed_regions``): a value is recomputed only if one of them lies inside its
 region (or has no region, as a bulk import or a sweep), so a write in 古城镇 leaves 无梁镇's figures
-cached and the dashboard is right at once after any write. Figures that depend on the clock alone
-(overdue counts) are kept at most ``ANMIN_FIGURES_TTL`` seconds (default 60).
+cached and the dashboard is right at once after any write. Figures that move with the time of day
+(``Kpi.volatile``: open cases past their limit now) are kept at most ``ANMIN_FIGURES_TTL`` seconds
+(default 60); the others up to ``ANMIN_FIGURES_MAX_AGE`` (default an hour: a safety net, the audit
+chain is what keeps them right) and never past the business day they were computed on (figures "as
+of today" move at midnight). A value that takes longer to compute than the short limit therefore
+stays useful: it is not thrown away before the next page asks for it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from anmin.core import audit, registry
+from anmin.core import audit, clock, registry
 from anmin.core.models.regions import level_of, prefix_for
 
 MISSING_TEXT = "暂无数据"
@@ -102,6 +107,10 @@ def _ttl() -> int:
     return int(getattr(settings, "ANMIN_FIGURES_TTL", 60))
 
 
+def _max_age(volatile: bool) -> int:
+    return _ttl() if volatile else int(getattr(settings, "ANMIN_FIGURES_MAX_AGE", 3600))
+
+
 @dataclass
 class Figures:
     """Figures of one year for one viewer. ``used`` collects every figure asked for (a report keeps
@@ -114,6 +123,7 @@ class Figures:
     _head: tuple[int, str] | None = None
     _changed: dict = field(default_factory=dict)
     _sig: dict = field(default_factory=dict)
+    _today: str | None = None
 
     def head(self) -> tuple[int, str]:
         if self._head is None:
@@ -126,8 +136,8 @@ class Figures:
             self._changed[stamp] = audit.changed_regions(stamp)
         return self._changed[stamp]
 
-    def _still_valid(self, entry: dict, region: str | None) -> bool:
-        if time.time() - entry["at"] > _ttl():
+    def _still_valid(self, entry: dict, region: str | None, volatile: bool) -> bool:
+        if time.time() - entry["at"] > _max_age(volatile) or entry.get("day") != self.today():
             return False
         if tuple(entry["head"]) == self.head():
             return True
@@ -137,28 +147,41 @@ class Figures:
         prefix = region_prefix(region)
         return not any(code == "" or code.startswith(prefix) for code in changed)
 
+    def today(self) -> str:
+        if self._today is None:
+            self._today = clock.today().isoformat()
+        return self._today
+
+    def cached(self, name: str, region: str | None, year: int, compute: Callable[[], Any], *,
+               volatile: bool = False) -> Any:
+        """``compute()`` — an aggregate over the records of ``region`` the viewer may see — kept in the
+        cache under ``name`` as KPI values are (fresh after any write inside ``region``)."""
+        if not self.use_cache:
+            return compute()
+        sig = self._sig.get(region)
+        if sig is None:
+            sig = self._sig[region] = scope_signature(self.user, region)
+        cache_key = f"anmin:fig:{sig}:{name}:{year}:{region or '-'}"
+        entry = cache.get(cache_key)
+        if entry is not None and self._still_valid(entry, region, volatile):
+            if tuple(entry["head"]) != self.head():
+                entry["head"] = self.head()
+                cache.set(cache_key, entry, _max_age(volatile))
+            return entry["value"]
+        head = self.head()  # read before computing: a write during the computation counts as after it
+        day = self.today()
+        value = compute()
+        cache.set(cache_key, {"head": head, "at": time.time(), "day": day, "value": value}, _max_age(volatile))
+        return value
+
     def compute(self, key: str, region: str | None = None, year: int | None = None) -> Any:
         """The KPI's value, or None when no KPI of that key is registered."""
         kpi = resolve(key)
         if kpi is None:
             return None
         year = year or self.year
-        if not self.use_cache:
-            return kpi.compute(year=year, region=region, user=self.user)
-        sig = self._sig.get(region)
-        if sig is None:
-            sig = self._sig[region] = scope_signature(self.user, region)
-        cache_key = f"anmin:fig:{sig}:{kpi.key}:{year}:{region or '-'}"
-        entry = cache.get(cache_key)
-        if entry is not None and self._still_valid(entry, region):
-            if tuple(entry["head"]) != self.head():
-                entry["head"] = self.head()
-                cache.set(cache_key, entry, _ttl())
-            return entry["value"]
-        head = self.head()  # read before computing: a write during the computation counts as after it
-        value = kpi.compute(year=year, region=region, user=self.user)
-        cache.set(cache_key, {"head": head, "at": time.time(), "value": value}, _ttl())
-        return value
+        return self.cached(kpi.key, region, year, lambda: kpi.compute(year=year, region=region, user=self.user),
+                           volatile=kpi.volatile)
 
     def figure(self, key: str, region: str | None = None, year: int | None = None) -> Figure:
         year = year or self.year

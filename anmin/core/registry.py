@@ -105,13 +105,27 @@ class Widget:
 
 @dataclass(frozen=True)
 class Kpi:
-    """A named aggregate computed from records. ``compute(year=, region=, user=)`` returns a number."""
+    """A named aggregate computed from records. ``compute(year=, region=, user=)`` returns a number.
+    ``volatile``: the value moves with the time of day as well as with the records (open cases past
+    their limit *now*); dashboards then keep it only ``ANMIN_FIGURES_TTL`` seconds. A ``compute``
+    decorated with ``@volatile`` makes every KPI registered with it volatile."""
 
     key: str
     label: str
     compute: Callable[..., Any]
     unit: str = ""
     app: str = ""
+    volatile: bool = False
+
+    def __post_init__(self):
+        if getattr(self.compute, "volatile", False):
+            object.__setattr__(self, "volatile", True)
+
+
+def volatile(fn):
+    """Marks a KPI's compute function as moving with the clock (see ``Kpi.volatile``)."""
+    fn.volatile = True
+    return fn
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,52 @@ def test_a_write_elsewhere_keeps_other_areas_cached(world, django_assert_max_num
     assert Figures(user=None, year=2020).value("disputes.found", world.gucheng.code) == 1
 
 
+def test_figures_outlive_the_short_limit_unless_they_move_with_the_clock(world, settings, monkeypatch,
+                                                                         django_assert_num_queries):
+    """A count of records stays cached past ANMIN_FIGURES_TTL (only a write or a new day moves it), so a
+    figure slower to compute than that limit is not recomputed on every page; "overdue now" is not."""
+    import time as real_time
+
+    from anmin.analytics import figures
+    from anmin.core import clock
+
+    settings.ANMIN_FIGURES_TTL = 60
+    _dispute(world)
+    Figures(user=None, year=2020).value("disputes.found", world.gucheng.code)
+    Figures(user=None, year=2020).value("disputes.overdue", world.gucheng.code)
+    later = real_time.time() + 600
+    monkeypatch.setattr(figures.time, "time", lambda: later)
+    with django_assert_num_queries(1):  # the audit head alone
+        assert Figures(user=None, year=2020).value("disputes.found", world.gucheng.code) == 1
+    with django_assert_num_queries(2):  # the head, then the count again
+        Figures(user=None, year=2020).value("disputes.overdue", world.gucheng.code)
+    tomorrow = clock.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
+    with django_assert_num_queries(2):  # computed on another day: counted again
+        assert Figures(user=None, year=2020).value("disputes.found", world.gucheng.code) == 1
+
+
+def test_the_trend_and_area_table_are_cached_and_right_after_a_write(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.user(Role.CITY_OFFICE))
+
+    def gucheng(data):
+        row = next(a for a in data["areas"] if a["code"] == world.gucheng.code)
+        may = sum(s["values"][4] for s in data["charts"][0]["series"])
+        return row["opened"], row["open"], may
+
+    before = gucheng(client.get("/analytics/data/?year=2020").json())
+    with CaptureQueriesContext(connection) as queries:
+        assert gucheng(client.get("/analytics/data/?year=2020").json()) == before
+    counted = [q["sql"][:120] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not counted, counted  # nothing recounted: the trend, the area table and the cards are cached
+    _dispute(world)  # found on 2020-05-01, registered today
+    opened, still_open, may = gucheng(client.get("/analytics/data/?year=2020").json())
+    assert still_open == before[1] + 1
+
+
 def test_a_chart_exports_its_table_to_excel(client, world):
     _dispute(world)
     client.force_login(world.user(Role.CITY_OFFICE))

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from anmin.core import clock
 from anmin.core.models.regions import level_of, prefix_for
-from anmin.core.registry import Kpi, kpis
+from anmin.core.registry import Kpi, kpis, volatile
 
 from ..models import Case, Supervision
 
@@ -68,6 +68,7 @@ class CaseKpis:
     def closed(self, *, year, region=None, user=None) -> int:
         return self.closed_in(year, region, user).count()
 
+    @volatile
     def overdue(self, *, year, region=None, user=None) -> int:
         """Open cases past their limit now (``year`` is not used: overdue is a state of today)."""
         return self.cases(region, user).overdue(clock.now()).count()
