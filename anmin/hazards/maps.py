@@ -8,13 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.workflow.kit import maps
 
+from .models import WaterKind
 from .registries import WATERS
 
 UNPROTECTED = Q(warning_signs=0) | Q(rescue_equipment="") | Q(responsible_name="")
 
 
 def _describe(water) -> str:
-    return f"{water.name}（{water.get_kind_display()}）" + ("" if water.protected else str(_("，防护不全")))
+    return f"{water.name}（{WaterKind(water.kind).label}）" + ("" if water.protected else str(_("，防护不全")))
 
 
 def register() -> None:

@@ -132,7 +132,7 @@ def past_steps(life: Lifecycle, *, rng: random.Random, opened: dt.datetime, cent
 # -- plausible places -----------------------------------------------------------------------------------
 
 #: Roughly 禹州市 (WGS-84): demo points are kept inside it.
-EXTENT = ((33.95, 34.42), (113.10, 113.72))
+EXTENT = ((33.95, 34.40), (113.10, 113.70))
 CITY_CENTRE = (34.140, 113.485)
 
 
@@ -169,8 +169,12 @@ class Scatter:
         return CITY_CENTRE, 18.0
 
     def near(self, code: str, key: str, km: float = 1.0) -> tuple[Decimal, Decimal]:
-        """(latitude, longitude) with six places, within about ``km`` of the place ``code``."""
-        (lat, lng), wider = self.centre(code)
-        lat, lng = offset_km(lat, lng, f"{code}:{key}", km + wider)
+        """(latitude, longitude) with six places, within about ``km`` of the place ``code``; nearer
+        to it where the first try falls outside the city (no pile of points on its edge)."""
+        centre, wider = self.centre(code)
         (lo_lat, hi_lat), (lo_lng, hi_lng) = EXTENT
+        for share in (1.0, 0.5, 0.25, 0.0):
+            lat, lng = offset_km(*centre, f"{code}:{key}", (km + wider) * share)
+            if lo_lat <= lat <= hi_lat and lo_lng <= lng <= hi_lng:
+                break
         return (Decimal(f"{min(max(lat, lo_lat), hi_lat):.6f}"), Decimal(f"{min(max(lng, lo_lng), hi_lng):.6f}"))
