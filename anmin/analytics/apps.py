@@ -21,9 +21,13 @@ class AnalyticsConfig(AppConfig):
         menus.register()
         widgets.register()
         core_registry.role_grants.register("analytics", grants())
+        # Region centres before the domains' steps (their registers are placed near their village).
+        core_registry.demo_builders.register(
+            "analytics.places", core_registry.DemoBuilder("analytics.places", demo.build_places, order=15,
+                                                          describe="区划中心点（演示坐标）"))
         core_registry.demo_builders.register(
             "analytics", core_registry.DemoBuilder("analytics", demo.build, order=90,
-                                                   describe="区划中心点与事件、纠纷的演示坐标"),
+                                                   describe="事件、纠纷的演示坐标"),
         )
         # Last: links and charts for the KPIs every other app registered before (ANMIN_APPS order).
         bindings.register()

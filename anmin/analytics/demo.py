@@ -2,22 +2,24 @@
 
 No survey data ships with the demo, so these are approximate: each township at its rough place in
 Yuzhou (about 113.10–113.70 E, 33.95–34.40 N), villages scattered within a few kilometres of it,
-grids around their village, and every dispute and grid event at its grid with a small deterministic
-offset (``core.Location``, source "演示数据"). The domain demo builders are left as they are; a
-real installation loads boundaries with ``anmin regions load-geo`` and records carry GPS points.
-Idempotent: only what has no point yet gets one.
+grids around their village (``build_places``, a step of its own that runs before the domains', so
+their registers — cameras, dangerous waters, schools — are placed near their village with
+``workflow.kit.demo.Scatter``), and every dispute and grid event at its grid with a small
+deterministic offset (``core.Location``, source "演示数据"). A real installation loads boundaries with
+``anmin regions load-geo`` and records carry GPS points. Idempotent: only what has no point yet gets
+one.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 from anmin.core.models import Location, Region, RegionGeo
+from anmin.workflow.kit.demo import CITY_CENTRE
+from anmin.workflow.kit.demo import offset_km as _offset
 from anmin.workflow.models import Case
 
 SOURCE = "演示数据"
-CITY_CENTRE = (34.140, 113.485)
 # Rough positions (lat, lng) by township name; anything else falls on a ring around the centre.
 TOWNSHIPS = {
     "钧台街道": (34.152, 113.478), "夏都街道": (34.140, 113.455), "韩城街道": (34.128, 113.490),
@@ -33,25 +35,13 @@ TOWNSHIPS = {
 }
 
 
-def _unit(text: str, salt: str) -> float:
-    """A deterministic number in [0, 1) from a text."""
-    return int(hashlib.sha256(f"{salt}:{text}".encode()).hexdigest()[:8], 16) / 0x100000000
-
-
-def _offset(lat: float, lng: float, key: str, km: float) -> tuple[float, float]:
-    angle = 2 * math.pi * _unit(key, "a")
-    dist = km * math.sqrt(_unit(key, "r"))
-    return (lat + dist / 111.0 * math.sin(angle),
-            lng + dist / (111.0 * math.cos(math.radians(lat))) * math.cos(angle))
-
-
-def build(scale: int = 1, **_kwargs) -> dict:
-    geo = dict(RegionGeo.objects.values_list("region_id", "lat").filter(lat__isnull=False))
-    new = []
+def build_places(**_kwargs) -> dict:
+    """A centre for every region that has none."""
     regions = list(Region.objects.order_by("level", "code").values_list("code", "name", "level", "parent_id"))
     where: dict[str, tuple[float, float]] = {
         code: (lat, lng) for code, lat, lng in RegionGeo.objects.values_list("region_id", "lat", "lng")}
     townships = [r for r in regions if r[2] == 2]
+    new = []
     for code, name, level, parent in regions:
         if code in where:
             continue
@@ -70,6 +60,13 @@ def build(scale: int = 1, **_kwargs) -> dict:
         where[code] = point
         new.append(RegionGeo(region_id=code, lat=point[0], lng=point[1], source=SOURCE))
     RegionGeo.objects.bulk_create(new, batch_size=2000)
+    return {"regions": len(new)}
+
+
+def build(scale: int = 1, **_kwargs) -> dict:
+    """Region centres (when the places step has not run) and a point for every dispute and grid event."""
+    made = build_places()
+    where = {code: (lat, lng) for code, lat, lng in RegionGeo.objects.values_list("region_id", "lat", "lng")}
     located = set(Location.objects.filter(model="workflow.case").values_list("object_id", flat=True))
     points = []
     for pk, number, region_id in Case.objects.filter(kind__in=("MD", "WG")).values_list("pk", "number", "region_id"):
@@ -80,5 +77,4 @@ def build(scale: int = 1, **_kwargs) -> dict:
         points.append(Location(model="workflow.case", object_id=pk, region_id=region_id, lat=lat, lng=lng,
                                source=SOURCE))
     Location.objects.bulk_create(points, batch_size=5000)
-    del geo
-    return {"regions": len(new), "points": len(points)}
+    return {**made, "points": len(points)}

@@ -8,14 +8,14 @@ from __future__ import annotations
 from django.db.models import Q
 
 from anmin.core.models import Location
-from anmin.core.registry import MapLayer, map_layers
+from anmin.core.registry import MAP_MAX_POINTS, MapLayer, map_layers
 from anmin.workflow.models import Case
 from anmin.workflow.registry import case_kinds
 
 from .cases import year_range
 from .figures import region_prefix
 
-MAX_POINTS = 3000
+MAX_POINTS = MAP_MAX_POINTS
 COLOURS = {"MD": "#d9480f", "WG": "#1971c2", "JB": "#7048e8"}
 
 

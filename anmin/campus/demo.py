@@ -1,8 +1,9 @@
 """The campus part of the Yuzhou demo world (autumn term 2020).
 
 A middle school in every township, a primary school in about half the villages and a kindergarten in
-about a third; the 五个100% check of both 2020 terms (a few schools short of an item — they make the
-gap list), two 护学岗 posts per school with the last week's check-ins, and incidents around schools.
+about a third, each with a point near its village; the 五个100% check of both 2020 terms (a few
+schools short of an item — they make the gap list), two 护学岗 posts per school with the last week's
+check-ins, and incidents around schools.
 Deterministic and idempotent (nothing is added when schools exist).
 """
 
@@ -35,6 +36,7 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     if School.objects.exists():
         return {"schools": 0, "checks": 0, "posts": 0}
     rng = random.Random("campus-2020")
+    places = kit.Scatter()
     schools = []
     for t in Region.objects.townships().order_by("code"):
         villages = list(Region.objects.villages().filter(parent=t).order_by("code"))
@@ -50,6 +52,8 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
             if rng.random() < 0.33 * scale:
                 schools.append(School(name=f"{v.name}幼儿园", kind=SchoolKind.KINDERGARTEN, region=v,
                                       students=rng.randint(40, 300), guards=1))
+    for s in schools:  # near its village, by name: the same point on every run
+        s.latitude, s.longitude = places.near(s.region_id, s.name, km=1.0)
     actions.import_schools(records=as_records(schools, SCHOOLS), actor=SYSTEM, note="演示环境：学校(幼儿园)台账")
     saved = list(School.objects.order_by("pk"))
     codes = [c for c, _n in five_items()]

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.workflow.kit.maps import Located
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
 
@@ -31,8 +32,9 @@ class SchoolKind(models.TextChoices):
     VOCATIONAL = "vocational", _("职业学校")
 
 
-class School(RegistryModel):
-    """A school or kindergarten on the register (the registry kit: place, status, retire, history)."""
+class School(Located, RegistryModel):
+    """A school or kindergarten on the register, with its point on the map when known (the registry
+    kit: place, status, retire, history)."""
 
     name = models.CharField(_("学校名称"), max_length=128)
     kind = models.CharField(_("学校类型"), max_length=16, choices=SchoolKind.choices)

@@ -1,14 +1,16 @@
-"""What the campus app registers at start-up: KPIs, report paragraph, role grants and the demo builder."""
+"""What the campus app registers at start-up: KPIs, map layers, report paragraph, role grants and the demo
+builder."""
 
 
 def register() -> None:
     from anmin.core import registry
 
-    from . import coverage, demo, kpis, menus, pages, report  # noqa: F401 - pages: the record ledgers, by key
+    from . import coverage, demo, kpis, maps, menus, pages, report  # noqa: F401 - pages: the record ledgers, by key
     from .registries import ALL
     from .roles import grants
 
     coverage.register()
+    maps.register()
     kpis.register()
     menus.register()
     for reg in ALL:

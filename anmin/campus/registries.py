@@ -6,18 +6,21 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from anmin.core import ledgers
+from anmin.workflow.kit import maps
 from anmin.workflow.kit.registry import Registry
 
 from .models import GuardPost, Peak, School, SchoolKind
 
 SCHOOLS = Registry(
-    model=School, app="campus", slug="school", fields=("name", "kind", "address", "students", "guards"),
+    model=School, app="campus", slug="school",
+    fields=("name", "kind", "address", *maps.FIELDS, "students", "guards"),
     columns=(
         ledgers.Column("学校名称", "name", ledgers.text(max_length=128), required=True, width=30),
         ledgers.Column("学校类型", "kind", ledgers.choice(SchoolKind.choices), required=True),
         ledgers.Column("地址", "address", ledgers.text(max_length=200)),
         ledgers.Column("在校学生(幼儿)数", "students", ledgers.integer(min_value=0, max_value=20000), default=0),
         ledgers.Column("专职保安(人)", "guards", ledgers.integer(min_value=0, max_value=200), default=0),
+        *maps.COLUMNS,
     ),
     filter_fields=("kind",), list_fields=("name", "kind", "students", "guards"),
 )

@@ -329,9 +329,11 @@ chart_sources: Registry[ChartSource] = Registry("chart sources")
 @dataclass(frozen=True)
 class MapLayer:
     """A layer of the map. ``points(user=, region=, year=)`` returns dicts ``{"lat", "lng", "label",
-    "url", "group"}`` (records the user may see, with coordinates); ``kind`` is ``"points"``
-    (clustered markers) or ``"areas"`` (``points`` then returns ``{"code", "value", "label"}`` per
-    region for a choropleth)."""
+    "url", "group"}`` — records the user may see (``visible_to``) inside ``region`` that have
+    coordinates, at most ``MAP_MAX_POINTS`` of them; ``url`` is the record's page; ``group`` "open" or
+    "attention" (an open case, a camera off line, a water without signs) is drawn solid, any other
+    faded. ``kind`` is ``"points"`` (clustered markers) or ``"areas"`` (``points`` then returns
+    ``{"code", "value", "label"}`` per region for a choropleth). ``perm``: who sees the layer at all."""
 
     key: str
     label: str
@@ -344,6 +346,8 @@ class MapLayer:
 
 
 map_layers: Registry[MapLayer] = Registry("map layers")
+#: The most points one layer sends (its most relevant first: open cases, records needing attention).
+MAP_MAX_POINTS = 3000
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 - Drunk driving: 1,402 people dealt with in 2019 (231 criminal penalties, 46 accidents) and 1,561 in
   2020 (253, 29): accidents down 37% year on year — all computed from the register.
-- Dangerous waters in about a third of the villages, a few without signs, equipment or a responsible
-  person; monthly inspections June to September; minors' drownings (5 in 2019, 2 in 2020).
+- Dangerous waters in about a third of the villages, each with a point near its village, a few
+  without signs, equipment or a responsible person; monthly inspections June to September; minors'
+  drownings (5 in 2019, 2 in 2020).
 - Railway hazards along 郑万高铁 and 禹亳铁路 in the townships on the line: most found, ordered,
   rectified and verified; some still being rectified (two past their deadline, swept into 督办), some
   waiting for the check, two found this week.
@@ -91,14 +92,17 @@ def _waters(rng: random.Random) -> tuple[list[Water], list[DrowningIncident]]:
     kinds = list(WaterKind.values)
     waters = []
     villages = list(Region.objects.villages().order_by("code"))
+    places = kit.Scatter()
     for v in villages:
         if rng.random() >= 0.33:
             continue
         kind = rng.choices(kinds, weights=[50, 15, 15, 5, 15])[0]
         gap = rng.random() < 0.04
+        name = f"{v.name}{rng.choice(['东', '西', '南', '北'])}{WaterKind(kind).label.split('/')[0]}"
+        latitude, longitude = places.near(v.code, name, km=2.0)
         waters.append(Water(
-            name=f"{v.name}{rng.choice(['东', '西', '南', '北'])}{WaterKind(kind).label.split('/')[0]}", kind=kind,
-            region=v, address=f"{v.name}{rng.randint(1, 9)}组附近", warning_signs=0 if gap else rng.randint(1, 4),
+            name=name, kind=kind, latitude=latitude, longitude=longitude, region=v,
+            address=f"{v.name}{rng.randint(1, 9)}组附近", warning_signs=0 if gap else rng.randint(1, 4),
             rescue_equipment="" if gap else f"救生圈{rng.randint(1, 3)}个、救生杆1根、救生绳1条",
             responsible_name=person_name(rng, male=True),
             responsible_phone=f"13{rng.randint(0, 9)}{rng.randint(0, 99_999_999):08d}"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.workflow.kit.maps import Located
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
 
@@ -31,9 +32,9 @@ class WaterKind(models.TextChoices):
     CANAL = "canal", _("沟渠")
 
 
-class Water(ProtectedModelMixin, RegistryModel):
-    """A dangerous water: where it is, its warning signs, rescue equipment and responsible person (the
-    registry kit: place, status, retire, history)."""
+class Water(ProtectedModelMixin, Located, RegistryModel):
+    """A dangerous water: where it is (its place and, optionally, its point on the map), its warning
+    signs, rescue equipment and responsible person (the registry kit: place, status, retire, history)."""
 
     name = models.CharField(_("水域名称"), max_length=128)
     kind = models.CharField(_("水域类型"), max_length=16, choices=WaterKind.choices)

@@ -1,12 +1,13 @@
 """What the hazards app registers at start-up: the railway-hazard case kind, KPIs, menus, API routes,
-role grants and the demo builder (the kit's ``CaseDomain``), the registries' API and the report paragraph."""
+role grants and the demo builder (the kit's ``CaseDomain``), the registries' API, the map layer and the report
+paragraph."""
 
 
 def register() -> None:
     from anmin.core.registry import DemoBuilder
     from anmin.workflow.kit.domain import CaseDomain
 
-    from . import api, demo, kpis, menus, pages, report, workflows  # noqa: F401 - pages: the record ledgers, by key
+    from . import api, demo, kpis, maps, menus, pages, report, workflows  # noqa: F401 - pages: the record ledgers, by key
     from .registries import ALL
     from .roles import GRANTS
 
@@ -21,4 +22,5 @@ def register() -> None:
     ).register()
     for reg in ALL:
         reg.register_api()
+    maps.register()
     report.register()

@@ -4,13 +4,15 @@ history come from the kit)."""
 from __future__ import annotations
 
 from anmin.core import ledgers
+from anmin.workflow.kit import maps
 from anmin.workflow.kit.registry import Registry
 
 from .models import Water, WaterKind
 
 WATERS = Registry(
     model=Water, app="hazards", slug="water",
-    fields=("name", "kind", "address", "warning_signs", "rescue_equipment", "responsible_name", "responsible_phone"),
+    fields=("name", "kind", "address", *maps.FIELDS, "warning_signs", "rescue_equipment", "responsible_name",
+            "responsible_phone"),
     columns=(
         ledgers.Column("水域名称", "name", ledgers.text(max_length=128), required=True, width=24),
         ledgers.Column("水域类型", "kind", ledgers.choice(WaterKind.choices), required=True),
@@ -19,6 +21,7 @@ WATERS = Registry(
         ledgers.Column("救生器材", "rescue_equipment", ledgers.text(max_length=200), width=30),
         ledgers.Column("责任人", "responsible_name", ledgers.text(max_length=64)),
         ledgers.Column("责任人电话", "responsible_phone", ledgers.text(max_length=20)),
+        *maps.COLUMNS,
     ),
     filter_fields=("kind",), list_fields=("name", "kind", "warning_signs", "responsible_name"),
 )

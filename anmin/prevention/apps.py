@@ -10,7 +10,7 @@ class PreventionConfig(AppConfig):
     def ready(self) -> None:
         from anmin.core import registry as core_registry
 
-        from . import api, coverage, demo, kpis, menus, offline, workflows
+        from . import api, coverage, demo, kpis, maps, menus, offline, workflows
         from .registries import ALL
         from .roles import grants
 
@@ -21,6 +21,7 @@ class PreventionConfig(AppConfig):
         api.register_routes()
         offline.register()
         coverage.register()
+        maps.register()
         kpis.register()
         core_registry.demo_builders.register(
             "prevention", core_registry.DemoBuilder("prevention", demo.build, order=50,

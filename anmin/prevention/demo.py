@@ -1,9 +1,9 @@
 """The prevention part of the demo world (Yuzhou, 2020), sized so the platform reports the seed
-article's figures from records: cameras by programme and place kind, monitoring platforms, the
-雪亮工程 points being built, a patrol team of every township (≥ 15) and village (≥ 10), the police
-officer and legal adviser of every village with their activity, and the police stations' monthly
-activity. Everything is written in bulk through the registries' import actions (one audit entry per
-batch), deterministic (seeded) and idempotent (a second run adds nothing)."""
+article's figures from records: cameras by programme and place kind (each near its village on the
+map), monitoring platforms, the 雪亮工程 points being built, a patrol team of every township (≥ 15)
+and village (≥ 10), the police officer and legal adviser of every village with their activity, and
+the police stations' monthly activity. Everything is written in bulk through the registries' import
+actions (one audit entry per batch), deterministic (seeded) and idempotent (a second run adds nothing)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import random
 
 from anmin.core.actors import SYSTEM
 from anmin.core.models import Region
+from anmin.workflow.kit import demo as kit
 
 from . import actions
 from .models import Camera, LiaisonActivity, PoliceActivity
@@ -53,13 +54,16 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 
 def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:
     records, at = [], dt.datetime(YEAR, 12, 1, 8, tzinfo=dt.UTC)
+    places = kit.Scatter()
     for programme, kind, n, channels in CAMERA_PLAN:
         offset = len(records)
         for i in range(n):
             v = villages[(i * 7 + offset) % len(villages)]  # 7 is prime to 678: every village in turn
             offline = rng.random() < OFFLINE_SHARE
+            name = f"{v.name}{kind[:1].upper()}{programme[:2]}-{i + 1:04d}"
+            latitude, longitude = places.near(v.code, name, km=1.5)
             records.append({
-                "region": v.code, "name": f"{v.name}{kind[:1].upper()}{programme[:2]}-{i + 1:04d}",
+                "region": v.code, "name": name, "latitude": latitude, "longitude": longitude,
                 "programme": programme, "place_kind": kind, "channels": channels,
                 "built_on": dt.date(rng.choice((2016, 2017, 2018, 2019, 2020)), rng.randint(1, 11), 1),
                 "status": "offline" if offline else "online",

@@ -4,6 +4,7 @@ the kit makes their actions, pages, API, Excel ledgers and status history."""
 from __future__ import annotations
 
 from anmin.core import ledgers
+from anmin.workflow.kit import maps
 from anmin.workflow.kit.registry import Registry
 
 from .models import (
@@ -51,8 +52,7 @@ CAMERAS = Registry(
         ledgers.Column("点位类型", "place_kind", ledgers.choice(PlaceKind.choices), default=PlaceKind.OTHER),
         ledgers.Column("视频路数", "channels", ledgers.integer(min_value=1, max_value=64), default=1),
         ledgers.Column("地址", "address", ledgers.text(max_length=200)),
-        ledgers.Column("经度", "longitude", ledgers.decimal(min_value=-180)),
-        ledgers.Column("纬度", "latitude", ledgers.decimal(min_value=-90)),
+        *maps.COLUMNS,
         ledgers.Column("建成日期", "built_on", ledgers.date()),
     ),
     filter_fields=("programme", "place_kind"),

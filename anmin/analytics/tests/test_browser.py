@@ -11,6 +11,7 @@ from anmin.conftest import login
 from anmin.core.codes import load_code_tables
 from anmin.core.models import Location, Role
 from anmin.disputes import actions as dispute_actions
+from anmin.hazards import actions as hazard_actions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +27,8 @@ def _world_with_records(world):
             actor=world.user(Role.CITY_OFFICE), title="宅基地纠纷", region=region, category="0902",
             found_on=dt.date(2020, 6, 1), parties=[{"name": "甲"}, {"name": "乙", "role": "respondent"}])
         Location.objects.create(model="workflow.case", object_id=d.case_id, region=region, lat=34.1, lng=113.5)
+    hazard_actions.create_water(actor=world.user(Role.CITY_OFFICE), region=world.gc_village, name="东坑塘",
+                                kind="pond", latitude="34.04", longitude="113.57")
 
 
 def _watch(page, live_server):
@@ -69,11 +72,15 @@ def test_the_city_dashboard_and_the_bigscreen_draw_with_the_csp_on(live_server, 
     page.goto(f"{live_server.url}/analytics/map/?year=2020")
     page.wait_for_selector(".map-box[data-ready='1']")
     # Polled from here: wait_for_function evaluates a string, which the page's CSP (no unsafe-eval) refuses.
+    loaded = "['cases-MD', 'hazards-waters'].map(k => document.querySelector('.map-box').getAttribute('data-loaded-' + k))"
     for _ in range(100):
-        if page.evaluate("document.querySelector('.map-box').getAttribute('data-loaded-cases-MD')") == "2":
+        if page.evaluate(loaded) == ["2", "1"]:
             break
         page.wait_for_timeout(100)
-    assert page.evaluate("document.querySelector('.map-box').getAttribute('data-loaded-cases-MD')") == "2"
+    assert page.evaluate(loaded) == ["2", "1"]  # the disputes and the dangerous water with a point
+    listed = page.locator(".map-box .leaflet-control-layers").inner_text()
+    for label in ("视频监控点位", "视频监控覆盖缺口（村）", "危险水域", "学校(幼儿园)", "校园视频监控未联网"):
+        assert label in listed, listed  # the registers' layers, each from its own domain
     assert not errors, errors
     assert not outside, outside
     context.close()

@@ -132,6 +132,21 @@ def test_the_map_layer_lists_located_records_the_user_sees(client, world):
     assert "data-map=" in cfg and "&quot;kind&quot;: &quot;none&quot;" in cfg  # no basemap configured
 
 
+REGISTER_LAYERS = ("prevention.cameras", "prevention.camera_gaps", "hazards.waters", "campus.schools",
+                   "campus.video_gaps")
+
+
+def test_the_map_offers_the_registers_layers_to_the_city_and_a_township(client, world):
+    for role in (Role.CITY_OFFICE, Role.TOWNSHIP_CENTER):
+        client.force_login(world.user(role))
+        page = client.get("/analytics/map/").content.decode()
+        for key in REGISTER_LAYERS:  # registered by the domains (analytics' own code names none)
+            assert f"/analytics/map/layers/{key}/" in page, (role, key)
+            resp = client.get(f"/analytics/map/layers/{key}/?year=2020")
+            assert resp.status_code == 200, (role, key)
+            assert resp.json()["points"] == []  # nothing placed in this world yet
+
+
 def test_a_report_is_generated_in_the_background_and_kept_as_versions(client, world, settings):
     _dispute(world)
     city = world.user(Role.CITY_OFFICE)

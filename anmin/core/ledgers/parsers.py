@@ -78,6 +78,22 @@ def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decima
     return parse
 
 
+def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
+    """A latitude (-90, 90) or longitude (-180, 180) in decimal degrees, kept to six places (about
+    0.1 m) like the form's location picker and the API (``core.geo``)."""
+
+    def parse(value: Any) -> Decimal:
+        try:
+            d = Decimal(_cell_text(value).removesuffix("°"))
+        except InvalidOperation:
+            raise ValidationError("应为十进制度数（如 34.1405）") from None
+        if not d.is_finite() or not low <= d <= high:
+            raise ValidationError(f"须在 {low} 到 {high} 之间")
+        return d.quantize(Decimal("0.000001"))
+
+    return parse
+
+
 _INTEGER = re.compile(r"-?\d+")  # patterns compiled once, not looked up per cell
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")

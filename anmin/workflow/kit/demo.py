@@ -1,14 +1,18 @@
-"""Shared pieces of the demo world's case domains: who works where, plausible times, and a case's
-history along the default lifecycle (受理 → 交办 → 反馈 → 核查办结 → 回访), late or on time."""
+"""Shared pieces of the demo world's domains: who works where, plausible times, a case's history
+along the default lifecycle (受理 → 交办 → 反馈 → 核查办结 → 回访), late or on time, and plausible
+places inside Yuzhou for records with a point of their own (``Scatter``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import math
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from anmin.core.models import OrgUnit, Role, User
+from anmin.core.models import OrgUnit, Region, RegionGeo, Role, User
 
 from ..actions import PastStep
 from ..calendar import Calendar
@@ -123,3 +127,54 @@ def past_steps(life: Lifecycle, *, rng: random.Random, opened: dt.datetime, cent
     if steps and steps[-1].at >= now:  # history ends before "today"
         return None
     return steps, supervised
+
+
+# -- plausible places -----------------------------------------------------------------------------------
+
+#: Roughly 禹州市 (WGS-84): demo points are kept inside it.
+EXTENT = ((33.95, 34.40), (113.10, 113.70))
+CITY_CENTRE = (34.140, 113.485)
+
+
+def unit_hash(text: str, salt: str) -> float:
+    """A deterministic number in [0, 1) from a text."""
+    return int(hashlib.sha256(f"{salt}:{text}".encode()).hexdigest()[:8], 16) / 0x100000000
+
+
+def offset_km(lat: float, lng: float, key: str, km: float) -> tuple[float, float]:
+    """A point within ``km`` of (lat, lng), the same for the same ``key``."""
+    angle = 2 * math.pi * unit_hash(key, "a")
+    dist = km * math.sqrt(unit_hash(key, "r"))
+    return (lat + dist / 111.0 * math.sin(angle),
+            lng + dist / (111.0 * math.cos(math.radians(lat))) * math.cos(angle))
+
+
+class Scatter:
+    """Demo points for registers: near the record's place, at its region's centre (``core.RegionGeo``,
+    or its nearest enclosing region's; the demo's ``analytics.places`` step loads them before the
+    domains' steps), else anywhere in the city; deterministic by key and kept inside ``EXTENT``."""
+
+    def __init__(self) -> None:
+        self.centres = {code: (lat, lng) for code, lat, lng in RegionGeo.objects.values_list("region_id", "lat", "lng")}
+        self.parents = dict(Region.objects.filter(level__gte=2).values_list("code", "parent_id"))
+
+    def centre(self, code: str) -> tuple[tuple[float, float], float]:
+        """(centre, km to scatter within): a region's own centre, an ancestor's a little wider."""
+        spread = 0.0
+        node: str | None = code
+        while node:
+            if node in self.centres:
+                return self.centres[node], spread
+            node, spread = self.parents.get(node), spread + 2.5
+        return CITY_CENTRE, 18.0
+
+    def near(self, code: str, key: str, km: float = 1.0) -> tuple[Decimal, Decimal]:
+        """(latitude, longitude) with six places, within about ``km`` of the place ``code``; nearer
+        to it where the first try falls outside the city (no pile of points on its edge)."""
+        centre, wider = self.centre(code)
+        (lo_lat, hi_lat), (lo_lng, hi_lng) = EXTENT
+        for share in (1.0, 0.5, 0.25, 0.0):
+            lat, lng = offset_km(*centre, f"{code}:{key}", (km + wider) * share)
+            if lo_lat <= lat <= hi_lat and lo_lng <= lng <= hi_lng:
+                break
+        return (Decimal(f"{min(max(lat, lo_lat), hi_lat):.6f}"), Decimal(f"{min(max(lng, lo_lng), hi_lng):.6f}"))

@@ -49,7 +49,8 @@
       if (layer.on) { group.addTo(map); }
       fetch(layer.url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
         data.points.forEach(function (p) {
-          var m = L.circleMarker([p.lat, p.lng], {radius: 5, color: layer.colour, weight: 1, fillOpacity: p.group === "open" ? 0.9 : 0.4});
+          var solid = p.group === "open" || p.group === "attention";  // an open case, a record needing attention
+          var m = L.circleMarker([p.lat, p.lng], {radius: 5, color: layer.colour, weight: 1, fillOpacity: solid ? 0.9 : 0.4});
           m.bindTooltip(p.label);
           if (p.url) { m.on("click", function () { window.location.href = p.url; }); }
           group.addLayer(m);
