@@ -73,8 +73,9 @@ _SECONDS = 600
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, a value read from code tables only (``name`` says which and how), kept until a
     code table changes."""
-    if scopecache.writing({CODES}):
-        return compute()
+    wrote, value = scopecache.remembered({CODES}, ("codes", name), compute)
+    if wrote:
+        return value
     key = f"codes:{name}:{scopecache.generations([CODES])[0]}"
     value = caches["default"].get(key)
     if value is None:

@@ -8,6 +8,9 @@ listed here.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.templatetags.static import static
 
 SPRITE = "anmin/vendor/lucide-sprite-1.62.0.svg"
@@ -41,4 +44,10 @@ def icon_name(icon: str) -> str:
 
 
 def sprite_url() -> str:
+    return _sprite_url(settings.STATIC_URL)
+
+
+@lru_cache(maxsize=4)
+def _sprite_url(_static_url: str) -> str:
+    # A page draws fifty icons; the sprite's (hashed) address is looked up once per process.
     return static(SPRITE)

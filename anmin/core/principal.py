@@ -13,7 +13,8 @@ one go and keeps them in this process's memory (the ``default`` cache) under a k
   org units).
 
 Inside a transaction that wrote one of those, the facts are read afresh (the writer sees its own
-write). A lost or evicted generation only costs one recomputation.
+write), then kept for that transaction until its next write (``scopecache.memo``).
+A lost or evicted generation only costs one recomputation.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def facts(user) -> Facts:
     known = user.__dict__.get(ATTR)
     if known is not None:
         return known
-    if scopecache.writing({WHO, scopecache.REF}):
-        value = _compute(user)
-    else:
+    wrote, value = scopecache.remembered(
+        {WHO, scopecache.REF}, ("who", user.pk, user.session_version, user.org_unit_id), lambda: _compute(user))
+    if not wrote:
         who, ref = scopecache.generations([WHO, scopecache.REF])
         key = f"who:{user.pk}:{user.session_version}:{user.org_unit_id}:{who}:{ref}"
         value = caches["default"].get(key)

@@ -16,7 +16,10 @@ its township's and the city-wide one; a bulk ``update``/``bulk_create``/``delete
 response goes out, so any request after it reads the new figures; a reader that fetched the old
 generation and computed from the old rows stores its answer under a generation nobody asks for again.
 Inside the writer's own transaction, before the commit, ``cached`` computes afresh (the writer sees
-its own write). So a figure is right on the first read after a write.
+its own write) — and keeps that answer for the rest of the transaction until its next write
+(``memo``), so a transaction that wrote once and then reads many times (a test's requests inside its
+one transaction, a long import) does not recompute on every read. So a figure is right on the first
+read after a write.
 
 Where things live: the values in this process's memory (the ``default`` cache, local memory); the
 generations in the ``shared`` cache, which every process of the server sees — a file-based cache under
@@ -58,12 +61,43 @@ def _new_generations(keys: list[str]) -> None:
     _shared().set_many({k: uuid.uuid4().hex for k in keys}, GEN_SECONDS)
 
 
-def _pending(conn) -> set[str] | None:
-    """The generations this connection's open transaction will move on commit (None: no write yet)."""
+def _pending_move(conn):
+    """The on-commit function that will move this connection's open transaction's generations."""
     for _sids, func, _robust in conn.run_on_commit:
         if getattr(func, "anmin_generations", None) is not None:
-            return func.anmin_generations
+            return func
     return None
+
+
+def _pending(conn) -> set[str] | None:
+    """The generations this connection's open transaction will move on commit (None: no write yet)."""
+    move = _pending_move(conn)
+    return None if move is None else move.anmin_generations
+
+
+def memo(keys: set[str] | None = None) -> dict | None:
+    """When this connection's open transaction wrote what ``keys`` cover (any generation when None): a
+    dict in which to keep values derived from that data for the rest of the transaction — emptied by
+    its next write, and one per savepoint level (what was read inside a savepoint rolled back since is
+    not reused). None when the shared caches may be used."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        return None
+    move = _pending_move(conn)
+    if move is None or (keys is not None and not (move.anmin_generations & keys)):
+        return None
+    return move.anmin_memo.setdefault(tuple(conn.savepoint_ids), {})
+
+
+def remembered(keys: set[str] | None, name, compute: Callable[[], Any]):
+    """``(True, value)`` — ``compute()`` kept in this transaction's ``memo(keys)`` — when the
+    transaction wrote what ``keys`` cover; ``(False, None)`` otherwise (use the caches)."""
+    kept = memo(keys)
+    if kept is None:
+        return False, None
+    if name not in kept:
+        kept[name] = compute()
+    return True, kept[name]
 
 
 def bump(region_code: str | None = None, *, reference: bool = False) -> None:
@@ -83,15 +117,17 @@ def bump_keys(keys: set[str]) -> None:
     if not conn.in_atomic_block:
         _new_generations(sorted(keys))
         return
-    pending = _pending(conn)
+    pending = _pending_move(conn)
     if pending is not None:
-        pending.update(keys)
+        pending.anmin_generations.update(keys)
+        pending.anmin_memo.clear()  # what was read in this transaction before this write is not reused
         return
 
     def move() -> None:
         _new_generations(sorted(move.anmin_generations))
 
-    move.anmin_generations = keys
+    move.anmin_generations = set(keys)
+    move.anmin_memo = {}
     transaction.on_commit(move)
 
 
@@ -106,11 +142,6 @@ def writing(keys: set[str] | None = None) -> bool:
 def generations(keys: list[str]) -> list[str]:
     """The current generations of ``keys`` (started where missing)."""
     return _generations(keys)
-
-
-def _writing() -> bool:
-    conn = transaction.get_connection()
-    return conn.in_atomic_block and _pending(conn) is not None
 
 
 def _generation_keys(prefixes: tuple[str, ...]) -> list[str]:
@@ -145,8 +176,9 @@ def cached(name: str, user, compute: Callable[[], Any], *, seconds: int = VALUE_
     gens = _generations(keys)
     key = "sc:" + hashlib.blake2b(
         f"{name}|{scope_signature(user)}|{'|'.join(gens)}".encode(), digest_size=16).hexdigest()
-    if _writing():  # this transaction wrote: its own figures are not the cached ones
-        return compute()
+    wrote, value = remembered(None, ("sc", name, scope_signature(user)), compute)
+    if wrote:  # this transaction wrote: its own figures are not the cached ones
+        return value
     local = _local()
     value = local.get(key)
     if value is None:
@@ -161,8 +193,9 @@ def cached_reference(name: str, compute: Callable[[], Any], *, seconds: int = VA
     depends on (a scoped queryset's SQL carries the scope)."""
     gen = _generations([REF])[0]
     key = "st:" + hashlib.blake2b(f"{name}|{gen}".encode(), digest_size=16).hexdigest()
-    if _writing():
-        return compute()
+    wrote, value = remembered(None, ("st", name), compute)
+    if wrote:
+        return value
     local = _local()
     value = local.get(key)
     if value is None:
@@ -179,8 +212,9 @@ def reference_object(name: str, compute: Callable[[], Any], *, seconds: int = VA
     copy per read: for a table of rules or units read on every request). Callers must not change it.
     Writes to models whose ``ScopePolicy`` says ``reference_data`` move it, and so does ``bump(…,
     reference=True)`` (for rules that are data but not scoped, e.g. routing rules)."""
-    if _writing():
-        return compute()
+    wrote, value = remembered(None, ("ro", name), compute)
+    if wrote:
+        return value
     gen = _generations([REF])[0]
     hit = _objects.get(name)
     now = time.monotonic()
