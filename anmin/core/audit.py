@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .bulkcopy import copy_create
 from .models.audit import GENESIS_HASH, AuditAction, AuditEntry
 from .scoping import ScopePolicy
 
@@ -198,6 +199,7 @@ def _lock_chain() -> None:
 
 
 _batch = threading.local()
+_HEAD_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 (a model's table)
 
 
 @contextmanager
@@ -230,7 +232,9 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
     _lock_chain()
-    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    with connection.cursor() as cursor:  # the head (after the lock: the latest committed entry)
+        cursor.execute(_HEAD_SQL)
+        head = cursor.fetchone()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     now = timezone.now()
     entries = []
@@ -239,9 +243,13 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
         entry.hash = entry_hash(entry)
         entries.append(entry)
         seq, prev_hash = seq + 1, entry.hash
-    if len(entries) == 1:
+    # An action's entries in one statement (the chain's only writer; the log's queryset refuses
+    # bulk_create to everyone else).
+    if connection.vendor == "postgresql":
+        copy_create(entries)
+    elif len(entries) == 1:
         entries[0].save()
-    else:  # an action's entries in one statement (the chain's only writer; the log's queryset refuses it)
+    else:
         models.QuerySet.bulk_create(AuditEntry.objects.all(), entries)
     return entries
 

@@ -149,14 +149,16 @@ def _fraud_types() -> dict[str, str]:
 
 
 def _existing(actor, upstream_id: str | None) -> Lead | None:
+    """The lead already registered under this upstream id (None: a new one); one outside the actor's
+    scope is a conflict, not a leak. A new id — the usual case — costs one light look-up."""
     if not upstream_id:
         return None
-    found = Lead.objects.select_related("case", "case__handling_org").filter(upstream_id=upstream_id).first()
-    if found is None:
+    pk = next(iter(Lead.objects.filter(upstream_id=upstream_id).order_by().values_list("pk", flat=True)[:1]), None)
+    if pk is None:
         return None
-    if not is_system(actor) and not Lead.objects.visible_to(actor).filter(pk=found.pk).exists():
+    if not is_system(actor) and not Lead.objects.visible_to(actor).filter(pk=pk).exists():
         raise Conflict(f"上游线索编号 {upstream_id} 已由其他单位登记", field="upstream_id")
-    return found
+    return Lead.objects.select_related("case", "case__handling_org").get(pk=pk)
 
 
 @action(perm=ADD_PERM, region="region", region_label="受害人所在区划", what="登记预警线索")
