@@ -190,16 +190,25 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(_hashed_fields(entry))).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already holds the
-    # database's single write lock for the rest of the transaction.
+def _lock_chain_and_read_head() -> tuple[int, str] | None:
+    """Take the chain's lock, then read its head: the latest committed entry.
+
+    PostgreSQL: both statements in one round trip. Each statement of a transaction in READ
+    COMMITTED takes its own snapshot when it starts, so the head is read after the lock is held,
+    as with two separate calls. SQLite: the settings open every transaction with BEGIN IMMEDIATE,
+    which already holds the database's single write lock for the rest of the transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_LOCK_AND_HEAD_SQL)
+            cursor.nextset()
+        else:
+            cursor.execute(_HEAD_SQL)
+        return cursor.fetchone()
 
 
 _batch = threading.local()
 _HEAD_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 (a model's table)
+_LOCK_AND_HEAD_SQL = f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {_HEAD_SQL}"
 
 
 @contextmanager
@@ -231,10 +240,7 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append entries under one chain lock and one read of the head."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
-    _lock_chain()
-    with connection.cursor() as cursor:  # the head (after the lock: the latest committed entry)
-        cursor.execute(_HEAD_SQL)
-        head = cursor.fetchone()
+    head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     now = timezone.now()
     entries = []

@@ -22,11 +22,16 @@ development setup) it is ``bulk_create``.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 from django.utils.functional import Promise
 
 # Field classes whose attribute value is already what the database takes (exact classes only: a
@@ -57,6 +62,67 @@ def _log(sql: str, started: float) -> None:
 
 
 COPY_MIN_ROWS = 20  # fewer: one INSERT … RETURNING is one round trip, COPY two (ids, then rows)
+
+
+_PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute)  # on a new object: the value as it is
+
+
+@functools.cache
+def _blueprint(model: type[models.Model]) -> tuple[tuple, ...]:
+    out = []
+    for field in model._meta.concrete_fields:
+        if field.generated:
+            continue
+        plain = type(model.__dict__.get(field.attname)) in _PLAIN_ATTRIBUTES
+        related = field if field.many_to_one or field.one_to_one else None
+        out.append((field.name, field.attname, plain, related, field.get_default))
+    return tuple(out)
+
+
+def build(model: type[models.Model], **values: Any) -> models.Model:
+    """``model(**values)`` for a row about to be written set-based (``copy_create``), without the
+    generic work of ``Model.__init__`` — a third to half of a batch's CPU went there. The same object:
+    every concrete field from ``values`` (by name, a related object, or by its ``attname``, an id)
+    or its default; a value whose attribute transforms what is assigned (protected personal data)
+    goes through it; a related object is cached on both sides as its descriptor would (type-checked).
+    A model with ``pre_init``/``post_init`` receivers, or a keyword that is not a field, is built by
+    ``model(**values)`` itself."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    attrs = obj.__dict__
+    used = 0
+    for name, attname, plain, related, default in _blueprint(model):
+        if related is not None and name in values:
+            used += 1
+            rel = values[name]
+            if rel is None:
+                attrs[attname] = None
+            else:
+                if not isinstance(rel, related.remote_field.model._meta.concrete_model):
+                    raise ValueError(f"{model._meta.object_name}.{name} must be a "
+                                     f"{related.remote_field.model._meta.object_name}, not {rel!r}")
+                attrs[attname] = getattr(rel, related.target_field.attname)
+                if not related.remote_field.multiple:
+                    related.remote_field.set_cached_value(rel, obj)
+            related.set_cached_value(obj, rel)
+            continue
+        if attname in values:
+            used += 1
+            value = values[attname]
+        elif name in values:
+            used += 1
+            value = values[name]
+        else:
+            value = default()
+        if plain:
+            attrs[attname] = value
+        else:
+            setattr(obj, attname, value)
+    if used != len(values):  # a property or a mistake: as Django would take (or refuse) it
+        return model(**values)
+    return obj
 
 
 def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:

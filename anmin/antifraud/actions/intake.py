@@ -25,7 +25,7 @@ from django.utils import timezone
 from anmin.core import audit, checks, clock
 from anmin.core import notices as core_notices
 from anmin.core.actors import SYSTEM, as_user, is_system
-from anmin.core.bulkcopy import copy_create
+from anmin.core.bulkcopy import build, copy_create
 from anmin.core.errors import ActionError, Conflict, invalid
 from anmin.core.guards import action, require_area
 from anmin.core.models import Region
@@ -308,8 +308,8 @@ def _open_many(actor, items: list[LeadInput], *, rules: IntakeRules, now: dt.dat
         for case, item in zip(cases, items, strict=True):
             case.region = item.region  # loaded already (the answer names the place)
         people = _people(actor, items, [case.number for case in cases])
-        leads = [Lead(
-            case=case, upstream_id=item.upstream_id, source=item.source, fraud_type=item.fraud_type,
+        leads = [build(
+            Lead, case=case, upstream_id=item.upstream_id, source=item.source, fraud_type=item.fraud_type,
             victim_name=item.victim_name, victim_id_number=item.victim_id_number, victim_phone=item.victim_phone,
             victim_age=item.victim_age, person=people.get(item.victim_id_number),
             suspect_number=item.suspect_number, suspect_account=item.suspect_account, suspect_url=item.suspect_url,
