@@ -125,9 +125,15 @@ def build(model: type[models.Model], **values: Any) -> models.Model:
     return obj
 
 
+@functools.cache
+def _plan(fields: tuple[models.Field, ...]) -> tuple[tuple[str | None, Any], ...]:
+    """Per field: (its attname, whether text) when its value goes as it is, else (None, the field)."""
+    return tuple((f.attname, isinstance(f, _TEXT)) if _is_plain(f) else (None, f) for f in fields)
+
+
 def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:
     """Each object's values for ``fields``, as the database takes them (see the module's note)."""
-    plain = [(f.attname, isinstance(f, _TEXT)) if _is_plain(f) else (None, f) for f in fields]
+    plain = _plan(tuple(fields))
     rows = []
     for obj in objs:
         values = obj.__dict__
@@ -144,40 +150,46 @@ def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> lis
     return rows
 
 
-_INSERTS: dict[tuple[str, int, bool], str] = {}
+_INSERTS: dict[tuple[str, int, bool, bool], str] = {}
 
 
-def _insert_returning(objs: list[models.Model], meta, fields: list[models.Field]) -> None:
+def _insert(objs: list[models.Model], meta, fields: list[models.Field], *, skip_conflicts: bool) -> None:
     """A few rows in one ``INSERT … RETURNING`` (its text kept per table, row count and whether the
-    ids are given); the ids the database chose are set on the objects."""
+    ids are given); the ids the database chose are set on the objects. ``skip_conflicts``: ``ON
+    CONFLICT DO NOTHING`` instead, and no ids."""
     pk = meta.pk
     auto = getattr(objs[0], pk.attname) is None
     if auto:
         fields = [f for f in fields if f is not pk]
-    key = (meta.label, len(objs), auto)
+    key = (meta.label, len(objs), auto, skip_conflicts)
     sql = _INSERTS.get(key)
     if sql is None:
         quote = connection.ops.quote_name
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        tail = "ON CONFLICT DO NOTHING" if skip_conflicts else f"RETURNING {quote(pk.column)}"
         sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-               f"VALUES {', '.join([one] * len(objs))} RETURNING {quote(pk.column)}")  # (the model's names)
+               f"VALUES {', '.join([one] * len(objs))} {tail}")  # (the model's names)
         _INSERTS[key] = sql
     params = [value for row in _row_values(objs, fields) for value in row]
     with connection.cursor() as cursor:  # Django's: errors as Django's, the statement logged
         cursor.execute(sql, params)
+        if skip_conflicts:
+            return
         ids = [row[0] for row in cursor.fetchall()]
     for obj, pk_value in zip(objs, ids, strict=True):
         setattr(obj, pk.attname, pk_value)
 
 
-def copy_create(objs: Sequence[models.Model]) -> list[models.Model]:
-    """Insert ``objs`` (one model, primary key an auto id or set on every object) and return them."""
+def copy_create(objs: Sequence[models.Model], *, skip_conflicts: bool = False) -> list[models.Model]:
+    """Insert ``objs`` (one model, primary key an auto id or set on every object) and return them.
+    ``skip_conflicts``: rows that would break a unique constraint are left out, as with
+    ``bulk_create(ignore_conflicts=True)`` (and, as there, the ids are not set)."""
     objs = list(objs)
     if not objs:
         return objs
     model = type(objs[0])
-    if connection.vendor != "postgresql":
-        return model._default_manager.bulk_create(objs)
+    if connection.vendor != "postgresql" or (skip_conflicts and len(objs) >= COPY_MIN_ROWS):
+        return model._default_manager.bulk_create(objs, ignore_conflicts=skip_conflicts)
     meta = model._meta
     pk = meta.pk
     for obj in objs:  # a related object assigned before it was saved: its id now (or refused, as Django does)
@@ -187,7 +199,7 @@ def copy_create(objs: Sequence[models.Model]) -> list[models.Model]:
     if missing and not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
         raise ValueError(f"copy_create: {meta.label} has no automatic id; set the primary key")
     if len(objs) < COPY_MIN_ROWS and missing in (0, len(objs)):
-        _insert_returning(objs, meta, fields)
+        _insert(objs, meta, fields, skip_conflicts=skip_conflicts)
     else:
         _copy(objs, meta, fields, missing=bool(missing))
     for obj in objs:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from . import scopecache
+from .bulkcopy import build, copy_create
 from .guards import action
 from .models import Notice, User
 from .principal import WHO
@@ -73,9 +74,9 @@ def notify(*, kind: str, title: str, key: str, users: Iterable = (), orgs: Itera
         return 0
     now = now or timezone.now()
     title, body = mask_identifiers_in_text(title)[:200], mask_identifiers_in_text(body)
-    rows = [Notice(recipient_id=pk, kind=kind, title=title, body=body, url=url[:300], key=key[:120], created_at=now)
-            for pk in sorted(ids)]
-    Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    rows = [build(Notice, recipient_id=pk, kind=kind, title=title, body=body, url=url[:300], key=key[:120],
+                  created_at=now) for pk in sorted(ids)]
+    copy_create(rows, skip_conflicts=True)
     return len(rows)
 
 
