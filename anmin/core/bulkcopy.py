@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
@@ -134,6 +134,7 @@ def _plan(fields: tuple[models.Field, ...]) -> tuple[tuple[str | None, Any], ...
 def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:
     """Each object's values for ``fields``, as the database takes them (see the module's note)."""
     plain = _plan(tuple(fields))
+    conn = connections[connection.alias]  # the connection itself: each look-up through the proxy costs
     rows = []
     for obj in objs:
         values = obj.__dict__
@@ -145,12 +146,40 @@ def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> lis
                     value = str(value)
                 row.append(value)
             else:
-                row.append(how.get_db_prep_save(how.pre_save(obj, True), connection))
+                row.append(how.get_db_prep_save(how.pre_save(obj, True), conn))
         rows.append(row)
     return rows
 
 
 _INSERTS: dict[tuple[str, int, bool, bool], str] = {}
+
+
+@functools.cache
+def _forward_relations(model: type[models.Model]) -> dict[str, models.Field] | None:
+    """The forward relations by the name their object is cached under (None: a generic relation,
+    which Django's own check handles)."""
+    meta = model._meta
+    if any(f.is_relation for f in meta.private_fields):
+        return None
+    return {f.cache_name: f for f in meta.concrete_fields if f.is_relation}
+
+
+def _check_related(objs: list[models.Model], meta) -> None:
+    """What ``save`` checks of related objects, as Django does it — a related object still unsaved is
+    refused, one saved after it was assigned gives its id now — but only for the objects whose cached
+    related objects are not already consistent (Django's check walks every field of every object)."""
+    relations = _forward_relations(meta.model)
+    for obj in objs:
+        if relations is None:
+            obj._prepare_related_fields_for_save(operation_name="copy_create")
+            continue
+        for name, rel in obj._state.fields_cache.items():
+            field = relations.get(name)
+            if field is None or rel is None:
+                continue
+            if rel.pk is None or obj.__dict__.get(field.attname) != getattr(rel, field.target_field.attname):
+                obj._prepare_related_fields_for_save(operation_name="copy_create")
+                break
 
 
 def _insert(objs: list[models.Model], meta, fields: list[models.Field], *, skip_conflicts: bool) -> None:
@@ -192,8 +221,7 @@ def copy_create(objs: Sequence[models.Model], *, skip_conflicts: bool = False) -
         return model._default_manager.bulk_create(objs, ignore_conflicts=skip_conflicts)
     meta = model._meta
     pk = meta.pk
-    for obj in objs:  # a related object assigned before it was saved: its id now (or refused, as Django does)
-        obj._prepare_related_fields_for_save(operation_name="copy_create")
+    _check_related(objs, meta)
     fields = list(meta.concrete_fields)
     missing = sum(getattr(o, pk.attname) is None for o in objs)
     if missing and not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField):
