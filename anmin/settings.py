@@ -309,7 +309,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
         "KEY_PREFIX": "anmin",
     } if REDIS_URL.startswith(("redis://", "rediss://", "unix://")) else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "anmin.core.filecache.FileCache",
         "LOCATION": str(VAR_DIR / "cache"),
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },

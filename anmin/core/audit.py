@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from .bulkcopy import copy_create
 from .models.audit import GENESIS_HASH, AuditAction, AuditEntry
 from .scoping import ScopePolicy
 
@@ -189,15 +190,25 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical(_hashed_fields(entry))).hexdigest()
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    # SQLite: the settings open every transaction with BEGIN IMMEDIATE, which already holds the
-    # database's single write lock for the rest of the transaction.
+def _lock_chain_and_read_head() -> tuple[int, str] | None:
+    """Take the chain's lock, then read its head: the latest committed entry.
+
+    PostgreSQL: both statements in one round trip. Each statement of a transaction in READ
+    COMMITTED takes its own snapshot when it starts, so the head is read after the lock is held,
+    as with two separate calls. SQLite: the settings open every transaction with BEGIN IMMEDIATE,
+    which already holds the database's single write lock for the rest of the transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_LOCK_AND_HEAD_SQL)
+            cursor.nextset()
+        else:
+            cursor.execute(_HEAD_SQL)
+        return cursor.fetchone()
 
 
 _batch = threading.local()
+_HEAD_SQL = f"SELECT seq, hash FROM {AuditEntry._meta.db_table} ORDER BY seq DESC LIMIT 1"  # noqa: S608 (a model's table)
+_LOCK_AND_HEAD_SQL = f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {_HEAD_SQL}"
 
 
 @contextmanager
@@ -229,8 +240,7 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append entries under one chain lock and one read of the head."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
-    _lock_chain()
-    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     now = timezone.now()
     entries = []
@@ -239,9 +249,13 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
         entry.hash = entry_hash(entry)
         entries.append(entry)
         seq, prev_hash = seq + 1, entry.hash
-    if len(entries) == 1:
+    # An action's entries in one statement (the chain's only writer; the log's queryset refuses
+    # bulk_create to everyone else).
+    if connection.vendor == "postgresql":
+        copy_create(entries)
+    elif len(entries) == 1:
         entries[0].save()
-    else:  # an action's entries in one statement (the chain's only writer; the log's queryset refuses it)
+    else:
         models.QuerySet.bulk_create(AuditEntry.objects.all(), entries)
     return entries
 

@@ -23,40 +23,60 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import scopecache
+from .bulkcopy import build, copy_create
 from .guards import action
 from .models import Notice, User
+from .principal import WHO
 from .protected.masking import mask_identifiers_in_text
 
 log = logging.getLogger("anmin.notices")
 
 
-def _members(org_ids: Iterable[int]) -> list[int]:
-    """The people of these units who work with business data (not 系统管理员, 审计员)."""
-    ids = [o for o in org_ids if o]
-    if not ids:
-        return []
+MEMBERS_SECONDS = 300
+
+
+def _read_members(ids: list[int]) -> list[int]:
     return list(User.objects.filter(org_unit_id__in=ids, is_active=True, roles__isnull=False)
                 .exclude(roles__scope="none").values_list("pk", flat=True).distinct())
+
+
+def _members(org_ids: Iterable[int]) -> list[int]:
+    """The people of these units who work with business data (not 系统管理员, 审计员) — kept in this
+    process until a user, a role or a user's roles change (the generation ``principal.WHO``, as the
+    signed-in user's facts): a step handed to a unit reads no member list."""
+    ids = sorted({o for o in org_ids if o})
+    if not ids:
+        return []
+    if scopecache.writing({WHO}):  # this transaction changed people or roles: as they are now
+        return _read_members(ids)
+    key = f"members:{','.join(map(str, ids))}:{scopecache.generations([WHO])[0]}"
+    found = caches["default"].get(key)
+    if found is None:
+        found = _read_members(ids)
+        caches["default"].set(key, found, MEMBERS_SECONDS)
+    return found
 
 
 def notify(*, kind: str, title: str, key: str, users: Iterable = (), orgs: Iterable = (), body: str = "",
            url: str = "", now: datetime | None = None) -> int:
     """Write one message to each person named (``users``) and each member of ``orgs`` (users or ids),
-    once per ``key``. Returns how many were new."""
+    once per ``key`` (a person who has the key's message already is skipped by the database: the
+    constraint ``notice_once_per_event``). Returns how many people it addressed."""
     ids = {getattr(u, "pk", u) for u in users if u} | set(_members(getattr(o, "pk", o) for o in orgs))
     ids.discard(None)
     if not ids:
         return 0
     now = now or timezone.now()
     title, body = mask_identifiers_in_text(title)[:200], mask_identifiers_in_text(body)
-    existing = set(Notice.objects.filter(recipient__in=ids, key=key).values_list("recipient_id", flat=True))
-    rows = [Notice(recipient_id=pk, kind=kind, title=title, body=body, url=url[:300], key=key[:120], created_at=now)
-            for pk in sorted(ids - existing)]
-    Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    rows = [build(Notice, recipient_id=pk, kind=kind, title=title, body=body, url=url[:300], key=key[:120],
+                  created_at=now) for pk in sorted(ids)]
+    copy_create(rows, skip_conflicts=True)
     return len(rows)
 
 

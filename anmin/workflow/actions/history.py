@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anmin.core.actors import as_user
-from anmin.core.bulkcopy import copy_create
+from anmin.core.bulkcopy import build, copy_create
 from anmin.core.errors import invalid
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, User
@@ -98,16 +98,17 @@ def import_cases(items: list[PastCase], *, actor, note: str = "", live: bool = F
     for idx, item in enumerate(items):
         kind_def = registry.get_kind(item.kind)
         wf = kind_def.workflow
-        case = Case(
-            kind=kind_def.code, number="", title=item.title, description=item.description, region_id=item.region_id,
-            priority=item.priority, source=item.source, reporter=item.reporter, reporter_name=item.reporter_name,
+        case = build(
+            Case, kind=kind_def.code, number="", title=item.title, description=item.description,
+            region_id=item.region_id, priority=item.priority, source=item.source, reporter=item.reporter,
+            reporter_name=item.reporter_name,
             opened_at=item.opened_at, data=dict(item.data), updated_at=item.opened_at,
             center_org=item.center_org or finder.intake(item.region_id, kind_def.intake_level),
         )
         case.status = ""
         _move(case, wf, wf.initial, item.opened_at)
-        evs = [CaseEvent(seq=1, at=item.opened_at, actor=item.reporter, action="open", label=gettext_noop("上报"),
-                         from_state="", to_state=case.status, data={})]
+        evs = [build(CaseEvent, seq=1, at=item.opened_at, actor=item.reporter, action="open",
+                     label=gettext_noop("上报"), from_state="", to_state=case.status, data={})]
         if live:
             evs[0].data = {"center_org": case.center_org.name if case.center_org else ""}
         for step in sorted(item.steps, key=lambda s: s.at):
@@ -132,8 +133,8 @@ def import_cases(items: list[PastCase], *, actor, note: str = "", live: bool = F
                 data["target_org_name"] = step.target_org.name
             if step.target_user is not None:
                 data["target_user_name"] = str(step.target_user)
-            ev = CaseEvent(seq=len(evs) + 1, at=step.at, actor=as_user(step.actor), action=t.name, label=t.label,
-                           from_state=from_state, to_state=case.status, reason=step.reason, data=data)
+            ev = build(CaseEvent, seq=len(evs) + 1, at=step.at, actor=as_user(step.actor), action=t.name,
+                       label=t.label, from_state=from_state, to_state=case.status, reason=step.reason, data=data)
             ev.step_actor = step.actor  # the audit names who took it (``SYSTEM``: 系统)
             evs.append(ev)
             case.version += 1
