@@ -1,4 +1,4 @@
-"""What every page's shell needs: the menu the user may use, their org and jurisdiction."""
+"""What every page's shell needs: their org and jurisdiction (the menu is ``{% side_menu %}``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import clock
-from .registry import visible_menu
 
 
 def shell(request) -> dict:
@@ -18,7 +17,6 @@ def shell(request) -> dict:
            "clock_shift_seconds": round(clock.shift().total_seconds()),
            "tz_offset_minutes": round(timezone.localtime().utcoffset().total_seconds() / 60)}
     if user is not None and user.is_authenticated:
-        ctx["menu"] = visible_menu(user)
         org = user.org_unit
         ctx["user_org"] = org
         ctx["user_region"] = org.region if org else None

@@ -69,3 +69,26 @@ def test_openapi_schema_and_offline_docs(client, world):
     assert "swagger" in docs.lower()
     assert "//cdn" not in docs
     assert "https://" not in docs.split("<body")[0]
+
+
+def test_the_menu_is_each_roles_own_and_marks_the_page_one_stands_on(client, world):
+    """The menu is drawn once per set of roles and grants (core/templatetags/sidemenu.py): a role drawn
+    after another never shows the other's entries, a grant taken away shows at once, and the entry of
+    the page one is on is marked."""
+    from django.contrib.auth.models import Permission
+
+    sysadmin = home(client, world, Role.SYSADMIN)
+    township = home(client, world, Role.TOWNSHIP_CENTER)
+    assert 'data-menu="admin"' in sysadmin
+    assert 'data-menu="admin"' not in township
+    assert 'data-menu="regions"' in township
+    assert 'data-menu="regions"' not in home(client, world, Role.SYSADMIN)
+    regions = reverse("core:region_list")
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    html = client.get(regions).content.decode()
+    assert f'href="{regions}" class="active" data-menu="regions"' in html
+    assert html.count('class="active"') == 1
+    assert f'href="{regions}" class="" data-menu="regions"' in home(client, world, Role.TOWNSHIP_CENTER)
+    role = world.user(Role.TOWNSHIP_CENTER).roles.get()
+    role.permissions.remove(Permission.objects.get(codename="view_region", content_type__app_label="core"))
+    assert 'data-menu="regions"' not in home(client, world, Role.TOWNSHIP_CENTER)
