@@ -20,6 +20,7 @@ import base64
 import binascii
 import functools
 import json
+import re
 from functools import reduce
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -71,6 +72,9 @@ def keyset_q(ordering: list[str], values: list) -> Q:
     return reduce(lambda a, b: a | b, clauses)
 
 
+_WHOLE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" passes str.isdigit() and fails int()
+
+
 class Pagination(PageNumberPagination):
     """50 a page, ``?page_size=`` 1 … 1000. A ``page_size`` that is not such a number is a 400 naming
     it (DRF would silently fall back to 50); a page that does not exist is a 404."""
@@ -80,12 +84,22 @@ class Pagination(PageNumberPagination):
     max_page_size = 1000
     django_paginator_class = LedgerPaginator
 
+    def get_page_number(self, request, paginator):
+        """``?page=`` must be a whole number from 1 (DRF took an empty one for the first page)."""
+        raw = request.query_params.getlist(self.page_query_param)
+        if not raw:
+            return 1
+        value = raw[-1]
+        if not _WHOLE.fullmatch(value) or int(value) < 1:
+            raise ValidationError({self.page_query_param: ["page：应为不小于 1 的整数"]})
+        return int(value)
+
     def get_page_size(self, request):
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
         value = raw[-1]
-        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+        if not _WHOLE.fullmatch(value) or not 1 <= int(value) <= self.max_page_size:
             message = f"page_size：应为 1 至 {self.max_page_size} 之间的整数"
             raise ValidationError({self.page_size_query_param: [message]})
         return int(value)

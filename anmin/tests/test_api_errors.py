@@ -4,6 +4,8 @@ layer: it reads every domain through the registries.)"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.apps import apps
 from rest_framework.test import APIClient
@@ -135,6 +137,18 @@ def test_every_domain_list_is_json_even_with_bad_filters(world):
         assert resp.status_code in (200, 400, 404)
         if resp.status_code != 200:
             one_shape(resp, resp.status_code)
+
+
+@pytest.mark.parametrize(("param", "value"), [("page", ""), ("page", "²"), ("page", "0"), ("page_size", "²"),
+                                              ("page_size", "")])
+def test_a_page_that_is_not_a_whole_number_is_a_400_naming_it(world, param, value):
+    for route in api_routes:
+        if route.prefix == "antifraud-check":  # the public check takes a POST, lists nothing
+            continue
+        resp = api(world).get(f"/api/v1/{route.prefix}/", {param: value})
+        assert resp.status_code == 400, f"/api/v1/{route.prefix}/?{param}={value}: {resp.status_code}"
+        one_shape(resp, 400)
+        assert param in json.dumps(resp.json(), ensure_ascii=False)
 
 
 def test_the_schema_declares_the_error_shape_on_every_operation(world):
