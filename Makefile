@@ -49,11 +49,11 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.dev-installed
-	env -u DATABASE_URL $(BIN)/pytest -q -n 2
+	env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal
 
 # The browser tests drive the same pages on either database: they run in the SQLite pass only.
 test-postgres: $(VENV)/.dev-installed
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 -m "not browser"
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser"
 
 ## make test: everything CI runs — lint, layer contracts, migrations check, tests on SQLite and PostgreSQL
 test: $(VENV)/.dev-installed system-deps lint test-sqlite test-postgres
