@@ -338,7 +338,9 @@ class CaseEventQuerySet(AppendOnlyQuerySet):
 class CaseEvent(models.Model):
     """One step of a case's timeline. Rows are written once and never changed or deleted."""
 
-    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="events")
+    # No index of its own: the unique (case, seq, at) below begins with it.
+    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="events",
+                             db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
@@ -359,7 +361,11 @@ class CaseEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["case", "seq"]
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="caseevent_unique_seq")]
+        # On PostgreSQL the table is partitioned by year of ``at`` (migration 0003, ``anmin
+        # partitions``), and a partitioned table's unique constraints must include the partition key.
+        # ``seq`` stays unique per case all the same: it is taken from ``Case.last_seq`` under the
+        # case's row lock. This index is also the (case, seq) look-up of a case's timeline.
+        constraints = [models.UniqueConstraint(fields=["case", "seq", "at"], name="caseevent_unique_seq")]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.label}"
