@@ -8,8 +8,8 @@ the data, the current year and the next, and a DEFAULT one — by copy and swap 
 transaction: the new table takes the old one's rows, ids and sequence position; then the keys and
 indexes are built (the primary key and the unique constraint include ``at``, as a partitioned table
 requires). ``anmin partitions`` (run by the scheduler) adds later years. The copy holds the table's
-lock for its whole length: a county's timeline (3M events) takes about a minute; run it in a
-maintenance window. Reversible: back to one plain table.
+lock for its whole length — measured on the 2-core machine: 6M events (two counties' five years) in
+18 s, the way back in 17 s — so run it in a maintenance window. Reversible: back to one plain table.
 
 SQLite: no partitions; the model's changes (the unique constraint with ``at``, no index of its own on
 ``case_id``) are applied as usual.

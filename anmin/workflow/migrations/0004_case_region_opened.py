@@ -1,6 +1,7 @@
 """Cases by region prefix and time: one index (region pattern opclass, opened_at) carrying kind, handler,
-handling org and id, in place of the foreign key's two plain region indexes (docs/scaling-out.md:
-at province scale a county's dashboard counts are read from this index alone)."""
+handling org and id, in place of the foreign key's two plain region indexes, and a partial one of the
+open cases by region and deadline (docs/scaling-out.md: at province scale a county's dashboard counts
+are read from these indexes alone)."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -19,6 +20,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='case',
             index=models.Index(fields=['region', 'opened_at'], include=('kind', 'handler', 'handling_org', 'id'), name='case_region_opened', opclasses=['varchar_pattern_ops', 'timestamptz_ops']),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(condition=models.Q(('is_open', True)), fields=['region', 'due_at'], include=('kind', 'handler', 'handling_org', 'paused_since'), name='case_open_region', opclasses=['varchar_pattern_ops', 'timestamptz_ops']),
         ),
         migrations.AlterField(
             model_name='case',
