@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anmin_ci
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint test-sqlite test-postgres replica-test bench chaos system-deps messages clean
+.PHONY: demo serve test lint test-sqlite test-postgres replica-test bench bench-province chaos system-deps messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ $(VENV)/.bench-installed: pyproject.toml $(VENV)/.dev-installed
 ## make bench: performance benchmarks against PostgreSQL (see bench/README.md)
 bench: $(VENV)/.bench-installed
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench} $(BIN)/python -m bench
+
+## make bench-province: a county's ledgers, card and case timeline on a province's tables (20M cases by
+## default, ANMIN_BENCH_PROVINCE_CASES; generated once in a database of its own; docs/scaling-out.md)
+bench-province: $(VENV)/.bench-installed
+	DATABASE_URL=$${BENCH_PROVINCE_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/anmin_bench_province} $(BIN)/python -m bench --only province
 
 ## make chaos: kill -9 a gunicorn worker, the master, and restart the database (a throw-away cluster of its
 ## own, never the machine's) while grid workers report events; prints acknowledged, missing and duplicated

@@ -25,10 +25,14 @@ class WorkflowConfig(AppConfig):
         offline.register()
         core_registry.role_grants.register("workflow", grants())
         api.register_routes()
-        from .tasks import sweep_task
+        from .tasks import partitions_task, sweep_task
 
         core_registry.periodic_tasks.register(
             "workflow.sweep", core_registry.PeriodicTask("workflow.sweep", sweep_task, "预警/督办巡检")
+        )
+        core_registry.periodic_tasks.register(
+            "workflow.partitions",
+            core_registry.PeriodicTask("workflow.partitions", partitions_task, "按年分区维护（新建下一年分区）"),
         )
 
     def after_committed_test(self) -> None:

@@ -164,9 +164,10 @@ class Case(models.Model):
     number = models.CharField(_("编号"), max_length=32, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("情况描述"), blank=True)
+    # Indexed by ``case_region_opened`` below (it begins with the region), not by an index of its own.
     region = models.ForeignKey(
         "core.Region", verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="cases",
-        help_text=_("已知的最细一级：网格、村(社区)、乡镇(街道)或市"),
+        help_text=_("已知的最细一级：网格、村(社区)、乡镇(街道)或市"), db_index=False,
     )
     status = models.CharField(_("状态"), max_length=32, db_index=True)
     is_open = models.BooleanField(_("未办结"), default=True, db_index=True)
@@ -231,6 +232,18 @@ class Case(models.Model):
             models.Index(fields=["is_open", "due_at"], name="case_open_due"),
             models.Index(fields=["is_open", "warn_at"], name="case_open_warn"),
             models.Index(fields=["kind", "status"], name="case_kind_status"),
+            # A scope's cases by region prefix (LIKE '411081106%' is a range under the pattern
+            # opclass), within a period of ``opened_at``; on PostgreSQL it carries what the
+            # visibility condition and the dashboards' counts read, so a county's figures are read
+            # from the index alone, however large the table (docs/scaling-out.md).
+            models.Index(fields=["region", "opened_at"], name="case_region_opened",
+                         opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                         include=["kind", "handler", "handling_org", "id"]),
+            # Open cases (a few per cent) of a scope by deadline: "overdue in this county now" is read
+            # from the index alone.
+            models.Index(fields=["region", "due_at"], name="case_open_region", condition=Q(is_open=True),
+                         opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+                         include=["kind", "handler", "handling_org", "paused_since"]),
         ]
 
     def __str__(self) -> str:
@@ -338,7 +351,9 @@ class CaseEventQuerySet(AppendOnlyQuerySet):
 class CaseEvent(models.Model):
     """One step of a case's timeline. Rows are written once and never changed or deleted."""
 
-    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="events")
+    # No index of its own: the unique (case, seq, at) below begins with it.
+    case = models.ForeignKey(Case, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="events",
+                             db_index=False)
     seq = models.PositiveIntegerField(_("序号"))
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
@@ -359,7 +374,11 @@ class CaseEvent(models.Model):
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
         ordering = ["case", "seq"]
-        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="caseevent_unique_seq")]
+        # On PostgreSQL the table is partitioned by year of ``at`` (migration 0003, ``anmin
+        # partitions``), and a partitioned table's unique constraints must include the partition key.
+        # ``seq`` stays unique per case all the same: it is taken from ``Case.last_seq`` under the
+        # case's row lock. This index is also the (case, seq) look-up of a case's timeline.
+        constraints = [models.UniqueConstraint(fields=["case", "seq", "at"], name="caseevent_unique_seq")]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.label}"

@@ -12,3 +12,16 @@ def sweep_task() -> dict:
     from .actions import sweep
 
     return sweep().as_dict()
+
+
+@task()
+def partitions_task() -> dict:
+    """Keep the year partitions ahead (``anmin partitions --ahead 1``): enqueued every round, it creates
+    a partition about once a year (and moves rows that landed in DEFAULT); otherwise it only looks."""
+    from django.db import connection
+
+    from .partitions import ensure
+
+    if connection.vendor != "postgresql":
+        return {"created": {}}
+    return {"created": {p.state.table: p.create for p in ensure(ahead=1) if p.create}}
