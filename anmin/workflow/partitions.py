@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from anmin.core import clock
 
 # (table, partition key): every table partitioned by year. The case table joins when it can
-# (docs/scaling-out.md, decision 0016).
+# (docs/scaling-out.md, decision 0017).
 PARTITIONED: tuple[tuple[str, str], ...] = (("workflow_caseevent", "at"),)
 LOCK_KEY = 0x616E6D696E5F7061  # pg_advisory_xact_lock: one partition maintenance at a time
 # Creating a partition locks the whole table for a moment; rather than queue every reader behind a

@@ -1,7 +1,7 @@
 """The case timeline (``workflow_caseevent``) partitioned by year of ``at`` on PostgreSQL.
 
 Nothing references the timeline, so it can be a partitioned table; the case table cannot yet (every
-foreign key to a case references ``workflow_case(id)`` alone: docs/scaling-out.md, decision 0016).
+foreign key to a case references ``workflow_case(id)`` alone: docs/scaling-out.md, decision 0017).
 
 PostgreSQL: the table is rebuilt as ``PARTITION BY RANGE (at)`` — one partition per year present in
 the data, the current year and the next, and a DEFAULT one — by copy and swap inside the migration's
