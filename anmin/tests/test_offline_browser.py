@@ -14,28 +14,11 @@ from anmin.care.tests.factories import make_patient
 from anmin.conftest import login
 from anmin.core import clock
 from anmin.core.models import Role
+from anmin.core.testing.browser import OUTBOX_COUNT, poll
 from anmin.grid.models import GridEvent
 from anmin.grid.tests.conftest import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def poll(page, expression: str, expected, tries: int = 150, step: int = 100):
-    """Evaluate until it equals ``expected`` (polled from here: the page's CSP forbids eval)."""
-    value = None
-    for _ in range(tries):
-        value = page.evaluate(expression)
-        if value == expected:
-            return value
-        page.wait_for_timeout(step)
-    raise AssertionError(f"{expression} = {value!r}, expected {expected!r}")
-
-
-QUEUED = "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount || '0'"
-
-
-def queue(page) -> str:
-    return page.evaluate("(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount || '0'")
 
 
 def report(page, description: str, photo_name: str) -> None:
@@ -78,9 +61,9 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         assert page.evaluate("navigator.onLine") is False
         assert page.locator("#id_region").input_value() == world.gc_grid.code
         report(page, "村口变压器旁电线裸露，存在触电隐患", "IMG_1.jpg")
-        poll(page, QUEUED, "1")
+        poll(page, OUTBOX_COUNT, "1")
         report(page, "三组路灯损坏，夜间无照明", "IMG_2.jpg")
-        poll(page, QUEUED, "2")  # (the first report's note is still on the page: wait for the count)
+        poll(page, OUTBOX_COUNT, "2")  # (the first report's note is still on the page: wait for the count)
         assert page.inner_text("[data-outbox-count]") == "2 条待上传"
 
         # The follow-up, on the offline workbench: the patient comes from the phone's encrypted store.

@@ -14,24 +14,11 @@ from anmin.conftest import login
 from anmin.core import clock
 from anmin.core.actors import SYSTEM
 from anmin.core.models import Role
+from anmin.core.testing.browser import OUTBOX_COUNT, poll
 from anmin.prevention import actions
 from anmin.prevention.models import CheckIn
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-COUNT = "(document.querySelector('[data-outbox-count]') || {}).dataset.outboxCount || '0'"
-
-
-def poll(page, expression: str, expected, tries: int = 150, step: int = 100):
-    """Evaluate until it equals ``expected`` (polled from here: the page's CSP forbids eval)."""
-    value = None
-    for _ in range(tries):
-        value = page.evaluate(expression)
-        if value == expected:
-            return value
-        page.wait_for_timeout(step)
-    raise AssertionError(f"{expression} = {value!r}, expected {expected!r}")
-
 
 def check_in(page, point: str, finding: str) -> None:
     form = "form[data-form=offline-checkin]"
@@ -67,15 +54,15 @@ def test_patrol_check_ins_made_offline_arrive_once_with_their_recorded_times(liv
         assert page.evaluate("typeof window.gettext") == "function"
         before = clock.now()
         check_in(page, "村口", "")
-        poll(page, COUNT, "1")
+        poll(page, OUTBOX_COUNT, "1")
         assert page.inner_text("[data-outbox-count]") == "1 item to upload"
         check_in(page, "小学门口", "路灯损坏，夜间漆黑")
-        poll(page, COUNT, "2")
+        poll(page, OUTBOX_COUNT, "2")
         assert page.inner_text("[data-outbox-count]") == "2 items to upload"
         assert "Waiting to upload" in page.inner_text("[data-outbox-list]")
         after = clock.now()
         page.reload()
-        poll(page, COUNT, "2")
+        poll(page, OUTBOX_COUNT, "2")
         assert CheckIn.objects.count() == 0
 
         # Online again, and the first upload's answer is lost with the network: the retry carries the
@@ -103,7 +90,7 @@ def test_patrol_check_ins_made_offline_arrive_once_with_their_recorded_times(liv
         assert lost, "no upload was stored"
         assert CheckIn.objects.count() == 1
         context.set_offline(False)
-        poll(page, COUNT, "0", tries=300)
+        poll(page, OUTBOX_COUNT, "0", tries=300)
     finally:
         context.close()
 
