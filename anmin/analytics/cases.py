@@ -94,11 +94,9 @@ def open_by_area(user, region: str | None) -> dict[str, dict[str, int]]:
 EMPTY_AREA = {"opened": 0, "open": 0, "overdue": 0, "warning": 0, "supervised": 0}
 
 
-def by_area(user, region: str | None, year: int, *, opened=None, now=None) -> dict[str, dict[str, int]]:
-    """Per child area: opened in the year, open now, overdue now, warned now, 督办 in the year.
-    ``opened``/``now`` are the two halves when the caller already has them (cached)."""
-    opened = opened_by_area(user, region, year) if opened is None else opened
-    now = open_by_area(user, region) if now is None else now
+def by_area(opened: dict, now: dict) -> dict[str, dict[str, int]]:
+    """Per child area, from the two halves (``opened_by_area``, ``open_by_area``): opened in the year,
+    open now, overdue now, warned now, 督办 in the year."""
     return {code: {**EMPTY_AREA, **opened.get(code, {}), **now.get(code, {})} for code in {*opened, *now}}
 
 

@@ -70,9 +70,8 @@ def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, are
     return out
 
 
-def trend(user, area: Region | None, year: int, figs: F.Figures | None = None) -> dict:
+def trend(user, area: Region | None, year: int, figs: F.Figures) -> dict:
     region = area.code if area else None
-    figs = figs or F.Figures(user=user, year=year)
     data = figs.cached("cases.monthly", region, year, lambda: cases.monthly(user, region, year))
     labels = cases.kind_labels()
     series = [{"name": f"{labels.get(kind, kind)}（上报）", "values": v["opened"], "unit": "件"}
@@ -97,7 +96,6 @@ def build(user, year: int, *, bigscreen: bool = False) -> dict:
     charts.insert(0, trend(user, area, year, figs))
     region = area.code if area else None
     by_area = cases.by_area(
-        user, region, year,
         opened=figs.cached("cases.opened_by_area", region, year, lambda: cases.opened_by_area(user, region, year)),
         now=figs.cached("cases.open_by_area", region, year, lambda: cases.open_by_area(user, region), volatile=True))
     area_rows = [{"code": code, "name": name, **by_area.get(code, cases.EMPTY_AREA)} for code, name in areas]

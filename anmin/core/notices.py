@@ -53,8 +53,9 @@ def _members(org_ids: Iterable[int]) -> list[int]:
     ids = sorted({o for o in org_ids if o})
     if not ids:
         return []
-    if scopecache.writing({WHO}):  # this transaction changed people or roles: as they are now
-        return _read_members(ids)
+    wrote, found = scopecache.remembered({WHO}, ("members", tuple(ids)), lambda: _read_members(ids))
+    if wrote:  # this transaction changed people or roles: as they are now
+        return found
     key = f"members:{','.join(map(str, ids))}:{scopecache.generations([WHO])[0]}"
     found = caches["default"].get(key)
     if found is None:

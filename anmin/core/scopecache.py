@@ -69,12 +69,6 @@ def _pending_move(conn):
     return None
 
 
-def _pending(conn) -> set[str] | None:
-    """The generations this connection's open transaction will move on commit (None: no write yet)."""
-    move = _pending_move(conn)
-    return None if move is None else move.anmin_generations
-
-
 def memo(keys: set[str] | None = None) -> dict | None:
     """When this connection's open transaction wrote what ``keys`` cover (any generation when None): a
     dict in which to keep values derived from that data for the rest of the transaction — emptied by
@@ -112,7 +106,7 @@ def bump(region_code: str | None = None, *, reference: bool = False) -> None:
 
 def bump_keys(keys: set[str]) -> None:
     """Move these generations when the transaction commits (at once outside one); until then the
-    writing transaction computes afresh (``writing()``)."""
+    writing transaction computes afresh (``memo``)."""
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         _new_generations(sorted(keys))
@@ -129,14 +123,6 @@ def bump_keys(keys: set[str]) -> None:
     move.anmin_generations = set(keys)
     move.anmin_memo = {}
     transaction.on_commit(move)
-
-
-def writing(keys: set[str] | None = None) -> bool:
-    """Whether this connection's open transaction wrote something a cached value derives from: moved
-    (on its commit) one of ``keys``, or any generation when not given."""
-    conn = transaction.get_connection()
-    pending = _pending(conn) if conn.in_atomic_block else None
-    return pending is not None and (keys is None or bool(pending & keys))
 
 
 def generations(keys: list[str]) -> list[str]:
