@@ -77,6 +77,9 @@ class OverdueLedgerView(CareLedgerView):
     related = (*RECORD_RELATED, "person__grid_worker")
     template_name = "care/overdue.html"
 
+    def row_class(self, obj) -> str:
+        return "overdue"
+
     def get_queryset(self):
         today = rules.today()
         warned = FollowUpWarning.objects.filter(

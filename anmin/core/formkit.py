@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .forms import QuickSelect
+from .forms import QuickSelect, option_source
 
 REQUIRED = _("「%(label)s」为必填项")
 CHOOSE = _("请选择")
@@ -62,7 +62,7 @@ def _blank_first(choices: list, label) -> list:
 
 def _has_many(choices: Iterable) -> int:
     n = 0
-    for key, label in choices:
+    for key, label in option_source(choices)[1]:  # a scope's places: the cached list, not a query
         n += len(label) if isinstance(label, list | tuple) else int(key not in ("", None))
     return n
 

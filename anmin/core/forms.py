@@ -8,12 +8,12 @@ from django.core.exceptions import EmptyResultSet, ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, logins
+from . import audit, logins, markup
 
 
 class LoginForm(AuthenticationForm):
@@ -107,39 +107,35 @@ class QuickSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = {str(v) for v in self.format_value(value)}
+        name_of_options, choices = option_source(self.choices)
+        if name_of_options is None:
+            options = markup.options_html(choices)
+        else:  # the same options for everyone whose scope gives the same query: drawn once
+            from .scopecache import reference_object
 
-        def option(key, label):
-            selected = mark_safe(" selected") if str(key) in chosen else ""  # a constant, nothing to escape
-            return format_html('<option value="{}"{}>{}</option>', "" if key is None else key, selected, label)
-
-        parts = []
-        for key, label in _choices(self.choices):
-            if isinstance(label, (list, tuple)):  # an option group
-                inner = format_html_join("", "{}", ((option(k, lb),) for k, lb in label))
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, inner))
-            else:
-                parts.append(option(key, label))
+            options = reference_object(f"html:{name_of_options}", lambda: markup.options_html(choices))
         return format_html("<select name=\"{}\"{}>{}</select>", name,
-                           flatatt(self.build_attrs(self.attrs, attrs)), mark_safe("".join(parts)))
+                           flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(markup.select(options, chosen)))
 
 
-def _choices(choices):
-    """The options of a drop-down; those drawn from reference data (a scope's townships, villages,
-    grids, org units) come from ``core.scopecache`` — the same for everyone whose scope gives the same
-    query, until the region tree or an org unit changes."""
+def option_source(choices) -> tuple[str | None, list | object]:
+    """The options of a drop-down, and the name they are cached under (None: not cached). Those drawn
+    from reference data (a scope's townships, villages, grids, org units) come from ``core.scopecache``
+    — the same for everyone whose scope gives the same query, until the region tree or an org unit
+    changes."""
     if not isinstance(choices, ModelChoiceIterator):
-        return choices
+        return None, choices
     from .scopecache import _is_reference, cached_reference
 
     qs = choices.queryset
     if not _is_reference(qs.model):
-        return choices
+        return None, choices
     try:
         sql = str(qs.query)
     except EmptyResultSet:
-        return choices
+        return None, choices
     name = f"options:{sql}:{choices.field.empty_label}:{get_language()}"
-    return cached_reference(name, lambda: [(str(k), str(label)) for k, label in choices])
+    return name, cached_reference(name, lambda: [(str(k), str(label)) for k, label in choices])
 
 
 def quicken_selects(form: forms.Form) -> None:

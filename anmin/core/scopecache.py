@@ -29,6 +29,7 @@ generation is a random token, so a lost or evicted one only causes a recomputati
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import time
 import uuid
@@ -57,8 +58,25 @@ def _township_key(code: str) -> str:
     return f"g:t:{code[:9]}"
 
 
+# The generations a request has read, read once per request: a page asks for them dozens of times (every
+# code name of a ledger's rows), and the shared cache is a file or Redis away. A request sees the writes
+# committed before it started, and its own (a move here empties it); nothing else changes for it.
+_seen: contextvars.ContextVar[dict | None] = contextvars.ContextVar("anmin_generations_seen", default=None)
+
+
+def request_started(**kwargs) -> None:
+    _seen.set({})
+
+
+def request_finished(**kwargs) -> None:
+    _seen.set(None)
+
+
 def _new_generations(keys: list[str]) -> None:
     _shared().set_many({k: uuid.uuid4().hex for k in keys}, GEN_SECONDS)
+    seen = _seen.get()
+    if seen is not None:
+        seen.clear()
 
 
 def _pending_move(conn):
@@ -137,6 +155,18 @@ def _generation_keys(prefixes: tuple[str, ...]) -> list[str]:
 
 
 def _generations(keys: list[str]) -> list[str]:
+    seen = _seen.get()
+    if seen is not None:
+        if all(k in seen for k in keys):
+            return [seen[k] for k in keys]
+        found = _read_generations(keys)
+        seen.update(found)
+        return [found[k] for k in keys]
+    found = _read_generations(keys)
+    return [found[k] for k in keys]
+
+
+def _read_generations(keys: list[str]) -> dict[str, str]:
     shared = _shared()
     found = shared.get_many(keys)
     missing = [k for k in keys if k not in found]
@@ -145,7 +175,7 @@ def _generations(keys: list[str]) -> list[str]:
         for k, v in fresh.items():
             shared.add(k, v, GEN_SECONDS)  # another process may have set it just now: keep theirs
         found.update(shared.get_many(missing))
-    return [found.get(k, "") for k in keys]
+    return {k: found.get(k, "") for k in keys}
 
 
 def scope_signature(user) -> str:
@@ -257,10 +287,13 @@ def bulk_write(model) -> None:
 
 def connect_signals() -> None:
     from django.apps import apps
+    from django.core import signals
     from django.db.models.signals import post_delete, post_save
 
     from .scoping import ScopePolicy
 
+    signals.request_started.connect(request_started, dispatch_uid="anmin.scopecache.request_started")
+    signals.request_finished.connect(request_finished, dispatch_uid="anmin.scopecache.request_finished")
     for model in apps.get_models():
         if isinstance(getattr(model, "scope", None), ScopePolicy) and model._meta.label_lower not in IGNORED:
             uid = f"anmin.scopecache.{model._meta.label_lower}"

@@ -9,9 +9,12 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from .markup import esc
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,22 @@ class Table:
     def cells(self):
         for obj in self.rows:
             yield obj, [(c, c.get(obj)) for c in self.columns]
+
+    def rows_html(self, row_class: Callable[[Any], str] | None = None) -> str:
+        """The ``<tbody>`` rows of a ledger page, built in Python: the markup ``anmin/ledger.html``
+        would render cell by cell, in a fraction of the time (50 rows × 11 columns are 550 template
+        cells, most of a page's CPU). Empty when there are no rows (the template says so)."""
+        headers = [esc(c.header) for c in self.columns]
+        linked = any(c.link for c in self.columns)
+        rows = []
+        for obj, cells in self.cells():
+            url = esc(obj.get_absolute_url()) if linked else ""
+            tds = "".join(
+                f'<td data-label="{header}"><a href="{url}">{esc(value)}</a></td>' if col.link
+                else f'<td data-label="{header}">{esc(col.html(obj) if col.html is not None else value)}</td>'
+                for header, (col, value) in zip(headers, cells, strict=True))
+            rows.append(f'<tr class="{esc(row_class(obj)) if row_class else ""}">{tds}</tr>')
+        return mark_safe("".join(rows))  # every value above was escaped (markup.esc)
 
     def to_xlsx(self, *, title: str, filename: str) -> HttpResponse:
         """The rows as .xlsx, written row by row to a temporary file and streamed from it; no text

@@ -40,6 +40,9 @@ class CaseLedgerBase(LedgerView):
     def get_queryset(self):
         return super().get_queryset().select_related(*CASE_RELATED).order_by("-opened_at", "-pk")
 
+    def row_class(self, obj) -> str:
+        return obj.sla
+
     def may_create(self) -> bool:
         return self.request.user.has_perm("workflow.add_case")
 
@@ -99,6 +102,9 @@ class InboxView(LedgerView):
         qs = {"org": lambda: qs.inbox_for_org(user.org_unit_id), "done": lambda: qs.done_by(user),
               "reported": lambda: qs.reported_by(user)}.get(who, lambda: qs.inbox_for_user(user))()
         return qs.select_related(*CASE_RELATED)
+
+    def row_class(self, obj) -> str:
+        return obj.sla
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -245,7 +251,6 @@ class CaseActView(ScopedMixin, DetailView):
 
 class SupervisionLedgerView(LedgerView):
     model = Supervision
-    template_name = "workflow/supervision_ledger.html"
     filterset_class = SupervisionFilter
     table_class = SupervisionTable
     title = _("督办")
@@ -254,8 +259,13 @@ class SupervisionLedgerView(LedgerView):
     def get_queryset(self):
         return super().get_queryset().select_related("case", "to_org", "centre_org").order_by("-issued_at", "-pk")
 
+    def row_class(self, obj) -> str:
+        late = not obj.replied_at and obj.reply_due_at and obj.reply_due_at < self.now
+        return "overdue" if late else ""
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "now": clock.now()}
+        self.now = clock.now()
+        return super().get_context_data(**kwargs)
 
 
 class SupervisionDetailView(DetailPage):

@@ -60,12 +60,10 @@ class AuditLedgerView(LedgerView):
     title = _("审计日志")
     export_name = "审计日志"
 
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        entries = list(ctx["page_obj"].object_list)
+    def prepare_rows(self, rows):
+        entries = list(rows)
         label_objects(entries)
-        ctx["table"] = self.table_class(entries)
-        return ctx
+        return entries
 
 
 class AuditDetailView(DetailPage):

@@ -71,6 +71,14 @@ class LedgerView(ScopedMixin, TemplateView):
 
     create_url: ClassVar[str | None] = None
 
+    def prepare_rows(self, rows) -> Any:
+        """The page's rows as the table shows them (a view may label them in bulk first)."""
+        return rows
+
+    def row_class(self, obj) -> str:
+        """The class of a row's ``<tr>`` (e.g. its time-limit state, for the colour)."""
+        return ""
+
     def filtered(self) -> tuple[QuerySet, Any]:
         qs = self.get_queryset()
         filterset = None
@@ -150,11 +158,13 @@ class LedgerView(ScopedMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        table = self.table_class(self.prepare_rows(page.object_list))
         ctx.update(
             title=self.title,
             filterset=filterset,
             page_obj=page,
-            table=self.table_class(page.object_list),
+            table=table,
+            rows_html=table.rows_html(self.row_class),
             total=paginator.count if paginator.exact else _("约 %(n)s") % {"n": paginator.count},
             querystring=query.urlencode(),
             create_url=self.create_url,

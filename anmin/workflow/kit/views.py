@@ -16,7 +16,6 @@ from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 
 from ..rules import available_actions
-from .tables import rows_html
 
 
 class DomainAction(NamedTuple):
@@ -53,7 +52,6 @@ class CaseLedgerView(LedgerView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["rows_html"] = rows_html(ctx["table"], self.row_class)
         if self.create_perm and self.request.user.has_perm(self.create_perm):
             ctx["create_url"], ctx["create_label"] = "report/", self.create_label
         return ctx
