@@ -2,7 +2,7 @@
 
 Each module in bench/ named ``bench_*.py`` defines ``NAME`` and ``run(args) -> Result``; the harness
 prepares Django on the PostgreSQL database named by DATABASE_URL (``make bench`` sets it to a
-dedicated ``anmin_bench`` database) and migrates it, then prints the PostgreSQL settings the figures
+dedicated ``anmin_bench`` database) and migrates and vacuums it (``harness.vacuum``), then prints the PostgreSQL settings the figures
 depend on (saved with them). A module with ``DEFAULT = False`` runs only when named with ``--only``.
 """
 
@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("setup", verbosity=0)
+    harness.vacuum()
     settings = harness.pg_settings()
     print("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in settings.items()), flush=True)
 

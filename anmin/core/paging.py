@@ -7,6 +7,8 @@ own module so that DRF can import it while loading the viewset base classes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -27,27 +29,47 @@ class LedgerPaginator(Paginator):
     # stale or low estimate cannot cut a page short (grid/tests/test_pages.py plants one).
     estimate_beyond_limit = True
 
-    def __init__(self, *args, estimate: int | None = None, exact: bool = False, **kwargs):
+    def __init__(self, *args, estimate: int | None = None, exact: bool = False,
+                 remember: Callable[[str, Callable[[], Any]], Any] | None = None, **kwargs):
         """``estimate``: the planner's row count, already asked (``planner_rows``) and large — taken as
-        the count without counting; ``exact``: count exactly (a scope known to be small)."""
+        the count without counting; ``exact``: count exactly (a scope known to be small);
+        ``remember(name, compute)``: where the count is kept between requests (``core.scopecache``:
+        until a write in the viewer's scope) — a user paging through a ledger, or coming back to it,
+        does not count it again."""
         super().__init__(*args, **kwargs)
         self.exact = True
         self.known_estimate = estimate
         self.count_exactly = exact
+        self.remember = remember
 
     @cached_property
     def count(self) -> int:
         qs = self.object_list
-        if connection.vendor != "postgresql" or not self.estimate_beyond_limit or self.count_exactly:
-            return qs.count()
-        if self.known_estimate is not None and self.known_estimate > self.exact_limit:
+        exact_only = connection.vendor != "postgresql" or not self.estimate_beyond_limit or self.count_exactly
+        if not exact_only and self.known_estimate is not None and self.known_estimate > self.exact_limit:
             self.exact = False
             return self.known_estimate
+        n, self.exact = self._remembered(qs, exact_only)
+        return n
+
+    def _capped(self, qs, exact_only: bool) -> tuple[int, bool]:
+        if exact_only:
+            return qs.count(), True
         n = qs.order_by()[: self.exact_limit + 1].count()
         if n <= self.exact_limit:
-            return n
-        self.exact = False
-        return max(n, planner_rows(qs))
+            return n, True
+        return max(n, planner_rows(qs)), False
+
+    def _remembered(self, qs, exact_only: bool) -> tuple[int, bool]:
+        if self.remember is None:
+            return self._capped(qs, exact_only)
+        try:
+            sql, params = qs.order_by().values("pk").query.sql_with_params()
+        except EmptyResultSet:
+            return 0, True
+        limit = "exact" if exact_only else self.exact_limit
+        n, exact = self.remember(f"ledger-count:{limit}:{sql}:{params!r}", lambda: self._capped(qs, exact_only))
+        return n, exact
 
     # With an estimate, a page is never cut short by the count, and whether there is a next page is
     # known from the rows themselves; the estimate is corrected by what a page shows.

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from .. import audit
+from .. import audit, scopecache
 from ..formkit import filter_polish
 from ..forms import quicken_selects
 from ..paging import LedgerPaginator
@@ -154,7 +154,9 @@ class LedgerView(ScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         qs, filterset = self.filtered()
-        paginator = LedgerPaginator(qs, self.page_size())
+        user = self.request.user
+        paginator = LedgerPaginator(qs, self.page_size(),
+                                    remember=lambda name, compute: scopecache.cached(name, user, compute))
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -250,6 +250,22 @@ def test_a_long_ledger_counts_exactly_up_to_the_limit_and_estimates_beyond(clien
     assert client.get("/grid/", {"per_page": 10, "page": 9}).context["page_obj"].object_list
 
 
+def test_the_ledger_total_is_kept_between_views_and_moves_at_once_after_a_write(client, world):
+    """The total is counted once and kept for the viewer's scope; a report in the township moves it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        make(world, description=f"事件{n}")
+    login(client, world, Role.TOWNSHIP_CENTER)
+    assert client.get("/grid/").context["total"] == 3
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/grid/", {"page": 1}).context["total"] == 3
+    assert not [q for q in again.captured_queries if "COUNT(" in q["sql"].upper() and "grid_gridevent" in q["sql"]]  # not counted again
+    make(world, description="又一件")
+    assert client.get("/grid/").context["total"] == 4
+
+
 def test_a_city_user_picks_a_township_before_its_villages(client, world):
     login(client, world, Role.CITY_OFFICE)
     assert not list(client.get("/grid/").context["filterset"].form.fields["village"].queryset)
