@@ -2,8 +2,9 @@
 
 Each module in bench/ named ``bench_*.py`` defines ``NAME`` and ``run(args) -> Result``; the harness
 prepares Django on the PostgreSQL database named by DATABASE_URL (``make bench`` sets it to a
-dedicated ``anmin_bench`` database) and migrates and vacuums it (``harness.vacuum``), then prints the PostgreSQL settings the figures
-depend on (saved with them). A module with ``DEFAULT = False`` runs only when named with ``--only``.
+dedicated ``anmin_bench`` database) and migrates and vacuums it (``harness.vacuum``), then prints the
+PostgreSQL settings the figures depend on (saved with them). A module with ``DEFAULT = False`` runs
+only when named with ``--only``.
 """
 
 from __future__ import annotations
