@@ -110,7 +110,14 @@ class Pagination(PageNumberPagination):
         self.keyset = bool(getattr(view, "keyset_pagination", False)) and CURSOR_PARAM in request.query_params
         # A view that asked the planner already (``CaseDetailViewSet``: a narrow scope counts exactly,
         # a wide one takes the estimate).
-        counting = {"estimate": getattr(view, "rows_estimate", None), "exact": getattr(view, "narrow", False)}
+        # The total is kept for the caller's scope until a write in it (``core.scopecache``), as on the
+        # ledger pages.
+        from . import scopecache
+
+        user = request.user
+        counting = {"estimate": getattr(view, "rows_estimate", None), "exact": getattr(view, "narrow", False),
+                    "remember": (lambda name, compute: scopecache.cached(name, user, compute))
+                    if getattr(user, "is_authenticated", False) else None}
         self.django_paginator_class = functools.partial(LedgerPaginator, **counting)
         if not self.keyset:
             return super().paginate_queryset(queryset, request, view)
