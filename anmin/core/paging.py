@@ -75,7 +75,7 @@ class LedgerPaginator(Paginator):
     # known from the rows themselves; the estimate is corrected by what a page shows.
     def validate_number(self, number):
         self.count  # noqa: B018 - decides whether the count is exact
-        if self.exact:
+        if self.exact and self.remember is None:
             return super().validate_number(number)
         try:
             number = int(number)
@@ -92,8 +92,11 @@ class LedgerPaginator(Paginator):
             return self.page(1)
 
     def page(self, number):
+        """A page's rows. A count kept from an earlier request (``remember``) may lag a write outside
+        what moves its generations: such a page, like one under an estimate, reads one row more than
+        it shows and corrects the total from what it finds."""
         number = self.validate_number(number)
-        if self.exact:
+        if self.exact and self.remember is None:
             return super().page(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom:bottom + self.per_page + 1])
@@ -103,6 +106,8 @@ class LedgerPaginator(Paginator):
             raise EmptyPage("that page contains no results")
         seen = bottom + len(rows)
         if more:
+            if seen + 1 > self.count:  # more rows than counted (a kept total that lags): not exact
+                self.exact = False
             self.count = max(self.count, seen + 1)
         else:
             self.count, self.exact = seen, True  # the last page: now the total is known exactly
