@@ -22,10 +22,11 @@ import itertools
 import json
 import os
 import random
+import time
 import uuid
 
 import gevent
-from locust import FastHttpUser, between, constant, constant_throughput, task
+from locust import FastHttpUser, between, constant, task
 
 PLAN = json.loads(open(os.environ["ANMIN_LOCUST_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 READS = (
@@ -41,20 +42,34 @@ _sessions = itertools.cycle(PLAN.get("sessions") or [None])
 _numbers = itertools.count()
 
 
+def _paced(interval: float):
+    """Every ``interval`` seconds from the user's first action (set by ``_stagger``), not catching up
+    when the server was slow. Locust's ``constant_throughput`` counts its first interval from the
+    user's start, stagger included: each user's second action then came about one interval after the
+    run began, all 500 of them together — a burst that queued for seconds whenever a step lasted
+    longer than one interval (from 20 requests/s at 30 s a step), and read as the server's limit."""
+    def wait(user) -> float:
+        now = time.monotonic()
+        user.next_at = max(getattr(user, "next_at", now) + interval, now)
+        return user.next_at - now
+    return wait
+
+
 def _wait(kind: str):
     mode = PLAN["mode"]
     if mode == "rate":
-        return constant_throughput(PLAN["per_user_rps"])
+        return _paced(1 / PLAN["per_user_rps"])
     if mode == "think":
         return between(*PLAN[kind])
     return constant(0)
 
 
-def _stagger(kind: str) -> None:
+def _stagger(user, kind: str) -> None:
     """Start at a random moment within one pause (as people do), not all 500 at the first second."""
     mode = PLAN["mode"]
     if mode == "rate":
         gevent.sleep(random.uniform(0, 1 / PLAN["per_user_rps"]))
+        user.next_at = time.monotonic()  # the pacing counts from the first action
     elif mode == "think":
         gevent.sleep(random.uniform(0, PLAN[kind][1]))
 
@@ -74,7 +89,7 @@ class GridWorker(FastHttpUser):
     wait_time = _wait("grid")
 
     def on_start(self):
-        _stagger("grid")
+        _stagger(self, "grid")
         self.token, self.grid = next(_reporters)
         self.n = next(_numbers)
         self.turn = itertools.cycle(("write", "list"))
@@ -100,7 +115,7 @@ class OfficeStaff(FastHttpUser):
     wait_time = _wait("office")
 
     def on_start(self):
-        _stagger("office")
+        _stagger(self, "office")
         session = next(_sessions)
         self.kind, self.cookie, self.case = session["kind"], session["session"], session["case"]
         reads = list(READS)

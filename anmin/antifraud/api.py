@@ -147,7 +147,7 @@ class LeadViewSet(CaseDetailViewSet):
     detail_serializer_class = LeadDetailSerializer
     create_serializer_class = LeadCreateSerializer
     create_perm, create_what = actions.ADD_PERM, "登记预警线索"
-    list_related = ("case", "case__region__parent__parent", "case__handling_org")
+    list_related = ("case", "case__handling_org")
     # Leads are pushed by the 96110 platform and the police systems as JSON (one, or a batch of up to
     # MAX_BATCH): a form encoding of a list of objects has no meaning here (415).
     parser_classes = (JSONParser,)

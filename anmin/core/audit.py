@@ -236,6 +236,12 @@ def batch() -> Iterator[None]:
         _write_entries(pending)
 
 
+def discard_batch() -> None:
+    """Drop the entries the open batch has collected (its transaction is being rolled back)."""
+    if getattr(_batch, "pending", None) is not None:
+        _batch.pending.clear()
+
+
 def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append entries under one chain lock and one read of the head."""
     if not connection.in_atomic_block:

@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
+from . import audit
 from .models import IdempotencyKey
 from .models.idempotency import IdempotencyState
 
@@ -249,11 +250,16 @@ def run_once(*, user, key: str, fingerprint: str, handler: Callable[[], Any],
         result = claim(user=user, key=key, fingerprint=fingerprint)
         if result.outcome is not Claim.NEW:
             return answer(result)
-        response = handler()
-        if succeeded(response):
-            store(result.record, response)
-        else:
-            transaction.set_rollback(True)  # nothing half-written, and the key is free again
+        # The audit entries the action records are appended last, right before the commit: the chain's
+        # lock (held until the commit) then covers neither the response being built nor the record
+        # being stored — concurrent writers queued behind both (decision 0016).
+        with audit.batch():
+            response = handler()
+            if succeeded(response):
+                store(result.record, response)
+            else:
+                audit.discard_batch()
+                transaction.set_rollback(True)  # nothing half-written, and the key is free again
         return response
 
 

@@ -132,7 +132,6 @@ class DisputeViewSet(CaseDetailViewSet):
     detail_serializer_class = DisputeDetailSerializer
     create_serializer_class = DisputeCreateSerializer
     create_perm, create_what = ADD_PERM, "上报矛盾纠纷"
-    list_related = ("case", "case__region")
     detail_prefetch = ("parties",)
     ordering = ("-found_on", "-pk")
 
