@@ -20,6 +20,7 @@ Environment variables:
   ANMIN_OPEN311_REQUIRE_KEY  1: Open311 POSTs need a partner's api_key (default 0: anonymous posts get a token)
   ANMIN_OPEN311_KEY_LIMIT_PER_HOUR  Open311 POSTs per partner key and hour (default 1000)
   ANMIN_DB_PARALLEL_WORKERS  PostgreSQL parallel workers per query for the app's connections (default 0)
+  ANMIN_DB_PARALLEL_FIGURES  the same while a cached figure (dashboard, report) is counted (default 2)
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ for _n, _url in enumerate(_replica_urls, start=1):
     ANMIN_DB_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["anmin.core.dbrouting.ReplicaRouter"]
 # After a user's write, their reads stay on the primary this long (a cookie and a cache key).
+ANMIN_DB_PARALLEL_FIGURES = int(os.environ.get("ANMIN_DB_PARALLEL_FIGURES", "2"))
 ANMIN_REPLICA_PIN_SECONDS = float(os.environ.get("ANMIN_REPLICA_PIN_SECONDS", "5"))
 # A replica further behind than this is not read from; its state is asked at most this often.
 ANMIN_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("ANMIN_REPLICA_MAX_LAG_SECONDS", "10"))
