@@ -1,7 +1,7 @@
 """Capacity of one server: the highest rate of the realistic mix it serves with p95 ≤ 1 s and no error,
 500 users with realistic think times, each beside the same run's trivial-endpoint rate.
 
-* Server: gunicorn as the intake and load benches start it (4 gthread workers × 8 threads, loopback).
+* Server: gunicorn as the intake and load benches start it (gthread, a worker per core × 4 threads, loopback).
 * Load: locust, headless, in a subprocess (``bench/locustfile.py``; a gevent process of its own, so
   its monkey-patching never meets Django's threads here), talking to 127.0.0.1 only. 500 users:
   200 grid workers (API tokens; a report, then their list, in turn) and 300 office sessions (280

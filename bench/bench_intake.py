@@ -1,6 +1,6 @@
 """Intake: grid events reported through the HTTP API by 32 concurrent clients, against the raw-SQL ceiling.
 
-* API: a gunicorn server on a free loopback port (gthread: 4 workers × 8 threads for 2 cores) against
+* API: a gunicorn server on a free loopback port (gthread: one worker per core × 4 threads) against
   the bench database; 32 client threads, each a grid worker with an API token, each posting its
   share of reports (``POST /api/v1/grid-events/`` with an ``Idempotency-Key``, as the phones do).
   Throughput (events/s) and p99 latency.
@@ -31,6 +31,10 @@ NAME = "intake"
 CLIENTS = 32
 CEILING_YEAR = 2099  # numbers of the raw-SQL rows: WG-2099-…, removed after the run
 ROOT = Path(__file__).resolve().parent.parent
+# gunicorn as ``anmin serve`` runs it: one process per core, four threads each (BENCH_WEB_WORKERS,
+# BENCH_WEB_THREADS to try others).
+WEB_WORKERS = os.environ.get("BENCH_WEB_WORKERS") or str(os.cpu_count() or 2)
+WEB_THREADS = os.environ.get("BENCH_WEB_THREADS", "4")
 # The code gunicorn serves (``BENCH_APP_ROOT``: another checkout, e.g. main, to measure a before).
 APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
 
@@ -44,7 +48,7 @@ def _free_port() -> int:
 def _start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--worker-class", "gthread", "--workers", "4", "--threads", "8", "--backlog", "256",
+           "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
            "--log-level", "warning", "--timeout", "60"]
     return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 

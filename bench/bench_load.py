@@ -1,7 +1,7 @@
 """Load: 500 concurrent simulated users, mixed read/write, against gunicorn; then the workers' memory.
 
-* Server: gunicorn on a free loopback port with the intake bench's settings (gthread, 4 workers ×
-  8 threads, backlog 256) against the bench database; its log goes to ``var/bench/load-gunicorn.log``.
+* Server: gunicorn on a free loopback port with the intake bench's settings (gthread, a worker per core ×
+  4 threads, backlog 256) against the bench database; its log goes to ``var/bench/load-gunicorn.log``.
 * Users (threads, one keep-alive ``http.client`` connection each, 127.0.0.1 only):
   - 200 grid workers (API token, as in the intake bench): report a grid event
     (``POST /api/v1/grid-events/`` with an ``Idempotency-Key``), then list their events, three times;
@@ -46,7 +46,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from . import harness
-from .bench_intake import APP_ROOT, _free_port, _reporters
+from .bench_intake import APP_ROOT, WEB_THREADS, WEB_WORKERS, _free_port, _reporters
 
 NAME = "load"
 # Superseded by ``capacity`` (locust: the rate the mix is served at, realistic think times, RSS);
@@ -76,7 +76,7 @@ def _start_server(port: int, log) -> subprocess.Popen:
     """gunicorn as the intake bench starts it; its log goes to a file (a pipe nobody reads could fill)."""
     env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--worker-class", "gthread", "--workers", "4", "--threads", "8", "--backlog", "256",
+           "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
            "--log-level", "warning", "--timeout", "60"]
     return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
