@@ -62,14 +62,7 @@ def _put(figures: dict, key: str, p95: float, raw: float, queries: float) -> Non
 
 def _replay(statements: list[str]) -> float:
     """Milliseconds to run ``statements`` raw through psycopg on a fresh-per-bench connection."""
-    conn = _raw()
-    t0 = time.perf_counter()
-    for sql in statements:
-        with conn.cursor() as cur:
-            cur.execute(sql.replace("%", "%%"))
-            if cur.description is not None:
-                cur.fetchall()
-    return (time.perf_counter() - t0) * 1000
+    return harness.replay(_raw(), statements)
 
 
 _conn = None

@@ -123,6 +123,17 @@ def pg_settings() -> dict[str, str]:
     return {k: rows[k] for k in (*PG_SETTINGS, "backends_now") if k in rows}
 
 
+def replay(conn, statements: list[str]) -> float:
+    """Milliseconds to run ``statements`` (as Django logged them) raw through the psycopg ``conn``."""
+    t0 = time.perf_counter()
+    for sql in statements:
+        with conn.cursor() as cur:
+            cur.execute(sql.replace("%", "%%"))
+            if cur.description is not None:
+                cur.fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
 def page_ceiling(client, url: str, repeat: int) -> dict[str, float]:
     """What a page costs in the database, measured in the same run: its query count and SQL time
     (one request, as Django times them), and the same statements replayed raw through psycopg
@@ -138,15 +149,6 @@ def page_ceiling(client, url: str, repeat: int) -> dict[str, float]:
     statements = [q["sql"] for q in ctx.captured_queries
                   if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "EXPLAIN"))]
     sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-    samples = []
     with psycopg.connect(raw_dsn(), autocommit=True) as conn:
-        for _ in range(repeat + 2):
-            t0 = time.perf_counter()
-            for sql in statements:
-                with conn.cursor() as cur:
-                    cur.execute(sql.replace("%", "%%"))
-                    if cur.description is not None:
-                        cur.fetchall()
-            samples.append((time.perf_counter() - t0) * 1000)
-    samples = samples[2:]  # warm-up
+        samples = [replay(conn, statements) for _ in range(repeat + 2)][2:]  # after two to warm up
     return {"queries": float(len(statements)), "sql_ms": sql_ms, "raw_sql_p95_ms": percentile(samples, 95)}

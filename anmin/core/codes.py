@@ -7,7 +7,6 @@ correct or extend them in the admin. Code is never an ``if`` chain over these va
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,27 +69,12 @@ CODES = "g:codes"
 _SECONDS = 600
 
 
-_values: dict[str, tuple[float, Any]] = {}
-_MAX_VALUES = 2000
-
-
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """``compute()``, a value read from code tables only (``name`` says which and how), kept until a
     code table changes — the very object, in this process (a ledger page asks for a code's name on
     every row): callers must not change it."""
-    wrote, value = scopecache.remembered({CODES}, ("codes", name), compute)
-    if wrote:
-        return value
-    key = f"codes:{name}:{scopecache.generations([CODES])[0]}"
-    now = time.monotonic()
-    hit = _values.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = compute()
-    if len(_values) >= _MAX_VALUES:  # old generations' values are never read again
-        _values.clear()
-    _values[key] = (now + _SECONDS, value)
-    return value
+    return scopecache.reference_object(f"codes:{name}", compute, seconds=_SECONDS, generation=CODES,
+                                       written={CODES})
 
 
 def tables_changed(**kwargs) -> None:

@@ -223,15 +223,18 @@ def cached_reference(name: str, compute: Callable[[], Any], *, seconds: int = VA
 _objects: dict[str, tuple[str, float, Any]] = {}
 
 
-def reference_object(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
+def reference_object(name: str, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS,
+                     generation: str = REF, written: set[str] | None = None) -> Any:
     """Like ``cached_reference``, but the very object ``compute()`` made, kept in this process (no
     copy per read: for a table of rules or units read on every request). Callers must not change it.
     Writes to models whose ``ScopePolicy`` says ``reference_data`` move it, and so does ``bump(…,
-    reference=True)`` (for rules that are data but not scoped, e.g. routing rules)."""
-    wrote, value = remembered(None, ("ro", name), compute)
+    reference=True)`` (for rules that are data but not scoped, e.g. routing rules). Another
+    ``generation`` (e.g. the code tables'): kept until that one moves; ``written``: the generations
+    whose write in this transaction makes it read afresh (``memo``; default any)."""
+    wrote, value = remembered(written, ("ro", name), compute)
     if wrote:
         return value
-    gen = _generations([REF])[0]
+    gen = _generations([generation])[0]
     hit = _objects.get(name)
     now = time.monotonic()
     if hit is not None and hit[0] == gen and hit[1] > now:
