@@ -58,6 +58,9 @@ class CoreConfig(AppConfig):
         )
 
         scopecache.connect_signals()  # every app's models are loaded by now
+        from . import choicelabels
+
+        choicelabels.install()
         principal.connect_signals()
         from . import codes
 

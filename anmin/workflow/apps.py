@@ -24,6 +24,10 @@ class WorkflowConfig(AppConfig):
 
         offline.register()
         core_registry.role_grants.register("workflow", grants())
+        from .holidays import ensure_holidays
+
+        core_registry.reference_data.register("workflow.holidays", core_registry.ReferenceData(
+            "workflow.holidays", ensure_holidays, tables=("workflow_holiday",)))
         api.register_routes()
         from .tasks import partitions_task, sweep_task
 

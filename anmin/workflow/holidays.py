@@ -72,3 +72,11 @@ def load_holidays(holiday_model=None, years=None) -> int:
     ]
     holiday_model.objects.bulk_create(rows)
     return len(rows)
+
+
+def ensure_holidays() -> int:
+    """The shipped years when the table is empty (a new or flushed database: after every migrate and
+    every test flush); a table an administrator has edited is left as it is."""
+    from .models import Holiday
+
+    return 0 if Holiday.objects.exists() else load_holidays(Holiday)

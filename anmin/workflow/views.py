@@ -36,9 +36,11 @@ class CaseLedgerBase(LedgerView):
     table_class = CaseTable
     title = _("事项台账")
     export_name = "事项台账"
+    references = ("region", "center_org", "handling_org")  # a page's from core.references
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*CASE_RELATED).order_by("-opened_at", "-pk")
+        related = ("handler",) if self.for_page else CASE_RELATED
+        return super().get_queryset().select_related(*related).order_by("-opened_at", "-pk")
 
     def row_class(self, obj) -> str:
         return obj.sla

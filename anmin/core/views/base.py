@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from .. import audit, scopecache
+from .. import audit, references, scopecache
 from ..formkit import filter_polish
 from ..forms import quicken_selects
 from ..paging import LedgerPaginator
@@ -70,10 +70,15 @@ class LedgerView(ScopedMixin, TemplateView):
         return max(10, min(wanted, self.max_page_size))
 
     create_url: ClassVar[str | None] = None
+    # Regions and org units the rows show, set from this process's tables (``core.references``)
+    # instead of joined: ``get_queryset`` leaves them out when ``for_page`` (the page's 50 rows),
+    # and joins them for an export or anything else that walks every row.
+    references: ClassVar[tuple[str, ...]] = ()
+    for_page: bool = False
 
     def prepare_rows(self, rows) -> Any:
         """The page's rows as the table shows them (a view may label them in bulk first)."""
-        return rows
+        return references.attach(rows, *self.references) if self.references else rows
 
     def row_class(self, obj) -> str:
         """The class of a row's ``<tr>`` (e.g. its time-limit state, for the colour)."""
@@ -153,6 +158,7 @@ class LedgerView(ScopedMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        self.for_page = True
         qs, filterset = self.filtered()
         user = self.request.user
         paginator = LedgerPaginator(qs, self.page_size(),
