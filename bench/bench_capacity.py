@@ -41,7 +41,7 @@ from .bench_load import _delete_sessions, _start_server, _stop_server, _wait_rea
 NAME = "capacity"
 GRID_WORKERS = 200
 USERS = 500
-STEPS = (5, 10, 15, 20, 25, 30, 35, 40, 50, 75, 100, 125, 150, 200, 250, 300)  # offered requests/s
+STEPS = (5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 60, 75, 100, 125, 150, 200, 250, 300)  # offered requests/s
 STEP_SECONDS = 30
 REALISTIC_SECONDS = 180
 TRIVIAL_SECONDS = 10

@@ -99,24 +99,23 @@ def field_errors(field, value) -> list[str]:
     """Why ``value`` breaks the bounds of ``field`` (empty when it does not)."""
     if value is None or value == "":
         return []
-    label = label_of(field)
     if isinstance(field, models.BooleanField | models.ForeignKey | models.AutoField | models.JSONField):
         return []
     if isinstance(field, models.IntegerField):
         try:
             number = int(value)
         except (TypeError, ValueError, OverflowError):
-            return [f"「{label}」应为整数"]
+            return [f"「{label_of(field)}」应为整数"]
         low, high = _int_range(field)
-        return [] if low <= number <= high else [number_limit_message(label, low, high)]
+        return [] if low <= number <= high else [number_limit_message(label_of(field), low, high)]
     if isinstance(field, models.DecimalField):
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            return [f"「{label}」应为数字"]
+            return [f"「{label_of(field)}」应为数字"]
         ceiling = decimal_ceiling(field)
         if not number.is_finite() or abs(number) > ceiling:
-            return [f"「{label}」绝对值不能超过 {ceiling:,}"]
+            return [f"「{label_of(field)}」绝对值不能超过 {ceiling:,}"]
         return []
     if isinstance(field, models.DateTimeField):
         if not isinstance(value, dt.datetime):
@@ -126,11 +125,11 @@ def field_errors(field, value) -> list[str]:
         if not isinstance(value, dt.date):
             return []
         low, high = date_range(field)
-        return [] if low <= value <= high else [f"「{label}」应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间"]
+        return [] if low <= value <= high else [f"「{label_of(field)}」应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间"]
     if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
         limit = field.max_length or (TEXT_MAX if isinstance(field, models.TextField) else None)
         if limit is not None and len(value) > limit and not getattr(field, "protected", False):
-            return [text_limit_message(label, limit, len(value))]
+            return [text_limit_message(label_of(field), limit, len(value))]
     return []
 
 

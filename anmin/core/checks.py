@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from . import references
 from .errors import invalid
 from .models import Region
 from .protected import parse_id_number, validate_phone_number
@@ -36,12 +37,14 @@ def text(value: Any, field: str, label: str, limit: int, *, required: bool = Fal
 
 def place(region: Region | str | None, field: str = "region", label: str = "所在区划", *, hint: str = "") -> Region:
     """The region a code names (with its village and township: pages and API answers show the full
-    place name); required. ``hint`` follows the "does not exist" message."""
+    place name); required. ``hint`` follows the "does not exist" message. The region is the process's
+    kept one (``core.references``): assign it, read it, never change it."""
     if region in (None, ""):
         raise invalid(field, f"「{label}」为必填项")
     if isinstance(region, Region):
         return region
-    found = Region.objects.select_related("parent__parent").filter(pk=str(region).strip()).first()
+    code = str(region).strip()
+    found = references.regions([code]).get(code)
     if found is None:
         raise invalid(field, f"「{label}」{region} 不存在{hint}")
     return found

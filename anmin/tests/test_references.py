@@ -108,3 +108,25 @@ def test_choice_labels_follow_the_language_and_an_unknown_value_shows_as_it_is(w
         assert d.get_colour_display() == "Red"
     d.colour = "purple"
     assert d.get_colour_display() == "purple"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_next_report_goes_to_the_centre_as_the_units_are_now(client):
+    """The intake centre is kept per process (CentreFinder.kept); a new centre moves it at once."""
+    from anmin.core.models import OrgUnit
+    from anmin.core.models.orgs import OrgKind
+    from anmin.grid.models import GridEvent
+
+    world = build_world()
+    grid_actions.report_event(actor=world.user(Role.TOWNSHIP_CENTER), region=world.gc_grid2.code, category="04",
+                              description="第一件")
+    centre = OrgUnit.objects.get(pk=world.orgs["gc_center"].pk)
+    centre.is_active = False  # closed: the city's office takes the township's reports
+    centre.save()
+    grid_actions.report_event(actor=world.user(Role.TOWNSHIP_CENTER), region=world.gc_grid2.code, category="04",
+                              description="第二件")
+    OrgUnit.objects.create(code="gc-centre-2", name="古城镇新综治中心", kind=OrgKind.CENTER, region=world.gucheng)
+    grid_actions.report_event(actor=world.user(Role.TOWNSHIP_CENTER), region=world.gc_grid2.code, category="04",
+                              description="第三件")
+    centres = [e.case.center_org.name for e in GridEvent.objects.select_related("case__center_org").order_by("pk")]
+    assert centres == ["古城镇综治中心", "禹州市委政法委(市平安办)", "古城镇新综治中心"]

@@ -128,6 +128,15 @@ class CentreFinder:
         self._orgs: dict[int, OrgUnit | None] = {}
         self._complete = False  # preload() read every centre: a region missing from the cache has none
 
+    @classmethod
+    def kept(cls) -> CentreFinder:
+        """A finder shared by the process's requests: its look-ups kept until the region tree or the
+        org units are written (``scopecache.reference_object``; a transaction that wrote them gets its
+        own). Intake asks it for the centre of every new case — one or two queries a report saved."""
+        from anmin.core import scopecache
+
+        return scopecache.reference_object("workflow.centre_finder", cls)
+
     def preload(self) -> None:
         """Read every org unit and every centre at once (a sweep touches most of them)."""
         kinds = (OrgKind.CENTER, OrgKind.PEACE_OFFICE)
@@ -149,16 +158,20 @@ class CentreFinder:
         return self._orgs[pk]
 
     def at(self, code: str) -> OrgUnit | None:
-        if code not in self._cache and self._complete:
+        hit = self._cache.get(code, self)  # ``self``: not looked up yet (None is an answer)
+        if hit is not self:
+            return hit
+        if self._complete:
             return None
-        if code not in self._cache:
-            kinds = [OrgKind.CENTER]
-            if level_of(code) == RegionLevel.CITY:
-                kinds.append(OrgKind.PEACE_OFFICE)
-            found = list(OrgUnit.objects.filter(region_id=code, kind__in=kinds, is_active=True).order_by("pk"))
-            found.sort(key=lambda o: kinds.index(o.kind))
-            self._cache[code] = found[0] if found else None
-        return self._cache[code]
+        if len(self._cache) > 50_000:  # a kept finder in a province's worker: start again
+            self._cache.clear()
+        kinds = [OrgKind.CENTER]
+        if level_of(code) == RegionLevel.CITY:
+            kinds.append(OrgKind.PEACE_OFFICE)
+        found = list(OrgUnit.objects.filter(region_id=code, kind__in=kinds, is_active=True).order_by("pk"))
+        found.sort(key=lambda o: kinds.index(o.kind))
+        self._cache[code] = centre = found[0] if found else None
+        return centre
 
     def intake(self, region_code: str, intake_level: int = RegionLevel.VILLAGE) -> OrgUnit | None:
         """The centre that takes in a new case: the nearest one at or above ``intake_level``."""

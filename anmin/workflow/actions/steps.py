@@ -73,7 +73,7 @@ def open_case(
         region = region_obj
     now = now or clock.now()
     if center_org is None:
-        center_org = CentreFinder().intake(region.code, kind_def.intake_level)
+        center_org = CentreFinder.kept().intake(region.code, kind_def.intake_level)
     with transaction.atomic(), core_audit.batch():
         case = Case(
             kind=kind_def.code,
