@@ -58,9 +58,10 @@ class CoreConfig(AppConfig):
         )
 
         scopecache.connect_signals()  # every app's models are loaded by now
-        from . import choicelabels
+        from . import choicelabels, pgtimestamps
 
         choicelabels.install()
+        pgtimestamps.connect_signals()
         principal.connect_signals()
         from . import codes
 
