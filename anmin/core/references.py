@@ -10,7 +10,9 @@ codes a page meets that the table lacks) and bounded (``LIMIT`` entries, then it
 province's half a million regions never sit in a worker at once.
 
 ``attach(rows, "case.region", "case.handling_org")`` sets each row's related object as if it had been
-``select_related`` (Django's own field cache). The objects are shared by every request of the
+``select_related`` (Django's own field cache). The tables are filled from the primary, never from a
+replica (``core.dbrouting``): a replica a few seconds behind a rename would otherwise put the old name
+back under the new generation. The objects are shared by every request of the
 process: read them, never change or save them (a write loads its own).
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Model
 
 from . import scopecache
@@ -52,11 +55,12 @@ def regions(codes: Iterable[str]) -> dict[str, Any]:
                 need.add(code[:9] + "000")
             if level > RegionLevel.VILLAGE:
                 need.add(code[:12])
-        loaded = {r.code: r for r in Region.objects.filter(code__in=need - table.keys()).order_by()}
+        primary = Region.objects.using(DEFAULT_DB_ALIAS).order_by()
+        loaded = {r.code: r for r in primary.filter(code__in=need - table.keys())}
         known = {**table, **loaded}
         strays = {r.parent_id for r in loaded.values() if r.parent_id and r.parent_id not in known}
         while strays:  # a parent whose code does not follow the usual shape
-            more = {r.code: r for r in Region.objects.filter(code__in=strays).order_by()}
+            more = {r.code: r for r in primary.filter(code__in=strays)}
             known.update(more)
             loaded.update(more)
             strays = {r.parent_id for r in more.values() if r.parent_id and r.parent_id not in known}
@@ -77,7 +81,7 @@ def org_units(ids: Iterable[int]) -> dict[int, Any]:
     if missing:
         if len(table) + len(missing) > LIMIT:
             table.clear()
-        table.update({o.pk: o for o in OrgUnit.objects.filter(pk__in=missing).order_by()})
+        table.update({o.pk: o for o in OrgUnit.objects.using(DEFAULT_DB_ALIAS).filter(pk__in=missing).order_by()})
     return _present(table, wanted)
 
 

@@ -111,3 +111,15 @@ def _observe_only(self, model, **hints):
     """The real decision, noted in the request's state, but every query kept on the test database."""
     alias = _decide(self, model, **hints)
     return alias if alias in connections.settings else None
+
+
+def test_the_kept_reference_tables_are_filled_from_the_primary_in_a_replica_window(replicas, world):
+    """A replica seconds behind a rename must not put the old name back into core.references."""
+    from anmin.core import references
+
+    with dbrouting.replica_reads() as state:
+        found = references.regions([world.gc_grid.code])
+        units = references.org_units([world.orgs["gc_center"].pk])
+    assert found[world.gc_grid.code].full_name == "古城镇 / 古城村委会 / 第1网格"
+    assert units[world.orgs["gc_center"].pk].name == "古城镇综治中心"
+    assert "replica1" not in state.chosen
