@@ -34,15 +34,12 @@ def display(obj, field) -> Any:
     try:
         label = _table(field).get(value)
     except TypeError:  # an unhashable value (a list in a JSON field): Django's own way
-        return type(obj)._django_get_field_display(obj, field=field)
+        return obj._get_FIELD_display(field)
     return value if label is None else label
 
 
 def install() -> int:
     """Replace Django's generated ``get_FOO_display`` of every loaded model; returns how many."""
-    from django.db.models import Model
-
-    Model._django_get_field_display = Model._get_FIELD_display
     n = 0
     for model in apps.get_models(include_auto_created=True):
         for field in model._meta.local_fields:

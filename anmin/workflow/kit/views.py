@@ -26,12 +26,10 @@ class DomainAction(NamedTuple):
 
 
 CASE_JOINED = ("case", "case__region")
-CASE_PREFETCHED = ("case__region__parent__parent", "case__handling_org", "case__center_org", "case__reporter",
-                   "case__handler")
 CASE_PEOPLE = ("case__reporter", "case__handler")
+CASE_PREFETCHED = ("case__region__parent__parent", "case__handling_org", "case__center_org", *CASE_PEOPLE)
 CASE_REFERENCES = ("case.region", "case.handling_org", "case.center_org")  # core.references, on a page
-CASE_RELATED = ("case", "case__region__parent__parent", "case__handling_org", "case__center_org", "case__reporter",
-                "case__handler")
+CASE_RELATED = ("case", *CASE_PREFETCHED)
 
 
 class CaseLedgerView(LedgerView):
