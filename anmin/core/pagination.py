@@ -30,7 +30,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .paging import LedgerPaginator
+from .paging import LedgerPaginator, page_rows
 
 CURSOR_PARAM = "cursor"
 MAX_CURSOR_CHARS = 200
@@ -133,7 +133,7 @@ class Pagination(PageNumberPagination):
                 rows_qs = queryset.filter(keyset_q(ordering, _decode(token, len(ordering))))
             except (DjangoValidationError, ValueError, TypeError) as exc:  # a value of the wrong type
                 raise ValidationError({CURSOR_PARAM: ["cursor：无效的游标"]}) from exc
-        rows = list(rows_qs[: size + 1])
+        rows = page_rows(rows_qs, 0, size + 1)
         if len(rows) > size:
             rows = rows[:size]
             self.cursor_next = _encode([_attr(rows[-1], o.lstrip("-")) for o in ordering])

@@ -96,10 +96,13 @@ class LedgerPaginator(Paginator):
         what moves its generations: such a page, like one under an estimate, reads one row more than
         it shows and corrects the total from what it finds."""
         number = self.validate_number(number)
-        if self.exact and self.remember is None:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        if self.exact and self.remember is None:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+        rows = page_rows(self.object_list, bottom, bottom + self.per_page + 1)
         more = len(rows) > self.per_page
         rows = rows[: self.per_page]
         if not rows and number > 1:
@@ -113,6 +116,14 @@ class LedgerPaginator(Paginator):
             self.count, self.exact = seen, True  # the last page: now the total is known exactly
         self.__dict__.pop("num_pages", None)
         return self._get_page(rows, number, self)
+
+
+def page_rows(qs, bottom: int, top: int) -> list:
+    """``list(qs[bottom:top])``, read branch by branch when ``qs`` is scoped (``core.branchpage``)."""
+    from .branchpage import merged_rows
+
+    rows = merged_rows(qs, bottom, top)
+    return list(qs[bottom:top]) if rows is None else rows
 
 
 def planner_rows(qs) -> int:

@@ -34,6 +34,9 @@ class ScopePolicy:
     org_fields: tuple[str, ...] = ()
     perm: str | None = None  # default: "<app_label>.<action>_<model_name>"
     reference_data: bool = False  # region tree, org units: not personal business data
+    # A page of the model's list read branch by branch (``core.branchpage``): for a large table whose
+    # every branch of the condition has an index that serves "newest first" (the case table).
+    paged_by_branch: bool = False
 
     def permission(self, model: type[models.Model], action: str) -> str:
         if self.perm and action == "view":
@@ -66,9 +69,44 @@ def get_policy(model: type[models.Model]) -> ScopePolicy:
 class ScopedQuerySet(models.QuerySet):
     """QuerySet base for every model that holds business data."""
 
+    branches: tuple[Q, ...] | None = None  # the OR'd parts of the visibility condition (branchpage)
+    branches_at: int = -1
+
     def visible_to(self, user: User | Any, action: str = "view") -> ScopedQuerySet:
         q = self.visibility_q(user, action)
-        return self.none() if q is None else self.filter(q)
+        if q is None:
+            return self.none()
+        qs = self.filter(q)
+        where = qs.query.where
+        if get_policy(self.model).paged_by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1 \
+                and where.connector == "AND" and not where.negated and where.children[-1].connector == "OR":
+            qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
+            qs.branches_at = len(where.children) - 1  # the condition's place among the query's ANDed parts
+        return qs
+
+    # ``branches`` follows the queryset through filters (each narrows it, so a row of the result still
+    # lies in some branch) but not into a combination with another queryset, which may widen it.
+    def _clone(self):
+        clone = super()._clone()
+        clone.branches, clone.branches_at = self.branches, self.branches_at
+        return clone
+
+    def __or__(self, other):
+        combined = super().__or__(other)
+        if combined is not self and combined is not other:
+            combined.branches = None
+        return combined
+
+    def __xor__(self, other):
+        combined = super().__xor__(other)
+        if combined is not self and combined is not other:
+            combined.branches = None
+        return combined
+
+    def _combinator_query(self, *args, **kwargs):
+        combined = super()._combinator_query(*args, **kwargs)
+        combined.branches = None
+        return combined
 
     def visibility_q(self, user: User | Any, action: str = "view", prefix: str = "") -> Q | None:
         """The condition ``visible_to`` filters on (None: nothing is visible). ``prefix`` puts it

@@ -6,13 +6,14 @@ the whole installation; ``user`` (when given) limits the figures to what that us
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.registry import Kpi, kpis
 from anmin.workflow.kit.kpis import CaseKpis, rate
 from anmin.workflow.kit.kpis import region_prefix as _prefix
 
-from .models import Dispute, MediationOrg, Mediator
+from .models import Dispute, MediationOrg, Mediator, Outcome, mediated_q
 from .workflows import DISPUTE
 
 DISPUTE_KPIS = CaseKpis(DISPUTE)
@@ -34,6 +35,17 @@ def mediated(*, year, region=None, user=None) -> int:
 
 def succeeded(*, year, region=None, user=None) -> int:
     return _disputes(year, region, user).succeeded().count()
+
+
+def year_figures(*, year, region=None, user=None) -> dict[str, int]:
+    """``found``, ``mediated``, ``succeeded`` and ``criminal`` of the year in one statement (the home
+    card): the year's disputes joined to their cases once, not once per figure."""
+    return _disputes(year, region, user).aggregate(
+        found=Count("pk"),
+        mediated=Count("pk", filter=mediated_q()),
+        succeeded=Count("pk", filter=Q(outcome=Outcome.SUCCESS)),
+        criminal=Count("pk", filter=~Q(criminal_case_number="")),
+    )
 
 
 def mediation_rate(*, year, region=None, user=None) -> float:

@@ -168,6 +168,14 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+def mediated_q() -> models.Q:
+    """The condition of ``DisputeQuerySet.mediated`` (also a conditional count's filter). A session is
+    tested with EXISTS, not joined: a join repeats a dispute per session and needs DISTINCT over every
+    column to count it once."""
+    sessions = MediationSession.objects.filter(dispute=models.OuterRef("pk"))
+    return models.Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED]) | models.Q(models.Exists(sessions))
+
+
 class DisputeQuerySet(CaseDetailQuerySet):
     def found_in(self, year: int) -> DisputeQuerySet:
         return self.filter(found_on__year=year)
@@ -177,9 +185,7 @@ class DisputeQuerySet(CaseDetailQuerySet):
 
     def mediated(self) -> DisputeQuerySet:
         """Mediation took place: a session was held or an outcome other than withdrawal was reached."""
-        return self.filter(
-            models.Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED]) | models.Q(sessions__isnull=False)
-        ).distinct()
+        return self.filter(mediated_q())
 
     def succeeded(self) -> DisputeQuerySet:
         return self.filter(outcome=Outcome.SUCCESS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
@@ -10,16 +11,15 @@ from anmin.core.registry import BUSINESS, MenuItem, MenuSection, Widget, menu, m
 
 def _todo_card(request) -> dict:
 
-    from .models import Case, Supervision
+    from .models import Case, CaseQuerySet, Supervision
 
     user = request.user
     now = clock.now()
     todo = Case.objects.visible_to(user).inbox_for_user(user)
-    stats = [
-        (_("我的待办"), todo.count()),
-        (_("临期预警"), todo.warning(now).count()),
-        (_("已逾期"), todo.overdue(now).count()),
-    ]
+    # One statement for the three figures (the inbox's condition is read once, not three times).
+    n = todo.aggregate(total=Count("pk"), warning=Count("pk", filter=CaseQuerySet.warning_q(now)),
+                       overdue=Count("pk", filter=CaseQuerySet.overdue_q(now)))
+    stats = [(_("我的待办"), n["total"]), (_("临期预警"), n["warning"]), (_("已逾期"), n["overdue"])]
     if user.org_unit_id:
         stats.append((_("待回复督办"), Supervision.objects.visible_to(user).addressed_to(user.org_unit_id)
                       .unreplied().count()))

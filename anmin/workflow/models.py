@@ -81,17 +81,28 @@ class CaseQuerySet(ScopedQuerySet):
     def open(self) -> CaseQuerySet:
         return self.filter(is_open=True)
 
+    # The conditions, also for conditional counts (``Count("pk", filter=...)``: several figures of one
+    # set of cases in one statement).
+    RUNNING_Q = Q(is_open=True, due_at__isnull=False, paused_since__isnull=True)
+
+    @classmethod
+    def overdue_q(cls, now) -> Q:
+        return cls.RUNNING_Q & Q(due_at__lte=now)
+
+    @classmethod
+    def warning_q(cls, now) -> Q:
+        return cls.RUNNING_Q & Q(warn_at__lte=now, due_at__gt=now)
+
     def running(self) -> CaseQuerySet:
         """Open, with a time limit, clock not paused."""
-        return self.filter(is_open=True, due_at__isnull=False, paused_since__isnull=True)
+        return self.filter(self.RUNNING_Q)
 
     def overdue(self, now=None) -> CaseQuerySet:
-        return self.running().filter(due_at__lte=now or clock.now())
+        return self.filter(self.overdue_q(now or clock.now()))
 
     def warning(self, now=None) -> CaseQuerySet:
         """Past the warning point but not yet overdue."""
-        now = now or clock.now()
-        return self.running().filter(warn_at__lte=now, due_at__gt=now)
+        return self.filter(self.warning_q(now or clock.now()))
 
     def due_before(self, moment) -> CaseQuerySet:
         return self.running().filter(due_at__lte=moment)
@@ -222,6 +233,7 @@ class Case(models.Model):
         assignee_fields=("handler",),
         org_fields=("handling_org",),
         perm="workflow.view_case",
+        paged_by_branch=True,  # a township's page in a province's table (core.branchpage)
     )
 
     class Meta:

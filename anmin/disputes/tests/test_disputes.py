@@ -166,6 +166,30 @@ def test_kpis_are_computed_from_records_and_change_with_them(world):
     assert kpis.mediators(year=2020) == 1
 
 
+def test_a_dispute_mediated_in_several_sessions_counts_once_and_the_card_agrees(world):
+    d1 = _mediate(world, report(world))  # one session, then success
+    d3 = report(world, title="第三件：调解两次，尚无结果")
+    case = d3.case
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    mediator = world.user("mediator")
+    case = case_actions.transition_case(case=case, actor=centre, transition="accept", expected_version=case.version,
+                                        now=NOW)
+    case_actions.transition_case(case=case, actor=centre, transition="assign", expected_version=case.version,
+                                 target_org=world.orgs["gc_mediation"], target_user=mediator, now=NOW)
+    for text in ("初次调解", "继续调解"):
+        actions.record_session(actor=mediator, dispute=d3, held_on=dt.date(2020, 6, 10), record=text, now=NOW)
+    report(world, title="第四件：未调解")
+    assert d1.sessions.count() == 1
+    assert d3.sessions.count() == 2
+    assert kpis.found(year=2020) == 3
+    assert kpis.mediated(year=2020) == 2  # d3 once, not once per session
+    assert kpis.succeeded(year=2020) == 1
+    user = world.user(Role.CITY_OFFICE)
+    one = kpis.year_figures(year=2020, user=user)
+    assert one == {k: getattr(kpis, k)(year=2020, user=user) for k in ("found", "mediated", "succeeded", "criminal")}
+    assert kpis.year_figures(year=2020, region=world.wuliang.code)["found"] == 0
+
+
 def test_the_home_page_card_counts_what_the_user_sees(client, world):
     report(world)
     client.force_login(world.user(Role.TOWNSHIP_CENTER))

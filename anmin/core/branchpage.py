@@ -1,0 +1,97 @@
+"""A page of a scoped list read branch by branch, each part of the visibility condition on its own.
+
+The visibility condition (``core.scoping``) is an OR: the scope's region (and the kinds the role
+covers), OR the records assigned to the user, OR to the user's unit. Asked for one page as a single
+query (``ORDER BY opened_at DESC, id DESC LIMIT 51``), PostgreSQL has two plans: walk the whole table
+newest first, testing each row (fast when the scope is a large share of the table — a county in its
+own database), or gather every row of the scope through a bitmap of the three indexes and read each
+from the heap to sort them. A township's 40,000 cases in a province's table lie one to a heap page,
+so that page costs 40,000 page reads, ≈200 ms (docs/scaling-out.md).
+
+Asked branch by branch, each part takes its own best plan — the region part reads its range of
+``case_region_opened`` and nothing else (the index carries the sort key and what the condition
+tests), a handler's or a unit's part its own index — each keeping its newest ``top`` rows. The page
+is the newest of what the parts found (``UNION``: a row in two parts counts once), and its rows are
+then read by primary key, in the same statement, with the queryset's own joins and order.
+
+The rows are those of ``qs[bottom:top]`` in the same order: each part is the queryset's other
+filters AND the part, and their union is the queryset (a later filter only narrows it;
+``ScopedQuerySet`` forgets the parts when a queryset is OR'ed with another). The page's rows are read
+with the whole condition as well. Only on PostgreSQL, only for models whose policy asks for
+it (``ScopePolicy.paged_by_branch``), and only for an order of the model's own columns; anything
+else is read as one query (``None``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.db import connections
+from django.db.models.expressions import RawSQL
+
+
+def _ordering(qs) -> list[str] | None:
+    """The queryset's order as ``["-opened_at", "-pk"]``, when every term is a column of its own."""
+    query = qs.query
+    if query.extra_order_by:
+        return None
+    terms = list(query.order_by) or (list(query.get_meta().ordering) if query.default_ordering else [])
+    if not terms:
+        return None
+    meta = qs.model._meta
+    for term in terms:
+        if not isinstance(term, str) or term.startswith("?"):
+            return None
+        name = term.lstrip("-")
+        if "__" in name or name in query.annotations:
+            return None
+        if name != "pk":
+            try:
+                field = meta.get_field(name)
+            except FieldDoesNotExist:
+                return None
+            if not field.concrete or (field.is_relation and not field.many_to_one):
+                return None
+    return terms
+
+
+def merged_rows(qs, bottom: int, top: int) -> list | None:
+    """``list(qs[bottom:top])`` read branch by branch, or None where that does not apply."""
+    branches = getattr(qs, "branches", None)
+    if not branches or top <= bottom or connections[qs.db].vendor != "postgresql":
+        return None
+    query = qs.query
+    if query.combinator or query.distinct or query.group_by is not None or query.is_sliced \
+            or query.select_for_update or qs._fields is not None:
+        return None
+    ordering = _ordering(qs)
+    if ordering is None:
+        return None
+    pk_name = qs.model._meta.pk.name
+    columns = ["pk"] + [n for n in dict.fromkeys(t.lstrip("-") for t in ordering) if n not in ("pk", pk_name)]
+    position = {name: i for i, name in enumerate(columns)} | {pk_name: 0}
+    # The queryset without the whole condition (every other filter kept), each part added to it: PostgreSQL
+    # given "the whole OR AND one part" plans the OR again (a bitmap of every part, the heap for each row).
+    at = qs.branches_at
+    where = query.where
+    if where.connector != "AND" or where.negated or not 0 <= at < len(where.children) \
+            or getattr(where.children[at], "connector", None) != "OR":
+        return None
+    base = qs.order_by(*ordering)
+    del base.query.where.children[at]
+    parts, params = [], []
+    for branch in branches:
+        part = base.filter(branch).values_list(*columns)[:top]
+        try:
+            sql, part_params = part.query.sql_with_params()
+        except EmptyResultSet:  # a branch that matches nothing (an empty IN list)
+            continue
+        parts.append(f"({sql})")
+        params.extend(part_params)
+    if not parts:
+        return []
+    names = ", ".join(f"c{i}" for i in range(len(columns)))
+    order = ", ".join(f"c{position[t.lstrip('-')]}{' DESC' if t.startswith('-') else ''}" for t in ordering)
+    # Only compiled querysets, generated column names and integers go into the text; values are params.
+    page = (f"SELECT c0 FROM ({' UNION '.join(parts)}) AS branches ({names}) "  # noqa: S608
+            f"ORDER BY {order} LIMIT {int(top - bottom)} OFFSET {int(bottom)}")
+    return list(qs.filter(pk__in=RawSQL(page, params)))  # noqa: S611 - as above

@@ -1,0 +1,76 @@
+"""A scoped page read branch by branch (core.branchpage) shows the same rows as the one query would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from anmin.core.models import Role
+from anmin.core.paging import page_rows
+from anmin.grid import actions as grid_actions
+from anmin.workflow.models import Case
+
+
+def _scattered_world(world):
+    """Cases in the township centre's own township, and some of the neighbour's that it handles (by
+    its unit or by its own user), with equal times among them so that the order leans on the key."""
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    reporter = world.user(Role.GRID_WORKER)
+    ids = [grid_actions.report_event(actor=reporter, region=world.gc_grid, category="04",
+                                     description=f"古城村道垃圾 {i}").case_id for i in range(9)]
+    elsewhere = world.user(Role.CITY_OFFICE)
+    outside = [grid_actions.report_event(actor=elsewhere, region=world.wl_grid, category="04",
+                                         description=f"无梁村道垃圾 {i}").case_id for i in range(6)]
+    base = timezone.make_aware(dt.datetime(2026, 3, 1, 9))
+    for i, pk in enumerate(ids + outside):
+        Case.objects.filter(pk=pk).update(opened_at=base + dt.timedelta(hours=i // 3), handler=None, handling_org=None)
+    Case.objects.filter(pk__in=outside[:2]).update(handler=centre)
+    Case.objects.filter(pk__in=outside[2:4]).update(handling_org=centre.org_unit)
+    Case.objects.filter(pk=ids[4]).update(handler=centre)  # in two branches: listed once
+    return centre, ids, outside
+
+
+def test_every_page_has_the_rows_of_the_single_query_in_its_order(world):
+    centre, ids, outside = _scattered_world(world)
+    qs = Case.objects.visible_to(centre).order_by("-opened_at", "-pk")
+    assert qs.branches is not None
+    assert len(qs.branches) >= 3  # region, handler, handling unit
+    expected = [c.pk for c in qs]
+    assert sorted(expected) == sorted(ids + outside[:4])  # the neighbour's unassigned two stay out
+    for size in (1, 2, 4, 5, 13, 50):
+        for bottom in range(0, len(expected) + 1, size):
+            rows = [c.pk for c in page_rows(qs, bottom, bottom + size)]
+            assert rows == expected[bottom:bottom + size], (size, bottom)
+    narrowed = qs.filter(region__code__startswith=world.wl_village.code[:9])  # 无梁镇
+    assert [c.pk for c in page_rows(narrowed, 0, 10)] == [pk for pk in expected if pk in outside]
+
+
+def test_the_case_ledger_reads_its_page_by_branch_on_postgresql(client, world):
+    centre, ids, outside = _scattered_world(world)
+    client.force_login(centre)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/workflow/cases/", {"per_page": 10}).content.decode()
+    unions = [q["sql"] for q in queries.captured_queries if " UNION " in q["sql"]]
+    assert bool(unions) == (connection.vendor == "postgresql")
+    shown = Case.objects.filter(pk__in=ids + outside).order_by("-opened_at", "-pk")
+    visible = [c for c in shown if c.pk in set(ids + outside[:4])]
+    for case in visible[:10]:
+        assert case.number in html
+    for case in visible[10:]:
+        assert case.number not in html
+    html2 = client.get("/workflow/cases/", {"per_page": 10, "page": 2}).content.decode()
+    assert all(case.number in html2 for case in visible[10:])
+
+
+def test_a_queryset_ored_with_another_forgets_its_branches(world):
+    centre, _ids, outside = _scattered_world(world)
+    qs = Case.objects.visible_to(centre)
+    other = Case.objects.filter(pk=outside[-1])
+    combined = qs | other
+    assert combined.branches is None
+    assert qs.branches is not None
+    assert outside[-1] in [c.pk for c in page_rows(combined.order_by("-opened_at", "-pk"), 0, 50)]
+    assert qs.filter(kind="GE").branches == qs.branches  # a filter keeps them
