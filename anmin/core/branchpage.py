@@ -14,12 +14,12 @@ tests), a handler's or a unit's part its own index — each keeping its newest `
 is the newest of what the parts found (``UNION``: a row in two parts counts once), and its rows are
 then read by primary key, in the same statement, with the queryset's own joins and order.
 
-The rows are those of ``qs[bottom:top]`` in the same order: each part is the queryset's other
-filters AND the part, and their union is the queryset (a later filter only narrows it;
-``ScopedQuerySet`` forgets the parts when a queryset is OR'ed with another). The page's rows are read
-with the whole condition as well. Only on PostgreSQL, only for models whose policy asks for
-it (``ScopePolicy.paged_by_branch``), and only for an order of the model's own columns; anything
-else is read as one query (``None``).
+The rows are those of ``qs[bottom:top]`` in the same order: the parts' union is the condition, which
+is the queryset's only filter (``ScopedQuerySet`` forgets the parts when a queryset is OR'ed with
+another), and the page's rows are read with the whole condition as well. Only on PostgreSQL, only
+for models whose policy asks for it (``ScopePolicy.paged_by_branch``), only when the condition is the
+queryset's only filter, and only for an order of the model's own columns; anything else is read as
+one query (``None``).
 """
 
 from __future__ import annotations
@@ -69,15 +69,19 @@ def merged_rows(qs, bottom: int, top: int) -> list | None:
     pk_name = qs.model._meta.pk.name
     columns = ["pk"] + [n for n in dict.fromkeys(t.lstrip("-") for t in ordering) if n not in ("pk", pk_name)]
     position = {name: i for i, name in enumerate(columns)} | {pk_name: 0}
-    # The queryset without the whole condition (every other filter kept), each part added to it: PostgreSQL
-    # given "the whole OR AND one part" plans the OR again (a bitmap of every part, the heap for each row).
+    # Only the whole scope (the ledger as it opens, an unfiltered list): with a filter of its own beside the
+    # condition the single query's plan is already narrow, and a part planned alone can be worse — a
+    # township's in-progress cases since a date, part by part, took a date index and 18,000 heap
+    # pages for 1,100 rows where the single query took the region index and 1,091 (docs/scaling.md).
     at = qs.branches_at
     where = query.where
-    if where.connector != "AND" or where.negated or not 0 <= at < len(where.children) \
-            or getattr(where.children[at], "connector", None) != "OR":
+    if where.connector != "AND" or where.negated or at != 0 or len(where.children) != 1 \
+            or getattr(where.children[0], "connector", None) != "OR":
         return None
+    # Each part alone, not "the whole OR AND the part": given that, PostgreSQL plans the OR again (a bitmap
+    # of every part, the heap for each row).
     base = qs.order_by(*ordering)
-    del base.query.where.children[at]
+    del base.query.where.children[0]
     parts, params = [], []
     for branch in branches:
         part = base.filter(branch).values_list(*columns)[:top]
