@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from anmin.core.models import Role
 from anmin.core.branchpage import merged_rows
+from anmin.core.models import Role
 from anmin.core.paging import page_rows
 from anmin.grid import actions as grid_actions
 from anmin.workflow.models import Case
