@@ -66,18 +66,55 @@ def merged_rows(qs, bottom: int, top: int) -> list | None:
     ordering = _ordering(qs)
     if ordering is None:
         return None
-    pk_name = qs.model._meta.pk.name
-    columns = ["pk"] + [n for n in dict.fromkeys(t.lstrip("-") for t in ordering) if n not in ("pk", pk_name)]
-    position = {name: i for i, name in enumerate(columns)} | {pk_name: 0}
     # Only the whole scope (the ledger as it opens, an unfiltered list): with a filter of its own beside the
     # condition the single query's plan is already narrow, and a part planned alone can be worse — a
     # township's in-progress cases since a date, part by part, took a date index and 18,000 heap
     # pages for 1,100 rows where the single query took the region index and 1,091 (docs/scaling.md).
-    at = qs.branches_at
     where = query.where
-    if where.connector != "AND" or where.negated or at != 0 or len(where.children) != 1 \
+    if where.connector != "AND" or where.negated or qs.branches_at != 0 or len(where.children) != 1 \
             or getattr(where.children[0], "connector", None) != "OR":
         return None
+    # The text depends on nothing but the model, the parts, the order and the slice (the condition is the
+    # only filter): kept per process for parts of plain values, so a page compiles it once.
+    plain = not query.annotations and all(map(_plain, branches))
+    key = (qs.model, tuple(map(str, branches)), tuple(ordering), bottom, top) if plain else None
+    page = _texts.get(key) if key else None
+    if page is None:
+        page = _page_sql(qs, branches, ordering, bottom, top)
+        if key:
+            if len(_texts) >= MAX_TEXTS:
+                _texts.clear()
+            _texts[key] = page
+    if page is EMPTY:
+        return []
+    return list(qs.filter(pk__in=RawSQL(*page)))  # noqa: S611 - compiled querysets, names, integers
+
+
+EMPTY = ("", ())
+MAX_TEXTS = 2000
+_texts: dict = {}
+
+
+def _plain(node) -> bool:
+    """Whether a condition holds only plain values (its ``str`` is then its identity; a queryset's would
+    run it)."""
+    for child in node.children:
+        if hasattr(child, "children"):
+            if not _plain(child):
+                return False
+            continue
+        value = child[1]
+        values = value if isinstance(value, (list, tuple)) else (value,)
+        if not all(isinstance(v, (str, int, bool, type(None))) for v in values):
+            return False
+    return True
+
+
+def _page_sql(qs, branches, ordering: list[str], bottom: int, top: int) -> tuple[str, tuple]:
+    """The statement choosing the page's keys: each part alone, ordered and limited, then merged."""
+    pk_name = qs.model._meta.pk.name
+    columns = ["pk"] + [n for n in dict.fromkeys(t.lstrip("-") for t in ordering) if n not in ("pk", pk_name)]
+    position = {name: i for i, name in enumerate(columns)} | {pk_name: 0}
     # Each part alone, not "the whole OR AND the part": given that, PostgreSQL plans the OR again (a bitmap
     # of every part, the heap for each row).
     base = qs.order_by(*ordering)
@@ -92,10 +129,9 @@ def merged_rows(qs, bottom: int, top: int) -> list | None:
         parts.append(f"({sql})")
         params.extend(part_params)
     if not parts:
-        return []
+        return EMPTY
     names = ", ".join(f"c{i}" for i in range(len(columns)))
     order = ", ".join(f"c{position[t.lstrip('-')]}{' DESC' if t.startswith('-') else ''}" for t in ordering)
     # Only compiled querysets, generated column names and integers go into the text; values are params.
-    page = (f"SELECT c0 FROM ({' UNION '.join(parts)}) AS branches ({names}) "  # noqa: S608
-            f"ORDER BY {order} LIMIT {int(top - bottom)} OFFSET {int(bottom)}")
-    return list(qs.filter(pk__in=RawSQL(page, params)))  # noqa: S611 - as above
+    return (f"SELECT c0 FROM ({' UNION '.join(parts)}) AS branches ({names}) "  # noqa: S608
+            f"ORDER BY {order} LIMIT {int(top - bottom)} OFFSET {int(bottom)}", tuple(params))

@@ -45,6 +45,12 @@ def test_every_page_has_the_rows_of_the_single_query_in_its_order(world):
         for bottom in range(0, len(expected) + 1, size):
             rows = [c.pk for c in page_rows(qs, bottom, bottom + size)]
             assert rows == expected[bottom:bottom + size], (size, bottom)
+    # The statement kept from the first pages serves them again, and another user's parts are their own.
+    assert [c.pk for c in page_rows(qs, 0, 5)] == expected[:5]
+    city = world.user(Role.CITY_OFFICE)
+    everyone = Case.objects.visible_to(city).order_by("-opened_at", "-pk")
+    assert [c.pk for c in page_rows(everyone, 0, 50)] == [c.pk for c in everyone[:50]]
+    assert set(ids + outside) <= {c.pk for c in page_rows(everyone, 0, 50)}
     narrowed = qs.filter(region__code__startswith=world.wl_village.code[:9])  # 无梁镇: read as one query
     assert merged_rows(narrowed, 0, 10) is None
     assert [c.pk for c in page_rows(narrowed, 0, 10)] == [pk for pk in expected if pk in outside]
