@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
 
@@ -71,7 +71,7 @@ class ReportRun(models.Model):
         return f"{self.title or self.get_kind_display()} v{self.version}"
 
     def get_absolute_url(self) -> str:
-        return reverse("analytics:report_detail", args=[self.pk])
+        return pk_url("analytics:report_detail", self.pk)
 
     @property
     def is_finished(self) -> bool:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
 
@@ -84,7 +84,7 @@ class Scheme(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("assessment:scheme_detail", args=[self.pk])
+        return pk_url("assessment:scheme_detail", self.pk)
 
     @property
     def is_frozen(self) -> bool:
@@ -147,7 +147,7 @@ class Target(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("assessment:target_detail", args=[self.pk])
+        return pk_url("assessment:target_detail", self.pk)
 
 
 class ByTarget(ScopedQuerySet):

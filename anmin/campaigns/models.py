@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
@@ -90,7 +91,7 @@ class Designation(RegistryModel):
         return f"{self.year}年{self.get_kind_display()} {self.subject}"
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:designation_detail", args=[self.pk])
+        return pk_url("campaigns:designation_detail", self.pk)
 
 
 # -- Publicity (宣传活动) ---------------------------------------------------------------------------
@@ -122,7 +123,7 @@ class PublicityCampaign(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:campaign_detail", args=[self.pk])
+        return pk_url("campaigns:campaign_detail", self.pk)
 
 
 class MaterialKind(models.TextChoices):
@@ -185,7 +186,7 @@ class InsuredHousehold(RegistryModel):
         return f"{self.householder}（{self.policy_no}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:household_detail", args=[self.pk])
+        return pk_url("campaigns:household_detail", self.pk)
 
 
 # -- Psychological service (社会心理服务) ------------------------------------------------------------
@@ -217,7 +218,7 @@ class Counsellor(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:counsellor_detail", args=[self.pk])
+        return pk_url("campaigns:counsellor_detail", self.pk)
 
 
 class CounsellingSession(models.Model):
@@ -265,4 +266,4 @@ class PracticeReport(RegistryModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("campaigns:report_detail", args=[self.pk])
+        return pk_url("campaigns:report_detail", self.pk)

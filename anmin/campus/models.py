@@ -13,6 +13,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.maps import Located
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
@@ -54,7 +55,7 @@ class School(Located, RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("campus:school_detail", args=[self.pk])
+        return pk_url("campus:school_detail", self.pk)
 
 
 class SafetyCheck(models.Model):
@@ -115,7 +116,7 @@ class GuardPost(RegistryModel):
         return f"{self.school} {self.place}（{self.get_peak_display()}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("campus:post_detail", args=[self.pk])
+        return pk_url("campus:post_detail", self.pk)
 
 
 class GuardCheckin(models.Model):

@@ -15,9 +15,9 @@ handed to). Writes go through ``actions``; reads start at ``visible_to``.
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
@@ -132,7 +132,7 @@ class CrimeOrg(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("crackdown:org_detail", args=[self.pk])
+        return pk_url("crackdown:org_detail", self.pk)
 
 
 class SuspectStatus(models.TextChoices):
@@ -169,7 +169,7 @@ class Suspect(ProtectedModelMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("crackdown:suspect_detail", args=[self.pk])
+        return pk_url("crackdown:suspect_detail", self.pk)
 
 
 class AssetMeasure(models.TextChoices):
@@ -200,7 +200,7 @@ class Asset(models.Model):
         return self.description
 
     def get_absolute_url(self) -> str:
-        return reverse("crackdown:asset_detail", args=[self.pk])
+        return pk_url("crackdown:asset_detail", self.pk)
 
 
 class OfficialKind(models.TextChoices):
@@ -239,7 +239,7 @@ class Official(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("crackdown:official_detail", args=[self.pk])
+        return pk_url("crackdown:official_detail", self.pk)
 
 
 class NoticeKind(models.TextChoices):
@@ -326,7 +326,7 @@ class Candidate(ProtectedModelMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("crackdown:candidate_detail", args=[self.pk])
+        return pk_url("crackdown:candidate_detail", self.pk)
 
 
 class TipKey(models.Model):

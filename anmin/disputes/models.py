@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
@@ -58,7 +58,7 @@ class MediationOrg(models.Model):
         return f"{self.name}（{self.brand_name}）" if self.brand_name else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("disputes:mediationorg_detail", args=[self.pk])
+        return pk_url("disputes:mediationorg_detail", self.pk)
 
 
 class Employment(models.TextChoices):
@@ -100,7 +100,7 @@ class Mediator(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("disputes:mediator_detail", args=[self.pk])
+        return pk_url("disputes:mediator_detail", self.pk)
 
 
 # -- Disputes ------------------------------------------------------------------------------------

@@ -9,10 +9,10 @@ Writes go through ``actions.py``; reads start at ``visible_to``.
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.storage import upload_storage
+from anmin.core.links import pk_url
 from anmin.core.models.attachments import Photo
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopePolicy
@@ -81,4 +81,4 @@ class EventPhoto(Photo):
         ordering = ["event_id", "pk"]
 
     def get_absolute_url(self) -> str:
-        return reverse("grid:photo", args=[self.pk])
+        return pk_url("grid:photo", self.pk)

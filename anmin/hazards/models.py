@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.maps import Located
@@ -57,7 +58,7 @@ class Water(ProtectedModelMixin, Located, RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("hazards:water_detail", args=[self.pk])
+        return pk_url("hazards:water_detail", self.pk)
 
     @property
     def protected(self) -> bool:
@@ -116,7 +117,7 @@ class DrowningIncident(models.Model):
         return f"{self.occurred_on} {self.region}"
 
     def get_absolute_url(self) -> str:
-        return reverse("hazards:drowning_detail", args=[self.pk])
+        return pk_url("hazards:drowning_detail", self.pk)
 
 
 # -- Railway line hazards (铁路沿线安全隐患, a case kind) ---------------------------------------------
@@ -190,5 +191,5 @@ class DrunkDriving(ProtectedModelMixin, models.Model):
         return f"{self.driver_name} {self.caught_on}"
 
     def get_absolute_url(self) -> str:
-        return reverse("hazards:drunk_driving_detail", args=[self.pk])
+        return pk_url("hazards:drunk_driving_detail", self.pk)
 

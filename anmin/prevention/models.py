@@ -5,10 +5,10 @@ activity records kept against them (patrol logs with check-ins, liaison activity
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 from anmin.workflow.models import CaseDetail
@@ -75,7 +75,7 @@ class Camera(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:camera_detail", args=[self.pk])
+        return pk_url("prevention:camera_detail", self.pk)
 
 
 class Platform(RegistryModel):
@@ -97,7 +97,7 @@ class Platform(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:platform_detail", args=[self.pk])
+        return pk_url("prevention:platform_detail", self.pk)
 
 
 class PointStatus(models.TextChoices):
@@ -126,7 +126,7 @@ class PlannedPoint(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:point_detail", args=[self.pk])
+        return pk_url("prevention:point_detail", self.pk)
 
 
 class TeamKind(models.TextChoices):
@@ -160,7 +160,7 @@ class PatrolTeam(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:team_detail", args=[self.pk])
+        return pk_url("prevention:team_detail", self.pk)
 
 
 class MemberRole(models.TextChoices):
@@ -189,7 +189,7 @@ class PatrolMember(RegistryModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:member_detail", args=[self.pk])
+        return pk_url("prevention:member_detail", self.pk)
 
 
 class LiaisonKind(models.TextChoices):
@@ -215,7 +215,7 @@ class Liaison(RegistryModel):
         return f"{self.name}（{self.get_kind_display()}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:liaison_detail", args=[self.pk])
+        return pk_url("prevention:liaison_detail", self.pk)
 
 
 class CameraRepair(CaseDetail):
@@ -257,7 +257,7 @@ class PatrolLog(models.Model):
         return f"{self.team} {self.started_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:patrol_detail", args=[self.pk])
+        return pk_url("prevention:patrol_detail", self.pk)
 
 
 class CheckIn(models.Model):
@@ -316,7 +316,7 @@ class LiaisonActivity(models.Model):
         return f"{self.liaison.name} {self.on} {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:activity_detail", args=[self.pk])
+        return pk_url("prevention:activity_detail", self.pk)
 
 
 class PoliceActivity(models.Model):
@@ -344,4 +344,4 @@ class PoliceActivity(models.Model):
         return f"{self.station} {self.month:%Y-%m}"
 
     def get_absolute_url(self) -> str:
-        return reverse("prevention:police_detail", args=[self.pk])
+        return pk_url("prevention:police_detail", self.pk)

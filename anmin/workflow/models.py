@@ -12,13 +12,13 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
+from anmin.core.links import pk_url
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
@@ -262,7 +262,7 @@ class Case(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("workflow:case_detail", args=[self.pk])
+        return pk_url("workflow:case_detail", self.pk)
 
     @cached_property
     def kind_def(self) -> registry.CaseKind:
@@ -506,7 +506,7 @@ class Supervision(models.Model):
         return f"{_('督办')} {self.case.number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("workflow:supervision_detail", args=[self.pk])
+        return pk_url("workflow:supervision_detail", self.pk)
 
     @property
     def state_label(self) -> str:
@@ -601,4 +601,4 @@ class CaseDetail(models.Model):
         return str(self.case)
 
     def get_absolute_url(self) -> str:
-        return reverse(self.detail_url_name, args=[self.pk]) if self.detail_url_name else self.case.get_absolute_url()
+        return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()

@@ -4,10 +4,10 @@ the bank and phone cards involved (涉案"两卡"), with what was frozen and ret
 from __future__ import annotations
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
@@ -52,7 +52,7 @@ class FraudCase(models.Model):
         return f"{self.police_case_number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("antifraud:case_detail", args=[self.pk])
+        return pk_url("antifraud:case_detail", self.pk)
 
     @property
     def fraud_type_label(self) -> str:

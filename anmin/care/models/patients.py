@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField
 from anmin.people.models.choices import Condition, TreatmentStatus
 from anmin.people.models.special import RISK_LEVELS, SpecialQuerySet, SpecialRecord
@@ -96,4 +96,4 @@ class MentalPatient(SpecialRecord):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("care:mental_detail", args=[self.pk])
+        return pk_url("care:mental_detail", self.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.people.models.choices import (
@@ -88,7 +89,7 @@ class RiskAssessment(models.Model):
         return f"{self.patient.person}：{self.level}级（{self.get_status_display()}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("care:assessment_detail", args=[self.pk])
+        return pk_url("care:assessment_detail", self.pk)
 
     @property
     def is_change(self) -> bool:
@@ -148,7 +149,7 @@ class Visit(ProtectedModelMixin, models.Model):
         return f"{self.person}：{self.get_kind_display()} {timezone.localtime(self.visited_at):%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("care:visit_detail", args=[self.pk])
+        return pk_url("care:visit_detail", self.pk)
 
 
 class CareTeamMember(ProtectedModelMixin, models.Model):
@@ -216,7 +217,7 @@ class Incident(models.Model):
         return f"{self.patient.person}：{self.get_severity_display()} {timezone.localtime(self.occurred_at):%Y-%m-%d}"
 
     def get_absolute_url(self) -> str:
-        return reverse("care:incident_detail", args=[self.pk])
+        return pk_url("care:incident_detail", self.pk)
 
 
 class GuardianSubsidy(ProtectedModelMixin, models.Model):
@@ -255,7 +256,7 @@ class GuardianSubsidy(ProtectedModelMixin, models.Model):
         return f"{self.patient.person}（监护人 {self.guardian_name}）"
 
     def get_absolute_url(self) -> str:
-        return reverse("care:subsidy_detail", args=[self.pk])
+        return pk_url("care:subsidy_detail", self.pk)
 
 
 class CareLogCheck(models.Model):

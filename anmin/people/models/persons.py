@@ -12,11 +12,11 @@ from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
+from anmin.core.links import pk_url
 from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.protected import ProtectedField, ProtectedModelMixin, Sex
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
@@ -199,7 +199,7 @@ class Person(ProtectedModelMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("people:person_detail", args=[self.pk])
+        return pk_url("people:person_detail", self.pk)
 
     @property
     def age(self) -> int | None:
@@ -259,7 +259,7 @@ class House(models.Model):
         return self.address
 
     def get_absolute_url(self) -> str:
-        return reverse("people:house_detail", args=[self.pk])
+        return pk_url("people:house_detail", self.pk)
 
 
 class ResidenceQuerySet(ScopedQuerySet):
