@@ -70,9 +70,10 @@ def merged_rows(qs, bottom: int, top: int) -> list | None:
     # condition the single query's plan is already narrow, and a part planned alone can be worse — a
     # township's in-progress cases since a date, part by part, took a date index and 18,000 heap
     # pages for 1,100 rows where the single query took the region index and 1,091 (docs/scaling.md).
+    # The condition as the query's one ANDed part (what ``visible_to`` on a fresh queryset leaves).
     where = query.where
-    if where.connector != "AND" or where.negated or qs.branches_at != 0 or len(where.children) != 1 \
-            or getattr(where.children[0], "connector", None) != "OR":
+    if where.connector != "AND" or where.negated or len(where.children) != 1 \
+            or getattr(where.children[0], "connector", None) != "OR" or where.children[0].negated:
         return None
     # The text depends on nothing but the model, the parts, the order and the slice (the condition is the
     # only filter): kept per process for parts of plain values, so a page compiles it once.

@@ -15,6 +15,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection, connections
 from django.utils.functional import cached_property
 
+from .branchpage import merged_rows
+
 
 class LedgerPaginator(Paginator):
     """Exact totals up to ``exact_limit`` rows; above that, PostgreSQL's own estimate (shown as "约").
@@ -120,8 +122,6 @@ class LedgerPaginator(Paginator):
 
 def page_rows(qs, bottom: int, top: int) -> list:
     """``list(qs[bottom:top])``, read branch by branch when ``qs`` is scoped (``core.branchpage``)."""
-    from .branchpage import merged_rows
-
     rows = merged_rows(qs, bottom, top)
     return list(qs[bottom:top]) if rows is None else rows
 

@@ -70,25 +70,21 @@ class ScopedQuerySet(models.QuerySet):
     """QuerySet base for every model that holds business data."""
 
     branches: tuple[Q, ...] | None = None  # the OR'd parts of the visibility condition (branchpage)
-    branches_at: int = -1
 
     def visible_to(self, user: User | Any, action: str = "view") -> ScopedQuerySet:
         q = self.visibility_q(user, action)
         if q is None:
             return self.none()
         qs = self.filter(q)
-        where = qs.query.where
-        if get_policy(self.model).paged_by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1 \
-                and where.connector == "AND" and not where.negated and where.children[-1].connector == "OR":
+        if get_policy(self.model).paged_by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
             qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
-            qs.branches_at = len(where.children) - 1  # the condition's place among the query's ANDed parts
         return qs
 
     # ``branches`` follows the queryset through filters (each narrows it, so a row of the result still
     # lies in some branch) but not into a combination with another queryset, which may widen it.
     def _clone(self):
         clone = super()._clone()
-        clone.branches, clone.branches_at = self.branches, self.branches_at
+        clone.branches = self.branches
         return clone
 
     def __or__(self, other):
