@@ -12,11 +12,12 @@ Role tokens in ``Transition.roles``:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from anmin.core.i18n import pgettext_noop
 
@@ -50,7 +51,14 @@ STEP = "case step"
 
 
 def _shown(context: str, label: str) -> str:
-    return pgettext(context, label) if label else label
+    return _translated(get_language(), context, label) if label else label
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str | None, context: str, label: str) -> str:
+    """A label in ``language`` (the active one: the argument is the cache's key). A ledger page asks
+    for its rows' state and step labels hundreds of times; the catalogues are loaded once per process."""
+    return pgettext(context, label)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
-from .. import audit, references, scopecache
-from ..formkit import filter_polish
-from ..forms import quicken_selects
+from .. import audit, filterbar, references, scopecache
 from ..paging import LedgerPaginator
 from ..tables import Table
 
@@ -89,9 +87,7 @@ class LedgerView(ScopedMixin, TemplateView):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(self.request.GET or None, queryset=qs, request=self.request)
-            filter_polish(filterset.form)
-            quicken_selects(filterset.form)
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            qs = filterset.qs if filterset.is_bound and filterbar.valid(filterset) else qs
         return qs, filterset
 
     def get(self, request, *args, **kwargs):
@@ -170,6 +166,7 @@ class LedgerView(ScopedMixin, TemplateView):
         ctx.update(
             title=self.title,
             filterset=filterset,
+            filter_fields=filterbar.fields_html(filterset, self.request) if filterset is not None else "",
             page_obj=page,
             table=table,
             rows_html=table.rows_html(self.row_class),
