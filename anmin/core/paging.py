@@ -6,10 +6,12 @@ own module so that DRF can import it while loading the viewset base classes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection, connections
@@ -126,14 +128,28 @@ def page_rows(qs, bottom: int, top: int) -> list:
     return list(qs[bottom:top]) if rows is None else rows
 
 
+#: How long the planner's estimate of a query is reused (statistics change with ANALYZE, not per row).
+ESTIMATE_SECONDS = 60
+
+
 def planner_rows(qs) -> int:
-    """PostgreSQL's estimate of the rows of ``qs`` (one EXPLAIN: planning only, no rows read)."""
+    """PostgreSQL's estimate of the rows of ``qs`` (one EXPLAIN: planning only, no rows read), reused
+    for ``ESTIMATE_SECONDS`` by every request of this process that asks for the same statement: the
+    estimate follows the table's statistics, which move with ANALYZE, and planning the statement of a
+    list under its visibility condition cost about 2 ms of the database's CPU on every API list."""
     try:
         sql, params = qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a scope that sees nothing (qs.none(), an empty IN): no rows, no query
         return 0
+    key = "pr:" + hashlib.blake2b(f"{qs.db}|{sql}|{params!r}".encode(), digest_size=16).hexdigest()
+    cache = caches["default"]
+    rows = cache.get(key)
+    if rows is not None:
+        return rows
     with connections[qs.db].cursor() as cursor:  # the database the list is read from (a replica too)
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return int(plan[0]["Plan"]["Plan Rows"])
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    cache.set(key, rows, ESTIMATE_SECONDS)
+    return rows

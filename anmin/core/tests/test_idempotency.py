@@ -263,6 +263,31 @@ def test_a_real_concurrent_duplicate_gets_409_and_the_retry_gets_the_first_resul
     assert CodeTable.objects.filter(key="concurrent-kinds").count() == 1
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_the_claims_bounded_lock_wait_ends_with_the_claim(world):
+    """The claim bounds its own wait for a concurrent holder of the key (one round trip); the rest of
+    the transaction — the record, the audit chain's lock — waits under the setting it had before."""
+    from django.db import transaction
+
+    user = world.user(Role.GRID_WORKER)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '7s'")
+        result = idempotency.claim(user=user, key="bounded-wait", fingerprint="f" * 64)
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        assert cursor.fetchone()[0] == "7s"
+    assert result.outcome is idempotency.Claim.NEW
+    stored = IdempotencyKey.objects.get(user=user, key="bounded-wait")
+    assert stored.pk == result.record.pk
+    assert stored.state == IdempotencyState.IN_FLIGHT
+    # A second claim of the same key sees the first (committed, still in flight).
+    with transaction.atomic():
+        again = idempotency.claim(user=user, key="bounded-wait", fingerprint="f" * 64)
+    assert again.outcome is idempotency.Claim.IN_FLIGHT
+    # The first completes: the stored response is the record's, written through the returned record.
+    idempotency.complete(result.record, status_code=201, body="{}")
+    assert IdempotencyKey.objects.get(pk=result.record.pk).state == IdempotencyState.DONE
+
+
 # ---- exactly once: the create and its key commit together -----------------------------------------
 
 
