@@ -14,6 +14,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -68,13 +69,20 @@ def clean_photos(uploads, *, field: str = "photos", label: str = "现场照片")
     return [clean_photo(u, index=i, field=field) for i, u in enumerate(uploads)]
 
 
+class PhotoRows(list):
+    """The rows ``write_photos`` made, with their ``model`` (known when there are none)."""
+
+    model: Any = None
+
+
 def write_photos(photos: Sequence[CleanPhoto], model, *, saved: list[str]) -> list:
     """Unsaved ``model`` rows (a photo model with ``file``, ``content_type``, ``width``, ``height``,
     ``size``, ``sha256``) with their files written. Write them before the transaction (file I/O stays out
     of the locked part of the write) and create the rows inside it; ``saved`` collects the names for
     ``discard`` if the transaction fails. A random name: the stored path says nothing about the
     record, the place or the person."""
-    rows = []
+    rows = PhotoRows()
+    rows.model = model
     for photo in photos:
         row = model(content_type=photo.content_type, width=photo.width, height=photo.height, size=photo.size,
                     sha256=photo.sha256)
@@ -111,8 +119,19 @@ def stored(photos: Sequence[CleanPhoto], model) -> Iterator[list]:
 
 
 def attach(rows: Sequence, owner, *, actor, now) -> list:
-    """Create the rows ``stored`` yielded on their record (the photo model's ``owner_field``)."""
+    """Create the rows ``stored`` yielded on their record (the photo model's ``owner_field``), the
+    record just created in the same block: they are all its photos, so the record keeps them as
+    fetched (``owner.photos.all()`` — what its answer lists — needs no query)."""
     for row in rows:
         setattr(row, row.owner_field, owner)
         row.uploaded_by, row.uploaded_at = as_user(actor), now
-    return type(rows[0]).objects.bulk_create(rows) if rows else []
+    model = getattr(rows, "model", None) or (type(rows[0]) if rows else None)
+    created = model.objects.bulk_create(rows) if rows else []
+    if model is not None:
+        accessor = model._meta.get_field(model.owner_field).remote_field.get_accessor_name()
+        kept = getattr(owner, accessor).all()
+        kept._result_cache, kept._prefetch_done = list(created), True
+        if not hasattr(owner, "_prefetched_objects_cache"):
+            owner._prefetched_objects_cache = {}
+        owner._prefetched_objects_cache[accessor] = kept
+    return created

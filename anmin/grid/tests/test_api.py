@@ -140,3 +140,18 @@ def test_a_grid_worker_walks_the_list_by_cursor_without_repeats_or_gaps(world, m
     assert data["count_exact"] is (connection.vendor != "postgresql")
     assert data["count"] >= 3
     assert len(data["results"]) == 2
+
+
+def test_a_list_sorts_a_small_scope_and_walks_a_wide_one():
+    """A grid worker's list is read by its scope and sorted; a township's (1/26 of the city) walks
+    the table newest first: sorted, a small township's list hashed every grid event (290 ms against
+    1 ms measured at 870,000 events)."""
+    from anmin.workflow.kit.api import NARROW_ROWS, SMALL_ROWS, sorting_is_cheaper
+
+    city = 870_000
+    assert sorting_is_cheaper(3_000, city, 51)  # a grid worker with a few years of events
+    assert not sorting_is_cheaper(17_500, city, 51)  # a small township
+    assert not sorting_is_cheaper(NARROW_ROWS + 1, 10 * NARROW_ROWS * NARROW_ROWS, 51)  # never above the limit
+    assert sorting_is_cheaper(SMALL_ROWS, SMALL_ROWS, 51)  # small: sorted and counted exactly
+    assert not sorting_is_cheaper(7_000, city, 51)
+    assert sorting_is_cheaper(7_000, city, 1001)  # a page of 1,000 would walk 124,000 rows

@@ -25,8 +25,21 @@ from anmin.core.paging import planner_rows
 from .filters import sla_q
 
 NEWEST_FIRST = ("-case__opened_at", "-case_id")
-# Up to this many rows (the planner's estimate) a list is read by its scope's indexes and sorted.
+# Up to this many rows (the planner's estimate) a list may be read by its scope's indexes and sorted.
 NARROW_ROWS = 20_000
+# A scope this small is always read by its indexes, sorted and counted exactly.
+SMALL_ROWS = 1_000
+
+
+def sorting_is_cheaper(scope_rows: int, table_rows: int, page: int) -> bool:
+    """Whether reading a scope's rows and sorting them costs less than walking the table newest first
+    until the page is full. The walk meets about ``page × table_rows / scope_rows`` rows (the scope's
+    rows are spread over time like everyone's); the sort reads ``scope_rows``. A grid worker's 3,000
+    events of a city's 870,000: sort 3,000 rather than walk 15,000. A small township's 17,500: walk
+    2,500 rather than sort 17,500 — sorted, its list hashed every grid event (290 ms against 20)."""
+    if scope_rows > NARROW_ROWS:
+        return False
+    return scope_rows <= SMALL_ROWS or scope_rows * scope_rows < page * max(table_rows, 1)
 
 CASE_FIELDS = ["id", "case_id", "case_version", "number", "title", "region", "region_name", "status", "status_label",
                "is_open", "priority", "opened_at", "due_at", "closed_at", "sla", "handling_org", "url"]
@@ -146,18 +159,23 @@ class CaseDetailViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.Create
         return qs.order_by(*self.ordering)
 
     def filter_queryset(self, queryset):
-        """A list asks PostgreSQL's planner how many rows the caller's scope holds (planning only).
-        A narrow scope (a grid worker's grids: ~1,400 of a million cases) is read through its
-        indexes and sorted — walking the whole table backwards by ``opened_at`` to find its newest
-        50 (the planner's choice for ``LIMIT``) reads tens of thousands of rows — and counted
-        exactly; a wide one walks by ``opened_at`` (it meets its rows at once) and takes the
-        estimate as its count."""
+        """A list asks PostgreSQL's planner how many rows the caller's scope holds (planning only),
+        and how many the table holds (both estimates kept a minute: ``planner_rows``). A narrow scope
+        (a grid worker's grids: ~1,400–3,000 of a million cases) is read through its indexes and
+        sorted — walking the whole table backwards by ``opened_at`` to find its newest 50 (the
+        planner's choice for ``LIMIT``) reads tens of thousands of rows — and counted exactly; a wide
+        one (``sorting_is_cheaper`` says which) walks by ``opened_at`` (it meets its rows soon) and
+        takes the estimate as its count."""
         qs = super().filter_queryset(queryset)
         self.narrow, self.rows_estimate = False, None
         if self.action != "list" or connection.vendor != "postgresql" or self.ordering != NEWEST_FIRST:
             return qs
         self.rows_estimate = planner_rows(qs)
-        if self.rows_estimate <= NARROW_ROWS:
+        try:
+            page = (self.paginator.get_page_size(self.request) if self.paginator is not None else None) or 50
+        except Exception:  # a bad page_size: the paginator answers 400 naming it
+            page = 50
+        if sorting_is_cheaper(self.rows_estimate, planner_rows(self.model.objects.all()), page + 1):
             self.narrow = True
             # The same order by a value no index holds: the planner reads the scope's rows by its
             # region/handler indexes (a bitmap) and sorts them, instead of walking opened_at.
