@@ -108,7 +108,9 @@ def raw_dsn() -> str:
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    return f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
+    dsn = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname={db['NAME']}"
+    options = db.get("OPTIONS", {}).get("options")  # the app's planner settings: the same plans raw
+    return f"{dsn} options='{options}'" if options else dsn
 
 
 def pg_settings() -> dict[str, str]:
