@@ -64,27 +64,23 @@ def draw(form) -> SafeString:
                             ((bf.label, bf) for bf in form))
 
 
-def _choices_text(choices) -> str:
-    parts = []
-    for key, label in choices:
-        if isinstance(label, list | tuple):
-            parts.append(f"[{key}:{_choices_text(label)}]")
-        else:
-            parts.append(f"{key}\x1f{label}")
-    return "\x1e".join(parts)
+def _choices_text(choices) -> list:
+    """The choices as plain text (labels in the active language), groups nested."""
+    return [(str(key), _choices_text(label) if isinstance(label, list | tuple) else str(label))
+            for key, label in choices]
 
 
 def key_for(filterset, query) -> str | None:
     """The cache key of the bar as ``query`` (the request's GET) fills it; None: not to be cached."""
     form = filterset.form
-    parts = [type(filterset).__module__, type(filterset).__qualname__, get_language() or "",
-             "&".join(f"{k}={v}" for k, values in sorted(query.lists()) if k not in NOT_BAR for v in values)]
+    parts: list = [type(filterset).__module__, type(filterset).__qualname__, get_language() or "",
+                   [(k, values) for k, values in sorted(query.lists()) if k not in NOT_BAR]]
     reference = False
     for name, field in form.fields.items():
         widget = field.widget
-        parts.append(f"{name}|{type(field).__qualname__}|{type(widget).__qualname__}|{field.label}|"
-                     f"{sorted(widget.attrs.items())!r}|{field.initial!r}|{form.initial.get(name)!r}|"
-                     f"{field.required}|{field.disabled}")
+        parts.append((name, type(field).__qualname__, type(widget).__qualname__, str(field.label),
+                      sorted((str(k), str(v)) for k, v in widget.attrs.items()), repr(field.initial),
+                      repr(form.initial.get(name)), field.required, field.disabled))
         choices = getattr(field, "choices", None)
         if choices is None:
             continue
@@ -98,7 +94,8 @@ def key_for(filterset, query) -> str | None:
             parts.append(_choices_text(choices))
     if reference:
         parts.append(scopecache.generations([scopecache.REF])[0])
-    return "fb:" + hashlib.blake2b("\x1d".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    # repr of plain strings, lists and tuples: unambiguous (a value holding "&" or "=" is not two values)
+    return "fb:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 def fields_html(filterset, request) -> SafeString:

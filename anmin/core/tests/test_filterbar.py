@@ -75,6 +75,13 @@ def test_filtered_values_show_in_their_own_bar(client, world, draws):
     assert re.search(r'<option value="urgent"[^>]*selected', chosen)
     assert bar(client, "/workflow/cases/?priority=urgent&q=%E5%9E%83%E5%9C%BE&page=1") == chosen
     assert len(draws) == 2
+    # A value holding "&" and "=" is one value, not two: its own bar, not the one of two values.
+    two = bar(client, "/workflow/cases/?q=%E5%9E%83%E5%9C%BE&status=in_progress")
+    one = bar(client, "/workflow/cases/?q=%E5%9E%83%E5%9C%BE%26status%3Din_progress")
+    assert re.search(r'<option value="in_progress"[^>]*selected', two)
+    assert not re.search(r'<option value="in_progress"[^>]*selected', one)
+    assert 'value="垃圾&amp;status=in_progress"' in one
+    assert len(draws) == 4
 
 
 def test_a_bar_with_errors_is_drawn_each_time_with_the_kits_wording(client, world, draws):
