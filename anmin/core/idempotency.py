@@ -211,14 +211,24 @@ def _claim_postgresql(*, user, key: str, fingerprint: str, now) -> ClaimResult:
             return ClaimResult(Claim.IN_FLIGHT, None)
         if record is not None:
             return ClaimResult(Claim.NEW, record)
-        existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if existing is None:  # purged meanwhile: claim it again
-            continue
-        outcome = _outcome_of(existing, fingerprint, now)
-        if outcome is not None:
-            return ClaimResult(outcome, existing)
-        IdempotencyKey.objects.filter(pk=existing.pk).delete()  # stale: start afresh under this key
+        taken = _answer_taken(user=user, key=key, fingerprint=fingerprint, now=now)
+        if taken is not None:
+            return taken
+        # purged meanwhile, or stale and deleted: claim it again
     return ClaimResult(Claim.IN_FLIGHT, None)
+
+
+def _answer_taken(*, user, key: str, fingerprint: str, now) -> ClaimResult | None:
+    """What the key's existing row answers (replay, 422, 409); None when there is none, or it was stale
+    and is deleted so the key can be claimed afresh."""
+    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if existing is None:
+        return None
+    outcome = _outcome_of(existing, fingerprint, now)
+    if outcome is not None:
+        return ClaimResult(outcome, existing)
+    IdempotencyKey.objects.filter(pk=existing.pk).delete()  # stale: start afresh under this key
+    return None
 
 
 def claim(*, user, key: str, fingerprint: str) -> ClaimResult:
@@ -235,12 +245,9 @@ def claim(*, user, key: str, fingerprint: str) -> ClaimResult:
     now = timezone.now()
     if connection.vendor == "postgresql":
         return _claim_postgresql(user=user, key=key, fingerprint=fingerprint, now=now)
-    existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if existing is not None:
-        outcome = _outcome_of(existing, fingerprint, now)
-        if outcome is not None:
-            return ClaimResult(outcome, existing)
-        IdempotencyKey.objects.filter(pk=existing.pk).delete()  # stale: start afresh under this key
+    taken = _answer_taken(user=user, key=key, fingerprint=fingerprint, now=now)
+    if taken is not None:
+        return taken
     try:  # SQLite: writers are serialised at BEGIN (IMMEDIATE), so no one holds the key uncommitted
         with transaction.atomic():
             record = IdempotencyKey.objects.create(

@@ -171,10 +171,8 @@ class CaseDetailViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.Create
         if self.action != "list" or connection.vendor != "postgresql" or self.ordering != NEWEST_FIRST:
             return qs
         self.rows_estimate = planner_rows(qs)
-        try:
-            page = (self.paginator.get_page_size(self.request) if self.paginator is not None else None) or 50
-        except Exception:  # a bad page_size: the paginator answers 400 naming it
-            page = 50
+        # A bad page_size is the same 400 naming it here as when the page is read.
+        page = (self.paginator.get_page_size(self.request) if self.paginator is not None else None) or 50
         if sorting_is_cheaper(self.rows_estimate, planner_rows(self.model.objects.all()), page + 1):
             self.narrow = True
             # The same order by a value no index holds: the planner reads the scope's rows by its
