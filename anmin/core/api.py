@@ -21,6 +21,7 @@ from . import audit, errors, logins, registry, tokens
 from .idempotency import IdempotentCreateMixin
 from .models import OrgUnit, Region, User
 from .models.audit import AuditAction
+from .serializing import PlannedRead
 
 log = logging.getLogger("anmin.api")
 
@@ -54,7 +55,7 @@ class ScopedModelViewSet(
     """
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(PlannedRead, serializers.ModelSerializer):
     """A photo's metadata (``Meta.model`` set by ``photo_viewset``); the file itself at ``file_url``."""
 
     url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="网页（会话登录）地址")

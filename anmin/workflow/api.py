@@ -17,6 +17,7 @@ from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.models import Region
+from anmin.core.serializing import PlannedRead
 
 from . import actions, registry
 from .models import Case, CaseEvent, Priority
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - core without the idempotency module
         pass
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(PlannedRead, serializers.ModelSerializer):
     kind_label = serializers.CharField(read_only=True)
     status_label = serializers.CharField(read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -55,7 +56,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return str(case.handler) if case.handler_id else None
 
 
-class CaseEventSerializer(serializers.ModelSerializer):
+class CaseEventSerializer(PlannedRead, serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor_label", read_only=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
 from anmin.core.offline import MAX_ACCURACY, RECORDED_MAX_AGE
 from anmin.core.paging import planner_rows
+from anmin.core.serializing import PlannedRead
 
 from .filters import sla_q
 
@@ -63,7 +64,7 @@ def fresh_fields(fields: dict) -> dict:
     return {name: copy.copy(field) if _leaf(field) else copy.deepcopy(field) for name, field in fields.items()}
 
 
-class CaseFieldsSerializer(serializers.ModelSerializer):
+class CaseFieldsSerializer(PlannedRead, serializers.ModelSerializer):
     """A domain record with its case's fields. ``Meta.fields = [*CASE_FIELDS, <the domain's own>]``."""
 
     case_id = serializers.IntegerField(source="case.pk", read_only=True)
