@@ -10,7 +10,7 @@ process's cache (``default``) under a key made of
 * each field's type, widget, attributes, label and initial value,
 * each drop-down's choices: a fixed or computed list by its content (code tables, registries, the
   user's own — whatever ``choices`` holds when the form is built); a list drawn from reference data
-  (a scope's townships, villages, grids: ``core.forms.option_source``) by its query — which carries
+  (a scope's townships, villages, grids: ``core.forms.option_name``) by its query — which carries
   the user's scope — and the ``REF`` generation, which moves on every write to the region tree or an
   org unit.
 
@@ -34,7 +34,7 @@ from django.utils.translation import get_language
 
 from . import scopecache
 from .formkit import filter_polish
-from .forms import option_source, quicken_selects
+from .forms import option_name, quicken_selects
 
 SECONDS = 600
 #: Query parameters that choose the page, not the bar's values.
@@ -85,7 +85,7 @@ def key_for(filterset, query) -> str | None:
         if choices is None:
             continue
         if isinstance(choices, ModelChoiceIterator):
-            source, _options = option_source(choices)
+            source = option_name(choices)  # the name only: the options are read when the bar is drawn
             if source is None:  # a drop-down of other records: drawn afresh
                 return None
             parts.append(source)

@@ -118,23 +118,33 @@ class QuickSelect(forms.Select):
                            flatatt(self.build_attrs(self.attrs, attrs)), mark_safe(markup.select(options, chosen)))
 
 
+def option_name(choices) -> str | None:
+    """The name the options of a drop-down are cached under: its query (which carries the scope), empty
+    label and language; None for a drop-down not drawn from reference data (not cached)."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return None
+    from .scopecache import _is_reference
+
+    qs = choices.queryset
+    if not _is_reference(qs.model):
+        return None
+    try:
+        sql = str(qs.query)
+    except EmptyResultSet:
+        return None
+    return f"options:{sql}:{choices.field.empty_label}:{get_language()}"
+
+
 def option_source(choices) -> tuple[str | None, list | object]:
     """The options of a drop-down, and the name they are cached under (None: not cached). Those drawn
     from reference data (a scope's townships, villages, grids, org units) come from ``core.scopecache``
     — the same for everyone whose scope gives the same query, until the region tree or an org unit
     changes."""
-    if not isinstance(choices, ModelChoiceIterator):
+    name = option_name(choices)
+    if name is None:
         return None, choices
-    from .scopecache import _is_reference, cached_reference
+    from .scopecache import cached_reference
 
-    qs = choices.queryset
-    if not _is_reference(qs.model):
-        return None, choices
-    try:
-        sql = str(qs.query)
-    except EmptyResultSet:
-        return None, choices
-    name = f"options:{sql}:{choices.field.empty_label}:{get_language()}"
     return name, cached_reference(name, lambda: [(str(k), str(label)) for k, label in choices])
 
 
