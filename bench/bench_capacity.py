@@ -14,9 +14,11 @@
   stepping stops at the first step that does not count. Every step is bounded (``STEP_SECONDS``).
 * Realistic: the same 500 users thinking like people — office staff 5–15 s, grid workers 30–90 s —
   for ``REALISTIC_SECONDS``: p95 (target ≤ 500 ms) and the rate it came to.
-* Cost: the CPU seconds of the app and of the database backends serving the bench database, per
-  request of each step and of the realistic run (``*_cpu_ms_per_request``) — on a machine shared with
-  other work the rates and latencies move with it, the cost of a request much less.
+* Cost: the machine's busy CPU seconds (``/proc/stat``) less this bench's and locust's own — the app,
+  PostgreSQL and the kernel's work for them — per request of each step and of the realistic run
+  (``*_cpu_ms_per_request``): on a machine shared with other work the rates and latencies move with
+  it, the cost of a request much less. The machine's background (its idle services, measured for five
+  seconds with nothing offered: ``background_cpu_cores``) is taken off. Run nothing else meanwhile.
 * Memory: VmRSS of every gunicorn worker after the runs (target ≤ 300 MB).
 * Profile: ``BENCH_PROFILE=1`` samples the gunicorn workers with py-spy during the realistic run
   and writes a flame graph per worker to ``var/bench/`` (py-spy needs ptrace rights).
@@ -30,6 +32,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -91,30 +94,38 @@ def _locust(port: int, plan: dict, users: int, seconds: int, classes: list[str],
 
 
 def _cpu(server_pid: int, dbname: str) -> float:
-    """CPU seconds so far of the app (the gunicorn master and workers) and of the PostgreSQL backends
-    serving ``dbname`` (persistent connections: ``CONN_MAX_AGE``). Per request, this is what the mix
-    costs whatever else the machine runs — a figure that travels better than a latency."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = open(f"/proc/{entry}/stat", encoding="utf-8").read()  # noqa: SIM115
-            fields = stat.rsplit(")", 1)[1].split()
-            pid, ppid = int(entry), int(fields[1])
-            if pid == server_pid or ppid == server_pid:
-                pass
-            elif stat[stat.index("(") + 1:stat.rindex(")")].startswith("postgres"):
-                cmdline = open(f"/proc/{entry}/cmdline", "rb").read().decode(errors="replace")  # noqa: SIM115
-                if f" {dbname} " not in cmdline:
-                    continue
-            else:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, ValueError, IndexError):
-            continue
-    return total
+    """CPU seconds so far of everything on the machine except this bench and the locust runs it waited
+    for: the app, PostgreSQL (its backends, and its WAL writer and checkpointer, which the writes make
+    work) and the kernel's work for them. Read from ``/proc/stat``, so a backend that ended between two
+    readings (``CONN_MAX_AGE``) still counts — summed per process, such a step read 3–6 ms a request.
+    Per request, this is what the mix costs whatever else the machine runs — a figure that travels
+    better than a latency. (``server_pid``, ``dbname``: kept for the callers; the machine runs nothing
+    else during a bench.)"""
+    with open("/proc/stat", encoding="utf-8") as f:
+        ticks = [int(v) for v in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+    busy = (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    locust = resource.getrusage(resource.RUSAGE_CHILDREN)  # the locust runs, once waited for
+    return busy - (own.ru_utime + own.ru_stime) - (locust.ru_utime + locust.ru_stime)
+
+
+class _Meter:
+    """CPU of the work between ``start`` and ``stop``: ``_cpu`` less the machine's background (the
+    services a machine of this kind runs idle — the broker, the other databases — and the idle server),
+    measured once for a few seconds with nothing offered."""
+
+    def __init__(self, server_pid: int, dbname: str, seconds: float = 5.0):
+        self.args = (server_pid, dbname)
+        c0, t0 = _cpu(*self.args), time.monotonic()
+        time.sleep(seconds)
+        self.background = (_cpu(*self.args) - c0) / (time.monotonic() - t0)  # cores busy with nothing offered
+
+    def start(self) -> None:
+        self.c0, self.t0 = _cpu(*self.args), time.monotonic()
+
+    def stop(self) -> float:
+        return (_cpu(*self.args) - self.c0) - self.background * (time.monotonic() - self.t0)
 
 
 def _profile(server_pid: int, seconds: int) -> list[subprocess.Popen]:
@@ -199,14 +210,15 @@ def run(args) -> harness.Result:
             figures["trivial_rps"] = trivial["rps"]
             figures["trivial_p95_ms"] = trivial["p95_ms"]
             capacity, best = 0.0, None
-            dbname = settings.DATABASES["default"]["NAME"]
+            meter = _Meter(server.pid, settings.DATABASES["default"]["NAME"])
+            figures["background_cpu_cores"] = meter.background
             for rate in STEPS:
-                cpu0 = _cpu(server.pid, dbname)
+                meter.start()
                 step = _locust(port, {**base, "mode": "rate", "per_user_rps": rate / USERS}, USERS, step_seconds,
                                ["GridWorker", "OfficeStaff"], f"step-{rate}")
                 # CPU over the whole locust run (spawn and stop included) per request counted after the
                 # reset: slightly high, the same way before and after.
-                cpu_ms = 1000 * (_cpu(server.pid, dbname) - cpu0) / max(step["requests"], 1)
+                cpu_ms = 1000 * meter.stop() / max(step["requests"], 1)
                 ok = step["failures"] == 0 and step["p95_ms"] <= P95_LIMIT_MS
                 print(f"    offered {rate}/s: achieved {step['rps']:.1f}/s, p95 {step['p95_ms']:.0f} ms, "
                       f"failures {step['failures']:.0f}, app+db CPU {cpu_ms:.0f} ms a request"
@@ -226,16 +238,16 @@ def run(args) -> harness.Result:
                 figures.update({f"capacity_{k}": v for k, v in best.items() if k.endswith("_p95_ms") and k != "p95_ms"})
             figures["capacity_pct_of_trivial"] = 100.0 * capacity / trivial["rps"] if trivial["rps"] else float("nan")
             profilers = _profile(server.pid, realistic_seconds) if os.environ.get("BENCH_PROFILE") else []
-            cpu0 = _cpu(server.pid, dbname)
+            meter.start()
             real = _locust(port, {**base, "mode": "think", "grid": [30, 90], "office": [5, 15]}, USERS,
                            realistic_seconds, ["GridWorker", "OfficeStaff"], "realistic")
             for p in profilers:
                 p.wait(timeout=60)
+            cpu_s = meter.stop()
             time.sleep(1.0)
             rss = _worker_rss_mb(server.pid)
             figures["workers"] = float(len(rss))
             figures["max_worker_rss_mb"] = max(rss.values(), default=float("nan"))
-            cpu_s = _cpu(server.pid, dbname) - cpu0
             figures["realistic_cpu_ms_per_request"] = 1000 * cpu_s / max(real["requests"], 1)
             figures.update({
                 "realistic_requests": real["requests"], "realistic_failures": real["failures"],

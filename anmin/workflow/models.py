@@ -243,7 +243,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["is_open", "due_at"], name="case_open_due"),
             models.Index(fields=["is_open", "warn_at"], name="case_open_warn"),
-            models.Index(fields=["kind", "status"], name="case_kind_status"),
+            # A kind and state (the city's counts), and within a scope (a ledger filtered by kind and state:
+            # a township's in-progress grid events were the intersection of 28,000 city-wide and 40,000
+            # of the township — 20 ms — and are now a range of this index, 1,100 rows).
+            models.Index(fields=["kind", "status", "region"], name="case_kind_status_region",
+                         opclasses=["text_ops", "text_ops", "varchar_pattern_ops"]),
             # A scope's cases by region prefix (LIKE '411081106%' is a range under the pattern
             # opclass), within a period of ``opened_at``; on PostgreSQL it carries what the
             # visibility condition and the dashboards' counts read, so a county's figures are read
