@@ -171,7 +171,8 @@ class CaseQuerySet(ScopedQuerySet):
 
 
 class Case(models.Model):
-    kind = models.CharField(_("事项类型"), max_length=8, db_index=True)
+    # Indexed by ``case_kind_status_region`` below (it begins with the kind), not by indexes of its own.
+    kind = models.CharField(_("事项类型"), max_length=8)
     number = models.CharField(_("编号"), max_length=32, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("情况描述"), blank=True)
@@ -181,7 +182,8 @@ class Case(models.Model):
         help_text=_("已知的最细一级：网格、村(社区)、乡镇(街道)或市"), db_index=False,
     )
     status = models.CharField(_("状态"), max_length=32, db_index=True)
-    is_open = models.BooleanField(_("未办结"), default=True, db_index=True)
+    # Indexed by ``case_open_due`` and ``case_open_warn`` below (they begin with it).
+    is_open = models.BooleanField(_("未办结"), default=True)
     priority = models.CharField(_("紧急程度"), max_length=16, choices=Priority.choices, default=Priority.NORMAL)
     source = models.CharField(_("来源"), max_length=32, blank=True)
     center_org = models.ForeignKey(
