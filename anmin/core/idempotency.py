@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 
-from . import audit
+from . import audit, txn
 from .models import IdempotencyKey
 from .models.idempotency import IdempotencyState
 
@@ -341,7 +341,8 @@ class IdempotentCreateMixin:
 
         key = request.headers.get(HEADER)
         if key is None:
-            return super().create(request, *args, **kwargs)
+            with txn.whole():  # DRF's create catches nothing: a failure fails the request (core.txn)
+                return super().create(request, *args, **kwargs)
         if not valid_key(key):
             raise ValidationError(
                 {HEADER: [_("Idempotency-Key：须为 1 至 %(n)d 个可打印 ASCII 字符。") % {"n": MAX_KEY_LENGTH}]}
@@ -365,9 +366,13 @@ class IdempotentCreateMixin:
 
         return run_once(
             user=request.user, key=key, fingerprint=api_fingerprint(request),
-            handler=lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs),
+            handler=lambda: self._whole_create(request, *args, **kwargs),
             succeeded=lambda response: 200 <= response.status_code < 300, store=store, answer=answer,
         )
+
+    def _whole_create(self, request, *args, **kwargs):
+        with txn.whole():  # DRF's create catches nothing: a failure fails the request (core.txn)
+            return super().create(request, *args, **kwargs)
 
 
 def _error(code: str, message: str) -> dict:

@@ -12,9 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
-from anmin.core import audit, checks, clock
+from anmin.core import audit, checks, clock, txn
 from anmin.core.attachments.photos import attach, clean_photos, stored
 from anmin.core.errors import invalid
 from anmin.core.geo import check_location
@@ -81,7 +79,7 @@ def report_event(
         raise invalid("resident_name", "填写了「反映群众联系电话」须同时填写「反映群众姓名」")
     cleaned = clean_photos(photos)
 
-    with stored(cleaned, EventPhoto) as photo_rows, transaction.atomic(), audit.batch():
+    with stored(cleaned, EventPhoto) as photo_rows, txn.part(), audit.batch():
         case = case_actions.open_case(
             kind=GRID_EVENT, title=title, region=place, reporter=actor, priority=priority,
             source=source_text(EventSource(source).label), description=description, now=now,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -155,3 +156,44 @@ def test_a_list_sorts_a_small_scope_and_walks_a_wide_one():
     assert sorting_is_cheaper(SMALL_ROWS, SMALL_ROWS, 51)  # small: sorted and counted exactly
     assert not sorting_is_cheaper(7_000, city, 51)
     assert sorting_is_cheaper(7_000, city, 1001)  # a page of 1,000 would walk 124,000 rows
+
+
+def test_a_report_takes_no_savepoint_of_its_own_and_a_failure_leaves_nothing(world, monkeypatch):
+    """The report's blocks (the action's, the case engine's) run inside the key's transaction without
+    savepoints of their own (core.txn); a failure after the case was written still leaves no case, no
+    event and no key, and the retry with the same key reports once."""
+    from django.test.utils import CaptureQueriesContext
+
+    from anmin.core.errors import invalid
+    from anmin.workflow.models import Case
+
+    client = api(world, Role.GRID_WORKER)
+    cases = Case.objects.count()
+
+    def refuse(*args, **kwargs):
+        raise invalid("photos", "「现场照片」存储失败")
+
+    monkeypatch.setattr("anmin.grid.actions.attach", refuse)
+    failed = client.post("/api/v1/grid-events/", body(world), format="json", HTTP_IDEMPOTENCY_KEY="phone-7")
+    assert failed.status_code == 400, failed.content
+    assert failed.json()["field"] == "photos"
+    assert Case.objects.count() == cases
+    assert GridEvent.objects.count() == 0
+
+    monkeypatch.undo()
+    retry = client.post("/api/v1/grid-events/", body(world), format="json", HTTP_IDEMPOTENCY_KEY="phone-7")
+    assert retry.status_code == 201, retry.content
+    assert "Idempotent-Replayed" not in retry
+    assert Case.objects.count() == cases + 1
+    assert GridEvent.objects.count() == 1
+
+    def savepoints(key: str) -> int:  # Django's own are named "s<thread>_x<n>"
+        with CaptureQueriesContext(connection) as statements:
+            assert client.post("/api/v1/grid-events/", body(world), format="json",
+                               HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+        return sum(q["sql"].startswith('SAVEPOINT "s') for q in statements.captured_queries)
+
+    whole = savepoints("phone-8")
+    monkeypatch.setattr("anmin.core.txn.whole", contextlib.nullcontext)
+    # The action's block and the case engine's each took one before.
+    assert savepoints("phone-9") == whole + 2

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anmin.core import audit as core_audit
-from anmin.core import clock
+from anmin.core import clock, txn
 from anmin.core.actors import as_user
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region, User
@@ -74,7 +74,7 @@ def open_case(
     now = now or clock.now()
     if center_org is None:
         center_org = CentreFinder.kept().intake(region.code, kind_def.intake_level)
-    with transaction.atomic(), core_audit.batch():
+    with txn.part(), core_audit.batch():
         case = Case(
             kind=kind_def.code,
             number=allocate_number(kind_def.code, timezone.localtime(now).year),
