@@ -30,41 +30,56 @@ from django.db.models.expressions import RawSQL
 
 
 def _ordering(qs) -> list[str] | None:
-    """The queryset's order as ``["-opened_at", "-pk"]``, when every term is a column of its own."""
+    """The queryset's order as ``["-opened_at", "-pk"]``, when every term is a column of its own or of
+    a record it points to (``-case__opened_at``: a domain record's case, one step)."""
     query = qs.query
     if query.extra_order_by:
         return None
     terms = list(query.order_by) or (list(query.get_meta().ordering) if query.default_ordering else [])
     if not terms:
         return None
-    meta = qs.model._meta
     for term in terms:
         if not isinstance(term, str) or term.startswith("?"):
             return None
         name = term.lstrip("-")
-        if "__" in name or name in query.annotations:
+        if name in query.annotations or not _column(qs.model._meta, name):
             return None
-        if name != "pk":
-            try:
-                field = meta.get_field(name)
-            except FieldDoesNotExist:
-                return None
-            if not field.concrete or (field.is_relation and not field.many_to_one):
-                return None
     return terms
 
 
-def merged_rows(qs, bottom: int, top: int) -> list | None:
-    """``list(qs[bottom:top])`` read branch by branch, or None where that does not apply."""
+def _column(meta, name: str) -> bool:
+    """Whether ``name`` is a concrete column of ``meta``'s model, or ``rel__column`` of the model a
+    forward one-to-one or foreign key of it points to."""
+    hop, _sep, rest = name.partition("__")
+    if rest:
+        try:
+            relation = meta.get_field(hop)
+        except FieldDoesNotExist:
+            return False
+        if not relation.concrete or not (relation.many_to_one or relation.one_to_one):
+            return False
+        return "__" not in rest and _column(relation.related_model._meta, rest)
+    if name == "pk":
+        return True
+    try:
+        field = meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.concrete and (not field.is_relation or field.many_to_one or field.one_to_one)
+
+
+def applies(qs) -> bool:
+    """Whether ``merged_rows`` reads ``qs`` branch by branch (not as one query)."""
+    return _ordering_if_applies(qs) is not None
+
+
+def _ordering_if_applies(qs) -> list[str] | None:
     branches = getattr(qs, "branches", None)
-    if not branches or top <= bottom or connections[qs.db].vendor != "postgresql":
+    if not branches or connections[qs.db].vendor != "postgresql":
         return None
     query = qs.query
     if query.combinator or query.distinct or query.group_by is not None or query.is_sliced \
             or query.select_for_update or qs._fields is not None:
-        return None
-    ordering = _ordering(qs)
-    if ordering is None:
         return None
     # Only the whole scope (the ledger as it opens, an unfiltered list): with a filter of its own beside the
     # condition the single query's plan is already narrow, and a part planned alone can be worse — a
@@ -75,6 +90,17 @@ def merged_rows(qs, bottom: int, top: int) -> list | None:
     if where.connector != "AND" or where.negated or len(where.children) != 1 \
             or getattr(where.children[0], "connector", None) != "OR" or where.children[0].negated:
         return None
+    return _ordering(qs)
+
+
+def merged_rows(qs, bottom: int, top: int) -> list | None:
+    """``list(qs[bottom:top])`` read branch by branch, or None where that does not apply."""
+    if top <= bottom:
+        return None
+    ordering = _ordering_if_applies(qs)
+    if ordering is None:
+        return None
+    branches, query = qs.branches, qs.query
     # The text depends on nothing but the model, the parts, the order and the slice (the condition is the
     # only filter): kept per process for parts of plain values, so a page compiles it once.
     plain = not query.annotations and all(map(_plain, branches))

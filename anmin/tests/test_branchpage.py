@@ -82,3 +82,40 @@ def test_a_queryset_ored_with_another_forgets_its_branches(world):
     assert qs.branches is not None
     assert outside[-1] in [c.pk for c in page_rows(combined.order_by("-opened_at", "-pk"), 0, 50)]
     assert qs.filter(kind="WG").branches == qs.branches  # a filter keeps them (the page is then one query)
+
+
+def test_a_domain_records_page_by_its_cases_columns_is_the_single_querys(world):
+    """Grid events ordered by their case's time (the kit's API lists: ``-case__opened_at``) read part by
+    part give the rows and order of the one query, on every page; the API's first page for a narrow
+    scope is read so on PostgreSQL, and the rest of the list by cursor as one query."""
+    from anmin.core.branchpage import applies
+    from anmin.grid.models import GridEvent
+    from anmin.workflow.kit.api import NEWEST_FIRST
+
+    centre, ids, outside = _scattered_world(world)
+    qs = GridEvent.objects.visible_to(centre, by_branch=True).order_by(*NEWEST_FIRST)
+    assert applies(qs) == (connection.vendor == "postgresql")
+    assert GridEvent.objects.visible_to(centre).order_by(*NEWEST_FIRST).branches is None  # asked for only
+    expected = [e.pk for e in qs]
+    assert sorted(e.case_id for e in qs) == sorted(ids + outside[:4])
+    for size in (1, 2, 5, 13, 50):
+        for bottom in range(0, len(expected) + 1, size):
+            assert [e.pk for e in page_rows(qs, bottom, bottom + size)] == expected[bottom:bottom + size]
+
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(centre)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/api/v1/grid-events/", {"page_size": 4, "cursor": ""})
+    assert first.status_code == 200, first.content
+    unions = [q["sql"] for q in queries.captured_queries if " UNION " in q["sql"]]
+    assert bool(unions) == (connection.vendor == "postgresql")
+    seen = [row["id"] for row in first.json()["results"]]
+    nxt = first.json()["next"]
+    while nxt:
+        page = client.get(nxt)
+        assert page.status_code == 200
+        seen += [row["id"] for row in page.json()["results"]]
+        nxt = page.json()["next"]
+    assert seen == expected
