@@ -93,14 +93,13 @@ def _locust(port: int, plan: dict, users: int, seconds: int, classes: list[str],
     return out
 
 
-def _cpu(server_pid: int, dbname: str) -> float:
+def _cpu() -> float:
     """CPU seconds so far of everything on the machine except this bench and the locust runs it waited
     for: the app, PostgreSQL (its backends, and its WAL writer and checkpointer, which the writes make
     work) and the kernel's work for them. Read from ``/proc/stat``, so a backend that ended between two
     readings (``CONN_MAX_AGE``) still counts — summed per process, such a step read 3–6 ms a request.
     Per request, this is what the mix costs whatever else the machine runs — a figure that travels
-    better than a latency. (``server_pid``, ``dbname``: kept for the callers; the machine runs nothing
-    else during a bench.)"""
+    better than a latency (the machine runs nothing else during a bench)."""
     with open("/proc/stat", encoding="utf-8") as f:
         ticks = [int(v) for v in f.readline().split()[1:]]
     # user nice system idle iowait irq softirq steal: busy is all but idle and iowait
@@ -115,17 +114,16 @@ class _Meter:
     services a machine of this kind runs idle — the broker, the other databases — and the idle server),
     measured once for a few seconds with nothing offered."""
 
-    def __init__(self, server_pid: int, dbname: str, seconds: float = 5.0):
-        self.args = (server_pid, dbname)
-        c0, t0 = _cpu(*self.args), time.monotonic()
+    def __init__(self, seconds: float = 5.0):
+        c0, t0 = _cpu(), time.monotonic()
         time.sleep(seconds)
-        self.background = (_cpu(*self.args) - c0) / (time.monotonic() - t0)  # cores busy with nothing offered
+        self.background = (_cpu() - c0) / (time.monotonic() - t0)  # cores busy with nothing offered
 
     def start(self) -> None:
-        self.c0, self.t0 = _cpu(*self.args), time.monotonic()
+        self.c0, self.t0 = _cpu(), time.monotonic()
 
     def stop(self) -> float:
-        return (_cpu(*self.args) - self.c0) - self.background * (time.monotonic() - self.t0)
+        return (_cpu() - self.c0) - self.background * (time.monotonic() - self.t0)
 
 
 def _profile(server_pid: int, seconds: int) -> list[subprocess.Popen]:
@@ -185,7 +183,6 @@ def _sessions(share: int = 1) -> list[dict]:
 
 
 def run(args) -> harness.Result:
-    from django.conf import settings
 
     from .bench_ledger import ensure_scale
 
@@ -210,7 +207,7 @@ def run(args) -> harness.Result:
             figures["trivial_rps"] = trivial["rps"]
             figures["trivial_p95_ms"] = trivial["p95_ms"]
             capacity, best = 0.0, None
-            meter = _Meter(server.pid, settings.DATABASES["default"]["NAME"])
+            meter = _Meter()
             figures["background_cpu_cores"] = meter.background
             for rate in STEPS:
                 meter.start()

@@ -75,8 +75,13 @@ class ScopedQuerySet(models.QuerySet):
         q = self.visibility_q(user, action)
         if q is None:
             return self.none()
+        return self._visible(q, by_branch=get_policy(self.model).paged_by_branch)
+
+    def _visible(self, q: Q, *, by_branch: bool) -> ScopedQuerySet:
+        """``self`` filtered by the visibility condition ``q``, keeping its OR'd parts (``branches``) when
+        a page of it may be read part by part (``core.branchpage``)."""
         qs = self.filter(q)
-        if get_policy(self.model).paged_by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
+        if by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
             qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
         return qs
 

@@ -362,17 +362,11 @@ class AppendOnlyQuerySet(ScopedQuerySet):
 
 
 class CaseEventQuerySet(AppendOnlyQuerySet):
-    def visible_to(self, user, action: str = "view", *, by_branch: bool = False):
-        """The case's own condition behind the join (not ``case__in=<subquery>``: at a million cases
-        PostgreSQL runs the join an order of magnitude faster). ``by_branch``: a page of it may be read
-        part by part of the condition (``core.branchpage``; the kit's API lists)."""
+    def visible_to(self, user, action: str = "view"):
+        # The case's own condition behind the join (not ``case__in=<subquery>``: at a million cases
+        # PostgreSQL runs the join an order of magnitude faster).
         q = Case.objects.visibility_q(user, action, prefix="case__")
-        if q is None:
-            return self.none()
-        qs = self.filter(q)
-        if by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
-            qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
-        return qs
+        return self.none() if q is None else self.filter(q)
 
     def functional_q(self, user, action: str) -> Q | None:
         return kinds_visible_q(user, "case__kind")
@@ -590,12 +584,7 @@ class CaseDetailQuerySet(ScopedQuerySet):
         PostgreSQL runs the join an order of magnitude faster). ``by_branch``: a page of it may be read
         part by part of the condition (``core.branchpage``; the kit's API lists)."""
         q = Case.objects.visibility_q(user, action, prefix="case__")
-        if q is None:
-            return self.none()
-        qs = self.filter(q)
-        if by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
-            qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
-        return qs
+        return self.none() if q is None else self._visible(q, by_branch=by_branch)
 
 
 class CaseDetail(models.Model):
