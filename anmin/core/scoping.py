@@ -82,7 +82,7 @@ class ScopedQuerySet(models.QuerySet):
         a page of it may be read part by part (``core.branchpage``)."""
         qs = self.filter(q)
         if by_branch and q.connector == Q.OR and not q.negated and len(q.children) > 1:
-            qs.branches = tuple(c if isinstance(c, Q) else Q(c) for c in q.children)
+            qs.branches = tuple(_township_parts(c if isinstance(c, Q) else Q(c)) for c in q.children)
         return qs
 
     # ``branches`` follows the queryset through filters (each narrows it, so a row of the result still
@@ -167,6 +167,29 @@ class ScopedQuerySet(models.QuerySet):
 
     delete.alters_data = True
     delete.queryset_only = True
+
+
+_REGION_PREFIX = "region__code__startswith"
+
+
+def _township_parts(node: Q) -> Q:
+    """``node`` with each township's prefix (``…region__code__startswith``, nine digits) tested as
+    ``…region__code__township``: the same rows, which a part read alone for a page
+    (``core.branchpage``) then finds newest first in ``case_township_opened`` instead of reading the
+    township's every case from the prefix's range to sort them. Only the parts are written so; the
+    condition the query filters on keeps the prefix (the planner's row estimates, which the ledgers'
+    and lists' totals and plans read, are those of the prefix)."""
+    from .models.regions import TOWNSHIP_DIGITS
+
+    clone = Q()
+    clone.connector, clone.negated = node.connector, node.negated
+    for child in node.children:
+        if isinstance(child, Q):
+            child = _township_parts(child)
+        elif child[0].endswith(_REGION_PREFIX) and isinstance(child[1], str) and len(child[1]) == TOWNSHIP_DIGITS:
+            child = (child[0].removesuffix("startswith") + "township", child[1])
+        clone.children.append(child)
+    return clone
 
 
 def _bulk_write(model) -> None:

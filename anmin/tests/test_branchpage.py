@@ -119,3 +119,61 @@ def test_a_domain_records_page_by_its_cases_columns_is_the_single_querys(world):
         seen += [row["id"] for row in page.json()["results"]]
         nxt = page.json()["next"]
     assert seen == expected
+
+
+def test_a_townships_part_is_read_by_its_township_and_finds_the_prefixs_rows(world):
+    """The region part of a township user's page tests the code's first nine digits (an index holds them
+    ahead of ``opened_at``), which selects exactly the cases the prefix does; the query's own condition
+    keeps the prefix (the planner's estimates, which totals and plans read, stay the prefix's)."""
+    centre, ids, outside = _scattered_world(world)
+    township = centre.org_unit.region_id[:9]
+    qs = Case.objects.visible_to(centre).order_by("-opened_at", "-pk")
+    parts = " ".join(map(str, qs.branches))
+    assert f"('region__code__township', '{township}')" in parts
+    assert "region__code__startswith" not in parts
+    assert "township" not in str(qs.query)
+    by_township = set(Case.objects.filter(region__code__township=township).values_list("pk", flat=True))
+    assert by_township == set(Case.objects.filter(region__code__startswith=township).values_list("pk", flat=True))
+    assert set(ids) <= by_township
+    assert not set(outside) & by_township
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as queries:
+            page_rows(qs, 0, 5)
+        assert f"LEFT(\"workflow_case\".\"region_id\", 9) = '{township}'" in queries.captured_queries[-1]["sql"]
+    # A village's or the city's prefix is not a township's: left as it is.
+    city = Case.objects.visible_to(world.user(Role.CITY_OFFICE))
+    assert city.branches is None or "township" not in " ".join(map(str, city.branches))
+
+
+def test_a_domain_ledger_newest_first_reads_its_page_by_branch_and_one_in_its_own_order_does_not(client, world):
+    centre, ids, outside = _scattered_world(world)
+    client.force_login(centre)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/grid/", {"per_page": 10}).content.decode()
+    assert bool([q for q in queries.captured_queries if " UNION " in q["sql"]]) == (connection.vendor == "postgresql")
+    visible = list(Case.objects.filter(pk__in=ids + outside[:4]).order_by("-opened_at", "-pk"))
+    assert all(c.number in html for c in visible[:10])
+    assert not any(c.number in html for c in visible[10:])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/disputes/").status_code == 200
+    assert not [q for q in queries.captured_queries if " UNION " in q["sql"]]  # by the day found: one query
+
+
+def test_a_wide_scopes_first_api_page_is_read_by_branch_with_the_single_querys_rows(world):
+    from rest_framework.test import APIClient
+
+    from anmin.grid.models import GridEvent
+    from anmin.workflow.kit.api import NEWEST_FIRST
+
+    _scattered_world(world)
+    city = world.user(Role.CITY_OFFICE)
+    client = APIClient()
+    client.force_authenticate(city)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/api/v1/grid-events/", {"page_size": 7})
+    assert first.status_code == 200, first.content
+    everyone = GridEvent.objects.visible_to(city).order_by(*NEWEST_FIRST)
+    assert [row["id"] for row in first.json()["results"]] == [e.pk for e in everyone[:7]]
+    if GridEvent.objects.visible_to(city, by_branch=True).branches:
+        assert bool([q for q in queries.captured_queries if " UNION " in q["sql"]]) == (
+            connection.vendor == "postgresql")

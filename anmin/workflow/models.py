@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from anmin.core import clock
 from anmin.core.links import pk_url
 from anmin.core.models.accounts import ScopeKind
+from anmin.core.models.regions import TOWNSHIP_DIGITS
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
 from . import registry
@@ -262,6 +264,11 @@ class Case(models.Model):
             # the region's, read part by part for a page (core.branchpage) — a grid worker's unit's 1,455
             # cases were read and sorted for 51 (10 ms); now a range read backwards until the page is full.
             models.Index(fields=["handling_org", "opened_at"], name="case_org_opened"),
+            # A township's cases newest first: the region part of a township user's page read alone
+            # (core.branchpage, ``…region__code__township``) is one range read backwards. The prefix's range
+            # of case_region_opened holds them village by village and grid by grid (a township's 37,000 to
+            # read and sort), and walking the whole table newest first tested 13,700 cases for 51.
+            models.Index(Left("region", TOWNSHIP_DIGITS), F("opened_at"), F("id"), name="case_township_opened"),
             models.Index(fields=["handler", "opened_at"], name="case_handler_opened"),
             # Open cases (a few per cent) of a scope by deadline: "overdue in this county now" is read
             # from the index alone.

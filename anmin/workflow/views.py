@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from anmin.core import clock
+from anmin.core import clock, references
 from anmin.core.errors import ActionError, apply_to_form, run_action
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
@@ -24,6 +24,7 @@ from .rules import available_actions
 from .tables import CaseTable, SupervisionTable
 
 CASE_RELATED = ("region__parent__parent", "center_org", "handling_org", "handler")
+CASE_PLACES = ("region", "center_org", "handling_org")  # core.references
 
 
 class CaseLedgerBase(LedgerView):
@@ -147,7 +148,14 @@ class CaseDetailView(DetailPage):
     template_name = "workflow/case_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*CASE_RELATED, "reporter", "duplicate_of")
+        # The place and the units from the process's tables (core.references), not joined: nine tables
+        # joined took PostgreSQL 2.5–4.4 ms to plan for a statement that ran in 0.5 ms.
+        return super().get_queryset().select_related("handler", "reporter", "duplicate_of")
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        references.attach([case], *CASE_PLACES)
+        return case
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

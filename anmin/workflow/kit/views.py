@@ -46,11 +46,16 @@ class CaseLedgerView(LedgerView):
     references = CASE_REFERENCES
 
     def get_queryset(self):
-        qs = super().get_queryset()
         if self.for_page:
+            # Newest first by the case's opening, the page (unfiltered) is read part by part of the
+            # visibility condition (core.branchpage), as the case ledger's: a township's 50 newest from
+            # its index (8 → 1 ms of SQL) instead of the table walked. A ledger in an order of its own
+            # (disputes by the day found) has no such index for its parts: one query.
+            qs = self.model.objects.visible_to(self.request.user, self.scope_action,
+                                               by_branch=self.ordering[0] == "-case__opened_at")
             qs = qs.select_related("case").prefetch_related(*CASE_PEOPLE)
         else:
-            qs = qs.select_related(*CASE_JOINED).prefetch_related(*CASE_PREFETCHED)
+            qs = super().get_queryset().select_related(*CASE_JOINED).prefetch_related(*CASE_PREFETCHED)
         return qs.order_by(*self.ordering)
 
     def row_class(self, obj) -> str:
