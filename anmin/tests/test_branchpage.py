@@ -177,3 +177,22 @@ def test_a_wide_scopes_first_api_page_is_read_by_branch_with_the_single_querys_r
     if GridEvent.objects.visible_to(city, by_branch=True).branches:
         assert bool([q for q in queries.captured_queries if " UNION " in q["sql"]]) == (
             connection.vendor == "postgresql")
+
+
+def test_a_grid_workers_part_is_sorted_not_walked_and_gives_the_single_querys_rows(world):
+    """A village's or a grid's cases (a few thousand) lie grid by grid in the prefix's index, none in order
+    of time: the part orders by a value of the time (read the range, sort it) rather than walk the whole
+    table newest first for a grid without recent reports (287 ms at a million cases)."""
+    _centre, ids, _outside = _scattered_world(world)
+    worker = world.user(Role.GRID_WORKER)
+    qs = Case.objects.visible_to(worker).order_by("-opened_at", "-pk")
+    expected = [c.pk for c in qs]
+    assert set(ids) <= set(expected)
+    for size in (1, 4, 50):
+        for bottom in range(0, len(expected) + 1, size):
+            assert [c.pk for c in page_rows(qs, bottom, bottom + size)] == expected[bottom:bottom + size]
+    if connection.vendor == "postgresql":
+        with CaptureQueriesContext(connection) as queries:
+            page_rows(qs, 0, 5)
+        region_part = next(p for p in queries.captured_queries[-1]["sql"].split(" UNION ") if "LIKE" in p)
+        assert "::interval" in region_part.lower() or "interval" in region_part.lower()

@@ -268,7 +268,9 @@ class Case(models.Model):
             # (core.branchpage, ``…region__code__township``) is one range read backwards. The prefix's range
             # of case_region_opened holds them village by village and grid by grid (a township's 37,000 to
             # read and sort), and walking the whole table newest first tested 13,700 cases for 51.
-            models.Index(Left("region", TOWNSHIP_DIGITS), F("opened_at"), F("id"), name="case_township_opened"),
+            # It carries the kind, which the part tests: read from the index alone.
+            models.Index(Left("region", TOWNSHIP_DIGITS), F("opened_at"), F("id"), name="case_township_opened",
+                         include=["kind"]),
             models.Index(fields=["handler", "opened_at"], name="case_handler_opened"),
             # Open cases (a few per cent) of a scope by deadline: "overdue in this county now" is read
             # from the index alone.

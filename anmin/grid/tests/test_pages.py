@@ -267,6 +267,54 @@ def test_the_ledger_total_is_kept_between_views_and_moves_at_once_after_a_write(
     assert client.get("/grid/").context["total"] == 4
 
 
+def test_an_estimated_total_is_not_counted_again_on_every_write(client, world, monkeypatch):
+    """Beyond the exact limit the total is an estimate ("约"), kept a minute whatever is reported meanwhile
+    (grid workers report all day: a township's total was counted again on nearly every view); an exact
+    total moves at once (the test above)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anmin.core.views.base import LedgerPaginator
+
+    for n in range(12):
+        make(world, description=f"事件{n}")
+    login(client, world, Role.TOWNSHIP_CENTER)
+    monkeypatch.setattr(LedgerPaginator, "exact_limit", 2)
+    estimated = connection.vendor == "postgresql" and LedgerPaginator.estimate_beyond_limit
+    assert str(client.get("/grid/", {"per_page": 10}).context["total"]).startswith("约") == estimated
+    make(world, description="又一件")
+    with CaptureQueriesContext(connection) as again:
+        total = client.get("/grid/", {"per_page": 10}).context["total"]
+    counts = [q for q in again.captured_queries if "COUNT(" in q["sql"].upper() and "grid_gridevent" in q["sql"]]
+    if estimated:
+        assert str(total).startswith("约")
+        assert not counts
+    else:
+        assert total == 13
+
+
+def test_a_ledger_the_planner_puts_far_beyond_the_limit_is_not_counted(client, world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anmin.core.views.base import LedgerPaginator
+
+    for n in range(12):
+        make(world, description=f"事件{n}")
+    login(client, world, Role.TOWNSHIP_CENTER)
+    monkeypatch.setattr(LedgerPaginator, "exact_limit", 2)
+    monkeypatch.setattr(LedgerPaginator, "trust_estimate_over", 0)
+    with CaptureQueriesContext(connection) as queries:
+        ctx = client.get("/grid/", {"per_page": 10}).context
+    counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper() and "grid_gridevent" in q["sql"]]
+    assert len(ctx["page_obj"].object_list) == 10
+    if connection.vendor == "postgresql":
+        assert str(ctx["total"]).startswith("约")
+        assert not counts
+    else:  # SQLite counts exactly
+        assert ctx["total"] == 12
+
+
 def test_a_city_user_picks_a_township_before_its_villages(client, world):
     login(client, world, Role.CITY_OFFICE)
     assert not list(client.get("/grid/").context["filterset"].form.fields["village"].queryset)

@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(django.db.models.functions.text.Left('region', 9), models.F('opened_at'), models.F('id'), name='case_township_opened'),
+            index=models.Index(django.db.models.functions.text.Left('region', 9), models.F('opened_at'), models.F('id'), include=('kind',), name='case_township_opened'),
         ),
     ]
