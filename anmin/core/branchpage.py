@@ -167,19 +167,18 @@ def _page_sql(qs, branches, ordering: list[str], bottom: int, top: int) -> tuple
             f"ORDER BY {order} LIMIT {int(top - bottom)} OFFSET {int(bottom)}", tuple(params))
 
 
-_REGION_PREFIX = "region__code__startswith"
-
 
 def _within_a_village(node) -> bool:
     """Whether a part tests a village's or a grid's prefix: a few thousand cases, which no index holds in
     order of time (the range of ``case_region_opened`` holds them grid by grid)."""
     from .models.regions import TOWNSHIP_DIGITS
+    from .scoping import REGION_PREFIX_LOOKUP
 
     for child in node.children:
         if hasattr(child, "children"):
             if _within_a_village(child):
                 return True
-        elif child[0].endswith(_REGION_PREFIX) and isinstance(child[1], str) and len(child[1]) > TOWNSHIP_DIGITS:
+        elif child[0].endswith(REGION_PREFIX_LOOKUP) and isinstance(child[1], str) and len(child[1]) > TOWNSHIP_DIGITS:
             return True
     return False
 

@@ -169,7 +169,7 @@ class ScopedQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
-_REGION_PREFIX = "region__code__startswith"
+REGION_PREFIX_LOOKUP = "region__code__startswith"  # how the condition tests a region prefix
 
 
 def _township_parts(node: Q) -> Q:
@@ -186,7 +186,7 @@ def _township_parts(node: Q) -> Q:
     for child in node.children:
         if isinstance(child, Q):
             child = _township_parts(child)
-        elif child[0].endswith(_REGION_PREFIX) and isinstance(child[1], str) and len(child[1]) == TOWNSHIP_DIGITS:
+        elif child[0].endswith(REGION_PREFIX_LOOKUP) and isinstance(child[1], str) and len(child[1]) == TOWNSHIP_DIGITS:
             child = (child[0].removesuffix("startswith") + "township", child[1])
         clone.children.append(child)
     return clone
