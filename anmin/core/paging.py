@@ -90,7 +90,7 @@ class LedgerPaginator(Paginator):
         # meanwhile, as the planner's own estimate is. Kept only until a write in the scope, a township's
         # total was counted again on nearly every view while its grid workers reported — to 1,001 rows
         # through the visibility condition, 100–130 ms of the database's CPU each, most of it under load.
-        wide = "pe:" + hashlib.blake2b(f"{qs.db}|{name}".encode(), digest_size=16).hexdigest()
+        wide = _local_key("pe", qs.db, name)
         if not exact_only and (n := caches["default"].get(wide)) is not None:
             return n, False
         n, exact = self.remember(name, lambda: self._capped(qs, exact_only))
@@ -164,7 +164,7 @@ def planner_rows(qs) -> int:
         sql, params = qs.order_by().values("pk").query.sql_with_params()
     except EmptyResultSet:  # a scope that sees nothing (qs.none(), an empty IN): no rows, no query
         return 0
-    key = "pr:" + hashlib.blake2b(f"{qs.db}|{sql}|{params!r}".encode(), digest_size=16).hexdigest()
+    key = _local_key("pr", qs.db, f"{sql}|{params!r}")
     cache = caches["default"]
     rows = cache.get(key)
     if rows is not None:
@@ -176,3 +176,9 @@ def planner_rows(qs) -> int:
     rows = int(plan[0]["Plan"]["Plan Rows"])
     cache.set(key, rows, ESTIMATE_SECONDS)
     return rows
+
+
+def _local_key(kind: str, db: str, text: str) -> str:
+    """A short key of the process's cache for a statement's figure (``text``: the statement and its
+    parameters), per database."""
+    return f"{kind}:" + hashlib.blake2b(f"{db}|{text}".encode(), digest_size=16).hexdigest()

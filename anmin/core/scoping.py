@@ -172,6 +172,14 @@ class ScopedQuerySet(models.QuerySet):
 REGION_PREFIX_LOOKUP = "region__code__startswith"  # how the condition tests a region prefix
 
 
+def region_prefix(child) -> str | None:
+    """The prefix a leaf of a visibility condition tests a region against (``…region__code__startswith``),
+    or None for any other leaf or a nested condition."""
+    if hasattr(child, "children") or not child[0].endswith(REGION_PREFIX_LOOKUP) or not isinstance(child[1], str):
+        return None
+    return child[1]
+
+
 def _township_parts(node: Q) -> Q:
     """``node`` with each township's prefix (``…region__code__startswith``, nine digits) tested as
     ``…region__code__township``: the same rows, which a part read alone for a page
@@ -186,7 +194,7 @@ def _township_parts(node: Q) -> Q:
     for child in node.children:
         if isinstance(child, Q):
             child = _township_parts(child)
-        elif child[0].endswith(REGION_PREFIX_LOOKUP) and isinstance(child[1], str) and len(child[1]) == TOWNSHIP_DIGITS:
+        elif len(region_prefix(child) or "") == TOWNSHIP_DIGITS:
             child = (child[0].removesuffix("startswith") + "township", child[1])
         clone.children.append(child)
     return clone

@@ -6,12 +6,10 @@ actions on its viewset. Errors are the core's one shape (``anmin.core.api.except
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
 from typing import Any, ClassVar
 
 import django_filters
 from django.db import connection
-from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
@@ -197,8 +195,7 @@ class CaseDetailViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.Create
             return _one_query(qs)
         # The same order by a value no index holds: the planner reads the scope's rows by its
         # region/handler indexes (a bitmap) and sorts them, instead of walking opened_at.
-        qs = _one_query(qs).annotate(sort_opened_at=ExpressionWrapper(F("case__opened_at") + Value(timedelta(0)),
-                                                                      output_field=DateTimeField()))
+        qs = _one_query(qs).annotate(sort_opened_at=branchpage.time_as_value("case__opened_at"))
         return qs.order_by("-sort_opened_at", "-case_id")
 
     def paginate_queryset(self, queryset):
