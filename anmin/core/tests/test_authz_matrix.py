@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.db import connection  # noqa: F401 (read by the skipif condition below)
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
@@ -194,6 +195,17 @@ def place(world, placement: str):
     return {"own": world.gc_grid, "neighbour": world.wl_grid, "parent": world.city}[placement]
 
 
+# The matrix is every route × every role × three places: about two minutes of a test process a
+# database. Its subject is the routes' scoping and permissions, the same code on either database; the
+# scoping statements that differ by database (a township's prefix, LEFT on PostgreSQL, SUBSTR on
+# SQLite) are tested on both in test_scoping and test_branchpage. It runs in the PostgreSQL pass
+# (the production database); ANMIN_MATRIX_SQLITE=1 runs it on SQLite too.
+ON_POSTGRES = pytest.mark.skipif(
+    "connection.vendor != 'postgresql' and not os.environ.get('ANMIN_MATRIX_SQLITE')",
+    reason="the full matrix runs in the PostgreSQL pass of make test")
+
+
+@ON_POSTGRES
 @pytest.mark.parametrize("role", all_roles())
 def test_matrix_detail_and_list_views(client, world, role):
     routes, _ = scoped_routes()
