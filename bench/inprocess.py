@@ -24,14 +24,7 @@ import time
 import uuid
 from collections import defaultdict
 
-OFFICE_READS = (
-    ("cases", "/workflow/cases/"),
-    ("cases_filtered", "/workflow/cases/?kind=WG&status=in_progress"),
-    ("grid", "/grid/"),
-    ("disputes", "/disputes/"),
-    ("case_detail", "/workflow/cases/{case}/"),
-    ("api_grid_events", "/api/v1/grid-events/"),
-)
+from .bench_load import READS  # the office users' requests, as the load and capacity benches send them
 
 
 def _users(grid_workers: int):
@@ -65,7 +58,7 @@ def _plan(office, grid, rounds: int) -> list[tuple[str, object, str, str | None]
     out = []
     n = 0
     for r in range(rounds):
-        for i, (label, url) in enumerate(OFFICE_READS):
+        for i, (label, url) in enumerate(READS):
             out += [(label, client, url.format(case=case), None) for client, case in office]
             for j in range(len(office) * 2 // 3):
                 client, code = grid[(n + j) % len(grid)]
