@@ -84,6 +84,7 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--grid-workers", type=int, default=60)
     parser.add_argument("--profile", type=int, default=0, help="print the N functions with the most own time")
+    parser.add_argument("--save", metavar="FILE", help="with --profile: also save the profile (pstats) to FILE")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anmin.settings")
     os.environ.setdefault("ANMIN_ENV", "dev")  # as the bench's gunicorn: dev settings, DEBUG off
@@ -123,7 +124,10 @@ def main(argv=None) -> None:
     print(f"mix: {len(every)} requests, CPU {statistics.mean(every):.1f} ms a request, "
           f"wall {statistics.mean(v for vs in wall.values() for v in vs):.1f} ms; errors {bad}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(args.profile)
+        if args.save:
+            stats.dump_stats(args.save)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,17 @@ a record changes. ``cached(name, user, compute)`` keeps the answer under a key m
 * the user's scope: region prefixes, roles, org unit — and the user's own id, because what is assigned
   to a user is part of what they see (``core.scoping``),
 * the **generations** of the data the scope covers: one per township (the first 9 digits of a region
-  code) for a scope inside townships, the city-wide one for a wider scope.
+  code) for a scope inside townships — with the user's own and their unit's, which move when a record
+  is assigned to them or taken from them, wherever it lies — the city-wide one for a wider scope.
 
 Every write to a scoped model moves the generations (``bump``): a save or delete of one record moves
-its township's and the city-wide one; a bulk ``update``/``bulk_create``/``delete`` (through
-``ScopedQuerySet``) moves all of them. They move when the transaction commits, before the writer's
-response goes out, so any request after it reads the new figures; a reader that fetched the old
-generation and computed from the old rows stores its answer under a generation nobody asks for again.
+its township's and the city-wide one, and those of the users and units it is assigned to (its
+policy's ``assignee_fields``/``org_fields``) after the write and was assigned to when it was read —
+so a case of another township handed to a unit, or taken from it, moves that unit's figures too; a
+bulk ``update``/``bulk_create``/``delete`` (through ``ScopedQuerySet``) moves all of them. They move
+when the transaction commits, before the writer's response goes out, so any request after it reads
+the new figures; a reader that fetched the old generation and computed from the old rows stores its
+answer under a generation nobody asks for again.
 Inside the writer's own transaction, before the commit, ``cached`` computes afresh (the writer sees
 its own write) — and keeps that answer for the rest of the transaction until its next write
 (``memo``), so a transaction that wrote once and then reads many times (a test's requests inside its
@@ -56,6 +60,16 @@ def _local():
 
 def _township_key(code: str) -> str:
     return f"g:t:{code[:9]}"
+
+
+def user_key(pk) -> str:
+    """The generation of the records assigned to a user (a policy's ``assignee_fields``)."""
+    return f"g:u:{pk}"
+
+
+def unit_key(pk) -> str:
+    """The generation of the records assigned to an org unit (``org_fields``, a case's co-handling units)."""
+    return f"g:o:{pk}"
 
 
 # The generations a request has read, read once per request: a page asks for them dozens of times (every
@@ -112,11 +126,12 @@ def remembered(keys: set[str] | None, name, compute: Callable[[], Any]):
     return True, kept[name]
 
 
-def bump(region_code: str | None = None, *, reference: bool = False) -> None:
+def bump(region_code: str | None = None, *, reference: bool = False, assigned: set[str] = frozenset()) -> None:
     """Move the generations a write touches: its township's (when known) and the city-wide one; an
-    unknown township moves ``ANY``, which every scope includes; reference data also moves ``REF``.
+    unknown township moves ``ANY``, which every scope includes; reference data also moves ``REF``;
+    ``assigned``: the ``user_key``/``unit_key`` of whom the record is (or was) assigned to.
     On commit, or at once outside a transaction."""
-    keys = {ALL, _township_key(region_code) if region_code and len(region_code) >= 9 else ANY}
+    keys = {ALL, _township_key(region_code) if region_code and len(region_code) >= 9 else ANY, *assigned}
     if reference:
         keys.add(REF)
     bump_keys(keys)
@@ -148,9 +163,13 @@ def generations(keys: list[str]) -> list[str]:
     return _generations(keys)
 
 
-def _generation_keys(prefixes: tuple[str, ...]) -> list[str]:
+def _generation_keys(user) -> list[str]:
+    """The generations ``user``'s figures depend on: their townships', ``ANY``, their own and their
+    unit's (what is assigned to them lies anywhere); the city-wide one for a wider scope."""
+    prefixes = tuple(user.scope.prefixes)
     if prefixes and all(len(p) >= 9 for p in prefixes):
-        return [*sorted({_township_key(p) for p in prefixes}), ANY]
+        assigned = [user_key(user.pk)] + ([unit_key(user.org_unit_id)] if user.org_unit_id else [])
+        return [*sorted({_township_key(p) for p in prefixes}), ANY, *assigned]
     return [ALL]
 
 
@@ -188,7 +207,7 @@ def scope_signature(user) -> str:
 def cached(name: str, user, compute: Callable[[], Any], *, seconds: int = VALUE_SECONDS) -> Any:
     """``compute()`` for ``user``'s scope, from the cache while no write could have changed it (the
     generations are read before computing: see the module's note)."""
-    keys = _generation_keys(tuple(user.scope.prefixes))
+    keys = _generation_keys(user)
     gens = _generations(keys)
     key = "sc:" + hashlib.blake2b(
         f"{name}|{scope_signature(user)}|{'|'.join(gens)}".encode(), digest_size=16).hexdigest()
@@ -268,6 +287,45 @@ def _region_of(instance) -> str | None:
     return None
 
 
+# The policy's own assignment columns of each model (``[(attname, key function)]``): a record assigned
+# through another one (a domain detail's ``case__handler``) is reassigned by writing that one.
+_assignment: dict[type, tuple[tuple[str, Callable[[Any], str]], ...]] = {}
+LOADED = "_anmin_assigned"  # on an instance: whom it was assigned to when read (or last written)
+
+
+def _assignment_columns(model) -> tuple[tuple[str, Callable[[Any], str]], ...]:
+    from .scoping import get_policy
+
+    policy = get_policy(model)
+    out = []
+    for names, key in ((policy.assignee_fields, user_key), (policy.org_fields, unit_key)):
+        for name in names:
+            if "__" not in name:
+                out.append((model._meta.get_field(name).attname, key))
+    return tuple(out)
+
+
+def _assigned_now(model, instance) -> tuple:
+    return tuple(instance.__dict__.get(attname) for attname, _key in _assignment[model])
+
+
+def _on_read(sender, instance, **kwargs) -> None:
+    """``post_init`` of a model with assignment columns: remember whom the record was assigned to, so
+    that a write moving it away moves that user's or unit's generation too."""
+    instance.__dict__[LOADED] = _assigned_now(sender, instance)
+
+
+def _assigned_keys(model, instance) -> set[str]:
+    columns = _assignment.get(model)
+    if not columns:
+        return set()
+    now = _assigned_now(model, instance)
+    before = instance.__dict__.get(LOADED) or (None,) * len(columns)
+    instance.__dict__[LOADED] = now  # the next write of this instance moves away from what it is now
+    return {key(value) for (_attname, key), *values in zip(columns, now, before, strict=True)
+            for value in values if value is not None}
+
+
 def _on_write(sender, instance, **kwargs) -> None:
     if sender._meta.label_lower in IGNORED or kwargs.get("raw"):
         return
@@ -275,7 +333,7 @@ def _on_write(sender, instance, **kwargs) -> None:
         code = _region_of(instance)
     except Exception:  # an unusual path: move every generation instead
         code = None
-    bump(code, reference=_is_reference(sender))
+    bump(code, reference=_is_reference(sender), assigned=_assigned_keys(sender, instance))
 
 
 def _is_reference(model) -> bool:
@@ -291,7 +349,7 @@ def bulk_write(model) -> None:
 def connect_signals() -> None:
     from django.apps import apps
     from django.core import signals
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_init, post_save
 
     from .scoping import ScopePolicy
 
@@ -302,3 +360,6 @@ def connect_signals() -> None:
             uid = f"anmin.scopecache.{model._meta.label_lower}"
             post_save.connect(_on_write, sender=model, dispatch_uid=uid + ".save")
             post_delete.connect(_on_write, sender=model, dispatch_uid=uid + ".delete")
+            _assignment[model] = _assignment_columns(model)
+            if _assignment[model]:
+                post_init.connect(_on_read, sender=model, dispatch_uid=uid + ".init")

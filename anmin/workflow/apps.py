@@ -15,6 +15,11 @@ class WorkflowConfig(AppConfig):
         from . import api, menus, registry, workflows
 
         registry.register_kind(workflows.TASK)
+        from django.db.models.signals import m2m_changed
+
+        from .models import Case, co_orgs_changed
+
+        m2m_changed.connect(co_orgs_changed, sender=Case.co_orgs.through, dispatch_uid="anmin.workflow.co_orgs")
         from .documents import register_documents
 
         register_documents()

@@ -172,6 +172,22 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(reduce(operator.or_, clauses), is_open=True).by_due()
 
 
+def co_orgs_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """``m2m_changed`` of ``Case.co_orgs``: a co-handling unit added or taken away sees the case or no
+    longer does, so its cached figures move (``scopecache.unit_key``), wherever the case lies."""
+    from anmin.core import scopecache
+
+    if action == "pre_clear":  # the units are gone by post_clear: read them while they are there
+        units = ({instance.pk} if reverse else set(instance.co_orgs.values_list("pk", flat=True)))
+    elif action in ("post_add", "post_remove"):
+        units = {instance.pk} if reverse else set(pk_set or ())
+    else:
+        return
+    if units:
+        region = None if reverse else instance.region_id
+        scopecache.bump(region, assigned={scopecache.unit_key(pk) for pk in units})
+
+
 class Case(models.Model):
     # Indexed by ``case_kind_status_region`` below (it begins with the kind), not by indexes of its own.
     kind = models.CharField(_("事项类型"), max_length=8)
