@@ -309,10 +309,21 @@ def _assigned_now(model, instance) -> tuple:
     return tuple(instance.__dict__.get(attname) for attname, _key in _assignment[model])
 
 
-def _on_read(sender, instance, **kwargs) -> None:
-    """``post_init`` of a model with assignment columns: remember whom the record was assigned to, so
-    that a write moving it away moves that user's or unit's generation too."""
-    instance.__dict__[LOADED] = _assigned_now(sender, instance)
+def stamper(model) -> Callable[[Any], None] | None:
+    """For a model with assignment columns, the function ``ScopedQuerySet`` applies to each record it
+    reads: remember whom the record was assigned to, so that a write moving it away moves that user's
+    or unit's generation too (every write of the case engine reads its case so, locked). None for any
+    other model. Not ``post_init``: that would send ``core.bulkcopy.build`` down ``Model.__init__``."""
+    columns = _assignment.get(model)
+    if not columns:
+        return None
+    attnames = tuple(attname for attname, _key in columns)
+
+    def stamp(instance) -> None:
+        values = instance.__dict__
+        values[LOADED] = tuple(values.get(a) for a in attnames)
+
+    return stamp
 
 
 def _assigned_keys(model, instance) -> set[str]:
@@ -349,7 +360,7 @@ def bulk_write(model) -> None:
 def connect_signals() -> None:
     from django.apps import apps
     from django.core import signals
-    from django.db.models.signals import post_delete, post_init, post_save
+    from django.db.models.signals import post_delete, post_save
 
     from .scoping import ScopePolicy
 
@@ -361,5 +372,3 @@ def connect_signals() -> None:
             post_save.connect(_on_write, sender=model, dispatch_uid=uid + ".save")
             post_delete.connect(_on_write, sender=model, dispatch_uid=uid + ".delete")
             _assignment[model] = _assignment_columns(model)
-            if _assignment[model]:
-                post_init.connect(_on_read, sender=model, dispatch_uid=uid + ".init")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 
 if TYPE_CHECKING:
     from .models import User
@@ -66,10 +67,31 @@ def get_policy(model: type[models.Model]) -> ScopePolicy:
     return policy
 
 
+class _StampedIterable(ModelIterable):
+    """Records read as model instances, each told whom it was assigned to when read
+    (``scopecache.stamper``): a write that moves it away moves that user's or unit's figures."""
+
+    def __iter__(self):
+        from .scopecache import stamper
+
+        stamp = stamper(self.queryset.model)
+        if stamp is None:
+            yield from super().__iter__()
+            return
+        for obj in super().__iter__():
+            stamp(obj)
+            yield obj
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet base for every model that holds business data."""
 
     branches: tuple[Q, ...] | None = None  # the OR'd parts of the visibility condition (branchpage)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self._iterable_class is ModelIterable:
+            self._iterable_class = _StampedIterable
 
     def visible_to(self, user: User | Any, action: str = "view") -> ScopedQuerySet:
         q = self.visibility_q(user, action)
