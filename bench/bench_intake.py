@@ -32,9 +32,12 @@ CLIENTS = 32
 CEILING_YEAR = 2099  # numbers of the raw-SQL rows: WG-2099-…, removed after the run
 ROOT = Path(__file__).resolve().parent.parent
 # gunicorn as ``anmin serve`` runs it: one process per core, four threads each (BENCH_WEB_WORKERS,
-# BENCH_WEB_THREADS to try others).
+# BENCH_WEB_THREADS to try others), each response closing its connection.
 WEB_WORKERS = os.environ.get("BENCH_WEB_WORKERS") or str(os.cpu_count() or 2)
 WEB_THREADS = os.environ.get("BENCH_WEB_THREADS", "4")
+# More of gunicorn's options for a try (``BENCH_GUNICORN_ARGS="--keep-alive 2"``: connections kept alive,
+# gunicorn's default, which ``anmin serve`` turns off), split on spaces; the last of an option wins.
+EXTRA_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "").split()
 # The code gunicorn serves (``BENCH_APP_ROOT``: another checkout, e.g. main, to measure a before).
 APP_ROOT = Path(os.environ.get("BENCH_APP_ROOT", ROOT))
 
@@ -49,7 +52,7 @@ def _start_server(port: int) -> subprocess.Popen:
     env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
-           "--log-level", "warning", "--timeout", "60"]
+           "--log-level", "warning", "--timeout", "60", "--keep-alive", "0", *EXTRA_ARGS]
     return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -46,7 +46,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from . import harness
-from .bench_intake import APP_ROOT, WEB_THREADS, WEB_WORKERS, _free_port, _reporters
+from .bench_intake import APP_ROOT, EXTRA_ARGS, WEB_THREADS, WEB_WORKERS, _free_port, _reporters
 
 NAME = "load"
 # Superseded by ``capacity`` (locust: the rate the mix is served at, realistic think times, RSS);
@@ -77,7 +77,7 @@ def _start_server(port: int, log) -> subprocess.Popen:
     env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
-           "--log-level", "warning", "--timeout", "60"]
+           "--log-level", "warning", "--timeout", "60", "--keep-alive", "0", *EXTRA_ARGS]
     return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
