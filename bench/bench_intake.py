@@ -48,12 +48,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, stderr=subprocess.PIPE) -> subprocess.Popen:
+    """gunicorn as ``anmin serve`` runs it, for every server bench (``stderr``: a file for a long run —
+    a pipe nobody reads could fill)."""
     env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
     cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
            "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
            "--log-level", "warning", "--timeout", "60", "--keep-alive", "0", *EXTRA_ARGS]
-    return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
 
 
 def _wait_ready(port: int, server: subprocess.Popen, timeout: float = 60) -> None:

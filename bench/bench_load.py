@@ -37,7 +37,6 @@ import random
 import re
 import select
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -46,7 +45,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 from . import harness
-from .bench_intake import APP_ROOT, EXTRA_ARGS, WEB_THREADS, WEB_WORKERS, _free_port, _reporters
+from .bench_intake import _free_port, _reporters
+from .bench_intake import _start_server as intake_server
 
 NAME = "load"
 # Superseded by ``capacity`` (locust: the rate the mix is served at, realistic think times, RSS);
@@ -74,11 +74,7 @@ CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # -- server ---------------------------------------------------------------------------------------
 def _start_server(port: int, log) -> subprocess.Popen:
     """gunicorn as the intake bench starts it; its log goes to a file (a pipe nobody reads could fill)."""
-    env = {**os.environ, "ANMIN_ENV": "dev", "ANMIN_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "anmin.settings"}
-    cmd = [sys.executable, "-m", "gunicorn", "anmin.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--worker-class", "gthread", "--workers", WEB_WORKERS, "--threads", WEB_THREADS, "--backlog", "256",
-           "--log-level", "warning", "--timeout", "60", "--keep-alive", "0", *EXTRA_ARGS]
-    return subprocess.Popen(cmd, cwd=APP_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
+    return intake_server(port, stderr=log)
 
 
 def _wait_ready(port: int, server: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:

@@ -314,14 +314,11 @@ def stamper(model) -> Callable[[Any], None] | None:
     reads: remember whom the record was assigned to, so that a write moving it away moves that user's
     or unit's generation too (every write of the case engine reads its case so, locked). None for any
     other model. Not ``post_init``: that would send ``core.bulkcopy.build`` down ``Model.__init__``."""
-    columns = _assignment.get(model)
-    if not columns:
+    if not _assignment.get(model):
         return None
-    attnames = tuple(attname for attname, _key in columns)
 
     def stamp(instance) -> None:
-        values = instance.__dict__
-        values[LOADED] = tuple(values.get(a) for a in attnames)
+        instance.__dict__[LOADED] = _assigned_now(model, instance)
 
     return stamp
 

@@ -183,9 +183,8 @@ def co_orgs_changed(sender, instance, action: str, reverse: bool, pk_set, **kwar
         units = {instance.pk} if reverse else set(pk_set or ())
     else:
         return
-    if units:
-        region = None if reverse else instance.region_id
-        scopecache.bump(region, assigned={scopecache.unit_key(pk) for pk in units})
+    if units:  # only the units' view changes: the case's place, and so everyone else's, stays
+        scopecache.bump_keys({scopecache.unit_key(pk) for pk in units})
 
 
 class Case(models.Model):

@@ -82,16 +82,14 @@ def kill_group(pgid: int, *, grace: float = 10.0, reap: Callable[[], object] | N
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, sig)
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
+        while True:
             if reap is not None:
                 reap()
             if not _group_alive(pgid):
                 return
+            if time.monotonic() >= deadline:
+                break
             time.sleep(0.1)
-        if reap is not None:
-            reap()
-        if not _group_alive(pgid):
-            return
 
 
 class Child:
