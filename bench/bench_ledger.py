@@ -266,6 +266,7 @@ def _generate(target: int) -> dict:
                     dispute_fields,
                     {
                         "case_id": pk,
+                        "township": grid[:9],  # the kit's copy of the case's township (decision 0026)
                         "category": rng.choice(DISPUTE_CATEGORIES),
                         "found_on": opened.astimezone(TZ).date(),
                         "outcome": "" if is_open or status == "rejected" else "success",

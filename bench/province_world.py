@@ -302,14 +302,15 @@ def _chunk(cur, lo: int, hi: int) -> None:
 
 
 def _dispute_insert() -> str:
-    """The disputes' detail rows: every column at its model default but the case, category, date and
-    outcome (the columns the ledger and the home-page card read)."""
+    """The disputes' detail rows: every column at its model default but the case, its township, category,
+    date and outcome (the columns the ledger and the home-page card read)."""
     from django.db import connection
 
     from anmin.disputes.models import Dispute
 
     given = {
         "case_id": "id",
+        "township": "LEFT(region_id, 9)",  # the kit's copy of the case's township (decision 0026)
         "category": "(ARRAY['0101','0102','0201','0202','0902','0901','0804','0503','0701','0401'])[1 + (id % 10)]",
         "found_on": "(opened_at AT TIME ZONE 'Asia/Shanghai')::date",
         "outcome": "CASE WHEN is_open OR rejected IS NOT NULL THEN '' ELSE 'success' END",

@@ -147,8 +147,9 @@ def _page_sql(qs, branches, ordering: list[str], bottom: int, top: int) -> tuple
     base = qs.order_by(*ordering)
     del base.query.where.children[0]
     parts, params = [], []
+    own = _own_township_field(qs.model, ordering)
     for branch in branches:
-        part = base.filter(branch)
+        part = base.filter(_on_own_township(branch, own) if own else branch)
         if _within_a_village(branch):
             part = part.order_by(*_sorted_not_walked(qs.model._meta, ordering))
         part = part.values_list(*columns)[:top]
@@ -165,6 +166,33 @@ def _page_sql(qs, branches, ordering: list[str], bottom: int, top: int) -> tuple
     # Only compiled querysets, generated column names and integers go into the text; values are params.
     return (f"SELECT c0 FROM ({' UNION '.join(parts)}) AS branches ({names}) "  # noqa: S608
             f"ORDER BY {order} LIMIT {int(top - bottom)} OFFSET {int(bottom)}", tuple(params))
+
+
+def _own_township_field(model, ordering: list[str]) -> str | None:
+    """The record's own copy of its township's code (``ScopePolicy.township_field``) when the page is in
+    an order of the record's own columns (disputes by the day found): the copy's index holds a township's
+    rows in that order, where the case's ``case_township_opened`` holds them by the case's opening."""
+    from .scoping import get_policy
+
+    field = get_policy(model).township_field
+    return field if field and "__" not in ordering[0].lstrip("-") else None
+
+
+def _on_own_township(node, field: str):
+    """``node`` with each test of the case's township (``…region__code__township``, see
+    ``scoping._township_parts``) made on the record's own column ``field``: the same rows (the copy is
+    the case's township, and a case does not move)."""
+    from django.db.models import Q
+
+    clone = Q()
+    clone.connector, clone.negated = node.connector, node.negated
+    for child in node.children:
+        if hasattr(child, "children"):
+            child = _on_own_township(child, field)
+        elif child[0].endswith("region__code__township"):
+            child = (field, child[1])
+        clone.children.append(child)
+    return clone
 
 
 def _within_a_village(node) -> bool:
@@ -193,7 +221,7 @@ def _sorted_not_walked(meta, ordering: list[str]) -> list:
     read from its prefix's range and sorted. Ordered by the column itself, PostgreSQL walks the whole
     table newest first and tests each case — it expects a grid's few thousand among a million to come
     soon, but a grid without recent reports lies far back: 110,000 cases tested, 287 ms, for one page."""
-    from django.db.models import DateTimeField
+    from django.db.models import DateField
 
     out: list = []
     for term in ordering:
@@ -201,7 +229,7 @@ def _sorted_not_walked(meta, ordering: list[str]) -> list:
         hop, _sep, rest = name.partition("__")
         field = meta.get_field(hop).related_model._meta.get_field(rest) if rest else (
             meta.pk if name == "pk" else meta.get_field(name))
-        if isinstance(field, DateTimeField):
+        if isinstance(field, DateField):  # a date too (disputes by the day found), and a DateTimeField is one
             value = time_as_value(name)
             out.append(value.desc() if term.startswith("-") else value.asc())
         else:

@@ -38,6 +38,11 @@ class ScopePolicy:
     # A page of the model's list read branch by branch (``core.branchpage``): for a large table whose
     # every branch of the condition has an index that serves "newest first" (the case table).
     paged_by_branch: bool = False
+    # A domain record listed in an order of its own column (disputes by the day found) may keep its
+    # region's township code in a column of its own, indexed ahead of that order (the kit's
+    # ``township_copy_field``): a township's part of a page is then one range of that index
+    # (``core.branchpage``) instead of the table walked in that order, testing each row's case.
+    township_field: str | None = None
 
     def permission(self, model: type[models.Model], action: str) -> str:
         if self.perm and action == "view":

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
-from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
+from anmin.workflow.models import CaseDetail, CaseDetailQuerySet, township_copy_field
 
 
 class MediationOrgKind(models.TextChoices):
@@ -244,15 +246,20 @@ class Dispute(CaseDetail):
     )
     criminal_on = models.DateField(_("民转刑日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # The ledger is by the day found: a township's page is one range of ``dispute_township_found``
+    # (the kit's township copy; decision 0026), not the table walked by day testing each case.
+    township = township_copy_field()
 
     detail_url_name = "disputes:dispute_detail"
     objects = DisputeQuerySet.as_manager()
+    scope = replace(CaseDetail.scope, paged_by_branch=True, township_field="township")
 
     class Meta:
         verbose_name = _("矛盾纠纷")
         verbose_name_plural = _("矛盾纠纷")
         ordering = ["-found_on", "-case_id"]
-        indexes = [models.Index(fields=["found_on", "outcome"], name="dispute_found_outcome")]
+        indexes = [models.Index(fields=["found_on", "outcome"], name="dispute_found_outcome"),
+                   models.Index(fields=["township", "found_on", "id"], name="dispute_township_found")]
 
 
 class PartyRole(models.TextChoices):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -155,8 +156,79 @@ def test_a_domain_ledger_newest_first_reads_its_page_by_branch_and_one_in_its_ow
     assert all(c.number in html for c in visible[:10])
     assert not any(c.number in html for c in visible[10:])
     with CaptureQueriesContext(connection) as queries:
-        assert client.get("/disputes/").status_code == 200
-    assert not [q for q in queries.captured_queries if " UNION " in q["sql"]]  # by the day found: one query
+        assert client.get("/disputes/", {"colour": "red"}).status_code == 200
+    assert not [q for q in queries.captured_queries if " UNION " in q["sql"]]  # filtered: one query
+
+
+def _scattered_disputes(world):
+    """Disputes found on days out of step with their cases' opening (the ledger's order is the day found,
+    several on one day), in the centre's township, and in the neighbour's: two handled by the centre's
+    user or unit, one not. Two are imported (set-based), the rest registered one by one."""
+    from anmin.disputes import actions as dispute_actions
+    from anmin.disputes.models import Dispute
+    from anmin.workflow import actions as case_actions
+
+    centre, city = world.user(Role.TOWNSHIP_CENTER), world.user(Role.CITY_OFFICE)
+    parties = [{"name": "张某"}, {"name": "李某", "role": "respondent"}]
+    day = dt.date(2026, 3, 1)
+    mine = [dispute_actions.report_dispute(actor=centre, title=f"古城宅基地纠纷 {i}", region=world.gc_grid,
+                                           category="0902", found_on=day - dt.timedelta(days=(i * 5) % 7 // 2),
+                                           parties=parties).pk for i in range(7)]
+    theirs = [dispute_actions.report_dispute(actor=city, title=f"无梁借贷纠纷 {i}", region=world.wl_grid,
+                                             category="0902", found_on=day - dt.timedelta(days=i % 3),
+                                             parties=parties).pk for i in range(3)]
+    past = [dispute_actions.PastDispute(
+        case=case_actions.PastCase(kind="MD", title=f"古城旧纠纷 {i}", region_id=world.gc_grid.code,
+                                   opened_at=timezone.make_aware(dt.datetime(2026, 1, 5 + i, 9)), reporter=centre),
+        category="0902", found_on=day - dt.timedelta(days=1), parties=parties) for i in range(2)]
+    dispute_actions.import_past_disputes(past, actor=centre)
+    mine += list(Dispute.objects.filter(case__title__startswith="古城旧纠纷").values_list("pk", flat=True))
+    cases = dict(Dispute.objects.filter(pk__in=theirs).values_list("pk", "case_id"))
+    Case.objects.filter(pk=cases[theirs[0]]).update(handler=centre)
+    Case.objects.filter(pk=cases[theirs[1]]).update(handling_org=centre.org_unit)
+    return centre, mine, theirs
+
+
+def test_a_detail_keeps_its_cases_township_however_it_was_written(world):
+    from anmin.disputes.models import Dispute
+
+    _centre, mine, theirs = _scattered_disputes(world)
+    township = dict(Dispute.objects.values_list("pk", "township"))
+    assert {township[pk] for pk in mine} == {world.gc_grid.code[:9]}  # registered and imported alike
+    assert {township[pk] for pk in theirs} == {world.wl_grid.code[:9]}
+
+
+def test_the_dispute_ledger_in_its_own_order_is_read_by_branch_from_its_township_copy(client, world):
+    """The ledger by the day found, read part by part: the township's part tests the dispute's own copy of
+    its township (one range of ``dispute_township_found``), and every page has the single query's rows."""
+    from anmin.disputes.models import Dispute
+
+    centre, mine, theirs = _scattered_disputes(world)
+    qs = Dispute.objects.visible_to(centre, by_branch=True).order_by("-found_on", "-pk")
+    expected = [d.pk for d in qs]
+    assert sorted(expected) == sorted(mine + theirs[:2])  # the neighbour's unassigned one stays out
+    for size in (1, 2, 3, 5, 50):
+        for bottom in range(0, len(expected) + 1, size):
+            assert [d.pk for d in page_rows(qs, bottom, bottom + size)] == expected[bottom:bottom + size], (size, bottom)
+    client.force_login(centre)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/disputes/", {"per_page": 10}).content.decode()
+    unions = [q["sql"] for q in queries.captured_queries if " UNION " in q["sql"]]
+    assert bool(unions) == (connection.vendor == "postgresql")
+    if unions:
+        assert f"\"disputes_dispute\".\"township\" = '{world.gc_grid.code[:9]}'" in unions[0]
+    numbers = dict(Dispute.objects.values_list("pk", "case__number"))
+    shown = [re.search(rf"{numbers[pk]}(?!\d)", html) is not None for pk in expected]
+    assert len(expected) == 11 and shown == [True] * 10 + [False]
+    # In the case's order (the kit's API lists) the part stays on the case's township index.
+    by_case = Dispute.objects.visible_to(centre, by_branch=True).order_by("-case__opened_at", "-case_id")
+    with CaptureQueriesContext(connection) as queries:
+        assert [d.pk for d in page_rows(by_case, 0, 3)] == [d.pk for d in by_case[:3]]
+    assert "\"township\" =" not in queries.captured_queries[-1]["sql"]
+    # A grid worker's part (a grid's prefix) is sorted, by the day too.
+    worker = world.user(Role.GRID_WORKER)
+    theirs_qs = Dispute.objects.visible_to(worker, by_branch=True).order_by("-found_on", "-pk")
+    assert [d.pk for d in page_rows(theirs_qs, 0, 50)] == [d.pk for d in theirs_qs]
 
 
 def test_a_wide_scopes_first_api_page_is_read_by_branch_with_the_single_querys_rows(world):

@@ -610,6 +610,23 @@ class CaseDetailQuerySet(ScopedQuerySet):
         q = Case.objects.visibility_q(user, action, prefix="case__")
         return self.none() if q is None else self._visible(q, by_branch=by_branch)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.fill_township()
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
+
+def township_copy_field():
+    """The kit's column for a detail listed in an order of its own (disputes by the day found): its case's
+    township code (the region code's first nine digits), filled as the row is first written — by
+    ``save`` and ``bulk_create`` — and never changed (a case does not move). Declare it with the policy's
+    ``township_field`` and an index ``(township, <the order's column>, id)``: a township's page of the
+    ledger is then one range of that index (``core.branchpage``; decision 0026)."""
+    return models.CharField(_("所属乡镇代码"), max_length=TOWNSHIP_DIGITS, default="", editable=False)
+
 
 class CaseDetail(models.Model):
     """Abstract base for a domain's detail model: ``class Dispute(CaseDetail): ...``.
@@ -639,3 +656,13 @@ class CaseDetail(models.Model):
 
     def get_absolute_url(self) -> str:
         return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()
+
+    def save(self, *args, **kwargs):
+        self.fill_township()
+        super().save(*args, **kwargs)
+
+    def fill_township(self) -> None:
+        """The case's township into the detail's own copy, where the policy keeps one (``township_field``)."""
+        field = self.scope.township_field
+        if field and not getattr(self, field) and self.case_id:
+            setattr(self, field, self.case.region_id[:TOWNSHIP_DIGITS])

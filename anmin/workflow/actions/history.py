@@ -198,7 +198,10 @@ def import_details(items: Sequence, *, kind, model, actor, note: str = "", check
                 check(item)
         with transaction.atomic():
             cases = import_cases([item.case for item in batch], actor=actor, note=note)
-            created += copy_create([model(case=case, **fields(item)) for case, item in zip(cases, batch, strict=True)])
+            rows = [model(case=case, **fields(item)) for case, item in zip(cases, batch, strict=True)]
+            for row in rows:  # COPY passes by save() and bulk_create(): the kit's township copy here
+                row.fill_township()
+            created += copy_create(rows)
     return created
 
 
