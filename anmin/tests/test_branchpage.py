@@ -209,7 +209,8 @@ def test_the_dispute_ledger_in_its_own_order_is_read_by_branch_from_its_township
     assert sorted(expected) == sorted(mine + theirs[:2])  # the neighbour's unassigned one stays out
     for size in (1, 2, 3, 5, 50):
         for bottom in range(0, len(expected) + 1, size):
-            assert [d.pk for d in page_rows(qs, bottom, bottom + size)] == expected[bottom:bottom + size], (size, bottom)
+            rows = [d.pk for d in page_rows(qs, bottom, bottom + size)]
+            assert rows == expected[bottom:bottom + size], (size, bottom)
     client.force_login(centre)
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/disputes/", {"per_page": 10}).content.decode()
@@ -219,7 +220,8 @@ def test_the_dispute_ledger_in_its_own_order_is_read_by_branch_from_its_township
         assert f"\"disputes_dispute\".\"township\" = '{world.gc_grid.code[:9]}'" in unions[0]
     numbers = dict(Dispute.objects.values_list("pk", "case__number"))
     shown = [re.search(rf"{numbers[pk]}(?!\d)", html) is not None for pk in expected]
-    assert len(expected) == 11 and shown == [True] * 10 + [False]
+    assert len(expected) == 11
+    assert shown == [True] * 10 + [False]
     # In the case's order (the kit's API lists) the part stays on the case's township index.
     by_case = Dispute.objects.visible_to(centre, by_branch=True).order_by("-case__opened_at", "-case_id")
     with CaptureQueriesContext(connection) as queries:

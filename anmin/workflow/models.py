@@ -654,12 +654,12 @@ class CaseDetail(models.Model):
     def __str__(self) -> str:
         return str(self.case)
 
-    def get_absolute_url(self) -> str:
-        return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()
-
     def save(self, *args, **kwargs):
         self.fill_township()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()
 
     def fill_township(self) -> None:
         """The case's township into the detail's own copy, where the policy keeps one (``township_field``)."""
