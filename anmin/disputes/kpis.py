@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import branchpage
 from anmin.core.registry import Kpi, kpis
 from anmin.workflow.kit.kpis import CaseKpis, rate
 from anmin.workflow.kit.kpis import region_prefix as _prefix
@@ -20,27 +21,34 @@ DISPUTE_KPIS = CaseKpis(DISPUTE)
 
 
 def _disputes(year: int, region: str | None, user):
-    qs = Dispute.objects.visible_to(user) if user is not None else Dispute.objects.all()
+    # Counted part by part of the user's condition (core.branchpage.aggregate): a county's year of
+    # disputes from the disputes' own township index, not a province's joined to their cases.
+    qs = Dispute.objects.visible_to(user, by_branch=True) if user is not None else Dispute.objects.all()
     qs = qs.found_in(year)
     return qs.inside(_prefix(region)) if region else qs
 
 
+def _count(qs) -> int:
+    return branchpage.aggregate(qs, n=Count("pk"))["n"]
+
+
 def found(*, year, region=None, user=None) -> int:
-    return _disputes(year, region, user).count()
+    return _count(_disputes(year, region, user))
 
 
 def mediated(*, year, region=None, user=None) -> int:
-    return _disputes(year, region, user).mediated().count()
+    return _count(_disputes(year, region, user).mediated())
 
 
 def succeeded(*, year, region=None, user=None) -> int:
-    return _disputes(year, region, user).succeeded().count()
+    return _count(_disputes(year, region, user).succeeded())
 
 
 def year_figures(*, year, region=None, user=None) -> dict[str, int]:
-    """``found``, ``mediated``, ``succeeded`` and ``criminal`` of the year in one statement (the home
-    card): the year's disputes joined to their cases once, not once per figure."""
-    return _disputes(year, region, user).aggregate(
+    """``found``, ``mediated``, ``succeeded`` and ``criminal`` of the year together (the home card):
+    the year's disputes read once per part of the user's condition, not once per figure."""
+    return branchpage.aggregate(
+        _disputes(year, region, user),
         found=Count("pk"),
         mediated=Count("pk", filter=mediated_q()),
         succeeded=Count("pk", filter=Q(outcome=Outcome.SUCCESS)),
@@ -60,7 +68,7 @@ overdue = DISPUTE_KPIS.overdue  # open dispute cases past their limit now
 
 
 def criminal(*, year, region=None, user=None) -> int:
-    return _disputes(year, region, user).turned_criminal().count()
+    return _count(_disputes(year, region, user).turned_criminal())
 
 
 def _registry(model):

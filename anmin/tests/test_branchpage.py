@@ -270,3 +270,42 @@ def test_a_grid_workers_part_is_sorted_not_walked_and_gives_the_single_querys_ro
             page_rows(qs, 0, 5)
         region_part = next(p for p in queries.captured_queries[-1]["sql"].split(" UNION ") if "LIKE" in p)
         assert "::interval" in region_part.lower() or "interval" in region_part.lower()
+
+
+def test_counts_part_by_part_are_the_single_statements(world):
+    """The year's disputes counted part by part of the user's condition — each part without the rows of
+    the parts before it, a region part on the dispute's own township copy too — are the counts of the
+    one statement: a dispute handled by the centre and lying in its township counts once."""
+    from django.db.models import Count, Q
+
+    from anmin.core import branchpage
+    from anmin.disputes import kpis
+    from anmin.disputes.models import Dispute
+
+    centre, mine, theirs = _scattered_disputes(world)
+    Dispute.objects.filter(pk=mine[0]).update(outcome="success")
+    Dispute.objects.filter(pk=theirs[0]).update(outcome="success", criminal_case_number="豫公刑字2026-1")
+    Case.objects.filter(pk=Dispute.objects.get(pk=mine[1]).case_id).update(handler=centre)  # in two parts
+    city = world.user(Role.CITY_OFFICE)
+    for user in (centre, city, world.user(Role.GRID_WORKER)):
+        single = Dispute.objects.visible_to(user).found_in(2026)
+        figures = kpis.year_figures(year=2026, user=user)
+        assert figures == single.aggregate(found=Count("pk"), mediated=Count("pk", filter=Q(outcome="success")),
+                                           succeeded=Count("pk", filter=Q(outcome="success")),
+                                           criminal=Count("pk", filter=~Q(criminal_case_number="")))
+        county = world.gc_grid.code[:6] + "000000"
+        assert kpis.found(year=2026, region=county, user=user) == single.inside(county[:6]).count()
+    assert kpis.found(year=2026, user=centre) == len(mine) + 2
+    assert kpis.found(year=2026, user=city) == len(mine) + len(theirs)
+    # The parts' statements, on PostgreSQL: the township's part on the copy; the county's on its range.
+    parts = Dispute.objects.visible_to(city, by_branch=True).found_in(2026)
+    with CaptureQueriesContext(connection) as queries:
+        assert branchpage.aggregate(parts, n=Count("pk"))["n"] == len(mine) + len(theirs)
+    if connection.vendor == "postgresql":
+        county = world.gc_grid.code[:6]
+        assert f"\"disputes_dispute\".\"township\" >= '{county}'" in queries.captured_queries[0]["sql"]
+        assert f"\"disputes_dispute\".\"township\" < '{int(county) + 1}'" in queries.captured_queries[0]["sql"]
+        with CaptureQueriesContext(connection) as queries:
+            kpis.found(year=2026, user=centre)
+        first = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
+        assert f"\"disputes_dispute\".\"township\" = '{world.gc_grid.code[:9]}'" in first
