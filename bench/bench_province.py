@@ -9,10 +9,11 @@ county world of ``make bench``.
 Measured in-process, each beside the same statements replayed raw through psycopg in the same run:
 
 * a township's case ledger (古城镇's centre, ``/workflow/cases/``) and the county's (市平安办);
-* a grid worker's ledger (``/grid/``, the worker's grid);
+* a grid worker's ledger (``/grid/``, the worker's grid), and the township's dispute ledger (``/disputes/``,
+  by the day found);
 * the county dashboard's stat cards (analytics: cases and grid events reported this year, disputes
   found, cases overdue) for the county user's area, and the home page's disputes card computed cold
-  (six aggregates over the county's disputes, as the first view after a write computes them);
+  (its figures over the county's disputes, as the first view after a write computes them);
 * a case and its timeline: the case read through ``visible_to`` and its events in order, for random
   cases of the township across the five years (a different case each time: cold pages).
 
@@ -35,6 +36,8 @@ PAGES = (
     ("township_ledger", TOWNSHIP_USER, "/workflow/cases/"),
     ("county_ledger", COUNTY_USER, "/workflow/cases/"),
     ("grid_ledger", GRID_USER, "/grid/"),
+    # by the day found: the township's part from the dispute's own township index (decision 0026)
+    ("township_disputes", TOWNSHIP_USER, "/disputes/"),
 )
 
 

@@ -65,6 +65,22 @@ class ScopePolicy:
         return f"{self.region_field}__startswith"
 
 
+def township_copy_q(field: str, prefix: str) -> Q | None:
+    """The rows whose own copy of their township (``ScopePolicy.township_field``) places them under the
+    region ``prefix``: a township's code or longer — the copy equal to its first nine digits (a village's
+    or a grid's rows are among them; the case's prefix narrows further); a county's or the province's —
+    the copies from it up to the next code (a range, not ``LIKE``: the plain index serves it whatever
+    the database's collation). None for a prefix that is not digits."""
+    from .models.regions import TOWNSHIP_DIGITS
+
+    if not prefix.isdigit():
+        return None
+    if len(prefix) >= TOWNSHIP_DIGITS:
+        return Q(**{field: prefix[:TOWNSHIP_DIGITS]})
+    q = Q(**{f"{field}__gte": prefix})
+    return q & Q(**{f"{field}__lt": str(int(prefix) + 1).zfill(len(prefix))}) if prefix.strip("9") else q
+
+
 def get_policy(model: type[models.Model]) -> ScopePolicy:
     policy = getattr(model, "scope", None)
     if not isinstance(policy, ScopePolicy):

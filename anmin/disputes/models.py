@@ -182,9 +182,6 @@ class DisputeQuerySet(CaseDetailQuerySet):
     def found_in(self, year: int) -> DisputeQuerySet:
         return self.filter(found_on__year=year)
 
-    def inside(self, prefix: str) -> DisputeQuerySet:
-        return self.filter(case__region__code__startswith=prefix)
-
     def mediated(self) -> DisputeQuerySet:
         """Mediation took place: a session was held or an outcome other than withdrawal was reached."""
         return self.filter(mediated_q())
@@ -260,6 +257,9 @@ class Dispute(CaseDetail):
         ordering = ["-found_on", "-case_id"]
         indexes = [models.Index(fields=["found_on", "outcome"], name="dispute_found_outcome"),
                    models.Index(fields=["township", "found_on", "id"], name="dispute_township_found")]
+        # Every path that writes a dispute fills the copy (the kit's save, bulk_create, COPY import); a write
+        # that did not would be refused here rather than leave a dispute out of its township's figures.
+        constraints = [models.CheckConstraint(condition=~models.Q(township=""), name="dispute_township_filled")]
 
 
 class PartyRole(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -309,3 +310,21 @@ def test_counts_part_by_part_are_the_single_statements(world):
             kpis.found(year=2026, user=centre)
         first = next(q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"])
         assert f"\"disputes_dispute\".\"township\" = '{world.gc_grid.code[:9]}'" in first
+
+
+def test_a_detail_with_a_township_copy_is_placed_by_it(world):
+    """``inside(prefix)`` of disputes tests the dispute's own copy of its township (a county's range, a
+    township's code; a village's or a grid's prefix on the case as well): the rows of the case's prefix."""
+    from django.db import IntegrityError, transaction
+
+    from anmin.disputes.models import Dispute
+
+    _scattered_disputes(world)
+    for prefix in ("41", "411081", world.gc_grid.code[:9], world.wl_grid.code[:9], world.gc_grid.code[:12],
+                   world.gc_grid.code, "411082", "999999"):
+        assert set(Dispute.objects.inside(prefix).values_list("pk", flat=True)) == set(
+            Dispute.objects.filter(case__region__code__startswith=prefix).values_list("pk", flat=True)), prefix
+    assert "township" in str(Dispute.objects.inside("411081").query)
+    one = Dispute.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # a write that did not fill it is refused
+        Dispute.objects.filter(pk=one.pk).update(township="")

@@ -22,7 +22,7 @@ from anmin.core import clock
 from anmin.core.links import pk_url
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.models.regions import TOWNSHIP_DIGITS
-from anmin.core.scoping import ScopedQuerySet, ScopePolicy
+from anmin.core.scoping import ScopedQuerySet, ScopePolicy, township_copy_q
 
 from . import registry
 from .definitions import HANDLER, REPORTER
@@ -597,8 +597,15 @@ class CaseDetailQuerySet(ScopedQuerySet):
     """A domain's detail rows are visible exactly when their case is."""
 
     def inside(self, prefix: str):
-        """Rows whose case lies in the region with this code prefix (its subtree)."""
-        return self.filter(case__region__code__startswith=prefix)
+        """Rows whose case lies in the region with this code prefix (its subtree). A detail keeping its
+        case's township (``township_copy_field``) is placed by the copy — from its own index, without its
+        case read (``core.scoping.township_copy_q``) — and within a village by the case's prefix too."""
+        field = self.model.scope.township_field
+        own = township_copy_q(field, prefix) if field else None
+        if own is not None and len(prefix) <= TOWNSHIP_DIGITS:
+            return self.filter(own)
+        qs = self.filter(case__region__code__startswith=prefix)
+        return qs.filter(own) if own is not None else qs
 
     def reported_in(self, year: int):
         return self.filter(case__opened_at__year=year)

@@ -26,4 +26,9 @@ class Migration(migrations.Migration):
             model_name='dispute',
             index=models.Index(fields=['township', 'found_on', 'id'], name='dispute_township_found'),
         ),
+        migrations.AddConstraint(
+            model_name='dispute',
+            constraint=models.CheckConstraint(condition=models.Q(('township', ''), _negated=True),
+                                              name='dispute_township_filled'),
+        ),
     ]
