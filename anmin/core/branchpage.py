@@ -199,9 +199,10 @@ def aggregate(qs, **counts) -> dict:
     """``qs.aggregate(**counts)`` — counts only (``Count``, ``Count(filter=…)``) — as the sum over the
     parts of the visibility condition, each part without the rows of the parts before it (a row in two
     parts counts once), each planned on its own indexes. For a record keeping its township
-    (``ScopePolicy.township_field``) a region part also tests the copy's range, so a county's disputes of
-    a year in a province's table are a range of ``dispute_township_found`` and their cases read by key,
-    not the province's year of disputes joined to their cases to find the county's (decision 0026).
+    (``ScopePolicy.township_field``) a region part tests the copy instead of the case's prefix, so a
+    county's disputes of a year in a province's table are a range of ``dispute_township_found`` and their
+    cases read by key, not the province's year of disputes joined to their cases to find the county's
+    (decision 0026).
     One statement where that does not apply (not PostgreSQL, no parts, another aggregate)."""
     from django.db.models import Count
 

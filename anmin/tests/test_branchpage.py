@@ -328,3 +328,18 @@ def test_a_detail_with_a_township_copy_is_placed_by_it(world):
     one = Dispute.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():  # a write that did not fill it is refused
         Dispute.objects.filter(pk=one.pk).update(township="")
+
+
+def test_the_dispute_ledger_filtered_by_township_is_placed_by_the_copy(client, world):
+    from anmin.disputes.models import Dispute
+
+    _centre, mine, theirs = _scattered_disputes(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    township = world.wl_grid.code[:9] + "000"
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/disputes/", {"township": township}).content.decode()
+    numbers = dict(Dispute.objects.values_list("pk", "case__number"))
+    assert [re.search(rf"{numbers[pk]}(?!\d)", html) is not None for pk in mine + theirs] == \
+        [False] * len(mine) + [True] * len(theirs)
+    page = next(q["sql"] for q in queries.captured_queries if "FROM \"disputes_dispute\"" in q["sql"])
+    assert f"\"disputes_dispute\".\"township\" = '{township[:9]}'" in page

@@ -71,7 +71,8 @@ class CaseDetailFilter(django_filters.FilterSet):
         return qs.filter(Q(case__number__icontains=value) | Q(case__title__contains=value)) if value else qs
 
     def inside(self, qs, name, value):
-        return qs.filter(case__region__code__startswith=value.prefix) if value else qs
+        # the queryset's own ``inside``: a detail keeping its township is placed by its copy (decision 0026)
+        return qs.inside(value.prefix) if value else qs
 
     def by_sla(self, qs, name, value):
         q = sla_q(value, clock.now())
