@@ -149,7 +149,7 @@ def _page_sql(qs, branches, ordering: list[str], bottom: int, top: int) -> tuple
     parts, params = [], []
     own = _own_township_field(qs.model, ordering)
     for branch in branches:
-        part = base.filter(_on_own_township(branch, own) if own else branch)
+        part = base.filter(_in_own_township_range(branch, own) if own else branch)
         if _within_a_village(branch):
             part = part.order_by(*_sorted_not_walked(qs.model._meta, ordering))
         part = part.values_list(*columns)[:top]
@@ -176,23 +176,6 @@ def _own_township_field(model, ordering: list[str]) -> str | None:
 
     field = get_policy(model).township_field
     return field if field and "__" not in ordering[0].lstrip("-") else None
-
-
-def _on_own_township(node, field: str):
-    """``node`` with each test of the case's township (``…region__code__township``, see
-    ``scoping._township_parts``) made on the record's own column ``field``: the same rows (the copy is
-    the case's township, and a case does not move)."""
-    from django.db.models import Q
-
-    clone = Q()
-    clone.connector, clone.negated = node.connector, node.negated
-    for child in node.children:
-        if hasattr(child, "children"):
-            child = _on_own_township(child, field)
-        elif child[0].endswith("region__code__township"):
-            child = (field, child[1])
-        clone.children.append(child)
-    return clone
 
 
 def aggregate(qs, **counts) -> dict:
@@ -224,8 +207,9 @@ def aggregate(qs, **counts) -> dict:
 
 
 def _in_own_township_range(node, field: str):
-    """``node`` with each test of the case's region prefix (``…region__code__startswith`` or
-    ``…__township``) made on the record's own township ``field`` (``scoping.township_copy_q``): the same
+    """``node`` — a part of a page in the record's own order, or of a count — with each test of the case's
+    region prefix (``…region__code__startswith`` or ``…__township``) made on the record's own township
+    ``field`` (``scoping.township_copy_q``): the same
     rows (the copy is the case's township, filled as the row is written), found from the copy's index —
     and estimated from it: the case's prefix tested as well would be counted twice by the planner, which
     then expects a few rows of a county and walks its million cases for them (3.2 s on a province's
