@@ -209,27 +209,20 @@ def aggregate(qs, **counts) -> dict:
 def _in_own_township_range(node, field: str):
     """``node`` — a part of a page in the record's own order, or of a count — with each test of the case's
     region prefix (``…region__code__startswith`` or ``…__township``) made on the record's own township
-    ``field`` (``scoping.township_copy_q``): the same
-    rows (the copy is the case's township, filled as the row is written), found from the copy's index —
-    and estimated from it: the case's prefix tested as well would be counted twice by the planner, which
-    then expects a few rows of a county and walks its million cases for them (3.2 s on a province's
-    tables). A village's or a grid's prefix keeps its test beside the copy's."""
-    from django.db.models import Q
+    ``field`` (``scoping.township_copy_q``): the same rows (the copy is the case's township, filled as the
+    row is written), found from the copy's index — and estimated from it: the case's prefix tested as well
+    would be counted twice by the planner, which then expects a few rows of a county and walks its million
+    cases for them (3.2 s on a province's tables). A village's or a grid's prefix keeps its test beside
+    the copy's."""
+    from .scoping import map_leaves, township_copy_q
 
-    from .models.regions import TOWNSHIP_DIGITS
-    from .scoping import township_copy_q
+    def placed(leaf):
+        lookup, value = leaf
+        if lookup.endswith(("region__code__startswith", "region__code__township")) and isinstance(value, str):
+            return township_copy_q(field, lookup, value)
+        return leaf
 
-    clone = Q()
-    clone.connector, clone.negated = node.connector, node.negated
-    for child in node.children:
-        if hasattr(child, "children"):
-            child = _in_own_township_range(child, field)
-        elif child[0].endswith(("region__code__startswith", "region__code__township")) and isinstance(child[1], str):
-            own = township_copy_q(field, child[1])
-            if own is not None:
-                child = own if len(child[1]) <= TOWNSHIP_DIGITS else Q(child) & own
-        clone.children.append(child)
-    return clone
+    return map_leaves(node, placed)
 
 
 def _within_a_village(node) -> bool:

@@ -65,20 +65,30 @@ class ScopePolicy:
         return f"{self.region_field}__startswith"
 
 
-def township_copy_q(field: str, prefix: str) -> Q | None:
-    """The rows whose own copy of their township (``ScopePolicy.township_field``) places them under the
-    region ``prefix``: a township's code or longer — the copy equal to its first nine digits (a village's
-    or a grid's rows are among them; the case's prefix narrows further); a county's or the province's —
-    the copies from it up to the next code (a range, not ``LIKE``: the plain index serves it whatever
-    the database's collation). None for a prefix that is not digits."""
+def township_copy_q(field: str, lookup: str, prefix: str) -> Q:
+    """The rows of ``lookup=prefix`` (the case's region under a code prefix) placed by the record's own
+    copy of its township (``ScopePolicy.township_field``) instead: a township's code — the copy equal to
+    it; a county's or the province's — the copies from it up to the next code (a range, not ``LIKE``: the
+    plain index serves it whatever the database's collation); a village's or a grid's — the copy equal to
+    its township's and the case's prefix as well. The case's test as it is for a prefix that is not digits."""
     from .models.regions import TOWNSHIP_DIGITS
 
     if not prefix.isdigit():
-        return None
-    if len(prefix) >= TOWNSHIP_DIGITS:
-        return Q(**{field: prefix[:TOWNSHIP_DIGITS]})
+        return Q(**{lookup: prefix})
+    if len(prefix) > TOWNSHIP_DIGITS:
+        return Q(**{lookup: prefix}) & Q(**{field: prefix[:TOWNSHIP_DIGITS]})
+    if len(prefix) == TOWNSHIP_DIGITS:
+        return Q(**{field: prefix})
     q = Q(**{f"{field}__gte": prefix})
     return q & Q(**{f"{field}__lt": str(int(prefix) + 1).zfill(len(prefix))}) if prefix.strip("9") else q
+
+
+def map_leaves(node: Q, fn) -> Q:
+    """A copy of ``node`` with each leaf ``(lookup, value)`` replaced by ``fn(leaf)`` (a leaf or a ``Q``)."""
+    clone = Q()
+    clone.connector, clone.negated = node.connector, node.negated
+    clone.children = [map_leaves(child, fn) if isinstance(child, Q) else fn(child) for child in node.children]
+    return clone
 
 
 def get_policy(model: type[models.Model]) -> ScopePolicy:
@@ -232,15 +242,12 @@ def _township_parts(node: Q) -> Q:
     and lists' totals and plans read, are those of the prefix)."""
     from .models.regions import TOWNSHIP_DIGITS
 
-    clone = Q()
-    clone.connector, clone.negated = node.connector, node.negated
-    for child in node.children:
-        if isinstance(child, Q):
-            child = _township_parts(child)
-        elif len(region_prefix(child) or "") == TOWNSHIP_DIGITS:
-            child = (child[0].removesuffix("startswith") + "township", child[1])
-        clone.children.append(child)
-    return clone
+    def township(leaf):
+        if len(region_prefix(leaf) or "") == TOWNSHIP_DIGITS:
+            return leaf[0].removesuffix("startswith") + "township", leaf[1]
+        return leaf
+
+    return map_leaves(node, township)
 
 
 def _bulk_write(model) -> None:

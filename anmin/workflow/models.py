@@ -600,12 +600,8 @@ class CaseDetailQuerySet(ScopedQuerySet):
         """Rows whose case lies in the region with this code prefix (its subtree). A detail keeping its
         case's township (``township_copy_field``) is placed by the copy — from its own index, without its
         case read (``core.scoping.township_copy_q``) — and within a village by the case's prefix too."""
-        field = self.model.scope.township_field
-        own = township_copy_q(field, prefix) if field else None
-        if own is not None and len(prefix) <= TOWNSHIP_DIGITS:
-            return self.filter(own)
-        qs = self.filter(case__region__code__startswith=prefix)
-        return qs.filter(own) if own is not None else qs
+        field, lookup = self.model.scope.township_field, "case__region__code__startswith"
+        return self.filter(township_copy_q(field, lookup, prefix) if field else Q(**{lookup: prefix}))
 
     def reported_in(self, year: int):
         return self.filter(case__opened_at__year=year)
