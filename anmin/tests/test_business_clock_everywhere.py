@@ -42,3 +42,16 @@ def test_an_export_is_named_with_the_business_date(client, world, world_of_2020)
     resp = client.get("/workflow/cases/", {"export": "xlsx"})
     assert resp.status_code == 200
     assert "20201210-" in resp["Content-Disposition"]
+
+
+def test_a_person_registered_by_an_import_is_registered_on_the_business_date(world, world_of_2020):
+    """The people a dispute import registers from its parties' ID numbers (no date of their own in the
+    file) are registered on the world's today, not the machine's: the register's export showed them
+    registered in 2026 beside 2020's records."""
+    from anmin.people.identity import link_people
+
+    number = make_id_number(birth_date=dt.date(1980, 5, 1))
+    ids = link_people(actor=world.user(Role.CITY_OFFICE), wanted=[
+        {"id_number": number, "name": "赵甲", "region": world.gc_grid.code[:12]}])
+    person = Person.objects.get(pk=ids[parse_id_number(number).number])
+    assert person.registered_on == dt.date(2020, 12, 10)

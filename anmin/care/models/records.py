@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.links import pk_url
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
@@ -165,7 +166,7 @@ class CareTeamMember(ProtectedModelMixin, models.Model):
     user = models.ForeignKey(
         "core.User", verbose_name=_("平台账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    since = models.DateField(_("加入日期"), default=timezone.localdate)
+    since = models.DateField(_("加入日期"), default=clock.today)
     until = models.DateField(_("退出日期"), null=True, blank=True)
 
     objects = CareQuerySet.as_manager()
@@ -301,7 +302,7 @@ class SubsidyAward(models.Model):
     decided_by = models.ForeignKey(
         "core.User", verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(_("审批时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("审批时间"), default=clock.now)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     objects = CareQuerySet.as_manager()
@@ -365,7 +366,7 @@ class FollowUpWarning(models.Model):
     )
     due_on = models.DateField(_("应随访日期"))
     kind = models.CharField(_("类型"), max_length=16, choices=WarningKind.choices)
-    raised_at = models.DateTimeField(_("预警时间"), default=timezone.now)
+    raised_at = models.DateTimeField(_("预警时间"), default=clock.now)
     resolved_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
     objects = CareQuerySet.as_manager()

@@ -146,7 +146,7 @@ class Person(ProtectedModelMixin, models.Model):
         "core.User", verbose_name=_("责任网格员"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(_("状态"), max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
-    registered_on = models.DateField(_("登记日期"), default=timezone.localdate)
+    registered_on = models.DateField(_("登记日期"), default=clock.today)  # the business date (a demo world of 2020)
 
     # 流动人口 (GB/T 31000 2.x): why and since when they live here.
     is_migrant = models.BooleanField(_("流动人口"), default=False)

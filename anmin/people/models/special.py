@@ -15,6 +15,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.codes import code_name
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
@@ -64,7 +65,7 @@ class SpecialRecord(ProtectedModelMixin, models.Model):
         related_name="%(class)s_records",
         related_query_name="%(class)s",
     )
-    registered_on = models.DateField(_("列管日期"), default=timezone.localdate)
+    registered_on = models.DateField(_("列管日期"), default=clock.today)
     status = models.CharField(
         _("状态"), max_length=16, choices=RecordStatus.choices, default=RecordStatus.ACTIVE, db_index=True
     )
