@@ -45,7 +45,7 @@ class GridEventLedger(CaseLedger):
         ledgers.Column("来源", "source", ledgers.choice(EventSource.choices), default=EventSource.PATROL),
         ledgers.Column("详细地址", "address", ledgers.text(max_length=200), width=24),
         ledgers.Column("反映群众姓名", "resident_name", ledgers.text(max_length=64)),
-        ledgers.Column("反映群众联系电话", "resident_phone", ledgers.text(max_length=32), width=16),
+        ledgers.Column("反映群众联系电话", "resident_phone", ledgers.phone(label="反映群众联系电话"), width=16),
     )
     unique = ("number",)
 

@@ -58,8 +58,9 @@ class DrunkDrivingLedger(ledgers.Ledger):
 
     def parse_id(self, value):
         """A full ID number; a masked one (from an export) is kept as a marker, valid on known rows only."""
-        text = ledgers.text()(value)
-        return text if "*" in text else ledgers.id_number(label="身份证号码")(text)
+        if isinstance(value, str) and "*" in value:
+            return value.strip()
+        return ledgers.id_number(label="身份证号码")(value)  # the cell itself: a number cell has lost its end
 
     def check_row(self, values, row) -> None:
         if values.get("penalty") == Penalty.CRIMINAL and values.get("offence") != Offence.DRUNK:

@@ -73,3 +73,46 @@ def test_an_exported_ledger_dry_runs_with_nothing_new_and_no_errors(world):
     assert again.errors == []
     assert again.new_count == 0
     assert again.existing_count == 2
+
+
+def _waters_file(rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["乡镇(街道)", "村(社区)", "水域名称", "水域类型", "责任人", "责任人电话"])
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _water_rows() -> list[list]:
+    return [["古城镇", "古城村委会", "QA东坑塘", "坑塘", "张某", "13837416001"],
+            ["古城镇", "古城村委会", "QA西坑塘", "坑塘", "李某", "4.11081E+17"]]  # a phone Excel made a number
+
+
+def test_a_waters_dry_run_refuses_the_phone_the_import_would_refuse_naming_row_and_column(world):
+    from anmin.hazards.models import Water
+    from anmin.hazards.registries import WATERS
+
+    ledger = WATERS.ledger_class(user=world.user(Role.CITY_OFFICE))
+    report = ledger.dry_run(_waters_file(_water_rows()))
+    assert [(e.row, e.field) for e in report.errors] == [(3, "responsible_phone")]
+    assert report.errors[0].message.startswith("责任人电话")
+    assert report.new_count == 1
+    assert ledger.run_import(report, mode=ledgers.VALID_ONLY).imported == 1
+    assert list(Water.objects.filter(name__startswith="QA").values_list("name", flat=True)) == ["QA东坑塘"]
+
+
+def test_a_registry_rows_own_field_checks_run_in_the_dry_run(world, monkeypatch):
+    """Whatever a column's parser lets through, the record's own checks (those the import's action
+    makes) refuse in the dry run, on the row and the column — here the phone read as plain text."""
+    from anmin.hazards.registries import WATERS
+
+    parser = ledgers.Ledger._parser
+    monkeypatch.setattr(ledgers.Ledger, "_parser", lambda self, col: ledgers.text() if col.field ==
+                        "responsible_phone" else parser(self, col))
+    report = WATERS.ledger_class(user=world.user(Role.CITY_OFFICE)).dry_run(_waters_file(_water_rows()))
+    assert [(e.row, e.field) for e in report.errors] == [(3, "responsible_phone")]
+    assert "11位手机号码" in report.errors[0].message
+    assert report.errors[0].message.startswith("责任人电话")

@@ -353,6 +353,21 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                 need = LEVEL_NAMES[registry.min_level]
                 raise ValidationError({"village": f"村(社区)：{registry.title}须登记到{need}"})
             values["region"] = code
+            self._check_fields(values)
+
+        def _check_fields(self, values: dict[str, Any]) -> None:
+            """The record's own field checks, which the import's action makes (``Registry.full_clean``),
+            made in the dry run too: a row the dry run passes is not refused when the import is
+            confirmed (a dangerous water's responsible person's phone was)."""
+            concrete = {f.name for f in registry.model._meta.concrete_fields}
+            given = {k: v for k, v in values.items() if k in concrete and k in registry.fields and v is not None}
+            try:
+                registry.model(**given).full_clean(
+                    exclude=[n for n in concrete if n not in given], validate_unique=False,
+                    validate_constraints=False)
+            except ValidationError as exc:
+                raise ValidationError({k if k in given else next(iter(given), "township"): v[0]
+                                       for k, v in exc.message_dict.items()}) from None
 
         def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
             if not registry.natural_key:
