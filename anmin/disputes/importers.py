@@ -233,6 +233,37 @@ class DisputeLedger(CaseLedger):
                             f"{self.header_of(id_f)}：人员库中该号码登记的姓名是“{name[:1]}*”，与“{given}”不同，"
                             "请核对；导入后当事人关联到库中该人员"), r.raw.get(id_f, ""))
 
+    def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+        """Besides a row's 编号 (the kit's): a row without one that is a dispute already registered —
+        the same 纠纷名称, place, 登记日期 and 申请人 — is that dispute (an office's ledger imported
+        again, or sent up twice), counted as 已存在 and not imported again; a second such row in the file
+        is an error naming the first."""
+        yield from super().find_existing(rows)
+        new = [r for r in rows if r.ok and not r.existing and not r.values.get("number") and r.values.get("region")]
+        if not new:
+            return
+
+        def key(v: dict[str, Any]) -> tuple:
+            return v["region"], v.get("title"), v.get("found_on"), v.get("applicant")
+
+        titles = sorted({r.values.get("title") for r in new})
+        registered: set[tuple] = set()
+        for start in range(0, len(titles), 1000):  # a 100,000-row ledger: within any database's parameter limit
+            registered.update(Dispute.objects.visible_to(self.user)
+                              .filter(case__title__in=titles[start:start + 1000], parties__role=PartyRole.APPLICANT)
+                              .values_list("case__region_id", "case__title", "found_on", "parties__name"))
+        first: dict[tuple, int] = {}
+        for r in new:
+            k = key(r.values)
+            if k in registered:
+                r.existing = True
+            elif k in first:
+                yield self.row_error(r.row, "title", (
+                    f"纠纷名称：与第{first[k]}行是同一纠纷（纠纷名称、村(社区)、登记日期、申请人均相同）"),
+                    r.raw.get("title", ""))
+            else:
+                first[k] = r.row
+
     def is_new(self, row: ledgers.LedgerRow) -> bool:
         return not row.existing and not row.values.get("number")
 

@@ -219,3 +219,28 @@ def test_the_page_counts_new_existing_and_bad_rows_apart_and_imports_only_the_ne
     assert "已导入3行，跳过已存在的2行，跳过有错误的2行" in done.content.decode()
     assert Dispute.objects.count() == 5
     assert Dispute.objects.get(case__title="新的一件").scale == "02"
+
+
+def test_an_office_ledger_imported_again_creates_no_dispute_twice(world):
+    """A ledger without 编号 sent twice (or sent up by the village and the township): the second dry run
+    counts its disputes as 已存在 — same 纠纷名称, place, 登记日期 and 申请人 — and imports nothing; the same
+    dispute twice in one file is an error on the second row naming the first."""
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    data = workbook([row(), row(title="李某与孙某借贷纠纷", applicant="李某", applicant_id=None)])
+    first = DisputeLedger(user=centre).dry_run(data)
+    assert (first.new_count, first.existing_count, first.errors) == (2, 0, [])
+    DisputeLedger(user=centre).run_import(first, mode=ledgers.VALID_ONLY)
+    assert Dispute.objects.count() == 2
+    again = DisputeLedger(user=centre).dry_run(data)
+    assert (again.new_count, again.existing_count, again.errors) == (0, 2, [])
+    with pytest.raises(ledgers.LedgerImportError, match="已存在"):
+        DisputeLedger(user=centre).run_import(again, mode=ledgers.VALID_ONLY)
+    assert Dispute.objects.count() == 2
+    # Another applicant, another day or another title is another dispute.
+    others = DisputeLedger(user=centre).dry_run(workbook([row(applicant="周某"), row(found_on="2020-05-07"),
+                                                          row(title="王某与赵某宅基地纠纷（二）")]))
+    assert (others.new_count, others.existing_count) == (3, 0)
+    twice = DisputeLedger(user=centre).dry_run(workbook([row(title="吴某与郑某相邻纠纷", applicant="吴某"),
+                                                         row(title="吴某与郑某相邻纠纷", applicant="吴某")]))
+    assert [(e.row, e.field) for e in twice.errors] == [(3, "title")]
+    assert "与第2行是同一纠纷" in twice.errors[0].message
