@@ -104,7 +104,7 @@ class SuspectDetailView(RecordDetailView):
     reveal = staticmethod(actions.reveal_suspect)
 
     def rows(self, obj):
-        return [(_("所属组织"), obj.org.name), *super().rows(obj)[1:]]
+        return [(_("所属组织"), obj.org.name if obj.org_id else "—"), *super().rows(obj)[1:]]
 
 
 class AssetDetailView(RecordDetailView):

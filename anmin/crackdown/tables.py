@@ -47,7 +47,7 @@ class SuspectTable(Table):
     columns = (
         Column("name", _("姓名"), width=10, link=True),
         Column("id_number", _("身份证号码"), width=20),
-        Column("org", _("所属组织"), value=lambda s: s.org.name, width=30),
+        Column("org", _("所属组织"), value=lambda s: s.org.name if s.org_id else "", width=30),
         Column("role_in_org", _("组织地位"), width=12),
         Column("status", _("诉讼状态"), width=10),
         Column("caught_on", _("抓获日期"), width=12),

@@ -89,3 +89,16 @@ def test_others_find_nothing_but_what_they_may_see(world, records):
     assert records["suspects"].get_absolute_url() not in city.get("/crackdown/suspects/").content.decode()
     # The 市平安办 may not reveal (no change permission), even of a record it could see.
     assert city.post(records["officials"].get_absolute_url(), {"reason": "想看看"}).status_code == 403
+
+
+def test_a_suspect_of_no_organisation_is_listed_opened_and_exported(world, records):
+    """A suspect caught alone (no organisation: the field is optional) broke the whole register with a 500."""
+    alone = actions.add_suspect(actor=SYSTEM, org=None, region=world.gucheng, name="周某某", id_number_value=ID,
+                                caught_on="2020-07-02")
+    office = _client(world, "crackdown")
+    ledger = office.get("/crackdown/suspects/")
+    assert ledger.status_code == 200
+    assert "周某某" in ledger.content.decode()
+    assert "赵某某" in ledger.content.decode()
+    assert office.get(alone.get_absolute_url()).status_code == 200
+    assert office.get("/crackdown/suspects/?export=xlsx").status_code == 200
