@@ -1,65 +1,151 @@
 """The 预警线索台账 as an Excel ledger (``anmin.core.ledgers``): import with a dry run. A row whose
-上游线索编号 is already registered is that lead (counted as 已存在, skipped); the others are checked
-as the API checks them (``actions.intake.clean_lead``) and taken in through ``intake_leads``."""
+上游线索编号 is already registered is that lead (counted as 已存在, skipped); an 上游线索编号 repeated
+in the file is an error on the later row. The others are checked as the API checks them
+(``actions.intake.clean_lead``) and taken in through ``intake_leads``.
+
+Files as offices keep them import too: the columns' other names are data (``data/ledger_headers.json``);
+ID numbers and phones are read as every ledger reads them (a number cell that lost an ID number's
+last digits says so); 线索来源, 诈骗类型 and 预警等级 take the code, the Chinese label or the words
+offices write (红色, 一级; a number cell's 4 for 04); the place is a region code or a village's name,
+short or former (大北村), within the row's 乡镇 or the importing unit's area."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from anmin.core import clock, ledgers
+from anmin.core.actors import is_system
 from anmin.core.codes import code_names
 from anmin.core.errors import Invalid
+from anmin.core.guards import require_area
+from anmin.core.ledgers.parsers import moment
 
 from . import actions
 from .actions.intake import clean_lead
-from .models import Lead
+from .models import Grade, Lead, LeadSource
 from .rules import intake_rules
 
 C = ledgers.Column
+DATA = Path(__file__).resolve().parent / "data"
+
+#: Words offices write in 线索来源, to the lead's source.
+SOURCE_WORDS = {
+    "推送": LeadSource.PUSHED, "上级下发": LeadSource.PUSHED, "上级推送": LeadSource.PUSHED,
+    "反诈中心推送": LeadSource.PUSHED, "反诈中心": LeadSource.PUSHED, "公安推送": LeadSource.PUSHED,
+    "银行预警": LeadSource.BANK, "银行推送": LeadSource.BANK,
+    "运营商预警": LeadSource.CARRIER, "运营商推送": LeadSource.CARRIER,
+    "群众举报": LeadSource.PUBLIC, "举报": LeadSource.PUBLIC, "群众报警": LeadSource.PUBLIC,
+    "自主研判": LeadSource.OWN, "自查": LeadSource.OWN, "排查发现": LeadSource.OWN,
+}
+
+#: Words offices write in 预警等级: colours and levels (一级 the highest), to the grade.
+GRADE_WORDS = {
+    **dict.fromkeys(("红色", "红", "一级", "1级", "Ⅰ级", "I级", "特高风险", "极高"), Grade.CRITICAL),
+    **dict.fromkeys(("橙色", "橙", "二级", "2级", "Ⅱ级", "II级", "高风险"), Grade.HIGH),
+    **dict.fromkeys(("黄色", "黄", "三级", "3级", "Ⅲ级", "III级", "中风险"), Grade.MEDIUM),
+    **dict.fromkeys(("蓝色", "蓝", "四级", "4级", "Ⅳ级", "IV级", "低风险"), Grade.LOW),
+}
+
+#: Fraud-type names offices write that are not the code table's own (by code).
+FRAUD_TYPE_WORDS = {
+    "刷单": "01", "网络刷单": "01", "投资理财": "02", "虚假投资": "02", "冒充电商物流客服": "03",
+    "冒充客服退款": "03", "冒充公检法机关": "04", "网络贷款": "05", "虚假贷款": "05", "贷款诈骗": "05",
+    "网络交友": "06", "网恋": "06", "游戏": "07", "网络游戏交易": "07", "虚假游戏交易": "07",
+}
 
 
 class LeadLedger(ledgers.Ledger):
     key = "antifraud_leads"
     title = "预警线索台账"
     model = Lead
+    header_synonyms = DATA / "ledger_headers.json"
     columns = (
         C("上游线索编号", "upstream_id", ledgers.text(max_length=64), aliases=("线索编号",)),
-        C("受害人所在区划代码", "region", ledgers.text(max_length=16), required=True, aliases=("区划代码",)),
+        C("乡镇(街道)", "township", ledgers.text(max_length=64), export=lambda lead: "",
+          help="填写村(社区)名称时可写所在乡镇，以区分重名的村"),
+        C("受害人所在区划代码", "region", ledgers.text(max_length=64), required=True, aliases=("区划代码",),
+          help="12位村(社区)或14位网格代码；也可写村(社区)名称（大北村、光明社区）"),
         C("潜在受害人姓名", "victim_name", ledgers.text(max_length=64), required=True, aliases=("姓名",)),
-        C("联系电话", "victim_phone", ledgers.text(max_length=20)),
-        C("身份证号码", "victim_id_number", ledgers.text(max_length=18)),
-        C("诈骗类型代码", "fraud_type", ledgers.text(max_length=8), required=True, aliases=("诈骗类型",)),
-        C("线索来源", "source", ledgers.text(max_length=16), help="pushed/bank/carrier/public/own"),
+        C("联系电话", "victim_phone", ledgers.phone(label="联系电话")),
+        C("身份证号码", "victim_id_number", ledgers.id_number(label="身份证号码"), width=22),
+        C("诈骗类型代码", "fraud_type", "parse_fraud_type", required=True, aliases=("诈骗类型",),
+          help="代码或名称：04 或“冒充公检法”"),
+        C("线索来源", "source", ledgers.choice(LeadSource.choices, synonyms=SOURCE_WORDS),
+          help="上级推送、银行、运营商、群众、自主发现；不填为上级推送"),
         C("涉及金额(元)", "amount_at_risk", ledgers.decimal(min_value=0)),
         C("涉诈电话", "suspect_number", ledgers.text(max_length=40)),
         C("涉诈账户", "suspect_account", ledgers.text(max_length=40)),
         C("涉诈网址", "suspect_url", ledgers.text(max_length=2000)),
-        C("预警等级", "grade", ledgers.text(max_length=16), help="空：按规则研判；critical/high/medium/low"),
+        C("预警等级", "grade", ledgers.choice(Grade.choices, synonyms=GRADE_WORDS),
+          help="空：按规则研判；特高、高、中、低（或红色、橙色、黄色、蓝色）"),
         C("调整等级理由", "grade_reason", ledgers.text(max_length=200)),
+        C("线索下发时间", "received_at", moment(), width=18, help="不填为导入时；如 2020-12-10 09:30"),
     )
+    unique = ("upstream_id",)  # a repeat within the file is an error on the later row
 
     def prepare(self) -> None:
         self.rules, self.fraud_types = intake_rules(), code_names("fraud_type")
         self.now = clock.now()
+        by_name = {name: code for code, name in self.fraud_types.items()}
+        by_name.update({k: v for k, v in FRAUD_TYPE_WORDS.items() if v in self.fraud_types})
+        self.parse_fraud_type = ledgers.code(
+            self.fraud_types, by_name=by_name, suffixes=("诈骗", "类", "类诈骗"), what="诈骗类型代码表中的类型",
+            examples="04 或“冒充公检法”")
+        self._places = None
+
+    def places(self):
+        """The place resolver and the area a village name is looked for in, built at the first name."""
+        if self._places is None:
+            from anmin.core.regions_io import PlaceResolver
+
+            resolver = PlaceResolver()
+            org = getattr(self.user, "org_unit", None) if self.user is not None else None
+            prefixes = tuple(self.user.scope.prefixes) if self.user is not None and not is_system(self.user) else ("",)
+            within = resolver.find_in_text(self.title_lines, within=prefixes) or (org.region_id if org else "")
+            self._places = (resolver, within)
+        return self._places
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        region = values.get("region")
+        if region and not region.isdigit():  # a village by its name (大北村), within the row's township
+            resolver, within = self.places()
+            try:
+                values["region"] = resolver.resolve(township=values.get("township") or "", village=region,
+                                                    within=within)
+            except ValidationError as exc:
+                raise ValidationError({
+                    "township" if k == "township" else "region": m[0].removeprefix("村(社区)：")
+                    for k, m in exc.message_dict.items()}) from exc
         try:
-            clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules, now=self.now,
-                       fraud_types=self.fraud_types)
+            item = clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules,
+                              now=self.now, fraud_types=self.fraud_types)
+            if self.user is not None:  # as intake_leads will check it: an error now, not a row lost later
+                require_area(self.user, item.region, field="region", label="受害人所在区划")
         except Invalid as exc:
+            if exc.field == "victim_phone" and not {"victim_phone", "victim_id_number"} <= values.keys():
+                return  # "one of the two" while one of them failed: that cell's own error says it
             raise ValidationError({exc.field or "region": exc.message}) from exc
 
     def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
         ids = {r.values.get("upstream_id") for r in rows if r.values.get("upstream_id")}
-        known = set(Lead.objects.filter(upstream_id__in=ids).values_list("upstream_id", flat=True))
+        known = dict(Lead.objects.filter(upstream_id__in=ids).values_list("upstream_id", "pk"))
+        visible = set(known) if not known or self.user is None or is_system(self.user) else set(
+            Lead.objects.visible_to(self.user).filter(pk__in=known.values()).values_list("upstream_id", flat=True))
         for r in rows:
-            if r.values.get("upstream_id") in known:
+            up = r.values.get("upstream_id")
+            if up in visible:
                 r.existing = True
-        return ()
+            elif up in known:  # as intake_leads refuses it
+                yield self.row_error(r.row, "upstream_id", f"上游线索编号 {up} 已由其他单位登记")
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        items = [self.given(r.values) for r in rows if r.is_new]
-        return len(actions.intake_leads(actor=self.user, items=items).created)
+        new = [r for r in rows if r.is_new]
+        items = [{k: v for k, v in self.given(r.values).items() if k != "township"} for r in new]
+        result = actions.intake_leads(actor=self.user, items=items)
+        if result.errors:  # the dry run checks what intake checks: a row refused now undoes the import
+            raise ValidationError([f"第{new[e['index']].row}行：{e['message']}" for e in result.errors])
+        return len(result.created)

@@ -65,10 +65,14 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
 
 def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
     def parse(value: Any) -> Decimal:
+        s = _cell_text(value).replace(",", "").removesuffix("元")
+        tens_of_thousands = s.endswith("万")  # 5万, 1.2万元: what offices write for sums
         try:
-            d = Decimal(_cell_text(value).replace(",", "").removesuffix("元"))
+            d = Decimal(s.removesuffix("万"))
         except InvalidOperation:
             raise ValidationError("应为数字") from None
+        if tens_of_thousands and d.is_finite():
+            d *= 10000
         if min_value is not None and d < Decimal(min_value):
             raise ValidationError(f"不能小于{min_value}")
         if not d.is_finite() or abs(d) >= Decimal(10) ** 12:
@@ -171,12 +175,65 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
     return parse
 
 
+_TIME = re.compile(r"^(\d{1,2})(?:[:：时点](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?$")
+
+
+def moment() -> Callable[[Any], dt.datetime]:
+    """A date and time in the installation's zone: a date-time cell, an Excel serial number with its
+    fraction (44175.5), or text such as 2020-12-10 09:30, 2020/12/10 9:30:15, 2020年12月10日 9时30分,
+    2020-12-10T09:30:00+08:00; a date alone is its midnight. Whether it may lie in the future is the
+    ledger's rule, not the cell's."""
+    from django.utils import timezone
+
+    day = date(not_after_today=False)
+
+    def aware(value: dt.datetime) -> dt.datetime:
+        return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+    def parse(value: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return aware(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 18264 <= value <= 109574:
+            whole = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+            seconds = round((value - int(value)) * 86400)
+            return aware(dt.datetime.combine(whole, dt.time()) + dt.timedelta(seconds=seconds))
+        s = _cell_text(value)
+        if _SERIAL.fullmatch(s):
+            return parse(float(s))  # a serial number written as text
+        try:
+            parsed = dt.datetime.fromisoformat(s)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            day(parsed.date())  # the same range as a date
+            return aware(parsed)
+        text_day, _sep, clock_text = re.sub(r"(日)(?=\d)", r"\1 ", s).replace("T", " ").partition(" ")
+        if not any(p.match(text_day) for p in _DATE_PATTERNS) and excel_serial(text_day) is None:
+            raise ValidationError("时间格式应为 2020-01-31 09:30")
+        d = day(text_day)
+        clock_text = clock_text.strip()
+        if not clock_text:
+            return aware(dt.datetime.combine(d, dt.time()))
+        m = _TIME.match(clock_text)
+        if not m:
+            raise ValidationError("时间格式应为 2020-01-31 09:30")
+        try:
+            t = dt.time(int(m[1]), int(m[2] or 0), int(m[3] or 0))
+        except ValueError:
+            raise ValidationError("不是有效的时间") from None
+        return aware(dt.datetime.combine(d, t))
+
+    return parse
+
+
 def choice(
     options: dict[str, Any] | Sequence[tuple[Any, str]], *, synonyms: dict[str, Any] | None = None
 ) -> Callable[[Any], Any]:
-    """One of the given choices, by label or by stored value (``TextChoices.choices`` works). Labels are
-    read in Chinese, whatever language is active when the ledger's columns are defined. ``synonyms``
-    maps other words offices write to a label or value (已化解 → 调解成功, 汉 → 汉族)."""
+    """One of the given choices, by label or by stored value (``TextChoices.choices`` works), also both
+    ("04 冒充公检法"), a zero-padded digit value without its leading zeros (4 for 04: what a number
+    cell keeps) and a value in other letter case (HIGH for high). Labels are read in Chinese, whatever
+    language is active when the ledger's columns are defined. ``synonyms`` maps other words offices
+    write to a label or value (已化解 → 调解成功, 汉 → 汉族)."""
     with in_source_language():
         pairs = list(options.items()) if isinstance(options, dict) else [(str(lbl), v) for v, lbl in options]
         pairs = [(str(label), value) for label, value in pairs]
@@ -187,11 +244,22 @@ def choice(
     for word, target in (synonyms or {}).items():
         key = _cell_text(target)
         mapping.setdefault(_cell_text(word), mapping.get(key, target))
+    for short, value in _unpadded({_cell_text(v): v for _label, v in pairs}).items():
+        mapping.setdefault(short, value)  # 4 for 04: a number cell drops the leading zero
+    folded: dict[str, Any] = {}
+    for word, value in mapping.items():
+        folded.setdefault(word.casefold(), value)  # HIGH, High for high
+    by_label = {_cell_text(label): _cell_text(value) for label, value in pairs}
     labels = "、".join(dict.fromkeys(str(label) for label, _value in pairs))
 
     def parse(value: Any) -> Any:
         s = _cell_text(value)
         if s not in mapping:
+            if s.casefold() in folded:
+                return folded[s.casefold()]
+            parts = s.split(maxsplit=1)  # "04 冒充公检法": a stored value and its label
+            if len(parts) == 2 and parts[0] in mapping and by_label.get(parts[1]) == _cell_text(mapping[parts[0]]):
+                return mapping[parts[0]]
             close = suggest(s, [label for label, _v in pairs]) if len(pairs) > 12 else []
             if close:
                 raise ValidationError(f"“{s}”不是可选值，是不是“{'”“'.join(close)}”？")
@@ -250,6 +318,20 @@ def phone(*, label: str = "联系电话") -> Callable[[Any], str]:
 
 
 
+def _unpadded(table: dict[str, Any]) -> dict[str, Any]:
+    """``table``'s values by the digits a number cell keeps of a zero-padded digit key (4 for 04, 902
+    for 0902); a short form two keys share (1 for 01 and 001), or one that is a key itself, is left out."""
+    out: dict[str, Any] = {}
+    shared: set[str] = set()
+    for key, value in table.items():
+        if len(key) > 1 and key.isascii() and key.isdigit() and key[0] == "0":
+            short = key.lstrip("0") or "0"
+            if short in out:
+                shared.add(short)
+            out[short] = value
+    return {k: v for k, v in out.items() if k not in shared and k not in table}
+
+
 def suggest(word: str, candidates, *, n: int = 3) -> list[str]:
     """The closest names to ``word`` (for "did you mean" in an error)."""
     names = [str(c) for c in candidates]
@@ -272,12 +354,15 @@ def code(codes: dict[str, str], *, what: str, by_name: dict[str, str] | None = N
     its name, its name without one of ``suffixes`` ("治安隐患类"), or a synonym in ``by_name`` (name →
     code; default the names); else an error naming ``what`` with the closest names ("did you mean")."""
     by_name = {name: c for c, name in codes.items()} if by_name is None else by_name
+    unpadded = _unpadded({c: c for c in codes})
 
     def parse(value: Any) -> str:
         s = _cell_text(value)
         first = s.split()[0] if s else ""
         if first in codes:
             return first
+        if first in unpadded:  # 4 for 04, 902 for 0902: a number cell drops the leading zero
+            return unpadded[first]
         for name in (s, *(s.removesuffix(suffix) for suffix in suffixes)):
             if name in by_name:
                 return by_name[name]
