@@ -19,7 +19,7 @@ class CaseTable(Table):
         Column("kind_label", _("类型"), width=12),
         Column("region", _("所在区划"), value=lambda c: c.region.full_name, width=24),
         Column("status_label", _("状态"), width=10),
-        Column("priority", _("紧急程度"), width=10),
+        Column("priority", _("紧急程度"), value=lambda c: c.priority_label, width=10),
         Column("handling_org", _("承办单位"), value=lambda c: c.handling_org or c.center_org or "", width=20),
         Column("handler", _("承办人"), value=lambda c: c.handler or "", width=12),
         Column("opened_at", _("上报时间"), value=lambda c: _when(c.opened_at), width=17),

@@ -232,3 +232,13 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(world):
     assert small == large
     assert large <= 25
     assert Lead.objects.filter(upstream_id__startswith="L", case__handling_org=world.orgs["gc_police"]).count() == 600
+
+
+def test_the_case_ledger_and_the_case_page_show_a_leads_grade_by_its_name(client, world):
+    """A lead's case carries its grade as its urgency: 特高, not the stored ``critical``."""
+    lead = _lead(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    for url in ("/workflow/cases/", lead.case.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert "特高" in body, url
+        assert ">critical<" not in body, url
