@@ -10,11 +10,19 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .markup import esc
+
+
+def shown(value: Any) -> Any:
+    """A value as a page or a ledger shows it: a yes/no field as 是/否 (not True/False), nothing as ""."""
+    if isinstance(value, bool):
+        return gettext("是") if value else gettext("否")
+    return "" if value is None else value
 
 
 @dataclass(frozen=True)
@@ -36,8 +44,7 @@ class Column:
             if target is None:
                 return ""
         display = getattr(target, f"get_{last}_display", None)
-        val = display() if callable(display) else getattr(target, last, None)
-        return "" if val is None else val
+        return shown(display() if callable(display) else getattr(target, last, None))
 
 
 class Table:

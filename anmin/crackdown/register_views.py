@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import run_action
+from anmin.core.tables import shown
 from anmin.core.views.base import DetailPage, LedgerView
 
 from . import actions
@@ -60,7 +61,7 @@ class RecordDetailView(DetailPage):
 
     def rows(self, obj) -> list[tuple[str, object]]:
         return [(str(f.verbose_name), self._value(obj, f)) for f in obj._meta.concrete_fields
-                if f.name not in ("id", "person", "checks")]
+                if f.name not in ("id", "person", "checks") and f.editable]  # not a protected number's index
 
     @staticmethod
     def _value(obj, f):
@@ -70,7 +71,7 @@ class RecordDetailView(DetailPage):
         value = getattr(obj, f.name)
         if f.name == "region":
             return value.full_name
-        return "—" if value in (None, "") else value
+        return "—" if value in (None, "") else shown(value)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

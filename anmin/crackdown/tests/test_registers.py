@@ -102,3 +102,12 @@ def test_a_suspect_of_no_organisation_is_listed_opened_and_exported(world, recor
     assert "赵某某" in ledger.content.decode()
     assert office.get(alone.get_absolute_url()).status_code == 200
     assert office.get("/crackdown/suspects/?export=xlsx").status_code == 200
+
+
+def test_a_record_page_shows_yes_or_no_and_no_internal_column(world, records):
+    """取消资格 as 是/否, not False; a protected number's blind index ("id number index") not shown."""
+    page = _client(world, "crackdown").get(records["candidates"].get_absolute_url()).content.decode()
+    assert "id number index" not in page
+    assert ">False<" not in page
+    assert ">True<" not in page
+    assert "是" in page

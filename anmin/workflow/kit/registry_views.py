@@ -171,9 +171,10 @@ class RegistryDetailView(RegistryMixin, DetailPage):
 
 
 def _display(obj, name: str) -> Any:
+    from anmin.core.tables import shown
+
     display = getattr(obj, f"get_{name}_display", None)
-    value = display() if callable(display) else getattr(obj, name)
-    return "" if value is None else value
+    return shown(display() if callable(display) else getattr(obj, name))
 
 
 class RegistryCreateView(RegistryMixin, IdempotentFormMixin, FormView):
