@@ -66,6 +66,34 @@ def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+#: A formula cell the file keeps no result for (written by a program, never opened and saved in Excel):
+#: its value is unknown, and formulas are never evaluated here.
+FORMULA_UNSAVED = "单元格是公式，但文件里没有保存计算结果；请在Excel中打开并保存后再导入（或把公式改为数值）"
+#: Headers of a column of row numbers (normalized, without a bracketed part).
+SEQUENCE_LABELS = {"序号", "序", "编号序号", "No", "NO", "No.", "行号"}
+
+
+def _loose_label(label: str) -> str:
+    return hdr.normalize_header(label).split("(")[0]
+
+
+def _numbered_only(cells: Sequence[Any], sequence: set[int]) -> bool:
+    """A row whose only content is a number in the 序号 column (or the first column): a row numbered in
+    advance and never filled in, skipped like an empty row."""
+    found = None
+    for i, v in enumerate(cells):
+        if _empty(v):
+            continue
+        if found is not None or i not in sequence:
+            return False
+        found = v
+    if isinstance(found, bool):
+        return False
+    if isinstance(found, int | float):
+        return True
+    return isinstance(found, str) and found.strip().rstrip(".、").isdigit()
+
+
 class Ledger(ExportMixin):
     """Base of a ledger declaration (see docs/ledgers.md). One instance serves one run."""
 
@@ -180,19 +208,29 @@ class Ledger(ExportMixin):
         mapping the user confirmed; otherwise the one remembered for this layout, then names."""
         digest = hashlib.sha256(data).hexdigest()
         report = DryRun(self.key, [], [], digest)
+        required = [c.field for c in self.columns if c.required]
+        wanted = self.accepted_names()
+
+        def has_header(candidate: files.Sheet) -> bool:
+            return hdr.find_header(candidate.rows, candidate.merged, wanted, required) is not None
+
         try:
-            sheet = read_sheet(data, filename, sheet=self.sheet)
+            sheet = read_sheet(data, filename, sheet=self.sheet, choose=has_header)
         except LedgerImportError as exc:
             report.file_errors.append(RowError(0, "", "", exc.message))
             return report
         report.format, report.encoding = sheet.format, sheet.encoding
         rows = sheet.rows
-        required = [c.field for c in self.columns if c.required]
-        band = hdr.find_header(rows, sheet.merged, self.accepted_names(), required)
+        band = hdr.find_header(rows, sheet.merged, wanted, required)
         if band is None:
             band = hdr.widest_text_row(rows)
         if band is None:
-            what = "文件不是有效的 Excel 工作簿（.xlsx、.xls）或 CSV 台账" if sheet.format == "csv" else "文件中"
+            if sheet.format == "csv":
+                what = "文件不是有效的 Excel 工作簿（.xlsx、.xls）或 CSV 台账"
+            elif sheet.others:
+                what = f"工作表“{sheet.name}”中（其他工作表：{'、'.join(sheet.others)}，也没有找到本台账的表头）"
+            else:
+                what = "文件中"
             report.file_errors.append(RowError(0, "", "", f"{what}：没有找到表头，也没有数据"))
             report.needs_mapping = False
             return report
@@ -217,7 +255,7 @@ class Ledger(ExportMixin):
             return report
         self.mapped = {f for f in report.mapping if f in fields}
         self.prepare()
-        self._check_rows(report, data_rows, progress)
+        self._check_rows(report, data_rows, progress, formulas=sheet.formulas)
         return report
 
     def _apply_mapping(self, report: DryRun, mapping: dict[str, int | str] | None) -> None:
@@ -262,7 +300,8 @@ class Ledger(ExportMixin):
                     out[i].append(mask_numbers(v)[:30])
         return out
 
-    def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None) -> None:
+    def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None,
+                    *, formulas: set[tuple[int, int]] = frozenset()) -> None:
         plan = []
         for col in self.columns:
             idx = report.mapping.get(col.field)
@@ -271,12 +310,14 @@ class Ledger(ExportMixin):
         header_labels = [hdr.normalize_header(x) for x in report.file_columns]
         # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
         probe = next(((i, lab) for i, lab in enumerate(header_labels) if lab), None)
+        # a row pre-numbered but left empty holds only its number, in the 序号 column or the first one
+        sequence = {0} | {i for i, lab in enumerate(header_labels) if _loose_label(lab) in SEQUENCE_LABELS}
         total = len(data_rows)
         max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
         for done, (number, cells) in enumerate(data_rows, start=1):
             if progress is not None and done % 1000 == 0:
                 progress("check", done, total)
-            if hdr.is_note_row(cells):
+            if hdr.is_note_row(cells) or _numbered_only(cells, sequence):
                 continue
             if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \
                     and hdr.normalize_header(cells[probe[0]]) == probe[1]:
@@ -288,6 +329,10 @@ class Ledger(ExportMixin):
             failed: set[str] = set()
             for col, idx, parse in plan:
                 raw = cells[idx] if idx is not None and idx < len(cells) else None
+                if _empty(raw) and (number - 1, idx) in formulas:
+                    row.errors.append(RowError(number, col.header, col.field, f"{col.header}：{FORMULA_UNSAVED}", ""))
+                    failed.add(col.field)
+                    continue
                 if _empty(raw):
                     if col.required:
                         row.errors.append(RowError(number, col.header, col.field, f"{col.header}：必填", ""))

@@ -7,6 +7,14 @@ an empty cell is ``None``) and the merged ranges. The format is told by the byte
   then every entry is inflated with a budget, so a bomb (a 300 KB file that unpacks to 400 MB,
   whatever its headers claim) is refused within a fraction of a second, before any XML is parsed.
 * .xls (an OLE compound file, WPS and old Excel) and .xlsx are read by ``python-calamine`` (Rust).
+* .xlsx: before calamine reads a sheet, its XML is streamed once (``_scan_sheet``) to find where the
+  content really is: only rows with content count toward the row limit; content more than
+  ``MAX_GAP`` empty rows below the rest is refused as a stray cell, named by its address; a sheet whose
+  cells (even empty ones) reach far beyond its content is streamed by openpyxl (read-only) down to its
+  last row with content instead of having calamine fill the whole area; formula cells without a saved
+  result are listed (``Sheet.formulas``: never evaluated, the check reports them). Rows come back
+  trimmed of trailing empty cells, an empty row as ``()``, and nothing after the last row with content.
+* Without a sheet name, ``choose`` picks the sheet: the first one holding the ledger's header.
 * CSV: UTF-8 with or without BOM, else GB18030 (a superset of GBK); comma, tab or semicolon; a
   ``'`` that an export put before a formula character is removed again (``safe.unquote``).
 
@@ -20,9 +28,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,10 +57,18 @@ def max_bytes() -> int:
 
 @dataclass
 class Sheet:
+    #: One entry per spreadsheet row down to the last row with content; an empty row is ``()``, and
+    #: trailing empty cells are trimmed (so a cell past the end of its row is empty).
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)  # 0-based, inclusive
     format: str = XLSX
     encoding: str = ""
+    #: The sheet read (Excel) and the names of the workbook's other sheets, in order.
+    name: str = ""
+    others: list[str] = field(default_factory=list)
+    #: (row, column), 0-based, of formula cells the file holds no saved result for (an .xlsx written
+    #: by a program, not saved by Excel): their value is unknown, so the check reports them.
+    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 def detect_format(data: bytes) -> str:
@@ -138,8 +157,10 @@ def _inflate(payload: memoryview, left: int, ratio: int, refuse: Exception) -> i
     return left
 
 
-def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None) -> Sheet:
-    """The first (or the named) sheet of an .xlsx/.xls/CSV file, checked against every limit."""
+def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None,
+               choose: Callable[[Sheet], bool] | None = None) -> Sheet:
+    """The named sheet of an .xlsx/.xls/CSV file — without a name, the first sheet ``choose`` accepts
+    (e.g. the one holding the ledger's header), else the first — checked against every limit."""
     if not data:
         raise LedgerImportError("文件是空的")
     if len(data) > max_bytes():
@@ -148,41 +169,318 @@ def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None) -> 
     if kind == XLSX:
         check_archive(data)
     if kind in (XLSX, XLS):
-        result = _read_excel(data, kind, sheet)
+        result = _read_workbook(data, kind, sheet, choose)
     else:
         lower = (filename or "").lower()
         if lower.endswith((".xlsx", ".xls")):
             raise LedgerImportError(f"文件扩展名是{lower[lower.rfind('.'):]}，但内容不是 Excel 工作簿，可能已损坏")
         result = _read_csv(data)
-    _check_shape(result)
+        _check_shape(result)
     return result
 
 
-def _read_excel(data: bytes, kind: str, sheet_name: str | None) -> Sheet:
+def _read_workbook(data: bytes, kind: str, sheet_name: str | None, choose: Callable[[Sheet], bool] | None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = wb.sheet_names
-        if not names:
-            raise LedgerImportError("工作簿中没有工作表")
-        ws = wb.get_sheet_by_name(sheet_name) if sheet_name and sheet_name in names else wb.get_sheet_by_index(0)
-        if ws.total_height > limit("MAX_ROWS", 200_000) + 100:
-            raise LedgerImportError(f"台账超过{limit('MAX_ROWS', 200_000)}行，请分批导入")
-        if ws.total_width > limit("MAX_COLUMNS", 200):
-            raise LedgerImportError(f"台账超过{limit('MAX_COLUMNS', 200)}列，请删去多余的列")
-        rows = ws.to_python(skip_empty_area=False)
+        names = list(wb.sheet_names)
+    except Exception:  # calamine raises several kinds for a file that is not a workbook
+        raise LedgerImportError(f"文件不是有效的{FORMAT_NAMES[kind]}，可能已损坏或设置了密码") from None
+    if not names:
+        raise LedgerImportError("工作簿中没有工作表")
+    parts = _sheet_parts(data) if kind == XLSX else {}
+    if sheet_name and sheet_name in names:
+        order = [names.index(sheet_name)]
+    elif choose is None:
+        order = [0]
+    else:  # the ledger may be on a later sheet (the first one being 填表说明): the first that has its header
+        order = list(range(min(len(names), _MAX_SHEETS_TRIED)))
+    first = None
+    for index in order:
+        if kind == XLSX and parts and names[index] not in parts:
+            continue  # a chart sheet
+        result = _read_excel(data, kind, wb, index, parts.get(names[index]))
+        _check_shape(result)
+        result.name, result.others = names[index], [n for n in names if n != names[index]]
+        if choose is None or choose(result):
+            return result
+        first = first or result
+    if first is None:
+        raise LedgerImportError("工作簿中没有工作表")
+    return first
+
+
+_MAX_SHEETS_TRIED = 20
+
+
+def _read_excel(data: bytes, kind: str, wb: Any, index: int, part: str | None) -> Sheet:
+    scan = _scan_sheet(data, part) if part else None
+    if scan is not None and not scan.rows:
+        return Sheet([], scan.merged, kind)
+    try:
+        if scan is not None and scan.sparse:  # a few cells far apart: calamine would fill the whole area
+            return _read_sparse(data, index, scan)
+        ws = wb.get_sheet_by_index(index)
+        if scan is None:  # .xls: calamine's own extent (an .xls has at most 65,536 rows)
+            if ws.total_height > limit("MAX_ROWS", 200_000) + 100:
+                raise LedgerImportError(f"台账超过{limit('MAX_ROWS', 200_000)}行，请分批导入")
+            if ws.total_width > limit("MAX_COLUMNS", 200):
+                raise LedgerImportError(f"台账超过{limit('MAX_COLUMNS', 200)}列，请删去多余的列")
+        start_row, start_col = ws.start or (0, 0)
+        last = scan.last_row if scan is not None else None  # 1-based; nothing below it has content
+        rows: list[Any] = [() for _ in range(start_row)]
+        pad = [None] * start_col
+        for number, r in enumerate(ws.iter_rows(), start=start_row + 1):
+            if last is not None and number > last:
+                break
+            rows.append(_trimmed(pad + [_excel_value(v) for v in r]) if r else ())
         merged = list(ws.merged_cell_ranges or []) if kind == XLSX or hasattr(ws, "merged_cell_ranges") else []
     except LedgerImportError:
         raise
     except Exception:  # calamine raises several kinds for a file that is not a workbook
         what = FORMAT_NAMES[kind]
         raise LedgerImportError(f"文件不是有效的{what}，可能已损坏或设置了密码") from None
-    start_row, start_col = ws.start or (0, 0)
-    if start_row or start_col:  # calamine's range starts at the first used cell: pad to A1
-        rows = [[None] * start_col + list(r) for r in rows]
-        rows = [[] for _ in range(start_row)] + rows
-    return Sheet([[_excel_value(v) for v in r] for r in rows], merged or [], kind)
+    _drop_trailing(rows)
+    return Sheet(rows, merged or [], kind, formulas=scan.formulas if scan is not None else set())
+
+
+def _read_sparse(data: bytes, index: int, scan: _Scan) -> Sheet:
+    """The cells down to the last row with content and across to the last column with content,
+    streamed by openpyxl (read-only): empty rows cost nothing."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        ws = wb.worksheets[index]
+        rows: list[Any] = []
+        for r in ws.iter_rows(min_row=1, max_row=scan.last_row, max_col=max(scan.last_col, 1), values_only=True):
+            rows.append(_trimmed([_excel_value(_midnight(v)) for v in r]) if any(v is not None for v in r) else ())
+    finally:
+        wb.close()
+    _drop_trailing(rows)
+    return Sheet(rows, scan.merged, XLSX, formulas=scan.formulas)
+
+
+def _midnight(v: Any) -> Any:
+    """openpyxl gives a date cell as a datetime; calamine as a date when it has no time: the same."""
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.date()
+    return v
+
+
+def _trimmed(cells: list[Any]) -> list[Any]:
+    end = len(cells)
+    while end and cells[end - 1] is None:
+        end -= 1
+    return cells[:end] if end < len(cells) else cells
+
+
+def _drop_trailing(rows: list[Any]) -> None:
+    while rows and not rows[-1]:
+        rows.pop()
+
+
+# --- a first look at an .xlsx sheet's XML: where its content really is ---------------------------------
+
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_R_ATTR = re.compile(rb'\br="([A-Z]*)(\d*)"')
+_T_ATTR = re.compile(rb'\bt="(\w+)"')
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>[^<]|<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>[^<]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+#: Content this many empty rows below the rest is not part of the ledger.
+MAX_GAP = 1000
+
+
+@dataclass
+class _Scan:
+    last_row: int = 0  # 1-based, of the last row with content (above any isolated cell)
+    last_col: int = 0  # 1-based, the widest row's last column with content
+    rows: int = 0  # rows with content
+    cells_row: int = 0  # the extent of the cells that have a value element, even an empty one
+    cells_col: int = 0
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def sparse(self) -> bool:
+        """Whether calamine, which fills the whole area up to the last cell, would allocate far more
+        than the content needs (an empty string or a lone cell far below or to the right)."""
+        return self.cells_row * self.cells_col > 2 * self.rows * self.last_col + 500_000
+
+
+def column_index(letters: bytes | str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    n = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _sheet_parts(data: bytes) -> dict[str, str]:
+    """Each worksheet's name → its part in the ZIP (xl/worksheets/sheet1.xml), from the workbook."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        book = zf.read("xl/workbook.xml")
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
+        raise LedgerImportError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏") from None
+    targets = {}
+    for m in re.finditer(rb"<(?:\w+:)?Relationship\b([^>]*)", rels):
+        rid = re.search(rb'\bId="([^"]*)"', m.group(1))
+        target = re.search(rb'\bTarget="([^"]*)"', m.group(1))
+        if rid and target:
+            t = html.unescape(target.group(1).decode("utf-8", "replace"))
+            targets[rid.group(1)] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+    names = set(zf.namelist())
+    out = {}
+    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)", book):
+        name = re.search(rb'\bname="([^"]*)"', m.group(1))
+        rid = re.search(rb'\b(?:\w+:)?id="([^"]*)"', m.group(1))
+        part = targets.get(rid.group(1)) if rid else None
+        if name and part in names and "/worksheets/" in part:
+            out[html.unescape(name.group(1).decode("utf-8", "replace"))] = part
+    return out
+
+
+def _scan_sheet(data: bytes, part: str) -> _Scan:
+    """Stream the sheet's XML once (1 MB at a time): the rows and columns that hold content, formula
+    cells without a saved result, merged ranges. Refuses, before any cell is read, a sheet with more
+    rows or columns of content than allowed, and content far below the rest (a stray cell)."""
+    scan = _Scan()
+    max_rows, max_cols = limit("MAX_ROWS", 200_000), limit("MAX_COLUMNS", 200)
+    row_number = 0
+    tail = b""
+    tags: tuple[bytes, bytes] | None = None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)).open(part) as f:
+            while True:
+                chunk = f.read(1024 * 1024)
+                buf = tail + chunk
+                if tags is None:
+                    sd = _SHEET_DATA.search(buf)
+                    if sd is None and chunk and len(buf) < 16 * 1024 * 1024:
+                        tail = buf
+                        continue
+                    prefix = (sd.group(1) if sd else b"") or b""
+                    tags = (b"<" + prefix + b"row", b"</" + prefix + b"row>")
+                end = 0
+                for attrs, body, after in _rows(buf, *tags):
+                    end = after
+                    r = _R_ATTR.search(attrs)
+                    row_number = int(r.group(2)) if r and r.group(2) else row_number + 1
+                    if body:
+                        _scan_row(scan, row_number, body, max_cols)
+                rest = buf[end:]
+                start = rest.find(tags[0])
+                if start >= 0 and chunk:  # a row not complete yet
+                    tail = rest[start:]
+                else:  # between or after the rows: keep only an element cut in two by the chunk
+                    cut = max(rest.rfind(b"<"), 0) if chunk else len(rest)
+                    _scan_merges(scan, rest[:cut])
+                    tail = rest[cut:]
+                if not chunk:
+                    break
+    except LedgerImportError:
+        raise
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, EOFError, zlib.error):
+        raise LedgerImportError("文件不是有效的 Excel 工作簿（.xlsx），可能已损坏") from None
+    if scan.rows > max_rows + 100:
+        raise LedgerImportError(f"台账超过{max_rows}行，请分批导入")
+    return scan
+
+
+def _rows(buf: bytes, start_tag: bytes, end_tag: bytes):
+    """(attributes, content, end offset) of each complete ``<row>`` element in ``buf``."""
+    pos = 0
+    n = len(start_tag)
+    while True:
+        i = buf.find(start_tag, pos)
+        if i < 0:
+            return
+        j = buf.find(b">", i)
+        if j < 0:
+            return
+        if buf[i + n : i + n + 1] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):  # <rowBreaks>
+            pos = j + 1
+            continue
+        if buf[j - 1 : j] == b"/":  # <row r="5"/>: an empty row
+            yield buf[i + n : j], b"", j + 1
+            pos = j + 1
+            continue
+        k = buf.find(end_tag, j)
+        if k < 0:
+            return
+        pos = k + len(end_tag)
+        yield buf[i + n : j], buf[j + 1 : k], pos
+
+
+def _scan_merges(scan: _Scan, text: bytes) -> None:
+    for mm in _MERGE.finditer(text):
+        c0, r0 = column_index(mm.group(1)), int(mm.group(2))
+        c1, r1 = (column_index(mm.group(3)), int(mm.group(4))) if mm.group(3) else (c0, r0)
+        scan.merged.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
+
+
+def _scan_row(scan: _Scan, number: int, body: bytes, max_cols: int) -> None:
+    if b"<f" not in body:  # the common row: its last cell tells its extent
+        if not _VALUE.search(body):
+            if b"</" not in body:
+                return  # only formatted cells, no value element: calamine skips them too
+            last = -1  # empty values (an empty text): no content, but calamine's area reaches them
+        else:
+            last = body.rfind(b"<c ")
+        m = _CELL.match(body, last) if last >= 0 else None
+        r = _R_ATTR.search(m.group(1)) if m else None
+        if m and r and r.group(1) and m.group(2) and _VALUE.search(m.group(2)):
+            col = column_index(r.group(1))
+            scan.cells_row, scan.cells_col = max(scan.cells_row, number), max(scan.cells_col, col)
+            _content(scan, number, col, max_cols)
+            return
+    col = 0
+    content_col = 0
+    for c in _CELL.finditer(body):
+        attrs, inner = c.group(1), c.group(2)
+        r = _R_ATTR.search(attrs)
+        col = column_index(r.group(1)) if r and r.group(1) else col + 1
+        if inner is None or not inner.strip():
+            continue
+        scan.cells_row, scan.cells_col = max(scan.cells_row, number), max(scan.cells_col, col)
+        if not _HAS_VALUE.search(inner):
+            continue
+        if _FORMULA.search(inner) and not _VALUE.search(inner):
+            t = _T_ATTR.search(attrs)
+            if t and t.group(1) == b"str":
+                continue  # Excel saved the formula's result: an empty text
+            scan.formulas.add((number - 1, col - 1))
+        content_col = col
+    if content_col:
+        _content(scan, number, content_col, max_cols)
+
+
+def _content(scan: _Scan, number: int, col: int, max_cols: int) -> None:
+    """Row ``number`` has content, its last in column ``col`` (1-based)."""
+    if col > max_cols:
+        raise LedgerImportError(f"第{number}行超过{max_cols}列（{column_letters(col)}{number}有内容），请删去多余的列")
+    if number - scan.last_row - 1 > MAX_GAP and scan.rows:
+        gap = number - scan.last_row - 1
+        raise LedgerImportError(
+            f"第{number}行有一个孤立的单元格（{column_letters(col)}{number}），与上面的台账（到第{scan.last_row}行）"
+            f"隔了{gap}个空行；如不是台账的内容，请删除它后重新保存再导入")
+    scan.rows += 1
+    scan.last_row = number
+    scan.last_col = max(scan.last_col, col)
 
 
 def _excel_value(v: Any) -> Any:
@@ -222,21 +520,25 @@ def _read_csv(data: bytes) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     max_rows = limit("MAX_ROWS", 200_000) + 100
-    rows: list[list[Any]] = []
+    rows: list[Any] = []
+    filled = 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), dialect):
-            rows.append([unquote(v.strip()) if v.strip() else None for v in record])
-            if len(rows) > max_rows:
+            cells = _trimmed([unquote(v.strip()) if v.strip() else None for v in record])
+            rows.append(cells or ())
+            filled += bool(cells)
+            if filled > max_rows:
                 raise LedgerImportError(f"台账超过{limit('MAX_ROWS', 200_000)}行，请分批导入")
     except csv.Error:
         raise LedgerImportError("CSV 文件格式有误（引号不配对）") from None
+    _drop_trailing(rows)
     return Sheet(rows, [], CSV, encoding)
 
 
 def _check_shape(sheet: Sheet) -> None:
     max_cell = limit("MAX_CELL", 5000)
     max_cols = limit("MAX_COLUMNS", 200)
-    if len(sheet.rows) > limit("MAX_ROWS", 200_000) + 100:
+    if sum(1 for r in sheet.rows if r) > limit("MAX_ROWS", 200_000) + 100:
         raise LedgerImportError(f"台账超过{limit('MAX_ROWS', 200_000)}行，请分批导入")
     for number, row in enumerate(sheet.rows, start=1):
         if len(row) > max_cols and any(v is not None for v in row[max_cols:]):
