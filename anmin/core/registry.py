@@ -56,10 +56,15 @@ class MenuItem:
     order: int = 100
     icon: str = "•"
     roles: tuple[str, ...] = ()  # restrict to these role codes (empty: any role with the perm)
+    #: A further test of the user's permissions, the page's own where the perm alone does not say whether
+    #: it shows them anything (the gap list: a rule whose records they may read) — no link to a 404.
+    shown: Callable[[Any], bool] | None = None
 
     def allowed(self, user) -> bool:
         wanted = business_roles() if self.roles == (BUSINESS,) else self.roles
         if wanted and not user.has_role(*wanted):
+            return False
+        if self.shown is not None and not self.shown(user):
             return False
         if self.perm is None:
             return True

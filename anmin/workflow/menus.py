@@ -26,6 +26,12 @@ def _todo_card(request) -> dict:
     return {"stats": stats, "link": ("workflow:inbox", _("进入我的待办"))}
 
 
+def _reads_a_coverage_rule(user) -> bool:
+    from .kit.coverage_views import readable_rules
+
+    return bool(readable_rules(user))
+
+
 def register() -> None:
     menu_sections.register("cases", MenuSection("cases", _("事件与案件"), 20))
     for item in (
@@ -33,7 +39,7 @@ def register() -> None:
         MenuItem("cases", "cases", _("事项台账"), "workflow:case_list", "workflow.view_case", 10, "☰",
                  roles=(BUSINESS,)),
         MenuItem("coverage_gaps", "base", _("覆盖缺口清单"), "workflow:coverage_gaps", "workflow.view_case", 90, "◎",
-                 roles=(BUSINESS,)),
+                 roles=(BUSINESS,), shown=_reads_a_coverage_rule),
         MenuItem("supervisions", "cases", _("督办"), "workflow:supervision_list", "workflow.view_supervision", 90,
                  "!", roles=(BUSINESS,)),
     ):
