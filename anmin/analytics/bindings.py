@@ -17,6 +17,29 @@ from django.utils.translation import gettext_lazy as _
 from anmin.core.models.regions import RegionLevel, level_of
 from anmin.core.registry import ChartSource, DrillLink, chart_sources, drill_links, kpis
 
+# Severe-mental-disorder care is a special register: read with this permission only (docs/people.md,
+# "Who sees what" — 扫黑办 and 领导 have none). Its cards and charts are for holders only: without it
+# the viewer's figures would count nothing and show a silent 0 linking to an empty ledger.
+SPECIAL_REGISTERS = "people.view_special_population"
+
+# KPIs counting things as they stand now (the register in force, open cases past their limit now),
+# not a year's: the cards mark them 当前 and compare them with no year. Volatile KPIs are such
+# figures too (``figures.is_current``).
+CURRENT = frozenset({
+    *(f"{app}.patients_level_{n}" for app in ("care", "people") for n in range(6)),
+    "care.patients_level_3_up", "people.patients_level_3_up", "care.level_3_up_team_complete",
+    "care.teams_complete", "care.teams_incomplete", "care.mental_count", "people.mental_count",
+    "cases.overdue", "disputes.overdue", "grid.overdue",
+})
+
+# A rate KPI and the count it divides by: with nothing to divide by the rate is no figure ("—"),
+# not 0 % (the domains' rates return 0 then).
+RATE_BASES = {
+    "disputes.mediation_rate": "disputes.found",
+    "disputes.success_rate": "disputes.mediated",
+    "grid.on_time_rate": "grid.closed",
+}
+
 
 def _url(names: tuple[str, ...], params: dict) -> str:
     for name in names:
@@ -108,7 +131,8 @@ CHARTS = (
     ChartSource("stat.grid_on_time", _("网格事件按期办结率"), "stat", ("grid.on_time_rate",), order=13, bigscreen=True),
     ChartSource("stat.cases_overdue", _("超期未办结事项"), "stat", ("cases.overdue",), order=14, bigscreen=True),
     ChartSource("stat.patients", _("3级及以上严重精神障碍患者"), "stat",
-                ("care.patients_level_3_up,people.patients_level_3_up",), order=15, bigscreen=True),
+                ("care.patients_level_3_up,people.patients_level_3_up",), perm=SPECIAL_REGISTERS, order=15,
+                bigscreen=True),
     # rankings by area
     ChartSource("areas.disputes", _("矛盾纠纷排查与调解"), "areas", ("disputes.found", "disputes.mediated",
                                                                   "disputes.succeeded"), order=20, bigscreen=True),
@@ -119,7 +143,8 @@ CHARTS = (
     ChartSource("areas.overdue", _("超期未办结"), "areas", ("disputes.overdue", "grid.overdue"), order=31,
                 bigscreen=True),
     ChartSource("areas.followup", _("严重精神障碍患者随访完成率"), "areas",
-                ("care.followup_completion_rate,people.followup_completion_rate",), order=40),
+                ("care.followup_completion_rate,people.followup_completion_rate",), perm=SPECIAL_REGISTERS,
+                order=40),
     ChartSource("categories.grid", _("网格事件类别"), "categories", ("grid.by_category",), order=50, chart="pie",
                 bigscreen=True),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anmin.core import registry
 from anmin.core.models import Region
@@ -45,10 +46,7 @@ def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, are
     keys = list(chart.kpis)
     out = {"key": chart.key, "title": str(chart.title), "kind": chart.kind, "chart": chart.chart}
     if chart.kind == "stat":
-        fig = figs.figure(keys[0], region, year)
-        prev = figs.value(keys[0], region, year - 1)
-        out.update(value=F.plain(fig.value), text=F.number(fig.value), unit=fig.unit, link=fig.link,
-                   change=F.change(fig.value, prev), previous=F.plain(prev), label=fig.label)
+        out.update(stat(figs, keys[0], region, year))
         return out
     if chart.kind == "categories":
         fig = figs.figure(keys[0], region, year)
@@ -62,12 +60,36 @@ def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, are
     series = []
     for key in keys:
         kpi = F.resolve(key)
-        values = [F.plain(figs.value(key, code, year)) for code, _name in areas]
+        values = [F.plain(rate_value(figs, key, code, year)) for code, _name in areas]
         series.append({"name": str(kpi.label), "unit": kpi.unit, "key": kpi.key, "values": values,
                        "links": [F.drill_url(kpi.key, code, year) for code, _n in areas]})
     out.update(labels=[name for _c, name in areas], codes=[c for c, _n in areas], series=series,
                links=series[0]["links"] if series else [])
     return out
+
+
+def rate_value(figs: F.Figures, key: str, region: str | None, year: int):
+    """The KPI's value; None for a rate with nothing to divide by (no figure, not 0 %)."""
+    value = figs.value(key, region, year)
+    base = F.rate_base(key)
+    if value is not None and base is not None and F.resolve(base) is not None and figs.value(base, region, year) == 0:
+        return None
+    return value
+
+
+def stat(figs: F.Figures, key: str, region: str | None, year: int) -> dict:
+    """A stat card: the figure, and under it the change on last year — or, for a figure of things as
+    they stand now, that it is the current one (the same whatever year is asked: never "与上年持平")."""
+    fig = figs.figure(key, region, year)
+    current = F.is_current(F.resolve(key))
+    value = rate_value(figs, key, region, year) if fig.registered else None
+    prev = None if current else rate_value(figs, key, region, year - 1)
+    change = F.change(value, prev)
+    note = _("当前数，不分年度") if current else change or _("上年无可比数据")
+    no_rate = fig.registered and value is None
+    return {"value": F.plain(value), "text": F.NO_RATE_TEXT if no_rate else F.number(value),
+            "unit": "" if no_rate else fig.unit, "link": fig.link, "change": change, "previous": F.plain(prev),
+            "label": fig.label, "current": current, "note": str(note)}
 
 
 def trend(user, area: Region | None, year: int, figs: F.Figures) -> dict:

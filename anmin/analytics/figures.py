@@ -35,7 +35,10 @@ from anmin.core import audit, clock, registry
 from anmin.core.dbtune import parallel_plans
 from anmin.core.models.regions import level_of, prefix_for
 
+from .bindings import CURRENT, RATE_BASES
+
 MISSING_TEXT = "暂无数据"
+NO_RATE_TEXT = "—"  # a rate with nothing to divide by
 
 
 def region_prefix(code: str | None) -> str:
@@ -50,6 +53,18 @@ def resolve(key: str) -> registry.Kpi | None:
         if k in registry.kpis:
             return registry.kpis.get(k)
     return None
+
+
+def is_current(kpi: registry.Kpi | None) -> bool:
+    """A figure of things as they stand now (``year`` is not used): not a year's, so not compared
+    with last year's."""
+    return kpi is not None and (kpi.volatile or kpi.key in CURRENT)
+
+
+def rate_base(key: str) -> str | None:
+    """The count a rate KPI divides by (``bindings.RATE_BASES``), if known."""
+    kpi = resolve(key)
+    return RATE_BASES.get(kpi.key) if kpi is not None else None
 
 
 def plain(value: Any) -> Any:

@@ -106,7 +106,8 @@ def table_of(chart: dict) -> tuple[list[str], list[list]]:
     header = [str(_("项目"))] + [f"{s['name']}" + (f"（{s['unit']}）" if s.get("unit") else "") for s in series]
     rows = []
     for i, label in enumerate(chart.get("labels", [])):
-        rows.append([label] + [s["values"][i] if i < len(s["values"]) else "" for s in series])
+        rows.append([label] + [(F.NO_RATE_TEXT if s["values"][i] is None else s["values"][i])
+                               if i < len(s["values"]) else "" for s in series])
     return header, rows
 
 

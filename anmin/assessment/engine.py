@@ -27,6 +27,7 @@ from typing import Any
 
 from anmin.core import registry
 
+from .explain import kpi_label, kpi_unit, num
 from .models import (
     Adjustment,
     Grade,
@@ -66,19 +67,20 @@ def drill(key: str, region: str | None, year: int) -> str:
     return ""
 
 
-def rule_score(rule: dict, value: float, max_score: Decimal, values: list[float]) -> tuple[Decimal, str]:
+def rule_score(rule: dict, value: float, max_score: Decimal, values: list[float],
+               unit: str = "") -> tuple[Decimal, str]:
     kind = rule.get("type", "proportional")
     if kind == "proportional":
         full = float(rule.get("full_at", 100))
         share = min(max(value / full, 0.0), 1.0) if full else 0.0
-        return q(float(max_score) * share), f"按比例：{value:g} / {full:g} × {max_score}"
+        return q(float(max_score) * share), f"按比例计分，达到{num(full)}{unit}得满分，得分值的{share:.0%}"
     if kind == "thresholds":
         lower = rule.get("lower_is_better", False)
         for limit, share in rule.get("steps", []):
             if (value <= limit) if lower else (value >= limit):
                 cmp = "≤" if lower else "≥"
-                return q(float(max_score) * share), f"分档：{value:g} {cmp} {limit} 得 {share:.0%}"
-        return q(0), f"分档：{value:g} 未达最低档"
+                return q(float(max_score) * share), f"分档计分：{cmp}{num(limit)}{unit}，得分值的{share:.0%}"
+        return q(0), "分档计分：未达最低档，不得分"
     if kind == "ranking":
         floor = float(rule.get("floor", 0.6))
         lower = rule.get("lower_is_better", False)
@@ -86,7 +88,7 @@ def rule_score(rule: dict, value: float, max_score: Decimal, values: list[float]
         n = len(ordered)
         pos = ordered.index(value) if value in ordered else n - 1
         share = 1.0 if n <= 1 else 1.0 - pos / (n - 1) * (1.0 - floor)
-        return q(float(max_score) * share), f"排名：第 {pos + 1} / {n} 位，得 {share:.0%}"
+        return q(float(max_score) * share), f"按排名计分：第 {pos + 1} / {n} 位，得分值的{share:.0%}"
     raise ValueError(f"unknown rule {kind!r}")
 
 
@@ -144,7 +146,7 @@ def compute(scheme: Scheme) -> list[UnitResult]:
                     row.update(score=float(pts), source="manual", detail=f"评分：{own.note}" if own.note else "评分")
                 elif item.kind == IndicatorKind.KPI and value is not None:
                     pool = [v for v in values[item.id].values() if v is not None]
-                    pts, text = rule_score(item.rule or {}, value, item.max_score, pool)
+                    pts, text = rule_score(item.rule or {}, value, item.max_score, pool, kpi_unit(item.kpi))
                     row.update(score=float(pts), value=value, source="kpi", detail=text, kpi=item.kpi, link=link)
                 else:
                     pts = Decimal(0)
@@ -157,12 +159,13 @@ def compute(scheme: Scheme) -> list[UnitResult]:
                 entries = [{"points": float(a.points), "reason": a.reason, "reference": a.reference} for a in occ]
                 rule = item.rule or {}
                 if item.kpi and rule.get("type") == "per_item" and value:
-                    raw += q(value * float(rule.get("points", 1)))
-                    entries.append({"points": value * float(rule.get("points", 1)), "kpi": item.kpi,
-                                    "value": value, "link": link, "reason": f"{item.kpi} = {value:g}"})
+                    pts = q(value * float(rule.get("points", 1)))
+                    raw += pts
+                    entries.append({"points": float(pts), "kpi": item.kpi, "value": value, "link": link,
+                                    "reason": f"{kpi_label(item.kpi)} {num(value)}{kpi_unit(item.kpi)}"})
                 capped = min(raw, q(item.max_score)) if item.max_score else raw
                 row.update(score=float(-capped if item.kind == IndicatorKind.DEDUCTION else capped),
-                           entries=entries, detail=f"合计 {raw}，封顶 {item.max_score}")
+                           entries=entries, detail=f"合计 {num(raw)} 分，封顶 {num(item.max_score)} 分")
                 if item.kind == IndicatorKind.DEDUCTION:
                     minus += capped
                 else:
@@ -170,8 +173,8 @@ def compute(scheme: Scheme) -> list[UnitResult]:
             elif item.kind == IndicatorKind.VETO:
                 above = float((item.rule or {}).get("above", 0))
                 triggered = value is not None and value > above
-                row.update(score=0.0, value=value, kpi=item.kpi, link=link, triggered=triggered,
-                           detail=f"{item.kpi} = {value:g}" if value is not None else "")
+                measured = f"{kpi_label(item.kpi)} {num(value)}{kpi_unit(item.kpi)}" if value is not None else ""
+                row.update(score=0.0, value=value, kpi=item.kpi, link=link, triggered=triggered, detail=measured)
                 if triggered:
                     r.proposed_vetoes.append({"indicator": item.id, "code": item.code, "name": item.name,
                                               "value": value, "link": link})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -11,16 +12,16 @@ from anmin.core.errors import ActionError
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
-from . import actions, engine
-from .models import Appeal, Indicator, Scheme, Target, Veto
+from . import actions, engine, explain
+from .models import Appeal, Indicator, Scheme, Target, UnitType, Veto
 
 
 class SchemeTable(Table):
     columns = (
         Column("name", _("方案名称"), link=True, width=36),
         Column("year", _("年度")),
-        Column("get_unit_type_display", _("考核对象")),
-        Column("get_status_display", _("状态")),
+        Column("unit_type", _("考核对象")),  # Column.get shows a choice field's label
+        Column("status", _("状态")),
     )
 
 
@@ -33,9 +34,17 @@ class SchemeListView(LedgerView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        # A township centre does not see the city's scheme but its own unit in it.
-        ctx["my_targets"] = Target.objects.visible_to(self.request.user).select_related("scheme").order_by(
-            "-scheme__year")[:20]
+        user = self.request.user
+        # A township centre does not see the city's scheme but its own unit in it (a 市直单位 its own
+        # org unit's); the office and leaders see every scheme and reach each unit from its ranking.
+        own = Q(org_unit_id=user.org_unit_id) if user.org_unit_id else Q(pk__in=[])
+        code = getattr(user.scope, "region_code", None)
+        if code:
+            own |= Q(scheme__unit_type=UnitType.TOWNSHIP, region_id=code)
+        ctx["my_targets"] = (Target.objects.visible_to(user).filter(own).select_related("scheme")
+                             .order_by("-scheme__year", "scheme__unit_type", "name"))
+        ctx["scheme_units"] = (Scheme.objects.visible_to(user).annotate(units=Count("targets"))
+                               .order_by("-year", "unit_type"))
         return ctx
 
 
@@ -73,8 +82,10 @@ class SchemeDetailView(DetailPage):
         ctx = super().get_context_data(**kwargs)
         scheme = self.object
         results = sorted(engine.compute(scheme), key=lambda r: (r.rank, r.target.name))
+        for r in results:
+            r.veto_rows = explain.veto_rows(r.vetoes)
         ctx.update(results=results, summary=engine.summary(scheme, results),
-                   indicators=scheme.indicators.order_by("order", "code"),
+                   indicators=explain.indicator_rows(scheme),
                    vetoes=Veto.objects.visible_to(self.request.user).filter(target__scheme=scheme).select_related("target"),
                    appeals=Appeal.objects.visible_to(self.request.user).filter(target__scheme=scheme)
                    .select_related("target", "indicator"),
@@ -101,6 +112,8 @@ class TargetDetailView(DetailPage):
         target = self.object
         result = next((r for r in engine.compute(target.scheme) if r.target.pk == target.pk), None)
         ctx.update(result=result, appeals=target.appeals.all(),
+                   items=explain.item_rows(target, result.items) if result else [],
+                   vetoes=explain.veto_rows(result.vetoes) if result else [],
                    indicators=target.scheme.indicators.exclude(kind="group").order_by("order", "code"),
                    may_appeal=self.request.user.has_perm("assessment.appeal_scheme")
                    and not target.scheme.is_frozen)

@@ -14,7 +14,7 @@
       card.href = s.link || "#";
       var label = document.createElement("span"); label.className = "bs-stat-label"; label.textContent = s.title;
       var value = document.createElement("span"); value.className = "bs-stat-value"; value.textContent = s.text + (s.unit || "");
-      var change = document.createElement("span"); change.className = "bs-stat-change"; change.textContent = s.change || "";
+      var change = document.createElement("span"); change.className = "bs-stat-change"; change.textContent = s.current ? (s.note || "") : (s.change || "");
       card.append(label, value, change);
       box.append(card);
     });
