@@ -223,3 +223,9 @@ class MediatorDetailView(DetailPage):
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "region")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        # A link only to a page the reader may open (a mediator sees themself, not always their committee).
+        ctx["org_link"] = MediationOrg.objects.visible_to(self.request.user).filter(pk=self.object.org_id).exists()
+        return ctx

@@ -248,3 +248,28 @@ def test_the_report_form_offers_the_scale_by_its_chinese_names_and_the_pages_sho
     assert "一般群体性事件" in ledger.content.decode()
     assert client.get("/disputes/", {"scale": "02"}).context["page_obj"].paginator.count == 1
     assert client.get("/disputes/", {"scale": "03"}).context["page_obj"].paginator.count == 0
+
+
+def test_a_mediators_page_links_their_committee_only_when_they_may_open_it(world):
+    """A mediator sees their own record (assigned to them) but not always their committee's page: its
+    name then shows as text, not as a link to a 404; the township centre gets the link."""
+    from django.test import Client
+
+    from anmin.disputes.models import MediationOrg
+
+    mediator = world.user("mediator")
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    org = actions.create_mediation_org(actor=centre, name="古城镇人民调解委员会", kind=MediationOrgKind.TOWNSHIP,
+                                       region=world.gucheng, org_unit=world.orgs["gc_mediation"])
+    record = actions.create_mediator(actor=centre, name="刘芳", org=org, user=mediator)
+    assert not MediationOrg.objects.visible_to(mediator).filter(pk=org.pk).exists()
+    for user, linked in ((mediator, False), (centre, True)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(record.get_absolute_url())
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert "古城镇人民调解委员会" in body
+        assert (org.get_absolute_url() in body) == linked
+        if linked:
+            assert client.get(org.get_absolute_url()).status_code == 200
