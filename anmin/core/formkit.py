@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.templatetags.static import static
@@ -46,12 +47,30 @@ def name_the_field(form: forms.BaseForm) -> None:
             field.error_messages["invalid_choice"] = _("「%(label)s」的选项无效") % {"label": label}
         if "invalid_list" in field.error_messages:
             field.error_messages["invalid_list"] = _("「%(label)s」的选项无效") % {"label": label}
-        if isinstance(field, forms.IntegerField):
-            field.error_messages["invalid"] = _("「%(label)s」须为整数") % {"label": label}
-        elif isinstance(field, forms.DecimalField | forms.FloatField):
+        # DecimalField and FloatField are IntegerFields to Django: asked first (a sum of money is a number).
+        if isinstance(field, forms.DecimalField | forms.FloatField):
             field.error_messages["invalid"] = _("「%(label)s」须为数字") % {"label": label}
+        elif isinstance(field, forms.IntegerField):
+            field.error_messages["invalid"] = _("「%(label)s」须为整数") % {"label": label}
         elif isinstance(field, forms.DateField | forms.DateTimeField):
             field.error_messages["invalid"] = _("「%(label)s」的日期格式不正确") % {"label": label}
+        _name_length_limits(field, label)
+
+
+def _name_length_limits(field: forms.Field, label) -> None:
+    """A text's length limits in the same wording (Django's own says "该变量", not the field)."""
+    named = []
+    for v in field.validators:
+        if type(v) is validators.MaxLengthValidator:
+            v = validators.MaxLengthValidator(v.limit_value, message=_(
+                "「%(label)s」最多%(limit)s个字（现有%(count)s个）") % {
+                    "label": label, "limit": v.limit_value, "count": "%(show_value)d"})
+        elif type(v) is validators.MinLengthValidator:
+            v = validators.MinLengthValidator(v.limit_value, message=_(
+                "「%(label)s」至少%(limit)s个字（现有%(count)s个）") % {
+                    "label": label, "limit": v.limit_value, "count": "%(show_value)d"})
+        named.append(v)
+    field.validators = named
 
 
 def _blank_first(choices: list, label) -> list:

@@ -74,3 +74,21 @@ def test_a_person_picker_is_grouped_by_unit_and_narrows_to_the_chosen_unit(world
     assert re.search(rf'<optgroup label="{police.name}" data-group="{police.pk}">', html)
     assert "请选择" in html
     assert "---------" not in html
+
+
+class Amounts(KitForm):
+    amount = forms.DecimalField(label="涉及金额(元)", required=False)
+    people = forms.IntegerField(label="涉及人数", required=False)
+    note = forms.CharField(label="情况描述", max_length=10, min_length=2, required=False)
+
+
+def test_a_sum_is_a_number_and_a_length_names_its_field(db):
+    """A sum of money says 须为数字 (it takes 1234.56), not 须为整数; a text too long or too short names
+    its field in the kit's wording, not Django's "确保该变量包含不超过 10 字符"."""
+    form = Amounts({"amount": "十万", "people": "两个", "note": "一" * 12})
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["「涉及金额(元)」须为数字"]
+    assert form.errors["people"] == ["「涉及人数」须为整数"]
+    assert form.errors["note"] == ["「情况描述」最多10个字（现有12个）"]
+    assert Amounts({"note": "一"}).errors["note"] == ["「情况描述」至少2个字（现有1个）"]
+    assert Amounts({"amount": "1234.56", "note": "正常"}).is_valid()
