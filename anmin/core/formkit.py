@@ -399,3 +399,56 @@ def sections(form: forms.BaseForm) -> list[dict]:
             form.data.get(form.add_prefix(n)) not in (None, "") for n in names))
         out.append({"title": title, "fields": bound, "folded": folded, "open": is_open})
     return out
+
+
+class PhoneField(forms.CharField):
+    """A phone number (mobile or landline), checked on the form — beside every other field's error, not
+    after them by the action — and given back normalised; blank when not required."""
+
+    def __init__(self, *, mobile_only: bool = False, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+        self.mobile_only = mobile_only
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        from .protected.phones import validate_phone_number
+
+        return validate_phone_number(value, label=f"「{self.label}」", mobile_only=self.mobile_only)
+
+
+class IdNumberField(forms.CharField):
+    """A 公民身份号码 checked on the form (length, birth date against the business clock, check digit),
+    given back as the 18-digit number; blank when not required."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        from .protected.idnumbers import parse_id_number
+
+        try:
+            return parse_id_number(value, label=f"「{self.label}」").number
+        except ValidationError as exc:
+            label = f"「{self.label}」"
+            raise ValidationError([m if label in m else f"{label}{m}" for m in exc.messages]) from None
+
+
+class PastDateField(forms.DateField):
+    """A day that has happened (a dispute found, a visit made): not after the business date, told on the
+    form beside the other fields' errors."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        from . import clock
+
+        if value and value > clock.today():
+            raise ValidationError(_("「%(label)s」不能晚于今天（%(today)s）") % {
+                "label": self.label, "today": clock.today().isoformat()}, code="future")
+        return value

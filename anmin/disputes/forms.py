@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.codes import code_names
-from anmin.core.formkit import CodeChoiceField, KitForm
+from anmin.core.formkit import CodeChoiceField, IdNumberField, KitForm, PastDateField, PhoneField
 from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
@@ -34,15 +34,15 @@ class DisputeReportForm(KitForm):
     category = CodeChoiceField(label=_("纠纷类别"), table="dispute_category")
     scale = forms.ChoiceField(label=_("事件规模"), initial="01")
     source = forms.ChoiceField(label=_("来源"), choices=DisputeSource.choices, initial=DisputeSource.SWEEP)
-    found_on = forms.DateField(label=_("排查/登记日期"), widget=DATE)
+    found_on = PastDateField(label=_("排查/登记日期"), widget=DATE)
     address = forms.CharField(label=_("发生地点"), max_length=200, required=False)
     description = forms.CharField(label=_("纠纷情况"), widget=forms.Textarea(attrs={"rows": 4}))
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=64)
-    applicant_id_number = forms.CharField(label=_("申请人身份证号"), max_length=18, required=False)
-    applicant_phone = forms.CharField(label=_("申请人电话"), max_length=20, required=False)
+    applicant_id_number = IdNumberField(label=_("申请人身份证号"), required=False)
+    applicant_phone = PhoneField(label=_("申请人电话"), required=False)
     respondent_name = forms.CharField(label=_("被申请人姓名"), max_length=64)
-    respondent_id_number = forms.CharField(label=_("被申请人身份证号"), max_length=18, required=False)
-    respondent_phone = forms.CharField(label=_("被申请人电话"), max_length=20, required=False)
+    respondent_id_number = IdNumberField(label=_("被申请人身份证号"), required=False)
+    respondent_phone = PhoneField(label=_("被申请人电话"), required=False)
     people_involved = forms.IntegerField(label=_("涉及人数"), min_value=1, required=False)
     amount = forms.DecimalField(label=_("涉及金额(元)"), min_value=0, required=False, decimal_places=2)
     assessed_colour = forms.ChoiceField(label=_("研判风险等级"), choices=RiskColour.choices, initial=RiskColour.BLUE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.formkit import PhoneField
 from anmin.core.forms import RegionChoiceField
 from anmin.workflow.kit.forms import PhoneReportForm
 from anmin.workflow.models import Priority
@@ -29,7 +30,7 @@ class EventReportForm(PhoneReportForm):
                             help_text=_("可不填，按类别和描述自动生成"))
     resident_name = forms.CharField(label=_("反映群众姓名"), max_length=64, required=False,
                                     help_text=_("代群众上报时填写"))
-    resident_phone = forms.CharField(label=_("反映群众联系电话"), max_length=20, required=False,
+    resident_phone = PhoneField(label=_("反映群众联系电话"), required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}),
                                      help_text=_("加密保存，页面上只显示部分号码"))
 

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.forms import MultipleFileField
-from anmin.core.formkit import KitForm
+from anmin.core.formkit import KitForm, PhoneField
 
 from .actions import TIP_CATEGORIES
 
@@ -17,7 +17,7 @@ class TipForm(KitForm):
     files = MultipleFileField(
         label=_("附件（可不填）"), required=False, accept="image/jpeg,image/png,image/webp,application/pdf",
         help_text=_("照片或PDF，最多3个，每个不超过5 MB；上传后去除拍摄位置、设备等信息并加密保存"))
-    contact = forms.CharField(label=_("联系电话（可不填）"), max_length=20, required=False,
+    contact = PhoneField(label=_("联系电话（可不填）"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "tel"}),
                               help_text=_("不填也能凭回执码查看办理情况；填写后加密保存，仅办案人员可见"))
     passphrase = forms.CharField(label=_("查询口令"), min_length=8, max_length=128,

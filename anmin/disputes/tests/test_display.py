@@ -67,3 +67,21 @@ def test_the_ledger_filters_offer_all_and_categories_by_group(client, world):
     assert '<select name="category"' in page
     assert '<option value="09">' in page  # a whole group can be picked
     assert ">全部<" in page
+
+
+def test_a_future_day_a_bad_id_number_and_a_bad_phone_are_told_with_the_other_errors_at_their_fields(client, world):
+    """One submit tells every mistake, each at its field (not a future day, then a party's ID number, then
+    a phone, one round after another at the top of the form as "第1位当事人…")."""
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    resp = client.post("/disputes/report/", {
+        "idempotency_key": "k2", "found_on": "2099-01-01", "applicant_id_number": "411081199001011234",
+        "applicant_phone": "1391234", "respondent_phone": "138abc12345", "amount": "十万"})
+    html = resp.content.decode()
+    assert resp.status_code == 200
+    assert "「纠纷名称」为必填项" in html
+    assert "「排查/登记日期」不能晚于今天" in html
+    assert "「申请人身份证号」校验位错误" in html
+    assert "「申请人电话」应为11位手机号码" in html
+    assert "「被申请人电话」应为11位手机号码" in html
+    assert "「涉及金额(元)」须为数字" in html
+    assert "第1位当事人" not in html
