@@ -15,7 +15,7 @@ from anmin.core.models import Region
 from anmin.workflow.kit import demo as kit
 
 from . import actions
-from .models import Camera, LiaisonActivity, PoliceActivity
+from .models import Camera, LiaisonActivity, PlaceKind, PoliceActivity
 
 YEAR = 2020
 # (programme, place kind, how many cameras, channels each): 平安乡镇 462 路, 平安城市 1,220 路,
@@ -69,8 +69,11 @@ def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:
                 "status": "offline" if offline else "online",
                 "status_since": at - dt.timedelta(days=rng.randint(1, 20)) if offline else at})
     made = actions.import_cameras(actor=SYSTEM, records=records, note="演示环境：视频监控点位台账")
-    platforms = [{"region": villages[(i * 11) % len(villages)].code, "name": f"{kind}平台{i + 1:03d}",
-                  "place_kind": kind} for kind, n in PLATFORMS for i in range(n)]
+    platforms = []
+    for kind, n in PLATFORMS:
+        for i in range(n):
+            v = villages[(i * 11) % len(villages)]
+            platforms.append({"region": v.code, "name": f"{v.name}{PlaceKind(kind).label}监控平台", "place_kind": kind})
     actions.import_platforms(actor=SYSTEM, records=platforms, note="演示环境：监控平台台账")
     points = [{"region": v.code, "name": f"{v.name}雪亮布点{i + 1}", "channels": PLANNED_CHANNELS,
                "due_on": PLANNED_DUE, "status": "building"}
