@@ -1,6 +1,8 @@
 """The 预警线索台账 as an Excel ledger (``anmin.core.ledgers``): import with a dry run. A row whose
-上游线索编号 is already registered is that lead (counted as 已存在, skipped); an 上游线索编号 repeated
-in the file is an error on the later row. The others are checked as the API checks them
+上游线索编号 or 平台线索编号 (the case's number, written by the export) names a lead the user sees is
+that lead (counted as 已存在, skipped; its masked phone and ID number are fine); an 上游线索编号
+repeated in the file is an error on the later row. The export writes the region's code, so an
+exported file imports again as nothing new and no errors. The others are checked as the API checks them
 (``actions.intake.clean_lead``) and taken in through ``intake_leads``.
 
 Files as offices keep them import too: the columns' other names are data (``data/ledger_headers.json``);
@@ -11,6 +13,7 @@ short or former (大北村), within the row's 乡镇 or the importing unit's are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,37 @@ from .rules import intake_rules
 
 C = ledgers.Column
 DATA = Path(__file__).resolve().parent / "data"
+MASK = "*"
+_MASKED_ID = re.compile(r"[0-9]{0,6}\*{4,}[0-9]{0,3}[0-9X]")
+_MASKED_PHONE = re.compile(r"[0-9]{0,4}\*{3,}[0-9]{0,4}")
+_id_cell = ledgers.id_number(label="身份证号码")
+_phone_cell = ledgers.phone(label="联系电话")
+
+
+def id_number_or_mask(value: Any) -> str:
+    """A full ID number, or a masked one as exports write it (``411***********123X``): kept as a
+    marker, valid only on a row that is a registered lead (``LeadLedger.find_existing``)."""
+    if isinstance(value, str) and MASK in value:
+        text = ledgers.text()(value).upper()
+        if _MASKED_ID.fullmatch(text):
+            return text
+    return _id_cell(value)
+
+
+def phone_or_mask(value: Any) -> str:
+    """A phone, or a masked one as exports write it (``138****5678``): a marker, as above."""
+    if isinstance(value, str) and MASK in value:
+        text = ledgers.text()(value)
+        if _MASKED_PHONE.fullmatch(text):
+            return text
+    return _phone_cell(value)
+
+
+def _township(lead: Lead) -> str:
+    node = lead.case.region
+    while node is not None and node.level > 2:
+        node = node.parent
+    return node.name if node is not None and node.level == 2 else ""
 
 #: Words offices write in 线索来源, to the lead's source.
 SOURCE_WORDS = {
@@ -65,13 +99,14 @@ class LeadLedger(ledgers.Ledger):
     header_synonyms = DATA / "ledger_headers.json"
     columns = (
         C("上游线索编号", "upstream_id", ledgers.text(max_length=64), aliases=("线索编号",)),
-        C("乡镇(街道)", "township", ledgers.text(max_length=64), export=lambda lead: "",
+        C("乡镇(街道)", "township", ledgers.text(max_length=64), export=_township,
           help="填写村(社区)名称时可写所在乡镇，以区分重名的村"),
         C("受害人所在区划代码", "region", ledgers.text(max_length=64), required=True, aliases=("区划代码",),
+          export="case.region_id",
           help="12位村(社区)或14位网格代码；也可写村(社区)名称（大北村、光明社区）"),
         C("潜在受害人姓名", "victim_name", ledgers.text(max_length=64), required=True, aliases=("姓名",)),
-        C("联系电话", "victim_phone", ledgers.phone(label="联系电话")),
-        C("身份证号码", "victim_id_number", ledgers.id_number(label="身份证号码"), width=22),
+        C("联系电话", "victim_phone", phone_or_mask),
+        C("身份证号码", "victim_id_number", id_number_or_mask, width=22),
         C("诈骗类型代码", "fraud_type", "parse_fraud_type", required=True, aliases=("诈骗类型",),
           help="代码或名称：04 或“冒充公检法”"),
         C("线索来源", "source", ledgers.choice(LeadSource.choices, synonyms=SOURCE_WORDS),
@@ -81,11 +116,14 @@ class LeadLedger(ledgers.Ledger):
         C("涉诈账户", "suspect_account", ledgers.text(max_length=40)),
         C("涉诈网址", "suspect_url", ledgers.text(max_length=2000)),
         C("预警等级", "grade", ledgers.choice(Grade.choices, synonyms=GRADE_WORDS),
+          export=lambda lead: str(lead.grade_label),
           help="空：按规则研判；特高、高、中、低（或红色、橙色、黄色、蓝色）"),
         C("调整等级理由", "grade_reason", ledgers.text(max_length=200)),
         C("线索下发时间", "received_at", moment(), width=18, help="不填为导入时；如 2020-12-10 09:30"),
+        C("平台线索编号", "number", ledgers.text(max_length=32), export="case.number", width=18,
+          help="导出后再导入时用于识别已登记的线索（没有上游线索编号的也能识别）；新增留空"),
     )
-    unique = ("upstream_id",)  # a repeat within the file is an error on the later row
+    unique = ("upstream_id", "number")  # a repeat within the file is an error on the later row
 
     def prepare(self) -> None:
         self.rules, self.fraud_types = intake_rules(), code_names("fraud_type")
@@ -110,6 +148,11 @@ class LeadLedger(ledgers.Ledger):
         return self._places
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        # A masked number (from an export) is a marker, not a number: kept apart until find_existing
+        # knows whether the row is a registered lead (then it is fine) or a new one (then it is not).
+        for f in ("victim_phone", "victim_id_number"):
+            if MASK in str(values.get(f) or ""):
+                values[f"masked_{f}"], values[f] = values[f], None
         region = values.get("region")
         if region and not region.isdigit():  # a village by its name (大北村), within the row's township
             resolver, within = self.places()
@@ -120,27 +163,63 @@ class LeadLedger(ledgers.Ledger):
                 raise ValidationError({
                     "township" if k == "township" else "region": m[0].removeprefix("村(社区)：")
                     for k, m in exc.message_dict.items()}) from exc
+        if values.get("upstream_id") or values.get("number"):
+            return  # perhaps a registered lead (an export), left as it is: checked in find_existing if new
+        self.check_lead(values)
+
+    def check_lead(self, values: dict[str, Any]) -> None:
+        """A new lead's values as the API checks them (``clean_lead``) and the importer's area."""
+        errors = {f: f"{self.header_of(f)}：是脱敏值，新增线索须填写完整号码"
+                  for f in ("victim_phone", "victim_id_number") if values.get(f"masked_{f}")}
         try:
             item = clean_lead({k: v for k, v in values.items() if v not in (None, "")}, rules=self.rules,
                               now=self.now, fraud_types=self.fraud_types)
             if self.user is not None:  # as intake_leads will check it: an error now, not a row lost later
                 require_area(self.user, item.region, field="region", label="受害人所在区划")
         except Invalid as exc:
-            if exc.field == "victim_phone" and not {"victim_phone", "victim_id_number"} <= values.keys():
-                return  # "one of the two" while one of them failed: that cell's own error says it
-            raise ValidationError({exc.field or "region": exc.message}) from exc
+            # "one of the two" while one of them failed or was masked: that cell's own error says it
+            if not (exc.field == "victim_phone" and (
+                    errors or not {"victim_phone", "victim_id_number"} <= values.keys())):
+                errors.setdefault(exc.field or "region", exc.message)
+        if errors:
+            raise ValidationError(errors)
 
     def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+        """A row whose 上游线索编号 or 平台线索编号 names a lead the user sees is that lead (已存在,
+        left alone, masked numbers and all); a new row is then checked in full."""
         ids = {r.values.get("upstream_id") for r in rows if r.values.get("upstream_id")}
+        numbers = {r.values.get("number") for r in rows if r.values.get("number")}
         known = dict(Lead.objects.filter(upstream_id__in=ids).values_list("upstream_id", "pk"))
         visible = set(known) if not known or self.user is None or is_system(self.user) else set(
             Lead.objects.visible_to(self.user).filter(pk__in=known.values()).values_list("upstream_id", flat=True))
+        scope = Lead.objects.all() if self.user is None or is_system(self.user) else Lead.objects.visible_to(self.user)
+        by_number = dict(scope.filter(case__number__in=numbers).values_list("case__number", "upstream_id")) \
+            if numbers else {}
         for r in rows:
-            up = r.values.get("upstream_id")
-            if up in visible:
+            up, number = r.values.get("upstream_id"), r.values.get("number")
+            if not (up or number):
+                continue  # checked in full by check_row
+            if any(e.field in ("upstream_id", "number") for e in r.errors):
+                pass  # a repeat in the file: its own error says so; the rest is checked below
+            elif number and number not in by_number:
+                yield self.row_error(r.row, "number",
+                                     f"平台线索编号：“{number}”不是您辖区内已登记的线索；新增线索请留空")
+                continue
+            elif number and up and by_number[number] != up:
+                yield self.row_error(r.row, "upstream_id", "上游线索编号：与平台线索编号登记的线索不一致")
+                continue
+            elif number or up in visible:
                 r.existing = True
+                continue
             elif up in known:  # as intake_leads refuses it
                 yield self.row_error(r.row, "upstream_id", f"上游线索编号 {up} 已由其他单位登记")
+                continue
+            try:  # a new lead with its upstream id: the checks check_row left for now
+                self.check_lead(dict(r.values))
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    if not any(e.field == field for e in r.errors):
+                        yield self.row_error(r.row, field, messages[0], r.raw.get(field, ""))
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
         new = [r for r in rows if r.is_new]

@@ -4,11 +4,14 @@
 
 Every row is checked in the dry run: the ID number (GB 11643 with its check digit), a birth date or
 sex that contradicts it, the 乡镇/村(社区)/网格 (must exist and lie in the user's jurisdiction), a
-repeated ID number in the file, and an ID number the database already holds.
+repeated ID number in the file, and an ID number the database already holds. The resident list's
+export writes each resident's 平台人员编号, so the file imports again as nothing new and no errors
+(masked numbers are accepted on such rows only; see ``ResidentLedger``).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -55,8 +58,36 @@ def _person(path: str):
     return get
 
 
-def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
-    """The identity and place columns every people ledger starts with."""
+MASK = "*"
+
+_id_cell = ledgers.id_number()
+_phone_cell = ledgers.phone()
+_MASKED_ID = re.compile(r"[0-9]{0,6}\*{4,}[0-9]{0,3}[0-9X]")
+_MASKED_PHONE = re.compile(r"[0-9]{0,4}\*{3,}[0-9]{0,4}")
+
+
+def masked_id_number(value: Any) -> str:
+    """A full ID number, or a masked one as exports write it (``411***********123X``): kept as a
+    marker, valid only on a row that is a registered resident (``ResidentLedger.find_existing``)."""
+    if isinstance(value, str) and MASK in value:
+        text = ledgers.text()(value).upper()
+        if _MASKED_ID.fullmatch(text):
+            return text
+    return _id_cell(value)
+
+
+def masked_phone(value: Any) -> str:
+    """A phone, or a masked one as exports write it (``138****5678``): a marker, as above."""
+    if isinstance(value, str) and MASK in value:
+        text = ledgers.text()(value)
+        if _MASKED_PHONE.fullmatch(text):
+            return text
+    return _phone_cell(value)
+
+
+def person_columns(via: str = "", *, masked: bool = False) -> tuple[ledgers.Column, ...]:
+    """The identity and place columns every people ledger starts with. ``masked``: the ID number
+    and phone columns also take the masked values of an export (the ledger decides on which rows)."""
     p = _person(via)
 
     def attr(name):
@@ -75,7 +106,7 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
         ledgers.Column(
             "公民身份号码",
             "id_number",
-            ledgers.id_number(),
+            masked_id_number if masked else ledgers.id_number(),
             required=True,
             aliases=("身份证号码", "身份证号", "身份证件号码", "身份号码"),
             export=attr("id_number"),
@@ -99,8 +130,9 @@ def person_columns(via: str = "") -> tuple[ledgers.Column, ...]:
             help="可不填，按身份证号码自动取得",
         ),
         ledgers.Column(
-            "联系电话", "phone", ledgers.phone(), aliases=("电话", "手机号码", "联系方式", "手机"),
-            export=attr("phone"), width=14, help="手机号码或带区号的固定电话（0374-8123456）",
+            "联系电话", "phone", masked_phone if masked else ledgers.phone(),
+            aliases=("电话", "手机号码", "联系方式", "手机"), export=attr("phone"), width=14,
+            help="手机号码或带区号的固定电话（0374-8123456）",
         ),
         ledgers.Column(
             "现住地详址",
@@ -267,12 +299,35 @@ class PeopleLedger(ledgers.Ledger):
         return {k: values[k] for k in PERSON_KEYS if values.get(k) not in (None, "")} | {"region": values["region"]}
 
 
+RECORD_PREFIX = "RK"
+
+
+def record_no(person: Person) -> str:
+    """The resident's 平台人员编号 as exports write it: what recognises the row when it comes back."""
+    return f"{RECORD_PREFIX}{person.pk:08d}"
+
+
+def parse_record_no(value: Any) -> int:
+    text = ledgers.text()(value).upper()
+    digits = text.removeprefix(RECORD_PREFIX)
+    if not text.startswith(RECORD_PREFIX) or not digits.isdigit() or len(digits) > 18:
+        raise ValidationError(f"“{text}”不是本平台导出的人员编号（如 {RECORD_PREFIX}00000123）；新增人员请留空")
+    return int(digits)
+
+
 class ResidentLedger(PeopleLedger):
+    """实有人口台账. A row is a resident already registered (已存在, left alone) when its 平台人员编号
+    (written by the export) names a resident the user sees with the same name and ID number (masked
+    as exported, or full) — or, in a file without that column, when its masked ID number, name and
+    place are those of exactly one such resident. Masked ID numbers and phones are accepted on such
+    rows only; a new resident needs the full numbers, and a full ID number already registered is an
+    error as before."""
+
     key = "people.residents"
     title = "实有人口台账"
     model = Person
     columns = (
-        *person_columns(),
+        *person_columns(masked=True),
         ledgers.Column("曾用名", "former_name", ledgers.text(max_length=64), export="former_name", width=10),
         ledgers.Column("民族", "ethnicity", ledgers.choice(ETHNICITY_CHOICES, synonyms=ETHNICITY_SHORT),
                        export="ethnicity", width=8, help="汉族，或简写“汉”"),
@@ -289,8 +344,87 @@ class ResidentLedger(PeopleLedger):
             "留守人员", "is_left_behind", ledgers.boolean(), default=False, export="is_left_behind", width=8
         ),
         ledgers.Column("登记日期", "registered_on", ledgers.date(), export="registered_on", width=12),
+        ledgers.Column("平台人员编号", "record_no", parse_record_no, export=record_no, width=14,
+                       help="导出后再导入时用于识别已登记的人员；新增人员留空"),
     )
-    unique = ("id_number",)
+    unique = ("id_number", "record_no")
+
+    def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
+        # A masked value is a marker, not a number: kept apart (not checked against the birth date,
+        # not a repeat of another row's masked number) until find_existing knows whose row it is.
+        for f in ("id_number", "phone"):
+            if MASK in str(values.get(f) or ""):
+                values[f"masked_{f}"], values[f] = values[f], None
+        super().check_row(values, row)
+
+    def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
+        visible = Person.objects.visible_to(self.user) if self.user is not None else Person.objects.all()
+        known: dict[int, Person] = {}
+        numbers = sorted({r.values["record_no"] for r in rows if r.values.get("record_no")})
+        for start in range(0, len(numbers), 1000):
+            known.update((p.pk, p) for p in visible.filter(pk__in=numbers[start : start + 1000]))
+        rest: list[ledgers.LedgerRow] = []
+        for r in rows:
+            pk = r.values.get("record_no")
+            if any(e.field == "record_no" for e in r.errors):
+                continue  # not a number this platform wrote, or a repeat: its own error says so
+            if not pk:
+                rest.append(r)
+            elif pk not in known:
+                yield self.row_error(r.row, "record_no", (
+                    f"平台人员编号：{RECORD_PREFIX}{pk:08d} 不是您辖区内已登记的人员；新增人员请留空编号"))
+            else:
+                yield from self._recognise(r, known[pk])
+        self._by_masked_number([r for r in rest if r.values.get("masked_id_number")])
+        yield from super().find_existing([r for r in rest if not r.existing])
+        for r in rest:
+            if r.existing:
+                continue
+            for f in ("id_number", "phone"):
+                if r.values.get(f"masked_{f}"):
+                    yield self.row_error(r.row, f, f"{self.header_of(f)}：是脱敏值，新增人员须填写完整号码")
+
+    def _recognise(self, r: ledgers.LedgerRow, person: Person) -> Iterable[ledgers.RowError]:
+        """The row names ``person`` by its 平台人员编号: it is that resident if name and ID number agree."""
+        v = r.values
+        if any(e.field == "name" for e in r.errors):
+            return
+        if v.get("name") != person.name:
+            yield self.row_error(r.row, "name", "姓名：与该平台人员编号登记的姓名不一致")
+            return
+        stored = person.id_number
+        if v.get("masked_id_number"):
+            agrees = bool(stored) and stored.masked == v["masked_id_number"]
+        elif v.get("id_number"):
+            agrees = person.id_number_index == blind_index_value(Person, "id_number", v["id_number"])
+        elif not stored:  # registered without one (a foreigner): the exported cell is empty
+            agrees = True
+            r.errors[:] = [e for e in r.errors if e.field != "id_number"]
+        else:
+            return  # its own error (必填) is reported
+        if not agrees:
+            if not any(e.field == "id_number" for e in r.errors):
+                yield self.row_error(r.row, "id_number", "公民身份号码：与该平台人员编号登记的号码不一致")
+            return
+        r.existing = True
+
+    def _by_masked_number(self, rows: Sequence[ledgers.LedgerRow]) -> None:
+        """A file exported before the 平台人员编号 column: a masked ID number with the name and place
+        of exactly one resident the user sees is that resident."""
+        rows = [r for r in rows if r.ok and r.values.get("region") and r.values.get("name")]
+        if not rows:
+            return
+        visible = Person.objects.visible_to(self.user) if self.user is not None else Person.objects.all()
+        names = sorted({r.values["name"] for r in rows})
+        found: dict[tuple, list[int]] = defaultdict(list)
+        for start in range(0, len(names), 1000):
+            for p in visible.filter(name__in=names[start : start + 1000]).exclude(id_number=None).only(
+                    "pk", "name", "region_id", "id_number"):
+                found[(p.name, p.region_id, p.id_number.masked)].append(p.pk)
+        for r in rows:
+            match = found.get((r.values["name"], r.values["region"], r.values["masked_id_number"]), [])
+            if len(match) == 1:
+                r.existing = True
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
         people = actions.import_persons(

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from anmin.antifraud.importers import LeadLedger
 from anmin.antifraud.models import Lead
@@ -156,3 +156,92 @@ def test_a_row_outside_the_importers_area_is_an_error_in_the_dry_run_not_a_silen
     ]))
     assert [(e.row, e.column) for e in dry.errors] == [(3, "受害人所在区划代码")]
 
+
+
+def _lead(world, **kw):
+    from anmin.antifraud import actions
+
+    fields = {"victim_name": "张桂兰", "fraud_type": "04", "victim_phone": "13812345002", **kw}
+    region = fields.pop("region", world.gc_grid)
+    return actions.report_lead(actor=world.user(Role.CITY_OFFICE), region=region, **fields)
+
+
+def _page_export(client, user, *, background: bool) -> bytes:
+    """``/antifraud/?export=xlsx`` as the page answers it: at once, or (over
+    ``ANMIN_EXPORT_BACKGROUND_ROWS``) written by the worker through the page's ``write_export``."""
+    from anmin.core.ledgers import export_jobs
+
+    client.force_login(user)
+    resp = client.get("/antifraud/", {"export": "xlsx"})
+    if not background:
+        assert resp.status_code == 200
+        return resp.content
+    assert resp.status_code == 302
+    token = resp["Location"].split("export_job=")[1]
+    export_jobs.run(token, user.pk, "/antifraud/", {"export": ["xlsx"]})
+    return client.get("/antifraud/", {"export_job": token, "download": "1"}).content
+
+
+def _three_leads(world):
+    _lead(world, upstream_id="QA-RT-1", victim_phone="13800005002")
+    _lead(world, upstream_id="QA-RT-2", region=world.gc_village2, victim_id_number=_idn(21), victim_phone="")
+    _lead(world, victim_name="李四", region=world.wl_village, amount_at_risk=3000)  # typed in: no upstream id
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_the_page_export_dry_runs_as_all_registered_with_no_errors(client, world, settings, upload_dir, background):
+    _three_leads(world)
+    user = world.user(Role.CITY_OFFICE)
+    settings.ANMIN_EXPORT_BACKGROUND_ROWS = 0 if background else 20_000
+    data = _page_export(client, user, background=background)
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    cells = [c for r in rows for c in r if c]
+    assert "13800005002" not in cells  # still masked
+    assert "138****5002" in cells
+    assert {world.gc_grid.code, world.gc_village2.code, world.wl_village.code} <= set(cells)  # the region
+    assert {"QA-RT-1", "QA-RT-2"} <= set(cells)  # the upstream id
+    report = LeadLedger(user=user).dry_run(data)
+    assert report.errors == []
+    assert (report.new_count, report.existing_count) == (0, 3)
+
+
+def test_new_rows_in_an_exported_file_are_new_and_need_full_numbers(world):
+    _three_leads(world)
+    user = world.user(Role.CITY_OFFICE)
+    ledger = LeadLedger(user=user)
+    out = io.BytesIO()
+    ledger.write_workbook(out, ledger.export_queryset(user))
+    rows = [list(r) for r in load_workbook(io.BytesIO(out.getvalue())).active.iter_rows(values_only=True)]
+    col = {str(h).rstrip("*"): i for i, h in enumerate(rows[0])}
+
+    def new(up, phone, idn=None):
+        r = [None] * len(rows[0])
+        r[col["上游线索编号"]], r[col["受害人所在区划代码"]], r[col["潜在受害人姓名"]] = up, "大北村", "新人"
+        r[col["联系电话"]], r[col["身份证号码"]], r[col["诈骗类型代码"]] = phone, idn, "04"
+        return r
+
+    added = [new("QA-NEW-1", "13800005010"), new("QA-NEW-2", "138****5011"), new(None, "138****5012"),
+             new(None, None, "411***********0735")]
+    dry = LeadLedger(user=user).dry_run(_xlsx(rows[0], [*rows[1:], *added]))
+    first = len(rows) + 1
+    assert sorted((e.row, e.field) for e in dry.errors) == [
+        (first + 1, "victim_phone"), (first + 2, "victim_phone"), (first + 3, "victim_id_number")]
+    assert all("是脱敏值，新增线索须填写完整号码" in e.message for e in dry.errors)
+    assert (dry.new_count, dry.existing_count) == (1, 3)
+    assert LeadLedger(user=user).run_import(dry, mode=ledgers.VALID_ONLY).imported == 1
+    assert Lead.objects.get(upstream_id="QA-NEW-1").case.region_id == world.gc_village2.code
+
+
+def test_a_platform_number_or_upstream_id_the_user_does_not_see_is_an_error(world):
+    _three_leads(world)
+    ledger = LeadLedger(user=world.user(Role.TOWNSHIP_CENTER))  # 古城镇: not 无梁镇's lead
+    wuliang = Lead.objects.get(victim_name="李四")
+    header = ["上游线索编号", "受害人所在区划代码", "潜在受害人姓名", "联系电话", "诈骗类型代码", "平台线索编号"]
+    dry = ledger.dry_run(_xlsx(header, [
+        [None, world.wl_village.code, "李四", "138****5002", "04", wuliang.case.number],
+        ["QA-RT-1", world.gc_grid.code, "张桂兰", "138****5002", "04", None],
+        ["QA-RT-2", world.gc_grid.code, "张桂兰", "138****5002", "04",
+         Lead.objects.get(upstream_id="QA-RT-1").case.number],
+    ]))
+    assert sorted((e.row, e.field) for e in dry.errors) == [(2, "number"), (4, "upstream_id")]
+    assert dry.existing_count == 1

@@ -15,7 +15,7 @@ from anmin.core import ledgers
 from anmin.core.models import AuditEntry, Role
 from anmin.core.protected import make_id_number, mask_id_number
 
-from ..importers import CorrectionLedger, ResidentLedger
+from ..importers import CorrectionLedger, ResidentLedger, record_no
 from ..models import CommunityCorrection, Person
 from .factories import make_person
 
@@ -205,7 +205,105 @@ def test_exports_use_the_ledger_columns_and_mask_unless_revealed(client, world):
     data = full.content
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     assert ("导出人", ident(70)) in [r[:2] for r in rows]
-    # What was exported imports again (here: all duplicates of what is registered).
+    # What was exported imports again: the residents already registered, recognised by their 平台人员编号.
     report = ResidentLedger(user=world.user(Role.TOWNSHIP_CENTER)).dry_run(data)
-    assert [e.message for e in report.errors if e.row] == ["公民身份号码：已登记（与已有人员重复），请勿重复导入"]
+    assert report.errors == []
+    assert (report.new_count, report.existing_count) == (0, 1)
     assert person.pk
+
+
+def _export(client, user) -> bytes:
+    client.force_login(user)
+    resp = client.get("/people/", {"export": "xlsx"})
+    assert resp.status_code == 200
+    return resp.content
+
+
+def test_the_page_export_dry_runs_as_all_registered_with_no_errors(client, world):
+    make_person(world.gc_grid, name="导出一", id_number=ident(71), phone="13800005002")
+    make_person(world.gc_village, name="导出二", id_number=ident(72), phone="0374-8123456", is_migrant=True)
+    make_person(world.gc_grid, name="导出三", id_number=ident(73), phone="")
+    user = world.user(Role.TOWNSHIP_CENTER)
+    data = _export(client, user)
+    cells = [c for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True) for c in r if c]
+    assert "13800005002" not in cells  # still masked
+    assert "138****5002" in cells
+    expected = Person.objects.visible_to(user).count()
+    report = ResidentLedger(user=user).dry_run(data)
+    assert report.errors == []
+    assert (report.new_count, report.existing_count) == (0, expected)
+
+
+def _sheet(data: bytes) -> list[list]:
+    return [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
+
+def _xlsx_of(rows: list[list]) -> bytes:
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_new_rows_in_an_exported_file_are_new_and_need_full_numbers(client, world):
+    make_person(world.gc_grid, name="导出一", id_number=ident(74), phone="13800005003")
+    foreign = make_person(world.gc_grid, name="外籍人", id_number=None, phone="", is_foreign=True)
+    user = world.user(Role.TOWNSHIP_CENTER)
+    rows = _sheet(_export(client, user))
+    header = [str(h).rstrip("*") for h in rows[0]]
+    col = {h: i for i, h in enumerate(header)}
+    assert any(r[col["姓名"]] == foreign.name and not r[col["公民身份号码"]] for r in rows[1:])
+    known = len(rows) - 1
+
+    def new(name, idn, phone):
+        r = [None] * len(header)
+        r[col["姓名"]], r[col["公民身份号码"]], r[col["联系电话"]] = name, idn, phone
+        r[col["乡镇(街道)"]], r[col["村(社区)"]], r[col["网格"]] = "古城镇", "古城村委会", "第1网格"
+        return r
+
+    data = _xlsx_of([rows[0], *rows[1:],
+                     new("新增全号", ident(75), "13800005004"),
+                     new("新增脱敏", mask_id_number(ident(76)), "13800005005"),
+                     new("新增电话脱敏", ident(77), "138****5006")])
+    ledger = ResidentLedger(user=user)
+    report = ledger.dry_run(data)
+    last = len(rows) + 1  # the spreadsheet row of the first added row
+    assert sorted((e.row, e.field) for e in report.errors) == [(last + 1, "id_number"), (last + 2, "phone")]
+    assert all("是脱敏值，新增人员须填写完整号码" in e.message for e in report.errors)
+    assert (report.new_count, report.existing_count) == (1, known)
+    before = Person.objects.count()
+    assert ledger.run_import(report, mode=ledgers.VALID_ONLY).imported == 1
+    assert Person.objects.count() == before + 1
+    assert Person.objects.get(name="新增全号").id_number == ident(75)
+
+
+def test_an_export_without_the_record_number_is_recognised_by_masked_number_name_and_place(client, world):
+    make_person(world.gc_grid, name="旧导出", id_number=ident(78), phone="13800005007")
+    user = world.user(Role.TOWNSHIP_CENTER)
+    rows = _sheet(_export(client, user))
+    assert str(rows[0][-1]).startswith("平台人员编号")
+    data = _xlsx_of([r[:-1] for r in rows])
+    report = ResidentLedger(user=user).dry_run(data)
+    assert report.errors == []
+    assert (report.new_count, report.existing_count) == (0, len(rows) - 1)
+
+
+def test_a_record_number_that_does_not_fit_its_row_is_an_error(client, world):
+    people = [make_person(world.gc_grid, name=f"编号人{n}", id_number=ident(80 + n)) for n in range(4)]
+    other = make_person(world.wl_village, name="编号人2", id_number=ident(85))  # not the township's
+    user = world.user(Role.TOWNSHIP_CENTER)
+    rows = _sheet(_export(client, user))
+    header = [str(h).rstrip("*") for h in rows[0]]
+    col = {h: i for i, h in enumerate(header)}
+    mine = [next(r for r in rows if r[col["姓名"]] == p.name) for p in people]
+    mine[0][col["姓名"]] = "别人"
+    mine[1][col["公民身份号码"]] = mask_id_number(ident(89))
+    mine[2][col["平台人员编号"]] = record_no(other)
+    mine[3][col["平台人员编号"]] = "17"
+    report = ResidentLedger(user=user).dry_run(_xlsx_of([rows[0], *mine]))
+    assert sorted((e.row, e.field) for e in report.errors) == [
+        (2, "name"), (3, "id_number"), (4, "record_no"), (5, "record_no")]
+    assert "不是您辖区内已登记的人员" in next(e.message for e in report.errors if e.row == 4)
+    assert report.existing_count == 0
