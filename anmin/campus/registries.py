@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from anmin.core import ledgers
+from anmin.core.models import Region
 from anmin.workflow.kit import maps
 from anmin.workflow.kit.registry import Registry
 
@@ -27,25 +28,48 @@ SCHOOLS = Registry(
 
 
 class PostLedgerMixin:
-    """The 学校 column names a school on the register inside the importing user's jurisdiction."""
+    """The 学校 column names a school on the register inside the importing user's jurisdiction; a post
+    stands at its school, so its 村(社区) is the school's (a post of another village is that row's error)."""
+
+    also_check = ("check_school_village",)
+
+    def schools(self):
+        return School.objects.visible_to(self.user) if getattr(self, "user", None) is not None and not getattr(
+            self.user, "is_system", False) else School.objects.all()
 
     def parse_school(self, value):
         name = ledgers.text()(value)
-        qs = School.objects.visible_to(self.user) if getattr(self, "user", None) is not None and not getattr(
-            self.user, "is_system", False) else School.objects.all()
-        school = qs.filter(name=name, is_active=True).first()
+        school = self.schools().filter(name=name, is_active=True).first()
         if school is None:
             raise ValidationError(f"“{name}”不是在册的学校")
         return school
+
+    def check_school_village(self, values, row) -> None:
+        """The row's place (``values["region"]``, the kit's) lies in the school's 村(社区); a school name
+        two villages share is the one in the row's village."""
+        school, region = values.get("school"), values.get("region")
+        if school is None or not region or region[:12] == school.region_id[:12]:
+            return
+        same_name = self.schools().filter(name=school.name, is_active=True, region__code__startswith=region[:12])
+        other = same_name.first()
+        if other is not None:
+            values["school"] = other
+            return
+        names = dict(Region.objects.filter(code__in=(region[:12], school.region_id[:12])).values_list("code", "name"))
+        raise ValidationError({"village": (
+            f"村(社区)：“{names.get(region[:12], region)}”不是学校“{school.name}”所在的村(社区)"
+            f"（{names.get(school.region_id[:12], school.region_id)}）；护学岗登记在学校所在的村(社区)")})
 
 
 POSTS = Registry(
     model=GuardPost, app="campus", slug="post", fields=("school", "place", "peak", "on_duty", "unit"),
     natural_key=("school", "place", "peak"),
     columns=(
-        ledgers.Column("学校", "school", "parse_school", required=True, export="school.name", width=30),
+        ledgers.Column("学校", "school", "parse_school", required=True, export="school.name", width=30,
+                       aliases=("学校名称",)),  # the school ledger's own header
         ledgers.Column("岗位位置", "place", ledgers.text(max_length=128), required=True),
-        ledgers.Column("时段", "peak", ledgers.choice(Peak.choices), required=True),
+        ledgers.Column("时段", "peak", ledgers.choice(Peak.choices), required=True, aliases=("执勤时段",),
+                       help="早高峰(上学)、午间、晚高峰(放学)；也可只写早高峰、晚高峰"),
         ledgers.Column("上岗人员", "on_duty", ledgers.text(max_length=128), required=True),
         ledgers.Column("所属单位", "unit", ledgers.text(max_length=64)),
     ),

@@ -202,6 +202,13 @@ class DisputeLedger(CaseLedger):
                 row.warnings.append(self.row_error(row.row, "outcome", (
                     f"调解结果：台账没有调结日期列，按{'化解时限' if values.get('deadline') else '登记日期'}"
                     f"记为 {values['concluded_on']:%Y-%m-%d} 办结")))
+        if concluded and not values.get("outcome") and "outcome" not in row.raw:  # a bad 调解结果 is its own error
+            if self.has_column("outcome"):
+                errors["outcome"] = "调解结果：已填写调结日期时必填"
+            else:  # the ledger has no such column: an open dispute, the date is not kept
+                values.pop("concluded_on", None)
+                row.warnings.append(self.row_error(row.row, "concluded_on",
+                                                   "调结日期：台账没有调解结果列，调结日期不导入，纠纷按未办结登记"))
         if (values.get("outcome") == Outcome.SUCCESS and not values.get("agreement") and self.has_column("agreement")
                 and not values.get("number")):  # a new one; an exported row is the record as registered
             errors["agreement"] = "调解协议：调解成功时必填"

@@ -20,6 +20,7 @@ from . import header as hdr
 from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
 from .files import read_sheet
 from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, mask_numbers
+from .parsers import headed
 
 ALL_OR_NOTHING = "all_or_nothing"
 VALID_ONLY = "valid_only"
@@ -112,6 +113,9 @@ class Ledger(ExportMixin):
     #: (name field, ID number field) pairs naming people: one ID number under two names in one file is
     #: a warning shown before the import.
     person_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: Names of methods ``(values, row)`` run after ``check_row`` has passed, raising like it: the rules
+    #: a mixin adds to a ledger whose ``check_row`` it does not own (a registry kit's ledger).
+    also_check: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -196,9 +200,7 @@ class Ledger(ExportMixin):
 
     def _error(self, row: int, col_field: str, message: str, value: Any = "") -> RowError:
         header = self.header_of(col_field)
-        if header and not message.startswith(header):
-            message = f"{header}：{message}"
-        return RowError(row, header, col_field, message, value)
+        return RowError(row, header, col_field, headed(message, header), value)
 
     # -- dry run ------------------------------------------------------------------------------------------
 
@@ -345,11 +347,13 @@ class Ledger(ExportMixin):
                 except ValidationError as exc:
                     msg = "；".join(exc.messages)
                     h = headers[col.field]
-                    row.errors.append(RowError(number, h, col.field, msg if msg.startswith(h) else f"{h}：{msg}", raw))
+                    row.errors.append(RowError(number, h, col.field, headed(msg, h), raw))
                     failed.add(col.field)
             values = {k: v for k, v in row.values.items() if k not in failed}
             try:
                 self.check_row(values, row)
+                for rule in self.also_check:
+                    getattr(self, rule)(values, row)
             except ValidationError as exc:
                 for e in self._errors_from(number, exc):
                     if e.field not in failed and e not in row.errors:

@@ -43,6 +43,7 @@ def text(*, max_length: int | None = None) -> Callable[[Any], str]:
 def integer(*, min_value: int | None = None, max_value: int | None = None) -> Callable[[Any], int]:
     from ..bounds import MAX_INT
 
+    capped = max_value is not None  # too small for an uncapped column: "不能小于1", not the column's limit
     max_value = MAX_INT if max_value is None else max_value  # never beyond the column (the dry run says so)
 
     def parse(value: Any) -> int:
@@ -50,14 +51,14 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
             raise ValidationError("应为整数")
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("应为整数")
-        s = _cell_text(value).rstrip("级")
-        if not _INTEGER.fullmatch(s):
+        m = _INTEGER.fullmatch(_cell_text(value))
+        if not m or (m[2] and _NOT_A_UNIT.intersection(m[2])):
             raise ValidationError("应为整数")
-        n = int(s)
-        if (min_value is not None and n < min_value) or (max_value is not None and n > max_value):
-            if min_value is not None and max_value is not None:
+        n = int(m[1])
+        if (min_value is not None and n < min_value) or n > max_value:
+            if min_value is not None and (capped or n > max_value):
                 raise ValidationError(f"应在{min_value}至{max_value}之间")
-            raise ValidationError(f"不能小于{min_value}" if min_value is not None else f"不能大于{max_value}")
+            raise ValidationError(f"不能大于{max_value}" if n > max_value else f"不能小于{min_value}")
         return n
 
     return parse
@@ -98,7 +99,9 @@ def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
     return parse
 
 
-_INTEGER = re.compile(r"-?\d+")  # patterns compiled once, not looked up per cell
+# patterns compiled once, not looked up per cell
+_INTEGER = re.compile(r"(-?\d+)\s*([\u4e00-\u9fff]{1,2})?")  # 4路, 2块, 3级: a unit word after the number
+_NOT_A_UNIT = frozenset("万亿千百十余多来几左右上下以约近")  # 3万, 10余, 5左右 are not that number
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 
@@ -246,6 +249,8 @@ def choice(
         mapping.setdefault(_cell_text(word), mapping.get(key, target))
     for short, value in _unpadded({_cell_text(v): v for _label, v in pairs}).items():
         mapping.setdefault(short, value)  # 4 for 04: a number cell drops the leading zero
+    for short, value in _before_brackets([(_cell_text(label), value) for label, value in pairs]).items():
+        mapping.setdefault(short, value)  # 早高峰 for 早高峰(上学): the label without its bracketed note
     folded: dict[str, Any] = {}
     for word, value in mapping.items():
         folded.setdefault(word.casefold(), value)  # HIGH, High for high
@@ -289,8 +294,36 @@ def boolean() -> Callable[[Any], bool]:
     return parse
 
 
+#: The names the ID number and phone parsers give their cells in a message (``label=``): the dry run
+#: puts the column's own header in their place (``headed``), so a message names its column once.
+_LABELS: set[str] = {"公民身份号码", "联系电话"}
+
+
+def headed(message: str, header: str) -> str:
+    """``message`` as shown for a cell of the column ``header``: a parser's own label at its start is
+    replaced by the header ("申请人身份证号应为18位…", not "申请人身份证号：身份证号码应为18位…"),
+    any other message gets the header in front ("涉及人数：不能小于1")."""
+    if not header or message.startswith(header):
+        return message
+    for label in sorted(_LABELS, key=len, reverse=True):
+        if message.startswith(label):
+            return header + message[len(label):]
+    return f"{header}：{message}"
+
+
 def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
-    """A resident ID number (GB 11643, check digit included); returns the 18-character form."""
+    """A resident ID number (GB 11643, check digit included); returns the 18-character form. A legacy
+    15-digit number's bad birth date names the digits written (第7–12位), not those of its upgrade."""
+    _LABELS.add(label)
+
+    def legacy(s: str) -> str:
+        try:
+            return parse_id_number(s, label=label, today=today_and_horizon()[0]).number
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "id_birth_date" and len(re.sub(r"\D", "", s)) == 15:
+                raise ValidationError(f"{label}（15位旧号码）第7–12位不是有效的出生日期",
+                                      code="id_birth_date") from None
+            raise
 
     def parse(value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -304,18 +337,35 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
         s = _cell_text(value)
         if _SCIENTIFIC.fullmatch(s):
             raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
-        return parse_id_number(s, label=label, today=today_and_horizon()[0]).number
+        return legacy(s)
 
     return parse
 
 
 def phone(*, label: str = "联系电话") -> Callable[[Any], str]:
+    _LABELS.add(label)
+
     def parse(value: Any) -> str:
         return validate_phone_number(_cell_text(value), label=label)
 
     return parse
 
 
+
+
+def _before_brackets(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """Values by the part of their label before a bracket (早高峰 for 早高峰(上学)); a part two labels
+    with different values share is left out."""
+    out: dict[str, Any] = {}
+    shared: set[str] = set()
+    for label, value in pairs:
+        short = label.split("(", 1)[0].strip()
+        if not short or short == label:
+            continue
+        if short in out and out[short] != value:
+            shared.add(short)
+        out[short] = value
+    return {k: v for k, v in out.items() if k not in shared}
 
 
 def _unpadded(table: dict[str, Any]) -> dict[str, Any]:
