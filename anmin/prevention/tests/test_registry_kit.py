@@ -239,3 +239,19 @@ def test_a_large_registry_ledger_is_imported_by_the_worker(world, centre, client
     client.post("/prevention/cameras/", {"ledger_step": "confirm", "token": token, "mode": "valid_only"})
     jobs.run(token, centre.pk, CAMERAS.ledger_class.key, "valid_only")
     assert Camera.objects.get(name="东口").region_id == world.gc_grid.code
+
+
+def test_a_registrys_pages_are_titled_in_the_readers_language(client, world):
+    """In English the camera registry's pages say "Register Video surveillance point…", not "Register
+    视频监控点位"; in Chinese as before; the Excel file keeps its Chinese name."""
+    from anmin.core.models import Role
+
+    client.force_login(world.user(Role.CITY_OFFICE))
+    assert "视频监控点位台账" in client.get("/prevention/cameras/").content.decode()
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    for url in ("/prevention/cameras/", "/prevention/cameras/new/"):
+        body = client.get(url).content.decode()
+        title = body.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "视频监控点位" not in title, (url, title)
+    export = client.get("/prevention/cameras/?export=xlsx")
+    assert "视频监控点位台账" in export["Content-Disposition"] or "%E8%A7%86" in export["Content-Disposition"]

@@ -154,6 +154,14 @@ class Registry:
     def label(self) -> str:
         return self.model._meta.label_lower
 
+    @property
+    def display_title(self):
+        """The title in the reader's language (pages); ``title`` stays the Chinese one the ledger's file
+        names, notes and messages carry (translated where the catalogue has it: a model's name has)."""
+        from django.utils.translation import gettext_lazy
+
+        return gettext_lazy(self.title)  # the declared title as a catalogue msgid
+
     def perm(self, verb: str) -> str:
         return f"{self.model._meta.app_label}.{verb}_{self.model._meta.model_name}"
 

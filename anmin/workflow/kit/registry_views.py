@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -194,7 +195,7 @@ class RegistryCreateView(RegistryMixin, IdempotentFormMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=_("登记%(what)s") % {"what": self.registry.title},
+        return super().get_context_data(title=_("登记%(what)s") % {"what": self.registry.display_title},
                                         cancel_url=reverse(self.registry.url_name("list")), **kwargs)
 
     def form_valid(self, form):
@@ -291,7 +292,8 @@ def registry_urls(registry: Registry, **views: type) -> list:
     model = registry.model
     base = {"registry": registry, "model": model}
     ledger = {**base, "filterset_class": make_filter(registry), "table_class": make_table(registry),
-              "title": f"{registry.title}台账", "export_name": f"{registry.title}台账"}
+              "title": format_lazy(_("{what}台账"), what=registry.display_title),
+              "export_name": f"{registry.title}台账"}
     bases = {"list": (RegistryLedgerView, ledger), "new": (RegistryCreateView, {**base, "scoped_create":
              registry.perm("add")}), "detail": (RegistryDetailView, base), "edit": (RegistryEditView, base),
              "status": (RegistryStatusView, base), "retire": (RegistryRetireView, base)}
