@@ -77,6 +77,9 @@ class AuditedAdmin(PlacePickers, admin.ModelAdmin):
     """Writes each save and delete to the audit log (the admin runs them in a transaction)."""
 
     audit_fields: tuple[str, ...] | None = None  # which fields before/after record (default: all)
+    # No "在站点上查看": the site's pages are scoped to business roles, and the 系统管理员 has none — the
+    # link led them to a 404.
+    view_on_site = False
 
     def save_model(self, request, obj, form, change):
         before = audit.snapshot(type(obj).objects.get(pk=obj.pk), self.audit_fields) if change else None

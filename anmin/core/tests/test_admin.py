@@ -109,3 +109,13 @@ def test_only_the_system_administrator_enters_the_admin(client, world):
     assert client.get("/admin/").status_code == 302  # to the admin's login: not for this account
     client.force_login(world.user(Role.SYSADMIN))
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_admin_change_page_offers_no_view_on_site_link_that_would_404(client, world):
+    """The 系统管理员 has no business scope: the site's org and region pages are 404 for them, so the admin
+    offers no "在站点上查看" link to them."""
+    client.force_login(world.user(Role.SYSADMIN))
+    org = world.orgs["gc_center"] if "gc_center" in world.orgs else next(iter(world.orgs.values()))
+    page = client.get(f"/admin/core/orgunit/{org.pk}/change/")
+    assert page.status_code == 200
+    assert "/admin/r/" not in page.content.decode()
