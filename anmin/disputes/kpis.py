@@ -57,11 +57,13 @@ def year_figures(*, year, region=None, user=None) -> dict[str, int]:
 
 
 def mediation_rate(*, year, region=None, user=None) -> float:
-    return rate(mediated(year=year, region=region, user=user), found(year=year, region=region, user=user))
+    f = year_figures(year=year, region=region, user=user)  # both counts in one read of the year's disputes
+    return rate(f["mediated"], f["found"])
 
 
 def success_rate(*, year, region=None, user=None) -> float:
-    return rate(succeeded(year=year, region=region, user=user), mediated(year=year, region=region, user=user))
+    f = year_figures(year=year, region=region, user=user)
+    return rate(f["succeeded"], f["mediated"])
 
 
 overdue = DISPUTE_KPIS.overdue  # open dispute cases past their limit now
