@@ -13,7 +13,6 @@ short or former (大北村), within the row's 乡镇 or the importing unit's are
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,29 +34,8 @@ from .rules import intake_rules
 C = ledgers.Column
 DATA = Path(__file__).resolve().parent / "data"
 MASK = "*"
-_MASKED_ID = re.compile(r"[0-9]{0,6}\*{4,}[0-9]{0,3}[0-9X]")
-_MASKED_PHONE = re.compile(r"[0-9]{0,4}\*{3,}[0-9]{0,4}")
-_id_cell = ledgers.id_number(label="身份证号码")
-_phone_cell = ledgers.phone(label="联系电话")
-
-
-def id_number_or_mask(value: Any) -> str:
-    """A full ID number, or a masked one as exports write it (``411***********123X``): kept as a
-    marker, valid only on a row that is a registered lead (``LeadLedger.find_existing``)."""
-    if isinstance(value, str) and MASK in value:
-        text = ledgers.text()(value).upper()
-        if _MASKED_ID.fullmatch(text):
-            return text
-    return _id_cell(value)
-
-
-def phone_or_mask(value: Any) -> str:
-    """A phone, or a masked one as exports write it (``138****5678``): a marker, as above."""
-    if isinstance(value, str) and MASK in value:
-        text = ledgers.text()(value)
-        if _MASKED_PHONE.fullmatch(text):
-            return text
-    return _phone_cell(value)
+id_number_or_mask = ledgers.id_number_or_mask(label="身份证号码")  # a masked number only on a known row
+phone_or_mask = ledgers.phone_or_mask(label="联系电话")
 
 
 def _township(lead: Lead) -> str:

@@ -11,7 +11,6 @@ export writes each resident's 平台人员编号, so the file imports again as n
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -59,30 +58,9 @@ def _person(path: str):
 
 
 MASK = "*"
+masked_id_number = ledgers.id_number_or_mask()  # a masked number only on a known row
+masked_phone = ledgers.phone_or_mask()
 
-_id_cell = ledgers.id_number()
-_phone_cell = ledgers.phone()
-_MASKED_ID = re.compile(r"[0-9]{0,6}\*{4,}[0-9]{0,3}[0-9X]")
-_MASKED_PHONE = re.compile(r"[0-9]{0,4}\*{3,}[0-9]{0,4}")
-
-
-def masked_id_number(value: Any) -> str:
-    """A full ID number, or a masked one as exports write it (``411***********123X``): kept as a
-    marker, valid only on a row that is a registered resident (``ResidentLedger.find_existing``)."""
-    if isinstance(value, str) and MASK in value:
-        text = ledgers.text()(value).upper()
-        if _MASKED_ID.fullmatch(text):
-            return text
-    return _id_cell(value)
-
-
-def masked_phone(value: Any) -> str:
-    """A phone, or a masked one as exports write it (``138****5678``): a marker, as above."""
-    if isinstance(value, str) and MASK in value:
-        text = ledgers.text()(value)
-        if _MASKED_PHONE.fullmatch(text):
-            return text
-    return _phone_cell(value)
 
 
 def person_columns(via: str = "", *, masked: bool = False) -> tuple[ledgers.Column, ...]:

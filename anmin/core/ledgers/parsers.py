@@ -351,6 +351,41 @@ def phone(*, label: str = "联系电话") -> Callable[[Any], str]:
     return parse
 
 
+MASK = "*"
+_MASKED_ID = re.compile(r"[0-9]{0,6}\*{4,}[0-9]{0,3}[0-9X]")
+_MASKED_PHONE = re.compile(r"[0-9]{0,4}\*{3,}[0-9]{0,4}")
+
+
+def id_number_or_mask(*, label: str = "公民身份号码") -> Callable[[Any], str]:
+    """``id_number``, or a masked number as the ledgers' exports write it (``411***********123X``), kept
+    as a marker: the ledger accepts it only on a row that is a record already registered (its
+    ``find_existing``), so that its own export imports again; a new row needs the full number."""
+    full = id_number(label=label)
+
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and MASK in value:
+            masked = _cell_text(value).upper()
+            if _MASKED_ID.fullmatch(masked):
+                return masked
+        return full(value)
+
+    return parse
+
+
+def phone_or_mask(*, label: str = "联系电话") -> Callable[[Any], str]:
+    """``phone``, or a masked one as exports write it (``138****5678``): a marker, as above."""
+    full = phone(label=label)
+
+    def parse(value: Any) -> str:
+        if isinstance(value, str) and MASK in value:
+            masked = _cell_text(value)
+            if _MASKED_PHONE.fullmatch(masked):
+                return masked
+        return full(value)
+
+    return parse
+
+
 
 
 def _before_brackets(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
