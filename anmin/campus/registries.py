@@ -31,8 +31,6 @@ class PostLedgerMixin:
     """The 学校 column names a school on the register inside the importing user's jurisdiction; a post
     stands at its school, so its 村(社区) is the school's (a post of another village is that row's error)."""
 
-    also_check = ("check_school_village",)
-
     def schools(self):
         return School.objects.visible_to(self.user) if getattr(self, "user", None) is not None and not getattr(
             self.user, "is_system", False) else School.objects.all()
@@ -44,9 +42,9 @@ class PostLedgerMixin:
             raise ValidationError(f"“{name}”不是在册的学校")
         return school
 
-    def check_school_village(self, values, row) -> None:
-        """The row's place (``values["region"]``, the kit's) lies in the school's 村(社区); a school name
-        two villages share is the one in the row's village."""
+    def check_row(self, values, row) -> None:
+        """After the kit's (it places the row: ``values["region"]``): the place lies in the school's
+        村(社区); a school name two villages share is the one in the row's village."""
         school, region = values.get("school"), values.get("region")
         if school is None or not region or region[:12] == school.region_id[:12]:
             return

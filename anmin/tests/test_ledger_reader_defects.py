@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from anmin.core.codes import load_code_tables
 from anmin.core.ledgers import files
 from anmin.core.models import Role
+from anmin.core.testing import sheets
 from anmin.disputes.importers import DisputeLedger
 
 HEADER = ["纠纷名称", "纠纷类别", "村(社区)", "登记日期", "申请人", "调解结果", "调结日期", "调解协议"]
@@ -36,12 +37,7 @@ def save(wb: Workbook) -> bytes:
 
 
 def ledger_file(rows: list[list], header: list[str] = HEADER) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    return save(wb)
+    return sheets.xlsx([header, *rows])
 
 
 def rewrite_sheet(data: bytes, change) -> bytes:

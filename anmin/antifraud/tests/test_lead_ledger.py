@@ -8,24 +8,18 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from anmin.antifraud.importers import LeadLedger
 from anmin.antifraud.models import Lead
 from anmin.core import ledgers
 from anmin.core.models import Role
 from anmin.core.protected import make_id_number
+from anmin.core.testing import sheets
 
 
 def _xlsx(header: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheets.xlsx([header, *rows])
 
 
 def _idn(seq: int, born: dt.date = dt.date(1980, 3, 5)) -> str:

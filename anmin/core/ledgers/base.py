@@ -113,9 +113,6 @@ class Ledger(ExportMixin):
     #: (name field, ID number field) pairs naming people: one ID number under two names in one file is
     #: a warning shown before the import.
     person_fields: ClassVar[tuple[tuple[str, str], ...]] = ()
-    #: Names of methods ``(values, row)`` run after ``check_row`` has passed, raising like it: the rules
-    #: a mixin adds to a ledger whose ``check_row`` it does not own (a registry kit's ledger).
-    also_check: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -352,8 +349,6 @@ class Ledger(ExportMixin):
             values = {k: v for k, v in row.values.items() if k not in failed}
             try:
                 self.check_row(values, row)
-                for rule in self.also_check:
-                    getattr(self, rule)(values, row)
             except ValidationError as exc:
                 for e in self._errors_from(number, exc):
                     if e.field not in failed and e not in row.errors:

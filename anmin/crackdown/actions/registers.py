@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -70,26 +69,17 @@ def set_org_stage(*, actor, org: CrimeOrg, stage: str, expected_version: int) ->
 
 
 @action(perm="crackdown.add_suspect", target="org", model=CrimeOrg, what="登记犯罪嫌疑人")
-def add_suspect(*, actor, org: CrimeOrg | None, name: str, id_number_value: str = "", role_in_org: str = "",
-                status: str = SuspectStatus.CAUGHT, caught_on=None, now=None, region=None) -> Suspect:
-    """A member with procedural status; with an ID number, linked to the person register. A suspect of
-    one of the other kinds of crime belongs to no organisation: then ``region`` says where the case is."""
-    if org is None:
-        region_id = getattr(region, "pk", region)
-        if not region_id:
-            raise invalid("region", "「办案区域」为必填项（不属于任何组织的嫌疑人）")
-        if not Region.objects.filter(pk=region_id).exists():
-            raise invalid("region", "「办案区域」不存在")
-        org = SimpleNamespace(pk=None, region_id=region_id)
-    else:
-        org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
+def add_suspect(*, actor, org: CrimeOrg, name: str, id_number_value: str = "", role_in_org: str = "",
+                status: str = SuspectStatus.CAUGHT, caught_on=None, now=None) -> Suspect:
+    """A member with procedural status; with an ID number, linked to the person register."""
+    org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
     name = text(name, "name", "姓名", 64, required=True)
     number = id_number(id_number_value, "id_number_value")
     choice(status, "status", "诉讼状态", SuspectStatus)
     caught = day(caught_on, "caught_on", "抓获日期", _today(now), required=status != SuspectStatus.AT_LARGE)
     with transaction.atomic():
         person = link_person(actor=actor, name=name, id_number=number, region=org.region_id, source="扫黑除恶")
-        s = Suspect.objects.create(org_id=org.pk, region_id=org.region_id, name=name, id_number=number, person=person,
+        s = Suspect.objects.create(org=org, region_id=org.region_id, name=name, id_number=number, person=person,
                                    role_in_org=text(role_in_org, "role_in_org", "组织地位", 32), status=status,
                                    caught_on=caught)
         audit.record(actor=actor, action="create", obj=s, after={"org": org.pk, "status": status,

@@ -4,13 +4,12 @@ parser's message is named by the column once (not "申请人身份证号：身�
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from openpyxl import Workbook
 
 from anmin.core.models import Role
+from anmin.core.testing import sheets
 from anmin.disputes.importers import DisputeLedger
 from anmin.disputes.models import Dispute
 
@@ -18,14 +17,7 @@ from .test_importers import row, workbook
 
 
 def _sheet(header: list[str], rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheets.xlsx([header, *rows])
 
 
 def _errors(report) -> list[tuple[int, str, str]]:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from anmin.core import ledgers
 from anmin.core.models import Role
 from anmin.core.protected import make_id_number
+from anmin.core.testing import sheets
 from anmin.hazards.importers import DrunkDrivingLedger
 from anmin.hazards.models import DrunkDriving
 
@@ -76,14 +77,7 @@ def test_an_exported_ledger_dry_runs_with_nothing_new_and_no_errors(world):
 
 
 def _waters_file(rows: list[list]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["乡镇(街道)", "村(社区)", "水域名称", "水域类型", "责任人", "责任人电话"])
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheets.xlsx([["乡镇(街道)", "村(社区)", "水域名称", "水域类型", "责任人", "责任人电话"], *rows])
 
 
 def _water_rows() -> list[list]:

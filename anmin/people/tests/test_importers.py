@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from anmin.core import ledgers
 from anmin.core.models import AuditEntry, Role
 from anmin.core.protected import make_id_number, mask_id_number
+from anmin.core.testing import sheets
 
 from ..importers import CorrectionLedger, ResidentLedger, record_no
 from ..models import CommunityCorrection, Person
@@ -239,12 +240,7 @@ def _sheet(data: bytes) -> list[list]:
 
 
 def _xlsx_of(rows: list[list]) -> bytes:
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheets.xlsx(rows)
 
 
 def test_new_rows_in_an_exported_file_are_new_and_need_full_numbers(client, world):

@@ -362,6 +362,7 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                 raise ValidationError({"village": f"村(社区)：{registry.title}须登记到{need}"})
             values["region"] = code
             self._check_fields(values)
+            super().check_row(values, row)  # the registry's ``ledger_mixin``'s own rules, if it has any
 
         def _check_fields(self, values: dict[str, Any]) -> None:
             """The record's own field checks, which the import's action makes (``Registry.full_clean``),
