@@ -60,12 +60,22 @@ def chart_data(user, chart, area: Region | None, year: int, figs: F.Figures, are
     series = []
     for key in keys:
         kpi = F.resolve(key)
+        prefetch(figs, key, [code for code, _name in areas], region, year)
         values = [F.plain(rate_value(figs, key, code, year)) for code, _name in areas]
         series.append({"name": str(kpi.label), "unit": kpi.unit, "key": kpi.key, "values": values,
                        "links": [F.drill_url(kpi.key, code, year) for code, _n in areas]})
     out.update(labels=[name for _c, name in areas], codes=[c for c, _n in areas], series=series,
                links=series[0]["links"] if series else [])
     return out
+
+
+def prefetch(figs: F.Figures, key: str, codes: list[str], region: str | None, year: int) -> None:
+    """The KPI of every area of a table at once (and the count a rate divides by): one grouped
+    statement each where the KPI has a by-area form."""
+    figs.prefetch(key, codes, region, year)
+    base = F.rate_base(key)
+    if base is not None:
+        figs.prefetch(base, codes, region, year)
 
 
 def rate_value(figs: F.Figures, key: str, region: str | None, year: int):

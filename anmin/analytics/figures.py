@@ -140,6 +140,7 @@ class Figures:
     _changed: dict = field(default_factory=dict)
     _sig: dict = field(default_factory=dict)
     _today: str | None = None
+    _known: dict = field(default_factory=dict)  # prefetched by area, for this viewer
 
     def head(self) -> tuple[int, str]:
         if self._head is None:
@@ -168,28 +169,62 @@ class Figures:
             self._today = clock.today().isoformat()
         return self._today
 
+    def _key(self, name: str, region: str | None, year: int) -> str:
+        sig = self._sig.get(region)
+        if sig is None:
+            sig = self._sig[region] = scope_signature(self.user, region)
+        return f"anmin:fig:{sig}:{name}:{year}:{region or '-'}"
+
+    def _kept(self, cache_key: str, region: str | None, volatile: bool) -> tuple[bool, Any]:
+        entry = cache.get(cache_key)
+        if entry is None or not self._still_valid(entry, region, volatile):
+            return False, None
+        if tuple(entry["head"]) != self.head():
+            entry["head"] = self.head()
+            cache.set(cache_key, entry, _max_age(volatile))
+        return True, entry["value"]
+
+    def _keep(self, cache_key: str, head, day: str, value: Any, volatile: bool) -> None:
+        cache.set(cache_key, {"head": head, "at": time.time(), "day": day, "value": value}, _max_age(volatile))
+
     def cached(self, name: str, region: str | None, year: int, compute: Callable[[], Any], *,
                volatile: bool = False) -> Any:
         """``compute()`` — an aggregate over the records of ``region`` the viewer may see — kept in the
         cache under ``name`` as KPI values are (fresh after any write inside ``region``)."""
         if not self.use_cache:
             return compute()
-        sig = self._sig.get(region)
-        if sig is None:
-            sig = self._sig[region] = scope_signature(self.user, region)
-        cache_key = f"anmin:fig:{sig}:{name}:{year}:{region or '-'}"
-        entry = cache.get(cache_key)
-        if entry is not None and self._still_valid(entry, region, volatile):
-            if tuple(entry["head"]) != self.head():
-                entry["head"] = self.head()
-                cache.set(cache_key, entry, _max_age(volatile))
-            return entry["value"]
+        cache_key = self._key(name, region, year)
+        hit, value = self._kept(cache_key, region, volatile)
+        if hit:
+            return value
         head = self.head()  # read before computing: a write during the computation counts as after it
         day = self.today()
         with parallel_plans():  # counted once for everyone who reads it until a write (decision 0018)
             value = compute()
-        cache.set(cache_key, {"head": head, "at": time.time(), "day": day, "value": value}, _max_age(volatile))
+        self._keep(cache_key, head, day, value, volatile)
         return value
+
+    def prefetch(self, key: str, codes, region: str | None = None, year: int | None = None) -> None:
+        """Compute the KPI for each of the sibling areas ``codes`` inside ``region`` that is not kept
+        already, at once when the KPI has a by-area form (``Kpi.by_area``, ``core.areas``): a table of
+        26 townships is one statement instead of 26. ``compute``/``figure`` then find them kept."""
+        kpi = resolve(key)
+        year = year or self.year
+        if kpi is None or kpi.by_area is None:
+            return
+        missing = [code for code in codes if (kpi.key, code, year) not in self._known]
+        if self.use_cache:
+            missing = [code for code in missing
+                       if not self._kept(self._key(kpi.key, code, year), code, kpi.volatile)[0]]
+        if len(missing) < 2:
+            return
+        head, day = self.head(), self.today()
+        with parallel_plans():
+            values = kpi.by_area(year=year, region=region, codes=missing, user=self.user)
+        for code in missing:
+            self._known[(kpi.key, code, year)] = values[code]
+            if self.use_cache:
+                self._keep(self._key(kpi.key, code, year), head, day, values[code], kpi.volatile)
 
     def compute(self, key: str, region: str | None = None, year: int | None = None) -> Any:
         """The KPI's value, or None when no KPI of that key is registered."""
@@ -197,6 +232,9 @@ class Figures:
         if kpi is None:
             return None
         year = year or self.year
+        known = self._known.get((kpi.key, region, year), self)
+        if known is not self:
+            return known
         return self.cached(kpi.key, region, year, lambda: kpi.compute(year=year, region=region, user=self.user),
                            volatile=kpi.volatile)
 

@@ -34,6 +34,7 @@ def heat(user, area, key: str, year: int) -> list[dict]:
     areas = children_of(user, area)
     geo = {g.region_id: g for g in RegionGeo.objects.filter(region_id__in=[c for c, _ in areas])}
     figs = F.Figures(user=user, year=year)
+    figs.prefetch(key, [code for code, _name in areas], area.code if area else None, year)
     out = []
     for code, name in areas:
         value = F.plain(figs.value(key, code, year))

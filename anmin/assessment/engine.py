@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from anmin.core import registry
+from anmin.core import areas, registry
 
 from .explain import kpi_label, kpi_unit, num
 from .models import (
@@ -47,14 +47,25 @@ def q(value) -> Decimal:
     return Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
 
 
-def kpi_value(key: str, *, year: int, region: str | None):
-    """The KPI's value, or None when no KPI of that key is registered (alternatives "a,b")."""
+def kpi_values(key: str, *, year: int, regions) -> dict[str | None, float | None]:
+    """The KPI's value for each of ``regions`` (the units assessed; None when no KPI of that key — or of
+    its alternatives "a,b" — is registered), in one grouped statement when the KPI has a by-area form and
+    the regions are of one level (``Kpi.by_area``)."""
+    regions = list(dict.fromkeys(regions))
+    codes = [code for code in regions if code]
     for k in key.split(","):
         k = k.strip()
         if k in registry.kpis:
-            value = registry.kpis.get(k).compute(year=year, region=region, user=None)
-            return float(value) if value is not None and not isinstance(value, dict) else None
-    return None
+            kpi = registry.kpis.get(k)
+            grouped = kpi.by_area(year=year, region=None, codes=codes, user=None) \
+                if kpi.by_area is not None and len(codes) > 1 and areas.digits(codes) else {}
+            return {code: _number(grouped[code] if code in grouped else
+                                  kpi.compute(year=year, region=code, user=None)) for code in regions}
+    return dict.fromkeys(regions)
+
+
+def _number(value) -> float | None:
+    return float(value) if value is not None and not isinstance(value, dict) else None
 
 
 def drill(key: str, region: str | None, year: int) -> str:
@@ -130,7 +141,8 @@ def compute(scheme: Scheme) -> list[UnitResult]:
     values: dict[int, dict[int, float | None]] = {}
     for item in items:
         if item.kpi:
-            values[item.id] = {t.id: kpi_value(item.kpi, year=year, region=t.region_id) for t in targets}
+            by_region = kpi_values(item.kpi, year=year, regions=[t.region_id for t in targets])
+            values[item.id] = {t.id: by_region[t.region_id] for t in targets}
     results = []
     for t in targets:
         r = UnitResult(t)

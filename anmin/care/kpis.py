@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.areas import bucket
 from anmin.core.registry import Kpi, kpis
 from anmin.people.kpis import as_of, inside, register_count, scoped
 from anmin.people.models.choices import AwardStatus, RecordStatus, SubsidyStatus, VisitKind, VisitOutcome, WarningKind
@@ -58,14 +59,12 @@ def followups(*, year, region=None, user=None) -> int:
     return inside(qs, region, "person__region").count()
 
 
-def followup_completion_rate(*, year, region=None, user=None) -> float:
-    """Share (%) of patients on the register who had, by the year's end (or today), at least the
-    follow-ups the rules ask for (at least N a year, pro rata from registration)."""
-    day = as_of(year)
-    cfg = rules.current_rules()
-    patients = (
+def _followup_counts(year: int, region, user):
+    """(the person's region, registered on, the year's follow-ups that count) of every patient on the
+    register by the year's end."""
+    return (
         _patients(region, user)
-        .filter(registered_on__lte=day)
+        .filter(registered_on__lte=as_of(year))
         .annotate(
             n=Count(
                 "visits",
@@ -76,14 +75,29 @@ def followup_completion_rate(*, year, region=None, user=None) -> float:
                 ),
             )
         )
-        .values_list("registered_on", "n")
+        .values_list("person__region", "registered_on", "n")
     )
+
+
+def _completion_rate(year: int, rows) -> float:
+    day, cfg = as_of(year), rules.current_rules()
     total = done = 0
-    for registered_on, n in patients:
+    for registered_on, n in rows:
         need = rules.required_followups(year=year, registered_on=registered_on, as_of=day, rules=cfg)
         total += 1
         done += n >= need
     return round(100.0 * done / total, 2) if total else 0.0
+
+
+def followup_completion_rate(*, year, region=None, user=None) -> float:
+    """Share (%) of patients on the register who had, by the year's end (or today), at least the
+    follow-ups the rules ask for (at least N a year, pro rata from registration)."""
+    return _completion_rate(year, ((on, n) for _r, on, n in _followup_counts(year, region, user)))
+
+
+def followup_completion_rate_by_area(*, year, region=None, codes, user=None) -> dict[str, float]:
+    rows = bucket(((r, (on, n)) for r, on, n in _followup_counts(year, region, user)), codes)
+    return {code: _completion_rate(year, items) for code, items in rows.items()}
 
 
 def followups_overdue(*, year, region=None, user=None) -> int:
@@ -152,5 +166,6 @@ def register() -> None:
         ("care.incidents", _("患者肇事肇祸"), incidents, "起"),
         ("care.major_incidents", _("患者肇祸"), major_incidents, "起"),
     ]
+    by_area = {"care.followup_completion_rate": followup_completion_rate_by_area}
     for key, label, fn, unit in items:
-        kpis.register(key, Kpi(key, label, fn, unit, "care"))
+        kpis.register(key, Kpi(key, label, fn, unit, "care", by_area=by_area.get(key)))

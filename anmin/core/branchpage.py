@@ -188,23 +188,55 @@ def aggregate(qs, **counts) -> dict:
     cases read by key, not the province's year of disputes joined to their cases to find the county's
     (decision 0026).
     One statement where that does not apply (not PostgreSQL, no parts, another aggregate)."""
+    parts = _count_parts(qs, counts)
+    if parts is None:
+        return qs.aggregate(**counts)
+    totals = dict.fromkeys(counts, 0)
+    for part in parts:
+        for key, value in part.aggregate(**counts).items():
+            totals[key] += value or 0
+    return totals
+
+
+def aggregate_by(qs, group, **counts) -> dict:
+    """``aggregate`` for each value of the expression ``group`` (``{value: {name: n}}``; a value no row
+    has is absent): one grouped statement, or one per part of the condition as ``aggregate`` reads them."""
+
+    def grouped(q) -> dict:
+        rows = q.annotate(_group=group).order_by().values("_group").annotate(**counts)
+        return {row.pop("_group"): row for row in rows}
+
+    parts = _count_parts(qs, counts)
+    if parts is None:
+        return grouped(qs)
+    totals: dict = {}
+    for part in parts:
+        for value, row in grouped(part).items():
+            acc = totals.setdefault(value, dict.fromkeys(counts, 0))
+            for key, n in row.items():
+                acc[key] += n or 0
+    return totals
+
+
+def _count_parts(qs, counts) -> list | None:
+    """The parts ``aggregate`` counts ``qs`` by, each without the rows of the parts before it; None where
+    it counts in one statement."""
     from django.db.models import Count
 
     branches = getattr(qs, "branches", None)
     if not branches or connections[qs.db].vendor != "postgresql" \
             or not all(isinstance(a, Count) and not a.distinct for a in counts.values()):
-        return qs.aggregate(**counts)
+        return None
     from .scoping import get_policy
 
     field = get_policy(qs.model).township_field
-    totals = dict.fromkeys(counts, 0)
+    parts = []
     for i, branch in enumerate(branches):
         part = qs.filter(_in_own_township_range(branch, field) if field else branch)
         for earlier in branches[:i]:
             part = part.exclude(earlier)
-        for key, value in part.aggregate(**counts).items():
-            totals[key] += value or 0
-    return totals
+        parts.append(part)
+    return parts
 
 
 def _in_own_township_range(node, field: str):

@@ -91,6 +91,8 @@ def render_bulletin(kind: str, *, period: str, user=None, region: str | None = N
         if section == "b.ranking":
             present = [(k, h) for k, h in RANKING_KPIS if F.resolve(k) is not None]
             rows = []
+            for k, _ in present:
+                figs.prefetch(k, [code for code, _name in areas], root, year)
             for code, name in areas:
                 rows.append([name] + [F.number(figs.value(k, code)) for k, _ in present])
             key = present[0][0] if present else None
@@ -115,6 +117,7 @@ def render_bulletin(kind: str, *, period: str, user=None, region: str | None = N
             return [Block("para", [Run("超期时间最长的事项如下：")]), Block("table", [], rows=rows)]
         if section == "b.named":
             counts = []
+            figs.prefetch("cases.overdue", [code for code, _name in areas], root, year)
             for code, name in areas:
                 n = figs.value("cases.overdue", code)
                 counts.append((n or 0, name))

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from anmin.core import clock
+from anmin.core.areas import count_by_area
 from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.registry import Kpi, kpis, volatile
 
@@ -83,6 +84,28 @@ class CaseKpis:
         late = Supervision.objects.filter(case=OuterRef("pk"), automatic=True)
         return rate(done.exclude(Exists(late)).count(), total)
 
+    # The same indicators for sibling areas at once (``Kpi.by_area``; ``core.areas``).
+    def reported_by_area(self, *, year, region=None, codes, user=None) -> dict[str, int]:
+        return _counts(count_by_area(self.reported_in(year, region, user), "region", codes, n=Count("pk")))
+
+    def closed_by_area(self, *, year, region=None, codes, user=None) -> dict[str, int]:
+        return _counts(count_by_area(self.closed_in(year, region, user), "region", codes, n=Count("pk")))
+
+    def overdue_by_area(self, *, year, region=None, codes, user=None) -> dict[str, int]:
+        return _counts(count_by_area(self.cases(region, user).overdue(clock.now()), "region", codes, n=Count("pk")))
+
+    def on_time_rate_by_area(self, *, year, region=None, codes, user=None) -> dict[str, float]:
+        late = Supervision.objects.filter(case=OuterRef("pk"), automatic=True)
+        rows = count_by_area(self.closed_in(year, region, user), "region", codes,
+                             total=Count("pk"), on_time=Count("pk", filter=~Q(Exists(late))))
+        return {code: rate(row["on_time"], row["total"]) for code, row in rows.items()}
+
+    def kpi(self, key: str, label, name: str) -> Kpi:
+        """The indicator ``name`` (reported, closed, overdue, on_time_rate) as ``key``, with its
+        by-area form."""
+        return Kpi(key, label, getattr(self, name), UNITS[name], key.partition(".")[0],
+                   by_area=getattr(self, f"{name}_by_area"))
+
     def count_by(self, model, field: str, choices: Callable[[], list]) -> Callable[..., dict[str, int]]:
         """An indicator: the cases reported in the year counted by a field of the detail ``model``, named
         by ``choices()`` ((code, name) in order; every name, 0 when none, then codes no longer listed)."""
@@ -102,4 +125,8 @@ class CaseKpis:
         on_time_rate) under the given label."""
         for name, label in labels.items():
             key = f"{prefix}.{name}"
-            kpis.register(key, Kpi(key, label, getattr(self, name), UNITS[name], prefix))
+            kpis.register(key, self.kpi(key, label, name))
+
+
+def _counts(rows: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {code: row["n"] for code, row in rows.items()}
