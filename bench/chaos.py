@@ -215,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--seconds", type=float, default=60, help="how long the load runs (bounded)")
+    parser.add_argument("--startup", type=float, default=180,
+                        help="how long the platform may take to take its first report (a busy machine: minutes)")
     args = parser.parse_args(argv)
     url = os.environ.get("CHAOS_DATABASE_URL")
     cluster = None
@@ -250,7 +252,7 @@ def run(args, url: str, cluster) -> int:
     faults: list[tuple[str, float]] = []
     restart_took = 0.0
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + args.startup
         while time.monotonic() < deadline:
             try:
                 if post_event(port, pairs[0][0], pairs[0][1], f"warmup-{uuid.uuid4().hex}", "warmup")[0] == 201:
@@ -259,7 +261,7 @@ def run(args, url: str, cluster) -> int:
                 pass
             time.sleep(0.5)
         else:
-            raise SystemExit("the platform did not come up within 60 s (see var/chaos-serve.log)")
+            raise SystemExit(f"the platform did not come up within {args.startup:.0f} s (see var/chaos-serve.log)")
         stop = threading.Event()
         began = time.monotonic()
         end = began + args.seconds

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from .base import MODES, DryRun, Ledger, LedgerImportError
 from .export import xlsx_response
@@ -93,7 +94,9 @@ class LedgerImportMixin:
     def render_import(self, ledger: Ledger, *, step: str, status: int = 200, **ctx) -> HttpResponse:
         report: DryRun | None = ctx.get("report")
         context = {
-            "title": f"导入{ledger.title}",
+            # The ledger's title is its file's (Chinese) name; the page reads it in the reader's language
+            # where the catalogue has it (a ledger page of the same title does).
+            "title": gettext("导入{what}").format(what=gettext(ledger.title)),
             "ledger": ledger,
             "step": step,
             "back_url": self.import_back_url(),
