@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import signal
@@ -308,10 +309,12 @@ def run(args, url: str, cluster) -> int:
         # The first write SENT after the fault that was acknowledged (one already in flight proves nothing).
         after = [done for sent, done in stats.acks if sent > at]
         recovery[what] = round(min(after) - at, 2) if after else None
+    gaps = longest_gaps(stats, faults)
     report = {
         "acknowledged": len(stats.acknowledged), "missing": len(missing), "duplicated": len(duplicated),
         "chaos_records_in_database": total, "attempts": stats.attempts, "retries": stats.retries,
         "gave_up": stats.gave_up, "statuses": stats.statuses, "recovery_seconds": recovery,
+        "longest_gap_seconds": gaps,
         "serve_exit_code": code, "clients": args.clients, "seconds": args.seconds,
         "database_fault": "pg_ctl restart -m fast (throw-away cluster)" if cluster else "pg_terminate_backend",
         "database_outage": outage_window(stats, faults[-1][1], restart_took) if len(faults) == 3 else None,
@@ -321,6 +324,19 @@ def run(args, url: str, cluster) -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"chaos-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     return 1 if missing or duplicated else 0
+
+
+def longest_gaps(stats, faults) -> dict[str, float | None]:
+    """After each fault, until the next one: the longest stretch without an acknowledged write — the
+    outage a user sees. The first write sent after a master's death may still be answered by a worker
+    it left behind (recovery 0.2 s), and the new master's workers come up only seconds later."""
+    done = sorted(d for _s, d in stats.acks)
+    out = {}
+    for i, (what, at) in enumerate(faults):
+        until = faults[i + 1][1] if i + 1 < len(faults) else (done[-1] if done else at)
+        stamps = [at] + [d for d in done if at < d <= until]
+        out[what] = round(max(b - a for a, b in itertools.pairwise(stamps)), 2) if len(stamps) > 1 else None
+    return out
 
 
 if __name__ == "__main__":

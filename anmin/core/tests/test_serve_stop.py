@@ -32,3 +32,16 @@ def test_serve_stops_a_child_and_collects_it():
     child.start()
     child.stop(grace=60)
     assert child.proc.returncode == -signal.SIGTERM
+
+
+def test_loading_the_application_opens_no_connection_and_starts_no_thread():
+    """``serve`` preloads the application in gunicorn's master and forks the workers from it: what the
+    load leaves behind is shared by every worker, so it must be neither a database connection nor a
+    thread (a fresh interpreter, as the master is)."""
+    import sys
+
+    code = ("import threading; from anmin.wsgi import application; from django.db import connections; "
+            "open_ = [a for a in connections if connections[a].connection is not None]; "
+            "print(len(open_), threading.active_count())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split()[-2:] == ["0", "1"], out.stdout + out.stderr

@@ -154,6 +154,12 @@ class Command(BaseCommand):
                 # up in one worker and one core served the lot — 32 clients reporting: 1,463 against 172
                 # CPU ticks, 118–123 reports/s; closed after each response 721 / 748 ticks, 179–183/s.
                 "--keep-alive", "0",
+                # The master loads the application once and forks its workers from it: after a restart the
+                # workers are up as soon as the one import is done (three imports on two busy cores took
+                # half a minute in `make chaos`), a worker that died is replaced at once, and the workers
+                # share the loaded code. Loading opens no connection and starts no thread (checked by
+                # core/tests/test_serve_stop.py); a new release is a restart, not a HUP.
+                "--preload",
                 "--graceful-timeout", "5",
                 "--access-logfile", opts["access_logfile"], "--logger-class", "anmin.core.accesslog.GunicornLogger",
             ], env, essential=True))
