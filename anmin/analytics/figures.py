@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
-from anmin.core import audit, clock, registry
+from anmin.core import areas, audit, clock, registry
 from anmin.core.dbtune import parallel_plans
 from anmin.core.models.regions import level_of, prefix_for
 
@@ -210,7 +210,7 @@ class Figures:
         26 townships is one statement instead of 26. ``compute``/``figure`` then find them kept."""
         kpi = resolve(key)
         year = year or self.year
-        if kpi is None or kpi.by_area is None:
+        if kpi is None or kpi.by_area is None or areas.digits(codes) is None:  # areas of one level only
             return
         missing = [code for code in codes if (kpi.key, code, year) not in self._known]
         if self.use_cache:

@@ -100,3 +100,14 @@ def test_a_cold_dashboard_counts_each_indicator_once_however_many_townships(clie
     series = next(s for s in chart["series"] if s["key"] == "grid.reported")
     values = dict(zip(chart["labels"], series["values"], strict=True))
     assert (values["古城镇"], values["无梁镇"], values["新设第1镇"]) == (3, 1, 0)
+
+
+def test_areas_of_different_levels_are_counted_one_by_one(world):
+    from anmin.analytics.figures import Figures
+
+    _records(world)
+    figs = Figures(user=world.user(Role.CITY_OFFICE), year=2020)
+    mixed = [world.wuliang.code, world.gc_village.code]
+    figs.prefetch("grid.reported", mixed)
+    assert figs._known == {}
+    assert [figs.value("grid.reported", code) for code in mixed] == [1, 3]
