@@ -41,6 +41,11 @@ class CaseSerializer(PlannedRead, serializers.ModelSerializer):
     sla = serializers.CharField(read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    # A plain string, not the model's three choices: a kind may grade its cases its own way (a fraud
+    # lead's critical / high / medium / low, ``Workflow.priorities``), which the model field's enum
+    # would declare out of the schema.
+    priority = serializers.CharField(read_only=True, help_text="紧急程度：urgent / normal / hard，"
+                                     "或事项类型自己的等级（预警线索 critical / high / medium / low）")
 
     class Meta:
         model = Case
@@ -132,6 +137,8 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
     opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+    priority = django_filters.ChoiceFilter(choices=registry.priority_choices,
+                                           help_text="urgent / normal / hard，或事项类型自己的等级（critical …）")
 
     class Meta:
         model = Case
