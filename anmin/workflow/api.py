@@ -24,8 +24,9 @@ from .models import Case, CaseEvent, Priority
 from .rules import available_actions
 
 try:  # Idempotency-Key support for creates (core.idempotency); without it, creates work as plain POSTs
-    from anmin.core.idempotency import IdempotentCreateMixin
+    from anmin.core.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin
 except ImportError:  # pragma: no cover - core without the idempotency module
+    IDEMPOTENCY_PARAMETER = None
 
     class IdempotentCreateMixin:  # type: ignore[no-redef]
         pass
@@ -188,7 +189,9 @@ class CaseViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelM
         if self.action == "create" and not request.user.has_perm("workflow.add_case"):
             self.permission_denied(request, message="您没有登记交办事项的权限")
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    # The mixin's Idempotency-Key parameter, which an extend_schema of its own would otherwise drop.
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer},
+                   parameters=[p for p in (IDEMPOTENCY_PARAMETER,) if p is not None])
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 
