@@ -397,6 +397,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Requests as components of their own (``…Request``), so a text field a request may not leave
+    # blank says minLength 1 (a schema-valid request is not refused for it); answers are as before.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Fields of one name with different choices in several domains ("source", "outcome") get an enum
     # named after their model (anmin.core.schema.name_colliding_enums); names set here win.
     "ENUM_NAME_OVERRIDES": {},

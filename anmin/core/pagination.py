@@ -73,6 +73,7 @@ def keyset_q(ordering: list[str], values: list) -> Q:
 
 
 _WHOLE = re.compile(r"[0-9]{1,9}")  # ASCII digits only: "²" passes str.isdigit() and fails int()
+MAX_PAGE = 999_999_999  # the most digits _WHOLE takes; the schema says so (an 11-digit page looks like a phone)
 
 
 class Pagination(PageNumberPagination):
@@ -85,13 +86,14 @@ class Pagination(PageNumberPagination):
     django_paginator_class = LedgerPaginator
 
     def get_page_number(self, request, paginator):
-        """``?page=`` must be a whole number from 1 (DRF took an empty one for the first page)."""
+        """``?page=`` must be a whole number from 1 to ``MAX_PAGE`` (DRF took an empty one for the first
+        page); past the last page is a 404."""
         raw = request.query_params.getlist(self.page_query_param)
         if not raw:
             return 1
         value = raw[-1]
-        if not _WHOLE.fullmatch(value) or int(value) < 1:
-            raise ValidationError({self.page_query_param: ["page：应为不小于 1 的整数"]})
+        if not _WHOLE.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
+            raise ValidationError({self.page_query_param: [f"page：应为 1 至 {MAX_PAGE} 之间的整数"]})
         return int(value)
 
     def get_page_size(self, request):
@@ -178,7 +180,7 @@ class Pagination(PageNumberPagination):
         params = super().get_schema_operation_parameters(view)
         for param in params:
             if param["name"] == self.page_query_param:
-                param["schema"] = {"type": "integer", "minimum": 1}
+                param["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
             elif param["name"] == self.page_size_query_param:
                 param["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
         if getattr(view, "keyset_pagination", False):

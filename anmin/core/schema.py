@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -43,16 +44,38 @@ def _nullable_source(serializer, field) -> bool:
     return False
 
 
+def _blank_choice_source(serializer, field) -> bool:
+    """Whether a read-only choice field reads a model column that may be blank (a clue's 核查结果
+    before it is concluded): DRF leaves ``allow_blank`` off read-only fields, so drf-spectacular's
+    enum would leave "" out."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if model is None or len(attrs) != 1:
+        return False
+    try:
+        model_field = model._meta.get_field(attrs[0])
+    except Exception:
+        return False
+    return bool(getattr(model_field, "choices", None)) and getattr(model_field, "blank", False)
+
+
 class Schema(AutoSchema):
     """drf-spectacular's schema, with the error answers every operation can give declared, and a
-    read-only field declared nullable when its source may be null."""
+    read-only field declared nullable when its source may be null (and a read-only choice "" when
+    its column may be blank)."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
-        if direction == "response" and field.read_only and "$ref" not in meta:
-            parent = getattr(field, "parent", None)
-            if parent is not None and _nullable_source(parent, field):
-                meta["nullable"] = True
+        parent = getattr(field, "parent", None)
+        if direction != "response" or not field.read_only or parent is None:
+            return meta
+        if "$ref" not in meta and _nullable_source(parent, field):
+            meta["nullable"] = True
+        if isinstance(field, serializers.ChoiceField) and _blank_choice_source(parent, field):
+            if "" not in meta.get("enum", [""]):
+                meta["enum"] = [*meta["enum"], ""]
+            elif len(meta.get("allOf", ())) == 1:
+                meta["oneOf"] = [*meta.pop("allOf"), {"type": "string", "enum": [""]}]
         return meta
 
     ERRORS = {
@@ -69,6 +92,17 @@ class Schema(AutoSchema):
         "500": "服务器内部错误",
     }
 
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        # A create that honours Idempotency-Key answers 422 when the key came with another request
+        # (core.idempotency): declared where the header is.
+        if any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", ())):
+            operation["responses"].setdefault("422", self._get_response_for_code(
+                OpenApiResponse(ErrorSerializer, description="Idempotency-Key 已用于内容不同的另一次提交"), "422"))
+        return operation
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for status_code, description in self.ERRORS.items():
@@ -76,6 +110,27 @@ class Schema(AutoSchema):
                 responses[status_code] = self._get_response_for_code(
                     OpenApiResponse(ErrorSerializer, description=description), status_code)
         return responses
+
+
+class StrictFilterExtension(DjangoFilterExtension):
+    """The filter parameters as ``core.api_filters.StrictFilterBackend`` takes them: no filter takes
+    an empty value (``?region=`` is a 400), so a string parameter says ``minLength: 1`` and an enum
+    leaves "" out — a request valid by the schema is then not refused for it."""
+
+    target_class = "anmin.core.api_filters.StrictFilterBackend"
+    match_subclasses = True
+    priority = 1
+
+    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
+        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+        for parameter in parameters:
+            schema = parameter.get("schema") or {}
+            for node in (schema, schema.get("items") or {}):
+                if "enum" in node:  # a choice that may be blank on the model ("" = 处置中) is no filter value
+                    node["enum"] = [value for value in node["enum"] if value != ""]
+                elif node.get("type") == "string":
+                    node.setdefault("minLength", 1)
+        return parameters
 
 
 def name_colliding_enums() -> None:

@@ -31,7 +31,13 @@ from .models.persons import is_protected_query
 
 
 class MaskedField(serializers.CharField):
-    """A protected value: accepted in full on input, always given back masked."""
+    """A protected value: accepted in full on input, always given back masked; no value (a foreign
+    resident's ID number is NULL) is "", as the schema's plain string says."""
+
+    def get_attribute(self, instance):
+        # DRF answers a None attribute with null without asking to_representation.
+        value = super().get_attribute(instance)
+        return "" if value is None else value
 
     def to_representation(self, value):
         return str(value) if value else ""

@@ -162,3 +162,41 @@ def test_the_schema_declares_the_error_shape_on_every_operation(world):
             for status in ("400", "401", "403", "404", "500"):
                 assert status in op["responses"], f"{method.upper()} {path} does not declare {status}"
     assert apps.is_installed("drf_spectacular")
+
+
+def test_a_create_that_takes_an_idempotency_key_declares_its_422(world):
+    # The fuzzer's finding: POST /api/v1/grid-events/ and /api/v1/people/persons/ answered 422
+    # (idempotency_key_reused: the key came before with another body), a status the schema did not
+    # declare. Every operation with the Idempotency-Key header now declares it, in the one shape.
+    client = api(world)
+    task = {"kind": "JB", "title": "全市校园安全大检查", "region": world.city.code}
+    key = {"Idempotency-Key": "fuzz-1"}
+    assert client.post("/api/v1/cases/", task, format="json", headers=key).status_code == 201
+    again = client.post("/api/v1/cases/", {**task, "title": "另一件事"}, format="json", headers=key)
+    one_shape(again, 422, "idempotency_key_reused")
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    keyed = [(path, method) for path, ops in schema["paths"].items() for method, op in ops.items()
+             if any(p.get("name") == "Idempotency-Key" for p in op.get("parameters", ()))]
+    assert {("/api/v1/cases/", "post"), ("/api/v1/grid-events/", "post")} <= set(keyed)
+    for path, method in keyed:
+        assert "422" in schema["paths"][path][method]["responses"], f"{method.upper()} {path}"
+
+
+def test_a_read_only_choice_that_may_be_blank_admits_it_in_the_schema(world):
+    # The fuzzer's finding (扫黑办): a new clue answered "result": "" (核查结果, blank until concluded)
+    # where the schema's ClueResultEnum left "" out — DRF drops allow_blank from read-only fields.
+    # The same held for a dispute's and a lead's outcome while open.
+    schema = api(world).get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    def admits_blank(node) -> bool:
+        if "$ref" in node:
+            return admits_blank(components[node["$ref"].rsplit("/", 1)[-1]])
+        if "enum" in node:
+            return "" in node["enum"]
+        return any(admits_blank(n) for n in node.get("oneOf", ())) or (
+            bool(node.get("allOf")) and all(admits_blank(n) for n in node["allOf"])) or node.get("type") == "string"
+
+    for component, name in (("Clue", "result"), ("ClueDetail", "result"), ("Dispute", "outcome"),
+                            ("DisputeDetail", "satisfaction"), ("Lead", "outcome")):
+        assert admits_blank(components[component]["properties"][name]), (component, name)

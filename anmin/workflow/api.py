@@ -24,8 +24,9 @@ from .models import Case, CaseEvent, Priority
 from .rules import available_actions
 
 try:  # Idempotency-Key support for creates (core.idempotency); without it, creates work as plain POSTs
-    from anmin.core.idempotency import IdempotentCreateMixin
+    from anmin.core.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin
 except ImportError:  # pragma: no cover - core without the idempotency module
+    IDEMPOTENCY_PARAMETER = None
 
     class IdempotentCreateMixin:  # type: ignore[no-redef]
         pass
@@ -41,6 +42,11 @@ class CaseSerializer(PlannedRead, serializers.ModelSerializer):
     sla = serializers.CharField(read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    # A plain string, not the model's three choices: a kind may grade its cases its own way (a fraud
+    # lead's critical / high / medium / low, ``Workflow.priorities``), which the model field's enum
+    # would declare out of the schema.
+    priority = serializers.CharField(read_only=True, help_text="紧急程度：urgent / normal / hard，"
+                                     "或事项类型自己的等级（预警线索 critical / high / medium / low）")
 
     class Meta:
         model = Case
@@ -132,6 +138,8 @@ class CaseFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
     opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
+    priority = django_filters.ChoiceFilter(choices=registry.priority_choices,
+                                           help_text="urgent / normal / hard，或事项类型自己的等级（critical …）")
 
     class Meta:
         model = Case
@@ -181,7 +189,9 @@ class CaseViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelM
         if self.action == "create" and not request.user.has_perm("workflow.add_case"):
             self.permission_denied(request, message="您没有登记交办事项的权限")
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer})
+    # The mixin's Idempotency-Key parameter, which an extend_schema of its own would otherwise drop.
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseDetailSerializer},
+                   parameters=[p for p in (IDEMPOTENCY_PARAMETER,) if p is not None])
     def create(self, request, *args, **kwargs):
         return super().create(request, *args, **kwargs)
 

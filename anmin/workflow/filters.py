@@ -10,8 +10,8 @@ from anmin.core import clock
 from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
 from anmin.core.models import Region
 
-from .models import Case, Priority, Supervision
-from .registry import case_kinds, kind_choices
+from .models import Case, Supervision
+from .registry import case_kinds, kind_choices, priority_choices
 
 
 def village_choices(request):
@@ -37,7 +37,7 @@ class CaseFilter(django_filters.FilterSet):
     village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=village_choices, method="inside")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=kind_choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices)
-    priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Priority.choices)
+    priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=priority_choices)
     sla = django_filters.ChoiceFilter(label=_("时限"), choices=SLA_CHOICES, method="filter_sla")
     opened_from = DayFromFilter(label=_("上报日期起"), field_name="opened_at")
     opened_to = DayToFilter(label=_("上报日期止"), field_name="opened_at")

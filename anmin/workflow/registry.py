@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, pgettext
 
 from anmin.core.models.regions import RegionLevel
 from anmin.core.registry import Registry
@@ -114,6 +114,16 @@ def get_kind(code_or_key: str | CaseKind) -> CaseKind:
 def kind_choices() -> list[tuple[str, str]]:
     """(code, label) of every kind, labels in the active language (for drop-downs)."""
     return [(k.code, k.display_label) for k in case_kinds]
+
+
+def priority_choices() -> list[tuple[str, str]]:
+    """(code, label) of every priority a case can have: the engine's three and those a kind grades its
+    cases by instead (a fraud lead's 特高/高/中/低, ``Workflow.priorities``), each once."""
+    seen: dict[str, str] = {}
+    for kind in case_kinds:
+        for code, label in kind.workflow.priorities:
+            seen.setdefault(code, gettext(label))
+    return list(seen.items())
 
 
 def step_label(object_type: str, step: str) -> str | None:

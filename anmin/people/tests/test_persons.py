@@ -101,6 +101,20 @@ def test_pages_api_and_exports_show_numbers_masked(client, world, zhang):
     assert AuditEntry.objects.filter(action="export", object_type="people.person").exists()
 
 
+def test_a_person_without_an_id_number_answers_a_string_as_the_schema_says(client, world):
+    # The fuzzer's finding: a foreign resident (no ID number, NULL) came back as "id_number": null on
+    # the list, the detail and GET lookup/, where the schema says a string.
+    foreign = make_person(world.gc_grid, name="外籍人", id_number=None, phone="", is_foreign=True)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    listed = client.get("/api/v1/people/persons/lookup/").json()["results"]
+    rows = [row for row in listed if row["id"] == foreign.pk]
+    rows.append(client.get(f"/api/v1/people/persons/{foreign.pk}/").json())
+    for row in rows:
+        assert row["id_number"] == ""
+        assert row["phone"] == ""
+    assert len(rows) == 2
+
+
 def test_an_export_with_full_numbers_needs_a_reason_and_is_audited(client, world, zhang):
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
     refused = client.post("/people/", {"do": "export_reveal", "reason": ""})

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from rest_framework.test import APIClient
 
 from anmin.core.models import Role
+from anmin.workflow.definitions import DEFAULT_WORKFLOW
 from anmin.workflow.models import Case
+from anmin.workflow.registry import CaseKind, case_kinds, register_kind
 
 from .conftest import open_task
 
@@ -100,3 +103,63 @@ def test_a_retried_create_with_the_same_idempotency_key_makes_one_case(world):
     assert (first.status_code, again.status_code) == (201, 201)
     assert again.json()["id"] == first.json()["id"]
     assert Case.objects.filter(title="重试的交办").count() == 1
+
+
+@pytest.fixture
+def graded_kind():
+    """A kind that grades its cases its own way, as the fraud leads do (特高/高/中/低)."""
+    kind = CaseKind(code="TG", key="test_graded", label="分级测试", view_perm="workflow.view_case",
+                    workflow=DEFAULT_WORKFLOW.replace(priorities=(("critical", "特高"), ("low", "低"))))
+    register_kind(kind)
+    yield kind
+    case_kinds._items.pop(kind.code, None)
+
+
+def _admits(schema: dict, node: dict, value: str) -> bool:
+    """Whether a property's schema (through $ref and allOf) lets ``value`` through its enum."""
+    if "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    if "enum" in node and value not in node["enum"]:
+        return False
+    return all(_admits(schema, part, value) for part in node.get("allOf", ()))
+
+
+def test_a_case_graded_by_its_kind_answers_as_the_schema_says(world, graded_kind):
+    # The fuzzer's finding: a fraud lead's case answered priority "critical" where the schema's
+    # PriorityEnum allowed urgent / normal / hard only, on the list, the detail and the transition GET.
+    from drf_spectacular.generators import SchemaGenerator
+
+    case = open_task(world, kind=graded_kind.code, priority="critical")
+    client = api(world, Role.TOWNSHIP_CENTER)
+    listed = client.get("/api/v1/cases/", {"priority": "critical"})
+    assert listed.status_code == 200, listed.content
+    assert [row["priority"] for row in listed.json()["results"]] == ["critical"]
+    assert client.get(f"/api/v1/cases/{case.pk}/").json()["priority"] == "critical"
+    assert client.get(f"/api/v1/cases/{case.pk}/transition/").json()["priority"] == "critical"
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for component in ("Case", "CaseDetail"):
+        prop = schema["components"]["schemas"][component]["properties"]["priority"]
+        for kind in case_kinds:
+            for code, _label in kind.workflow.priorities:
+                assert _admits(schema, prop, code), (component, kind.code, code)
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
+    assert _admits(schema, params["priority"]["schema"], "critical")
+
+
+def test_a_step_without_its_name_is_a_400_the_schema_declares(world):
+    # The fuzzer's finding (every role, some forty writes): {"transition": ""} — a string, all the
+    # shared request/answer component said — was refused "该字段不能为空"; request components of
+    # their own now say minLength 1 for a text field that may not be blank.
+    from drf_spectacular.generators import SchemaGenerator
+
+    case = open_task(world)
+    resp = api(world, Role.TOWNSHIP_CENTER).post(f"/api/v1/cases/{case.pk}/transition/",
+                                                 {"transition": "", "version": case.version}, format="json")
+    assert resp.status_code == 400
+    assert resp.json()["field"] == "transition"
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    body = schema["paths"]["/api/v1/cases/{id}/transition/"]["post"]["requestBody"]["content"]["application/json"]
+    component = schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]
+    assert component["properties"]["transition"]["minLength"] == 1
+    assert "minLength" not in component["properties"]["reason"]  # may be blank
