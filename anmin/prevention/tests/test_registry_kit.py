@@ -255,3 +255,13 @@ def test_a_registrys_pages_are_titled_in_the_readers_language(client, world):
         assert "视频监控点位" not in title, (url, title)
     export = client.get("/prevention/cameras/?export=xlsx")
     assert "视频监控点位台账" in export["Content-Disposition"] or "%E8%A7%86" in export["Content-Disposition"]
+
+
+def test_a_registry_record_page_is_titled_after_the_record(client, world, centre):
+    """The browser tab (and the history a user goes back through) named nothing: "· 安民 · …"."""
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township")
+    client.force_login(centre)
+    html = client.get(f"/prevention/cameras/{cam.pk}/").content.decode()
+    assert "<title>古城路口 · " in html
+    form = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
+    assert 'type="date" name="built_on"' in form
