@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -312,6 +312,16 @@ def _place(level: int):
     return get
 
 
+MASK = "*"
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a column of no field of the model's own (parsed by the mixin)
+        return None
+
+
 def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     """The registry's Excel ledger: 乡镇(街道), 村(社区), 网格, the declared columns, 状态."""
     status_choices = registry.statuses
@@ -324,6 +334,8 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     )
 
     bases = (registry.ledger_mixin, ledgers.Ledger) if registry.ledger_mixin else (ledgers.Ledger,)
+    protected = [c.field for c in registry.columns
+                 if getattr(_model_field(registry.model, c.field), "kind_name", None) in ("phone", "id_number")]
 
     class RegistryLedger(*bases):  # type: ignore[misc]
         key = f"{registry.app}.{registry.slug}"
@@ -361,6 +373,11 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                 need = LEVEL_NAMES[registry.min_level]
                 raise ValidationError({"village": f"村(社区)：{registry.title}须登记到{need}"})
             values["region"] = code
+            # A masked number (an export's 138****5678, parsed by ``ledgers.phone_or_mask``) is a marker,
+            # not a number: kept apart, fine on a record already registered, refused on a new one.
+            for f in protected:
+                if MASK in str(values.get(f) or ""):
+                    values[f"masked_{f}"], values[f] = values[f], None
             self._check_fields(values)
             super().check_row(values, row)  # the registry's ``ledger_mixin``'s own rules, if it has any
 
@@ -379,19 +396,21 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                                        for k, v in exc.message_dict.items()}) from None
 
         def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
-            if not registry.natural_key:
-                return ()
-            regions = {r.values["region"] for r in rows if r.ok and "region" in r.values}
-            seen = set(
-                registry.model.objects.filter(region_id__in=regions, is_active=True)
-                .values_list("region_id", *registry.natural_key)
-            )
-            for r in rows:
-                key = (r.values.get("region"), *(getattr(r.values.get(k), "pk", r.values.get(k))
-                                                 for k in registry.natural_key))
-                if r.ok and key in seen:
-                    r.existing = True
-            return ()
+            if registry.natural_key:
+                regions = {r.values["region"] for r in rows if r.ok and "region" in r.values}
+                seen = set(
+                    registry.model.objects.filter(region_id__in=regions, is_active=True)
+                    .values_list("region_id", *registry.natural_key)
+                )
+                for r in rows:
+                    key = (r.values.get("region"), *(getattr(r.values.get(k), "pk", r.values.get(k))
+                                                     for k in registry.natural_key))
+                    if r.ok and key in seen:
+                        r.existing = True
+            for r in rows:  # a new record needs the full number, not an export's masked one
+                for f in protected:
+                    if r.ok and not r.existing and r.values.get(f"masked_{f}"):
+                        yield self.row_error(r.row, f, "是脱敏值，新增记录须填写完整号码", r.raw.get(f, ""))
 
         def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
             own = set(registry.fields)
