@@ -265,3 +265,24 @@ def test_a_registry_record_page_is_titled_after_the_record(client, world, centre
     assert "<title>古城路口 · " in html
     form = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
     assert 'type="date" name="built_on"' in form
+
+
+def test_the_status_history_names_the_person_and_the_records_own_moment(world, centre):
+    """状态记录 read "2026-12-07 07:30 正常 · pingan" under 正常（自 2020-12-10 09:16）: the login name and
+    the audit entry's real-clock time instead of the person and the moment the record keeps."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    centre.name = "古城综治 张三"
+    centre.save(update_fields=["name"])
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township")
+    since = timezone.now() - dt.timedelta(days=400)
+    cam = actions.set_camera_status(actor=centre, record=cam, expected_version=1, status="offline", since=since)
+    actions.retire_camera(actor=centre, record=cam, expected_version=2, reason="拆除")
+    cam.refresh_from_db()
+    created, offline, retired = history(CAMERAS, cam)
+    assert created.at == cam.created_at or created.at.replace(microsecond=0) == cam.created_at.replace(microsecond=0)
+    assert offline.at == since
+    assert retired.at == cam.retired_at
+    assert {h.actor for h in (created, offline, retired)} == {"古城综治 张三"}

@@ -40,6 +40,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock, ledgers
@@ -283,16 +284,22 @@ def history(registry: Registry, obj: RegistryModel) -> list[StatusEntry]:
     labels = dict(registry.statuses)
     out: list[StatusEntry] = []
     entries = AuditEntry.objects.filter(object_type=registry.label, object_id=str(obj.pk),
-                                        action__in=("create", "status", "retire")).order_by("seq")
+                                        action__in=("create", "status", "retire")
+                                        ).select_related("actor").order_by("seq")
     for e in entries:
         after = e.after or {}
+        # The person by name, as a case's timeline shows them (not the login name), and the moment on
+        # the business clock the record itself keeps (its status_since, retired_at): the audit entry's
+        # own time is the real clock's, years apart from the record's in a world dated in the past.
+        who = str(e.actor) if e.actor_id and e.actor is not None else e.actor_username
         if e.action == "retire":
-            out.append(StatusEntry(e.at, "retired", str(_("注销")), e.reason, e.actor_username))
+            out.append(StatusEntry(obj.retired_at or e.at, "retired", str(_("注销")), e.reason, who))
             continue
         status = after.get("status")
         if status:
-            out.append(StatusEntry(e.at, status, str(labels.get(status, status)), after.get("status_note") or e.reason,
-                                   e.actor_username))
+            at = parse_datetime(str(after.get("status_since") or "")) or e.at
+            out.append(StatusEntry(at, status, str(labels.get(status, status)), after.get("status_note") or e.reason,
+                                   who))
     if not out:  # registered in a bulk import (one audit entry per batch)
         out.append(StatusEntry(obj.status_since or obj.created_at, obj.status, obj.status_label(), obj.status_note,
                                ""))
