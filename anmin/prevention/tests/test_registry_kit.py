@@ -286,3 +286,15 @@ def test_the_status_history_names_the_person_and_the_records_own_moment(world, c
     assert offline.at == since
     assert retired.at == cam.retired_at
     assert {h.actor for h in (created, offline, retired)} == {"古城综治 张三"}
+
+
+def test_the_demo_names_a_camera_in_words_not_codes():
+    """The demo's 视频监控点位台账 read 大北村委会Cci-0554, Sca-4254, Nco-0353: code fragments on every row."""
+    import re
+
+    from anmin.prevention.demo import CAMERA_PLAN, camera_name
+
+    names = [camera_name("大北村委会", programme, kind, 554) for programme, kind, _n, _c in CAMERA_PLAN]
+    assert names[1] == "大北村委会平安城市路口监控0554"
+    assert len(set(names)) == len(names)  # one name per programme and place
+    assert not any(re.search(r"[A-Za-z]", n) for n in names)
