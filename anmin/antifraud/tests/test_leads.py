@@ -242,3 +242,19 @@ def test_the_case_ledger_and_the_case_page_show_a_leads_grade_by_its_name(client
         body = client.get(url).content.decode()
         assert "特高" in body, url
         assert ">critical<" not in body, url
+
+
+def test_a_contact_on_the_timeline_shows_no_code_of_its_result(world, client):
+    """办理过程 read "联系：电话·已联系上 / 办理结果：reached": the attempt's code under the timeline's
+    办理结果 key."""
+    lead = _lead(world)
+    police = world.user(Role.POLICE)
+    lead = actions.record_contact(actor=police, lead=lead, method="call", result="reached",
+                                  at=T0 + dt.timedelta(minutes=2), now=T0 + dt.timedelta(minutes=2))
+    client.force_login(police)
+    html = client.get(f"/antifraud/{lead.pk}/").content.decode()
+    timeline = html[html.index('<section class="timeline">'):]
+    timeline = timeline[:timeline.index("</section>")]
+    assert "联系：电话·已联系上" in timeline
+    assert "reached" not in timeline
+    assert "办理结果：" not in timeline
