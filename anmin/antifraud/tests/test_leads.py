@@ -258,3 +258,18 @@ def test_a_contact_on_the_timeline_shows_no_code_of_its_result(world, client):
     assert "联系：电话·已联系上" in timeline
     assert "reached" not in timeline
     assert "办理结果：" not in timeline
+
+
+def test_an_untouched_contact_or_outcome_form_records_nothing_it_was_not_told():
+    """登记联系 and 登记处置结果 submitted as opened recorded 已联系上 (stopping the contact clock) and
+    劝阻成功: the first option stood chosen. Now the user picks, or the form names the field."""
+    from anmin.antifraud.forms import ConcludeForm, ContactForm
+
+    contact = ContactForm({"version": "1", "method": "call"})
+    assert not contact.is_valid()
+    assert contact.errors["result"] == ["「联系结果」为必填项"]
+    assert '<option value="" selected>请选择</option>' in str(ContactForm()["result"])
+    conclude = ConcludeForm({"version": "1"})
+    assert not conclude.is_valid()
+    assert conclude.errors["outcome"] == ["「处置结果」为必填项"]
+    assert ContactForm({"version": "1", "method": "call", "result": "reached"}).is_valid()
