@@ -37,6 +37,14 @@ def request_report(*, actor, kind: str, year, region, period: str = "", want_pdf
         year = int(period[:4])
     else:
         period = ""
+    today = clock.today()  # a report of what has not happened yet is a report of zeros
+    if kind in PERIOD:
+        part = int(period[5:]) if kind == "monthly" else int(period[-1])
+        now = today.month if kind == "monthly" else (today.month - 1) // 3 + 1
+        if (year, part) > (today.year, now):
+            raise Invalid("期间不能晚于" + ("本月" if kind == "monthly" else "本季度"), field="period")
+    elif year > today.year:
+        raise Invalid(f"年度不能晚于今年（{today.year}年）", field="year")
     if region is None:
         raise Invalid("您的账号没有所属区域，不能生成报告", field="region")
     with transaction.atomic():

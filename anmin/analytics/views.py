@@ -192,11 +192,11 @@ class LocalTileView(AnalyticsPage):
 class ReportTable(Table):
     columns = (
         Column("title", _("标题"), link=True, width=40),
-        Column("get_kind_display", _("类型")),
+        Column("kind", _("类型")),
         Column("year", _("年度")),
         Column("period", _("期间")),
         Column("version", _("版本")),
-        Column("get_status_display", _("状态")),
+        Column("status", _("状态")),
         Column("created_by", _("生成人")),
         Column("created_at", _("申请时间")),
     )

@@ -41,7 +41,7 @@ class CampaignDetail(RecordDetailView):
 
 SessionImport = record_import(
     CounsellingSession, key="campaigns.counselling_session", title="心理服务记录台账",
-    refs={"counsellor": ("心理服务人员姓名", Counsellor)},
+    refs={"counsellor": ("心理服务人员姓名", Counsellor)}, natural_key=("counsellor", "held_on", "topic"),
     columns=(
         ledgers.Column("日期", "held_on", ledgers.date(), required=True),
         ledgers.Column("内容", "topic", ledgers.text(max_length=200), required=True, width=30),

@@ -36,7 +36,7 @@ def parse_items(value) -> list[str]:
 
 IncidentImport = record_import(
     CampusIncident, key="campus.incident", title="校园周边案(事)件台账",
-    refs={"school": ("学校名称", School)},
+    refs={"school": ("学校名称", School)}, natural_key=("school", "occurred_on", "kind", "description"),
     columns=(
         ledgers.Column("发生日期", "occurred_on", ledgers.date(), required=True),
         ledgers.Column("类型", "kind", ledgers.choice(IncidentKind.choices), required=True,

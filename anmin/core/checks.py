@@ -103,8 +103,10 @@ def moment(value: datetime | None, field: str, label: str, *, now: datetime, hin
     return value
 
 
-def day(value: Any, field: str, label: str, today: date, *, required: bool = True) -> date | None:
-    """A past or present date (ISO text accepted), not before 2000."""
+def day(value: Any, field: str, label: str, today: date, *, required: bool = True,
+        latest: str = "今天") -> date | None:
+    """A past or present date (ISO text accepted), not before 2000. A date allowed later than today (a
+    time limit) passes its own ceiling as ``today`` and names it in ``latest`` (“2030年底”)."""
     if value in (None, ""):
         if required:
             raise invalid(field, f"「{label}」为必填项")
@@ -115,7 +117,7 @@ def day(value: Any, field: str, label: str, today: date, *, required: bool = Tru
         except ValueError as exc:
             raise invalid(field, f"「{label}」须为日期，如 2020-06-01") from exc
     if value > today:
-        raise invalid(field, f"「{label}」不能晚于今天")
+        raise invalid(field, f"「{label}」不能晚于{latest}")
     if value.year < 2000:
         raise invalid(field, f"「{label}」不能早于2000年")
     return value

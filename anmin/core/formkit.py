@@ -26,7 +26,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .forms import QuickSelect, option_source
+from .forms import DateInput, QuickSelect, option_source
 
 REQUIRED = _("「%(label)s」为必填项")
 CHOOSE = _("请选择")
@@ -58,10 +58,25 @@ def name_the_field(form: forms.BaseForm) -> None:
 
 
 def _name_length_limits(field: forms.Field, label) -> None:
-    """A text's length limits in the same wording (Django's own says "该变量", not the field)."""
+    """A text's length limits and a number's bounds and digits in the same wording (Django's own say
+    "该变量" or "确保该值大于或等于0。", not the field)."""
     named = []
     for v in field.validators:
-        if type(v) is validators.MaxLengthValidator:
+        if type(v) is validators.MinValueValidator:
+            v = validators.MinValueValidator(v.limit_value, message=_("「%(label)s」不能小于%(limit)s") % {
+                "label": label, "limit": v.limit_value})
+        elif type(v) is validators.MaxValueValidator:
+            v = validators.MaxValueValidator(v.limit_value, message=_("「%(label)s」不能大于%(limit)s") % {
+                "label": label, "limit": v.limit_value})
+        elif type(v) is validators.DecimalValidator:
+            v = validators.DecimalValidator(v.max_digits, v.decimal_places)
+            v.messages = {
+                "invalid": _("「%(label)s」须为数字") % {"label": label},
+                "max_digits": _("「%(label)s」最多%(max)s位数字") % {"label": label, "max": "%(max)s"},
+                "max_decimal_places": _("「%(label)s」最多保留%(max)s位小数") % {"label": label, "max": "%(max)s"},
+                "max_whole_digits": _("「%(label)s」整数部分最多%(max)s位") % {"label": label, "max": "%(max)s"},
+            }
+        elif type(v) is validators.MaxLengthValidator:
             v = validators.MaxLengthValidator(v.limit_value, message=_(
                 "「%(label)s」最多%(limit)s个字（现有%(count)s个）") % {
                     "label": label, "limit": v.limit_value, "count": "%(show_value)d"})
@@ -120,6 +135,9 @@ def polish(form: forms.BaseForm, *, placeholder=CHOOSE, preselect: bool = True) 
             choices = list(field.choices)
             if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip() in BLANK_LABELS:
                 field.choices = _blank_first(choices, placeholder)
+        if type(widget) is forms.DateInput and isinstance(field, forms.DateField):
+            # Django's default is a text box with no hint of the format: the native picker instead
+            field.widget = DateInput(attrs=widget.attrs)
         if isinstance(field, forms.FileField) and ("photo" in name or "image" in str(widget.attrs.get("accept", ""))):
             widget.attrs.setdefault("accept", "image/*")
             widget.attrs.setdefault("capture", "environment")

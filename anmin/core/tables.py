@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,7 +45,10 @@ class Column:
             if target is None:
                 return ""
         display = getattr(target, f"get_{last}_display", None)
-        return shown(display() if callable(display) else getattr(target, last, None))
+        value = display() if callable(display) else getattr(target, last, None)
+        if callable(value) and not getattr(value, "do_not_call_in_templates", False):
+            value = value()  # a method named as the key (get_kind_display), called as a template would
+        return shown(value)
 
 
 class Table:
@@ -73,7 +77,7 @@ class Table:
             url = esc(obj.get_absolute_url()) if linked else ""
             tds = "".join(
                 f'<td data-label="{header}"><a href="{url}">{esc(value)}</a></td>' if col.link
-                else f'<td data-label="{header}">{esc(col.html(obj) if col.html is not None else value)}</td>'
+                else f'<td data-label="{header}">{esc(_on_screen(col.html(obj) if col.html else value))}</td>'
                 for header, (col, value) in zip(headers, cells, strict=True))
             rows.append(f'<tr class="{esc(row_class(obj)) if row_class else ""}">{tds}</tr>')
         return mark_safe("".join(rows))  # every value above was escaped (markup.esc)
@@ -106,6 +110,13 @@ class Table:
                 progress(n)
         wb.save(out)
         return n
+
+
+def _on_screen(value: Any) -> Any:
+    """A moment as the pages show one (local time, to the minute), not ``2020-12-10 01:36:07.58+00:00``."""
+    if isinstance(value, dt.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 def _excel_value(value: Any) -> Any:

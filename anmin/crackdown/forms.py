@@ -37,7 +37,8 @@ class ClueForm(CaseReportForm):
 
 class ResultForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    result = forms.ChoiceField(label=_("核查结果"), choices=ClueResult.choices)
+    # No finding chosen for the user: an untouched form recorded 查实.
+    result = forms.ChoiceField(label=_("核查结果"), choices=[("", "---------"), *ClueResult.choices])
     note = forms.CharField(label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     public_feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}),

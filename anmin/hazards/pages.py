@@ -18,7 +18,7 @@ from .models import DrowningIncident, DrunkDriving, Water, WaterInspection
 
 InspectionImport = record_import(
     WaterInspection, key="hazards.water_inspection", title="水域巡查记录台账",
-    refs={"water": ("危险水域名称", Water)},
+    refs={"water": ("危险水域名称", Water)}, natural_key=("water", "inspected_on", "inspector"),
     columns=(
         ledgers.Column("巡查日期", "inspected_on", ledgers.date(), required=True),
         ledgers.Column("巡查人", "inspector", ledgers.text(max_length=64), required=True),

@@ -20,7 +20,7 @@ WATERS = Registry(
         ledgers.Column("警示牌(块)", "warning_signs", ledgers.integer(min_value=0, max_value=100), default=0),
         ledgers.Column("救生器材", "rescue_equipment", ledgers.text(max_length=200), width=30),
         ledgers.Column("责任人", "responsible_name", ledgers.text(max_length=64)),
-        ledgers.Column("责任人电话", "responsible_phone", ledgers.phone(label="责任人电话")),
+        ledgers.Column("责任人电话", "responsible_phone", ledgers.phone_or_mask(label="责任人电话")),
         *maps.COLUMNS,
     ),
     filter_fields=("kind",), list_fields=("name", "kind", "warning_signs", "responsible_name"),

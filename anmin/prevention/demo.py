@@ -15,7 +15,7 @@ from anmin.core.models import Region
 from anmin.workflow.kit import demo as kit
 
 from . import actions
-from .models import Camera, LiaisonActivity, PlaceKind, PoliceActivity
+from .models import Camera, LiaisonActivity, PlaceKind, PoliceActivity, Programme
 
 YEAR = 2020
 # (programme, place kind, how many cameras, channels each): 平安乡镇 462 路, 平安城市 1,220 路,
@@ -52,6 +52,12 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return shares
 
 
+def camera_name(village: str, programme: str, kind: str, n: int) -> str:
+    """A point's name as a ledger writes one (大北村委会平安城市路口监控0554), in words: not the codes of
+    its programme and place (it read 大北村委会Cci-0554). One per programme, place and number."""
+    return f"{village}{Programme(programme).label}{PlaceKind(kind).label}监控{n:04d}"
+
+
 def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:
     records, at = [], dt.datetime(YEAR, 12, 1, 8, tzinfo=dt.UTC)
     places = kit.Scatter()
@@ -60,7 +66,7 @@ def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:
         for i in range(n):
             v = villages[(i * 7 + offset) % len(villages)]  # 7 is prime to 678: every village in turn
             offline = rng.random() < OFFLINE_SHARE
-            name = f"{v.name}{kind[:1].upper()}{programme[:2]}-{i + 1:04d}"
+            name = camera_name(v.name, programme, kind, i + 1)
             latitude, longitude = places.near(v.code, name, km=1.5)
             records.append({
                 "region": v.code, "name": name, "latitude": latitude, "longitude": longitude,

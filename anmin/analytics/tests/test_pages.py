@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from anmin.analytics import actions, tasks
 from anmin.analytics.figures import Figures
@@ -190,3 +191,38 @@ def test_the_bulletin_ranks_townships_and_lists_overdue_cases(world):
     doc = render_bulletin("monthly", period="2020-05", use_cache=False)
     assert "关于2020年5月平安建设工作情况的通报" in doc.text
     assert "古城镇" in doc.text and any(b.kind == "table" for b in doc.blocks)
+
+
+def test_the_report_list_names_kind_and_status_and_shows_the_time_to_the_minute(client, world):
+    """报告与通报 showed functools.partial(<bound method display of <ReportRun …>>) under 类型 and 状态,
+    and 2020-12-10 01:36:07.589894+00:00 under 申请时间."""
+    city = world.user(Role.CITY_OFFICE)
+    run = actions.request_report(actor=city, kind="monthly", year=2020, period="2020-11", region=world.city,
+                                 enqueue=False)
+    client.force_login(city)
+    html = client.get("/analytics/reports/").content.decode()
+    assert "functools" not in html and "+00:00" not in html
+    assert '<td data-label="类型">月度通报</td>' in html
+    assert '<td data-label="状态">排队中</td>' in html
+    moment = timezone.localtime(run.created_at).strftime("%Y-%m-%d %H:%M")
+    assert f'<td data-label="申请时间">{moment}</td>' in html
+
+
+def test_a_report_of_a_year_or_period_still_to_come_is_refused(world):
+    from anmin.core import clock
+    from anmin.core.errors import Invalid
+
+    city, today = world.user(Role.CITY_OFFICE), clock.today()
+    with pytest.raises(Invalid, match="年度不能晚于"):
+        actions.request_report(actor=city, kind="annual", year=today.year + 1, region=world.city, enqueue=False)
+    nxt = today.replace(day=1) + dt.timedelta(days=32)
+    with pytest.raises(Invalid, match="期间不能晚于"):
+        actions.request_report(actor=city, kind="monthly", year=nxt.year, period=f"{nxt.year}-{nxt.month:02d}",
+                               region=world.city, enqueue=False)
+    with pytest.raises(Invalid, match="期间不能晚于"):
+        actions.request_report(actor=city, kind="quarterly", year=today.year, period=f"{today.year + 1}-Q1",
+                               region=world.city, enqueue=False)
+    assert not ReportRun.objects.exists()
+    this_month = f"{today.year}-{today.month:02d}"
+    assert actions.request_report(actor=city, kind="monthly", year=today.year, period=this_month,
+                                  region=world.city, enqueue=False).period == this_month

@@ -82,8 +82,10 @@ def record_contact(*, actor, lead: Lead | int, method: str, result: str, note: s
         reason = note
         if result != ContactResult.REACHED and method in (ContactMethod.CALL, ContactMethod.SMS):
             reason = "；".join(filter(None, [note, "电话未能联系上，请网格员或劝阻员立即上门劝阻"]))
+        # ``result`` on a case event is the 办理结果 text the timeline shows: the attempt's code goes apart
+        # (the label already reads 联系：电话·已联系上; the timeline read 办理结果：reached).
         case_actions.record_case_event(case=case, actor=actor, action="contact_attempt", label=label, reason=reason,
-                                       data={"method": method, "result": result}, now=at)
+                                       data={"method": method, "contact_result": result}, now=at)
         fields = ["attempts"]
         if result == ContactResult.REACHED and lead_.first_contact_at is None:
             lead_.first_contact_at = at

@@ -242,3 +242,34 @@ def test_the_case_ledger_and_the_case_page_show_a_leads_grade_by_its_name(client
         body = client.get(url).content.decode()
         assert "特高" in body, url
         assert ">critical<" not in body, url
+
+
+def test_a_contact_on_the_timeline_shows_no_code_of_its_result(world, client):
+    """办理过程 read "联系：电话·已联系上 / 办理结果：reached": the attempt's code under the timeline's
+    办理结果 key."""
+    lead = _lead(world)
+    police = world.user(Role.POLICE)
+    lead = actions.record_contact(actor=police, lead=lead, method="call", result="reached",
+                                  at=T0 + dt.timedelta(minutes=2), now=T0 + dt.timedelta(minutes=2))
+    client.force_login(police)
+    html = client.get(f"/antifraud/{lead.pk}/").content.decode()
+    timeline = html[html.index('<section class="timeline">'):]
+    timeline = timeline[:timeline.index("</section>")]
+    assert "联系：电话·已联系上" in timeline
+    assert "reached" not in timeline
+    assert "办理结果：" not in timeline
+
+
+def test_an_untouched_contact_or_outcome_form_records_nothing_it_was_not_told():
+    """登记联系 and 登记处置结果 submitted as opened recorded 已联系上 (stopping the contact clock) and
+    劝阻成功: the first option stood chosen. Now the user picks, or the form names the field."""
+    from anmin.antifraud.forms import ConcludeForm, ContactForm
+
+    contact = ContactForm({"version": "1", "method": "call"})
+    assert not contact.is_valid()
+    assert contact.errors["result"] == ["「联系结果」为必填项"]
+    assert '<option value="" selected>请选择</option>' in str(ContactForm()["result"])
+    conclude = ConcludeForm({"version": "1"})
+    assert not conclude.is_valid()
+    assert conclude.errors["outcome"] == ["「处置结果」为必填项"]
+    assert ContactForm({"version": "1", "method": "call", "result": "reached"}).is_valid()

@@ -3,6 +3,8 @@ named among those the user may see, the bad row named by row and column, the goo
 
 from __future__ import annotations
 
+import datetime as dt
+
 from anmin.campaigns import actions
 from anmin.campaigns.models import CounsellingSession, PublicityCampaign
 from anmin.campaigns.pages import CampaignImport, SessionImport
@@ -44,3 +46,16 @@ def test_publicity_campaigns_are_imported_on_their_page_placed_by_township_and_v
     got = PublicityCampaign.objects.order_by("held_on")
     assert [(c.title, c.region_id) for c in got] == [
         ("平安建设宣传日", world.gucheng.code), ("进村宣传", world.gc_village.code)]
+
+
+def test_the_sessions_export_imports_again_as_nothing_new(world):
+    """心理服务记录台账: its own export, imported again, was 新增 on every row (a second copy of each)."""
+    ours = actions.create_counsellor(actor=SYSTEM, region=world.gc_village.code, name="王咨询", kind="counsellor")
+    actions.import_sessions([CounsellingSession(counsellor=ours, region_id=ours.region_id,
+                                                held_on=dt.date(2020, 5, 6), topic="考前减压", people=30)],
+                            actor=SYSTEM)
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    again = SessionImport(user=centre).dry_run(SessionImport(user=centre).workbook(
+        CounsellingSession.objects.visible_to(centre)))
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 1)

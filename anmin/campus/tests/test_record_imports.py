@@ -4,6 +4,8 @@ written through ``actions.py``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from anmin.campus import actions
@@ -53,3 +55,15 @@ def test_checks_are_imported_and_a_term_already_checked_is_skipped(world, client
     new = SafetyCheck.objects.get(term="2020-2")
     assert (new.items, new.checked_by) == (["guard", "alarm"], "王检查")
     assert SafetyCheck.objects.count() == 2
+
+
+def test_the_incidents_export_imports_again_as_nothing_new(world, schools):
+    """校园周边案(事)件台账: its own export, imported again, was 新增 on every row (a second copy of each)."""
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    actions.import_incidents([CampusIncident(school=schools, region_id=schools.region_id,
+                                             occurred_on=dt.date(2020, 5, 6), kind="intrusion",
+                                             description="校门口有人滋扰")], actor=SYSTEM)
+    again = IncidentImport(user=centre).dry_run(IncidentImport(user=centre).workbook(
+        CampusIncident.objects.visible_to(centre)))
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 1)

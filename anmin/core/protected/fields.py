@@ -513,7 +513,16 @@ class ProtectedFormField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         if value and self.kind_name != TEXT:
-            value = get_kind(self.kind_name).normalize(value)
+            kind = get_kind(self.kind_name)
+            normalized = kind.normalize(value)
+            if not normalized:
+                # Nothing of a number survives ("无", "见备注", letters): refuse it in the field's
+                # rule rather than store an empty value the user never chose.
+                label = str(self.label or kind.label)
+                for check in kind.validators(label):
+                    check(value)
+                raise exceptions.ValidationError(f"「{label}」格式不正确", code="invalid")
+            value = normalized
         return value
 
     def _clean_bound_field(self, bf):

@@ -92,3 +92,30 @@ def test_a_sum_is_a_number_and_a_length_names_its_field(db):
     assert form.errors["note"] == ["「情况描述」最多10个字（现有12个）"]
     assert Amounts({"note": "一"}).errors["note"] == ["「情况描述」至少2个字（现有1个）"]
     assert Amounts({"amount": "1234.56", "note": "正常"}).is_valid()
+
+
+class Bounded(KitForm):
+    amount = forms.DecimalField(label="涉及金额", min_value=0, max_digits=6, decimal_places=2, required=False)
+    score = forms.DecimalField(label="考核得分", max_value=100, decimal_places=1, required=False)
+    on = forms.DateField(label="建成日期", required=False)
+
+
+def test_a_numbers_bounds_and_digits_name_the_field(db):
+    """A negative sum, a score over the top and a third decimal say which field and which rule, in the kit's
+    wording — not Django's bare "确保该值大于或等于0。" / "确认小数不超过 2 位." (seen on 登记预警线索)."""
+    form = Bounded({"amount": "-5", "score": "101"})
+    assert not form.is_valid()
+    assert form.errors["amount"] == ["「涉及金额」不能小于0"]
+    assert form.errors["score"] == ["「考核得分」不能大于100"]
+    assert Bounded({"amount": "1.234"}).errors["amount"] == ["「涉及金额」最多保留2位小数"]
+    assert Bounded({"amount": "12345.6"}).errors["amount"] == ["「涉及金额」整数部分最多4位"]
+    assert Bounded({"score": "9.25"}).errors["score"] == ["「考核得分」最多保留1位小数"]
+    assert Bounded({"amount": "12.5", "score": "99.5"}).is_valid()
+
+
+def test_a_date_field_is_the_native_date_picker(db):
+    """A model form's date (a registry's 建成日期) was a bare text box with no format hint."""
+    html = str(Bounded()["on"])
+    assert 'type="date"' in html
+    form = Bounded(initial={"on": __import__("datetime").date(2020, 12, 9)})
+    assert 'value="2020-12-09"' in str(form["on"])

@@ -568,3 +568,20 @@ def test_masks():
     assert mask_text("") == ""
     assert mask_id_number("12345") == "***45"
     assert mask_id_number("1234") == "****"
+
+
+def test_a_phone_or_id_number_with_no_digits_is_refused_not_stored_empty(citizens):
+    """「责任人电话」“见备注”/“无” was saved as an empty number without a word (危险水域 form): the
+    normalisation keeps digits only, and an empty value skips the validators."""
+    class CitizenForm(forms.ModelForm):
+        class Meta:
+            model = Citizen
+            fields = ["name", "id_number", "phone"]
+
+    form = CitizenForm({"name": "甲", "id_number": "", "phone": "见备注"})
+    assert not form.is_valid()
+    assert form.errors["phone"][0].startswith("联系电话应为")
+    form = CitizenForm({"name": "甲", "id_number": "不详", "phone": ""})
+    assert not form.is_valid()
+    assert "身份证号码" in form.errors["id_number"][0]
+    assert CitizenForm({"name": "甲", "id_number": "", "phone": "138-0013-8000"}).is_valid()

@@ -34,7 +34,7 @@ def register_rectification(*, actor, inspection: str, problem: str, region: Regi
     inspection = text(inspection, "inspection", "督导批次", 100, required=True)
     problem = text(problem, "problem", "反馈问题", 5000, required=True)
     responsible = text(responsible, "responsible", "责任单位", 100, required=True)
-    due = day(deadline, "deadline", "整改时限", date(today.year + 10, 12, 31))
+    due = day(deadline, "deadline", "整改时限", date(today.year + 10, 12, 31), latest=f"{today.year + 10}年底")
     if due < today:
         raise invalid("deadline", "「整改时限」不能早于今天")
     title = text(title, "title", "标题", 200) or problem.splitlines()[0][:30]

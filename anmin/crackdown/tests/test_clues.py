@@ -115,3 +115,13 @@ def test_pages_of_a_clue(world, client):
     assert clue.case.status == "feedback"
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
     assert client.get(f"/crackdown/{clue.pk}/").status_code == 404
+
+
+def test_an_untouched_result_form_records_no_finding():
+    """登记核查结果 submitted with only the note recorded 查实: the first finding stood chosen."""
+    from anmin.crackdown.forms import ResultForm
+
+    form = ResultForm({"version": "1", "note": "核查情况"})
+    assert not form.is_valid()
+    assert form.errors["result"] == ["「核查结果」为必填项"]
+    assert '<option value="" selected>请选择</option>' in str(ResultForm()["result"])

@@ -67,3 +67,17 @@ def test_pages_of_the_list(world):
     township = Client()
     township.force_login(world.user(Role.TOWNSHIP_CENTER))
     assert township.get(item.get_absolute_url()).status_code == 404
+
+
+def test_a_time_limit_too_far_ahead_is_refused_in_words_that_fit(world):
+    """整改时限 2099-01-01 was refused with "「整改时限」不能晚于今天" — next to "不能早于今天" for a past one."""
+    from anmin.core.errors import Invalid
+
+    with pytest.raises(Invalid, match="「整改时限」不能晚于2030年底"):
+        actions.register_rectification(
+            actor=world.user("crackdown"), inspection="省督导组反馈", problem="问题", region=world.gucheng,
+            to_org=world.orgs["education"], responsible="市自然资源局", deadline="2099-01-01", now=T0)
+    with pytest.raises(Invalid, match="「整改时限」不能早于今天"):
+        actions.register_rectification(
+            actor=world.user("crackdown"), inspection="省督导组反馈", problem="问题", region=world.gucheng,
+            to_org=world.orgs["education"], responsible="市自然资源局", deadline="2020-05-31", now=T0)

@@ -110,3 +110,24 @@ def test_a_registry_rows_own_field_checks_run_in_the_dry_run(world, monkeypatch)
     assert [(e.row, e.field) for e in report.errors] == [(3, "responsible_phone")]
     assert "11位手机号码" in report.errors[0].message
     assert report.errors[0].message.startswith("责任人电话")
+
+
+def test_the_waters_ledgers_own_export_imports_again_and_a_masked_phone_is_refused_on_a_new_water(world):
+    """危险水域台账: 导出 Excel, then 导入 the same file — every row with a responsible person's phone was
+    an error (the export masks it, 138****8000, and the column took full numbers only)."""
+    from anmin.hazards.models import Water
+    from anmin.hazards.registries import WATERS
+
+    city = world.user(Role.CITY_OFFICE)
+    ledger = WATERS.ledger_class(user=city)
+    ledger.run_import(ledger.dry_run(_waters_file(_water_rows()[:1])), mode=ledgers.VALID_ONLY)
+    exported = WATERS.ledger_class(user=city).workbook(Water.objects.visible_to(city).filter(name__startswith="QA"))
+    again = WATERS.ledger_class(user=city).dry_run(exported)
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 1)
+
+    new = WATERS.ledger_class(user=city).dry_run(_waters_file([["古城镇", "古城村委会", "QA北坑塘", "坑塘", "王某",
+                                                                "138****6001"]]))
+    assert [(e.row, e.field) for e in new.errors] == [(2, "responsible_phone")]
+    assert new.errors[0].message == "责任人电话：是脱敏值，新增记录须填写完整号码"
+    assert new.new_count == 0

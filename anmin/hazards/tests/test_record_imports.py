@@ -130,3 +130,15 @@ def test_drownings_are_imported_on_their_page_placed_by_township_and_village(wor
     got = DrowningIncident.objects.order_by("occurred_on")
     assert [(d.region_id, d.age, d.sex, d.died) for d in got] == [
         (world.gc_village.code, 12, "M", False), (world.gucheng.code, 10, "F", True)]
+
+
+def test_the_inspections_export_imports_again_as_nothing_new(world):
+    """水域巡查记录台账: 导出 Excel then 导入 the same file counted every inspection as 新增 — a second copy."""
+    water = actions.create_water(actor=SYSTEM, region=world.gc_village.code, name="古城坑塘", kind="pond")
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    actions.import_inspections([WaterInspection(water=water, region_id=water.region_id,
+                                                inspected_on=dt.date(2020, 7, 1), inspector="张巡查")], actor=SYSTEM)
+    again = InspectionImport(user=centre).dry_run(
+        InspectionImport(user=centre).workbook(WaterInspection.objects.visible_to(centre)))
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 1)

@@ -255,3 +255,46 @@ def test_a_registrys_pages_are_titled_in_the_readers_language(client, world):
         assert "视频监控点位" not in title, (url, title)
     export = client.get("/prevention/cameras/?export=xlsx")
     assert "视频监控点位台账" in export["Content-Disposition"] or "%E8%A7%86" in export["Content-Disposition"]
+
+
+def test_a_registry_record_page_is_titled_after_the_record(client, world, centre):
+    """The browser tab (and the history a user goes back through) named nothing: "· 安民 · …"."""
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township")
+    client.force_login(centre)
+    html = client.get(f"/prevention/cameras/{cam.pk}/").content.decode()
+    assert "<title>古城路口 · " in html
+    form = client.get(f"/prevention/cameras/{cam.pk}/edit/").content.decode()
+    assert 'type="date" name="built_on"' in form
+
+
+def test_the_status_history_names_the_person_and_the_records_own_moment(world, centre):
+    """状态记录 read "2026-12-07 07:30 正常 · pingan" under 正常（自 2020-12-10 09:16）: the login name and
+    the audit entry's real-clock time instead of the person and the moment the record keeps."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    centre.name = "古城综治 张三"
+    centre.save(update_fields=["name"])
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township")
+    since = timezone.now() - dt.timedelta(days=400)
+    cam = actions.set_camera_status(actor=centre, record=cam, expected_version=1, status="offline", since=since)
+    actions.retire_camera(actor=centre, record=cam, expected_version=2, reason="拆除")
+    cam.refresh_from_db()
+    created, offline, retired = history(CAMERAS, cam)
+    assert created.at == cam.created_at or created.at.replace(microsecond=0) == cam.created_at.replace(microsecond=0)
+    assert offline.at == since
+    assert retired.at == cam.retired_at
+    assert {h.actor for h in (created, offline, retired)} == {"古城综治 张三"}
+
+
+def test_the_demo_names_a_camera_in_words_not_codes():
+    """The demo's 视频监控点位台账 read 大北村委会Cci-0554, Sca-4254, Nco-0353: code fragments on every row."""
+    import re
+
+    from anmin.prevention.demo import CAMERA_PLAN, camera_name
+
+    names = [camera_name("大北村委会", programme, kind, 554) for programme, kind, _n, _c in CAMERA_PLAN]
+    assert names[1] == "大北村委会平安城市路口监控0554"
+    assert len(set(names)) == len(names)  # one name per programme and place
+    assert not any(re.search(r"[A-Za-z]", n) for n in names)

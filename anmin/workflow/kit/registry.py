@@ -38,8 +38,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock, ledgers
@@ -283,16 +284,22 @@ def history(registry: Registry, obj: RegistryModel) -> list[StatusEntry]:
     labels = dict(registry.statuses)
     out: list[StatusEntry] = []
     entries = AuditEntry.objects.filter(object_type=registry.label, object_id=str(obj.pk),
-                                        action__in=("create", "status", "retire")).order_by("seq")
+                                        action__in=("create", "status", "retire")
+                                        ).select_related("actor").order_by("seq")
     for e in entries:
         after = e.after or {}
+        # The person by name, as a case's timeline shows them (not the login name), and the moment on
+        # the business clock the record itself keeps (its status_since, retired_at): the audit entry's
+        # own time is the real clock's, years apart from the record's in a world dated in the past.
+        who = str(e.actor) if e.actor_id and e.actor is not None else e.actor_username
         if e.action == "retire":
-            out.append(StatusEntry(e.at, "retired", str(_("注销")), e.reason, e.actor_username))
+            out.append(StatusEntry(obj.retired_at or e.at, "retired", str(_("注销")), e.reason, who))
             continue
         status = after.get("status")
         if status:
-            out.append(StatusEntry(e.at, status, str(labels.get(status, status)), after.get("status_note") or e.reason,
-                                   e.actor_username))
+            at = parse_datetime(str(after.get("status_since") or "")) or e.at
+            out.append(StatusEntry(at, status, str(labels.get(status, status)), after.get("status_note") or e.reason,
+                                   who))
     if not out:  # registered in a bulk import (one audit entry per batch)
         out.append(StatusEntry(obj.status_since or obj.created_at, obj.status, obj.status_label(), obj.status_note,
                                ""))
@@ -312,6 +319,16 @@ def _place(level: int):
     return get
 
 
+MASK = "*"
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a column of no field of the model's own (parsed by the mixin)
+        return None
+
+
 def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     """The registry's Excel ledger: 乡镇(街道), 村(社区), 网格, the declared columns, 状态."""
     status_choices = registry.statuses
@@ -324,6 +341,8 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     )
 
     bases = (registry.ledger_mixin, ledgers.Ledger) if registry.ledger_mixin else (ledgers.Ledger,)
+    protected = [c.field for c in registry.columns
+                 if getattr(_model_field(registry.model, c.field), "kind_name", None) in ("phone", "id_number")]
 
     class RegistryLedger(*bases):  # type: ignore[misc]
         key = f"{registry.app}.{registry.slug}"
@@ -361,6 +380,11 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                 need = LEVEL_NAMES[registry.min_level]
                 raise ValidationError({"village": f"村(社区)：{registry.title}须登记到{need}"})
             values["region"] = code
+            # A masked number (an export's 138****5678, parsed by ``ledgers.phone_or_mask``) is a marker,
+            # not a number: kept apart, fine on a record already registered, refused on a new one.
+            for f in protected:
+                if MASK in str(values.get(f) or ""):
+                    values[f"masked_{f}"], values[f] = values[f], None
             self._check_fields(values)
             super().check_row(values, row)  # the registry's ``ledger_mixin``'s own rules, if it has any
 
@@ -379,19 +403,21 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
                                        for k, v in exc.message_dict.items()}) from None
 
         def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
-            if not registry.natural_key:
-                return ()
-            regions = {r.values["region"] for r in rows if r.ok and "region" in r.values}
-            seen = set(
-                registry.model.objects.filter(region_id__in=regions, is_active=True)
-                .values_list("region_id", *registry.natural_key)
-            )
-            for r in rows:
-                key = (r.values.get("region"), *(getattr(r.values.get(k), "pk", r.values.get(k))
-                                                 for k in registry.natural_key))
-                if r.ok and key in seen:
-                    r.existing = True
-            return ()
+            if registry.natural_key:
+                regions = {r.values["region"] for r in rows if r.ok and "region" in r.values}
+                seen = set(
+                    registry.model.objects.filter(region_id__in=regions, is_active=True)
+                    .values_list("region_id", *registry.natural_key)
+                )
+                for r in rows:
+                    key = (r.values.get("region"), *(getattr(r.values.get(k), "pk", r.values.get(k))
+                                                     for k in registry.natural_key))
+                    if r.ok and key in seen:
+                        r.existing = True
+            for r in rows:  # a new record needs the full number, not an export's masked one
+                for f in protected:
+                    if r.ok and not r.existing and r.values.get(f"masked_{f}"):
+                        yield self.row_error(r.row, f, "是脱敏值，新增记录须填写完整号码", r.raw.get(f, ""))
 
         def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
             own = set(registry.fields)
