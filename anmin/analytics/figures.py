@@ -39,6 +39,7 @@ from .bindings import CURRENT, RATE_BASES
 
 MISSING_TEXT = "暂无数据"
 NO_RATE_TEXT = "—"  # a rate with nothing to divide by
+_NOT_KNOWN = object()  # not prefetched (None is a value: a KPI not registered)
 
 
 def region_prefix(code: str | None) -> str:
@@ -232,8 +233,8 @@ class Figures:
         if kpi is None:
             return None
         year = year or self.year
-        known = self._known.get((kpi.key, region, year), self)
-        if known is not self:
+        known = self._known.get((kpi.key, region, year), _NOT_KNOWN)
+        if known is not _NOT_KNOWN:
             return known
         return self.cached(kpi.key, region, year, lambda: kpi.compute(year=year, region=region, user=self.user),
                            volatile=kpi.volatile)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
-from anmin.core.formkit import KitForm
+from anmin.core.formkit import KitForm, unchosen
 from anmin.core.forms import RegionChoiceField
 from anmin.workflow.kit.forms import CaseReportForm
 
@@ -45,7 +45,7 @@ class ContactForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices)
     # No result chosen for the user: an untouched form would record 已联系上 (and stop the contact clock).
-    result = forms.ChoiceField(label=_("联系结果"), choices=[("", "---------"), *ContactResult.choices])
+    result = forms.ChoiceField(label=_("联系结果"), choices=unchosen(ContactResult.choices))
     note = forms.CharField(label=_("情况"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("四查看、三询问、一保护：看通话短信、聊天记录、涉诈App、转账记录"))
 
@@ -53,7 +53,7 @@ class ContactForm(KitForm):
 class ConcludeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # As above: an untouched form would record 劝阻成功.
-    outcome = forms.ChoiceField(label=_("处置结果"), choices=[("", "---------"), *LeadOutcome.choices[1:]])
+    outcome = forms.ChoiceField(label=_("处置结果"), choices=unchosen(LeadOutcome.choices[1:]))
     amount_protected = forms.DecimalField(label=_("避免损失(元)"), min_value=0, decimal_places=2, required=False)
     amount_lost = forms.DecimalField(label=_("被骗金额(元)"), min_value=0, decimal_places=2, required=False,
                                      help_text=_("已被骗时填写，同时登记电诈案件"))

@@ -33,7 +33,6 @@ from .rules import intake_rules
 
 C = ledgers.Column
 DATA = Path(__file__).resolve().parent / "data"
-MASK = "*"
 id_number_or_mask = ledgers.id_number_or_mask(label="身份证号码")  # a masked number only on a known row
 phone_or_mask = ledgers.phone_or_mask(label="联系电话")
 
@@ -128,9 +127,7 @@ class LeadLedger(ledgers.Ledger):
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         # A masked number (from an export) is a marker, not a number: kept apart until find_existing
         # knows whether the row is a registered lead (then it is fine) or a new one (then it is not).
-        for f in ("victim_phone", "victim_id_number"):
-            if MASK in str(values.get(f) or ""):
-                values[f"masked_{f}"], values[f] = values[f], None
+        ledgers.set_aside_masks(values, ("victim_phone", "victim_id_number"))
         region = values.get("region")
         if region and not region.isdigit():  # a village by its name (大北村), within the row's township
             resolver, within = self.places()

@@ -29,7 +29,7 @@ def digits(codes) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-def area_of(path: str, codes):
+def area_expression(path: str, codes):
     """The expression naming, for a row, which of ``codes`` it lies in (its region code's first digits;
     a row outside them has a value that is none of theirs). ``path``: the row's region code, ``region``
     for a case, ``case__region`` for a domain record."""
@@ -45,7 +45,7 @@ def count_by_area(qs, path: str, codes, **counts) -> dict[str, dict[str, int]]:
     ``branchpage.aggregate_by``)."""
     prefixes = area_prefixes(codes)
     out = {code: dict.fromkeys(counts, 0) for code in codes}
-    for prefix, row in branchpage.aggregate_by(qs, area_of(path, codes), **counts).items():
+    for prefix, row in branchpage.aggregate_by(qs, area_expression(path, codes), **counts).items():
         code = prefixes.get(prefix)
         if code is not None:
             out[code] = row

@@ -88,6 +88,12 @@ def _name_length_limits(field: forms.Field, label) -> None:
     field.validators = named
 
 
+def unchosen(choices) -> list:
+    """``choices`` behind an empty first one (shown as 请选择 by ``polish``): nothing stands chosen for the
+    user — an outcome submitted as the form opened would otherwise record its first choice."""
+    return [("", "---------"), *choices]
+
+
 def _blank_first(choices: list, label) -> list:
     if choices and not isinstance(choices[0][1], list | tuple) and choices[0][0] in ("", None):
         return [("", label), *choices[1:]]

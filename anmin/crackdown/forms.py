@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.formkit import KitForm
+from anmin.core.formkit import KitForm, unchosen
 from anmin.core.forms import RegionChoiceField
 from anmin.workflow.kit.forms import CaseReportForm
 from anmin.workflow.rules import assignable_orgs
@@ -38,7 +38,7 @@ class ClueForm(CaseReportForm):
 class ResultForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # No finding chosen for the user: an untouched form recorded 查实.
-    result = forms.ChoiceField(label=_("核查结果"), choices=[("", "---------"), *ClueResult.choices])
+    result = forms.ChoiceField(label=_("核查结果"), choices=unchosen(ClueResult.choices))
     note = forms.CharField(label=_("核查情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     public_feedback = forms.CharField(label=_("向举报人反馈"), max_length=1000, required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}),

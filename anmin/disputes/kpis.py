@@ -106,30 +106,22 @@ def brand_rooms(*, year, region=None, user=None) -> int:
     return qs.filter(region__code__startswith=_prefix(region)).count() if region else qs.count()
 
 
-BY_AREA = {
-    "disputes.found": _by_area(lambda f: f["found"]),
-    "disputes.mediated": _by_area(lambda f: f["mediated"]),
-    "disputes.succeeded": _by_area(lambda f: f["succeeded"]),
-    "disputes.criminal": _by_area(lambda f: f["criminal"]),
-    "disputes.mediation_rate": _by_area(lambda f: rate(f["mediated"], f["found"])),
-    "disputes.success_rate": _by_area(lambda f: rate(f["succeeded"], f["mediated"])),
-}
-
-
 def register() -> None:
-    for key, label, fn, unit in (
-        ("disputes.found", _("排查矛盾纠纷"), found, "件"),
-        ("disputes.mediated", _("调解纠纷"), mediated, "件"),
-        ("disputes.succeeded", _("调解成功"), succeeded, "件"),
-        ("disputes.mediation_rate", _("调解率"), mediation_rate, "%"),
-        ("disputes.success_rate", _("调成率"), success_rate, "%"),
-        ("disputes.overdue", _("超期未办结纠纷"), "overdue", ""),
-        ("disputes.on_time_rate", _("纠纷按期办结率"), "on_time_rate", ""),
-        ("disputes.criminal", _("民转刑"), criminal, "件"),
-        ("disputes.mediation_orgs", _("人民调解组织"), mediation_orgs, "个"),
-        ("disputes.mediators", _("人民调解员"), mediators, "人"),
-        ("disputes.brand_rooms", _("品牌调解室"), brand_rooms, "个"),
+    for kpi in (
+        Kpi("disputes.found", _("排查矛盾纠纷"), found, "件", "disputes", by_area=_by_area(lambda f: f["found"])),
+        Kpi("disputes.mediated", _("调解纠纷"), mediated, "件", "disputes",
+            by_area=_by_area(lambda f: f["mediated"])),
+        Kpi("disputes.succeeded", _("调解成功"), succeeded, "件", "disputes",
+            by_area=_by_area(lambda f: f["succeeded"])),
+        Kpi("disputes.mediation_rate", _("调解率"), mediation_rate, "%", "disputes",
+            by_area=_by_area(lambda f: rate(f["mediated"], f["found"]))),
+        Kpi("disputes.success_rate", _("调成率"), success_rate, "%", "disputes",
+            by_area=_by_area(lambda f: rate(f["succeeded"], f["mediated"]))),
+        DISPUTE_KPIS.kpi("disputes.overdue", _("超期未办结纠纷"), "overdue"),
+        DISPUTE_KPIS.kpi("disputes.on_time_rate", _("纠纷按期办结率"), "on_time_rate"),
+        Kpi("disputes.criminal", _("民转刑"), criminal, "件", "disputes", by_area=_by_area(lambda f: f["criminal"])),
+        Kpi("disputes.mediation_orgs", _("人民调解组织"), mediation_orgs, "个", "disputes"),
+        Kpi("disputes.mediators", _("人民调解员"), mediators, "人", "disputes"),
+        Kpi("disputes.brand_rooms", _("品牌调解室"), brand_rooms, "个", "disputes"),
     ):
-        kpi = DISPUTE_KPIS.kpi(key, label, fn) if isinstance(fn, str) else \
-            Kpi(key, label, fn, unit, "disputes", by_area=BY_AREA.get(key))
-        kpis.register(key, kpi)
+        kpis.register(kpi.key, kpi)

@@ -57,7 +57,6 @@ def _person(path: str):
     return get
 
 
-MASK = "*"
 masked_id_number = ledgers.id_number_or_mask()  # a masked number only on a known row
 masked_phone = ledgers.phone_or_mask()
 
@@ -330,9 +329,7 @@ class ResidentLedger(PeopleLedger):
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         # A masked value is a marker, not a number: kept apart (not checked against the birth date,
         # not a repeat of another row's masked number) until find_existing knows whose row it is.
-        for f in ("id_number", "phone"):
-            if MASK in str(values.get(f) or ""):
-                values[f"masked_{f}"], values[f] = values[f], None
+        ledgers.set_aside_masks(values, ("id_number", "phone"))
         super().check_row(values, row)
 
     def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:

@@ -372,6 +372,15 @@ def id_number_or_mask(*, label: str = "公民身份号码") -> Callable[[Any], s
     return parse
 
 
+def set_aside_masks(values: dict[str, Any], fields) -> None:
+    """Move each masked number of ``fields`` (a marker from ``id_number_or_mask``/``phone_or_mask``) to
+    ``masked_<field>``, leaving the field empty: not a number to check or store. The ledger's
+    ``find_existing`` then accepts it on a registered record and refuses it on a new one."""
+    for f in fields:
+        if MASK in str(values.get(f) or ""):
+            values[f"masked_{f}"], values[f] = values[f], None
+
+
 def phone_or_mask(*, label: str = "联系电话") -> Callable[[Any], str]:
     """``phone``, or a masked one as exports write it (``138****5678``): a marker, as above."""
     full = phone(label=label)

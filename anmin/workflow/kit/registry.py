@@ -319,9 +319,6 @@ def _place(level: int):
     return get
 
 
-MASK = "*"
-
-
 def _model_field(model, name: str):
     try:
         return model._meta.get_field(name)
@@ -382,9 +379,7 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
             values["region"] = code
             # A masked number (an export's 138****5678, parsed by ``ledgers.phone_or_mask``) is a marker,
             # not a number: kept apart, fine on a record already registered, refused on a new one.
-            for f in protected:
-                if MASK in str(values.get(f) or ""):
-                    values[f"masked_{f}"], values[f] = values[f], None
+            ledgers.set_aside_masks(values, protected)
             self._check_fields(values)
             super().check_row(values, row)  # the registry's ``ledger_mixin``'s own rules, if it has any
 
