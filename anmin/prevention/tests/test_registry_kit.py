@@ -129,7 +129,9 @@ def test_pages_and_api_in_scope(client, world, centre):
     assert [t["name"] for t in api["results"]] == ["古城村巡逻队"]
     r = client.patch(f"/api/v1/teams/{mine.pk}/", {"leader": "王队长", "version": 1}, content_type="application/json")
     assert r.status_code == 409
-    assert r.json()["current"]["version"] == 2
+    assert r.json()["current"]["version"] == 2  # for a program; the message names no version
+    assert "版本" not in r.json()["message"]
+    assert "在您打开后已被他人修改" in r.json()["message"]
     r = client.post("/api/v1/teams/", {"region": world.gc_village2.code, "name": "大北队", "kind": "village"},
                     content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-team-1")
     assert r.status_code == 201, r.content
@@ -195,6 +197,10 @@ def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflic
     actions.update_camera(actor=centre, record=cam, expected_version=1, address="古城大街")  # another tab
     r = client.post(f"/prevention/cameras/{cam.pk}/status/", {"status": "offline", "note": "断电", "version": 1})
     assert r.status_code == 409
+    body = r.content.decode()
+    # said plainly: someone else changed it meanwhile, reload — no internal version number ("当前版本 2")
+    assert "该视频监控点位在您打开后已被他人修改，您的修改未保存。请刷新页面" in body
+    assert "版本" not in body
     cam.refresh_from_db()
     assert cam.status == "online"
 

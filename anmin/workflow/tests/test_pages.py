@@ -114,6 +114,7 @@ def test_a_stale_form_answers_409_with_the_newer_state(client, world):
     html = resp.content.decode()
     assert "已被他人更新" in html
     assert "不予受理" in html
+    assert "版本" not in html
 
 
 def test_a_stale_version_for_a_step_still_available_answers_409(client, world):
