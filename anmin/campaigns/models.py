@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
@@ -172,7 +173,7 @@ class InsuredHousehold(RegistryModel):
     householder = models.CharField(_("户主"), max_length=64)
     policy_no = models.CharField(_("保单号"), max_length=32, unique=True)
     insured_on = models.DateField(_("参保日期"))
-    premium = models.DecimalField(_("保费(元)"), max_digits=8, decimal_places=2, default=0)
+    premium = MoneyField(_("保费(元)"), max_digits=8, decimal_places=2, default=0)
 
     objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
