@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.bounds import PastDayField
 from anmin.core.links import pk_url
 from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
@@ -44,7 +45,7 @@ class MediationOrg(models.Model):
     )
     sector = models.CharField(_("行业/专业领域"), max_length=64, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    established_on = PastDayField(_("成立日期"), null=True, blank=True)
     is_active = models.BooleanField(_("在册"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

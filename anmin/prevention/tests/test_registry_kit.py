@@ -304,3 +304,31 @@ def test_the_demo_names_a_camera_in_words_not_codes():
     assert names[1] == "大北村委会平安城市路口监控0554"
     assert len(set(names)) == len(names)  # one name per programme and place
     assert not any(re.search(r"[A-Za-z]", n) for n in names)
+
+
+def test_a_camera_built_in_the_future_is_refused_by_the_form_and_the_action(client, world, centre):
+    """建成日期 took any day up to ten years ahead (the platform's horizon for time limits): a camera
+    cannot have been built tomorrow. Today is fine."""
+    import datetime as dt
+
+    from anmin.core import clock
+
+    today = clock.today()
+    tomorrow = today + dt.timedelta(days=1)
+    client.force_login(centre)
+    form = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
+            "channels": 1, "built_on": (today + dt.timedelta(days=3000)).isoformat()}
+    r = client.post("/prevention/cameras/new/", form)
+    assert r.status_code == 200
+    assert f"「建成日期」不能晚于今天（{today:%Y-%m-%d}）" in r.content.decode()
+    assert not Camera.objects.exists()
+    with pytest.raises(Invalid) as err:
+        actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                              place_kind="crossing", built_on=tomorrow)
+    assert err.value.field == "built_on"
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing", built_on=today)
+    assert cam.built_on == today
+    # 计划建成日期 of a planned point is a day ahead, and may be
+    point = actions.create_point(actor=centre, region=world.gc_village, name="大北路口", due_on=tomorrow)
+    assert point.due_on == tomorrow
