@@ -21,30 +21,38 @@ PERIOD = {"monthly": re.compile(r"^\d{4}-(0?[1-9]|1[0-2])$"), "quarterly": re.co
 def request_report(*, actor, kind: str, year, region, period: str = "", want_pdf: bool = True,
                    enqueue: bool = True) -> ReportRun:
     """Queue a report; the worker generates it (``tasks.generate_report_task``). Every request is a
-    new version, kept."""
+    new version, kept. A monthly or quarterly bulletin is of its ``period`` (2020-11, 2020-Q4), whose
+    year ``year`` may leave out but must not contradict; an annual report is of ``year`` and has no
+    period."""
     if kind not in ReportKind.values:
-        raise Invalid("报告类型无效", field="kind")
-    try:
-        year = int(year)
-    except (TypeError, ValueError) as exc:
-        raise Invalid("年度应为四位数字", field="year") from exc
-    if not 2000 <= year <= 2100:
-        raise Invalid("年度应在 2000–2100 之间", field="year")
+        raise Invalid("「报告类型」无效", field="kind")
+    today = clock.today()  # a report of what has not happened yet is a report of zeros
     period = (period or "").strip()
+    text = str(year if year is not None else "").strip()
+    if not text and kind in PERIOD and period:
+        text = period[:4]  # the period's year: nothing to disagree with
+    if not text:
+        raise Invalid("「年度」为必填项", field="year")
+    if not re.fullmatch(r"\d{4}", text):
+        raise Invalid(f"「年度」请填写四位数字的年份，如 {today.year}", field="year")
+    year = int(text)
+    if not 2000 <= year <= 2100:
+        raise Invalid("「年度」应在 2000 至 2100 之间", field="year")
     if kind in PERIOD:
         if not PERIOD[kind].match(period):
-            raise Invalid("期间格式应为 2020-11（月度）或 2020-Q4（季度）", field="period")
-        year = int(period[:4])
-    else:
-        period = ""
-    today = clock.today()  # a report of what has not happened yet is a report of zeros
+            example = "2020-11" if kind == "monthly" else "2020-Q4"
+            raise Invalid(f"「期间」{ReportKind(kind).label}请填写如 {example} 的期间", field="period")
+    elif period:
+        raise Invalid("「期间」只用于月度、季度通报；年度工作总结请留空", field="period")
     if kind in PERIOD:
         part = int(period[5:]) if kind == "monthly" else int(period[-1])
         now = today.month if kind == "monthly" else (today.month - 1) // 3 + 1
-        if (year, part) > (today.year, now):
-            raise Invalid("期间不能晚于" + ("本月" if kind == "monthly" else "本季度"), field="period")
+        if (int(period[:4]), part) > (today.year, now):
+            raise Invalid("「期间」不能晚于" + ("本月" if kind == "monthly" else "本季度"), field="period")
     elif year > today.year:
-        raise Invalid(f"年度不能晚于今年（{today.year}年）", field="year")
+        raise Invalid(f"「年度」不能晚于今年（{today.year}年）", field="year")
+    if kind in PERIOD and int(period[:4]) != year:
+        raise Invalid(f"「期间」{period} 与「年度」{year} 不一致：通报的年份以期间为准，请改正其中一项", field="period")
     if region is None:
         raise Invalid("您的账号没有所属区域，不能生成报告", field="region")
     with transaction.atomic():

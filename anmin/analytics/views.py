@@ -16,18 +16,20 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views import View
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, FormView, TemplateView
 
 from anmin.core import audit, clock, registry
-from anmin.core.errors import Invalid
+from anmin.core.errors import run_action
+from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import LedgerView, ScopedMixin
 
 from . import dashboard, maps
 from . import figures as F
-from .models import ReportKind, ReportRun
+from .forms import ReportForm
+from .models import ReportRun
 from .roles import DASHBOARD
 
 
@@ -207,47 +209,45 @@ class ReportListView(LedgerView):
     table_class = ReportTable
     title = _("报告与通报")
     export_name = "生成的报告"
-    template_name = "analytics/report_list.html"
 
     def get_queryset(self):
         return super().get_queryset().select_related("created_by")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["may_generate"] = self.request.user.has_perm("analytics.add_reportrun")
-        ctx["kinds"] = ReportKind.choices
-        ctx["year"] = clock.today().year
+        if self.request.user.has_perm("analytics.add_reportrun"):
+            ctx["create_url"], ctx["create_label"] = reverse("analytics:report_create"), _("生成报告")
         return ctx
 
 
-class ReportCreateView(View):
-    """POST: queue a report (the background worker generates it); GET is the list page."""
+class ReportCreateView(IdempotentFormMixin, FormView):
+    """生成报告: the form kit's page; the report is queued and the background worker generates it."""
 
     scoped_create = "analytics.add_reportrun"
+    template_name = "anmin/form.html"
+    form_class = ReportForm
 
-    def get(self, request):
-        from django.shortcuts import render
-
+    def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(self.scoped_create):
             raise Http404
-        return render(request, "analytics/report_form.html", {
-            "kinds": ReportKind.choices, "year": clock.today().year, "title": _("生成报告")})
+        return super().dispatch(request, *args, **kwargs)
 
-    def post(self, request):
+    def get_initial(self):
+        return {"year": clock.today().year}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("生成报告"), submit_label=_("生成"),
+                                        cancel_url=reverse("analytics:report_list"), **kwargs)
+
+    def form_valid(self, form):
         from .actions import request_report
 
-        if not request.user.has_perm(self.scoped_create):
-            raise Http404
-        area = dashboard.area_of(request.user)
-        try:
-            run = request_report(actor=request.user, kind=request.POST.get("kind", "annual"),
-                                 year=request.POST.get("year", ""), period=request.POST.get("period", ""),
-                                 region=area, want_pdf=request.POST.get("pdf") == "1")
-        except Invalid as exc:
-            from django.contrib import messages
-
-            messages.error(request, exc.message if hasattr(exc, "message") else str(exc))
-            return redirect("analytics:report_list")
+        d = form.cleaned_data
+        run, status = run_action(form, lambda: request_report(
+            actor=self.request.user, kind=d["kind"], year=d["year"], period=d["period"],
+            region=dashboard.area_of(self.request.user), want_pdf=d["pdf"]))
+        if run is None:
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         return redirect(run.get_absolute_url())
 
 

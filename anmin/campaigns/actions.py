@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from anmin.core import audit, clock
-from anmin.core.errors import Conflict, invalid
+from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action, in_area
 
 from .models import (
@@ -83,8 +83,7 @@ def apply_designation(*, actor, kind: str, year: int, region, subject: str, appl
 def _step(d: Designation, expected_version: int, sources: tuple[str, ...], target: str, what: str) -> Designation:
     locked = Designation.objects.select_for_update().get(pk=d.pk)
     if locked.version != expected_version:
-        raise Conflict(f"该记录已被他人修改（当前版本 {locked.version}），请刷新后再操作",
-                       current={"id": locked.pk, "version": locked.version, "status": locked.status})
+        raise changed_meanwhile("该记录", current={"id": locked.pk, "version": locked.version, "status": locked.status})
     if locked.status not in sources:
         raise invalid("status", f"当前状态为「{locked.get_status_display()}」，不能{what}")
     locked.status, locked.status_since = target, clock.now()

@@ -12,7 +12,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.bounds import PastDayField
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
 
@@ -72,11 +74,11 @@ class Designation(RegistryModel):
     subject = models.CharField(_("创建对象"), max_length=128, help_text=_("村(社区)、商场或学校的名称"))
     status = models.CharField(_("状态"), max_length=16, choices=DesignationStatus.choices,
                               default=DesignationStatus.APPLIED, db_index=True)
-    applied_on = models.DateField(_("申报日期"))
+    applied_on = PastDayField(_("申报日期"))
     score = models.DecimalField(_("考核得分"), max_digits=5, decimal_places=1, null=True, blank=True)
-    assessed_on = models.DateField(_("考核日期"), null=True, blank=True)
-    decided_on = models.DateField(_("命名(不予命名)日期"), null=True, blank=True)
-    revoked_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    assessed_on = PastDayField(_("考核日期"), null=True, blank=True)
+    decided_on = PastDayField(_("命名(不予命名)日期"), null=True, blank=True)
+    revoked_on = PastDayField(_("撤销日期"), null=True, blank=True)
     revoke_reason = models.CharField(_("撤销原因"), max_length=500, blank=True)
 
     objects = DesignationQuerySet.as_manager()
@@ -171,8 +173,8 @@ class InsuredHousehold(RegistryModel):
     year = models.PositiveSmallIntegerField(_("参保年度"), db_index=True)
     householder = models.CharField(_("户主"), max_length=64)
     policy_no = models.CharField(_("保单号"), max_length=32, unique=True)
-    insured_on = models.DateField(_("参保日期"))
-    premium = models.DecimalField(_("保费(元)"), max_digits=8, decimal_places=2, default=0)
+    insured_on = PastDayField(_("参保日期"))
+    premium = MoneyField(_("保费(元)"), max_digits=8, decimal_places=2, default=0)
 
     objects = RegistryQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
@@ -250,7 +252,7 @@ class PracticeReport(RegistryModel):
 
     title = models.CharField(_("标题"), max_length=200)
     issue = models.CharField(_("期号"), max_length=32, blank=True, help_text=_("如：2020年第5期"))
-    published_on = models.DateField(_("刊发日期"), db_index=True)
+    published_on = PastDayField(_("刊发日期"), db_index=True)
     reprinted_in = models.CharField(_("转载媒体"), max_length=300, blank=True,
                                     help_text=_("如：许昌日报、“学习强国”"))
 

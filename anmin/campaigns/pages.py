@@ -16,6 +16,7 @@ from .models import CampaignKind, CounsellingSession, Counsellor, PublicityCampa
 
 CampaignImport = record_import(
     PublicityCampaign, key="campaigns.publicity", title="宣传活动台账", place=True,
+    natural_key=("title", "held_on", "region_id"),
     columns=(
         ledgers.Column("活动名称", "title", ledgers.text(max_length=128), required=True, width=30),
         ledgers.Column("活动类型", "kind", ledgers.choice(CampaignKind.choices), required=True,

@@ -33,7 +33,7 @@ from .errors import Invalid
 from .protected.idnumbers import normalize_id_number as normalise_id_number
 from .protected.phones import normalize_phone as normalise_phone
 
-__all__ = ["MAX_INT", "MIN_DATE", "TEXT_MAX", "check_instance", "clean_line", "normalise_id_number",
+__all__ = ["MAX_INT", "MIN_DATE", "TEXT_MAX", "PastDayField", "check_instance", "clean_line", "normalise_id_number",
            "normalise_phone"]
 
 MIN_DATE = dt.date(1949, 10, 1)
@@ -90,9 +90,28 @@ def decimal_ceiling(field: models.DecimalField) -> Decimal:
     return Decimal(10) ** whole - Decimal(1).scaleb(-(field.decimal_places or 0))
 
 
+class PastDayField(models.DateField):
+    """A day something happened (a camera built, a report published, a household insured): not after
+    the business date — where a plain date may lie up to ``ANMIN_DATE_HORIZON_DAYS`` ahead (a time
+    limit, a planned day). Checked before every save (``check_instance``) and on the form
+    (``formkit.PastDateField``, one submit tells it). A ``DateField`` for the schema and the
+    migrations (it deconstructs as one)."""
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateField", args, kwargs
+
+    def formfield(self, **kwargs):
+        from .formkit import PastDateField
+
+        return super().formfield(**{"form_class": PastDateField, **kwargs})
+
+
 def date_range(field) -> tuple[dt.date, dt.date]:
+    from . import clock
+
     low = MIN_BIRTH_DATE if "birth" in field.name else MIN_DATE
-    return low, latest_date()
+    return low, clock.today() if isinstance(field, PastDayField) else latest_date()
 
 
 def field_errors(field, value) -> list[str]:
@@ -125,6 +144,8 @@ def field_errors(field, value) -> list[str]:
         if not isinstance(value, dt.date):
             return []
         low, high = date_range(field)
+        if isinstance(field, PastDayField) and value > high:
+            return [f"「{label_of(field)}」不能晚于今天（{high:%Y-%m-%d}）"]
         return [] if low <= value <= high else [f"「{label_of(field)}」应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间"]
     if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
         limit = field.max_length or (TEXT_MAX if isinstance(field, models.TextField) else None)

@@ -10,7 +10,7 @@ Before the body runs, for any actor but ``SYSTEM``:
 
 1. ``perm`` — the actor holds the permission, else ``Forbidden``;
 2. ``target`` — the keyword argument names a record (or its pk) that ``model.objects.visible_to(actor)``
-   shows, else ``NotFound`` (out of scope looks absent);
+   shows (``usable_by(actor)`` with ``target_action=USE``), else ``NotFound`` (out of scope looks absent);
 3. ``region`` — the keyword argument names a place inside the actor's jurisdiction (their grids, their
    unit's area), else ``Invalid`` on that field.
 
@@ -52,6 +52,10 @@ class ActionSpec:
 
 registered_actions: dict[str, ActionSpec] = {}
 
+# ``target_action=USE``: the record is one the actor works with rather than changes — one they see, or
+# one placed at the village holding their grids (``ScopedQuerySet.usable_by``: a village's patrol team).
+USE = "use"
+
 
 def in_area(actor, code: str) -> bool:
     """Whether a region code lies inside the actor's jurisdiction (their grids, their unit's area)."""
@@ -70,7 +74,8 @@ def require_visible(actor, model, obj, action: str = "view") -> None:
     if is_system(actor):
         return
     pk = getattr(obj, "pk", obj)
-    if pk is None or not model.objects.visible_to(actor, action).filter(pk=pk).exists():
+    qs = model.objects.usable_by(actor) if action == USE else model.objects.visible_to(actor, action)
+    if pk is None or not qs.filter(pk=pk).exists():
         raise NotFound(f"该{model._meta.verbose_name}不存在或不在您的辖区内")
 
 

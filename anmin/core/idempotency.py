@@ -36,6 +36,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -403,6 +404,9 @@ def run_form_post(request, handler: Callable[[], HttpResponse]) -> HttpResponse:
             return _refusal(request, 422, _("这张表单已经提交过，内容与本次不同。如需再提交一条，请重新打开表单。"))
         if result.outcome is Claim.IN_FLIGHT:
             return _refusal(request, 409, _("这张表单的上一次提交仍在处理中，请稍候刷新页面查看结果。"))
+        # The same form sent again (a retry, or back in the browser and 提交 once more): the record it
+        # made the first time, and a word that nothing new was registered.
+        messages.info(request, _("这张表单已经提交过，没有重复登记；下面是当时提交的记录。"), fail_silently=True)
         response = HttpResponseRedirect(result.record.response_headers.get("Location", "/"))
         response[REPLAYED_HEADER] = "true"
         return response

@@ -184,6 +184,21 @@ class ScopedQuerySet(models.QuerySet):
             clauses.extend(Q(**{prefix + field: user.org_unit_id}) for field in policy.org_fields)
         return reduce(operator.or_, clauses) if clauses else None
 
+    def usable_by(self, user: User | Any) -> ScopedQuerySet:
+        """What ``user`` may pick to work with: the records ``visible_to`` them, and those placed at a
+        village that holds one of their grids (``home_villages``) — a village's patrol team, which its
+        grid worker patrols with though the team lies outside the grid. Pickers offer these, and an
+        action taking one says ``@action(target_action="use")`` (``core.guards``)."""
+        q = self.visibility_q(user)
+        villages = home_villages(user)
+        if villages and user.has_perm(get_policy(self.model).permission(self.model, "view")):
+            field = get_policy(self.model).region_field
+            near = Q(**{f"{field}__in": villages})
+            functional = self.functional_q(user, "view")
+            near = near & functional if functional is not None else near
+            q = near if q is None else q | near
+        return self.none() if q is None else self.filter(q)
+
     def functional_q(self, user: User, action: str) -> Q | None:
         """A finer functional filter (e.g. the case kinds a role covers). None: no extra filter."""
         return None
@@ -220,6 +235,18 @@ class ScopedQuerySet(models.QuerySet):
 
     delete.alters_data = True
     delete.queryset_only = True
+
+
+VILLAGE_DIGITS = 12  # a village's code; a grid's is its village's and a suffix
+
+
+def home_villages(user: User | Any) -> tuple[str, ...]:
+    """The villages holding the grids a user's jurisdiction is made of (a grid worker's): a prefix
+    longer than a village's code is a grid's, and its first twelve digits are its village's."""
+    scope = getattr(user, "scope", None)
+    if scope is None or getattr(user, "is_system", False):
+        return ()
+    return tuple(sorted({p[:VILLAGE_DIGITS] for p in scope.prefixes if len(p) > VILLAGE_DIGITS}))
 
 
 REGION_PREFIX_LOOKUP = "region__code__startswith"  # how the condition tests a region prefix

@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -17,6 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .markup import esc
+from .money import is_money, money
 
 
 def shown(value: Any) -> Any:
@@ -34,6 +36,8 @@ class Column:
     link: bool = False  # render as a link to the object's detail page
     width: int = 16
     html: Callable[[Any], Any] | None = None  # on screen only (a badge); the Excel cell is ``get``
+    # a sum of money: 1,234,567.00 on screen, the number in Excel; None: when ``key`` is a ``MoneyField``
+    money: bool | None = None
 
     def get(self, obj: Any) -> Any:
         if self.value is not None:
@@ -72,11 +76,16 @@ class Table:
         cells, most of a page's CPU). Empty when there are no rows (the template says so)."""
         headers = [esc(c.header) for c in self.columns]
         linked = any(c.link for c in self.columns)
+        sums: set[str] | None = None  # the money columns, known from the first row's model
         rows = []
         for obj, cells in self.cells():
+            if sums is None:
+                sums = {c.key for c in self.columns if c.money or (c.money is None and is_money(obj, c.key))}
             url = esc(obj.get_absolute_url()) if linked else ""
             tds = "".join(
                 f'<td data-label="{header}"><a href="{url}">{esc(value)}</a></td>' if col.link
+                else f'<td data-label="{header}" class="money">{esc(money(value))}</td>'
+                if col.key in sums and not col.html
                 else f'<td data-label="{header}">{esc(_on_screen(col.html(obj) if col.html else value))}</td>'
                 for header, (col, value) in zip(headers, cells, strict=True))
             rows.append(f'<tr class="{esc(row_class(obj)) if row_class else ""}">{tds}</tr>')
@@ -122,6 +131,6 @@ def _on_screen(value: Any) -> Any:
 def _excel_value(value: Any) -> Any:
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
-    if isinstance(value, (int, float, str)) or value is None:
+    if isinstance(value, (int, float, str, Decimal)) or value is None:  # a number stays a number cell
         return value
     return str(value)

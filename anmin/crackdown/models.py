@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
@@ -185,7 +186,7 @@ class Asset(models.Model):
     region = models.ForeignKey("core.Region", verbose_name=_("办案区域"), on_delete=models.PROTECT)
     description = models.CharField(_("资产"), max_length=200)
     measure = models.CharField(_("措施"), max_length=16, choices=AssetMeasure.choices)
-    value = models.DecimalField(_("价值(元)"), max_digits=14, decimal_places=2)
+    value = MoneyField(_("价值(元)"), max_digits=14, decimal_places=2)
     on = models.DateField(_("日期"))
 
     objects = ScopedQuerySet.as_manager()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import run_action
+from anmin.core.money import MoneyField, money
 from anmin.core.tables import shown
 from anmin.core.views.base import DetailPage, LedgerView
 
@@ -71,6 +72,8 @@ class RecordDetailView(DetailPage):
         value = getattr(obj, f.name)
         if f.name == "region":
             return value.full_name
+        if isinstance(f, MoneyField) and value is not None:
+            return money(value)
         return "—" if value in (None, "") else shown(value)
 
     def get_context_data(self, **kwargs):

@@ -7,7 +7,9 @@ from dataclasses import replace
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.bounds import PastDayField
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet, township_copy_field
@@ -43,7 +45,7 @@ class MediationOrg(models.Model):
     )
     sector = models.CharField(_("行业/专业领域"), max_length=64, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
-    established_on = models.DateField(_("成立日期"), null=True, blank=True)
+    established_on = PastDayField(_("成立日期"), null=True, blank=True)
     is_active = models.BooleanField(_("在册"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -203,7 +205,7 @@ class Dispute(CaseDetail):
     occurred_on = models.DateField(_("发生日期"), null=True, blank=True)
     address = models.CharField(_("发生地点"), max_length=200, blank=True)
     people_involved = models.PositiveIntegerField(_("涉及人数"), default=2)
-    amount = models.DecimalField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = MoneyField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     assessed_colour = models.CharField(
         _("研判风险等级"), max_length=8, choices=RiskColour.choices, default=RiskColour.BLUE
     )
@@ -230,7 +232,7 @@ class Dispute(CaseDetail):
     outcome = models.CharField(_("调解结果"), max_length=16, choices=Outcome.choices, blank=True, db_index=True)
     concluded_on = models.DateField(_("调结日期"), null=True, blank=True)
     agreement = models.TextField(_("调解协议内容"), blank=True)
-    agreement_amount = models.DecimalField(_("协议金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    agreement_amount = MoneyField(_("协议金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     judicial_confirmation = models.BooleanField(_("已司法确认"), default=False)
     confirmed_on = models.DateField(_("司法确认日期"), null=True, blank=True)
     failed_path = models.CharField(_("调解不成去向"), max_length=16, choices=FailedPath.choices, blank=True)

@@ -39,6 +39,9 @@ InspectionLedger = record_ledger(
 DrowningImport = record_import(
     DrowningIncident, key="hazards.drowning", title="未成年人溺水事故台账", place=True,
     refs={"water": ("危险水域名称", Water)},
+    # No name is kept: a child is told apart by day, place, age, sex and what happened (two children of
+    # one age and sex drowned together are two rows whose 经过 differ).
+    natural_key=("occurred_on", "region_id", "age", "sex", "circumstances"),
     columns=(
         ledgers.Column("发生日期", "occurred_on", ledgers.date(), required=True),
         ledgers.Column("年龄", "age", ledgers.integer(min_value=0, max_value=17), required=True),

@@ -49,9 +49,8 @@ class Conflict(ConflictError):
         self.record = current
         label = current._meta.verbose_name
         super().__init__(
-            f"{label}已被他人修改（当前版本 {current.version}，您提交时的版本 {expected}），"
-            "未保存您的修改；请查看最新内容后重新提交。",
-            current={"version": current.version},
+            f"该{label}在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。",
+            current={"version": current.version, "expected_version": expected},
         )
 
 

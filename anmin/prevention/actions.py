@@ -12,7 +12,7 @@ from django.db import transaction
 from anmin.core import audit, checks, clock, offline
 from anmin.core.errors import Invalid, invalid
 from anmin.core.geo import check_location
-from anmin.core.guards import action, in_area
+from anmin.core.guards import USE, action, in_area
 from anmin.core.models import Region
 
 from .models import (
@@ -39,7 +39,9 @@ create_liaison, update_liaison, set_liaison_status, retire_liaison, import_liais
 PATROL_PERM = "prevention.add_patrollog"
 
 
-@action(perm=PATROL_PERM, target="team", model=PatrolTeam, what="开始巡逻")
+# A grid worker patrols with the team of the village holding their grid (``usable_by``), not only
+# with teams inside the grid itself.
+@action(perm=PATROL_PERM, target="team", model=PatrolTeam, target_action=USE, what="开始巡逻")
 def start_patrol(*, actor, team: PatrolTeam, note: str = "") -> PatrolLog:
     team = PatrolTeam.objects.get(pk=getattr(team, "pk", team))
     if not team.is_active:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
+from anmin.core.bounds import PastDayField
 from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.kit.registry import RegistryModel, RegistryQuerySet
@@ -60,7 +61,7 @@ class Camera(RegistryModel):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    built_on = models.DateField(_("建成日期"), null=True, blank=True)
+    built_on = PastDayField(_("建成日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=CameraStatus.choices, default=CameraStatus.ONLINE,
                               db_index=True)
 

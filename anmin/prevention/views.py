@@ -30,7 +30,8 @@ class StartForm(KitForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = PatrolTeam.objects.visible_to(user).active().order_by("region_id", "name")
+        # The teams of the grid worker's village too, though outside their grids (what the action takes).
+        self.fields["team"].queryset = PatrolTeam.objects.usable_by(user).active().order_by("region_id", "name")
 
 
 class PatrolStartView(IdempotentFormMixin, FormView):

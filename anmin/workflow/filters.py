@@ -21,11 +21,37 @@ def village_choices(request):
 
 
 def status_choices():
-    seen: dict[str, str] = {}
+    """Each status's name once, however many kinds' states carry it: 待验收 is a rectification's
+    ``rectified`` and a camera repair's ``repaired``. A choice's value is its states' codes joined by
+    commas (``rectified,repaired``), a single code where one state has the name (``?status=pending``)."""
+    by_label: dict[str, tuple[object, list[str]]] = {}
     for kind in case_kinds:
         for state in kind.workflow.states:
-            seen.setdefault(state.code, state.display_label)
-    return list(seen.items())
+            _label, codes = by_label.setdefault(str(state.display_label), (state.display_label, []))
+            if state.code not in codes:
+                codes.append(state.code)
+    return [(",".join(codes), label) for label, codes in by_label.values()]
+
+
+def status_codes() -> set[str]:
+    return {state.code for kind in case_kinds for state in kind.workflow.states}
+
+
+class StatusField(django_filters.fields.ChoiceField):
+    """A status picked by its name (every code carrying it) or named by one code (a link made with
+    it, the API's vocabulary): both are valid."""
+
+    def valid_value(self, value) -> bool:
+        return super().valid_value(value) or (bool(value) and set(str(value).split(",")) <= status_codes())
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    field_class = StatusField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": str(value).split(",")})
 
 
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("paused", _("暂停计时")), ("ontime", _("未超期")))
@@ -36,7 +62,7 @@ class CaseFilter(django_filters.FilterSet):
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
     village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=village_choices, method="inside")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=kind_choices)
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices)
+    status = StatusFilter(label=_("状态"), choices=status_choices)
     priority = django_filters.ChoiceFilter(label=_("紧急程度"), choices=priority_choices)
     sla = django_filters.ChoiceFilter(label=_("时限"), choices=SLA_CHOICES, method="filter_sla")
     opened_from = DayFromFilter(label=_("上报日期起"), field_name="opened_at")

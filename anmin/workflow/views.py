@@ -221,8 +221,8 @@ class CaseActView(ScopedMixin, DetailView):
                 return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None), status=403)
             # The step is gone because someone else moved the case on meanwhile.
             conflict = _(
-                "此事项已被他人更新，当前状态为「%(status)s」，版本 %(version)s，该操作已不可用。请查看最新情况。"
-            ) % {"status": case.status_label, "version": case.version}
+                "此事项在您打开后已被他人更新，当前状态为「%(status)s」，该操作已不可用。请查看最新情况。"
+            ) % {"status": case.status_label}
             return self.render_to_response(self.get_context_data(actions=acts, act=None, form=None,
                                                                  conflict=conflict), status=409)
         form = ActionForm(request.POST, action=act, user=request.user)

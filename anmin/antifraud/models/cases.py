@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
@@ -33,9 +34,9 @@ class FraudCase(models.Model):
     solved_on = models.DateField(_("破案日期"), null=True, blank=True, db_index=True)
     assisted = models.BooleanField(_("带破（协助外地）"), default=False)
     assisted_for = models.CharField(_("协助地区"), max_length=64, blank=True)
-    amount_involved = models.DecimalField(_("涉案金额(元)"), max_digits=14, decimal_places=2, default=0)
-    amount_frozen = models.DecimalField(_("冻结资金(元)"), max_digits=14, decimal_places=2, default=0)
-    amount_returned = models.DecimalField(_("返还受害人(元)"), max_digits=14, decimal_places=2, default=0)
+    amount_involved = MoneyField(_("涉案金额(元)"), max_digits=14, decimal_places=2, default=0)
+    amount_frozen = MoneyField(_("冻结资金(元)"), max_digits=14, decimal_places=2, default=0)
+    amount_returned = MoneyField(_("返还受害人(元)"), max_digits=14, decimal_places=2, default=0)
     handling_org = models.ForeignKey("core.OrgUnit", verbose_name=_("承办单位"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -75,7 +76,7 @@ class FraudVictim(ProtectedModelMixin, models.Model):
     phone = ProtectedField(_("联系电话"), kind="phone", blank=True)
     person = models.ForeignKey("people.Person", verbose_name=_("人口库人员"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    loss = models.DecimalField(_("损失金额(元)"), max_digits=14, decimal_places=2, default=0)
+    loss = MoneyField(_("损失金额(元)"), max_digits=14, decimal_places=2, default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(**_THROUGH_CASE)
@@ -142,7 +143,7 @@ class FraudCard(models.Model):
     number = models.CharField(_("卡号/号码"), max_length=32)
     bank = models.CharField(_("开户行/运营商"), max_length=64, blank=True)
     frozen_on = models.DateField(_("冻结日期"), null=True, blank=True, db_index=True)
-    amount_frozen = models.DecimalField(_("冻结金额(元)"), max_digits=14, decimal_places=2, default=0)
+    amount_frozen = MoneyField(_("冻结金额(元)"), max_digits=14, decimal_places=2, default=0)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(**_THROUGH_CASE)

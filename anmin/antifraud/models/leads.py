@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
+from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.workflow.models import CaseDetail, CaseDetailQuerySet
@@ -70,7 +71,7 @@ class Lead(ProtectedModelMixin, CaseDetail):
     suspect_number = models.CharField(_("涉诈电话"), max_length=32, blank=True)
     suspect_account = models.CharField(_("涉诈账户"), max_length=32, blank=True)
     suspect_url = models.CharField(_("涉诈网址"), max_length=300, blank=True)
-    amount_at_risk = models.DecimalField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_at_risk = MoneyField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     computed_grade = models.CharField(_("规则研判等级"), max_length=16, choices=Grade.choices)
     grade_reason = models.CharField(_("定级依据"), max_length=200, blank=True)
     grade_overridden = models.BooleanField(_("人工调整等级"), default=False)
@@ -81,7 +82,7 @@ class Lead(ProtectedModelMixin, CaseDetail):
     contacted_in_time = models.BooleanField(_("按时联系"), null=True)
     attempts = models.PositiveSmallIntegerField(_("联系次数"), default=0)
     outcome = models.CharField(_("处置结果"), max_length=16, choices=LeadOutcome.choices, blank=True, default="")
-    amount_protected = models.DecimalField(_("避免损失(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_protected = MoneyField(_("避免损失(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     concluded_at = models.DateTimeField(_("处置完毕时间"), null=True, blank=True, db_index=True)
     revisit_due_on = models.DateField(_("应回访日期"), null=True, blank=True)
     revisited_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
@@ -155,7 +156,7 @@ class GradeRule(models.Model):
 
     name = models.CharField(_("规则名称"), max_length=64)
     fraud_type = models.CharField(_("诈骗类型"), max_length=8, blank=True, help_text=_("空：不限"))
-    min_amount = models.DecimalField(_("涉及金额不低于(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    min_amount = MoneyField(_("涉及金额不低于(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     profile = models.CharField(_("人员特征"), max_length=16, choices=VictimProfile.choices, blank=True, default="")
     grade = models.CharField(_("等级"), max_length=16, choices=Grade.choices)
     is_active = models.BooleanField(_("启用"), default=True)

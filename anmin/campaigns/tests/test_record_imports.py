@@ -59,3 +59,30 @@ def test_the_sessions_export_imports_again_as_nothing_new(world):
         CounsellingSession.objects.visible_to(centre)))
     assert again.errors == []
     assert (again.new_count, again.existing_count) == (0, 1)
+
+
+def test_the_campaigns_export_imports_again_as_nothing_new_a_city_wide_one_too(world):
+    """宣传活动台账: its own export imported again was 新增 on every row, and the city's own campaign
+    (no 乡镇 in the export) was refused as 乡镇(街道)：必填."""
+    city = world.user(Role.CITY_OFFICE)
+    actions.record_campaign(actor=city, title="全市平安建设宣传月", kind="theme_month", region=world.city,
+                            held_on=dt.date(2020, 6, 1))
+    actions.record_campaign(actor=city, title="进村宣传", kind="other", region=world.gc_village,
+                            held_on=dt.date(2020, 6, 27), place="村委会")
+    exported = CampaignImport(user=city).workbook(PublicityCampaign.objects.visible_to(city))
+    again = CampaignImport(user=city).dry_run(exported)
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 2)
+
+    PublicityCampaign.objects.all().delete()
+    back = CampaignImport(user=city)
+    report = back.dry_run(exported)
+    assert report.errors == []
+    back.run_import(report, mode="all_or_nothing")
+    assert sorted(PublicityCampaign.objects.values_list("title", "region_id")) == [
+        ("全市平安建设宣传月", world.city.code), ("进村宣传", world.gc_village.code)]
+
+    # a township centre's row still names its township: left empty it is 必填
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    theirs = CampaignImport(user=centre).dry_run(exported)
+    assert [(e.field, e.message) for e in theirs.errors] == [("township", "乡镇(街道)：必填")]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.links import pk_url
+from anmin.core.money import MoneyField
 from anmin.core.protected import ProtectedField, ProtectedModelMixin
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 from anmin.people.models.choices import (
@@ -239,7 +240,7 @@ class GuardianSubsidy(ProtectedModelMixin, models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=SubsidyStatus.choices, default=SubsidyStatus.ACTIVE, db_index=True
     )
-    annual_amount = models.DecimalField(_("年度补助标准(元)"), max_digits=9, decimal_places=2)
+    annual_amount = MoneyField(_("年度补助标准(元)"), max_digits=9, decimal_places=2)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
 
@@ -296,7 +297,7 @@ class SubsidyAward(models.Model):
         GuardianSubsidy, verbose_name=_("以奖代补"), on_delete=models.CASCADE, related_name="awards"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
-    amount = models.DecimalField(_("核定金额(元)"), max_digits=9, decimal_places=2)
+    amount = MoneyField(_("核定金额(元)"), max_digits=9, decimal_places=2)
     status = models.CharField(_("结果"), max_length=16, choices=AwardStatus.choices)
     note = models.CharField(_("审批意见"), max_length=200, blank=True)
     decided_by = models.ForeignKey(
@@ -333,7 +334,7 @@ class SubsidyPayment(models.Model):
     award = models.ForeignKey(
         SubsidyAward, verbose_name=_("年度审批"), on_delete=models.PROTECT, related_name="payments"
     )
-    amount = models.DecimalField(_("发放金额(元)"), max_digits=9, decimal_places=2)
+    amount = MoneyField(_("发放金额(元)"), max_digits=9, decimal_places=2)
     paid_on = models.DateField(_("发放日期"))
     voucher_no = models.CharField(_("凭证号"), max_length=64, blank=True)
     paid_by = models.ForeignKey(

@@ -113,3 +113,17 @@ def test_a_record_page_shows_yes_or_no_and_no_internal_column(world, records):
     assert ">False<" not in page
     assert ">True<" not in page
     assert "是" in page
+
+
+def test_a_seized_assets_value_is_shown_with_thousands_separators_and_exported_as_a_number(world, records):
+    """涉案资产: 3200000.00 read as one long number; pages show 3,200,000.00, the Excel cell stays a number."""
+    office = _client(world, "crackdown")
+    asset = records["assets"]
+    for url in ("/crackdown/assets/", asset.get_absolute_url(), records["assets"].org.get_absolute_url()):
+        body = office.get(url).content.decode()
+        assert "3,200,000.00" in body, url
+        assert "3200000" not in body, url
+    export = office.get("/crackdown/assets/?export=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    column = rows[0].index("价值(元)")
+    assert rows[1][column] == 3200000  # a number cell (summable), not the text "3200000.00"

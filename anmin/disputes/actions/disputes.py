@@ -14,7 +14,7 @@ from django.utils import timezone
 from anmin.core import audit, clock
 from anmin.core.actors import as_user
 from anmin.core.codes import code_names
-from anmin.core.errors import Conflict, invalid
+from anmin.core.errors import Conflict, changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.i18n import in_source_language
 from anmin.core.models import Region
@@ -213,8 +213,7 @@ def update_risk(*, actor, dispute: Dispute, expected_version: int, assessed_colo
 
 
 def _dispute_conflict(d: Dispute) -> Conflict:
-    return Conflict(f"该纠纷已被他人修改（当前版本 {d.version}），请刷新后再操作",
-                    current={"id": d.pk, "version": d.version, "colour": d.colour})
+    return changed_meanwhile("该纠纷", current={"id": d.pk, "version": d.version, "colour": d.colour})
 
 
 @action(target="dispute", model=Dispute, what="添加调解记录")

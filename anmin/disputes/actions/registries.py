@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 
 from anmin.core import audit
-from anmin.core.errors import Conflict, invalid
+from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region, User
 
@@ -46,8 +46,7 @@ def update_mediation_org(*, actor, org: MediationOrg, expected_version: int, **c
     with transaction.atomic():
         locked = MediationOrg.objects.select_for_update().get(pk=org.pk)
         if locked.version != expected_version:
-            raise Conflict(f"该调解组织已被他人修改（当前版本 {locked.version}），请刷新后再操作",
-                           current={"id": locked.pk, "version": locked.version})
+            raise changed_meanwhile("该调解组织", current={"id": locked.pk, "version": locked.version})
         before = audit.snapshot(locked)
         for field, value in changes.items():
             setattr(locked, field, value)

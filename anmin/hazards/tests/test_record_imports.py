@@ -142,3 +142,36 @@ def test_the_inspections_export_imports_again_as_nothing_new(world):
         InspectionImport(user=centre).workbook(WaterInspection.objects.visible_to(centre)))
     assert again.errors == []
     assert (again.new_count, again.existing_count) == (0, 1)
+
+
+def test_the_drownings_export_imports_again_as_nothing_new(world):
+    """未成年人溺水事故台账: its own export imported again was 新增 on every row (a second copy of each);
+    a repeat within one file is named."""
+    actions.import_drownings([
+        DrowningIncident(region=world.gc_village, occurred_on=dt.date(2020, 7, 2), age=12, sex="M"),
+        DrowningIncident(region=world.gucheng, occurred_on=dt.date(2020, 7, 5), age=10, sex="F", died=True,
+                         circumstances="镇区河道")], actor=SYSTEM)
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    again = DrowningImport(user=centre).dry_run(
+        DrowningImport(user=centre).workbook(DrowningIncident.objects.visible_to(centre)))
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 2)
+    twice = DrowningImport(user=centre).dry_run(_sheet(DrowningImport, [
+        ["古城镇", world.gc_village.name, "", "2020-07-09", 11, "男", "否", "坑塘戏水"],
+        ["古城镇", world.gc_village.name, "", "2020-07-09", 11, "男", "否", "坑塘戏水"],
+        ["古城镇", world.gc_village.name, "", "2020-07-09", 11, "男", "否", "同伴，河边"]]))
+    assert [(e.row, e.field) for e in twice.errors] == [(3, "occurred_on")]
+    assert twice.new_count == 2
+
+
+def _sheet(ledger, rows) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in ledger.columns])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -55,6 +55,30 @@ def test_a_patrol_checks_in_twice_and_reports_a_finding_as_a_grid_event(client, 
     assert Case.objects.filter(kind="WG").count() == 1
 
 
+def test_a_grid_worker_starts_a_patrol_with_the_team_of_the_village_holding_their_grid(client, world, team):
+    """The village's team lies outside the grid worker's grid (a grid's scope is narrower than its
+    village): 开始巡逻 offers it and starts; teams elsewhere are neither offered nor taken."""
+    from anmin.core.errors import NotFound
+
+    neighbour = actions.create_team(actor=SYSTEM, region=world.gc_village2, name="大北村治安巡逻队", kind="village")
+    township = actions.create_team(actor=SYSTEM, region=world.gucheng, name="古城镇治安巡逻队", kind="township")
+    sibling = actions.create_team(actor=SYSTEM, region=world.gc_grid2, name="第2网格巡逻小组", kind="volunteer")
+    worker = world.user(Role.GRID_WORKER)  # 古城村's 第1网格
+    client.force_login(worker)
+    page = client.get("/prevention/patrols/start/").content.decode()
+    assert "古城村治安巡逻队" in page
+    for elsewhere in (neighbour, township, sibling):
+        assert elsewhere.name not in page
+        with pytest.raises(NotFound):
+            actions.start_patrol(actor=worker, team=elsewhere)
+        assert client.post("/prevention/patrols/start/", {"team": elsewhere.pk}).status_code == 200  # refused
+    r = client.post("/prevention/patrols/start/", {"team": team.pk, "idempotency_key": "grid-patrol-1"})
+    assert r.status_code == 302
+    log = PatrolLog.objects.get()
+    assert (log.team, log.patroller) == (team, worker)
+    assert client.get(r["Location"]).status_code == 200  # the patrol is the grid worker's own
+
+
 def test_another_townships_patrol_is_not_found(client, world):
     other = actions.create_team(actor=SYSTEM, region=world.wl_village, name="无梁村治安巡逻队", kind="village")
     log = actions.start_patrol(actor=SYSTEM, team=other)

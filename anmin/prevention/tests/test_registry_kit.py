@@ -129,7 +129,9 @@ def test_pages_and_api_in_scope(client, world, centre):
     assert [t["name"] for t in api["results"]] == ["古城村巡逻队"]
     r = client.patch(f"/api/v1/teams/{mine.pk}/", {"leader": "王队长", "version": 1}, content_type="application/json")
     assert r.status_code == 409
-    assert r.json()["current"]["version"] == 2
+    assert r.json()["current"]["version"] == 2  # for a program; the message names no version
+    assert "版本" not in r.json()["message"]
+    assert "在您打开后已被他人修改" in r.json()["message"]
     r = client.post("/api/v1/teams/", {"region": world.gc_village2.code, "name": "大北队", "kind": "village"},
                     content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-team-1")
     assert r.status_code == 201, r.content
@@ -195,6 +197,10 @@ def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflic
     actions.update_camera(actor=centre, record=cam, expected_version=1, address="古城大街")  # another tab
     r = client.post(f"/prevention/cameras/{cam.pk}/status/", {"status": "offline", "note": "断电", "version": 1})
     assert r.status_code == 409
+    body = r.content.decode()
+    # said plainly: someone else changed it meanwhile, reload — no internal version number ("当前版本 2")
+    assert "该视频监控点位在您打开后已被他人修改，您的修改未保存。请刷新页面" in body
+    assert "版本" not in body
     cam.refresh_from_db()
     assert cam.status == "online"
 
@@ -298,3 +304,31 @@ def test_the_demo_names_a_camera_in_words_not_codes():
     assert names[1] == "大北村委会平安城市路口监控0554"
     assert len(set(names)) == len(names)  # one name per programme and place
     assert not any(re.search(r"[A-Za-z]", n) for n in names)
+
+
+def test_a_camera_built_in_the_future_is_refused_by_the_form_and_the_action(client, world, centre):
+    """建成日期 took any day up to ten years ahead (the platform's horizon for time limits): a camera
+    cannot have been built tomorrow. Today is fine."""
+    import datetime as dt
+
+    from anmin.core import clock
+
+    today = clock.today()
+    tomorrow = today + dt.timedelta(days=1)
+    client.force_login(centre)
+    form = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
+            "channels": 1, "built_on": (today + dt.timedelta(days=3000)).isoformat()}
+    r = client.post("/prevention/cameras/new/", form)
+    assert r.status_code == 200
+    assert f"「建成日期」不能晚于今天（{today:%Y-%m-%d}）" in r.content.decode()
+    assert not Camera.objects.exists()
+    with pytest.raises(Invalid) as err:
+        actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                              place_kind="crossing", built_on=tomorrow)
+    assert err.value.field == "built_on"
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing", built_on=today)
+    assert cam.built_on == today
+    # 计划建成日期 of a planned point is a day ahead, and may be
+    point = actions.create_point(actor=centre, region=world.gc_village, name="大北路口", due_on=tomorrow)
+    assert point.due_on == tomorrow

@@ -13,13 +13,16 @@ offers the import::
 user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
 jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道) and
 村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction — the
-village when given, else the township. ``save`` is the app's bulk action (``actions.py``:
+village when given, else the township; both left empty (what the export writes for a record of the
+city itself, a city-wide campaign) place the row at the city, for a user whose unit is the city's.
+``save`` is the app's bulk action (``actions.py``:
 permission, jurisdiction, one audit entry); a row's errors name its row and column. ``check``: the
 action's own check of one record (``actions.check_safety``), run on every row before anything is
 written, so a row it refuses is reported with its row and column instead of undoing the whole
-import. ``natural_key``: the fields that identify a record (``("school", "term")``): a row naming
-one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record
-is reported.
+import. ``natural_key``: the fields that identify a record (``("school", "term")``; ``region_id`` for
+the place a ``place=True`` row resolves to): a row naming one already kept counts as 已存在 and is
+skipped, and a second row of one file naming the same record is reported. An empty cell and a blank
+text kept are the same value here, so a record's own export is 已存在 on every row.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
         from .registry import _place
 
         ref_columns = (
-            ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export=_place(2)),
+            ledgers.Column("乡镇(街道)", "township", ledgers.text(), export=_place(2),
+                           help="市级的记录留空（乡镇、村都不填）"),
             ledgers.Column("村(社区)", "village", ledgers.text(), export=_place(3)),
             *ref_columns)
 
@@ -71,7 +75,7 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 self.parents[field] = by_name
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
-            if place and values.get("township"):
+            if place:
                 self.place_row(values)
             for field, (header, parent) in refs.items():
                 name = values.get(field)
@@ -99,7 +103,15 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                                            for k, v in exc.message_dict.items()}) from None
 
         def place_row(self, values: dict[str, Any]) -> None:
-            township, village = values["township"], values.get("village") or ""
+            township, village = values.get("township") or "", values.get("village") or ""
+            if not township:
+                if "township" in values and not village:  # the cell is empty (not a bad one)
+                    if not any(values.get(f) for f in refs):  # else the parent named places the row
+                        values["region_id"] = self.city_row()
+                    return
+                if village:
+                    raise ValidationError({"township": "乡镇(街道)：必填（村(社区)须写明所在乡镇）"})
+                return
             if village:
                 try:
                     code = self.places.resolve(township=township, village=village)
@@ -115,17 +127,28 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 raise ValidationError({where: f"{self.header_of(where)}：不在您的辖区内"})
             values["region_id"] = code
 
+        def city_row(self) -> str:
+            """A row with neither 乡镇 nor 村: the city's own record, for a user of a city-level unit."""
+            from anmin.core.models.regions import RegionLevel
+
+            org = self.user.org_unit_with_region if self.user is not None else None
+            if org is None or org.region.level != RegionLevel.CITY or not in_area(self.user, org.region_id):
+                raise ValidationError({"township": "乡镇(街道)：必填"})
+            return org.region_id
+
         def find_existing(self, rows: Sequence[ledgers.LedgerRow]) -> Iterable[ledgers.RowError]:
             if not natural_key:
                 return ()
 
             def key(values):
-                return tuple(getattr(values.get(k), "pk", values.get(k)) for k in natural_key)
+                # an empty cell (None) is the blank text the record keeps
+                return tuple("" if v is None else getattr(v, "pk", v) for v in (values.get(k) for k in natural_key))
 
             keys = [key(r.values) for r in rows if r.ok]
             first = natural_key[0]
-            known = set(model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
-                        .values_list(*natural_key)) if keys else set()
+            known = {tuple("" if v is None else v for v in k)
+                     for k in model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
+                     .values_list(*natural_key)} if keys else set()
             for r in rows:
                 if r.ok and key(r.values) in known:
                     r.existing = True

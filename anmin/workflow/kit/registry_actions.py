@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from anmin.core import audit, clock
-from anmin.core.errors import Conflict, Invalid, invalid
+from anmin.core.errors import Invalid, changed_meanwhile, invalid
 from anmin.core.guards import action, in_area, require_area
 
 if TYPE_CHECKING:
@@ -43,8 +43,7 @@ def _locked(registry: Registry, record: Any, expected_version: int | None) -> Re
     if expected_version is None:
         raise invalid("version", "「版本」为必填项（防止覆盖他人的修改）")
     if locked.version != int(expected_version):
-        raise Conflict(f"该{registry.title}已被他人修改（当前版本 {locked.version}），请刷新后再操作",
-                       current={"id": locked.pk, "version": locked.version})
+        raise changed_meanwhile(f"该{registry.title}", current={"id": locked.pk, "version": locked.version})
     return locked
 
 

@@ -172,8 +172,11 @@ class RegistryDetailView(RegistryMixin, DetailPage):
 
 
 def _display(obj, name: str) -> Any:
+    from anmin.core.money import is_money, money
     from anmin.core.tables import shown
 
+    if is_money(obj, name):
+        return money(getattr(obj, name))
     display = getattr(obj, f"get_{name}_display", None)
     return shown(display() if callable(display) else getattr(obj, name))
 

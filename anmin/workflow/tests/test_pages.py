@@ -114,6 +114,7 @@ def test_a_stale_form_answers_409_with_the_newer_state(client, world):
     html = resp.content.decode()
     assert "已被他人更新" in html
     assert "不予受理" in html
+    assert "版本" not in html
 
 
 def test_a_stale_version_for_a_step_still_available_answers_409(client, world):
@@ -241,3 +242,31 @@ def test_an_audit_entry_names_the_case_number_the_step_and_the_place_on_its_own_
     assert case.number in client.get(entry.get_absolute_url()).content.decode()
     ledger = client.get("/audit/", {"object_type": "workflow.supervision"}).content.decode()
     assert case.number in ledger
+
+
+def test_a_status_two_kinds_share_is_offered_once_and_finds_both(client, world):
+    """待验收 is a rectification's ``rectified`` and a camera repair's ``repaired``: the picker listed it
+    twice (and each entry found only one kind's cases). Once now, finding both; a link or the API
+    naming one code still finds that code's cases."""
+    import re
+
+    rectified, repaired, pending = (open_task(world, title=t) for t in ("整改待验收", "维修待验收", "待受理的"))
+    Case.objects.filter(pk=rectified.pk).update(status="rectified")
+    Case.objects.filter(pk=repaired.pk).update(status="repaired")
+    login(client, world, Role.CITY_OFFICE)
+    for url in (reverse("workflow:case_list"), reverse("workflow:inbox")):
+        html = client.get(url).content.decode()
+        picker = html[html.index('name="status"'):]
+        picker = picker[:picker.index("</select>")]
+        assert picker.count(">待验收<") == 1, url
+        value = re.search(r'<option value="([^"]*)">待验收<', picker).group(1)
+        assert set(value.split(",")) == {"rectified", "repaired"}
+    html = client.get(reverse("workflow:case_list"), {"status": value}).content.decode()
+    shown = set(re.findall(r"/workflow/cases/(\d+)/", html))
+    assert {str(rectified.pk), str(repaired.pk)} <= shown
+    assert str(pending.pk) not in shown
+    html = client.get(reverse("workflow:case_list"), {"status": "repaired"}).content.decode()
+    assert set(re.findall(r"/workflow/cases/(\d+)/", html)) & {str(rectified.pk), str(repaired.pk)} == {
+        str(repaired.pk)}
+    api = client.get("/api/v1/cases/", {"status": "repaired"}).json()
+    assert [c["id"] for c in api["results"]] == [repaired.pk]

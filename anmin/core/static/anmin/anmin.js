@@ -11,6 +11,40 @@
 })();
 (function () {
   "use strict";
+  // A form's idempotency key belongs to its place in the browser's history, not to one download of
+  // the page: going back to a form already sent fetches the page again (pages are no-store), with a
+  // new key from the server, and sending it again made a second record. The key first used at this
+  // place is kept in history.state and put back, so the repeat gets the first record (or, changed,
+  // "这张表单已经提交过"); a form opened anew is a new place with a key of its own. A form kept for
+  // offline use (data-offline-api) gets its first key here on the phone: a kept copy of the page
+  // never repeats one.
+  var inputs = document.querySelectorAll("form input[name=idempotency_key]");
+  if (!inputs.length || !window.history || !history.replaceState) return;
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID().replace(/-/g, ""); }
+    var b = window.crypto ? crypto.getRandomValues(new Uint8Array(16)) : [];
+    var out = Array.prototype.map.call(b, function (x) { return ("0" + x.toString(16)).slice(-2); }).join("");
+    return out || String(Date.now()) + Math.random().toString(16).slice(2);
+  }
+  var state = history.state && typeof history.state === "object" ? history.state : {};
+  var kept = {};
+  var changed = false;
+  Object.keys(state.anminFormKeys || {}).forEach(function (k) { kept[k] = state.anminFormKeys[k]; });
+  Array.prototype.forEach.call(inputs, function (el, i) {
+    var name = (el.form && el.form.getAttribute("action") || "") + "#" + i;
+    if (kept[name]) { el.value = kept[name]; return; }
+    if (!el.value || (el.form && el.form.hasAttribute("data-offline-api"))) { el.value = newKey(); }
+    kept[name] = el.value;
+    changed = true;
+  });
+  if (!changed) return;
+  var next = {};
+  Object.keys(state).forEach(function (k) { next[k] = state[k]; });
+  next.anminFormKeys = kept;
+  try { history.replaceState(next, ""); } catch (e) { /* a state the browser will not keep: as before */ }
+})();
+(function () {
+  "use strict";
   // Show server-side conflict/validation messages that htmx would otherwise drop (409, 422).
   document.addEventListener("htmx:beforeSwap", function (evt) {
     var status = evt.detail.xhr.status;

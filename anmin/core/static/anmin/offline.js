@@ -402,9 +402,7 @@
       list.parentNode.insertBefore(note, list);
     }
   }
-  document.querySelectorAll("form[data-offline-api] input[name=idempotency_key]").forEach(function (el) {
-    el.value = newKey(); // made on the phone: a kept copy of the page never repeats a key
-  });
+  // (A form's idempotency key is made on the phone by anmin.js: one per place in the history.)
   document.querySelectorAll("form.logout-form").forEach(function (form) {
     form.addEventListener("submit", function (evt) {
       mine().then(function (rows) {
