@@ -35,6 +35,10 @@ def _latest():
     return [key for key in executor.loader.graph.leaf_nodes() if key[0] in ("care", "people")]
 
 
+# Back to before the move and forward again re-renders most of the project's migration states: half a
+# minute of a test process. The move is migration state and content types, the same on either database;
+# it is checked on the production one (the PostgreSQL pass of make test).
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the move is checked in the PostgreSQL pass")
 @pytest.mark.django_db(transaction=True)
 def test_a_populated_database_crosses_the_move_and_back(world):
     person = make_person(world.gc_grid, name="迁移前")  # Person did not move: the same table throughout
