@@ -403,6 +403,11 @@ SPECTACULAR_SETTINGS = {
     # Fields of one name with different choices in several domains ("source", "outcome") get an enum
     # named after their model (anmin.core.schema.name_colliding_enums); names set here win.
     "ENUM_NAME_OVERRIDES": {},
+    # After the enums are named: each request body's media types say what that encoding can carry
+    # (no file in JSON, no null or nested object in a form: anmin.core.schema.postprocess_request_media);
+    # a row's id in a path its range.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "anmin.core.schema.postprocess_request_media", "anmin.core.schema.postprocess_path_ids"],
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

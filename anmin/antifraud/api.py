@@ -22,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from anmin.core.api import ScopedViewSetMixin
+from anmin.core.apifields import ID_NUMBER, PHONE, REGION_CODE, NumberDecimalField, accepts
+from anmin.core.codes import listed_codes
 from anmin.core.registry import ApiRoute, api_routes
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
@@ -33,7 +35,7 @@ from anmin.workflow.kit.api import (
 )
 
 from . import actions
-from .models import ContactMethod, ContactResult, FraudCase, Lead, LeadOutcome, LeadSource
+from .models import ContactMethod, ContactResult, FraudCase, Grade, Lead, LeadOutcome, LeadSource
 
 _SOURCES = choices_help(LeadSource.choices)
 
@@ -65,19 +67,25 @@ class LeadDetailSerializer(LeadSerializer):
 class LeadInSerializer(serializers.Serializer):
     upstream_id = serializers.CharField(required=False, allow_blank=True, default="", max_length=64,
                                         help_text="推送系统的线索编号：重复推送同一编号只登记一次")
-    region = serializers.CharField(max_length=16, help_text="受害人所在区划代码（网格、村或乡镇）")
+    region = accepts(serializers.CharField(max_length=16, help_text="受害人所在区划代码（网格、村或乡镇）"),
+                     pattern=REGION_CODE)
     victim_name = serializers.CharField(max_length=64)
-    victim_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-    victim_id_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=18)
-    fraud_type = serializers.CharField(max_length=8, help_text="诈骗类型代码：01 刷单返利 … 99 其他")
-    source = serializers.CharField(required=False, default="pushed", max_length=16, help_text=_SOURCES)
+    victim_phone = accepts(serializers.CharField(required=False, allow_blank=True, default="", max_length=20),
+                           pattern=PHONE)
+    victim_id_number = accepts(serializers.CharField(required=False, allow_blank=True, default="", max_length=18),
+                               pattern=ID_NUMBER)
+    fraud_type = accepts(serializers.CharField(max_length=8, help_text="诈骗类型代码：01 刷单返利 … 99 其他"),
+                         enum=lambda: listed_codes("fraud_type"))
+    source = accepts(serializers.CharField(required=False, default="pushed", max_length=16, help_text=_SOURCES),
+                     enum=LeadSource.values)
     suspect_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     suspect_account = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
     suspect_url = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-    amount_at_risk = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
-                                              default=None, min_value=0, coerce_to_string=False)
-    grade = serializers.CharField(required=False, allow_blank=True, default="", max_length=16,
-                                  help_text="空：按规则研判；critical / high / medium / low：人工定级（须填理由）")
+    amount_at_risk = NumberDecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                        default=None, min_value=0)
+    grade = accepts(serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=16,
+        help_text="空：按规则研判；critical / high / medium / low：人工定级（须填理由）"), enum=Grade.values)
     grade_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -263,11 +271,12 @@ class PublicCheckViewSet(viewsets.ViewSet):
     permission_classes = [PostOpenToAll]
     throttle_classes = [PublicCheckThrottle]
 
-    @extend_schema(request=None, responses={400: None})
-    def list(self, request):
-        from anmin.core.errors import invalid
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """A GET (or any method but POST) is 405, with what to send instead."""
+        from rest_framework.exceptions import MethodNotAllowed
 
-        raise invalid("kind", "请用 POST 提交 kind（phone / account / url）和 value；号码不放在网址中")
+        raise MethodNotAllowed(request.method,
+                               detail="请用 POST 提交 kind（phone / account / url）和 value；号码不放在网址中")
 
     @extend_schema(request=PublicCheckSerializer, responses={200: CHECK_RESULT})
     def create(self, request):

@@ -145,6 +145,10 @@ class CodeList:
     def name(self, code: str) -> str:
         return code_name(self.table, code)
 
+    def listed(self) -> list[str]:
+        """The codes as the API schema lists them (``listed_codes``)."""
+        return listed_codes(self.table)
+
     def is_active(self, code: str) -> bool:
         return code in code_names(self.table)
 
@@ -154,3 +158,26 @@ class CodeList:
         if not self.is_active(code):
             raise invalid(self.field, f"「{self.label}」{code or '（空）'} 不在{self.what}表中")
         return code
+
+
+def shipped_codes(table_key: str) -> list[str]:
+    """A table's codes as the data files ship them (the foundation's and every app's), in their order."""
+    from .registry import code_files
+
+    for path in (CODES_FILE, *code_files):
+        for spec in json.loads(path.read_text(encoding="utf-8"))["tables"]:
+            if spec["key"] == table_key:
+                return [code for code, *_ in _flatten(spec["items"], other_minor=spec.get("other_minor"))]
+    return []
+
+
+def listed_codes(table_key: str) -> list[str]:
+    """The codes a table accepts, as the API schema lists them (an ``enum``): the active ones in the
+    database — a city's own codes in, switched-off ones out — or, when the schema is built with no
+    database to read (``manage.py spectacular`` before ``migrate``, a test module's import), as shipped,
+    which is what ``load_code_tables`` puts there."""
+    try:
+        codes = sorted(code_names(table_key))
+    except Exception:  # no database, no table yet, or database access refused (a test's collection)
+        codes = []
+    return codes or sorted(shipped_codes(table_key))

@@ -34,6 +34,9 @@ from .paging import LedgerPaginator, page_rows
 
 CURSOR_PARAM = "cursor"
 MAX_CURSOR_CHARS = 200
+# What a cursor looks like (URL-safe base64 without padding); whether it is one this list gave out no
+# pattern can say (a 400 naming cursor).
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]*$"
 
 
 def _attr(obj, path: str):
@@ -187,7 +190,7 @@ class Pagination(PageNumberPagination):
             params.append({
                 "name": CURSOR_PARAM, "required": False, "in": "query",
                 "description": "按键翻页：首页传空值 cursor=，之后沿 next 链接（与 page 同时给出时以 cursor 为准）",
-                "schema": {"type": "string", "maxLength": MAX_CURSOR_CHARS},
+                "schema": {"type": "string", "maxLength": MAX_CURSOR_CHARS, "pattern": CURSOR_PATTERN},
             })
         return params
 

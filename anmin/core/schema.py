@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core import validators
+from django.db import models
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_choice_field
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
+from rest_framework import relations, serializers
+
+from . import apifields
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -59,14 +66,62 @@ def _blank_choice_source(serializer, field) -> bool:
     return bool(getattr(model_field, "choices", None)) and getattr(model_field, "blank", False)
 
 
+def _model_field(serializer, field):
+    """The model field a ``ModelSerializer``'s field writes (``source`` of one step), or None."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if model is None or len(attrs) != 1:
+        return None
+    try:
+        return model._meta.get_field(attrs[0])
+    except Exception:
+        return None
+
+
+def _below(n: int) -> str:
+    """A regular expression of the whole numbers 0 … n-1 (no leading zeros), n ≥ 1."""
+    digits = str(n)
+    parts = ["\\d"] if len(digits) > 1 else []
+    parts += [f"[1-9]\\d{{{k - 1}}}" for k in range(2, len(digits))]
+    for i, d in enumerate(digits):
+        first = 1 if i == 0 and len(digits) > 1 else 0
+        if int(d) > first:
+            low = f"{first}" if int(d) - 1 == first else f"[{first}-{int(d) - 1}]"
+            parts.append(digits[:i] + low + (f"\\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+def decimal_pattern(field) -> str | None:
+    """The strings a ``DecimalField`` takes: at least one digit, no more whole digits and places than
+    it holds, no sign when it takes nothing below 0, and within a whole-number bound it has (±90)."""
+    whole, places = field.max_whole_digits, field.decimal_places
+    if whole is None or places is None:
+        return None
+    low = next((v.limit_value for v in field.validators if isinstance(v, validators.MinValueValidator)), None)
+    high = next((v.limit_value for v in field.validators if isinstance(v, validators.MaxValueValidator)), None)
+    sign = "" if low is not None and low >= 0 else "-?"
+    fraction = f"(?:\\.\\d{{0,{places}}})?" if places else ""
+    number = f"\\d{{1,{whole}}}{fraction}" if whole else f"0?\\.\\d{{1,{places}}}"
+    if high is not None and low is not None and high == int(high) and (low >= 0 or -low == high) and whole:
+        zeros = f"(?:\\.0{{0,{places}}})?" if places else ""
+        number = f"{_below(int(high))}{fraction}|{int(high)}{zeros}"
+    return f"^{sign}(?:{number})$"
+
+
+def _or_blank(pattern: str) -> str:
+    return f"^$|{pattern}"
+
+
 class Schema(AutoSchema):
     """drf-spectacular's schema, with the error answers every operation can give declared, and a
     read-only field declared nullable when its source may be null (and a read-only choice "" when
-    its column may be blank)."""
+    its column may be blank); a request's field says what the server accepts (``request_field``)."""
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
         parent = getattr(field, "parent", None)
+        if direction == "request" and not field.read_only:
+            return request_field(meta, field, parent)
         if direction != "response" or not field.read_only or parent is None:
             return meta
         if "$ref" not in meta and _nullable_source(parent, field):
@@ -112,25 +167,191 @@ class Schema(AutoSchema):
         return responses
 
 
+def _plain(meta: dict) -> bool:
+    """A schema node of one type we may add to (not a reference, not a choice of several)."""
+    return not any(key in meta for key in ("$ref", "allOf", "oneOf", "anyOf"))
+
+
+def request_field(meta: dict, field, parent) -> dict:
+    """What a request's field accepts, beyond what drf-spectacular says: ``apifields.accepts``'s enum or
+    pattern; a model field's choices for a plain field that writes it (registries keep choices as plain
+    strings), a protected phone or ID number's pattern, a region's code; a decimal's digits, sign and
+    bound; a number's bounds; an integer's range (the column's; int32 for a plain one); no blank (one
+    character that is not a space: DRF strips first); a list that may not be empty."""
+    if not _plain(meta):
+        return meta
+    said = apifields.accepted(field)
+    model_field = _model_field(parent, field) if parent is not None else None
+    kind = meta.get("type")
+    blank = getattr(field, "allow_blank", False)
+    if "enum" not in said and "enum" not in meta and model_field is not None and getattr(model_field, "choices", None) \
+            and not isinstance(field, serializers.ChoiceField | relations.RelatedField):
+        # As the model's choice field would be: the same enum (and name, core.schema.name_colliding_enums).
+        choice = serializers.ChoiceField(choices=model_field.choices, allow_blank=blank, allow_null=field.allow_null)
+        for key in ("minLength", "pattern", "format"):
+            meta.pop(key, None)
+        return {**meta, **build_choice_field(choice)}
+    if "pattern" not in said and kind == "string" and model_field is not None:
+        said.update(_model_pattern(model_field))
+    if "enum" in said:
+        # Inline (allOf), not a named component: a code table's codes, or a choice a domain keeps as a
+        # plain string, under a field name other domains use with other codes ("category", "source").
+        values = [v for v in said["enum"] if v not in ("", None)]
+        inner = {"type": kind, "enum": [*values, ""] if blank and kind == "string" else values}
+        if meta.get("nullable"):
+            inner["enum"].append(None)
+        outer = {k: v for k, v in meta.items() if k in ("nullable", "default", "readOnly", "writeOnly", "title",
+                                                         "description")}
+        return {**outer, "allOf": [inner]}
+    if "pattern" in said:
+        meta["pattern"] = _or_blank(said["pattern"]) if blank else said["pattern"]
+        return meta
+    if isinstance(field, serializers.DecimalField):
+        return _decimal(meta, field)
+    if kind == "integer":
+        return _integer(meta, field, model_field)
+    if kind == "array" and getattr(field, "allow_empty", True) is False:
+        meta["minItems"] = max(meta.get("minItems", 0), 1)
+    if kind == "string" and isinstance(field, serializers.CharField) and "pattern" not in meta \
+            and "format" not in meta:
+        meta["pattern"] = apifields.NOT_BLANK if not blank and field.trim_whitespace else apifields.TEXT
+    return meta
+
+
+def _model_pattern(model_field) -> dict:
+    from .models import Region
+    from .protected import ProtectedField
+
+    if isinstance(model_field, ProtectedField):
+        pattern = {"phone": apifields.PHONE, "id_number": apifields.ID_NUMBER}.get(model_field.kind_name)
+        return {"pattern": pattern} if pattern else {}
+    if getattr(model_field, "related_model", None) is Region or model_field is Region._meta.pk:
+        return {"pattern": apifields.REGION_CODE}
+    return {}
+
+
+def _decimal(meta: dict, field) -> dict:
+    if meta.get("type") == "string":
+        pattern = decimal_pattern(field)
+        if pattern:
+            meta["pattern"] = pattern
+        return meta
+    if field.max_whole_digits is not None and field.decimal_places is not None:
+        # The largest number the column holds (999.999999), not 10^whole exclusive: a number just
+        # below that rounds up past it.
+        ceiling = float(10 ** field.max_whole_digits - Decimal(1).scaleb(-field.decimal_places))
+        meta["maximum"] = min(meta.get("maximum", ceiling), ceiling)
+        meta["minimum"] = max(meta.get("minimum", -ceiling), -ceiling)
+        for key in ("exclusiveMaximum", "exclusiveMinimum"):
+            if meta.get(key) and abs(meta[key.replace("exclusiveM", "m")]) == ceiling:
+                meta.pop(key)
+    return meta
+
+
+def _integer(meta: dict, field, model_field) -> dict:
+    from .bounds import _int_range
+
+    if isinstance(field, relations.RelatedField):
+        low, high = 1, apifields.MAX_BIGINT  # a row's id (BigAutoField); whether it exists is a 400
+    elif model_field is not None and isinstance(model_field, models.IntegerField):
+        low, high = _int_range(model_field)
+    else:
+        low, high = -apifields.MAX_INT32 - 1, apifields.MAX_INT32
+    meta["minimum"] = max(meta.get("minimum", low), low)
+    meta["maximum"] = min(meta.get("maximum", high), high)
+    return meta
+
+
 class StrictFilterExtension(DjangoFilterExtension):
     """The filter parameters as ``core.api_filters.StrictFilterBackend`` takes them: no filter takes
     an empty value (``?region=`` is a 400), so a string parameter says ``minLength: 1`` and an enum
-    leaves "" out — a request valid by the schema is then not refused for it."""
+    leaves "" out; a choice whose choices are a callable lists them (a code table's codes as
+    ``codes.listed_codes`` gives them); a filter by a region or a row says its code's pattern or the
+    id's range; a date-time says its time zone is within ±14:00 — a request valid by the schema is
+    then not refused for it."""
 
     target_class = "anmin.core.api_filters.StrictFilterBackend"
     match_subclasses = True
     priority = 1
 
-    def get_schema_operation_parameters(self, auto_schema, *args, **kwargs):
-        parameters = super().get_schema_operation_parameters(auto_schema, *args, **kwargs)
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
         for parameter in parameters:
             schema = parameter.get("schema") or {}
             for node in (schema, schema.get("items") or {}):
-                if "enum" in node:  # a choice that may be blank on the model ("" = 处置中) is no filter value
-                    node["enum"] = [value for value in node["enum"] if value != ""]
-                elif node.get("type") == "string":
-                    node.setdefault("minLength", 1)
+                filter_parameter(node, filter_field, model)
         return parameters
+
+
+# RFC 3339 with a time zone PostgreSQL and the filter backend take (core.api_filters.ISO_DATETIME).
+DATETIME_PARAMETER = (r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
+                      r"(?:[Zz]|[+-](?:0\d|1[0-3]):[0-5]\d|[+-]14:00)$")
+
+
+def _related_model(flt, model):
+    queryset = flt.extra.get("queryset")
+    if callable(queryset):  # a queryset of the request's user: without a request, none() of its model
+        try:
+            queryset = queryset(None)
+        except Exception:
+            queryset = None
+    if queryset is not None:
+        return queryset.model
+    try:
+        return model._meta.get_field(flt.field_name).related_model
+    except Exception:
+        return None
+
+
+def filter_parameter(node: dict, flt, model) -> None:
+    import django_filters
+
+    from .models import Region
+
+    if "enum" in node:  # a choice that may be blank on the model ("" = 处置中) is no filter value
+        node["enum"] = [value for value in node["enum"] if value != ""]
+        return
+    if isinstance(flt, django_filters.ChoiceFilter) and node.get("type") == "string":
+        values = _filter_choices(flt)
+        if values:
+            node["enum"] = values
+            node.pop("minLength", None)
+            return
+    if isinstance(flt, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
+        if _related_model(flt, model) is Region or flt.extra.get("to_field_name") == "code":
+            node.update(type="string", pattern=apifields.REGION_CODE, minLength=1)
+            return
+        if node.get("type") == "integer":  # a row's id; whether it is one the caller sees is a 400
+            node.update(minimum=1, maximum=apifields.MAX_BIGINT)
+            return
+    if node.get("type") == "integer":  # a whole number (core.filters.WholeNumberFilter): an int32
+        node.setdefault("minimum", -apifields.MAX_INT32 - 1)
+        node.setdefault("maximum", apifields.MAX_INT32)
+    if node.get("type") == "string":
+        if node.get("format") == "date-time":
+            node["pattern"] = DATETIME_PARAMETER
+        elif "format" not in node and "pattern" not in node:
+            node["pattern"] = apifields.TEXT
+        node.setdefault("minLength", 1)
+
+
+def _filter_choices(flt) -> list:
+    """A choice filter's values, when its choices are a callable: a code table's as ``listed_codes``
+    gives them (no database needed), others by calling it (a registry's list)."""
+    from .codes import CodeList, listed_codes
+
+    choices = flt.extra.get("choices")
+    if not callable(choices):
+        return []
+    owner = getattr(choices, "__self__", None)
+    if isinstance(owner, CodeList):
+        return owner.listed()
+    if getattr(choices, "code_table", None):
+        return listed_codes(choices.code_table)
+    try:
+        return [v for v in apifields.choice_values(choices()) if v not in ("", None)]
+    except Exception:  # choices read from a database the schema's build cannot reach
+        return []
 
 
 def name_colliding_enums() -> None:
@@ -161,3 +382,93 @@ def name_colliding_enums() -> None:
             if name not in taken:
                 overrides[name] = list(values)
                 taken.add(name)
+
+
+FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def postprocess_request_media(result, generator, request, public):
+    """Each request body's media types say what that encoding can carry (a drf-spectacular
+    post-processing hook, after the enums'). JSON carries no file: a body with files gets a JSON
+    variant without them (``…Json``). A form carries no null and no nested object: a body with a
+    nested object or a list of them is JSON only; one with nullable fields gets a form variant
+    without null (``…Form``: leave the field out instead). A file needs multipart."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            content = (operation.get("requestBody") or {}).get("content") if isinstance(operation, dict) else None
+            if not content:
+                continue
+            for media in list(content):
+                name = (content[media].get("schema") or {}).get("$ref", "").rsplit("/", 1)[-1]
+                component = schemas.get(name)
+                if component is None:
+                    continue
+                props = component.get("properties", {})
+                files = [p for p, s in props.items() if _is_file(s)]
+                if media == "application/json" and files:
+                    variant = _variant(schemas, name, "Json", lambda c, f=files: _without(c, f))
+                    content[media]["schema"] = {"$ref": variant}
+                elif media in FORMS:
+                    if (files and media != "multipart/form-data") or any(_nested(s, schemas) for s in props.values()):
+                        del content[media]
+                    elif any(_nullable(s) for s in props.values()):
+                        content[media]["schema"] = {"$ref": _variant(schemas, name, "Form", _no_null)}
+    return result
+
+
+def _is_file(schema: dict) -> bool:
+    return schema.get("format") == "binary" or (schema.get("items") or {}).get("format") == "binary"
+
+
+def _nested(schema: dict, schemas: dict) -> bool:
+    node = schema.get("items") or {} if schema.get("type") == "array" else schema
+    ref = node.get("$ref", "")
+    target = schemas.get(ref.rsplit("/", 1)[-1], {}) if ref else node
+    return target.get("type") == "object" or "properties" in target or "additionalProperties" in target
+
+
+def _nullable(schema: dict) -> bool:
+    return bool(schema.get("nullable")) or any("NullEnum" in s.get("$ref", "") for s in schema.get("oneOf", ()))
+
+
+def _without(component: dict, names) -> dict:
+    out = {**component, "properties": {k: v for k, v in component["properties"].items() if k not in names}}
+    if "required" in component:
+        out["required"] = [r for r in component["required"] if r not in names]
+    return out
+
+
+def _no_null(component: dict) -> dict:
+    props = {}
+    for name, schema in component["properties"].items():
+        schema = {k: v for k, v in schema.items() if k != "nullable"}
+        if "oneOf" in schema:
+            kept = [s for s in schema["oneOf"] if "NullEnum" not in s.get("$ref", "")]
+            schema = {k: v for k, v in schema.items() if k != "oneOf"} | (
+                {"allOf": kept} if len(kept) == 1 else {"oneOf": kept})
+        for inner in schema.get("allOf", ()):
+            if None in inner.get("enum", ()):
+                inner["enum"] = [v for v in inner["enum"] if v is not None]
+        props[name] = schema
+    return {**component, "properties": props}
+
+
+def _variant(schemas: dict, name: str, suffix: str, build) -> str:
+    variant = name.removesuffix("Request") + suffix + "Request"
+    if variant not in schemas:
+        schemas[variant] = build(schemas[name])
+    return f"#/components/schemas/{variant}"
+
+
+def postprocess_path_ids(result, generator, request, public):
+    """A row's id in a path (``{id}``, a ``BigAutoField``) says its range: 1 … 2⁶³−1 (a drf-spectacular
+    post-processing hook). Beyond it, as for an id of no row, the answer is 404."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                schema = parameter.get("schema") or {}
+                if parameter.get("in") == "path" and schema.get("type") == "integer":
+                    schema.setdefault("minimum", 1)
+                    schema.setdefault("maximum", apifields.MAX_BIGINT)
+    return result

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from anmin.core.api import ScopedViewSetMixin
+from anmin.core.apifields import PHONE, REGION_CODE, accepts
 from anmin.core.registry import ApiRoute, api_routes
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
@@ -40,7 +41,7 @@ class ClueDetailSerializer(ClueSerializer):
 
 class ClueCreateSerializer(ReportSerializer):
     detail_serializer_class = ClueDetailSerializer
-    region = serializers.CharField(max_length=16, help_text="线索涉及区域的区划代码")
+    region = accepts(serializers.CharField(max_length=16, help_text="线索涉及区域的区划代码"), pattern=REGION_CODE)
     source = serializers.ChoiceField(choices=ClueSource.choices)
     category = serializers.ChoiceField(choices=ClueCategory.choices, default=ClueCategory.EVIL)
     subject = serializers.ChoiceField(choices=ClueSubject.choices, default=ClueSubject.PEOPLE)
@@ -49,7 +50,8 @@ class ClueCreateSerializer(ReportSerializer):
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     subject_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     received_on = serializers.DateField(required=False, allow_null=True, default=None)
-    reporter_contact = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    reporter_contact = accepts(serializers.CharField(required=False, allow_blank=True, default="", max_length=20),
+                               pattern=PHONE)
 
     def report(self, actor, **data):
         return actions.register_clue(actor=actor, **data)

@@ -13,6 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from anmin.core.api import ScopedReadOnlyViewSet
+from anmin.core.apifields import ID_NUMBER, PHONE, REGION_CODE, accepts
+from anmin.core.codes import listed_codes
 from anmin.core.models import Region
 from anmin.core.registry import ApiRoute, api_routes
 from anmin.workflow.definitions import SATISFACTION
@@ -23,10 +25,21 @@ from anmin.workflow.kit.api import (
     CaseFieldsSerializer,
     ReportSerializer,
 )
+from anmin.workflow.models import Priority
 
 from . import actions
 from .actions.disputes import ADD_PERM
-from .models import Dispute, DisputeParty, MediationOrg, Mediator, Outcome
+from .models import (
+    Dispute,
+    DisputeParty,
+    DisputeSource,
+    FailedPath,
+    MediationOrg,
+    Mediator,
+    Outcome,
+    PartyRole,
+    RiskColour,
+)
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -59,31 +72,34 @@ class DisputeDetailSerializer(DisputeSerializer):
 
 
 class PartyInSerializer(serializers.Serializer):
-    role = serializers.CharField(max_length=16)
+    role = accepts(serializers.CharField(max_length=16), enum=PartyRole.values)
     name = serializers.CharField(max_length=64)
-    id_number = serializers.CharField(required=False, allow_blank=True, max_length=32)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=32)
+    id_number = accepts(serializers.CharField(required=False, allow_blank=True, max_length=32), pattern=ID_NUMBER)
+    phone = accepts(serializers.CharField(required=False, allow_blank=True, max_length=32), pattern=PHONE)
     address = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class DisputeCreateSerializer(ReportSerializer):
     detail_serializer_class = DisputeDetailSerializer
     title = serializers.CharField(max_length=200)
-    region = serializers.CharField(help_text="区划代码（网格或村(社区)）", max_length=16)
-    category = serializers.CharField(help_text="GB/T 31000 二级类别代码", max_length=8)
+    region = accepts(serializers.CharField(help_text="区划代码（网格或村(社区)）", max_length=16), pattern=REGION_CODE)
+    category = accepts(serializers.CharField(help_text="GB/T 31000 二级类别代码", max_length=8),
+                       enum=lambda: [code for code in listed_codes("dispute_category") if len(code) == 4])
     found_on = serializers.DateField()
-    source = serializers.CharField(required=False, default="sweep", max_length=16)
-    scale = serializers.CharField(required=False, default="01", max_length=2)
+    source = accepts(serializers.CharField(required=False, default="sweep", max_length=16), enum=DisputeSource.values)
+    scale = accepts(serializers.CharField(required=False, default="01", max_length=2),
+                    enum=lambda: listed_codes("event_scale"))
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     people_involved = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
                                                max_value=100000)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None,
                                       min_value=0)
-    assessed_colour = serializers.CharField(required=False, default="blue", max_length=8)
+    assessed_colour = accepts(serializers.CharField(required=False, default="blue", max_length=8),
+                              enum=RiskColour.values)
     risk_flags = serializers.ListField(child=serializers.CharField(max_length=32), required=False, default=list,
                                        max_length=20)
-    priority = serializers.CharField(required=False, default="normal", max_length=16)
+    priority = accepts(serializers.CharField(required=False, default="normal", max_length=16), enum=Priority.values)
     parties = PartyInSerializer(many=True, max_length=50)
 
     def validate_region(self, value):
@@ -105,13 +121,15 @@ class OutcomeSerializer(serializers.Serializer):
                                                 default=None, min_value=0)
     judicial_confirmation = serializers.BooleanField(required=False, default=False)
     confirmed_on = serializers.DateField(required=False, allow_null=True, default=None)
-    failed_path = serializers.CharField(required=False, allow_blank=True, default="", max_length=16)
+    failed_path = accepts(serializers.CharField(required=False, allow_blank=True, default="", max_length=16),
+                          enum=FailedPath.values)
     withdrawn_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class FollowupSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="事项(case)版本")
-    satisfaction = serializers.CharField(max_length=16, help_text=" / ".join(c for c, _ in SATISFACTION))
+    satisfaction = accepts(serializers.CharField(max_length=16, help_text=" / ".join(c for c, _ in SATISFACTION)),
+                           enum=[c for c, _ in SATISFACTION])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from anmin.core.api import photo_viewset
+from anmin.core.apifields import PHONE, REGION_CODE, accepts
 from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
@@ -57,17 +58,21 @@ class GridEventDetailSerializer(CaseDetailFields, GridEventSerializer):
 
 class GridEventCreateSerializer(PhoneReportSerializer):
     detail_serializer_class = GridEventDetailSerializer
-    region = serializers.CharField(help_text="所在网格（或村(社区)）的区划代码；网格员只能上报本人负责的网格")
-    category = serializers.CharField(help_text="网格事件类别代码，如 01 治安隐患、04 环境卫生")
+    region = accepts(serializers.CharField(help_text="所在网格（或村(社区)）的区划代码；网格员只能上报本人负责的网格"),
+                     pattern=REGION_CODE)
+    category = accepts(serializers.CharField(help_text="网格事件类别代码，如 01 治安隐患、04 环境卫生"),
+                       enum=CATEGORIES.listed)
     description = serializers.CharField(help_text="情况描述", max_length=5000)
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=200,
                                   help_text="可不填，按类别和描述生成")
     address = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
-    source = serializers.CharField(default=EventSource.PATROL, max_length=16, help_text=SOURCE_HELP)
+    source = accepts(serializers.CharField(default=EventSource.PATROL, max_length=16, help_text=SOURCE_HELP),
+                     enum=EventSource.values)
     found_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     resident_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
-    resident_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    resident_phone = accepts(serializers.CharField(required=False, allow_blank=True, default="", max_length=20),
+                             pattern=PHONE)
 
     def report(self, actor, **data):
         return actions.report_event(actor=actor, **data)

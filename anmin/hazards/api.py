@@ -8,6 +8,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
+from anmin.core.apifields import REGION_CODE, accepts
 from anmin.core.registry import ApiRoute
 from anmin.workflow.kit.api import (
     CASE_FIELDS,
@@ -44,8 +45,9 @@ class RailwayHazardDetailSerializer(CaseDetailFields, RailwayHazardSerializer):
 
 class RailwayHazardCreateSerializer(ReportSerializer):
     detail_serializer_class = RailwayHazardDetailSerializer
-    region = serializers.CharField(max_length=16, help_text="所在村(社区)的区划代码")
-    category = serializers.CharField(max_length=16, help_text=CATEGORY_HELP)
+    region = accepts(serializers.CharField(max_length=16, help_text="所在村(社区)的区划代码"), pattern=REGION_CODE)
+    category = accepts(serializers.CharField(max_length=16, help_text=CATEGORY_HELP),
+                       enum=RailwayHazardCategory.values)
     line = serializers.CharField(max_length=64, help_text="铁路线路，如 郑万高铁")
     description = serializers.CharField(max_length=5000, help_text="隐患情况")
     mileage = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)

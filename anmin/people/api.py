@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from anmin.core import registry
 from anmin.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from anmin.core.apifields import ID_NUMBER, PHONE, accepts
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
 from anmin.core.protected import ProtectedField
@@ -85,7 +86,8 @@ def with_plain_choices(serializer_class, names, *, read_only=True):
 
 
 class LookupRequestSerializer(serializers.Serializer):
-    value = serializers.CharField(help_text="完整的身份证号码（18位或15位）或电话号码", max_length=64)
+    value = accepts(serializers.CharField(help_text="完整的身份证号码（18位或15位）或电话号码", max_length=64),
+                    pattern=f"{ID_NUMBER}|{PHONE}")
 
 
 class PersonSerializer(serializers.ModelSerializer):

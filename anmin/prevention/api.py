@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from anmin.core import offline
 from anmin.core.api import ScopedViewSetMixin
+from anmin.core.apifields import coordinate
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.registry import ApiRoute, api_routes
 
@@ -22,10 +23,8 @@ from .models import CheckIn, PatrolLog
 
 class CheckInSerializer(serializers.ModelSerializer):
     log = serializers.PrimaryKeyRelatedField(queryset=PatrolLog.objects.none(), help_text="巡逻记录（须未结束）")
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                        default=None, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                         default=None, coerce_to_string=False)
+    latitude = coordinate("latitude", required=False, allow_null=True, default=None)
+    longitude = coordinate("longitude", required=False, allow_null=True, default=None)
     recorded_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
         help_text="在手机上打卡的时间（离线打卡时早于接收时间；不晚于现在，不早于30天前）")

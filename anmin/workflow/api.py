@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
+from anmin.core.apifields import REGION_CODE, accepts
 from anmin.core.models import Region
 from anmin.core.serializing import PlannedRead
 
@@ -90,13 +91,14 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="事项类型编码，如 JB（交办事项）")
+    kind = accepts(serializers.CharField(help_text="事项类型编码，如 JB（交办事项）"),
+                   enum=lambda: [k.code for k in registry.case_kinds if k.creatable])
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    region = serializers.CharField(help_text="所在区划代码（最细一级）")
+    region = accepts(serializers.CharField(help_text="所在区划代码（最细一级）"), pattern=REGION_CODE)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
-    data = serializers.JSONField(required=False, default=dict)
+    data = serializers.DictField(required=False, default=dict, help_text="该事项类型的附加字段")
 
     def validate_kind(self, value):
         try:

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from anmin.core import branchpage, clock, references
 from anmin.core.api import ScopedViewSetMixin
+from anmin.core.apifields import coordinate
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
 from anmin.core.offline import MAX_ACCURACY, RECORDED_MAX_AGE
@@ -241,10 +242,8 @@ class PhoneReportSerializer(ReportSerializer):
     the worker recorded it there, how precise the position was, and photos (``multipart/form-data``,
     several under ``photos``; the viewset takes ``parser_classes = PHONE_PARSERS``)."""
 
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                        default=None, coerce_to_string=False)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True,
-                                         default=None, coerce_to_string=False)
+    latitude = coordinate("latitude", required=False, allow_null=True, default=None)
+    longitude = coordinate("longitude", required=False, allow_null=True, default=None)
     recorded_at = serializers.DateTimeField(
         required=False, allow_null=True, default=None,
         help_text=f"在手机上记录的时间（离线上报时早于接收时间；不晚于现在，不早于{RECORDED_MAX_AGE.days}天前）")

@@ -8,10 +8,11 @@ detail, create (with an ``Idempotency-Key``), PATCH with the record's ``version`
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action as api_action
 from rest_framework.response import Response
@@ -24,6 +25,7 @@ from anmin.core.models import Region
 from .registry import Registry
 
 MAX_VERSION = 2_147_483_647
+COORDINATES = {"latitude": (Decimal(-90), Decimal(90)), "longitude": (Decimal(-180), Decimal(180))}
 VERSION_HELP = "记录版本（已被他人修改时返回 409）"
 
 
@@ -56,6 +58,10 @@ def make_serializer(registry: Registry) -> type[serializers.ModelSerializer]:
         if getattr(f, "choices", None):
             attrs[name] = serializers.CharField(max_length=f.max_length or 32, required=not f.has_default()
                                                 and not f.blank, allow_blank=f.blank)
+        elif name in COORDINATES:  # a place: within the range core.geo.check_location keeps
+            low, high = COORDINATES[name]
+            attrs[name] = serializers.DecimalField(max_digits=f.max_digits, decimal_places=f.decimal_places,
+                                                   required=False, allow_null=f.null, min_value=low, max_value=high)
     fields = ["id", "region", "region_name", *registry.fields, "status", "status_label", "status_since",
               "status_note", "is_active", "retired_at", "version", "url"]
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields,
@@ -133,7 +139,13 @@ def registry_viewset(registry: Registry, **attrs: Any) -> type:
                                             reason=d["reason"])
             return Response(serializer(obj, context={"request": request}).data)
 
+    # A PATCH does not take ``status`` (status/ does, with a note): its schema leaves it out, so a
+    # request valid by the schema is not refused for it.
+    update = type(f"{registry.model.__name__}UpdateSerializer", (serializer,), {"Meta": type("Meta", (), {
+        "model": serializer.Meta.model, "fields": [f for f in serializer.Meta.fields if f != "status"],
+        "read_only_fields": serializer.Meta.read_only_fields})})
     name = f"{registry.model.__name__}ViewSet"
     cls = type(name, (RegistryViewSet,), {"__doc__": f"{registry.title}（登记、修改、状态、注销）", **attrs})
+    cls = extend_schema_view(partial_update=extend_schema(request=update, responses=serializer))(cls)
     cls.__qualname__ = name
     return cls
