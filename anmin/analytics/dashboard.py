@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anmin.core import registry
+from anmin.core import clock, registry
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 
@@ -137,7 +137,7 @@ def build(user, year: int, *, bigscreen: bool = False) -> dict:
         "stats": stats,
         "charts": charts,
         "areas": area_rows,
-        "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+        "generated_at": timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M:%S"),
     }
 
 
