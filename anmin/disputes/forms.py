@@ -11,6 +11,7 @@ from anmin.core.formkit import CodeChoiceField, IdNumberField, KitForm, PastDate
 from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
+from .actions import outcome_content_errors
 from .models import (
     DisputeSource,
     FailedPath,
@@ -116,6 +117,19 @@ class OutcomeForm(KitForm):
         (_("调解不成时填写"), ("failed_path",)),
         (_("撤回时填写"), ("withdrawn_reason",)),
     )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome"):
+            # The outcome's own rules (the action's), told with the fields' errors in the same submit.
+            for field, message in outcome_content_errors(
+                    outcome=data["outcome"], concluded_on=data.get("concluded_on"), agreement=data.get("agreement", ""),
+                    judicial_confirmation=data.get("judicial_confirmation", False),
+                    confirmed_on=data.get("confirmed_on"), failed_path=data.get("failed_path", ""),
+                    withdrawn_reason=data.get("withdrawn_reason", "")).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
 
 
 class CriminalLinkForm(KitForm):
