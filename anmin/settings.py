@@ -340,6 +340,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared computers: closing the browser 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A stale form (a page left open across a login or a logout) gets a Chinese page with a way back.
+CSRF_FAILURE_VIEW = "anmin.core.views.csrf.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

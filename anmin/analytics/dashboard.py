@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anmin.core import registry
+from anmin.core import clock, references, registry
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
 
@@ -137,7 +137,7 @@ def build(user, year: int, *, bigscreen: bool = False) -> dict:
         "stats": stats,
         "charts": charts,
         "areas": area_rows,
-        "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
+        "generated_at": timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M:%S"),
     }
 
 
@@ -145,14 +145,20 @@ def lists(user, area: Region | None) -> dict:
     region = area.code if area else None
     labels = cases.kind_labels()
 
+    def place(region) -> str:
+        # "第1网格" alone names a grid in every village of the city: a grid goes with its village.
+        if region.level == RegionLevel.GRID and region.parent_id:
+            return f"{region.parent.name} {region.name}"
+        return region.name
+
     def row(c):
-        return {"number": c.number, "title": c.title, "kind": labels.get(c.kind, c.kind), "region": c.region.name,
+        return {"number": c.number, "title": c.title, "kind": labels.get(c.kind, c.kind), "region": place(c.region),
                 "url": c.get_absolute_url(), "opened": timezone.localtime(c.opened_at).strftime("%m-%d %H:%M"),
                 "due": timezone.localtime(c.due_at).strftime("%m-%d %H:%M") if c.due_at else ""}
 
     return {
-        "newest": [row(c) for c in cases.newest_list(user, region)],
-        "overdue": [row(c) for c in cases.overdue_list(user, region)],
+        "newest": [row(c) for c in references.attach(cases.newest_list(user, region), "region")],
+        "overdue": [row(c) for c in references.attach(cases.overdue_list(user, region), "region")],
         "supervised": [{"number": s.case.number, "title": s.case.title, "to": s.to_org.name,
                         "issued": timezone.localtime(s.issued_at).strftime("%m-%d"), "url": s.get_absolute_url()}
                        for s in cases.supervised_list(user, region)],

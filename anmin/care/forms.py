@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.formkit import KitForm
 from anmin.people.forms import DATE, DATETIME
 from anmin.people.models.choices import (
@@ -54,8 +55,10 @@ class VisitForm(KitForm):
         if patient is None:
             for name in ("risk_level", "condition", "improved", "medication"):
                 del self.fields[name]
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        day = rules.today()  # the platform's date (a demo may be frozen at its "today")
+        # The business clock's moment, not the real one: on a world standing on 2020-12-10 09:00 the real
+        # time of day (say 15:30) made the default later than "now" and the form refused its own value.
+        now = timezone.localtime(clock.now()).replace(second=0, microsecond=0)
+        day = rules.today()  # the platform's date (a process may be frozen on one day: ANMIN_TODAY)
         self.fields["visited_at"].initial = now.replace(year=day.year, month=day.month, day=day.day)
 
 

@@ -41,6 +41,19 @@ SECONDS = 600
 NOT_BAR = frozenset({"page", "per_page", "cursor"})
 
 
+def is_filtered(filterset, query) -> bool:
+    """Whether the bar narrows the list: some field of the bar has a value in ``query``. A query that
+    only turns the page (?page=2) is bound but filters nothing; it neither opens the bar nor says 已筛选."""
+    if filterset is None or not filterset.is_bound:
+        return False
+    fields = filterset.form.fields
+
+    def of_bar(key: str) -> bool:  # a range's halves come as found_on_after, amount_min, day_0 …
+        return key in fields or key.rsplit("_", 1)[0] in fields
+
+    return any(v.strip() for k in query if k not in NOT_BAR and of_bar(k) for v in query.getlist(k))
+
+
 def valid(filterset) -> bool:
     """Whether a bound filter set's values are valid. When they are not, the form is polished and
     checked again, so that its errors name the field in the kit's wording (a valid bar needs the kit

@@ -54,6 +54,10 @@ MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
 # Form fields that differ between two submissions of the same form and say nothing about its content.
 _IGNORED_FORM_FIELDS = frozenset({"csrfmiddlewaretoken", FORM_FIELD})
+# On a page's form, also what the phone's script stamps at the moment of sending (offline.js: when it was
+# recorded, the GPS fix's accuracy): a form brought back by the browser's back button is stamped anew, so
+# sending it again — the same report — was refused as 内容与本次不同 instead of showing the first one.
+_STAMPED_FORM_FIELDS = frozenset({"recorded_at", "gps_accuracy"})
 
 
 class Claim(Enum):
@@ -103,9 +107,9 @@ def _file_digest(upload) -> list:
     return [upload.name, upload.size, h.hexdigest()]
 
 
-def _form_like_fingerprint(request, fields_source, files_source) -> str:
+def _form_like_fingerprint(request, fields_source, files_source, ignored=_IGNORED_FORM_FIELDS) -> str:
     fields = {k: [str(v) for v in fields_source.getlist(k)] for k in sorted(fields_source)
-              if k not in _IGNORED_FORM_FIELDS and k not in files_source}
+              if k not in ignored and k not in files_source}
     files = {name: [_file_digest(f) for f in files_source.getlist(name)] for name in sorted(files_source)}
     return fingerprint(method=request.method, path=request.path, body={"fields": fields, "files": files})
 
@@ -137,7 +141,7 @@ def api_fingerprint(request) -> str:
 
 
 def form_fingerprint(request) -> str:
-    return _form_like_fingerprint(request, request.POST, request.FILES)
+    return _form_like_fingerprint(request, request.POST, request.FILES, _IGNORED_FORM_FIELDS | _STAMPED_FORM_FIELDS)
 
 
 def wait_seconds() -> float:

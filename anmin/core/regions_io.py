@@ -118,10 +118,13 @@ def short_names(name: str) -> list[str]:
     return []
 
 
+TOWNSHIP_SUFFIXES = ("街道办事处", "办事处", "街道", "镇", "乡")
+
+
 def township_short_names(name: str) -> list[str]:
     """古城镇 → 古城; 韩城街道办事处 → 韩城街道, 韩城."""
     out = []
-    for suffix in ("街道办事处", "办事处", "街道", "镇", "乡"):
+    for suffix in TOWNSHIP_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             stem = name[: -len(suffix)]
             out += [stem + "街道"] if suffix == "街道办事处" else []
@@ -209,7 +212,8 @@ class PlaceResolver:
         if township_code:
             inside = [c for c in candidates if c.startswith(township_code[:9])]
             if candidates and not inside:
-                raise ValidationError({"village": f"村(社区)：“{village}”不在“{self.township_names[township_code]}”"})
+                shown = self.village_names.get(village, village)  # a village taken from the ledger's title is a code
+                raise ValidationError({"village": f"村(社区)：“{shown}”不在“{self.township_names[township_code]}”"})
             candidates = inside
         elif within and len(candidates) > 1:
             inside = [c for c in candidates if c.startswith(within[:9])]
@@ -245,6 +249,10 @@ class PlaceResolver:
         for name, code in sorted(self.township_by_name.items(), key=lambda kv: -len(kv[0])):
             if len(name) >= 2 and name in text:
                 township = code
+                if name.endswith(TOWNSHIP_SUFFIXES):
+                    # 古城镇's own name holds 古城, the short name of 古城村委会: a 古城镇 ledger is not
+                    # 古城村's register. Villages are looked for in what the township's name leaves.
+                    text = text.replace(name, "\n")
                 break
         found: set[str] = set()
         for name, codes in self.villages_by_name.items():

@@ -11,6 +11,7 @@ from anmin.core.formkit import CodeChoiceField, IdNumberField, KitForm, PastDate
 from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
+from .actions import outcome_content_errors
 from .models import (
     DisputeSource,
     FailedPath,
@@ -102,7 +103,9 @@ class SessionForm(KitForm):
 
 class OutcomeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    outcome = forms.ChoiceField(label=_("调解结果"), choices=Outcome.choices[1:])
+    # No outcome or satisfaction is chosen for the user: the first option (调解成功, 满意) used to stand
+    # selected, and a form sent without a look counted as a success or a satisfied party.
+    outcome = forms.ChoiceField(label=_("调解结果"), choices=[("", "—"), *Outcome.choices[1:]])
     concluded_on = forms.DateField(label=_("调结日期"), widget=DATE)
     agreement = forms.CharField(label=_("调解协议内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     agreement_amount = forms.DecimalField(label=_("协议金额(元)"), min_value=0, required=False, decimal_places=2)
@@ -117,6 +120,19 @@ class OutcomeForm(KitForm):
         (_("撤回时填写"), ("withdrawn_reason",)),
     )
 
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome"):
+            # The outcome's own rules (the action's), told with the fields' errors in the same submit.
+            for field, message in outcome_content_errors(
+                    outcome=data["outcome"], concluded_on=data.get("concluded_on"), agreement=data.get("agreement", ""),
+                    judicial_confirmation=data.get("judicial_confirmation", False),
+                    confirmed_on=data.get("confirmed_on"), failed_path=data.get("failed_path", ""),
+                    withdrawn_reason=data.get("withdrawn_reason", "")).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
+        return data
+
 
 class CriminalLinkForm(KitForm):
     criminal_case_number = forms.CharField(label=_("刑事案件编号"), max_length=64)
@@ -126,6 +142,6 @@ class CriminalLinkForm(KitForm):
 
 class FollowupForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices[1:])
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=[("", "—"), *Satisfaction.choices[1:]])
     reason = forms.CharField(label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            required=False)

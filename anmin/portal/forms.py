@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,10 +36,19 @@ class TipForm(KitForm):
 
 
 class ReceiptForm(KitForm):
-    code = forms.CharField(label=_("回执码"), min_length=16, max_length=16,
+    # People copy a 16-digit number in groups ("9975 8906 8353 6599") or with a phone's full-width
+    # digits: the field takes up to 32 characters (a maxlength of 16 cut a grouped code short in the
+    # browser) and keeps only the digits.
+    code = forms.CharField(label=_("回执码"), max_length=32,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     passphrase = forms.CharField(label=_("查询口令"), max_length=128, required=False,
                                  widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def clean_code(self):
+        code = "".join(c for c in unicodedata.normalize("NFKC", self.cleaned_data["code"]) if c not in " -\u3000")
+        if not (len(code) == 16 and code.isdigit() and code.isascii()):
+            raise forms.ValidationError(_("「回执码」应为16位数字（可带空格），请对照举报时显示的回执码"))
+        return code
 
 
 class AnswerForm(KitForm):

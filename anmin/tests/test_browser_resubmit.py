@@ -75,3 +75,31 @@ def test_back_and_submit_again_starts_one_patrol(live_server, world, browser):
         assert page.url.endswith(PatrolLog.objects.get().get_absolute_url())
     finally:
         context.close()
+
+
+def test_back_and_submit_again_reports_one_grid_event(live_server, world, phone):
+    """上报网格事件 on a phone: the page's script stamps 手机记录时间 when the form is sent, and stamped it
+    anew on the form the back button brought back — the same report sent again was refused with
+    这张表单已经提交过，内容与本次不同 instead of showing the event it made."""
+    from anmin.core.codes import load_code_tables
+    from anmin.grid.models import GridEvent
+
+    load_code_tables()
+    login(phone, live_server, world.user(Role.GRID_WORKER).username)
+    phone.wait_for_selector("text=您好")
+    phone.goto(f"{live_server.url}/grid/report/")
+    phone.select_option("#id_category", index=1)
+    phone.fill("#id_description", "村口垃圾堆放，影响通行")
+    phone.click("form button[type=submit]")
+    phone.wait_for_selector("text=已上报网格事件")
+    first = GridEvent.objects.get()
+    phone.wait_for_timeout(1100)  # a later moment than the first stamp
+
+    phone.go_back()
+    phone.wait_for_selector("#id_description")
+    phone.select_option("#id_category", index=1)
+    phone.fill("#id_description", "村口垃圾堆放，影响通行")
+    phone.click("form button[type=submit]")
+    phone.wait_for_selector("text=没有重复登记")
+    assert GridEvent.objects.count() == 1
+    assert first.case.number in phone.inner_text("h1")

@@ -84,3 +84,24 @@ def test_the_city_dashboard_and_the_bigscreen_draw_with_the_csp_on(live_server, 
     assert not errors, errors
     assert not outside, outside
     context.close()
+
+
+def test_the_bigscreen_clock_and_update_time_read_the_business_clock_in_the_citys_zone(live_server, world, browser):
+    """On a world standing on 2020-12-10 the 大屏's clock said the browser's own date (2026/12/7) above
+    reports of 12-10 09:02, and 数据更新 the server's real time."""
+    from django.utils import timezone
+
+    from anmin.core import clock
+
+    clock.set_business_time(timezone.make_aware(dt.datetime(2020, 12, 10, 9, 0)))
+    try:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN", timezone_id="UTC")
+        page = context.new_page()
+        login(page, live_server, world.user(Role.CITY_OFFICE).username)
+        page.goto(f"{live_server.url}/analytics/bigscreen/?year=2020")
+        page.wait_for_selector("body[data-loaded='1']")
+        assert page.inner_text("[data-bs=clock]").startswith("2020/12/10 09:0")  # Beijing time, not UTC 01:00
+        assert page.inner_text("[data-bs=updated]").startswith("数据更新：2020-12-10 09:0")
+        context.close()
+    finally:
+        clock.set_business_time(None)

@@ -256,3 +256,12 @@ def test_the_report_form_names_the_field_and_the_rule_and_refuses_a_period_that_
     run = ReportRun.objects.get()
     assert r.status_code == 302 and r["Location"] == run.get_absolute_url()
     assert (run.kind, run.year, run.period, run.want_pdf) == ("monthly", 2020, "2020-11", False)
+
+
+def test_the_bigscreen_lists_name_a_grid_with_its_village(client, world):
+    """"第1网格" alone names a grid in every village: the 大屏's 最新上报 said only that."""
+    d = _dispute(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    newest = client.get("/analytics/data/?bigscreen=1&year=2020").json()["lists"]["newest"]
+    row = next(r for r in newest if r["number"] == d.case.number)
+    assert row["region"] == f"{world.gc_grid.parent.name} {world.gc_grid.name}"

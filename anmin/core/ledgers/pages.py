@@ -42,6 +42,15 @@ class LedgerImportMixin:
         """A background export in the ledger's own columns (re-importable)."""
         return self.get_ledger().write_workbook(out, qs, progress=progress)
 
+    def export_response(self, qs):
+        """导出 Excel in the ledger's own columns, as the background export writes them: the file imports
+        again (its rows 已存在). The page's table columns came out for an export under the background
+        threshold — 网格事件台账's export then asked for every column to be mapped by hand."""
+        if not getattr(self, "ledger_class", None):
+            return super().export_response(qs)  # type: ignore[misc]
+        name = getattr(self, "export_name", "") or getattr(self, "title", "")
+        return self.get_ledger().export_response(qs, filename=str(name) if name else None)
+
     def get_context_data(self, **kwargs):
         """The ledger page offers the import (``import_url``) to who may import."""
         ctx = super().get_context_data(**kwargs)  # type: ignore[misc]

@@ -89,3 +89,30 @@ def test_a_lock_time_out_from_a_database_that_is_up_is_not_called_an_outage(worl
         resp = client.get("/api/v1/regions/")
     assert resp.status_code == 500
     assert resp.json()["code"] == "server_error"
+
+
+def test_a_stale_form_gets_a_chinese_page_that_reopens_it(world):
+    """A form sent after the page's security token went stale (a login page left open, a logout in
+    another tab) got Django's page: CSRF验证失败 … 更多可用信息请设置选项DEBUG＝True, and no way back."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    page = client.post("/login/", {"username": "x", "password": "y"})
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "页面已过期，未提交" in text
+    assert 'href="/login/"' in text  # 重新打开本页
+    assert "DEBUG" not in text
+    assert "CSRF验证失败" not in text
+    public = Client(enforce_csrf_checks=True).post("/portal/tip/", {"text": "x"})
+    assert public.status_code == 403
+    assert "页面已过期，未提交" in public.content.decode()
+    assert "退出" not in public.content.decode()  # the portal's own page, not the staff shell
+
+
+def test_an_anonymous_visitor_is_not_shown_as_anonymoususer_with_a_logout_button(client, world):
+    page = client.get("/portal/no-such-page/")
+    assert page.status_code == 404
+    text = page.content.decode()
+    assert "AnonymousUser" not in text
+    assert "退出" not in text

@@ -166,6 +166,7 @@ class LedgerView(ScopedMixin, TemplateView):
         ctx.update(
             title=self.title,
             filterset=filterset,
+            filtered=filterbar.is_filtered(filterset, self.request.GET),
             filter_fields=filterbar.fields_html(filterset, self.request) if filterset is not None else "",
             page_obj=page,
             table=table,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from anmin.core import audit, clock
 from anmin.core.actors import as_user
 from anmin.core.codes import code_names
-from anmin.core.errors import Conflict, changed_meanwhile, invalid
+from anmin.core.errors import Conflict, Invalid, changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.i18n import in_source_language
 from anmin.core.models import Region
@@ -290,18 +290,17 @@ def record_outcome(
             raise invalid("outcome", f"纠纷当前状态为「{case.status_label}」，只有处置中的纠纷可以登记调解结果")
         if outcome not in (Outcome.SUCCESS, Outcome.FAILED, Outcome.WITHDRAWN):
             raise invalid("outcome", "「调解结果」须为 调解成功、调解不成 或 撤回")
+        errors = {}
         if concluded_on < d.found_on:
-            raise invalid("concluded_on", "「调结日期」不能早于「排查/登记日期」")
-        if concluded_on > timezone.localdate(now):
-            raise invalid("concluded_on", "「调结日期」不能晚于今天")
-        if outcome == Outcome.SUCCESS and not agreement:
-            raise invalid("agreement", "调解成功须填写「调解协议内容」")
-        if judicial_confirmation and (confirmed_on is None or confirmed_on < concluded_on):
-            raise invalid("confirmed_on", "已司法确认须填写「司法确认日期」，且不早于调结日期")
-        if outcome == Outcome.FAILED and not failed_path:
-            raise invalid("failed_path", "调解不成须选择去向（引导诉讼、仲裁或其他途径）")
-        if outcome == Outcome.WITHDRAWN and not withdrawn_reason:
-            raise invalid("withdrawn_reason", "撤回须填写「撤回原因」")
+            errors["concluded_on"] = "「调结日期」不能早于「排查/登记日期」"
+        elif concluded_on > timezone.localdate(now):
+            errors["concluded_on"] = "「调结日期」不能晚于今天"
+        errors.update(outcome_content_errors(
+            outcome=outcome, concluded_on=concluded_on, agreement=agreement,
+            judicial_confirmation=judicial_confirmation, confirmed_on=confirmed_on, failed_path=failed_path,
+            withdrawn_reason=withdrawn_reason))
+        if errors:  # every rule broken is told at once, each at its field
+            raise Invalid(next(iter(errors.values())), errors={k: [v] for k, v in errors.items()})
         before = audit.snapshot(d, ["outcome", "concluded_on"])
         d.outcome, d.concluded_on, d.agreement, d.agreement_amount = outcome, concluded_on, agreement, agreement_amount
         d.judicial_confirmation = judicial_confirmation
@@ -318,6 +317,24 @@ def record_outcome(
             case=case, actor=actor, transition="feedback", expected_version=case.version, now=now, domain="disputes",
             reason=f"{said}：{d.agreement or d.withdrawn_reason or path}", data={"result": said})
     return d
+
+
+def outcome_content_errors(*, outcome: str, concluded_on: date | None, agreement: str = "",
+                           judicial_confirmation: bool = False, confirmed_on: date | None = None,
+                           failed_path: str = "", withdrawn_reason: str = "") -> dict[str, str]:
+    """What an outcome of this kind must carry, by field: {} when complete. The action refuses on these;
+    the outcome form asks the same before it is sent, so that a missing 调结日期 and a missing 调解协议内容
+    are told together rather than one submit after the other."""
+    errors = {}
+    if outcome == Outcome.SUCCESS and not (agreement or "").strip():
+        errors["agreement"] = "调解成功须填写「调解协议内容」"
+    if judicial_confirmation and (confirmed_on is None or (concluded_on and confirmed_on < concluded_on)):
+        errors["confirmed_on"] = "已司法确认须填写「司法确认日期」，且不早于调结日期"
+    if outcome == Outcome.FAILED and not failed_path:
+        errors["failed_path"] = "调解不成须选择去向（引导诉讼、仲裁或其他途径）"
+    if outcome == Outcome.WITHDRAWN and not (withdrawn_reason or "").strip():
+        errors["withdrawn_reason"] = "撤回须填写「撤回原因」"
+    return errors
 
 
 @action(target="dispute", model=Dispute, what="回访")

@@ -359,3 +359,35 @@ def test_the_bulk_import_refuses_a_dispute_outside_the_users_area_and_writes_not
     assert "不在您负责的网格或辖区内" in str(refused.value)
     assert Dispute.objects.count() == 0
     assert actions.import_past_disputes([item("古城纠纷", world.gc_grid)], actor=office) == 1
+
+
+def _titled(title: str, rows: list[list]) -> bytes:
+    header = ["纠纷名称", "纠纷类别", "乡镇(街道)", "村(社区)", "登记日期", "申请人"]
+    return sheets.xlsx([[title], header, *rows])
+
+
+def test_a_township_ledger_is_not_read_as_the_register_of_the_village_its_name_contains(office):
+    """古城镇's name holds 古城, the short name of 古城村委会: a 古城镇 ledger's row that leaves 村(社区)
+    empty was put in 古城村 without a word; it is told that the village is missing."""
+    data = _titled("古城镇矛盾纠纷排查化解台账（2020年12月）", [
+        ["王某与赵某宅基地边界纠纷", "0902", "", "", "2020-12-05", "王某"],
+        ["张某与刘某邻里通行纠纷", "0902", "", "大北村", "2020-12-05", "张某"],
+    ])
+    report = DisputeLedger(user=office).dry_run(data, filename="古城镇台账.xlsx")
+    assert [(e.row, e.field, e.message) for e in report.errors] == [(3, "village", "村(社区)：必填")]
+    assert report.new_count == 1
+    # A ledger that does name the village is still that village's register.
+    data = _titled("古城镇古城村矛盾纠纷台账", [["孙某与李某相邻纠纷", "0902", "", "", "2020-12-05", "孙某"]])
+    report = DisputeLedger(user=office).dry_run(data, filename="古城村台账.xlsx")
+    assert report.errors == []
+    assert report.new_count == 1
+    DisputeLedger(user=office).run_import(report, mode=ledgers.VALID_ONLY)
+    assert Dispute.objects.get().case.region.name == "古城村委会"
+
+
+def test_a_village_taken_from_the_title_is_named_not_shown_as_its_code(office):
+    data = _titled("古城镇古城村矛盾纠纷台账", [["吴某与郑某纠纷", "0902", "无梁镇", "", "2020-12-05", "吴某"]])
+    report = DisputeLedger(user=office).dry_run(data, filename="台账.xlsx")
+    messages = [e.message for e in report.errors]
+    assert "村(社区)：“古城村委会”不在“无梁镇”" in messages, messages
+    assert not any("411081" in m for m in messages)

@@ -88,3 +88,19 @@ def test_a_grid_worker_reports_with_a_photo_and_the_township_centre_dispatches(l
         context.close()
     event.case.refresh_from_db()
     assert (event.case.status, event.case.handling_org) == ("in_progress", world.orgs["gc_police"])
+
+
+def test_a_long_unbroken_description_wraps_on_a_phone(live_server, world, phone):
+    """A 情况描述 with a web address or a run of digits in it widened a phone's page to 693 px (the phone
+    then zooms the whole page out); it breaks inside the column instead."""
+    from anmin.core.codes import load_code_tables
+    from anmin.grid import actions as grid_actions
+
+    load_code_tables()
+    long_run = "https://example.com/" + "a" * 80 + " 电话" + "13812345678" * 6
+    event = grid_actions.report_event(actor=world.user(Role.GRID_WORKER), region=world.gc_grid, category="01",
+                                      description=f"群众反映{long_run}")
+    login(phone, live_server, world.user(Role.GRID_WORKER).username)
+    phone.goto(live_server.url + event.get_absolute_url())
+    phone.wait_for_selector("p.description")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360

@@ -94,3 +94,19 @@ def test_a_large_export_is_written_in_the_background_with_progress(world, client
     # Another user cannot read it.
     client.force_login(world.user(Role.CITY_OFFICE))
     assert client.get(url, {"export_job": token}).status_code == 404
+
+
+def test_the_pages_export_button_gives_a_file_that_imports_again_as_existing(world, client):
+    """导出 Excel on the page (under the background threshold) wrote the table's columns: importing the
+    file asked for every column to be mapped by hand, 事件类别 and 编号 included."""
+    user = world.user(Role.TOWNSHIP_CENTER)
+    GridEventLedger(user=user).run_import(GridEventLedger(user=user).dry_run(_xlsx([
+        ["古城村", "", "民生诉求", "自来水停水三天", clock.today().isoformat(), "", ""]])), mode=ledgers.VALID_ONLY)
+    client.force_login(user)
+    response = client.get(reverse("grid:event_list"), {"export": "xlsx"})
+    assert response.status_code == 200
+    exported = b"".join(response.streaming_content) if response.streaming else response.content
+    dry = GridEventLedger(user=user).dry_run(exported, filename="网格事件台账.xlsx")
+    assert not dry.needs_mapping, dry.file_errors
+    assert dry.errors == []
+    assert (dry.new_count, dry.existing_count) == (0, 1)

@@ -146,11 +146,16 @@ def test_the_ledger_exports_to_excel_with_chinese_headers_and_masked_phones(clie
     login(client, world, Role.TOWNSHIP_CENTER)
     resp = client.get("/grid/", {"export": "xlsx", "category": "04"})
     assert resp.status_code == 200
-    sheet = load_workbook(io.BytesIO(resp.content)).active
+    content = b"".join(resp.streaming_content) if resp.streaming else resp.content
+    sheet = load_workbook(io.BytesIO(content)).active
     rows = list(sheet.values)
-    assert rows[0][:3] == ("编号", "事件标题", "事件类别")
+    # The ledger's own columns (the file imports again), whatever the size of the export.
+    header = [str(h).rstrip("*") for h in rows[0]]
+    assert header[:2] == ["编号", "乡镇(街道)"]
     assert len(rows) == 2
-    assert "李桂兰 139****5678" in rows[1][5]
+    row = dict(zip(header, rows[1], strict=False))
+    assert row["反映群众姓名"] == "李桂兰"
+    assert row["反映群众联系电话"] == "139****5678"
     assert "13912345678" not in str(rows[1])
     assert AuditEntry.objects.filter(action="export", object_type="grid.gridevent").exists()
 

@@ -67,7 +67,14 @@
     });
   }
 
-  function tick() { q("clock").textContent = new Date().toLocaleString("zh-CN", {hour12: false}); }
+  // The business clock (a shift from the real one, 0 in production) in the city's time zone.
+  var shift = parseInt(body.getAttribute("data-clock-shift"), 10) || 0;
+  var zone = body.getAttribute("data-time-zone") || undefined;
+  function tick() {
+    var options = {hour12: false};
+    if (zone) { options.timeZone = zone; }
+    q("clock").textContent = new Date(Date.now() + shift).toLocaleString("zh-CN", options);
+  }
 
   document.addEventListener("DOMContentLoaded", function () {
     load();
