@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from anmin.core import ledgers
+from anmin.core import clock, ledgers
 from anmin.workflow.kit.case_ledger import CaseLedger
 
 from . import actions
@@ -61,7 +61,7 @@ class GridEventLedger(CaseLedger):
             raise ValidationError({"resident_name": "反映群众姓名：填写了联系电话时必填"})
 
     def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
-        today = timezone.localdate()
+        today = clock.today()  # the business date: the demo world stands on 2020-12-10
         for r in rows:
             found = r.values.get("found_on")  # an earlier day: found at 9 o'clock; today: now
             found_at = timezone.make_aware(dt.datetime.combine(found, dt.time(9))) if found and found < today else None

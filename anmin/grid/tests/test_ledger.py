@@ -8,9 +8,11 @@ import datetime as dt
 import io
 
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import Workbook
 
 from anmin.core import clock, ledgers
+from anmin.core.ledgers import parsers
 from anmin.core.models import Role
 from anmin.grid.importers import GridEventLedger
 from anmin.grid.models import GridEvent
@@ -110,3 +112,27 @@ def test_the_pages_export_button_gives_a_file_that_imports_again_as_existing(wor
     assert not dry.needs_mapping, dry.file_errors
     assert dry.errors == []
     assert (dry.new_count, dry.existing_count) == (0, 1)
+
+
+def test_a_row_found_on_the_business_day_is_dated_now_not_nine_oclock(world):
+    """On a world whose business clock stands in the past (the demo's 2020-12-10), a row found "today"
+    is that day's report made now — not an earlier day's at 09:00, as it was when "today" was read
+    off the real calendar."""
+    business_now = timezone.make_aware(dt.datetime(2020, 12, 10, 15, 30))
+    clock.set_business_time(business_now)
+    parsers._DAY_CACHE[1] = None  # the readers keep the business day a second: read the moved clock now
+    try:
+        user = world.user(Role.TOWNSHIP_CENTER)
+        earlier = (clock.today() - dt.timedelta(days=2)).isoformat()
+        ledger = GridEventLedger(user=user)
+        dry = ledger.dry_run(_xlsx([
+            ["古城村", "第1网格", "治安隐患", "今天发现：路灯损坏", clock.today().isoformat(), "", ""],
+            ["古城村", "第1网格", "治安隐患", "前天发现：井盖缺失", earlier, "", ""],
+        ]))
+        assert not dry.errors
+        GridEventLedger(user=user).run_import(dry, mode=ledgers.VALID_ONLY)
+        today_row, earlier_row = GridEvent.objects.order_by("pk")
+        assert abs(today_row.found_at - business_now) < dt.timedelta(minutes=5)
+        assert timezone.localtime(earlier_row.found_at).time() == dt.time(9)
+    finally:
+        clock.set_business_time(None)
