@@ -119,6 +119,9 @@ class SessionView(DisputeStepView):
     form_class = SessionForm
     step_title, done_message = _("添加调解记录"), _("已添加调解记录")
 
+    def refusal(self):
+        return None if self.object.case.is_open else _("纠纷已办结，不能再添加调解记录")
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "dispute": self.object, "user": self.request.user}
 

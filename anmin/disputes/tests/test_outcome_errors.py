@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from anmin.core.models import Role
 from anmin.disputes import actions
@@ -86,3 +87,20 @@ def test_no_outcome_or_satisfaction_is_chosen_for_the_user(client, world):
     assert "「满意度」为必填项" in page
     d.refresh_from_db()
     assert d.case.status == "closed"  # nothing recorded
+
+
+def test_the_session_form_of_a_closed_dispute_says_so_instead_of_showing_a_form(world, client):
+    """The 添加调解记录 address of a dispute that has been closed (kept from before, typed) answers
+    with the reason on the dispute's page, not a form that is refused only when sent."""
+    from anmin.workflow.models import Case
+
+    d = report(world)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    url = reverse("disputes:dispute_session", args=[d.pk])
+    assert client.get(url).status_code == 200  # open: the form
+    Case.objects.filter(pk=d.case_id).update(is_open=False, status="closed")
+    resp = client.get(url, follow=True)
+    assert resp.redirect_chain
+    assert resp.redirect_chain[0][0].startswith(d.get_absolute_url())
+    assert "纠纷已办结，不能再添加调解记录" in resp.content.decode()
+    assert 'name="record"' not in resp.content.decode()

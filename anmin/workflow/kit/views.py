@@ -158,6 +158,21 @@ class CaseStepView(ScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, title=self.step_title, **kwargs)
 
+    def refusal(self) -> Any:
+        """Why the step cannot be taken on the record as it stands (a closed dispute takes no more
+        sessions), or None. The record's page offers no button then; an address typed or kept from
+        before answers with the reason on the record's page instead of a form that refuses only when
+        sent. The action checks it again on the POST."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        reason = self.refusal()
+        if reason:
+            messages.warning(request, reason)
+            url = self.object.get_absolute_url()
+            return HttpResponseRedirect(f"{url}?tab={self.tab}" if self.tab else url)
+        return super().get(request, *args, **kwargs)
+
     def get_initial(self):
         return {"version": self.object.case.version}
 
