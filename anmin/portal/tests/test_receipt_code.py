@@ -33,3 +33,11 @@ def test_a_code_of_the_wrong_length_is_told_at_the_field_with_the_rule(world):
     page = Client().post("/portal/receipt/", {"code": "9975 8906 8353 659", "passphrase": PASS})
     assert page.status_code == 400
     assert "「回执码」应为16位数字" in page.content.decode()
+
+
+def test_the_portals_labels_end_in_a_chinese_colon(world):
+    """Chinese puts a full-width colon after a label: the portal's forms read 举报类别：, not 举报类别: ."""
+    page = Client().get("/portal/receipt/").content.decode()
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", page)
+    assert labels
+    assert all(label.endswith("：") for label in labels), labels
