@@ -244,7 +244,7 @@ def discard_batch() -> None:
 
 def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append entries under one chain lock and one read of the head."""
-    if not connection.in_atomic_block:
+    if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
     head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
@@ -266,8 +266,17 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     return entries
 
 
+def in_a_transaction() -> bool:
+    """Whether the code runs inside a transaction of its own. A test's wrapping transaction (Django's
+    TestCase marks its blocks ``_from_testcase``) does not count: a call made outside any transaction
+    fails in the test as it does on the server (the 扫黑办's tip key unlock answered 500 on the server
+    while every test of it, inside its test's transaction, passed)."""
+    return connection.in_atomic_block and not all(
+        getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def _append(**fields: Any) -> AuditEntry:
-    if not connection.in_atomic_block:
+    if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
     pending = getattr(_batch, "pending", None)
     if pending is not None:

@@ -73,6 +73,17 @@ def test_entries_form_a_chain_and_verify_passes(world):
     assert "审计链完整" in verify_output()
 
 
+def test_an_entry_outside_a_transaction_fails_in_a_test_as_it_does_on_the_server(world):
+    """The test's own wrapping transaction does not count as the caller's: a path that appends outside
+    any transaction (the 扫黑办's tip key unlock did) fails here as it did on the server, with a 500."""
+    actor = world.user(Role.CITY_OFFICE)
+    with pytest.raises(RuntimeError, match="must run inside"):
+        audit.record(actor=actor, action="update", obj=world.gc_village)
+    with transaction.atomic():
+        entry = audit.record(actor=actor, action="update", obj=world.gc_village)
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
 def test_a_batch_appends_its_entries_in_order_at_its_end_and_a_failed_one_appends_none(world):
     user = world.user(Role.TOWNSHIP_CENTER)
     before = AuditEntry.objects.count()
