@@ -36,9 +36,6 @@ ID_NUMBER = rf"^(?:[1-8]\d{{5}}(?:19|20)\d{{2}}{_DATE}\d{{3}}[\dXx]|[1-8]\d{{7}}
 TEXT = r"^[^\u0000]*$"
 NOT_BLANK = r"^[^\u0000]*[^\s\u0000\u001c-\u001f\u0085][^\u0000]*$"
 
-MAX_INT32 = 2_147_483_647
-MAX_BIGINT = 9_223_372_036_854_775_807
-
 Enum = Iterable[Any] | Callable[[], Iterable[Any]]
 
 

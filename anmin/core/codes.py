@@ -36,11 +36,8 @@ def _flatten(items, parent_code=None, other_minor=None):
 def load_code_tables(path: Path | None = None) -> dict[str, int]:
     """Create missing tables and items; names of existing items are left as a city may have fixed them.
     Without ``path``: the foundation's tables and those every app registered (``registry.code_files``)."""
-    from .registry import code_files
-
-    paths = [path] if path is not None else [CODES_FILE, *code_files]
     created = 0
-    for spec in (spec for p in paths for spec in json.loads(p.read_text(encoding="utf-8"))["tables"]):
+    for spec in _shipped_specs(path):
         table, _ = CodeTable.objects.get_or_create(
             key=spec["key"], defaults={"name": spec["name"], "source": spec.get("source", "")}
         )
@@ -160,14 +157,20 @@ class CodeList:
         return code
 
 
-def shipped_codes(table_key: str) -> list[str]:
-    """A table's codes as the data files ship them (the foundation's and every app's), in their order."""
+def _shipped_specs(path: Path | None = None):
+    """The tables of the data files: ``path``'s, else the foundation's and every app's
+    (``registry.code_files``)."""
     from .registry import code_files
 
-    for path in (CODES_FILE, *code_files):
-        for spec in json.loads(path.read_text(encoding="utf-8"))["tables"]:
-            if spec["key"] == table_key:
-                return [code for code, *_ in _flatten(spec["items"], other_minor=spec.get("other_minor"))]
+    for p in [path] if path is not None else [CODES_FILE, *code_files]:
+        yield from json.loads(p.read_text(encoding="utf-8"))["tables"]
+
+
+def shipped_codes(table_key: str) -> list[str]:
+    """A table's codes as the data files ship them (the foundation's and every app's), in their order."""
+    for spec in _shipped_specs():
+        if spec["key"] == table_key:
+            return [code for code, *_ in _flatten(spec["items"], other_minor=spec.get("other_minor"))]
     return []
 
 

@@ -104,20 +104,24 @@ class Invalid(ActionError, ValidationError):
         return self.message
 
 
+# What a person is told when someone else changed the record after they opened it (``Conflict``).
+CHANGED_MEANWHILE = "{what}在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。"
+
+
 class Conflict(ActionError):
     """Someone else changed the record first; ``current`` describes the newer state."""
 
     kind = "conflict"
     status = 409
-    default_message = "该记录在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。"
+    default_message = CHANGED_MEANWHILE.format(what="该记录")
 
 
 def changed_meanwhile(what: str, *, current: Mapping[str, Any] | None = None, field: str | None = None) -> Conflict:
     """The record (``what``: 该纠纷, 该调解组织 …) was changed by someone else after the user opened it,
     said plainly for a person: nothing was saved, reload. No version numbers (they mean nothing to a
     user); the API keeps them in ``current`` for a program."""
-    return Conflict(f"{what}在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。",
-                    field=field, current=dict(current) if current is not None else None)
+    return Conflict(CHANGED_MEANWHILE.format(what=what), field=field,
+                    current=dict(current) if current is not None else None)
 
 
 def invalid(field: str | None, message: str) -> Invalid:

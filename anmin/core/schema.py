@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.core import validators
 from django.db import models
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -13,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import relations, serializers
 
 from . import apifields
+from .bounds import MAX_BIG_INT, MAX_INT, _int_range, decimal_ceiling
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -239,7 +238,7 @@ def _decimal(meta: dict, field) -> dict:
     if field.max_whole_digits is not None and field.decimal_places is not None:
         # The largest number the column holds (999.999999), not 10^whole exclusive: a number just
         # below that rounds up past it.
-        ceiling = float(10 ** field.max_whole_digits - Decimal(1).scaleb(-field.decimal_places))
+        ceiling = float(decimal_ceiling(field))
         meta["maximum"] = min(meta.get("maximum", ceiling), ceiling)
         meta["minimum"] = max(meta.get("minimum", -ceiling), -ceiling)
         for key in ("exclusiveMaximum", "exclusiveMinimum"):
@@ -249,14 +248,12 @@ def _decimal(meta: dict, field) -> dict:
 
 
 def _integer(meta: dict, field, model_field) -> dict:
-    from .bounds import _int_range
-
     if isinstance(field, relations.RelatedField):
-        low, high = 1, apifields.MAX_BIGINT  # a row's id (BigAutoField); whether it exists is a 400
+        low, high = 1, MAX_BIG_INT  # a row's id (BigAutoField); whether it exists is a 400
     elif model_field is not None and isinstance(model_field, models.IntegerField):
         low, high = _int_range(model_field)
     else:
-        low, high = -apifields.MAX_INT32 - 1, apifields.MAX_INT32
+        low, high = -MAX_INT - 1, MAX_INT
     meta["minimum"] = max(meta.get("minimum", low), low)
     meta["maximum"] = min(meta.get("maximum", high), high)
     return meta
@@ -322,11 +319,11 @@ def filter_parameter(node: dict, flt, model) -> None:
             node.update(type="string", pattern=apifields.REGION_CODE, minLength=1)
             return
         if node.get("type") == "integer":  # a row's id; whether it is one the caller sees is a 400
-            node.update(minimum=1, maximum=apifields.MAX_BIGINT)
+            node.update(minimum=1, maximum=MAX_BIG_INT)
             return
     if node.get("type") == "integer":  # a whole number (core.filters.WholeNumberFilter): an int32
-        node.setdefault("minimum", -apifields.MAX_INT32 - 1)
-        node.setdefault("maximum", apifields.MAX_INT32)
+        node.setdefault("minimum", -MAX_INT - 1)
+        node.setdefault("maximum", MAX_INT)
     if node.get("type") == "string":
         if node.get("format") == "date-time":
             node["pattern"] = DATETIME_PARAMETER
@@ -470,5 +467,5 @@ def postprocess_path_ids(result, generator, request, public):
                 schema = parameter.get("schema") or {}
                 if parameter.get("in") == "path" and schema.get("type") == "integer":
                     schema.setdefault("minimum", 1)
-                    schema.setdefault("maximum", apifields.MAX_BIGINT)
+                    schema.setdefault("maximum", MAX_BIG_INT)
     return result

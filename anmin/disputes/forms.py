@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.codes import code_names
-from anmin.core.formkit import CodeChoiceField, IdNumberField, KitForm, PastDateField, PhoneField
+from anmin.core.formkit import CodeChoiceField, IdNumberField, KitForm, PastDateField, PhoneField, unchosen
 from anmin.core.forms import DateInput, RegionChoiceField, preselect_single
 from anmin.core.models import Region
 
@@ -105,7 +105,7 @@ class OutcomeForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     # No outcome or satisfaction is chosen for the user: the first option (调解成功, 满意) used to stand
     # selected, and a form sent without a look counted as a success or a satisfied party.
-    outcome = forms.ChoiceField(label=_("调解结果"), choices=[("", "—"), *Outcome.choices[1:]])
+    outcome = forms.ChoiceField(label=_("调解结果"), choices=unchosen(Outcome.choices[1:]))
     concluded_on = forms.DateField(label=_("调结日期"), widget=DATE)
     agreement = forms.CharField(label=_("调解协议内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
     agreement_amount = forms.DecimalField(label=_("协议金额(元)"), min_value=0, required=False, decimal_places=2)
@@ -142,6 +142,6 @@ class CriminalLinkForm(KitForm):
 
 class FollowupForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=[("", "—"), *Satisfaction.choices[1:]])
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=unchosen(Satisfaction.choices[1:]))
     reason = forms.CharField(label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            required=False)

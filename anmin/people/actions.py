@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from anmin.core import audit
 from anmin.core.actors import as_user
-from anmin.core.errors import ActionError, Forbidden
+from anmin.core.errors import CHANGED_MEANWHILE, ActionError, Forbidden
 from anmin.core.errors import Conflict as ConflictError
 from anmin.core.guards import action, in_area, require_area, require_perm, require_visible
 from anmin.core.models import Region, User
@@ -49,7 +49,7 @@ class Conflict(ConflictError):
         self.record = current
         label = current._meta.verbose_name
         super().__init__(
-            f"该{label}在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。",
+            CHANGED_MEANWHILE.format(what=f"该{label}"),
             current={"version": current.version, "expected_version": expected},
         )
 
