@@ -8,7 +8,7 @@ from django.db import transaction
 
 from anmin.core import audit, clock
 from anmin.core.actors import as_user
-from anmin.core.errors import Conflict, Invalid
+from anmin.core.errors import Conflict, Invalid, changed_meanwhile
 from anmin.core.guards import action
 
 from . import engine
@@ -104,7 +104,8 @@ def score_item(*, actor, target: Target, indicator: Indicator, score, note: str 
     with transaction.atomic():
         current = ManualScore.objects.select_for_update().filter(target=target, indicator=indicator).first()
         if current and expected_version is not None and current.version != expected_version:
-            raise Conflict("该项评分已被他人修改", current={"score": str(current.score), "version": current.version})
+            raise changed_meanwhile("该项评分", current={"score": str(current.score), "version": current.version},
+                                   field="score")
         if current:
             before = {"score": str(current.score)}
             current.score, current.note, current.scored_by = value, note, as_user(actor)

@@ -12,18 +12,26 @@ from .registry import BUSINESS, Widget, widgets
 
 
 def _jurisdiction(request) -> dict:
-    counts = Region.objects.visible_to(request.user).aggregate(
+    """The regions the user works in: a grid worker's own grids, not the village their committee's
+    reference area covers (the card said 村(社区) 1, 网格 7 to a worker of two grids)."""
+    scope = request.user.scope
+    prefixes = scope.prefixes or scope.reference_prefixes
+    if not prefixes:
+        return {"stats": [], "link": ("core:region_list", _("查看辖区"))}
+    inside = Q()
+    for prefix in prefixes:
+        inside |= Q(code__startswith=prefix)
+    counts = Region.objects.visible_to(request.user).filter(inside).aggregate(
         townships=Count("code", filter=Q(level=RegionLevel.TOWNSHIP)),
         villages=Count("code", filter=Q(level=RegionLevel.VILLAGE)),
         grids=Count("code", filter=Q(level=RegionLevel.GRID)),
     )
+    levels = [(_("乡镇(街道)"), counts["townships"]), (_("村(社区)"), counts["villages"]), (_("网格"), counts["grids"])]
+    # The levels above the jurisdiction's top say nothing (a village's 乡镇(街道) 0): from the first
+    # level it holds downwards.
+    first = next((i for i, (_label, n) in enumerate(levels) if n), len(levels) - 1)
     return {
-        "stats": [
-            (_("乡镇(街道)"), counts["townships"]),
-            (_("村(社区)"), counts["villages"]),
-            (_("网格"), counts["grids"]),
-            (_("机构"), OrgUnit.objects.visible_to(request.user).count()),
-        ],
+        "stats": [*levels[first:], (_("机构"), OrgUnit.objects.visible_to(request.user).count())],
         "link": ("core:region_list", _("查看辖区")),
     }
 

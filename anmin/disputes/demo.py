@@ -232,7 +232,10 @@ def build_disputes(rng: random.Random) -> int:
         village, township_code = grid[:12], grid[:9] + "000"
         centre = centre_users.get(township_code)
         committee = committees.get(township_code)
-        morg = mediation_orgs.get(village) or mediation_orgs.get(township_code)
+        # The township's 人民调解委员会 registry entry: the committee the centre assigns the dispute to
+        # (its 承办), so the page's 调解组织 and its sessions' mediators are the committee's, as a
+        # session recorded on the platform makes them (record_session takes the mediators' org).
+        morg = mediation_orgs.get(township_code) or mediation_orgs.get(village)
         handler = demo_mediator if township_code == DEMO_TOWNSHIP and demo_mediator else None
         category = kit.pick(rng, CATEGORY_WEIGHTS)
         opened = _at(found, rng.randint(8, 17), rng)

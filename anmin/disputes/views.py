@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.codes import code_name
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
@@ -135,7 +136,9 @@ class OutcomeView(DisputeStepView):
     step_title, done_message = _("登记调解结果"), _("已登记调解结果，转综治中心核查")
 
     def get_initial(self):
-        return {**super().get_initial(), "concluded_on": None}
+        # The outcome is most often registered on the day it was reached: today on the business
+        # clock, which the form may change (not before the dispute was found, not after today).
+        return {**super().get_initial(), "concluded_on": clock.today()}
 
     def step(self, d):
         return actions.record_outcome(

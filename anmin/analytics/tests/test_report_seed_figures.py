@@ -15,6 +15,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import F
 
 from anmin.analytics.reports.docx_writer import docx_text, write_docx
 from anmin.analytics.reports.render import render_report
@@ -185,6 +186,16 @@ def test_the_2020_report_of_the_demo_world_carries_the_seed_figures(capsys):
     # Accidents caused by drunk driving fell 37% on the year before.
     before = _kpis(2019)["hazards.drunk_driving_accidents"]
     assert round((kpis["hazards.drunk_driving_accidents"] - before) / before * 100) == -37
+
+    # A demo dispute's 调解组织 is the committee it was assigned to (its 承办), and its sessions'
+    # mediators are that committee's (the page showed a village's committee beside the township's).
+    from anmin.disputes.models import Dispute
+
+    assigned = Dispute.objects.filter(mediation_org__isnull=False, case__handling_org__kind="mediation_committee")
+    assert assigned.exists()
+    assert not assigned.exclude(mediation_org__org_unit=F("case__handling_org")).exists()
+    assert not assigned.filter(sessions__mediators__isnull=False).exclude(
+        sessions__mediators__org=F("mediation_org")).exists()
 
     # The 2019 assessment of the same world (through its command: analytics does not import it).
     out = io.StringIO()

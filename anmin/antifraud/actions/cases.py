@@ -117,9 +117,9 @@ def update_fraud_case(*, actor, fraud_case: FraudCase | int, expected_version: i
     with transaction.atomic():
         fc = FraudCase.objects.select_for_update().get(pk=getattr(fraud_case, "pk", fraud_case))
         if fc.version != int(expected_version):
-            from anmin.core.errors import Conflict
+            from anmin.core.errors import changed_meanwhile
 
-            raise Conflict("该案件已被他人修改，请刷新后再操作", current={"id": fc.pk, "version": fc.version})
+            raise changed_meanwhile("该案件", current={"id": fc.pk, "version": fc.version})
         before = {"solved_on": str(fc.solved_on or ""), "amount_frozen": str(fc.amount_frozen),
                   "amount_returned": str(fc.amount_returned)}
         solved = _date(solved_on, "solved_on", "破案日期")

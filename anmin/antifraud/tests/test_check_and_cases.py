@@ -12,7 +12,7 @@ from anmin.antifraud import actions, kpis
 from anmin.antifraud.models import BlacklistEntry
 from anmin.antifraud.normalize import normalize_account, normalize_phone, normalize_url
 from anmin.core.actors import SYSTEM
-from anmin.core.errors import Invalid
+from anmin.core.errors import Conflict, Invalid
 from anmin.core.models import Role
 
 
@@ -85,6 +85,9 @@ def test_suspects_cards_and_sums_count_into_the_kpis(world):
     actions.freeze_card(actor=police, card=card, frozen_on=dt.date(2020, 11, 3), amount_frozen="30000")
     actions.update_fraud_case(actor=police, fraud_case=fc, expected_version=fc.version, solved_on="2020-11-20",
                               amount_returned="30000")
+    with pytest.raises(Conflict) as exc:  # the same page sent again: the case has moved on
+        actions.update_fraud_case(actor=police, fraud_case=fc, expected_version=fc.version, amount_returned="1")
+    assert "该案件在您打开后已被他人修改，您的修改未保存" in exc.value.message
     assert kpis.register is not None
     k = {key: fn(year=2020) for key, fn in (
         ("detained", kpis._suspects("measure_on")), ("arrested", kpis._suspects("arrested_on")),

@@ -13,7 +13,7 @@ from anmin.assessment import actions, engine
 from anmin.assessment.models import IndicatorKind, Scheme, UnitType
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
-from anmin.core.errors import Forbidden, Invalid, NotFound
+from anmin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from anmin.core.models import Role
 from anmin.disputes import actions as dispute_actions
 
@@ -51,7 +51,12 @@ def test_units_are_scored_from_records_and_by_hand_ranked_and_graded(world):
     _dispute(world)
     s, manual, found, deduction, gc, wl = _scheme(world)
     actions.score_item(actor=SYSTEM, target=gc, indicator=manual, score=56, note="检查组评定")
-    actions.score_item(actor=SYSTEM, target=wl, indicator=manual, score=58)
+    score = actions.score_item(actor=SYSTEM, target=wl, indicator=manual, score=58)
+    # Another inspector's score on a page opened before this one was saved: told, nothing changed.
+    with pytest.raises(Conflict) as exc:
+        actions.score_item(actor=SYSTEM, target=wl, indicator=manual, score=50, expected_version=score.version - 1)
+    assert "该项评分在您打开后已被他人修改，您的修改未保存" in exc.value.message
+    assert exc.value.field == "score"
     for _ in range(3):  # three deductions of 2 points: capped at 5
         actions.add_adjustment(actor=SYSTEM, target=wl, indicator=deduction, points=2, reason="督办未按期回复")
     results = {r.target.name: r for r in engine.compute(s)}

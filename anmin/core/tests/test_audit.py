@@ -318,6 +318,21 @@ def test_auditor_browses_filters_and_exports_the_log_and_the_export_is_audited(c
     assert exported.after == {"rows": 3, "filters": {"object_type": "core.region"}}
 
 
+def test_a_sweep_entry_names_its_cases_and_what_the_sweep_did(client, world):
+    numbers = [f"JF2026{n:06d}" for n in range(1, 6)]
+    with transaction.atomic():
+        audit.record(actor=None, actor_username="system", action="update", object_type="workflow.case",
+                     after={"sweep": "overdue", "at": "2026-12-07T09:00:00+08:00", "cases": numbers})
+        audit.record(actor=None, actor_username="system", action="update", object_type="workflow.case",
+                     after={"sweep": "warning", "at": "2026-12-07T09:00:00+08:00", "cases": numbers[:2]})
+    client.force_login(world.user(Role.AUDITOR))
+    body = client.get(reverse("core:audit_list")).content.decode()
+    assert "JF2026000001、JF2026000002、JF2026000003 等 5 件" in body
+    assert "修改：逾期标记" in body
+    assert "JF2026000001、JF2026000002<" in body
+    assert "修改：临期预警" in body
+
+
 @pytest.mark.parametrize("role", [Role.SYSADMIN, Role.CITY_OFFICE, Role.TOWNSHIP_CENTER, Role.LEADER])
 def test_the_audit_log_does_not_exist_for_anyone_but_the_auditor(client, world, role):
     entry = write_entries(world, 1)[0]

@@ -22,6 +22,24 @@ def test_grid_worker_home_lists_own_grids(client, world):
     assert world.wl_grid.get_absolute_url() not in html
 
 
+def _card_stats(html: str, card: str) -> dict[str, str]:
+    import re
+
+    part = html[html.index(card):]
+    part = part[:part.index("</dl>")]
+    return dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", part))
+
+
+def test_my_jurisdiction_counts_a_grid_workers_own_grids_not_the_village(client, world):
+    stats = _card_stats(home(client, world, Role.GRID_WORKER), "我的辖区")
+    assert stats.get("网格") == str(world.user(Role.GRID_WORKER).grids.count())
+    assert "村(社区)" not in stats  # above the grid: nothing to count
+    assert "乡镇(街道)" not in stats
+    township = _card_stats(home(client, world, Role.TOWNSHIP_CENTER), "我的辖区")
+    assert township["乡镇(街道)"] == "1"
+    assert int(township["村(社区)"]) >= 1
+
+
 def test_city_office_home_counts_every_township(client, world):
     html = home(client, world, Role.CITY_OFFICE)
     assert "各乡镇(街道)" in html

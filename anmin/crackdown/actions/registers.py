@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from anmin.core import audit, clock
 from anmin.core.checks import choice, day, id_number, place, text
-from anmin.core.errors import invalid
+from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
 from anmin.people.identity import link_person
@@ -53,14 +53,11 @@ def register_org(*, actor, name: str, org_type: str, region: Region | str, broke
 
 @action(target="org", model=CrimeOrg, perm="crackdown.change_crimeorg", what="变更诉讼阶段")
 def set_org_stage(*, actor, org: CrimeOrg, stage: str, expected_version: int) -> CrimeOrg:
-    from anmin.core.errors import Conflict
-
     choice(stage, "stage", "诉讼阶段", OrgStage)
     with transaction.atomic():
         o = CrimeOrg.objects.select_for_update().get(pk=getattr(org, "pk", org))
         if o.version != expected_version:
-            raise Conflict("该组织已被他人修改，请刷新后重试", current={"id": o.pk, "version": o.version,
-                                                                 "stage": o.stage})
+            raise changed_meanwhile("该组织", current={"id": o.pk, "version": o.version, "stage": o.stage})
         before = o.stage
         o.stage, o.version = stage, o.version + 1
         o.save(update_fields=["stage", "version"])

@@ -127,3 +127,19 @@ def test_a_seized_assets_value_is_shown_with_thousands_separators_and_exported_a
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
     column = rows[0].index("价值(元)")
     assert rows[1][column] == 3200000  # a number cell (summable), not the text "3200000.00"
+
+
+def test_a_stale_stage_change_is_refused_with_the_platforms_conflict_message(world, records):
+    """Two officers change an organisation's 诉讼阶段 from the same page: the second is told, in the
+    words every other record uses, that nothing of theirs was saved."""
+    from anmin.core.errors import Conflict
+    from anmin.crackdown.models import CrimeOrg
+
+    org = CrimeOrg.objects.get()
+    stale = org.version
+    actions.set_org_stage(actor=SYSTEM, org=org, stage="prosecution", expected_version=stale)
+    with pytest.raises(Conflict) as exc:
+        actions.set_org_stage(actor=SYSTEM, org=org, stage="trial", expected_version=stale)
+    assert "该组织在您打开后已被他人修改，您的修改未保存" in exc.value.message
+    assert exc.value.current["stage"] == "prosecution"
+    assert CrimeOrg.objects.get().stage == "prosecution"

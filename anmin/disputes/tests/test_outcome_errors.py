@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from anmin.core import clock
 from anmin.core.models import Role
 from anmin.disputes import actions
 from anmin.disputes.models import Dispute, Outcome
@@ -78,6 +79,8 @@ def test_no_outcome_or_satisfaction_is_chosen_for_the_user(client, world):
     client.force_login(world.user("mediator"))
     page = client.get(f"/disputes/{d.pk}/outcome/").content.decode()
     assert _first_option(page, "outcome") == ("", "请选择")  # a browser shows the first option chosen
+    # 调结日期 stands on today's business date (it was empty: one more thing to type every time).
+    assert re.search(rf'name="concluded_on" value="{clock.today():%Y-%m-%d}"', page)
     d = _closed(world)
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
     url = f"/disputes/{d.pk}/followup/"
