@@ -139,8 +139,11 @@ def test_two_worker_processes_on_redis_share_the_queue_and_run_each_task_once(se
             assert w.returncode == 0, err[-2000:]
             logs.append(f"{time.monotonic() - started:.1f}s: {err[-1500:]}")
         if time.monotonic() - started > 20:  # inside the whole PostgreSQL pass it took ~60 s, alone ~5 s
-            warnings.warn("the two RQ workers took {:.0f} s; their logs:\n{}".format(
-                time.monotonic() - started, "\n---\n".join(logs)), stacklevel=1)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT datname, state, count(*) FROM pg_stat_activity GROUP BY 1, 2 ORDER BY 3 DESC")
+                sessions = cursor.fetchall()
+            warnings.warn("the two RQ workers took {:.0f} s; PostgreSQL sessions now {}; their logs:\n{}".format(
+                time.monotonic() - started, sessions, "\n---\n".join(logs)), stacklevel=1)
         for result in results:
             result.refresh()
             assert result.status == TaskResultStatus.SUCCESSFUL
