@@ -77,7 +77,8 @@ def describe_rule(kind: str, rule: dict | None, max_score: Any, kpi: str = "", d
             each = (_("每%(unit)s扣%(points)s分") if minus else _("每%(unit)s加%(points)s分")) % {
                 "unit": unit or _("项"), "points": num(rule.get("points", 1))}
             return f"{each}，{cap}"
-        return f"{_('逐项登记扣分') if minus else _('逐项登记加分')}，{cap}"
+        registered = _("逐项登记扣分") if minus else _("逐项登记加分")  # not inside the f-string: xgettext
+        return f"{registered}，{cap}"
     if kind == IndicatorKind.VETO:
         above = float(rule.get("above", 0))
         if above == 0:

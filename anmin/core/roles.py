@@ -6,6 +6,7 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from . import registry
 from .models import Role
@@ -16,23 +17,32 @@ from .registry import RoleDef
 # The foundation's roles. A domain registers its own (``registry.roles``) in its AppConfig.ready():
 # disputes the 调解员, crackdown the 扫黑办.
 FOUNDATION_ROLES: tuple[RoleDef, ...] = (
-    RoleDef(Role.CITY_OFFICE, "市平安办", ScopeKind.REGION, "市委政法委/市平安办：全市全局、任务交办、考评、报表", True,
+    RoleDef(Role.CITY_OFFICE, gettext_noop("市平安办"),
+            ScopeKind.REGION, "市委政法委/市平安办：全市全局、任务交办、考评、报表", True,
             order=10, org_kinds=(OrgKind.PEACE_OFFICE,)),
-    RoleDef(Role.TOWNSHIP_CENTER, "乡镇综治中心", ScopeKind.REGION, "乡镇(街道)综治中心：受理、分拨、台账、督办本辖区",
+    RoleDef(Role.TOWNSHIP_CENTER, gettext_noop("乡镇综治中心"),
+            ScopeKind.REGION, "乡镇(街道)综治中心：受理、分拨、台账、督办本辖区",
             order=20, org_kinds=(OrgKind.CENTER,)),
-    RoleDef(Role.VILLAGE_CENTER, "村(社区)综治", ScopeKind.REGION, "村(社区)综治中心：本村(社区)事项", order=30,
+    RoleDef(Role.VILLAGE_CENTER, gettext_noop("村(社区)综治"),
+            ScopeKind.REGION, "村(社区)综治中心：本村(社区)事项", order=30,
             org_kinds=(OrgKind.CENTER,)),
-    RoleDef(Role.GRID_WORKER, "网格员", ScopeKind.GRIDS, "网格员：本人负责网格的上报、走访、巡查", order=40,
+    RoleDef(Role.GRID_WORKER, gettext_noop("网格员"),
+            ScopeKind.GRIDS, "网格员：本人负责网格的上报、走访、巡查", order=40,
             org_kinds=(OrgKind.CENTER,)),
-    RoleDef(Role.POLICE, "派出所民警", ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员", order=60,
+    RoleDef(Role.POLICE, gettext_noop("派出所民警"),
+            ScopeKind.REGION, "派出所民警：辖区预警劝阻、巡逻、重点人员", order=60,
             org_kinds=(OrgKind.POLICE_STATION,)),
-    RoleDef(Role.DEPT_HANDLER, "部门经办人", ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项", order=80,
+    RoleDef(Role.DEPT_HANDLER, gettext_noop("部门经办人"),
+            ScopeKind.ASSIGNED, "职能部门经办人：交办给本单位的事项", order=80,
             org_kinds=(OrgKind.EDUCATION,)),
-    RoleDef(Role.LEADER, "领导", ScopeKind.REGION, "领导：驾驶舱与报表，只读", read_only=True, order=90,
+    RoleDef(Role.LEADER, gettext_noop("领导"),
+            ScopeKind.REGION, "领导：驾驶舱与报表，只读", read_only=True, order=90,
             org_kinds=(OrgKind.PEACE_OFFICE,)),
-    RoleDef(Role.SYSADMIN, "系统管理员", ScopeKind.NONE, "运行和维护系统，管理账号、角色与机构；不能查看业务数据", True,
+    RoleDef(Role.SYSADMIN, gettext_noop("系统管理员"),
+            ScopeKind.NONE, "运行和维护系统，管理账号、角色与机构；不能查看业务数据", True,
             order=100, org_kinds=(OrgKind.IT_OPERATIONS,)),
-    RoleDef(Role.AUDITOR, "审计员", ScopeKind.NONE, "只能查看和导出审计日志", True, order=110,
+    RoleDef(Role.AUDITOR, gettext_noop("审计员"),
+            ScopeKind.NONE, "只能查看和导出审计日志", True, order=110,
             org_kinds=(OrgKind.PEACE_OFFICE,)),
 )
 

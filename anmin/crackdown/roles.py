@@ -6,6 +6,8 @@ sees a clue or a 三书一函 only when it is handed to their unit."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from anmin.core.models import Role
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.models.orgs import OrgKind
@@ -14,7 +16,8 @@ from anmin.core.registry import DemoAccount, RoleDef, RoleGrants
 from .workflows import CRACKDOWN
 
 ROLES = (
-    RoleDef(CRACKDOWN, "扫黑办", ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True, order=70,
+    RoleDef(CRACKDOWN, gettext_noop("扫黑办"),
+            ScopeKind.REGION, "扫黑办：线索核查、案件、整改、三书一函", True, order=70,
             org_kinds=(OrgKind.CRACKDOWN_OFFICE,), app="crackdown"),
 )
 

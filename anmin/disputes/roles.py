@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from anmin.core.models import Role
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.models.orgs import OrgKind
@@ -11,7 +13,8 @@ from anmin.core.registry import RoleDef, RoleGrants
 MEDIATOR = "mediator"
 
 ROLES = (
-    RoleDef(MEDIATOR, "调解员", ScopeKind.ASSIGNED, "人民调解员：本调委会的纠纷、调解记录与协议", order=50,
+    RoleDef(MEDIATOR, gettext_noop("调解员"),
+            ScopeKind.ASSIGNED, "人民调解员：本调委会的纠纷、调解记录与协议", order=50,
             org_kinds=(OrgKind.MEDIATION_COMMITTEE,), app="disputes"),
 )
 

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .regions import RegionLevel
@@ -62,6 +63,12 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: a built-in role's name is in the catalogues (its
+        ``RoleDef``), a name an administrator typed is shown as typed."""
+        return gettext(self.name)
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,15 @@ def test_the_menu_is_each_roles_own_and_marks_the_page_one_stands_on(client, wor
     role = world.user(Role.TOWNSHIP_CENTER).roles.get()
     role.permissions.remove(Permission.objects.get(codename="view_region", content_type__app_label="core"))
     assert 'data-menu="regions"' not in home(client, world, Role.TOWNSHIP_CENTER)
+
+
+def test_role_names_are_in_the_readers_language_unless_an_administrator_renamed_them(client, world):
+    """In English the role badge said 网格员: role names are data, shown through the catalogue."""
+    from anmin.core.models import Role as RoleModel
+
+    client.cookies["django_language"] = "en"
+    assert '<span class="tag">Grid worker</span>' in home(client, world, Role.GRID_WORKER)
+    renamed = RoleModel.objects.get(code=Role.GRID_WORKER)
+    renamed.name = "专职网格员"
+    renamed.save()  # as the admin's form saves it
+    assert '<span class="tag">专职网格员</span>' in home(client, world, Role.GRID_WORKER)
