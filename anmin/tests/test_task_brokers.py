@@ -117,7 +117,6 @@ def test_two_worker_processes_on_redis_share_the_queue_and_run_each_task_once(se
     import subprocess
     import sys
     import time
-    import warnings
 
     from anmin.core.tasks import purge_idempotency_keys_task
 
@@ -138,12 +137,9 @@ def test_two_worker_processes_on_redis_share_the_queue_and_run_each_task_once(se
             _out, err = w.communicate(timeout=240)
             assert w.returncode == 0, err[-2000:]
             logs.append(f"{time.monotonic() - started:.1f}s: {err[-1500:]}")
-        if time.monotonic() - started > 20:  # inside the whole PostgreSQL pass it took ~60 s, alone ~5 s
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT datname, state, count(*) FROM pg_stat_activity GROUP BY 1, 2 ORDER BY 3 DESC")
-                sessions = cursor.fetchall()
-            warnings.warn("the two RQ workers took {:.0f} s; PostgreSQL sessions now {}; their logs:\n{}".format(
-                time.monotonic() - started, sessions, "\n---\n".join(logs)), stacklevel=1)
+        # A burst worker stops as soon as the queue is empty: RQ's command channel, read 60 s at a time,
+        # kept one of the two a minute longer (AnminRQWorker.subscribe).
+        assert time.monotonic() - started < 30, "\n---\n".join(logs)
         for result in results:
             result.refresh()
             assert result.status == TaskResultStatus.SUCCESSFUL
