@@ -19,6 +19,19 @@ class PatientLedger(PeopleLedger):
     model = MentalPatient
     existing_is_duplicate = False
     register_model = MentalPatient
+    #: The patient's own columns as offices head them; 监护人/姓名 and 监护人/联系电话 under a
+    #: 监护人 group belong to the guardian (the kit's group rule), never to the patient.
+    header_synonyms = {
+        "name": ["患者姓名", "患者"],
+        "id_number": ["患者身份证号码", "患者身份证号"],
+        "guardian_name": ["监护人"],
+        "guardian_phone": ["监护人联系电话", "监护人手机号", "监护人手机号码", "监护人联系方式"],
+        "guardian_relation": ["监护人与患者关系", "监护关系", "与患者关系"],
+        "risk_level": ["危险性评估", "危险性级别", "风险评估等级", "危险性评估级别"],
+        "diagnosis": ["疾病诊断", "诊断结果", "疾病名称", "诊断名称"],
+        "has_incident_history": ["肇事肇祸史", "有无肇事肇祸", "是否有肇事肇祸史"],
+        "registered_on_patient": ["建档时间", "登记时间"],
+    }
     columns = (
         *person_columns("person"),
         ledgers.Column(

@@ -209,6 +209,10 @@ class PlaceResolver:
         if not village:
             raise ValidationError({"village": "村(社区)：必填"})
         candidates = [village] if village in self.village_names else list(self.villages_by_name.get(village, []))
+        for other in () if candidates else short_names(village):  # 古城村村委会, 大北村民委员会 as typed
+            candidates = list(self.villages_by_name.get(other, []))
+            if candidates:
+                break
         if township_code:
             inside = [c for c in candidates if c.startswith(township_code[:9])]
             if candidates and not inside:

@@ -33,19 +33,25 @@ class GridEventLedger(CaseLedger):
     columns = (
         *CaseLedger.place_columns(),
         ledgers.Column("事件标题", "title", ledgers.text(max_length=200), export="case.title", width=30,
+                       aliases=("事件名称",),
                        help="不填按情况描述生成"),
         ledgers.Column("事件类别", "category", "parse_category", required=True, width=20,
+                       aliases=("事件类型", "事件分类", "类别", "类型"),
                        export=lambda e: CATEGORIES.name(e.category), help="类别代码或名称，如“治安隐患”"),
         ledgers.Column("情况描述", "description", ledgers.text(max_length=5000), required=True,
+                       aliases=("事件描述", "事件内容", "事件情况", "基本情况", "情况简述", "简要情况", "主要内容"),
                        export="case.description", width=40),
         ledgers.Column("发现日期", "found_on", ledgers.date(), export=_found_at, width=12,
                        help="一年以内；不填为今天"),
         ledgers.Column("紧急程度", "priority", ledgers.choice(GRID_EVENT.workflow.priorities), default="normal",
                        export="case.priority"),
         ledgers.Column("来源", "source", ledgers.choice(EventSource.choices), default=EventSource.PATROL),
-        ledgers.Column("详细地址", "address", ledgers.text(max_length=200), width=24),
-        ledgers.Column("反映群众姓名", "resident_name", ledgers.text(max_length=64)),
-        ledgers.Column("反映群众联系电话", "resident_phone", ledgers.phone(label="反映群众联系电话"), width=16),
+        ledgers.Column("详细地址", "address", ledgers.text(max_length=200), width=24,
+                       aliases=("地址", "事发地点", "发生地点", "事件地点")),
+        ledgers.Column("反映群众姓名", "resident_name", ledgers.text(max_length=64),
+                       aliases=("反映人", "反映人姓名", "群众姓名", "反映群众")),
+        ledgers.Column("反映群众联系电话", "resident_phone", ledgers.phone(label="反映群众联系电话"), width=16,
+                       aliases=("反映人电话", "反映人联系电话", "群众联系电话", "联系电话")),
     )
     unique = ("number",)
 

@@ -31,21 +31,32 @@ class DrunkDrivingLedger(ledgers.Ledger):
     title = "酒驾醉驾查处登记台账"
     model = DrunkDriving
     columns = (
-        ledgers.Column("查处日期", "caught_on", ledgers.date(not_before=dt.date(2000, 1, 1)), required=True),
+        ledgers.Column("查处日期", "caught_on", ledgers.date(not_before=dt.date(2000, 1, 1)), required=True,
+                       aliases=("查获日期", "查获时间", "处罚日期")),
         ledgers.Column("乡镇(街道)", "township", "parse_township", required=True, export="region.name"),
-        ledgers.Column("驾驶人", "driver_name", ledgers.text(max_length=64), required=True),
-        ledgers.Column("身份证号码", "id_number", "parse_id"),
+        ledgers.Column("驾驶人", "driver_name", ledgers.text(max_length=64), required=True,
+                       aliases=("驾驶人姓名", "驾驶员", "驾驶员姓名", "姓名", "当事人", "当事人姓名", "违法人员",
+                                "违法人员姓名")),
+        ledgers.Column("身份证号码", "id_number", "parse_id",
+                       aliases=("身份证号", "公民身份号码", "驾驶人身份证号", "驾驶人身份证号码", "证件号码")),
         ledgers.Column("违法类型", "offence", ledgers.choice(OFFENCES), required=True,
+                       aliases=("违法行为", "违法情形", "违法类别", "违法性质"),
                        export=lambda o: o.get_offence_display(), help="饮酒驾驶 / 醉酒驾驶"),
         ledgers.Column("处理结果", "penalty", ledgers.choice(PENALTIES), required=True,
+                       aliases=("处理情况", "处罚结果", "处理方式", "处罚类型", "处罚情况", "处理类型"),
                        export=lambda o: o.get_penalty_display(), help="行政处罚 / 刑事处罚"),
-        ledgers.Column("肇事肇祸", "caused_accident", ledgers.boolean(),
+        ledgers.Column("肇事肇祸", "caused_accident", ledgers.boolean(), aliases=("是否肇事", "肇事", "是否发生事故"),
                        export=lambda o: "是" if o.caused_accident else "否"),
-        ledgers.Column("查处单位", "unit", ledgers.text(max_length=64)),
+        ledgers.Column("查处单位", "unit", ledgers.text(max_length=64), aliases=("办案单位", "查处民警单位")),
     )
 
     def prepare(self) -> None:
+        from anmin.core.regions_io import township_short_names
+
         self.townships = {r.name: r for r in Region.objects.townships()}
+        for region in list(self.townships.values()):  # 古城 for 古城镇, as offices write it
+            for short in township_short_names(region.name):
+                self.townships.setdefault(short, region)
 
     def parse_township(self, value):
         name = ledgers.text()(value)
@@ -97,14 +108,19 @@ class RailwayHazardLedger(CaseLedger):
     columns = (
         *CaseLedger.place_columns(),
         ledgers.Column("隐患标题", "title", ledgers.text(max_length=200), export="case.title", width=30,
+                       aliases=("隐患名称",),
                        help="不填按线路、里程和类别生成"),
         ledgers.Column("隐患类别", "category", ledgers.choice(RailwayHazardCategory.choices), required=True,
+                       aliases=("隐患类型", "隐患种类"),
                        export=lambda h: h.get_category_display(), width=14),
-        ledgers.Column("铁路线路", "line", ledgers.text(max_length=64), required=True, width=14),
-        ledgers.Column("里程", "mileage", ledgers.text(max_length=32), width=12),
+        ledgers.Column("铁路线路", "line", ledgers.text(max_length=64), required=True, width=14,
+                       aliases=("线路", "线路名称", "铁路线路名称", "所属线路", "铁路名称")),
+        ledgers.Column("里程", "mileage", ledgers.text(max_length=32), width=12, aliases=("公里标", "里程位置")),
         ledgers.Column("隐患情况", "description", ledgers.text(max_length=5000), required=True,
+                       aliases=("隐患描述", "隐患情况描述", "隐患内容", "存在问题", "存在的问题", "隐患具体情况"),
                        export="case.description", width=40),
-        ledgers.Column("整改要求", "requirement", ledgers.text(max_length=500), width=24),
+        ledgers.Column("整改要求", "requirement", ledgers.text(max_length=500), width=24,
+                       aliases=("整改措施", "整改意见")),
         ledgers.Column("紧急程度", "priority", ledgers.choice(RAILWAY_HAZARD.workflow.priorities), default="normal",
                        export="case.priority"),
         ledgers.Column("发现日期", "found_on", ledgers.date(), width=12, help="不填为今天"),

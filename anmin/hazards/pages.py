@@ -48,7 +48,8 @@ DrowningImport = record_import(
         ledgers.Column("性别", "sex", ledgers.choice([("M", "男"), ("F", "女")]), required=True,
                        export=lambda o: o.get_sex_display()),
         ledgers.Column("死亡", "died", ledgers.boolean(), default=False, export=lambda o: "是" if o.died else "否"),
-        ledgers.Column("经过", "circumstances", ledgers.text(max_length=1000), width=30),
+        ledgers.Column("经过", "circumstances", ledgers.text(max_length=1000), width=30,
+                       aliases=("事故经过", "简要经过", "事故简要经过")),
     ),
     save=actions.import_drownings)
 

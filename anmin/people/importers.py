@@ -85,7 +85,7 @@ def person_columns(via: str = "", *, masked: bool = False) -> tuple[ledgers.Colu
             "id_number",
             masked_id_number if masked else ledgers.id_number(),
             required=True,
-            aliases=("身份证号码", "身份证号", "身份证件号码", "身份号码"),
+            aliases=("身份证号码", "身份证号", "身份证件号码", "身份号码", "公民身份证号码", "证件号码"),
             export=attr("id_number"),
             width=22,
             help="18位，末位可为X；请设为文本格式",
@@ -108,14 +108,14 @@ def person_columns(via: str = "", *, masked: bool = False) -> tuple[ledgers.Colu
         ),
         ledgers.Column(
             "联系电话", "phone", masked_phone if masked else ledgers.phone(),
-            aliases=("电话", "手机号码", "联系方式", "手机"), export=attr("phone"), width=14,
+            aliases=("电话", "手机号码", "联系方式", "手机", "手机号", "电话号码"), export=attr("phone"), width=14,
             help="手机号码或带区号的固定电话（0374-8123456）",
         ),
         ledgers.Column(
             "现住地详址",
             "current_address",
             ledgers.text(max_length=200),
-            aliases=("现住址", "居住地址"),
+            aliases=("现住址", "居住地址", "现住地址", "现居住地址", "现住地", "住址", "家庭住址"),
             export=attr("current_address"),
             width=28,
         ),
@@ -420,7 +420,7 @@ class CorrectionLedger(PeopleLedger):
             "社区矫正人员编号",
             "correction_no",
             ledgers.text(max_length=32),
-            aliases=("矫正编号",),
+            aliases=("矫正编号", "矫正人员编号"),
             export="correction_no",
             width=14,
         ),
@@ -429,6 +429,7 @@ class CorrectionLedger(PeopleLedger):
             "correction_type",
             ledgers.choice(CorrectionType.choices),
             required=True,
+            aliases=("矫正类型", "社区矫正类别"),
             export="correction_type",
             width=12,
             help="管制、缓刑、假释、暂予监外执行",
@@ -436,13 +437,20 @@ class CorrectionLedger(PeopleLedger):
         ledgers.Column(
             "具体罪名", "charge", ledgers.text(max_length=128), aliases=("罪名",), export="charge", width=14
         ),
-        ledgers.Column("原判刑期", "sentence", ledgers.text(max_length=64), export="sentence", width=10),
-        ledgers.Column("矫正开始日期", "starts_on", ledgers.date(), required=True, export="starts_on", width=12),
+        ledgers.Column("原判刑期", "sentence", ledgers.text(max_length=64), aliases=("刑期", "原判刑罚"),
+                       export="sentence", width=10),
+        ledgers.Column("矫正开始日期", "starts_on", ledgers.date(), required=True, export="starts_on", width=12,
+                       aliases=("矫正起始日期", "矫正起始时间", "矫正起日", "入矫日期", "矫正期限起", "矫正起止日期起",
+                                "矫正起止时间起", "社区矫正起止日期起", "社区矫正起止时间起", "矫正期起", "起始日期")),
         ledgers.Column(
-            "矫正结束日期", "ends_on", ledgers.date(not_after_today=False), required=True, export="ends_on", width=12
+            "矫正结束日期", "ends_on", ledgers.date(not_after_today=False), required=True, export="ends_on", width=12,
+            aliases=("矫正期满日期", "矫正终止日期", "矫正截止日期", "矫正止日", "期满日期", "矫正期限止",
+                     "矫正起止日期止", "矫正起止时间止", "社区矫正起止日期止", "社区矫正起止时间止", "矫正期止",
+                     "终止日期"),
         ),
         ledgers.Column(
-            "是否累惯犯", "is_recidivist", ledgers.boolean(), default=False, export="is_recidivist", width=8
+            "是否累惯犯", "is_recidivist", ledgers.boolean(), default=False, export="is_recidivist", width=8,
+            aliases=("是否累犯", "累犯惯犯", "是否累犯惯犯"),
         ),
     )
     unique = ("id_number",)

@@ -34,8 +34,10 @@ class PoliceLedger(ledgers.Ledger):
     model = PoliceActivity
     columns = (
         ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export="region.name"),
-        ledgers.Column("派出所", "station", ledgers.text(max_length=64), required=True),
-        ledgers.Column("月份", "month", month, required=True, export=lambda o: f"{o.month:%Y-%m}"),
+        ledgers.Column("派出所", "station", ledgers.text(max_length=64), required=True,
+                       aliases=("所属派出所", "派出所名称", "单位", "单位名称")),
+        ledgers.Column("月份", "month", month, required=True, export=lambda o: f"{o.month:%Y-%m}",
+                       aliases=("统计月份", "年月", "月度")),
         ledgers.Column("走访群众(人)", "visits", FIGURE, default=0),
         ledgers.Column("化解矛盾纠纷(起)", "disputes_resolved", FIGURE, default=0),
         ledgers.Column("抓获违法犯罪嫌疑人(人)", "suspects_caught", FIGURE, default=0),
@@ -47,8 +49,13 @@ class PoliceLedger(ledgers.Ledger):
         from anmin.core.models import Region
 
         prefixes = self.user.scope.prefixes if self.user is not None else ("",)
+        from anmin.core.regions_io import township_short_names
+
         self.townships = {t.name: t.code for t in Region.objects.townships()
                           if any(t.code.startswith(p) or p.startswith(t.prefix) for p in prefixes)}
+        for name, code in list(self.townships.items()):  # 古城 for 古城镇, as offices write it
+            for short in township_short_names(name):
+                self.townships.setdefault(short, code)
 
     def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
         code = self.townships.get(values.get("township") or "")

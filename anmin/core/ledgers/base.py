@@ -63,8 +63,35 @@ def _synonym_file(path: str) -> dict[str, Any]:
         return {}
 
 
+#: What offices write in a cell that has nothing to say: a slash or a dash (and nothing else).
+PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", "―", "--", "---", "…", "……"})
+
+
 def _empty(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
+    return v is None or (isinstance(v, str) and (not v.strip() or v.strip() in PLACEHOLDERS))
+
+
+#: The place columns' other names, for every ledger with a ``township`` / ``village`` / ``grid``
+#: field (compared as header names are: without spaces, colons and ``/``; brackets are kept).
+PLACE_SYNONYMS = {
+    "township": ("乡镇", "街道", "乡镇(街道)", "乡(镇)", "乡(镇、街道)", "乡镇(街道办)", "乡镇街道", "所属乡镇",
+                 "所在乡镇", "所属乡镇(街道)", "所在乡镇(街道)", "乡镇名称", "乡镇(街道)名称"),
+    "village": ("村(社区)", "村", "社区", "村居", "村(居)", "村(居)委会", "村委会", "村(社区)名称", "所属村(社区)",
+                "所在村(社区)", "所在村", "所属村", "所在社区", "所属社区", "所在村居", "行政村", "村(社区)委员会"),
+    "grid": ("网格", "所属网格", "所在网格", "网格名称"),
+}
+
+
+def _variants(name: str, *, yes_no: bool = False) -> set[str]:
+    """Other ways a header is written that mean the same column: 发现日期 / 发现时间; for a yes/no
+    column 死亡 / 是否死亡."""
+    out = set()
+    for a, b in (("日期", "时间"), ("时间", "日期")):
+        if name.endswith(a) and len(name) > len(a):
+            out.add(name[: -len(a)] + b)
+    if yes_no:
+        out.add(name[2:] if name.startswith("是否") else "是否" + name)
+    return {v for v in out if len(v) >= 2}
 
 
 #: A formula cell the file keeps no result for (written by a program, never opened and saved in Excel):
@@ -93,6 +120,30 @@ def _numbered_only(cells: Sequence[Any], sequence: set[int]) -> bool:
     if isinstance(found, int | float):
         return True
     return isinstance(found, str) and found.strip().rstrip(".、").isdigit()
+
+
+def _fill_merged_down(rows: list[Any], merged: Sequence, *, below: int) -> list[Any]:
+    """A cell merged down over several rows of the table (乡镇 written once for a block of rows, 户主
+    for a household) holds its value on each of those rows that has content of its own; a row with
+    nothing but what the merge covers stays a continuation of the row above."""
+    spans = [(r0, r1, c0) for (r0, c0), (r1, c1) in merged or () if r0 > below and r1 > r0 and c0 == c1]
+    if not spans:
+        return rows
+    rows = list(rows)
+    for r0, r1, c in spans:
+        top = rows[r0] if r0 < len(rows) else ()
+        value = top[c] if c < len(top) else None
+        if _empty(value):
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            cells = rows[r]
+            if not any(not _empty(v) for v in cells):
+                continue
+            if c >= len(cells) or _empty(cells[c]):
+                cells = list(cells) + [None] * (c + 1 - len(cells))
+                cells[c] = value
+                rows[r] = cells
+    return rows
 
 
 class Ledger(ExportMixin):
@@ -185,8 +236,25 @@ class Ledger(ExportMixin):
         return out
 
     def accepted_names(self) -> dict[str, set[str]]:
+        """Each field's header names: the column's own and aliases, the synonyms, the kit's place
+        names (``PLACE_SYNONYMS``) unless another column of the ledger has that name, and each name's
+        variants (…日期 / …时间; 是否… for a yes/no column) that no other column answers to."""
         syn = self.synonyms()
-        return {c.field: c.names() | {hdr.normalize_header(n) for n in syn.get(c.field, ())} for c in self.columns}
+        own = {c.field: c.names() | {hdr.normalize_header(n) for n in syn.get(c.field, ())} for c in self.columns}
+        taken = {n for names in own.values() for n in names}
+        out = {f: set(names) for f, names in own.items()}
+        for f, names in PLACE_SYNONYMS.items():
+            if f in out:
+                out[f] |= {n for n in map(hdr.normalize_header, names)
+                           if not any(n in other for g, other in own.items() if g != f)}
+        for c in self.columns:
+            if c.field in PLACE_SYNONYMS:
+                continue
+            parse = c.parse if callable(c.parse) else getattr(self, c.parse, None)  # some are set by prepare()
+            yes_no = getattr(parse, "options", None) == ["是", "否"]
+            for n in own[c.field]:
+                out[c.field] |= {v for v in _variants(n, yes_no=yes_no) if v not in taken}
+        return out
 
     def _parser(self, col: Column) -> Callable[[Any], Any]:
         return getattr(self, col.parse) if isinstance(col.parse, str) else col.parse
@@ -210,8 +278,14 @@ class Ledger(ExportMixin):
         required = [c.field for c in self.columns if c.required]
         wanted = self.accepted_names()
 
-        def has_header(candidate: files.Sheet) -> bool:
-            return hdr.find_header(candidate.rows, candidate.merged, wanted, required) is not None
+        def has_header(candidate: files.Sheet) -> float:
+            """2: the whole required header; 1 + a fraction: some of it; 0.5: a row of column names
+            to map by hand; 0: a 封面 or 说明 sheet."""
+            band = hdr.find_header(candidate.rows, candidate.merged, wanted, required)
+            if band is None:
+                return 0.5 if hdr.widest_text_row(candidate.rows) is not None else 0
+            found = sum(1 for f in required if f in band.mapping)
+            return 2 if found == len(required) else 1 + (found + len(band.mapping) / 100) / (len(required) + 1)
 
         try:
             sheet = read_sheet(data, filename, sheet=self.sheet, choose=has_header)
@@ -238,7 +312,11 @@ class Ledger(ExportMixin):
         report.file_columns = band.labels
         report.layout = band.layout
         report.mapping, report.matched_by = dict(band.mapping), dict(band.matched_by)
+        rows = _fill_merged_down(rows, sheet.merged, below=band.last)
         data_rows = [(i + 1, r) for i, r in enumerate(rows[band.last + 1 :], start=band.last + 1)]
+        if sheet.others and sheet.format != files.CSV:
+            report.notes.append(f"只读取了工作表“{sheet.name}”；工作簿中还有：{'、'.join(sheet.others[:10])}"
+                                "。如其中也有台账数据，请把它另存为单独的文件再导入")
         report.samples = self._samples(band, data_rows)
         self._apply_mapping(report, mapping)
         fields = {c.field for c in self.columns}
@@ -313,10 +391,14 @@ class Ledger(ExportMixin):
         sequence = {0} | {i for i, lab in enumerate(header_labels) if _loose_label(lab) in SEQUENCE_LABELS}
         total = len(data_rows)
         max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
+        skipped: list[str] = []
         for done, (number, cells) in enumerate(data_rows, start=1):
             if progress is not None and done % 1000 == 0:
                 progress("check", done, total)
             if hdr.is_note_row(cells) or _numbered_only(cells, sequence):
+                if any(isinstance(v, str) and v.strip() for v in cells):  # not an empty or numbered-only row
+                    what = next(v for v in cells if isinstance(v, str) and v.strip()).split()[0][:12]
+                    skipped.append(f"第{number}行（{what}）")
                 continue
             if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \
                     and hdr.normalize_header(cells[probe[0]]) == probe[1]:
@@ -360,6 +442,9 @@ class Ledger(ExportMixin):
             report.rows.append(row)
         if progress is not None:
             progress("check", total, total)
+        if skipped:
+            shown = "、".join(skipped[:10]) + (f"等{len(skipped)}行" if len(skipped) > 10 else "")
+            report.notes.append(f"{shown}是合计、落款或说明，不是数据行，未导入")
         self._check_unique(report.rows)
         by_row = {r.row: r for r in report.rows}
         for err in self.find_existing(report.rows):

@@ -14,7 +14,8 @@ an empty cell is ``None``) and the merged ranges. The format is told by the byte
   last row with content instead of having calamine fill the whole area; formula cells without a saved
   result are listed (``Sheet.formulas``: never evaluated, the check reports them). Rows come back
   trimmed of trailing empty cells, an empty row as ``()``, and nothing after the last row with content.
-* Without a sheet name, ``choose`` picks the sheet: the first one holding the ledger's header.
+* Without a sheet name, ``choose`` picks the sheet: the first one holding the ledger's whole header,
+  else the one holding most of it (the first sheet being a 填表说明 or 封面).
 * CSV: UTF-8 with or without BOM, else GB18030 (a superset of GBK); comma, tab or semicolon; a
   ``'`` that an export put before a formula character is removed again (``safe.unquote``).
 
@@ -158,9 +159,10 @@ def _inflate(payload: memoryview, left: int, ratio: int, refuse: Exception) -> i
 
 
 def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None,
-               choose: Callable[[Sheet], bool] | None = None) -> Sheet:
-    """The named sheet of an .xlsx/.xls/CSV file — without a name, the first sheet ``choose`` accepts
-    (e.g. the one holding the ledger's header), else the first — checked against every limit."""
+               choose: Callable[[Sheet], float] | None = None) -> Sheet:
+    """The named sheet of an .xlsx/.xls/CSV file — without a name, the first sheet ``choose`` scores
+    2 or more (e.g. the one holding the ledger's whole header), else the first of the best scored (a
+    partial header beats a 填表说明 sheet that names a column or two) — checked against every limit."""
     if not data:
         raise LedgerImportError("文件是空的")
     if len(data) > max_bytes():
@@ -179,7 +181,8 @@ def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None,
     return result
 
 
-def _read_workbook(data: bytes, kind: str, sheet_name: str | None, choose: Callable[[Sheet], bool] | None) -> Sheet:
+def _read_workbook(data: bytes, kind: str, sheet_name: str | None,
+                   choose: Callable[[Sheet], float] | None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -196,19 +199,23 @@ def _read_workbook(data: bytes, kind: str, sheet_name: str | None, choose: Calla
         order = [0]
     else:  # the ledger may be on a later sheet (the first one being 填表说明): the first that has its header
         order = list(range(min(len(names), _MAX_SHEETS_TRIED)))
-    first = None
+    best: tuple[float, Sheet] | None = None
     for index in order:
         if kind == XLSX and parts and names[index] not in parts:
             continue  # a chart sheet
         result = _read_excel(data, kind, wb, index, parts.get(names[index]))
         _check_shape(result)
         result.name, result.others = names[index], [n for n in names if n != names[index]]
-        if choose is None or choose(result):
+        if choose is None:
             return result
-        first = first or result
-    if first is None:
+        score = float(choose(result))
+        if score >= 2:
+            return result
+        if best is None or score > best[0]:
+            best = (score, result)
+    if best is None:
         raise LedgerImportError("工作簿中没有工作表")
-    return first
+    return best[1]
 
 
 _MAX_SHEETS_TRIED = 20

@@ -21,7 +21,11 @@ from typing import Any
 
 HEADER_SEARCH_ROWS = 15
 NOTE_WORDS = ("填表人", "填报人", "审核人", "制表人", "统计人", "负责人", "单位负责人", "分管领导", "主要领导",
-              "填表说明", "说明", "注", "备注", "合计", "小计", "总计", "填报日期", "填表日期", "报送")
+              "填表说明", "说明", "注", "备注", "合计", "小计", "总计", "共计", "总数", "填报日期", "填表日期", "报送",
+              "制表", "审核", "审批人", "经办人", "联系人", "填报单位", "单位(盖章)", "签字", "盖章")
+#: A row of totals: skipped whatever the other cells hold (a 合计 row of a monthly report fills
+#: every number column).
+TOTAL_WORDS = ("合计", "小计", "总计", "共计", "总数")
 
 
 _NOTE_STARTS = tuple({w[0] for w in NOTE_WORDS})
@@ -46,6 +50,8 @@ class Band:
     names: list[list[str]]  # per column: the normalized names it is known by, best first
     mapping: dict[str, int] = field(default_factory=dict)
     matched_by: dict[str, str] = field(default_factory=dict)
+    #: per column of a two-row band: its upper (group) label when it differs from the lower, else ""
+    groups: list[str] = field(default_factory=list)
 
     @property
     def layout(self) -> str:
@@ -53,8 +59,10 @@ class Band:
         return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def _filled(rows: list[list[Any]], merged: Iterable, last_row: int) -> list[list[Any]]:
-    """The first rows with each merged range's value copied into every cell it covers."""
+def _filled(rows: list[list[Any]], merged: Iterable, last_row: int,
+            from_above: set[int] | None = None) -> list[list[Any]]:
+    """The first rows with each merged range's value copied into every cell it covers; the rows
+    holding a copy of a merged label that starts in a row above are added to ``from_above``."""
     width = max((len(r) for r in rows[: last_row + 1]), default=0)
     grid = [list(r) + [None] * (width - len(r)) for r in rows[: last_row + 1]]
     for (r0, c0), (r1, c1) in merged:
@@ -65,6 +73,8 @@ def _filled(rows: list[list[Any]], merged: Iterable, last_row: int) -> list[list
             for c in range(c0, min(c1, width - 1) + 1):
                 if grid[r][c] in (None, ""):
                     grid[r][c] = value
+                    if from_above is not None and r > r0 and _text(value):
+                        from_above.add(r)
     return grid
 
 
@@ -87,16 +97,49 @@ def _band(grid: list[list[Any]], first: int, height: int, merged_known: bool) ->
                 upper[i] = carry
             else:
                 carry = ""
-    labels, names = [], []
+    labels, names, groups = [], [], []
     for u, lo in zip(upper, lower, strict=False):
         if u and lo and u != lo:
             labels.append(f"{u}/{lo}")
             names.append([u + lo, lo, u])
+            groups.append(u)
         else:
             one = lo or u
             labels.append(one)
             names.append([one] if one else [])
-    return Band(first, first + 1, labels, names)
+            groups.append("")
+    return Band(first, first + 1, labels, names, groups=groups)
+
+
+#: Words that name the same thing in a column under a group label (监护人/联系电话 is 监护人电话).
+KINDS = tuple(frozenset(k) for k in (
+    ("姓名", "名字", "名称"),
+    ("身份证号", "身份证号码", "公民身份号码", "身份号码", "身份证", "证件号码", "身份证件号码"),
+    ("电话", "联系电话", "手机", "手机号", "手机号码", "联系方式", "电话号码"),
+    ("住址", "地址", "家庭住址", "现住址", "居住地址"),
+))
+
+
+def _same_kind(a: str, b: str) -> bool:
+    return a == b or any(a in k and b in k for k in KINDS)
+
+
+def _owners(band: Band, wanted: dict[str, set[str]]) -> dict[int, set[str]]:
+    """Columns under a group label that names someone the ledger has a field of that kind for (监护人
+    over 联系电话, when the ledger has 监护人电话): such a column belongs to that field only — the
+    guardian's phone is never the patient's phone, the respondent's ID number never the applicant's.
+    (当事人 over 身份证号 in a ledger whose only 当事人 field is 当事人姓名 stays the ID number's.)"""
+    out: dict[int, set[str]] = {}
+    for idx, group in enumerate(band.groups):
+        if not group:
+            continue
+        lower = _loose(band.names[idx][1])
+        fields = {f for f, names in wanted.items()
+                  if any(n != group and n.startswith(group) and _same_kind(_loose(n[len(group):]), lower)
+                         for n in names)}
+        if fields:  # the group has a field of this column's kind: the column is that one's, or nobody's
+            out[idx] = fields
+    return out
 
 
 def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ()) -> tuple[int, int, int]:
@@ -106,6 +149,15 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
     used: set[int] = set()
     band.mapping, band.matched_by = {}, {}
     loose = {f: {_loose(n) for n in names} for f, names in wanted.items()}
+    owners = _owners(band, wanted)
+
+    def take(f: str, idx: int, *, by_group: bool) -> None:
+        nonlocal combined
+        band.mapping[f] = idx
+        band.matched_by[f] = "name"
+        used.add(idx)
+        combined += by_group
+
     for rank in range(3):  # combined names first, then lower, then upper: the most specific wins
         for f, accepted in wanted.items():
             if f in band.mapping:
@@ -113,13 +165,17 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
             for idx, names in enumerate(band.names):
                 if idx in used or len(names) <= rank:
                     continue
+                if rank and idx in owners and f not in owners[idx]:
+                    continue  # 监护人/姓名 is not the patient's 姓名
                 n = names[rank]
                 if n in accepted or (n and _loose(n) in loose[f]):
-                    band.mapping[f] = idx
-                    band.matched_by[f] = "name"
-                    used.add(idx)
-                    combined += rank == 0 and len(names) == 3
+                    take(f, idx, by_group=rank == 0 and len(names) == 3)
                     break
+        if rank == 0:  # 被申请人/身份证号码 for 被申请人身份证号: the group's own field of that kind
+            for idx, fields in owners.items():
+                free = [f for f in wanted if f in fields and f not in band.mapping]
+                if idx not in used and free:
+                    take(free[0], idx, by_group=True)
     req = set(required)
     return sum(1 for f in band.mapping if f in req), len(band.mapping), combined
 
@@ -131,7 +187,8 @@ def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[s
     last = min(search, len(rows)) - 1
     if last < 0:
         return None
-    grid = _filled(rows, merged, min(last + 1, len(rows) - 1))
+    lower_halves: set[int] = set()
+    grid = _filled(rows, merged, min(last + 1, len(rows) - 1), lower_halves)
     required = list(required)
     best: tuple[tuple[int, int, int, int], Band] | None = None
     for first in range(last + 1):
@@ -140,6 +197,8 @@ def find_header(rows: list[list[Any]], merged: Iterable, wanted: dict[str, set[s
         for height in (1, 2):
             if first + height > len(grid):
                 continue
+            if first in lower_halves or first + height in lower_halves:
+                continue  # it would cut a merged header in two: its rows' labels go together
             band = _band(grid, first, height, bool(merged))
             req, total, combined = match(band, wanted, required)
             if total == 0:
@@ -190,8 +249,15 @@ def is_note_row(cells: list[Any]) -> bool:
     if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_STARTS):
         return False
     head = normalize_header(first)
+    if head.startswith(TOTAL_WORDS) and not any(isinstance(v, str) and _text(v) and not _text(v).startswith(
+            TOTAL_WORDS) and not _is_count(v) for v in cells[cells.index(first) + 1:]):
+        return True  # 合计 and numbers (3人, 1,200): not a record
     filled = sum(1 for v in cells if v is not None and not (isinstance(v, str) and not v.strip()))
     return filled <= 4 and any(head.startswith(w) for w in NOTE_WORDS)
+
+
+def _is_count(v: Any) -> bool:
+    return bool(re.fullmatch(r"[\d,.，]+[\u4e00-\u9fff]{0,2}|[-—/／]+", normalize_header(v)))
 
 
 def title_lines(rows: list[list[Any]], band: Band) -> list[str]:

@@ -124,6 +124,9 @@ class DryRun:
     layout: str = ""
     #: True when required fields were not found: the user must say which column is which.
     needs_mapping: bool = False
+    #: What the user should know about the file that is no row's error (rows of totals and notes
+    #: under the table that were read past), in Chinese.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[RowError]:
@@ -154,6 +157,7 @@ class DryRun:
                             "by": self.matched_by.get(f, "")} for f, i in self.mapping.items()},
             "needs_mapping": self.needs_mapping,
             "columns_ignored": self.columns_ignored,
+            "notes": self.notes,
             "rows": self.total,
             "new": self.new_count,
             "existing": self.existing_count,

@@ -51,7 +51,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
             raise ValidationError("应为整数")
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("应为整数")
-        m = _INTEGER.fullmatch(_cell_text(value))
+        m = _INTEGER.fullmatch(_THOUSANDS.sub("", _cell_text(value)))  # 1,200 as Excel shows it
         if not m or (m[2] and _NOT_A_UNIT.intersection(m[2])):
             raise ValidationError("应为整数")
         n = int(m[1])
@@ -66,7 +66,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
 
 def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
     def parse(value: Any) -> Decimal:
-        s = _cell_text(value).replace(",", "").removesuffix("元")
+        s = _CURRENCY.sub("", _cell_text(value).replace(",", "")).removesuffix("整").removesuffix("元").strip()
         tens_of_thousands = s.endswith("万")  # 5万, 1.2万元: what offices write for sums
         try:
             d = Decimal(s.removesuffix("万"))
@@ -103,11 +103,14 @@ def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
 _INTEGER = re.compile(r"(-?\d+)\s*([\u4e00-\u9fff]{1,2})?")  # 4路, 2块, 3级: a unit word after the number
 _NOT_A_UNIT = frozenset("万亿千百十余多来几左右上下以约近")  # 3万, 10余, 5左右 are not that number
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_CURRENCY = re.compile(r"^(?:人民币|RMB|¥|￥)\s*", re.I)  # ￥ is NFKC'd to ¥
+_DATE_SPACES = re.compile(r"\s*([年月日号./\-])\s*")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 
@@ -156,7 +159,7 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
         elif (serial := excel_serial(value)) is not None:
             d = serial
         else:
-            s = _cell_text(value).split(" ")[0].split("T")[0]
+            s = _DATE_SPACES.sub(r"\1", _cell_text(value)).split(" ")[0].split("T")[0]  # 2020 年 5 月 3 日
             d = None
             for pattern in _DATE_PATTERNS:
                 m = pattern.match(s)

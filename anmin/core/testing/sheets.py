@@ -14,12 +14,22 @@ from typing import Any
 Merge = tuple[int, int, int, int]
 
 
-def xlsx(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: str = "台账") -> bytes:
+def xlsx(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: str = "台账",
+         cover: Sequence[Sequence[Any]] | None = None, hidden: Sequence[int] = ()) -> bytes:
+    """``cover``: a first sheet (填表说明) before the ledger's; ``hidden``: 0-based columns hidden."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
+    if cover is not None:
+        ws.title = "填表说明"
+        for r in cover:
+            ws.append(list(r))
+        ws = wb.create_sheet()
     ws.title = title
+    for c in hidden:
+        ws.column_dimensions[get_column_letter(c + 1)].hidden = True
     for r in rows:
         ws.append(list(r))
     for r0, c0, r1, c1 in merges:
@@ -33,11 +43,20 @@ def xlsx(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: 
     return buf.getvalue()
 
 
-def xls(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: str = "台账") -> bytes:
+def xls(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: str = "台账",
+        cover: Sequence[Sequence[Any]] | None = None, hidden: Sequence[int] = ()) -> bytes:
     import xlwt
 
     wb = xlwt.Workbook(encoding="utf-8")
+    if cover is not None:
+        first = wb.add_sheet("填表说明")
+        for i, r in enumerate(cover):
+            for j, v in enumerate(r):
+                if v is not None:
+                    first.write(i, j, v)
     ws = wb.add_sheet(title)
+    for c in hidden:
+        ws.col(c).hidden = True
     date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
     covered = set()
     for r0, c0, r1, c1 in merges:
@@ -74,6 +93,51 @@ def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "gbk") -> bytes:
     for r in rows:
         w.writerow([show(v) for v in r])
     return out.getvalue().encode(encoding)
+
+
+def office_grid(title: str, unit: str, header: Sequence[str], rows: Sequence[Sequence[Any]], *,
+                blank_after: int = 1, total: Sequence[Any] | None = ("合计",),
+                footer: str | None = "填表人：张三    审核人：李四    联系电话：0374-8000000",
+                ) -> tuple[list[list[Any]], list[Merge], list[int]]:
+    """A ledger as a county office keeps it: a title row, a 填报单位 row, a two-row merged header
+    with a 序号 column (a label ``上/下`` is a group over its column, any other label is merged down
+    both rows), the rows numbered, an empty row after the first ``blank_after`` rows, a 合计 row and
+    a 填表人 footer. Returns ``(grid, merges, spreadsheet row number of each data row)``."""
+    labels = ["序号", *header]
+    width = len(labels)
+    upper: list[Any] = []
+    lower: list[Any] = []
+    merges: list[Merge] = [(0, 0, 0, width - 1)]
+    for c, label in enumerate(labels):
+        group, _, own = label.rpartition("/")
+        if group:
+            upper.append(None if c and labels[c - 1].rpartition("/")[0] == group else group)
+            lower.append(own)
+        else:
+            upper.append(own)
+            lower.append(None)
+            merges.append((2, c, 3, c))
+    c = 0
+    while c < width:  # each group's label across its columns
+        group = labels[c].rpartition("/")[0]
+        end = c
+        while group and end + 1 < width and labels[end + 1].rpartition("/")[0] == group:
+            end += 1
+        if group and end > c:
+            merges.append((2, c, 2, end))
+        c = end + 1
+    grid: list[list[Any]] = [[title], [unit], upper, lower]
+    numbers = []
+    for i, r in enumerate(rows, start=1):
+        grid.append([i, *r])
+        numbers.append(len(grid))
+        if i == blank_after:
+            grid.append([])
+    if total is not None:
+        grid.append(list(total))
+    if footer:
+        grid.append([footer])
+    return grid, merges, numbers
 
 
 def import_on_page(client, url: str, ledger_class, rows: Sequence[Sequence[Any]]):
