@@ -201,5 +201,5 @@ class LeadLedger(ledgers.Ledger):
         items = [{k: v for k, v in self.given(r.values).items() if k != "township"} for r in new]
         result = actions.intake_leads(actor=self.user, items=items)
         if result.errors:  # the dry run checks what intake checks: a row refused now undoes the import
-            raise ValidationError([f"第{new[e['index']].row}行：{e['message']}" for e in result.errors])
+            raise ValidationError([f"{ledgers.where(new[e['index']].row)}：{e['message']}" for e in result.errors])
         return len(result.created)

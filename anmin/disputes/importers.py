@@ -266,7 +266,7 @@ class DisputeLedger(CaseLedger):
                 r.existing = True
             elif k in first:
                 yield self.row_error(r.row, "title", (
-                    f"纠纷名称：与第{first[k]}行是同一纠纷（纠纷名称、村(社区)、登记日期、申请人均相同）"),
+                    f"纠纷名称：与{ledgers.where(first[k])}是同一纠纷（纠纷名称、村(社区)、登记日期、申请人均相同）"),
                     r.raw.get("title", ""))
             else:
                 first[k] = r.row

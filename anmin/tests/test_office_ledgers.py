@@ -193,14 +193,15 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "csv"])
 @pytest.mark.parametrize("key", sorted(CASES))
-def test_each_ledger_maps_the_offices_own_column_names_and_imports(world, key):
+def test_each_ledger_maps_the_offices_own_column_names_and_imports(world, key, kind):
     """Before: each of these asked for the mapping (事件类型, 隐患描述, 活动时间, 所属乡镇 …) or
     refused 大北村村委会, ￥3,000 and 1,200."""
     ledger_cls = ledgers.find_ledger(key)
     user = world.user(Role.CITY_OFFICE if key == "antifraud_leads" else Role.TOWNSHIP_CENTER)
     head, rows = CASES[key]
-    report, _numbers = dry(ledger_cls, user, head, rows())
+    report, _numbers = dry(ledger_cls, user, head, rows(), kind=kind)
     assert not report.needs_mapping, report.file_errors
     assert report.columns_ignored == ["序号"]
     assert [e.message for e in report.errors] == []

@@ -14,7 +14,7 @@ column mappings), ``store`` (uploads kept between the steps), ``pages`` (the web
 from .base import ALL_OR_NOTHING, LEDGERS, MODES, VALID_ONLY, Ledger, all_ledgers, find_ledger
 from .export import XLSX_CONTENT_TYPE, xlsx_response
 from .header import HEADER_SEARCH_ROWS, normalize_header
-from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError
+from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, SheetRow, where
 from .pages import LedgerImportMixin
 from .parsers import (
     _cell_text,
@@ -53,6 +53,7 @@ __all__ = [
     "LedgerImportMixin",
     "LedgerRow",
     "RowError",
+    "SheetRow",
     "StoredUpload",
     "UploadStore",
     "_cell_text",
@@ -76,5 +77,6 @@ __all__ = [
     "suggest",
     "text",
     "today_and_horizon",
+    "where",
     "xlsx_response",
 ]

@@ -15,11 +15,21 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import audit
-from . import files
+from . import files, sections, sheets
 from . import header as hdr
 from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
-from .files import read_sheet
-from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, mask_numbers
+from .model import (
+    Column,
+    DryRun,
+    ImportResult,
+    LedgerImportError,
+    LedgerRow,
+    RowError,
+    SheetRow,
+    mask_numbers,
+    row_value,
+    where,
+)
 from .parsers import headed
 
 ALL_OR_NOTHING = "all_or_nothing"
@@ -120,6 +130,23 @@ def _numbered_only(cells: Sequence[Any], sequence: set[int]) -> bool:
     if isinstance(found, int | float):
         return True
     return isinstance(found, str) and found.strip().rstrip(".、").isdigit()
+
+
+def _sequence_columns(labels: Sequence[str]) -> set[int]:
+    """The 序号 columns (and the first): where a row numbered in advance holds its number."""
+    return {0} | {i for i, lab in enumerate(labels) if _loose_label(hdr.normalize_header(lab)) in SEQUENCE_LABELS}
+
+
+def _filled_row(cells: Sequence[Any], fill: dict[str, str] | None, mapping: dict[str, int]) -> Sequence[Any]:
+    """``cells`` with the place cells a heading or the sheet's name fills (``sections``)."""
+    if not fill:
+        return cells
+    out = list(cells)
+    for f, value in fill.items():
+        idx = mapping[f]
+        out += [None] * (idx + 1 - len(out))
+        out[idx] = value
+    return out
 
 
 def _fill_merged_down(rows: list[Any], merged: Sequence, *, below: int) -> list[Any]:
@@ -272,31 +299,33 @@ class Ledger(ExportMixin):
     def dry_run(self, data: bytes, *, filename: str = "", mapping: dict[str, int | str] | None = None,
                 progress: Progress | None = None) -> DryRun:
         """Parse and check every row; write nothing. ``mapping`` (field → column index or label) is a
-        mapping the user confirmed; otherwise the one remembered for this layout, then names."""
+        mapping the user confirmed; otherwise the one remembered for this layout, then names. A
+        workbook whose sheets each hold part of the ledger (one per village) is read whole
+        (``sheets.choose_sheets``): its rows are numbered sheet by sheet (``model.SheetRow``)."""
         digest = hashlib.sha256(data).hexdigest()
         report = DryRun(self.key, [], [], digest)
         required = [c.field for c in self.columns if c.required]
         wanted = self.accepted_names()
 
-        def has_header(candidate: files.Sheet) -> float:
+        def band_of(candidate: files.Sheet) -> hdr.Band | None:
+            return hdr.find_header(candidate.rows, candidate.merged, wanted, required)
+
+        def score(candidate: files.Sheet, band: hdr.Band | None) -> float:
             """2: the whole required header; 1 + a fraction: some of it; 0.5: a row of column names
             to map by hand; 0: a 封面 or 说明 sheet."""
-            band = hdr.find_header(candidate.rows, candidate.merged, wanted, required)
             if band is None:
                 return 0.5 if hdr.widest_text_row(candidate.rows) is not None else 0
             found = sum(1 for f in required if f in band.mapping)
             return 2 if found == len(required) else 1 + (found + len(band.mapping) / 100) / (len(required) + 1)
 
         try:
-            sheet = read_sheet(data, filename, sheet=self.sheet, choose=has_header)
+            chosen = sheets.choose_sheets(data, filename, name=self.sheet, band_of=band_of, score=score)
         except LedgerImportError as exc:
             report.file_errors.append(RowError(0, "", "", exc.message))
             return report
+        sheet = chosen.primary.sheet
         report.format, report.encoding = sheet.format, sheet.encoding
-        rows = sheet.rows
-        band = hdr.find_header(rows, sheet.merged, wanted, required)
-        if band is None:
-            band = hdr.widest_text_row(rows)
+        band = chosen.primary.band or hdr.widest_text_row(sheet.rows)
         if band is None:
             if sheet.format == "csv":
                 what = "文件不是有效的 Excel 工作簿（.xlsx、.xls）或 CSV 台账"
@@ -308,32 +337,87 @@ class Ledger(ExportMixin):
             report.needs_mapping = False
             return report
         report.header_rows = (band.first + 1, band.last + 1)
-        report.title_lines = self.title_lines = hdr.title_lines(rows, band)
+        report.title_lines = self.title_lines = hdr.title_lines(sheet.rows, band)
         report.file_columns = band.labels
         report.layout = band.layout
         report.mapping, report.matched_by = dict(band.mapping), dict(band.matched_by)
-        rows = _fill_merged_down(rows, sheet.merged, below=band.last)
-        data_rows = [(i + 1, r) for i, r in enumerate(rows[band.last + 1 :], start=band.last + 1)]
-        if sheet.others and sheet.format != files.CSV:
-            report.notes.append(f"只读取了工作表“{sheet.name}”；工作簿中还有：{'、'.join(sheet.others[:10])}"
-                                "。如其中也有台账数据，请把它另存为单独的文件再导入")
-        report.samples = self._samples(band, data_rows)
+        report.notes.extend(chosen.notes)
         self._apply_mapping(report, mapping)
+        parts = self._parts(report, chosen, band)
+        report.samples = self._samples(band, parts[0].data_rows)
+        virtual = self._sections(report, parts)
         fields = {c.field for c in self.columns}
         known = set(report.mapping.values())
-        report.columns_found = [c.header for c in self.columns if c.field in report.mapping]
+        report.columns_found = [c.header for c in self.columns if c.field in report.mapping or c.field in virtual]
         report.columns_ignored = [label for i, label in enumerate(band.labels) if label and i not in known]
-        missing = [c.header for c in self.columns if c.required and c.field not in report.mapping]
+        missing = [c.header for c in self.columns if c.required and c.field not in report.mapping
+                   and c.field not in virtual]
         if missing:
             report.needs_mapping = True
             report.file_errors.append(RowError(report.header_rows[1], "", "", (
                 f"没有认出这些必填列：{'、'.join(missing)}；请在下面指出文件中哪一列是什么，确认后即按此导入"
                 "（同一格式的文件以后会自动识别）")))
             return report
-        self.mapped = {f for f in report.mapping if f in fields}
+        self.mapped = {f for f in report.mapping if f in fields} | set(virtual)
         self.prepare()
-        self._check_rows(report, data_rows, progress, formulas=sheet.formulas)
+        skipped: list[str] = []
+        total, done = sum(len(p.data_rows) for p in parts), 0
+        for part in parts:
+            self._check_rows(report, part, progress, skipped=skipped, counted=(done, total))
+            done += len(part.data_rows)
+        if progress is not None:
+            progress("check", total, total)
+        self._check_file(report, skipped)
+        if len(parts) > 1:
+            read = "、".join(f"“{p.sheet.name}”（{p.rows}行）" for p in parts[:20])
+            report.notes.insert(0, f"读取了{len(parts)}个工作表：{read}，一并检查、一并导入；行号按各工作表自己的行号")
+        for part in parts:
+            sheets.note_hidden_rows(report, part)
         return report
+
+    def _parts(self, report: DryRun, chosen: sheets.Chosen, band: hdr.Band) -> list[sheets.Read]:
+        """Each sheet to read: its band, the mapping its rows are read by (the first sheet's, also for
+        every sheet of the same layout; its own by names for another) and its data rows numbered."""
+        out = []
+        several = len(chosen.parts) > 1
+        for k, part in enumerate(chosen.parts):
+            pband = band if k == 0 or part.band is None else part.band
+            same = k == 0 or pband.layout == report.layout
+            rows = _fill_merged_down(part.sheet.rows, part.sheet.merged, below=pband.last)
+            data_rows = [(SheetRow(part.sheet.name, i + 1, k) if several else i + 1, r)
+                         for i, r in enumerate(rows[pband.last + 1 :], start=pband.last + 1)]
+            out.append(sheets.Read(part.sheet, pband, dict(report.mapping if same else pband.mapping), data_rows))
+        return out
+
+    def _sections(self, report: DryRun, parts: list[sheets.Read]) -> dict[str, int]:
+        """Find the heading rows of each sheet and the place cells a heading or the sheet's name fills
+        (``sections``); a place field the file has no column for gets an extra column. Returns those
+        extra columns (field → index); the notes say what was filled."""
+        place_fields = [f for f in sections.PLACE_FIELDS if self.column(f) is not None]
+        places = sections.Places()
+        width = max(max(len(p.band.labels), max((len(r) for _n, r in p.data_rows), default=0)) for p in parts)
+        virtual: dict[str, int] = {}
+        for part in parts:
+            sequence = _sequence_columns(part.band.labels)
+            named = part.sheet.format != files.CSV and place_fields
+            sheet_place = places.find(part.sheet.name) if named else None
+            columns = {f: part.mapping.get(f) for f in place_fields}
+            found = sections.find_sections(
+                part.data_rows, merged=part.sheet.merged, columns=columns, places=places, sheet_place=sheet_place,
+                skip=lambda cells, seq=sequence: hdr.is_note_row(cells) or _numbered_only(cells, seq), empty=_empty)
+            for fill in found.fills.values():
+                for f in fill:
+                    if columns[f] is None:
+                        virtual.setdefault(f, width + len(virtual))
+            part.sections = found
+            report.notes.extend(found.notes(sheet_place, part.sheet.name, self.header_of))
+        for part in parts:
+            for f, idx in virtual.items():
+                part.mapping.setdefault(f, idx)
+            if part.sections.fills:
+                part.data_rows = [(n, _filled_row(cells, part.sections.fills.get(n), part.mapping))
+                                  for n, cells in part.data_rows]
+        return virtual
 
     def _apply_mapping(self, report: DryRun, mapping: dict[str, int | str] | None) -> None:
         how = "confirmed"
@@ -377,40 +461,46 @@ class Ledger(ExportMixin):
                     out[i].append(mask_numbers(v)[:30])
         return out
 
-    def _check_rows(self, report: DryRun, data_rows: list[tuple[int, list[Any]]], progress: Progress | None,
-                    *, formulas: set[tuple[int, int]] = frozenset()) -> None:
+    def _check_rows(self, report: DryRun, part: sheets.Read, progress: Progress | None, *,
+                    skipped: list[str], counted: tuple[int, int]) -> None:
+        """Parse and check the rows of one sheet into ``report.rows`` (the rows read past, in ``skipped``)."""
         plan = []
         for col in self.columns:
-            idx = report.mapping.get(col.field)
+            idx = part.mapping.get(col.field)
             plan.append((col, idx, self._parser(col)))
         headers = {c.field: c.header for c in self.columns}
-        header_labels = [hdr.normalize_header(x) for x in report.file_columns]
+        header_labels = [hdr.normalize_header(x) for x in part.band.labels]
         # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
         probe = next(((i, lab) for i, lab in enumerate(header_labels) if lab), None)
         # a row pre-numbered but left empty holds only its number, in the 序号 column or the first one
-        sequence = {0} | {i for i, lab in enumerate(header_labels) if _loose_label(lab) in SEQUENCE_LABELS}
-        total = len(data_rows)
+        sequence = _sequence_columns(part.band.labels)
+        formulas = part.sheet.formulas
+        headings = part.sections.headings if part.sections is not None else {}
         max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
-        skipped: list[str] = []
-        for done, (number, cells) in enumerate(data_rows, start=1):
+        before, total = counted
+        for done, (number, cells) in enumerate(part.data_rows, start=before + 1):
             if progress is not None and done % 1000 == 0:
                 progress("check", done, total)
+            if number in headings:
+                continue  # named in the notes (sections)
             if hdr.is_note_row(cells) or _numbered_only(cells, sequence):
                 if any(isinstance(v, str) and v.strip() for v in cells):  # not an empty or numbered-only row
                     what = next(v for v in cells if isinstance(v, str) and v.strip()).split()[0][:12]
-                    skipped.append(f"第{number}行（{what}）")
+                    skipped.append(f"{where(number)}（{what}）")
                 continue
             if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \
                     and hdr.normalize_header(cells[probe[0]]) == probe[1]:
                 continue
             if len(report.rows) >= max_rows:
-                report.file_errors.append(RowError(number, "", "", f"台账超过{max_rows}行，请分批导入"))
+                if not report.file_errors:
+                    report.file_errors.append(RowError(number, "", "", f"台账超过{max_rows}行，请分批导入"))
                 break
+            line = getattr(number, "line", number)
             row = LedgerRow(number, {})
             failed: set[str] = set()
             for col, idx, parse in plan:
                 raw = cells[idx] if idx is not None and idx < len(cells) else None
-                if _empty(raw) and (number - 1, idx) in formulas:
+                if _empty(raw) and (line - 1, idx) in formulas:
                     row.errors.append(RowError(number, col.header, col.field, f"{col.header}：{FORMULA_UNSAVED}", ""))
                     failed.add(col.field)
                     continue
@@ -440,8 +530,10 @@ class Ledger(ExportMixin):
                     raise  # a bug in the ledger's rules, not a consequence of a bad cell
             row.values.update({k: v for k, v in values.items() if k not in failed})
             report.rows.append(row)
-        if progress is not None:
-            progress("check", total, total)
+            part.rows += 1
+
+    def _check_file(self, report: DryRun, skipped: list[str]) -> None:
+        """The checks across every row read: repeats, clashes with the database, warnings."""
         if skipped:
             shown = "、".join(skipped[:10]) + (f"等{len(skipped)}行" if len(skipped) > 10 else "")
             report.notes.append(f"{shown}是合计、落款或说明，不是数据行，未导入")
@@ -469,7 +561,7 @@ class Ledger(ExportMixin):
                 first = seen.setdefault(number, (name, r.row))
                 if first[0] != name:
                     yield self._error(r.row, id_field, (
-                        f"{self.header_of(id_field)}：与第{first[1]}行相同，但姓名不同（“{first[0]}”与“{name}”），"
+                        f"{self.header_of(id_field)}：与{where(first[1])}相同，但姓名不同（“{first[0]}”与“{name}”），"
                         "请核对是否为同一人"), number)
 
     def _errors_from(self, number: int, exc: ValidationError) -> list[RowError]:
@@ -494,7 +586,7 @@ class Ledger(ExportMixin):
                 if key in seen:
                     header = "、".join(self.header_of(f) for f in fields)
                     r.errors.append(RowError(r.row, self.header_of(fields[0]), fields[0],
-                                             f"{header}：与第{seen[key]}行重复", r.raw.get(fields[0], "")))
+                                             f"{header}：与{where(seen[key])}重复", r.raw.get(fields[0], "")))
                 else:
                     seen[key] = r.row
 
@@ -535,7 +627,7 @@ class Ledger(ExportMixin):
                         "mode": mode,
                         "imported": written,
                         "rows": report.total,
-                        "skipped_rows": [r.row for r in report.rows if not r.ok][:1000],
+                        "skipped_rows": [row_value(r.row) for r in report.rows if not r.ok][:1000],
                         "existing": report.existing_count,
                         "file_sha256": report.sha256,
                         "mapping": {f: report.file_columns[i] for f, i in report.mapping.items()

@@ -173,9 +173,16 @@ class ExportMixin:
         ws = wb.create_sheet("错误清单")
         safe.write_row(ws, ["行号", "列", "单元格内容", "错误"])
         for e in report.errors:
-            safe.write_row(ws, [e.row or "", e.column, e.shown, e.message])
+            safe.write_row(ws, [_row_cell(e.row), e.column, e.shown, e.message])
         for w in report.warnings:
-            safe.write_row(ws, [w.row or "", w.column, w.shown, f"提醒：{w.message}"])
+            safe.write_row(ws, [_row_cell(w.row), w.column, w.shown, f"提醒：{w.message}"])
         buf = io.BytesIO()
         wb.save(buf)
         return buf.getvalue()
+
+
+def _row_cell(row: int) -> int | str:
+    """The 行号 cell of the error list: the number, or 古城村 第5行 for a row of one of several sheets."""
+    if hasattr(row, "sheet"):
+        return f"{row.sheet} 第{row.line}行"
+    return int(row) if row else ""

@@ -34,7 +34,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +70,13 @@ class Sheet:
     #: (row, column), 0-based, of formula cells the file holds no saved result for (an .xlsx written
     #: by a program, not saved by Excel): their value is unknown, so the check reports them.
     formulas: set[tuple[int, int]] = field(default_factory=set)
+    #: The sheet's place in the workbook (0-based) and whether it is shown (not a hidden sheet).
+    index: int = 0
+    visible: bool = True
+    #: .xlsx: the rows (1-based) hidden, by hand or by a filter, and whether a filter is set on the
+    #: sheet (calamine reads hidden rows like any other; an .xls's are not known).
+    hidden_rows: set[int] = field(default_factory=set)
+    filtered: bool = False
 
 
 def detect_format(data: bytes) -> str:
@@ -163,6 +170,14 @@ def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None,
     """The named sheet of an .xlsx/.xls/CSV file — without a name, the first sheet ``choose`` scores
     2 or more (e.g. the one holding the ledger's whole header), else the first of the best scored (a
     partial header beats a 填表说明 sheet that names a column or two) — checked against every limit."""
+    kind = _check_file(data, filename)
+    if kind in (XLSX, XLS):
+        return _read_workbook(data, kind, sheet, choose)
+    return _read_csv_checked(data)
+
+
+def _check_file(data: bytes, filename: str) -> str:
+    """The file's format, after the checks made before anything is parsed (size, ZIP bomb, name)."""
     if not data:
         raise LedgerImportError("文件是空的")
     if len(data) > max_bytes():
@@ -170,29 +185,63 @@ def read_sheet(data: bytes, filename: str = "", *, sheet: str | None = None,
     kind = detect_format(data)
     if kind == XLSX:
         check_archive(data)
-    if kind in (XLSX, XLS):
-        result = _read_workbook(data, kind, sheet, choose)
-    else:
+    if kind == CSV:
         lower = (filename or "").lower()
         if lower.endswith((".xlsx", ".xls")):
             raise LedgerImportError(f"文件扩展名是{lower[lower.rfind('.'):]}，但内容不是 Excel 工作簿，可能已损坏")
-        result = _read_csv(data)
-        _check_shape(result)
+    return kind
+
+
+def _read_csv_checked(data: bytes) -> Sheet:
+    result = _read_csv(data)
+    _check_shape(result)
     return result
 
 
-def _read_workbook(data: bytes, kind: str, sheet_name: str | None,
-                   choose: Callable[[Sheet], float] | None) -> Sheet:
+def _open_workbook(data: bytes, kind: str) -> tuple[Any, list[str], dict[str, str], set[str]]:
+    """calamine's workbook, its sheet names, each worksheet's part (.xlsx) and the hidden sheets."""
     from python_calamine import CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(wb.sheet_names)
+        hidden = {m.name for m in wb.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
     except Exception:  # calamine raises several kinds for a file that is not a workbook
         raise LedgerImportError(f"文件不是有效的{FORMAT_NAMES[kind]}，可能已损坏或设置了密码") from None
     if not names:
         raise LedgerImportError("工作簿中没有工作表")
-    parts = _sheet_parts(data) if kind == XLSX else {}
+    return wb, names, _sheet_parts(data) if kind == XLSX else {}, hidden
+
+
+def _read_one(data: bytes, kind: str, wb: Any, names: list[str], parts: dict[str, str], hidden: set[str],
+              index: int) -> Sheet | None:
+    if kind == XLSX and parts and names[index] not in parts:
+        return None  # a chart sheet
+    result = _read_excel(data, kind, wb, index, parts.get(names[index]))
+    _check_shape(result)
+    result.name, result.others = names[index], [n for n in names if n != names[index]]
+    result.index, result.visible = index, names[index] not in hidden
+    return result
+
+
+def iter_sheets(data: bytes, filename: str = "") -> Iterator[Sheet]:
+    """Every sheet of the file (up to ``MAX_SHEETS``), read and checked against the limits one at a
+    time, in the workbook's order; a CSV is one sheet. A caller keeping several sheets enforces the
+    row limit across them (``sheets.choose_sheets``)."""
+    kind = _check_file(data, filename)
+    if kind == CSV:
+        yield _read_csv_checked(data)
+        return
+    wb, names, parts, hidden = _open_workbook(data, kind)
+    for index in range(min(len(names), MAX_SHEETS)):
+        result = _read_one(data, kind, wb, names, parts, hidden, index)
+        if result is not None:
+            yield result
+
+
+def _read_workbook(data: bytes, kind: str, sheet_name: str | None,
+                   choose: Callable[[Sheet], float] | None) -> Sheet:
+    wb, names, parts, hidden = _open_workbook(data, kind)
     if sheet_name and sheet_name in names:
         order = [names.index(sheet_name)]
     elif choose is None:
@@ -201,11 +250,9 @@ def _read_workbook(data: bytes, kind: str, sheet_name: str | None,
         order = list(range(min(len(names), _MAX_SHEETS_TRIED)))
     best: tuple[float, Sheet] | None = None
     for index in order:
-        if kind == XLSX and parts and names[index] not in parts:
-            continue  # a chart sheet
-        result = _read_excel(data, kind, wb, index, parts.get(names[index]))
-        _check_shape(result)
-        result.name, result.others = names[index], [n for n in names if n != names[index]]
+        result = _read_one(data, kind, wb, names, parts, hidden, index)
+        if result is None:
+            continue
         if choose is None:
             return result
         score = float(choose(result))
@@ -219,6 +266,8 @@ def _read_workbook(data: bytes, kind: str, sheet_name: str | None,
 
 
 _MAX_SHEETS_TRIED = 20
+#: Sheets read of a workbook whose every sheet may hold part of the ledger (one per township: 26).
+MAX_SHEETS = 64
 
 
 def _read_excel(data: bytes, kind: str, wb: Any, index: int, part: str | None) -> Sheet:
@@ -249,7 +298,10 @@ def _read_excel(data: bytes, kind: str, wb: Any, index: int, part: str | None) -
         what = FORMAT_NAMES[kind]
         raise LedgerImportError(f"文件不是有效的{what}，可能已损坏或设置了密码") from None
     _drop_trailing(rows)
-    return Sheet(rows, merged or [], kind, formulas=scan.formulas if scan is not None else set())
+    out = Sheet(rows, merged or [], kind, formulas=scan.formulas if scan is not None else set())
+    if scan is not None:
+        out.hidden_rows, out.filtered = scan.hidden, scan.filtered
+    return out
 
 
 def _read_sparse(data: bytes, index: int, scan: _Scan) -> Sheet:
@@ -266,7 +318,9 @@ def _read_sparse(data: bytes, index: int, scan: _Scan) -> Sheet:
     finally:
         wb.close()
     _drop_trailing(rows)
-    return Sheet(rows, scan.merged, XLSX, formulas=scan.formulas)
+    out = Sheet(rows, scan.merged, XLSX, formulas=scan.formulas)
+    out.hidden_rows, out.filtered = scan.hidden, scan.filtered
+    return out
 
 
 def _midnight(v: Any) -> Any:
@@ -298,6 +352,8 @@ _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>[^<]|<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?(?:v|t)(?:\s[^>]*)?>[^<]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_FILTER = re.compile(rb"<(?:\w+:)?filterColumn\b")
 #: Content this many empty rows below the rest is not part of the ledger.
 MAX_GAP = 1000
 
@@ -311,6 +367,8 @@ class _Scan:
     cells_col: int = 0
     formulas: set[tuple[int, int]] = field(default_factory=set)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    hidden: set[int] = field(default_factory=set)  # rows (1-based) marked hidden="1"
+    filtered: bool = False  # an autoFilter with a condition on a column
 
     @property
     def sparse(self) -> bool:
@@ -387,6 +445,8 @@ def _scan_sheet(data: bytes, part: str) -> _Scan:
                     end = after
                     r = _R_ATTR.search(attrs)
                     row_number = int(r.group(2)) if r and r.group(2) else row_number + 1
+                    if _HIDDEN.search(attrs):
+                        scan.hidden.add(row_number)
                     if body:
                         _scan_row(scan, row_number, body, max_cols)
                 rest = buf[end:]
@@ -434,6 +494,8 @@ def _rows(buf: bytes, start_tag: bytes, end_tag: bytes):
 
 
 def _scan_merges(scan: _Scan, text: bytes) -> None:
+    if b"filterColumn" in text and _FILTER.search(text):
+        scan.filtered = True
     for mm in _MERGE.finditer(text):
         c0, r0 = column_index(mm.group(1)), int(mm.group(2))
         c1, r1 = (column_index(mm.group(3)), int(mm.group(4))) if mm.group(3) else (c0, r0)

@@ -246,14 +246,22 @@ def is_note_row(cells: list[Any]) -> bool:
             break
     if first is None:
         return True
-    if not isinstance(first, str) or not first.lstrip().startswith(_NOTE_STARTS):
+    if not isinstance(first, str):
+        return False
+    if is_total_label(first) and not any(isinstance(v, str) and _text(v) and not is_total_label(v)
+                                         and not _is_count(v) for v in cells[cells.index(first) + 1:]):
+        return True  # 合计 (古城镇小计) and numbers (3人, 1,200): not a record
+    if not first.lstrip().startswith(_NOTE_STARTS):
         return False
     head = normalize_header(first)
-    if head.startswith(TOTAL_WORDS) and not any(isinstance(v, str) and _text(v) and not _text(v).startswith(
-            TOTAL_WORDS) and not _is_count(v) for v in cells[cells.index(first) + 1:]):
-        return True  # 合计 and numbers (3人, 1,200): not a record
     filled = sum(1 for v in cells if v is not None and not (isinstance(v, str) and not v.strip()))
     return filled <= 4 and any(head.startswith(w) for w in NOTE_WORDS)
+
+
+def is_total_label(v: Any) -> bool:
+    """合计, 小计：, 古城镇小计, 古城镇（小计）: the label of a row of totals."""
+    head = re.sub(r"[()]", "", normalize_header(v))
+    return head.startswith(TOTAL_WORDS) or (len(head) <= 20 and head.endswith(("小计", "合计", "总计")))
 
 
 def _is_count(v: Any) -> bool:

@@ -40,6 +40,46 @@ class Column:
         return {normalize_header(self.header), *(normalize_header(a) for a in self.aliases)}
 
 
+class SheetRow(int):
+    """The number of a row of a ledger read from several sheets of one workbook (one per village,
+    one per month): as a number it is unique across the sheets (the sheet's place × 10,000,000 + its
+    row), so rows of different sheets never collide as keys and sort sheet by sheet; shown (``str``,
+    f-strings, templates) it is the sheet's own row number, and ``where`` names the sheet too."""
+
+    SPAN = 10_000_000
+    sheet: str
+    line: int
+
+    def __new__(cls, sheet: str, line: int, part: int) -> SheetRow:
+        obj = super().__new__(cls, part * cls.SPAN + line)
+        obj.sheet, obj.line = sheet, line
+        return obj
+
+    def __reduce__(self):
+        return SheetRow, (self.sheet, self.line, int(self) // self.SPAN)
+
+    def __str__(self) -> str:
+        return str(self.line)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.line, spec)
+
+    def __repr__(self) -> str:
+        return f"SheetRow({self.sheet!r}, {self.line})"
+
+
+def where(row: int) -> str:
+    """第5行, or 工作表“古城村”第5行 for a row of a workbook read sheet by sheet."""
+    if isinstance(row, SheetRow):
+        return f"工作表“{row.sheet}”第{row.line}行"
+    return f"第{row}行"
+
+
+def row_value(row: int) -> int | str:
+    """A row number for JSON (an audit entry): the number, or 古城村!5 for a row of one of several sheets."""
+    return f"{row.sheet}!{row.line}" if isinstance(row, SheetRow) else int(row)
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int  # the spreadsheet's row number (the header row counts)
@@ -49,8 +89,13 @@ class RowError:
     value: Any = ""  # the cell as the file has it ("" when the error is not about one cell)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "field": self.field, "value": self.shown,
-                "message": self.message}
+        return {"row": int(getattr(self.row, "line", self.row)), "sheet": self.sheet, "column": self.column,
+                "field": self.field, "value": self.shown, "message": self.message}
+
+    @property
+    def sheet(self) -> str:
+        """The sheet of the row, when the ledger was read from several sheets; else ""."""
+        return getattr(self.row, "sheet", "")
 
     @property
     def shown(self) -> str:

@@ -75,6 +75,58 @@ def xls(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: s
     return buf.getvalue()
 
 
+def workbook(sheets: dict[str, tuple[Sequence[Sequence[Any]], Sequence[Merge]]], *, kind: str = "xlsx",
+             hidden_sheets: Sequence[str] = (), hidden_rows: dict[str, Sequence[int]] | None = None,
+             filters: dict[str, str] | None = None) -> bytes:
+    """A workbook of several sheets, each ``name: (rows, merges)``, in order (one per village, one per
+    month): as .xlsx (``hidden_sheets`` hidden; ``hidden_rows`` 0-based per sheet; ``filters`` an
+    autofilter range per sheet, with a condition on its first column) or .xls (xlwt, no hiding)."""
+    if kind == "xls":
+        import xlwt
+
+        wb = xlwt.Workbook(encoding="utf-8")
+        for name, (rows, merges) in sheets.items():
+            _xls_sheet(wb.add_sheet(name), rows, merges)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (rows, merges) in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+        for r0, c0, r1, c1 in merges:
+            ws.merge_cells(start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1)
+        for r in (hidden_rows or {}).get(name, ()):
+            ws.row_dimensions[r + 1].hidden = True
+        if filters and name in filters:
+            ws.auto_filter.ref = filters[name]
+            ws.auto_filter.add_filter_column(0, ["本月"])
+        if name in hidden_sheets:
+            ws.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xls_sheet(ws, rows, merges) -> None:
+    import xlwt
+
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    covered = set()
+    for r0, c0, r1, c1 in merges:
+        ws.write_merge(r0, r1, c0, c1, rows[r0][c0] if c0 < len(rows[r0]) else None)
+        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            if (i, j) in covered or v is None:
+                continue
+            ws.write(i, j, v, date_style) if isinstance(v, (dt.date, dt.datetime)) else ws.write(i, j, v)
+
+
 def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "gbk") -> bytes:
     """CSV as Excel saves it: dates as text, numbers as Excel shows them (an 18-digit number in
     scientific notation)."""

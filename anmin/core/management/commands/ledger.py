@@ -121,9 +121,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {f} ← {spec['column'] or spec['index']}（{spec['by']}）")
         self.stdout.write(f"数据行 {out['rows']}，新增 {out['new']}，已存在 {out['existing']}，有错误 {out['invalid']}")
         for e in out["errors"]:
-            self.stdout.write(f"  第{e['row']}行 {e['column'] or '—'}：{e['message']}")
+            self.stdout.write(f"  {e['sheet'] + ' ' if e.get('sheet') else ''}第{e['row']}行 {e['column'] or '—'}：{e['message']}")
         for w in out["warnings"]:
-            self.stdout.write(f"  提醒 第{w['row']}行：{w['message']}")
+            self.stdout.write(f"  提醒 {w['sheet'] + ' ' if w.get('sheet') else ''}第{w['row']}行：{w['message']}")
         if "message" in out:
             self.stdout.write(out["message"])
 
