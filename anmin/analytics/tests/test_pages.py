@@ -286,3 +286,22 @@ def test_a_reports_figures_show_as_its_text_writes_them(client, world):
     assert "220460000.0" not in html and "220460000 元" in html and "100 %" in html
     assert "环境卫生 2、治安隐患 1 件" in html and "{&#x27;" not in html
     assert "已完成 · 已完成" not in html
+
+
+def test_the_mediated_and_criminal_figures_link_to_what_they_count(client, world):
+    """调解纠纷 3200 and 民转刑 0 linked to the year's whole dispute ledger (3458 rows)."""
+    from anmin.core.registry import drill_links
+    from anmin.disputes.models import Dispute, Outcome
+
+    a, b, c = _dispute(world), _dispute(world), _dispute(world)
+    Dispute.objects.filter(pk=a.pk).update(outcome=Outcome.SUCCESS)
+    dispute_actions.link_criminal_case(actor=world.user(Role.CITY_OFFICE), dispute=b, number="XS-2020-001",
+                                       on=dt.date(2020, 6, 1), reason="纠纷激化")
+    client.force_login(world.user(Role.CITY_OFFICE))
+    mediated = client.get(drill_links.get("disputes.mediated").url(year=2020)).content.decode()
+    assert "共 1 条" in mediated
+    assert a.case.number in mediated
+    criminal = client.get(drill_links.get("disputes.criminal").url(year=2020)).content.decode()
+    assert "共 1 条" in criminal
+    assert b.case.number in criminal
+    assert c.case.number not in mediated + criminal
