@@ -286,6 +286,8 @@ def test_a_reports_figures_show_as_its_text_writes_them(client, world):
     assert "220460000.0" not in html and "220460000 元" in html and "100 %" in html
     assert "环境卫生 2、治安隐患 1 件" in html and "{&#x27;" not in html
     assert "已完成 · 已完成" not in html
+    # on a phone each row stacks with its labels (the 数值 column was off the screen's right edge)
+    assert '<td data-label="数值" data-figure="crackdown.assets_frozen">220460000 元</td>' in html
 
 
 def test_the_mediated_and_criminal_figures_link_to_what_they_count(client, world):
