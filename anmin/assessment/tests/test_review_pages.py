@@ -102,3 +102,18 @@ def test_a_units_explanation_labels_its_cells_for_the_phone(client, world):
     client.force_login(world.user(Role.CITY_OFFICE))
     page = client.get(s.get_absolute_url()).content.decode()
     assert '<td data-label="名次">1</td>' in page and 'data-label="总分"' in page
+
+
+def test_a_townships_assessment_page_shows_its_results_and_no_empty_scheme_table(client, world):
+    """A township saw its own results, then 共 0 条 · 没有符合条件的记录 under an 导出 Excel of nothing
+    (the schemes are the city's): as if it had no assessment."""
+    s, a1, gc = _scheme(world)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get("/assessment/").content.decode()
+    assert gc.get_absolute_url() in page
+    assert "没有符合条件的记录" not in page
+    assert "data-export" not in page
+    client.force_login(world.user(Role.CITY_OFFICE))
+    page = client.get("/assessment/").content.decode()
+    assert "共 1 条" in page
+    assert "data-export" in page
