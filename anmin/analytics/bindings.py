@@ -99,12 +99,12 @@ def _cases(extra: dict | None = None, dated: bool = True):
 
 DRILLS = {
     "disputes.found": _disputes(),
-    "disputes.mediated": _disputes(),
+    "disputes.mediated": _disputes({"mediated": "true"}),
     "disputes.succeeded": _disputes({"outcome": "success"}),
     "disputes.mediation_rate": _disputes(),
     "disputes.success_rate": _disputes(),
     "disputes.overdue": _disputes({"overdue": "true"}),
-    "disputes.criminal": _disputes(),
+    "disputes.criminal": _disputes({"criminal": "true"}),
     "disputes.mediation_orgs": lambda *, region=None, year=None: _url(("disputes:mediationorg_list",), _area(region)),
     "disputes.brand_rooms": lambda *, region=None, year=None: _url(("disputes:mediationorg_list",),
                                                                    {**_area(region), "brand": "true"}),

@@ -254,6 +254,12 @@ class ReportCreateView(IdempotentFormMixin, FormView):
         return redirect(run.get_absolute_url())
 
 
+def _shown(value) -> str:
+    if isinstance(value, dict):  # counted by category: "环境卫生 2、治安隐患 1"
+        return "、".join(f"{k} {F.number(v)}" for k, v in value.items())
+    return F.number(value)
+
+
 class ReportDetailView(ScopedMixin, DetailView):
     model = ReportRun
     replica_reads = True
@@ -273,7 +279,8 @@ class ReportDetailView(ScopedMixin, DetailView):
         ctx["versions"] = ReportRun.objects.visible_to(self.request.user).filter(
             kind=run.kind, year=run.year, period=run.period, region=run.region).order_by("-version")
         ctx["title"] = run.title or run.get_kind_display()
-        ctx["figures"] = [f for f in run.figures if f.get("registered")]
+        # The values as the report's text writes them (220460000, not the stored float 220460000.0).
+        ctx["figures"] = [{**f, "shown": _shown(f.get("value"))} for f in run.figures if f.get("registered")]
         return ctx
 
 

@@ -92,11 +92,12 @@ class FreezeCardView(FraudCaseFormView):
 
 class UpdateFraudCaseView(FraudCaseFormView):
     form_class = FraudCaseUpdateForm
-    title = _("破案与资金")
+    title = _("立案、破案与资金")
 
     def get_initial(self):
         o = self.object
-        return {"version": o.version, "solved_on": o.solved_on, "amount_frozen": o.amount_frozen,
+        return {"version": o.version, "police_case_number": o.police_case_number, "solved_on": o.solved_on,
+                "amount_frozen": o.amount_frozen,
                 "amount_returned": o.amount_returned}
 
     def write(self, data):

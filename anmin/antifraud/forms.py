@@ -110,6 +110,8 @@ class FreezeForm(KitForm):
 
 class FraudCaseUpdateForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    police_case_number = forms.CharField(label=_("警情/案件编号"), max_length=40, required=False,
+                                         help_text=_("立案后把“待立案-…”改为正式的案件编号"))
     solved_on = forms.DateField(label=_("破案日期"), required=False, widget=_DATE)
     amount_frozen = forms.DecimalField(label=_("冻结资金(元)"), min_value=0, max_digits=14, decimal_places=2,
                                        required=False)

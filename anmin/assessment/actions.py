@@ -11,7 +11,7 @@ from anmin.core.actors import as_user
 from anmin.core.errors import Conflict, Invalid, changed_meanwhile
 from anmin.core.guards import action
 
-from . import engine
+from . import engine, explain
 from .models import (
     Adjustment,
     Appeal,
@@ -100,7 +100,7 @@ def score_item(*, actor, target: Target, indicator: Indicator, score, note: str 
         raise Invalid("该指标不能人工评分", field="indicator")
     value = _points(score, "score", "得分")
     if value < 0 or value > indicator.max_score:
-        raise Invalid(f"得分应在 0 到 {indicator.max_score} 之间", field="score")
+        raise Invalid(f"得分应在 0 到 {explain.num(indicator.max_score)} 之间", field="score")
     with transaction.atomic():
         current = ManualScore.objects.select_for_update().filter(target=target, indicator=indicator).first()
         if current and expected_version is not None and current.version != expected_version:

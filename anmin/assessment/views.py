@@ -8,12 +8,12 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.errors import ActionError
+from anmin.core.errors import ActionError, run_action
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
-from . import actions, engine, explain
-from .models import Appeal, Indicator, Scheme, Target, UnitType, Veto
+from . import actions, engine, explain, forms
+from .models import Appeal, AppealStatus, Indicator, IndicatorKind, Scheme, Target, UnitType, Veto
 
 
 class SchemeTable(Table):
@@ -96,25 +96,95 @@ class SchemeDetailView(DetailPage):
         return ctx
 
 
+def _review_form(appeal: Appeal, data=None) -> forms.AppealReviewForm:
+    """The review of one appeal; a new score only where the item is scored (manual or data item)."""
+    form = forms.AppealReviewForm(data, prefix=f"a{appeal.pk}")
+    if appeal.indicator is None or appeal.indicator.kind not in (IndicatorKind.MANUAL, IndicatorKind.KPI):
+        del form.fields["new_score"]
+    return form
+
+
 class TargetDetailView(DetailPage):
+    """A unit's result explained. The unit appeals here; the office scores the manual items and
+    reviews the unit's appeals here (each form on its own, a stale one told: nothing overwritten)."""
+
     model = Target
     template_name = "assessment/target_detail.html"
 
     def post(self, request, *args, **kwargs):
-        target = self.get_object()
+        self.object = target = self.get_object()
+        what = request.POST.get("do")
+        if what == "score":
+            return self._score(request, target)
+        if what in ("accept", "reject"):
+            return self._review(request, target, accept=what == "accept")
         indicator = Indicator.objects.filter(scheme=target.scheme, pk=request.POST.get("indicator") or 0).first()
-        _act(request, actions.file_appeal, "申诉已提交，等待复核", target=target, indicator=indicator,
+        _act(request, actions.file_appeal, _("申诉已提交，等待复核"), target=target, indicator=indicator,
              reason=request.POST.get("reason", ""))
         return redirect(target.get_absolute_url())
 
-    def get_context_data(self, **kwargs):
+    def _score(self, request, target):
+        indicator = (target.scheme.indicators.filter(kind=IndicatorKind.MANUAL, pk=request.POST.get("indicator") or 0)
+                     .first())
+        if indicator is None:
+            raise Http404
+        form = forms.ScoreForm(request.POST, prefix=f"s{indicator.pk}")
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            done, status = run_action(form, actions.score_item, actor=request.user, target=target,
+                                      indicator=indicator, score=d["score"], note=d["note"],
+                                      expected_version=d["version"] or 0)
+            if done is not None:
+                messages.success(request, _("已评分：%(code)s %(name)s") % {"code": indicator.code,
+                                                                          "name": indicator.name})
+                return redirect(target.get_absolute_url())
+        return self.render_to_response(self.get_context_data(bound={("score", indicator.pk): form}),
+                                       status=status)
+
+    def _review(self, request, target, *, accept: bool):
+        appeal = (Appeal.objects.visible_to(request.user)
+                  .filter(target=target, pk=request.POST.get("appeal") or 0).first())
+        if appeal is None:
+            raise Http404
+        form = _review_form(appeal, request.POST)
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            done, status = run_action(form, actions.decide_appeal, field_map={"score": "new_score"},
+                                      actor=request.user, appeal=appeal, accept=accept, decision=d["decision"],
+                                      new_score=d.get("new_score") if accept else None)
+            if done is not None:
+                messages.success(request, _("申诉已复核：已采纳") if accept else _("申诉已复核：维持原评"))
+                return redirect(target.get_absolute_url())
+        return self.render_to_response(self.get_context_data(bound={("appeal", appeal.pk): form}),
+                                       status=status)
+
+    def get_context_data(self, bound=None, **kwargs):
         ctx = super().get_context_data(**kwargs)
         target = self.object
+        bound = bound or {}
         result = next((r for r in engine.compute(target.scheme) if r.target.pk == target.pk), None)
-        ctx.update(result=result, appeals=target.appeals.all(),
+        user = self.request.user
+        is_open = not target.scheme.is_frozen
+        may_score = is_open and user.has_perm("assessment.score_scheme")
+        scoring = []
+        if may_score:
+            scores = {s.indicator_id: s for s in target.scores.all()}
+            for ind in target.scheme.indicators.filter(kind=IndicatorKind.MANUAL).order_by("order", "code"):
+                own = scores.get(ind.pk)
+                form = bound.get(("score", ind.pk)) or forms.ScoreForm(prefix=f"s{ind.pk}", initial={
+                    "version": own.version if own else 0, "score": own.score if own else None,
+                    "note": own.note if own else ""})
+                scoring.append({"indicator": ind, "max": explain.num(ind.max_score), "own": own,
+                                "score": explain.num(own.score) if own else None, "form": form})
+        appeals = list(target.appeals.select_related("indicator"))
+        for a in appeals:
+            if may_score and a.status == AppealStatus.OPEN:
+                a.review_form = bound.get(("appeal", a.pk)) or _review_form(a)
+        ctx.update(result=result, appeals=appeals, scoring=scoring, may_score=may_score,
                    items=explain.item_rows(target, result.items) if result else [],
                    vetoes=explain.veto_rows(result.vetoes) if result else [],
                    indicators=target.scheme.indicators.exclude(kind="group").order_by("order", "code"),
-                   may_appeal=self.request.user.has_perm("assessment.appeal_scheme")
-                   and not target.scheme.is_frozen)
+                   may_appeal=user.has_perm("assessment.appeal_scheme") and is_open)
         return ctx

@@ -13,7 +13,7 @@ from anmin.core.formkit import grouped_code_choices
 from anmin.core.forms import YesNoFilterWidget
 from anmin.workflow.kit.filters import CaseDetailFilter, sla_q
 
-from .models import Dispute, DisputeSource, MediationOrg, MediationOrgKind, Mediator, Outcome, RiskColour
+from .models import Dispute, DisputeSource, MediationOrg, MediationOrgKind, Mediator, Outcome, RiskColour, mediated_q
 from .workflows import DISPUTE
 
 
@@ -28,19 +28,29 @@ class DisputeFilter(CaseDetailFilter):
     outcome = django_filters.ChoiceFilter(label=_("调解结果"), choices=Outcome.choices[1:])
     source = django_filters.ChoiceFilter(label=_("来源"), choices=DisputeSource.choices)
     overdue = django_filters.BooleanFilter(label=_("仅超期"), method="only_overdue", widget=YesNoFilterWidget())
+    # what the 调解纠纷 and 民转刑 figures count (their drill-down links filter by them)
+    mediated = django_filters.BooleanFilter(label=_("已调解"), method="only_mediated", widget=YesNoFilterWidget())
+    criminal = django_filters.BooleanFilter(label=_("民转刑"), method="only_criminal", widget=YesNoFilterWidget())
     found_after = django_filters.DateFilter(label=_("登记日期起"), field_name="found_on", lookup_expr="gte")
     found_before = django_filters.DateFilter(label=_("登记日期止"), field_name="found_on", lookup_expr="lte")
 
     class Meta:
         model = Dispute
         fields = ["q", "township", "village", "category", "scale", "status", "sla", "colour", "outcome", "source",
-                  "overdue", "found_after", "found_before"]
+                  "overdue", "mediated", "criminal", "found_after", "found_before"]
 
     def by_category(self, qs, name, value):
         return qs.filter(category__startswith=value) if value else qs
 
     def only_overdue(self, qs, name, value):
         return qs.filter(sla_q("overdue", clock.now())) if value else qs
+
+    def only_mediated(self, qs, name, value):
+        return qs if value is None else qs.filter(mediated_q()) if value else qs.exclude(mediated_q())
+
+    def only_criminal(self, qs, name, value):
+        return qs if value is None else qs.exclude(criminal_case_number="") if value else qs.filter(
+            criminal_case_number="")
 
 
 class MediationOrgFilter(django_filters.FilterSet):

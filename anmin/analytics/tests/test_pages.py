@@ -265,3 +265,45 @@ def test_the_bigscreen_lists_name_a_grid_with_its_village(client, world):
     newest = client.get("/analytics/data/?bigscreen=1&year=2020").json()["lists"]["newest"]
     row = next(r for r in newest if r["number"] == d.case.number)
     assert row["region"] == f"{world.gc_grid.parent.name} {world.gc_grid.name}"
+
+
+def test_a_reports_figures_show_as_its_text_writes_them(client, world):
+    """The 2020 report's 报告所用数据 said 冻结查封资产价值 220460000.0 元 and 随访完成率 100.0 %, and its
+    state 已完成 · 已完成."""
+    from anmin.analytics.models import ReportKind
+
+    run = ReportRun.objects.create(
+        kind=ReportKind.ANNUAL, year=2020, region=world.city, created_at=timezone.now(), status=RunStatus.DONE,
+        message="已完成", title="年度工作总结", figures=[
+            {"key": "crackdown.assets_frozen", "label": "冻结查封资产价值", "year": 2020, "value": 220460000.0,
+             "unit": "元", "registered": True},
+            {"key": "care.followup_completion_rate", "label": "随访完成率", "year": 2020, "value": 100.0,
+             "unit": "%", "registered": True},
+            {"key": "grid.by_category", "label": "网格事件按类别上报", "year": 2020,
+             "value": {"环境卫生": 2, "治安隐患": 1}, "unit": "件", "registered": True}])
+    client.force_login(world.user(Role.CITY_OFFICE))
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert "220460000.0" not in html and "220460000 元" in html and "100 %" in html
+    assert "环境卫生 2、治安隐患 1 件" in html and "{&#x27;" not in html
+    assert "已完成 · 已完成" not in html
+    # on a phone each row stacks with its labels (the 数值 column was off the screen's right edge)
+    assert '<td data-label="数值" data-figure="crackdown.assets_frozen">220460000 元</td>' in html
+
+
+def test_the_mediated_and_criminal_figures_link_to_what_they_count(client, world):
+    """调解纠纷 3200 and 民转刑 0 linked to the year's whole dispute ledger (3458 rows)."""
+    from anmin.core.registry import drill_links
+    from anmin.disputes.models import Dispute, Outcome
+
+    a, b, c = _dispute(world), _dispute(world), _dispute(world)
+    Dispute.objects.filter(pk=a.pk).update(outcome=Outcome.SUCCESS)
+    dispute_actions.link_criminal_case(actor=world.user(Role.CITY_OFFICE), dispute=b, number="XS-2020-001",
+                                       on=dt.date(2020, 6, 1), reason="纠纷激化")
+    client.force_login(world.user(Role.CITY_OFFICE))
+    mediated = client.get(drill_links.get("disputes.mediated").url(year=2020)).content.decode()
+    assert "共 1 条" in mediated
+    assert a.case.number in mediated
+    criminal = client.get(drill_links.get("disputes.criminal").url(year=2020)).content.decode()
+    assert "共 1 条" in criminal
+    assert b.case.number in criminal
+    assert c.case.number not in mediated + criminal

@@ -110,9 +110,9 @@ def register_fraud_case(*, actor, region: Region | str, police_case_number: str,
 
 @action(perm=CHANGE_PERM, target="fraud_case", model=FraudCase, what="更新电诈案件")
 def update_fraud_case(*, actor, fraud_case: FraudCase | int, expected_version: int, solved_on: Any = None,
-                      amount_frozen: Any = None, amount_returned: Any = None,
+                      amount_frozen: Any = None, amount_returned: Any = None, police_case_number: str | None = None,
                       now: dt.datetime | None = None) -> FraudCase:
-    """破案、冻结资金、返还受害人 (sums in yuan)."""
+    """立案 (the case number replacing a concluded lead's 待立案-…), 破案、冻结资金、返还受害人 (sums in yuan)."""
     now = now or clock.now()
     with transaction.atomic():
         fc = FraudCase.objects.select_for_update().get(pk=getattr(fraud_case, "pk", fraud_case))
@@ -120,8 +120,13 @@ def update_fraud_case(*, actor, fraud_case: FraudCase | int, expected_version: i
             from anmin.core.errors import changed_meanwhile
 
             raise changed_meanwhile("该案件", current={"id": fc.pk, "version": fc.version})
-        before = {"solved_on": str(fc.solved_on or ""), "amount_frozen": str(fc.amount_frozen),
-                  "amount_returned": str(fc.amount_returned)}
+        before = {"number": fc.police_case_number, "solved_on": str(fc.solved_on or ""),
+                  "amount_frozen": str(fc.amount_frozen), "amount_returned": str(fc.amount_returned)}
+        number = checks.text(police_case_number, "police_case_number", "警情/案件编号", 40)
+        if number and number != fc.police_case_number:
+            if FraudCase.objects.filter(police_case_number=number).exclude(pk=fc.pk).exists():
+                raise invalid("police_case_number", f"警情/案件编号 {number} 已登记")
+            fc.police_case_number = number
         solved = _date(solved_on, "solved_on", "破案日期")
         if solved is not None:
             if solved < fc.filed_on or solved > timezone.localdate(now):
@@ -136,8 +141,8 @@ def update_fraud_case(*, actor, fraud_case: FraudCase | int, expected_version: i
         fc.version += 1
         fc.save()
         audit.record(actor=actor, action="update", obj=fc, before=before,
-                     after={"solved_on": str(fc.solved_on or ""), "amount_frozen": str(fc.amount_frozen),
-                            "amount_returned": str(fc.amount_returned)})
+                     after={"number": fc.police_case_number, "solved_on": str(fc.solved_on or ""),
+                            "amount_frozen": str(fc.amount_frozen), "amount_returned": str(fc.amount_returned)})
     return fc
 
 

@@ -73,3 +73,25 @@ def test_another_townships_officer_cannot_reach_the_forms(world, fraud_case, cli
     other = make_user(Role.POLICE, make_org(OrgKind.POLICE_STATION, world.wuliang, "无梁派出所"))
     client.force_login(other)
     assert client.get(reverse("antifraud:suspect_add", args=[fraud_case.pk])).status_code == 404
+
+
+def test_an_officer_replaces_the_pending_number_once_the_case_is_filed(world, client):
+    """A lead concluded 已被骗 opens a case numbered 待立案-YJ-…; its edit page (破案与资金) had no way to
+    write the case number once filed, so every such case stayed 待立案 for good."""
+    police = world.user(Role.POLICE)
+    fc = actions.register_fraud_case(
+        actor=police, region=world.gc_village, police_case_number="待立案-YJ-2020-000001", fraud_type="06",
+        title="王某被骗", filed_on=dt.date(2020, 11, 2), victims=[{"name": "王某", "loss": "3000"}])
+    actions.register_fraud_case(
+        actor=police, region=world.gc_village, police_case_number="A411081500002020110010", fraud_type="06",
+        title="另案", filed_on=dt.date(2020, 11, 2))
+    client.force_login(police)
+    url = reverse("antifraud:case_edit", args=[fc.pk])
+    assert 'value="待立案-YJ-2020-000001"' in client.get(url).content.decode()
+    r = client.post(url, {"version": fc.version, "police_case_number": "A411081500002020110010"})
+    assert r.status_code == 400
+    assert "警情/案件编号 A411081500002020110010 已登记" in r.content.decode()
+    r = client.post(url, {"version": fc.version, "police_case_number": "A411081500002020110011"})
+    assert r.status_code == 302
+    fc.refresh_from_db()
+    assert fc.police_case_number == "A411081500002020110011"

@@ -73,7 +73,7 @@ def test_a_units_explanation_names_each_indicator_and_formats_the_points(client,
     assert "disputes.found" not in page and "disputes.criminal" not in page and "0.30000000000000004" not in page
     assert "排查矛盾纠纷 3件，每件扣0.1分" in page and "-0.3" in page
     assert "民转刑 1件" in page and "待确认" not in page
-    assert "<td>60</td>" in page and "60.0" not in page  # the points without float noise
+    assert 'data-label="分值">60</td>' in page and "60.0" not in page  # the points without float noise
 
 
 def test_a_schemes_rules_are_described_in_words(client, world):

@@ -1,7 +1,8 @@
 """Cell parsers: each returns the value of a cell or raises ``ValidationError`` with a Chinese message.
 
 Dates take every style offices write (2020-03-05, 2020/3/5, 2020.3.5, 2020年3月5日, 20200305, Excel
-date cells and Excel serial numbers); full-width digits and spaces are normalised (NFKC) first.
+date cells and Excel serial numbers); full-width digits and spaces are normalised (NFKC) first. A text
+cell keeps its Chinese punctuation (only full-width digits, letters and spaces become ASCII).
 """
 
 from __future__ import annotations
@@ -30,9 +31,23 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# What a text cell keeps of NFKC: full-width digits and Latin letters, and wide or no-break spaces,
+# as their ASCII forms. Chinese punctuation (，。：；（）！？) stays as written: NFKC turned 经过
+# "坑塘边玩耍，不慎落水" into "坑塘边玩耍,不慎落水", so an exported ledger no longer matched its own
+# records on import (every drowning 新增 again) and imported prose lost its punctuation.
+_WIDE_TO_ASCII = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)}
+_WIDE_TO_ASCII.update({0x3000: 0x20, 0xA0: 0x20, 0x202F: 0x20})
+
+
+def _prose(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).translate(_WIDE_TO_ASCII).strip()
+
+
 def text(*, max_length: int | None = None) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
-        s = _cell_text(value)
+        s = _prose(value)
         if max_length is not None and len(s) > max_length:
             raise ValidationError(f"不能超过{max_length}个字（当前{len(s)}个）")
         return s

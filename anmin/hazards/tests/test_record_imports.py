@@ -175,3 +175,21 @@ def _sheet(ledger, rows) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def test_an_export_with_chinese_punctuation_imports_again_as_nothing_new(world):
+    """The demo's drownings (经过 "放学后结伴到坑塘边玩耍，不慎落水") exported and imported back were 新增 all
+    7: the text cell's NFKC made "，" a ","; an imported 经过 lost its Chinese punctuation the same way."""
+    actions.import_drownings([
+        DrowningIncident(region=world.gc_village, occurred_on=dt.date(2020, 7, 2), age=12, sex="M",
+                         circumstances="放学后结伴到坑塘边玩耍，不慎落水（已送医）")], actor=SYSTEM)
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    again = DrowningImport(user=centre).dry_run(
+        DrowningImport(user=centre).workbook(DrowningIncident.objects.visible_to(centre)))
+    assert again.errors == []
+    assert (again.new_count, again.existing_count) == (0, 1)
+    typed = DrowningImport(user=centre).dry_run(_sheet(DrowningImport, [
+        ["古城镇", world.gc_village.name, "", "2020-07-09", "１１", "男", "否", "同伴：河边，　ＡＢ１"]]))
+    assert typed.errors == []
+    assert typed.rows[0].values["circumstances"] == "同伴：河边， AB1"
+    assert typed.rows[0].values["age"] == 11

@@ -15,6 +15,9 @@ from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
 from anmin.core.models import Region
 
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("open", _("未办结")), ("done", _("已办结")))
+# Done states that mean "not handled" (refused, merged into another): not 已办结 in a ledger, not counted
+# by the 办结 indicators (``kit.kpis.CaseKpis.closed_states``) — the figure and its ledger agree.
+NOT_HANDLED = ("rejected", "duplicate")
 
 
 def village_choices(request):
@@ -42,7 +45,7 @@ def sla_q(value: str, now, prefix: str = "case__") -> Q | None:
     if value == "open":
         return Q(**{f"{prefix}is_open": True})
     if value == "done":
-        return Q(**{f"{prefix}is_open": False})
+        return Q(**{f"{prefix}is_open": False}) & ~Q(**{f"{prefix}status__in": NOT_HANDLED})
     return None
 
 

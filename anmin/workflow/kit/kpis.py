@@ -22,6 +22,7 @@ from anmin.core.models.regions import level_of, prefix_for
 from anmin.core.registry import Kpi, kpis, volatile
 
 from ..models import Case, Supervision
+from .filters import NOT_HANDLED
 
 UNITS = {"reported": "件", "closed": "件", "overdue": "件", "on_time_rate": "%"}
 
@@ -47,8 +48,7 @@ class CaseKpis:
     @property
     def closed_states(self) -> tuple[str, ...]:
         """The kind's done states that mean "handled" (not rejected or a duplicate)."""
-        skip = {"rejected", "duplicate"}
-        return tuple(s.code for s in self.kind.workflow.states if s.done and s.code not in skip)
+        return tuple(s.code for s in self.kind.workflow.states if s.done and s.code not in NOT_HANDLED)
 
     def cases(self, region: str | None = None, user=None):
         qs = Case.objects.visible_to(user) if user is not None else Case.objects.all()

@@ -272,6 +272,10 @@
         el.dataset.outboxCount = String(waiting);
         text(el, fmt(ngettext("%(n)s 条待上传", "%(n)s 条待上传", waiting), { n: waiting }));
       });
+      // The form's note said 当前无网络 when the report was queued: once the queue is empty, it says
+      // what was sent (a worker still on the form otherwise reads that nothing went).
+      var note = document.querySelector("[data-outbox-note]");
+      if (note && waiting === 0 && sent.length) { text(note, sent.join("；")); }
       var list = document.querySelector("[data-outbox-list]");
       if (!list) { return; }
       return S.currentKey().then(function (key) {
