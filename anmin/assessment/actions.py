@@ -181,6 +181,13 @@ def file_appeal(*, actor, target: Target, reason: str, indicator: Indicator | No
     if indicator is not None and indicator.scheme_id != target.scheme_id:
         raise Invalid("指标不属于该考核方案", field="indicator")
     with transaction.atomic():
+        # The same appeal sent again (back and 提交 once more, a retried request) is the one already
+        # filed, not a second one: the unit's row is locked so that two at once find each other.
+        Target.objects.select_for_update().filter(pk=target.pk).first()
+        same = Appeal.objects.filter(target=target, indicator=indicator, reason=reason.strip(),
+                                     status=AppealStatus.OPEN).first()
+        if same is not None:
+            return same
         appeal = Appeal.objects.create(target=target, indicator=indicator, reason=reason.strip(),
                                        filed_by=as_user(actor), filed_at=clock.now())
         audit.record(actor=actor, action="create", obj=appeal, region_code=target.region_id)

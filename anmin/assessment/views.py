@@ -66,16 +66,17 @@ class SchemeDetailView(DetailPage):
         scheme = self.get_object()
         what = request.POST.get("do")
         if what == "propose":
-            _act(request, actions.propose_vetoes, "已根据记录提出一票否决建议", scheme=scheme)
+            _act(request, actions.propose_vetoes, _("已根据记录提出一票否决建议"), scheme=scheme)
         elif what == "publish":
-            _act(request, actions.publish_scheme, "考核结果已发布，本年度已冻结", scheme=scheme)
+            _act(request, actions.publish_scheme, _("考核结果已发布，本年度已冻结"), scheme=scheme)
         elif what == "veto":
             veto = (Veto.objects.visible_to(request.user)
                     .filter(pk=request.POST.get("veto"), target__scheme=scheme).first())
             if veto is None:
                 raise Http404
-            _act(request, actions.decide_veto, "一票否决已认定", veto=veto, confirm=request.POST.get("confirm") == "1",
-                 note=request.POST.get("note", ""))
+            confirm = request.POST.get("confirm") == "1"
+            _act(request, actions.decide_veto, _("一票否决已认定") if confirm else _("一票否决建议不予认定"), veto=veto,
+                 confirm=confirm, note=request.POST.get("note", ""))
         return redirect(scheme.get_absolute_url())
 
     def get_context_data(self, **kwargs):

@@ -92,6 +92,9 @@ def test_a_township_appeals_its_own_result_and_publishing_freezes_the_year(world
     with pytest.raises(NotFound):  # another township's result is not theirs to appeal
         actions.file_appeal(actor=centre, target=wl, reason="不服")
     appeal = actions.file_appeal(actor=centre, target=gc, indicator=manual, reason="年终检查漏记了台账")
+    # Sent again (back and 提交 once more): the same appeal, not a second one to review.
+    assert actions.file_appeal(actor=centre, target=gc, indicator=manual, reason="年终检查漏记了台账 ") == appeal
+    assert gc.appeals.count() == 1
     with pytest.raises(Invalid):
         actions.publish_scheme(actor=world.user(Role.CITY_OFFICE), scheme=s)  # an open appeal blocks it
     actions.decide_appeal(actor=world.user(Role.CITY_OFFICE), appeal=appeal, accept=True, decision="补记台账",
@@ -113,3 +116,17 @@ def test_assessment_compute_command_prints_json(world, capsys):
     out = capsys.readouterr().out
     assert '"excellent_units"' in out and "古城镇" in out
     assert Scheme.objects.count() == 1
+
+
+def test_a_veto_not_upheld_on_the_scheme_page_is_said_so(client, world):
+    """不予认定 on the scheme's page answered 一票否决已认定: the office was told the opposite."""
+    _dispute(world, criminal=True)
+    s, *_rest = _scheme(world)
+    [veto] = actions.propose_vetoes(actor=world.user(Role.CITY_OFFICE), scheme=s)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    page = client.post(s.get_absolute_url(), {"do": "veto", "veto": veto.pk, "confirm": "0", "note": "系他人所为"},
+                       follow=True).content.decode()
+    assert "一票否决建议不予认定" in page
+    assert "一票否决已认定" not in page
+    veto.refresh_from_db()
+    assert veto.status == "dismissed"
