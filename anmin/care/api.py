@@ -64,6 +64,9 @@ class VisitViewSet(
             return Visit.objects.visible_to(self.request.user)
         return super().get_queryset().select_related("person").order_by("-visited_at", "-pk")
 
+    def create_action(self):
+        return actions.record_visit
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         person = data.pop("person")

@@ -137,8 +137,10 @@ def _redirect_with_next(name: str, request):
     return response
 
 
-def _api_refusal(code: str, message: str, status: int) -> JsonResponse:
-    return JsonResponse({"code": code, "message": message, "field": None, "errors": {}, "current": None},
+def _api_refusal(code: str, message: str, status: int, *, field: str | None = None) -> JsonResponse:
+    # ``field`` may be a query parameter's name as the client sent it (a quote, a backslash, a control
+    # character): encoded with the rest, never pasted into the JSON.
+    return JsonResponse({"code": code, "message": message, "field": field, "errors": {}, "current": None},
                         status=status, json_dumps_params={"ensure_ascii": False})
 
 
@@ -162,9 +164,7 @@ class PersonalNumbersInUrlMiddleware:
         message = _("身份证号码和手机号不能放在网址中（参数 %(names)s）；请用“按身份证号码/电话精确查找”，"
                     "API 请用 POST /api/v1/people/persons/lookup/。") % {"names": "、".join(names)}
         if request.path_info.startswith(API_PREFIX):
-            response = _api_refusal("personal_number_in_url", message, 400)
-            response.content = response.content.replace(b'"field": null', f'"field": "{names[0]}"'.encode(), 1)
-            return response
+            return _api_refusal("personal_number_in_url", message, 400, field=names[0])
         from django.contrib import messages
 
         kept = request.GET.copy()

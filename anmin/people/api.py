@@ -4,6 +4,8 @@ reveal page, with a reason). Creates accept an ``Idempotency-Key``."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -85,9 +87,26 @@ def with_plain_choices(serializer_class, names, *, read_only=True):
     return serializer_class
 
 
+LOOKUP_VALUE = f"{ID_NUMBER}|{PHONE}"
+LOOKUP_REFUSAL = "value：请提供完整的身份证号码（18位或15位）或电话号码"
+
+
+class LookupValueField(serializers.CharField):
+    """A number to look up, as the schema says it: a JSON string (DRF's CharField would take the number
+    500811948 as "500811948") that is a whole ID number or a phone number."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if not re.match(LOOKUP_VALUE, value):
+            raise ApiValidationError(LOOKUP_REFUSAL)
+        return value
+
+
 class LookupRequestSerializer(serializers.Serializer):
-    value = accepts(serializers.CharField(help_text="完整的身份证号码（18位或15位）或电话号码", max_length=64),
-                    pattern=f"{ID_NUMBER}|{PHONE}")
+    value = accepts(LookupValueField(help_text="完整的身份证号码（18位或15位）或电话号码", max_length=64),
+                    pattern=LOOKUP_VALUE)
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -157,6 +176,9 @@ class PersonViewSet(
     def get_queryset(self):
         return super().get_queryset().select_related("region__parent__parent").order_by("pk")
 
+    def create_action(self):
+        return actions.create_person
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
@@ -174,7 +196,7 @@ class PersonViewSet(
         params.is_valid(raise_exception=True)
         value = params.validated_data["value"]
         if not is_protected_query(value):
-            raise ApiValidationError({"value": ["value：请提供完整的身份证号码（18位或15位）或电话号码"]})
+            raise ApiValidationError({"value": [LOOKUP_REFUSAL]})
         people = (
             Person.objects.visible_to(request.user)
             .select_related("region__parent__parent")

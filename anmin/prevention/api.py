@@ -58,6 +58,9 @@ class CheckInViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateMod
     def get_queryset(self):
         return CheckIn.objects.visible_to(self.request.user).order_by("-at", "-pk")
 
+    def create_action(self):
+        return actions.check_in
+
     def perform_create(self, serializer):
         serializer.instance = actions.check_in(actor=self.request.user, **serializer.validated_data)
 

@@ -43,9 +43,12 @@ def creatable_routes() -> list[str]:
 
 
 def creator(world, prefix: str) -> str:
-    """The city office, or (for a domain whose records it does not create, e.g. 扫黑办's clues) the
-    first role that holds the route's create permission."""
-    perm = getattr(api_routes.get(prefix).viewset, "create_perm", "")
+    """The city office, or (for a domain whose records it does not create, e.g. 扫黑办's clues, a
+    grid worker's visits) the first role that holds the route's create permission — which the view
+    checks before the body (``create_perm``, or its ``create_action``'s)."""
+    viewset = api_routes.get(prefix).viewset
+    guarded = viewset().create_action() if hasattr(viewset, "create_action") else None
+    perm = getattr(viewset, "create_perm", "") or getattr(getattr(guarded, "spec", None), "perm", "")
     for role in (Role.CITY_OFFICE, *world.users):
         if not perm or world.user(role).has_perm(perm):
             return role

@@ -95,6 +95,9 @@ def registry_viewset(registry: Registry, **attrs: Any) -> type:
         def get_queryset(self):
             return super().get_queryset().select_related("region__parent__parent").order_by("pk")
 
+        def create_action(self):
+            return registry.action("create")
+
         def perform_create(self, ser):
             data = dict(ser.validated_data)
             data.pop("version", None)
