@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from anmin.core.models.regions import RegionLevel
 from anmin.core.registry import Registry
@@ -126,10 +127,15 @@ def priority_choices() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
+SWEEP_STEPS = {"sweep:overdue": _("逾期标记"), "sweep:warning": _("临期预警")}
+
+
 def step_label(object_type: str, step: str) -> str | None:
     """A case step's name in the active language, for the audit log ("request:extend" → 延期)."""
     if object_type != "workflow.case":
         return None
+    if step in SWEEP_STEPS:  # what the periodic sweep did to a batch of cases
+        return str(SWEEP_STEPS[step])
     name = step.rpartition(":")[2]
     for kind in case_kinds:
         t = kind.workflow.transition(name)

@@ -19,8 +19,6 @@ from ..scoping import ScopedQuerySet, ScopePolicy
 
 AUDIT_PERMISSION = "core.view_auditentry"
 GENESIS_HASH = "0" * 64
-# What the periodic sweep did to a batch of cases (its entries' ``after["sweep"]``).
-SWEEP_LABELS = {"overdue": _("逾期标记"), "warning": _("临期预警")}
 
 
 class AuditAction(models.TextChoices):
@@ -142,10 +140,7 @@ class AuditEntry(models.Model):
             label = str(AuditAction(self.action).label)
         except ValueError:
             label = self.action
-        after = self.after if isinstance(self.after, dict) else {}
-        step = after.get("step")
-        if not step and after.get("sweep") in SWEEP_LABELS:
-            return f"{label}：{SWEEP_LABELS[after['sweep']]}"
+        step = (self.after or {}).get("step") if isinstance(self.after, dict) else None
         return f"{label}：{step_label(self.object_type, step)}" if step else label
 
     @property
@@ -153,9 +148,10 @@ class AuditEntry(models.Model):
         """The record as people name it: a case's number where the entry has it (or ``label_objects``
         found it), else its id."""
         after = self.after if isinstance(self.after, dict) else {}
-        numbers = after.get("cases")
+        numbers = after.get("numbers")
         if not self.object_id and isinstance(numbers, list) and numbers:
-            # One entry for many records (the sweep's batch): the first numbers and how many.
+            # One entry for many records (``after["numbers"]``, e.g. a sweep's batch of cases): the
+            # first numbers and how many.
             shown = "、".join(str(n) for n in numbers[:3])
             return shown if len(numbers) <= 3 else str(_("%(shown)s 等 %(count)s 件") % {
                 "shown": shown, "count": len(numbers)})

@@ -322,9 +322,9 @@ def test_a_sweep_entry_names_its_cases_and_what_the_sweep_did(client, world):
     numbers = [f"JF2026{n:06d}" for n in range(1, 6)]
     with transaction.atomic():
         audit.record(actor=None, actor_username="system", action="update", object_type="workflow.case",
-                     after={"sweep": "overdue", "at": "2026-12-07T09:00:00+08:00", "cases": numbers})
+                     after={"step": "sweep:overdue", "at": "2026-12-07T09:00:00+08:00", "numbers": numbers})
         audit.record(actor=None, actor_username="system", action="update", object_type="workflow.case",
-                     after={"sweep": "warning", "at": "2026-12-07T09:00:00+08:00", "cases": numbers[:2]})
+                     after={"step": "sweep:warning", "at": "2026-12-07T09:00:00+08:00", "numbers": numbers[:2]})
     client.force_login(world.user(Role.AUDITOR))
     body = client.get(reverse("core:audit_list")).content.decode()
     assert "JF2026000001、JF2026000002、JF2026000003 等 5 件" in body

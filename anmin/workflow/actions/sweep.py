@@ -133,7 +133,7 @@ def _sweep_overdue(ids: list[int], now: datetime, result: SweepResult, finder: C
         result.supervisions += len(notices)
         if changed:
             _audit(action="update", actor=SYSTEM, object_type="workflow.case",
-                   after={"sweep": "overdue", "at": now.isoformat(), "cases": [c.number for c in changed],
+                   after={"step": "sweep:overdue", "at": now.isoformat(), "numbers": [c.number for c in changed],
                           "supervisions": len(notices)})
 
 
@@ -161,4 +161,4 @@ def _sweep_warning(ids: list[int], now: datetime, result: SweepResult) -> None:
             CaseEvent.objects.bulk_create(events)
             Case.objects.filter(pk__in=[c.pk for c in cases]).update(warned_at=now, last_seq=F("last_seq") + 1)
             _audit(action="update", actor=SYSTEM, object_type="workflow.case",
-                   after={"sweep": "warning", "at": now.isoformat(), "cases": [c.number for c in cases]})
+                   after={"step": "sweep:warning", "at": now.isoformat(), "numbers": [c.number for c in cases]})

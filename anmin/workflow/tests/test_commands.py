@@ -23,6 +23,11 @@ def test_sweep_command_reports_and_is_idempotent(world):
     call_command("sweep", now="2020-12-05T08:00+08:00", stdout=again)
     assert "逾期 0 件" in again.getvalue()
     assert Supervision.objects.count() == 1
+    # The audit log names what the sweep did and to which case (its entry had no record number).
+    from anmin.core.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(after__step="sweep:overdue").get()
+    assert (entry.action_label, entry.object_label) == ("修改：逾期标记", case.number)
 
 
 def test_the_sweep_task_runs_the_sweep(world):
