@@ -115,8 +115,11 @@ class LedgerPaginator(Paginator):
     def get_page(self, number):
         try:
             return super().get_page(number)
-        except EmptyPage:  # past the end of an estimated count
-            return self.page(1)
+        except EmptyPage:  # past the end (?page=999, a page kept from before rows went): the last page,
+            try:              # as Django's own paginator answers, or the first if an estimate put it too far
+                return self.page(max(1, self.num_pages))
+            except EmptyPage:
+                return self.page(1)
 
     def page(self, number):
         """A page's rows. A count kept from an earlier request (``remember``) may lag a write outside
