@@ -255,8 +255,10 @@ class ReportCreateView(IdempotentFormMixin, FormView):
 
 
 def _shown(value) -> str:
-    if isinstance(value, dict):  # counted by category: "环境卫生 2、治安隐患 1"
-        return "、".join(f"{k} {F.number(v)}" for k, v in value.items())
+    if isinstance(value, dict):  # counted by category, the largest first: "环境卫生 2、治安隐患 1"
+        # (in the order of the figures, not of the stored JSON: PostgreSQL's jsonb sorts its keys)
+        ranked = sorted(value.items(), key=lambda kv: (-_sort_number(kv[1]), str(kv[0])))
+        return "、".join(f"{k} {F.number(v)}" for k, v in ranked)
     return F.number(value)
 
 
@@ -298,3 +300,10 @@ class ReportFileView(ScopedMixin, DetailView):
             audit.record(actor=request.user, action="download", obj=run, after={"format": fmt}, request=request)
         filename = f"{run.title or run.get_kind_display()}-v{run.version}.{fmt}"
         return FileResponse(default_storage.open(name, "rb"), as_attachment=True, filename=filename)
+
+
+def _sort_number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
