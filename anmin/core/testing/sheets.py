@@ -57,19 +57,7 @@ def xls(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: s
     ws = wb.add_sheet(title)
     for c in hidden:
         ws.col(c).hidden = True
-    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
-    covered = set()
-    for r0, c0, r1, c1 in merges:
-        ws.write_merge(r0, r1, c0, c1, rows[r0][c0] if c0 < len(rows[r0]) else None)
-        covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-    for i, r in enumerate(rows):
-        for j, v in enumerate(r):
-            if (i, j) in covered or v is None:
-                continue
-            if isinstance(v, (dt.date, dt.datetime)):
-                ws.write(i, j, v, date_style)
-            else:
-                ws.write(i, j, v)
+    _xls_sheet(ws, rows, merges)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -124,7 +112,10 @@ def _xls_sheet(ws, rows, merges) -> None:
         for j, v in enumerate(r):
             if (i, j) in covered or v is None:
                 continue
-            ws.write(i, j, v, date_style) if isinstance(v, (dt.date, dt.datetime)) else ws.write(i, j, v)
+            if isinstance(v, (dt.date, dt.datetime)):
+                ws.write(i, j, v, date_style)
+            else:
+                ws.write(i, j, v)
 
 
 def csv_bytes(rows: Sequence[Sequence[Any]], *, encoding: str = "gbk") -> bytes:
