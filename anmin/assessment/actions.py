@@ -25,6 +25,7 @@ from .models import (
     Scheme,
     SchemeStatus,
     Target,
+    UnitType,
     Veto,
     VetoStatus,
 )
@@ -73,7 +74,17 @@ def add_indicator(*, actor, scheme: Scheme, code: str, name: str, kind: str, max
             engine.rule_score(rule, 0.0, Decimal(1), [0.0])
         except (ValueError, TypeError, KeyError) as exc:
             raise Invalid(f"计分规则无效：{exc}", field="rule") from exc
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code:
+        raise Invalid("请填写指标编号", field="code")
+    if not name:
+        raise Invalid("请填写指标名称", field="name")
+    if parent is not None and (parent.scheme_id != scheme.pk or parent.kind != IndicatorKind.GROUP):
+        raise Invalid("上级指标应为本方案的指标类别", field="parent")
     with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()  # two adds of one code find each other
+        if scheme.indicators.filter(code=code).exists():
+            raise Invalid(f"编号 {code} 已被本方案的其他指标使用", field="code")
         ind = Indicator.objects.create(scheme=scheme, parent=parent, code=code, name=name, kind=kind,
                                        max_score=_points(max_score, "max_score", "分值"), kpi=kpi, rule=rule or {},
                                        description=description, order=order)
@@ -85,11 +96,111 @@ def add_indicator(*, actor, scheme: Scheme, code: str, name: str, kind: str, max
 @action(perm=MANAGE, target="scheme", model=Scheme, what="确定考核对象")
 def add_target(*, actor, scheme: Scheme, name: str, region, org_unit=None, order: int = 0) -> Target:
     _open(scheme)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("请填写单位名称", field="name")
     with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        if scheme.targets.filter(name=name).exists():
+            raise Invalid(f"{name}已是本方案的考核对象", field="name")
         t = Target.objects.create(scheme=scheme, name=name, region_id=getattr(region, "pk", region),
                                   org_unit=org_unit, order=order)
         audit.record(actor=actor, action="create", obj=t, after={"name": name})
     return t
+
+
+@action(perm=MANAGE, target="scheme", model=Scheme, what="确定考核对象")
+def add_townships(*, actor, scheme: Scheme) -> list[Target]:
+    """Every 乡镇(街道) of the scheme's area that is not yet a unit of it, in the order of their codes."""
+    from anmin.core.models import Region
+
+    _open(scheme)
+    if scheme.unit_type != UnitType.TOWNSHIP:
+        raise Invalid("只有乡镇(街道)考核方案可以按区划添加考核对象", field="unit_type")
+    made = []
+    with transaction.atomic():
+        Scheme.objects.select_for_update().filter(pk=scheme.pk).first()
+        have = {*scheme.targets.values_list("region_id", flat=True), *scheme.targets.values_list("name", flat=True)}
+        order = scheme.targets.count()
+        for t in Region.objects.townships().inside(scheme.region).order_by("code"):
+            if t.code in have or t.name in have:
+                continue
+            made.append(Target.objects.create(scheme=scheme, name=t.name, region=t, order=order))
+            order += 1
+        if made:
+            audit.record(actor=actor, action="create", obj=scheme, object_type="assessment.target",
+                         after={"units": [t.name for t in made]})
+    return made
+
+
+def _unused(model, where, what: str) -> None:
+    if model.objects.filter(**where).exists():
+        raise Invalid(f"{what}，不能删除", field="item")
+
+
+@action(perm=MANAGE, target="scheme", model=Scheme, what="设置考核指标")
+def remove_indicator(*, actor, scheme: Scheme, indicator: Indicator) -> None:
+    """A draft's item set up by mistake; not one a unit has been scored, adjusted or appealed on."""
+    _open(scheme)
+    if indicator.scheme_id != scheme.pk:
+        raise Invalid("指标不属于该考核方案", field="item")
+    with transaction.atomic():
+        if indicator.children.exists():
+            raise Invalid(f"{indicator.code} 下还有指标，请先删除其下的指标", field="item")
+        _unused(ManualScore, {"indicator": indicator}, f"{indicator.code} 已有评分")
+        _unused(Adjustment, {"indicator": indicator}, f"{indicator.code} 已登记扣分或加分")
+        _unused(Appeal, {"indicator": indicator}, f"{indicator.code} 有申诉")
+        _unused(Veto, {"indicator": indicator}, f"{indicator.code} 有一票否决记录")
+        audit.record(actor=actor, action="delete", obj=indicator, object_type="assessment.indicator",
+                     region_code=indicator.scheme.region_id, before={"code": indicator.code, "name": indicator.name})
+        indicator.delete()
+
+
+@action(perm=MANAGE, target="target", model=Target, what="确定考核对象")
+def remove_target(*, actor, target: Target) -> None:
+    """A unit added by mistake to a draft; not one that has scores, adjustments, appeals or vetoes."""
+    _open(target.scheme)
+    with transaction.atomic():
+        for model, what in ((ManualScore, "已有评分"), (Adjustment, "已登记扣分或加分"), (Appeal, "有申诉"),
+                            (Veto, "有一票否决记录")):
+            _unused(model, {"target": target}, f"{target.name}{what}")
+        audit.record(actor=actor, action="delete", obj=target, region_code=target.region_id,
+                     before={"name": target.name})
+        target.delete()
+
+
+@action(perm="assessment.add_scheme", target="source", model=Scheme, what="新建考核方案")
+def copy_scheme(*, actor, source: Scheme, year: int, name: str, excellent_quota=None, grades=None) -> Scheme:
+    """A new year's scheme from an earlier one: its indicator tree (codes, points, data items and
+    rules), grade lines and units; nothing scored. The usual way a year begins."""
+    with transaction.atomic():
+        scheme = create_scheme(actor=actor, year=year, unit_type=source.unit_type, name=name, region=source.region,
+                               grades=grades if grades is not None else dict(source.grades or {}),
+                               excellent_quota=excellent_quota if excellent_quota is not None
+                               else source.excellent_quota)
+        new_of: dict[int, Indicator] = {}
+        # Parents before children: a group's row is written before the items under it.
+        pending = list(source.indicators.order_by("order", "code"))
+        while pending:
+            later = []
+            for ind in pending:
+                if ind.parent_id and ind.parent_id not in new_of:
+                    later.append(ind)
+                    continue
+                new_of[ind.pk] = Indicator.objects.create(
+                    scheme=scheme, parent=new_of.get(ind.parent_id), code=ind.code, name=ind.name, kind=ind.kind,
+                    max_score=ind.max_score, kpi=ind.kpi, rule=ind.rule, description=ind.description,
+                    order=ind.order)
+            if len(later) == len(pending):  # a parent outside the scheme: kept at the top
+                for ind in later:
+                    ind.parent_id = None
+            pending = later
+        Target.objects.bulk_create([Target(scheme=scheme, name=t.name, region_id=t.region_id,
+                                           org_unit_id=t.org_unit_id, order=t.order)
+                                    for t in source.targets.order_by("order", "name")])
+        audit.record(actor=actor, action="create", obj=scheme,
+                     after={"copied_from": source.name, "indicators": len(new_of), "units": scheme.targets.count()})
+    return scheme
 
 
 @action(perm="assessment.score_scheme", target="target", model=Target, what="考核评分")

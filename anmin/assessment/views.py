@@ -6,14 +6,17 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import ActionError, run_action
+from anmin.core.idempotency import FORM_FIELD, new_key, run_form_post
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
 from . import actions, engine, explain, forms
 from .models import Appeal, AppealStatus, Indicator, IndicatorKind, Scheme, Target, UnitType, Veto
+from .setup_views import SchemeSetup, adjustment_post
 
 
 class SchemeTable(Table):
@@ -31,9 +34,15 @@ class SchemeListView(LedgerView):
     title = _("考核评估")
     export_name = "考核方案"
     template_name = "assessment/scheme_list.html"
+    create_label = _("新建考核方案")
+
+    @property
+    def create_url(self):
+        return reverse("assessment:scheme_create") if self.request.user.has_perm("assessment.add_scheme") else None
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["create_label"] = self.create_label
         user = self.request.user
         # A township centre does not see the city's scheme but its own unit in it (a 市直单位 its own
         # org unit's); the office and leaders see every scheme and reach each unit from its ranking.
@@ -58,13 +67,19 @@ def _act(request, fn, ok: str, **kw):
     return True
 
 
-class SchemeDetailView(DetailPage):
+class SchemeDetailView(SchemeSetup, DetailPage):
     model = Scheme
     template_name = "assessment/scheme_detail.html"
 
     def post(self, request, *args, **kwargs):
-        scheme = self.get_object()
+        self.object = scheme = self.get_object()
+        return run_form_post(request, lambda: self._post(request, scheme))
+
+    def _post(self, request, scheme):
         what = request.POST.get("do")
+        answered = self.setup_post(request, scheme, what)
+        if answered is not None:
+            return answered
         if what == "propose":
             _act(request, actions.propose_vetoes, _("已根据记录提出一票否决建议"), scheme=scheme)
         elif what == "publish":
@@ -79,9 +94,11 @@ class SchemeDetailView(DetailPage):
                  confirm=confirm, note=request.POST.get("note", ""))
         return redirect(scheme.get_absolute_url())
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, bound=None, **kwargs):
         ctx = super().get_context_data(**kwargs)
         scheme = self.object
+        ctx.update(self.setup_context(scheme, bound or {}))
+        ctx[FORM_FIELD] = new_key()
         results = sorted(engine.compute(scheme), key=lambda r: (r.rank, r.target.name))
         for r in results:
             r.veto_rows = explain.veto_rows(r.vetoes)
@@ -119,6 +136,8 @@ class TargetDetailView(DetailPage):
             return self._score(request, target)
         if what in ("accept", "reject"):
             return self._review(request, target, accept=what == "accept")
+        if what == "adjust":
+            return run_form_post(request, lambda: adjustment_post(self, request, target))
         indicator = Indicator.objects.filter(scheme=target.scheme, pk=request.POST.get("indicator") or 0).first()
         _act(request, actions.file_appeal, _("申诉已提交，等待复核"), target=target, indicator=indicator,
              reason=request.POST.get("reason", ""))
@@ -179,11 +198,16 @@ class TargetDetailView(DetailPage):
                     "note": own.note if own else ""})
                 scoring.append({"indicator": ind, "max": explain.num(ind.max_score), "own": own,
                                 "score": explain.num(own.score) if own else None, "form": form})
+        adjust = None
+        if may_score and target.scheme.indicators.filter(
+                kind__in=(IndicatorKind.DEDUCTION, IndicatorKind.BONUS)).exists():
+            adjust = bound.get(("adjust", 0)) or forms.AdjustmentForm(scheme=target.scheme, prefix="adj")
+        ctx[FORM_FIELD] = self.request.POST.get(FORM_FIELD) if bound.get(("adjust", 0)) else new_key()
         appeals = list(target.appeals.select_related("indicator"))
         for a in appeals:
             if may_score and a.status == AppealStatus.OPEN:
                 a.review_form = bound.get(("appeal", a.pk)) or _review_form(a)
-        ctx.update(result=result, appeals=appeals, scoring=scoring, may_score=may_score,
+        ctx.update(result=result, appeals=appeals, scoring=scoring, may_score=may_score, adjust_form=adjust,
                    items=explain.item_rows(target, result.items) if result else [],
                    vetoes=explain.veto_rows(result.vetoes) if result else [],
                    indicators=target.scheme.indicators.exclude(kind="group").order_by("order", "code"),

@@ -77,7 +77,7 @@ def record_check(*, actor, school: School, term: str, items, checked_on: date | 
             return row
         if expected_version is None or existing.version != expected_version:
             raise Conflict(f"{school.name} {row.term} 学期的检查已由他人登记或修改，您的内容未保存。"
-                           "请刷新页面，在最新内容上修改",
+                           "请重新打开该学校的检查，在最新内容上修改",
                            current={"id": existing.pk, "version": existing.version, "items": existing.items})
         before = audit.snapshot(existing)
         existing.items, existing.checked_on, existing.checked_by, existing.note = (

@@ -105,7 +105,7 @@ class Invalid(ActionError, ValidationError):
 
 
 # What a person is told when someone else changed the record after they opened it (``Conflict``).
-CHANGED_MEANWHILE = "{what}在您打开后已被他人修改，您的修改未保存。请刷新页面，查看最新内容后再操作。"
+CHANGED_MEANWHILE = "{what}在您打开后已被他人修改，您的修改未保存。请重新打开该记录，查看最新内容后再操作。"
 
 
 class Conflict(ActionError):

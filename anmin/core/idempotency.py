@@ -401,7 +401,7 @@ def run_form_post(request, handler: Callable[[], HttpResponse]) -> HttpResponse:
     if not key or not getattr(request.user, "is_authenticated", False):
         return handler()
     if not valid_key(key):
-        return _refusal(request, 400, _("表单的 idempotency_key 无效，请刷新页面后重新提交。"))
+        return _refusal(request, 400, _("表单的 idempotency_key 无效，请重新打开表单后再提交。"))
 
     def answer(result: ClaimResult) -> HttpResponse:
         if result.outcome is Claim.MISMATCH:

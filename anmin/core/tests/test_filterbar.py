@@ -133,3 +133,17 @@ def test_each_language_has_its_own_bar(client, world, draws):
     client.cookies["django_language"] = "zh-hans"
     assert bar(client, "/workflow/cases/") == chinese
     assert len(draws) == 2
+
+
+def test_a_wrong_filter_is_told_in_words_and_no_empty_ledger_pretends_to_be_an_answer(client, world):
+    """A link with ?township=999999999 (a bookmark from before a rename, a hand-typed code) showed the
+    field's internal name (township) over the message, and under it 没有符合条件的记录."""
+    client.force_login(world.user(Role.CITY_OFFICE))
+    page = client.get("/disputes/?township=999999999").content.decode()
+    errors = page[page.index("data-filter-errors"):]
+    errors = errors[:errors.index("</div></div>") if "</div></div>" in errors else 400]
+    assert "筛选条件有误" in errors
+    assert "「乡镇(街道)」的选项无效" in errors
+    assert ">township<" not in page
+    assert "筛选条件有误，未列出记录" in page
+    assert "没有符合条件的记录" not in page

@@ -199,7 +199,7 @@ def test_a_record_form_carries_the_version_hidden_and_a_stale_tab_gets_a_conflic
     assert r.status_code == 409
     body = r.content.decode()
     # said plainly: someone else changed it meanwhile, reload — no internal version number ("当前版本 2")
-    assert "该视频监控点位在您打开后已被他人修改，您的修改未保存。请刷新页面" in body
+    assert "该视频监控点位在您打开后已被他人修改，您的修改未保存。请重新打开该记录" in body
     assert "版本" not in body
     cam.refresh_from_db()
     assert cam.status == "online"

@@ -59,6 +59,11 @@
       document.querySelectorAll("details[data-fold-wide]").forEach(function (d) { d.open = true; });
     }
   });
+  // A button that removes something asks first (data-confirm="确定删除…？"); without this file it does not.
+  document.addEventListener("click", function (evt) {
+    var button = evt.target && evt.target.closest ? evt.target.closest("[data-confirm]") : null;
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) { evt.preventDefault(); }
+  });
   // A full ID number or mobile number never goes into a URL: a search form (GET) holding one is
   // not sent; the server refuses such URLs anyway (PersonalNumbersInUrlMiddleware).
   var ID_OR_PHONE = /(^|[^0-9A-Za-z])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])/;
