@@ -242,5 +242,45 @@ def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
             router=router, grader=grader, n=n))
     leads.sort(key=lambda item: item.received_at)
     created_leads = import_past_leads(leads, actor=SYSTEM, note="演示环境：2020年预警线索")
+    listed = _blacklist(rng)
     result = case_actions.sweep(now=DEMO_NOW)
-    return {"fraud_cases": created_cases, "leads": created_leads, "supervisions": result.supervisions}
+    return {"fraud_cases": created_cases, "leads": created_leads, "supervisions": result.supervisions,
+            "blacklisted": listed}
+
+
+#: Links of the kinds the 反诈中心 pushes (fake shops, "refund" pages, investment apps), as a city's list has them.
+DEMO_URLS = ("jd-tuikuan.cc", "ccb-vip.top/login", "icbc-etoken.xyz", "quanguo-daikuan.com", "tk-kefu.net",
+             "huobi-pro.vip", "xsjz-shuadan.cn", "gov-ybtk.cc/refund", "app-tz99.com/download", "jinrong-dkw.top")
+
+
+def _blacklist(rng: random.Random) -> int:
+    """The 涉诈黑名单 as the police keep it: the phone cards and frozen bank accounts of the year's solved
+    cases, listed on the day they were frozen, and the links pushed from above; the portal's 反诈查询
+    answers from it."""
+    from django.db import transaction
+
+    from anmin.core import audit
+
+    from .models import BlacklistEntry, CardKind, EntryKind, FraudCard
+    from .normalize import normalize
+
+    city = Region.objects.filter(level=1).order_by("code").first()
+    if city is None or BlacklistEntry.objects.exists():
+        return 0
+    rows = []
+    for card in FraudCard.objects.filter(frozen_on__isnull=False).order_by("pk"):
+        kind = EntryKind.PHONE if card.kind == CardKind.PHONE else EntryKind.ACCOUNT
+        try:
+            value = normalize(kind, card.number)
+        except ValueError:
+            continue
+        rows.append(BlacklistEntry(kind=kind, value=value, source="本市侦办案件", listed_on=card.frozen_on,
+                                   region=city, fraud_case_id=card.fraud_case_id))
+    for i, url in enumerate(DEMO_URLS):
+        rows.append(BlacklistEntry(kind=EntryKind.URL, value=normalize(EntryKind.URL, url), source="许昌市反诈中心推送",
+                                   listed_on=TODAY - dt.timedelta(days=7 * i + rng.randint(0, 6)), region=city))
+    with transaction.atomic():
+        BlacklistEntry.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        audit.record(actor=SYSTEM, action="import", object_type="antifraud.blacklistentry",
+                     reason="演示环境：涉诈黑名单", after={"rows": len(rows)})
+    return len(rows)

@@ -11,5 +11,7 @@ def register() -> None:
         MenuItem("antifraud_leads", "cases", _("预警线索台账"), "antifraud:lead_list", "antifraud.view_lead", 25, "⚠"),
         MenuItem("antifraud_cases", "cases", _("电诈案件台账"), "antifraud:case_list", "antifraud.view_fraudcase", 26,
                  "¥"),
+        MenuItem("antifraud_blacklist", "cases", _("涉诈黑名单"), "antifraud:blacklist_list",
+                 "antifraud.view_blacklistentry", 27, "shield-alert"),
     ):
         menu.register(item.key, item)

@@ -13,7 +13,8 @@ LEAD_VIEW = ("antifraud.view_lead",)
 LEAD_WORK = (*LEAD_VIEW, "antifraud.change_lead")
 LEAD_ADD = (*LEAD_WORK, "antifraud.add_lead")
 CASES_VIEW = ("antifraud.view_fraudcase", "antifraud.view_blacklistentry")
-CASES_WORK = (*CASES_VIEW, "antifraud.add_fraudcase", "antifraud.change_fraudcase", "antifraud.add_blacklistentry")
+CASES_WORK = (*CASES_VIEW, "antifraud.add_fraudcase", "antifraud.change_fraudcase", "antifraud.add_blacklistentry",
+              "antifraud.change_blacklistentry")
 
 
 def grants() -> RoleGrants:

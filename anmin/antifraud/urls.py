@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, views
+from . import blacklist_pages, case_views, views
 
 app_name = "antifraud"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/conclude/", views.ConcludeView.as_view(), name="lead_conclude"),
     path("<int:pk>/revisit/", views.RevisitView.as_view(), name="lead_revisit"),
     path("<int:pk>/grade/", views.GradeView.as_view(), name="lead_grade"),
+    path("blacklist/", blacklist_pages.BlacklistLedgerView.as_view(), name="blacklist_list"),
+    path("blacklist/new/", blacklist_pages.BlacklistAddView.as_view(), name="blacklist_add"),
+    path("blacklist/<int:pk>/", blacklist_pages.BlacklistDetailView.as_view(), name="blacklist_detail"),
     path("cases/", views.FraudCaseLedgerView.as_view(), name="case_list"),
     path("cases/<int:pk>/", views.FraudCaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/edit/", case_views.UpdateFraudCaseView.as_view(), name="case_edit"),

@@ -57,6 +57,9 @@ class SchemeCreateView(ScopedMixin, IdempotentFormMixin, FormView):
                                         year=d["year"], name=d["name"], excellent_quota=d["excellent_quota"])
         else:
             region = Region.objects.filter(pk=user.scope.region_code or "").first()
+            if region is None:
+                form.add_error(None, _("您的账号没有所属单位，不能新建考核方案"))
+                return self.form_invalid(form)
             scheme, status = run_action(form, actions.create_scheme, actor=user, year=d["year"],
                                         unit_type=d["unit_type"], name=d["name"], region=region,
                                         excellent_quota=d["excellent_quota"])

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from anmin.core import audit, checks, clock
-from anmin.core.errors import invalid
-from anmin.core.guards import action
+from anmin.core.errors import Conflict, invalid
+from anmin.core.guards import action, in_area
 from anmin.core.models import Region
 
 from ..models import BlacklistEntry, EntryKind, FraudCase
+from ..normalize import normalize
 from . import common
 
 ADD_PERM = "antifraud.add_blacklistentry"
+CHANGE_PERM = "antifraud.change_blacklistentry"
 
 
 @action(perm=ADD_PERM, region="region", region_label="登记单位所在区划", what="列入涉诈黑名单")
@@ -39,11 +42,63 @@ def add_blacklist_entry(*, actor, kind: str, value: str, source: str, region: Re
             defaults={"source": source, "listed_on": listed_on or timezone.localdate(now), "region": place,
                       "fraud_case": fraud_case})
         if not created and not entry.is_active:
-            entry.is_active = True
-            entry.save(update_fields=["is_active"])
+            entry.is_active, entry.withdrawn_at, entry.withdraw_reason = True, None, ""
+            entry.save(update_fields=["is_active", "withdrawn_at", "withdraw_reason"])
         audit.record(actor=actor, action="create" if created else "update", obj=entry,
                      after={"kind": kind, "value": normalized, "source": source})
     return entry
+
+
+def guess_kind(value: str) -> str:
+    """What an office's list holds when it has no 类型 column: a phone if it reads as one, else a bank
+    account if it is digits, else a link."""
+    raw = str(value or "").strip()
+    for kind in (EntryKind.PHONE, EntryKind.ACCOUNT, EntryKind.URL):
+        try:
+            normalize(kind, raw)
+        except ValueError:
+            continue
+        return kind
+    return ""
+
+
+@action(perm=CHANGE_PERM, target="entry", model=BlacklistEntry, what="移出涉诈黑名单")
+def withdraw_blacklist_entry(*, actor, entry: BlacklistEntry, reason: str) -> BlacklistEntry:
+    """Take a value off the list (a number reassigned to someone else, an account found innocent): the
+    public check no longer knows it; the entry stays, with who, when and why."""
+    reason = checks.text(reason, "reason", "移出原因", 200, required=True)
+    with transaction.atomic():
+        locked = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+        if not locked.is_active:
+            raise Conflict("该号码/账户/网址已移出黑名单", current={"is_active": False})
+        locked.is_active, locked.withdrawn_at, locked.withdraw_reason = False, clock.now(), reason
+        locked.save(update_fields=["is_active", "withdrawn_at", "withdraw_reason"])
+        audit.record(actor=actor, action="update", obj=locked, reason=reason,
+                     before={"is_active": True}, after={"is_active": False})
+    return locked
+
+
+@action(perm=ADD_PERM, what="导入涉诈黑名单")
+def import_blacklist(rows: Sequence[BlacklistEntry], *, actor, note: str = "") -> int:
+    """Entries from an Excel list (normalised, checked by the ledger): new values are listed, values
+    withdrawn before are listed again, values already on the list are left as they are. One audit entry."""
+    listed = 0
+    with transaction.atomic():
+        for row in rows:
+            if not in_area(actor, row.region_id):
+                raise invalid("region", f"「登记单位所在区划」{row.region_id} 不在您的辖区内")
+            entry, created = BlacklistEntry.objects.get_or_create(
+                kind=row.kind, value=row.value,
+                defaults={"source": row.source, "listed_on": row.listed_on, "region_id": row.region_id})
+            if created:
+                listed += 1
+            elif not entry.is_active:
+                entry.is_active, entry.withdrawn_at, entry.withdraw_reason = True, None, ""
+                entry.save(update_fields=["is_active", "withdrawn_at", "withdraw_reason"])
+                listed += 1
+        audit.record(actor=actor, action="import", object_type="antifraud.blacklistentry", reason=note,
+                     after={"rows": len(rows), "listed": listed})
+    return listed
 
 
 def public_check(kind: str, value: str) -> dict[str, Any]:

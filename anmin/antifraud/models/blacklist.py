@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.links import pk_url
 from anmin.core.scoping import ScopedQuerySet, ScopePolicy
 
 
@@ -24,6 +25,8 @@ class BlacklistEntry(models.Model):
     fraud_case = models.ForeignKey("antifraud.FraudCase", verbose_name=_("电诈案件"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     is_active = models.BooleanField(_("有效"), default=True)
+    withdrawn_at = models.DateTimeField(_("移出时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("移出原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
@@ -36,3 +39,6 @@ class BlacklistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value}"
+
+    def get_absolute_url(self) -> str:
+        return pk_url("antifraud:blacklist_detail", self.pk)

@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 
 from anmin.antifraud import actions
-from anmin.antifraud.models import FraudCard, FraudCase, Lead, Suspect
+from anmin.antifraud.models import BlacklistEntry, FraudCard, FraudCase, Lead, Suspect
 from anmin.antifraud.rules import ensure_default_grade_rules
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
@@ -43,7 +43,13 @@ def card_sample(region, world) -> FraudCard:
     return case_sample(region, world).cards.get()
 
 
+def blacklist_sample(region, world) -> BlacklistEntry:
+    return actions.add_blacklist_entry(actor=SYSTEM, kind="phone", value=f"1710000{next(_n):04d}", source="测试",
+                                       region=region)
+
+
 SAMPLES = {
+    BlacklistEntry: (blacklist_sample, seen_by("antifraud.view_blacklistentry")),
     Lead: (lead_sample, seen_by("antifraud.view_lead")),
     FraudCase: (case_sample, seen_by("antifraud.view_fraudcase")),
     Suspect: (suspect_sample, seen_by("antifraud.view_fraudcase")),

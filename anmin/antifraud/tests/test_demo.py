@@ -8,7 +8,8 @@ from io import StringIO
 from django.core.management import call_command
 
 from anmin.antifraud import demo
-from anmin.antifraud.models import Lead
+from anmin.antifraud.actions import public_check
+from anmin.antifraud.models import BlacklistEntry, FraudCard, Lead
 from anmin.core.demo import build as build_core
 
 SEED = {"antifraud.suspects_detained": 137, "antifraud.suspects_arrested": 58, "antifraud.suspects_prosecuted": 43,
@@ -30,4 +31,9 @@ def test_the_demo_year_reproduces_the_seed_figures(db):
     live = Lead.objects.filter(case__is_open=True)
     assert live.count() == len(demo.LIVE)
     assert live.filter(case__overdue_at__isnull=False).exists()
+    # The blacklist the portal's check answers from: the frozen cards and the links pushed from above.
+    assert stats["blacklisted"] == BlacklistEntry.objects.count() == 8316 + demo.PHONE_CARDS + len(demo.DEMO_URLS)
+    card = FraudCard.objects.filter(kind="bank", frozen_on__isnull=False).first()
+    assert public_check("account", card.number)["known"]
+    assert public_check("url", "https://jd-tuikuan.cc/a")["known"]
     assert demo.build()["fraud_cases"] == 0

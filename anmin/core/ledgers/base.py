@@ -132,9 +132,12 @@ def _numbered_only(cells: Sequence[Any], sequence: set[int]) -> bool:
     return isinstance(found, str) and found.strip().rstrip(".、").isdigit()
 
 
-def _sequence_columns(labels: Sequence[str]) -> set[int]:
-    """The 序号 columns (and the first): where a row numbered in advance holds its number."""
-    return {0} | {i for i, lab in enumerate(labels) if _loose_label(hdr.normalize_header(lab)) in SEQUENCE_LABELS}
+def _sequence_columns(labels: Sequence[str], *, first_is_whole: bool = False) -> set[int]:
+    """The 序号 columns (and the first, unless the first column alone makes a whole record — every required
+    field is read from it, as in a list of numbers in one column: data, not numbers left unfilled): where
+    a row numbered in advance holds its number."""
+    first = set() if first_is_whole else {0}
+    return first | {i for i, lab in enumerate(labels) if _loose_label(hdr.normalize_header(lab)) in SEQUENCE_LABELS}
 
 
 def _filled_row(cells: Sequence[Any], fill: dict[str, str] | None, mapping: dict[str, int]) -> Sequence[Any]:
@@ -283,6 +286,10 @@ class Ledger(ExportMixin):
                 out[c.field] |= {v for v in _variants(n, yes_no=yes_no) if v not in taken}
         return out
 
+    def _whole_at_first(self, mapping: dict[str, Any]) -> bool:
+        required = [c.field for c in self.columns if c.required]
+        return bool(required) and all(mapping.get(f) == 0 for f in required)
+
     def _parser(self, col: Column) -> Callable[[Any], Any]:
         return getattr(self, col.parse) if isinstance(col.parse, str) else col.parse
 
@@ -398,7 +405,7 @@ class Ledger(ExportMixin):
         width = max(max(len(p.band.labels), max((len(r) for _n, r in p.data_rows), default=0)) for p in parts)
         virtual: dict[str, int] = {}
         for part in parts:
-            sequence = _sequence_columns(part.band.labels)
+            sequence = _sequence_columns(part.band.labels, first_is_whole=self._whole_at_first(part.mapping))
             named = part.sheet.format != files.CSV and place_fields
             sheet_place = places.find(part.sheet.name) if named else None
             columns = {f: part.mapping.get(f) for f in place_fields}
@@ -473,7 +480,7 @@ class Ledger(ExportMixin):
         # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
         probe = next(((i, lab) for i, lab in enumerate(header_labels) if lab), None)
         # a row pre-numbered but left empty holds only its number, in the 序号 column or the first one
-        sequence = _sequence_columns(part.band.labels)
+        sequence = _sequence_columns(part.band.labels, first_is_whole=self._whole_at_first(part.mapping))
         formulas = part.sheet.formulas
         headings = part.sections.headings if part.sections is not None else {}
         max_rows = min(self.max_rows, files.limit("MAX_ROWS", 200_000))
