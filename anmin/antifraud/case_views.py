@@ -9,15 +9,51 @@ from typing import Any, ClassVar
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from anmin.core.errors import run_action
+from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.views.base import ScopedMixin
 
 from . import actions
-from .forms import CardForm, FraudCaseUpdateForm, FreezeForm, SuspectForm, SuspectStatusForm
+from .forms import CardForm, FraudCaseRegisterForm, FraudCaseUpdateForm, FreezeForm, SuspectForm, SuspectStatusForm
 from .models import FraudCard, FraudCase, Suspect
+
+
+class RegisterFraudCaseView(ScopedMixin, IdempotentFormMixin, FormView):
+    """登记电诈案件: a case reported at the station, not opened from a warning lead. The victim and the
+    suspect are linked to the person register as the action does for every case."""
+
+    model = FraudCase
+    required_perm = actions.cases.ADD_PERM
+    template_name = "anmin/form.html"
+    form_class = FraudCaseRegisterForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=_("登记电诈案件"), submit_label=_("登记"),
+                                        cancel_url=reverse("antifraud:case_list"), **kwargs)
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        victim = {"name": d["victim_name"], "id_number": d["victim_id_number"], "phone": d["victim_phone"],
+                  "loss": d["loss"]}
+        suspects = [{"name": d["suspect_name"], "id_number": d["suspect_id_number"]}] if d["suspect_name"] else []
+        fc, status = run_action(
+            form, actions.register_fraud_case, actor=self.request.user, region=d["region"],
+            police_case_number=d["police_case_number"], fraud_type=d["fraud_type"], title=d["title"],
+            filed_on=d["filed_on"], victims=[victim], suspects=suspects, amount_involved=d["amount_involved"],
+            field_map={"victims[0].name": "victim_name", "victims[0].id_number": "victim_id_number",
+                       "victims[0].phone": "victim_phone", "victims[0].loss": "loss",
+                       "suspects[0].name": "suspect_name", "suspects[0].id_number": "suspect_id_number"})
+        if fc is None:
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        messages.success(self.request, _("已登记电诈案件 %(n)s") % {"n": fc.police_case_number})
+        return HttpResponseRedirect(fc.get_absolute_url())
 
 
 class FraudCaseFormView(ScopedMixin, FormView):

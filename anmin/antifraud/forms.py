@@ -117,3 +117,35 @@ class FraudCaseUpdateForm(KitForm):
                                        required=False)
     amount_returned = forms.DecimalField(label=_("返还受害人(元)"), min_value=0, max_digits=14, decimal_places=2,
                                          required=False)
+
+
+class FraudCaseRegisterForm(CaseReportForm):
+    """登记电诈案件 as the station files it: the case, its first victim and (if known) a suspect; more
+    suspects and the cards are added on the case's page."""
+
+    police_case_number = forms.CharField(label=_("警情/案件编号"), max_length=40)
+    fraud_type = forms.ChoiceField(label=_("诈骗类型"))
+    title = forms.CharField(label=_("简要案情"), max_length=200)
+    region = RegionChoiceField(label=_("发案地"))
+    filed_on = forms.DateField(label=_("立案日期"), widget=_DATE)
+    victim_name = forms.CharField(label=_("受害人姓名"), max_length=64)
+    victim_id_number = forms.CharField(label=_("受害人身份证号码"), max_length=18, required=False)
+    victim_phone = forms.CharField(label=_("受害人联系电话"), max_length=20, required=False,
+                                   widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    loss = forms.DecimalField(label=_("损失金额(元)"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    amount_involved = forms.DecimalField(label=_("涉案金额(元)"), min_value=0, max_digits=14, decimal_places=2,
+                                         required=False, help_text=_("不填为受害人损失金额"))
+    suspect_name = forms.CharField(label=_("犯罪嫌疑人姓名"), max_length=64, required=False)
+    suspect_id_number = forms.CharField(label=_("犯罪嫌疑人身份证号码"), max_length=18, required=False)
+
+    sections = ((_("犯罪嫌疑人（已知时填写）"), ("suspect_name", "suspect_id_number"), "folded"),)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fraud_type"].choices = [("", "——"), *code_choices("fraud_type")]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("suspect_id_number") and not data.get("suspect_name"):
+            self.add_error("suspect_name", _("填写了犯罪嫌疑人身份证号码，请同时填写姓名"))
+        return data

@@ -17,6 +17,7 @@ urlpatterns = [
     path("blacklist/new/", blacklist_pages.BlacklistAddView.as_view(), name="blacklist_add"),
     path("blacklist/<int:pk>/", blacklist_pages.BlacklistDetailView.as_view(), name="blacklist_detail"),
     path("cases/", views.FraudCaseLedgerView.as_view(), name="case_list"),
+    path("cases/new/", case_views.RegisterFraudCaseView.as_view(), name="case_register"),
     path("cases/<int:pk>/", views.FraudCaseDetailView.as_view(), name="case_detail"),
     path("cases/<int:pk>/edit/", case_views.UpdateFraudCaseView.as_view(), name="case_edit"),
     path("cases/<int:pk>/suspects/add/", case_views.AddSuspectView.as_view(), name="suspect_add"),

@@ -154,6 +154,12 @@ class FraudCaseLedgerView(LedgerView):
     def get_queryset(self):
         return super().get_queryset().select_related("region__parent__parent").order_by("-filed_on", "-pk")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.request.user.has_perm(actions.cases.ADD_PERM):
+            ctx["create_url"], ctx["create_label"] = reverse("antifraud:case_register"), _("登记电诈案件")
+        return ctx
+
 
 class FraudCaseDetailView(DetailPage):
     model = FraudCase

@@ -95,3 +95,44 @@ def test_an_officer_replaces_the_pending_number_once_the_case_is_filed(world, cl
     assert r.status_code == 302
     fc.refresh_from_db()
     assert fc.police_case_number == "A411081500002020110011"
+
+
+def test_a_case_reported_at_the_station_is_registered_from_the_case_ledger(world, client):
+    """Most fraud cases come to the station after the money is gone, not from a warning lead: the ledger
+    had no 登记 and the police could not enter one."""
+    from anmin.antifraud.models import FraudCase
+
+    client.force_login(world.user(Role.POLICE))
+    listing = client.get(reverse("antifraud:case_list")).content.decode()
+    assert reverse("antifraud:case_register") in listing
+    assert "登记电诈案件" in listing
+    post = {"police_case_number": "A4110815000020201200", "fraud_type": "06", "title": "网络刷单返利诈骗案",
+            "region": world.gc_village.pk, "filed_on": "2020-12-01", "victim_name": "孙丽",
+            "victim_phone": "138 3741 6001", "loss": "12000", "suspect_name": "",
+            "idempotency_key": "f" * 32}
+    r = client.post(reverse("antifraud:case_register"), post)
+    fc = FraudCase.objects.get()
+    assert r.status_code == 302
+    assert r["Location"] == fc.get_absolute_url()
+    assert fc.amount_involved == 12000
+    assert fc.victims.get().name == "孙丽"
+    assert fc.region == world.gc_village
+    assert client.post(reverse("antifraud:case_register"), post).status_code == 302  # sent twice: one case
+    assert FraudCase.objects.count() == 1
+    # The same number again (a new form): told at the number, what was typed kept.
+    r = client.post(reverse("antifraud:case_register"), {**post, "idempotency_key": "", "title": "另一起"})
+    assert r.status_code == 400
+    assert "A4110815000020201200 已登记" in r.content.decode()
+    assert 'value="另一起"' in r.content.decode()
+    # A victim's ID number that is not one: told at the victim's ID field.
+    r = client.post(reverse("antifraud:case_register"), {**post, "idempotency_key": "",
+                                                         "police_case_number": "A-2", "victim_id_number": "12345"})
+    assert r.status_code == 400
+    assert 'class="form-row has-error" data-field="victim_id_number"' in r.content.decode()
+    assert FraudCase.objects.count() == 1
+
+
+def test_a_township_centre_cannot_register_a_fraud_case(world, client):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    assert client.get(reverse("antifraud:case_register")).status_code == 404
+    assert "登记电诈案件" not in client.get(reverse("antifraud:case_list")).content.decode()
