@@ -121,7 +121,7 @@ class EntryForm(KitForm):
 
 class BlacklistAddView(ScopedMixin, IdempotentFormMixin, FormView):
     model = BlacklistEntry
-    required_perm = actions.ADD_PERM
+    required_perm = scoped_create = actions.ADD_PERM
     template_name = "anmin/form.html"
     form_class = EntryForm
 

@@ -27,7 +27,7 @@ class RegisterFraudCaseView(ScopedMixin, IdempotentFormMixin, FormView):
     suspect are linked to the person register as the action does for every case."""
 
     model = FraudCase
-    required_perm = actions.cases.ADD_PERM
+    required_perm = scoped_create = actions.cases.ADD_PERM
     template_name = "anmin/form.html"
     form_class = FraudCaseRegisterForm
 

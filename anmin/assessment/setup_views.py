@@ -26,7 +26,7 @@ class SchemeCreateView(ScopedMixin, IdempotentFormMixin, FormView):
     """新建考核方案: the office's own area; from an earlier scheme, or empty."""
 
     model = Scheme
-    required_perm = "assessment.add_scheme"
+    required_perm = scoped_create = "assessment.add_scheme"
     template_name = "anmin/form.html"
     form_class = forms.SchemeForm
 

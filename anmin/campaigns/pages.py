@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import ledgers
+from anmin.workflow.kit.record_create import record_create
 from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
@@ -30,7 +31,12 @@ CampaignImport = record_import(
 
 CampaignLedger = record_ledger(
     PublicityCampaign, title=_("宣传活动台账"), fields=("title", "kind", "held_on", "place", "organiser"),
-    filter_fields=("kind",), search="title", date_field="held_on", ledger=CampaignImport)
+    filter_fields=("kind",), search="title", date_field="held_on", ledger=CampaignImport,
+    create_url_name="campaigns:campaign_new")
+
+CampaignCreate = record_create(
+    CampaignImport, title=_("登记宣传活动"), ledger_url_name="campaigns:campaign_list",
+    fields=("title", "kind", "held_on", "place", "organiser", "summary"), done=_("已登记宣传活动"))
 
 
 class CampaignDetail(RecordDetailView):
@@ -52,4 +58,9 @@ SessionImport = record_import(
 
 SessionLedger = record_ledger(
     CounsellingSession, title=_("心理服务记录台账"), fields=("counsellor", "held_on", "topic", "people"),
-    search="topic", date_field="held_on", select_related=("counsellor", "region"), ledger=SessionImport)
+    search="topic", date_field="held_on", select_related=("counsellor", "region"), ledger=SessionImport,
+    create_url_name="campaigns:session_new")
+
+SessionCreate = record_create(
+    SessionImport, title=_("登记心理服务"), ledger_url_name="campaigns:session_list",
+    fields=("counsellor", "held_on", "topic", "people"), done=_("已登记心理服务"))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import ledgers
+from anmin.workflow.kit.record_create import record_create
 from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import record_ledger
 
@@ -63,7 +64,11 @@ CheckImport = record_import(
 IncidentLedger = record_ledger(
     CampusIncident, title=_("校园周边案(事)件台账"), fields=("school", "occurred_on", "kind", "handling", "resolved"),
     filter_fields=("kind", "resolved"), search="description", date_field="occurred_on",
-    select_related=("school", "region"), ledger=IncidentImport)
+    select_related=("school", "region"), ledger=IncidentImport, create_url_name="campus:incident_new")
+
+IncidentCreate = record_create(IncidentImport, title=_("登记校园周边案(事)件"), ledger_url_name="campus:incident_list",
+                               fields=("school", "occurred_on", "kind", "description", "handling", "resolved"),
+                               done=_("已登记校园周边案(事)件"))
 
 CheckLedger = record_ledger(
     SafetyCheck, title=_("五个100%检查台账"), fields=("school", "term", "checked_on", "checked_by", "note"),

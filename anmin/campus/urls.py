@@ -9,5 +9,6 @@ urlpatterns = [
     *(url for registry in ALL for url in registry.urls()),
     path("posts/<int:pk>/checkin/", views.CheckinView.as_view(), name="post_checkin"),
     path("incidents/", pages.IncidentLedger.as_view(), name="incident_list"),
+    path("incidents/new/", pages.IncidentCreate.as_view(), name="incident_new"),
     path("checks/", pages.CheckLedger.as_view(), name="check_list"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import ledgers
+from anmin.workflow.kit.record_create import record_create
 from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
@@ -34,7 +35,11 @@ InspectionLedger = record_ledger(
     WaterInspection, title=_("水域巡查记录台账"),
     fields=("water", "inspected_on", "inspector", "signs_ok", "equipment_ok", "findings"),
     filter_fields=("signs_ok", "equipment_ok"), search="findings", date_field="inspected_on",
-    select_related=("water", "region"), ledger=InspectionImport)
+    select_related=("water", "region"), ledger=InspectionImport, create_url_name="hazards:inspection_new")
+
+InspectionCreate = record_create(
+    InspectionImport, title=_("登记水域巡查"), ledger_url_name="hazards:inspection_list",
+    fields=("water", "inspected_on", "inspector", "signs_ok", "equipment_ok", "findings"), done=_("已登记水域巡查"))
 
 DrowningImport = record_import(
     DrowningIncident, key="hazards.drowning", title="未成年人溺水事故台账", place=True,
@@ -57,7 +62,11 @@ DrowningLedger = record_ledger(
     DrowningIncident, title=_("未成年人溺水事故台账"), fields=("occurred_on", "water", "age", "sex", "died",
                                                             "circumstances"),
     filter_fields=("sex", "died"), search="circumstances", date_field="occurred_on",
-    select_related=("water", "region"), ledger=DrowningImport)
+    select_related=("water", "region"), ledger=DrowningImport, create_url_name="hazards:drowning_new")
+
+DrowningCreate = record_create(
+    DrowningImport, title=_("登记未成年人溺水事故"), ledger_url_name="hazards:drowning_list",
+    fields=("occurred_on", "water", "age", "sex", "died", "circumstances"), done=_("已登记未成年人溺水事故"))
 
 DrunkDrivingPage = record_ledger(
     DrunkDriving, title=_("酒驾醉驾查处登记台账"),

@@ -158,6 +158,10 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
             return save([build(r.values) for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")
 
     attrs = {"key": key, "title": title, "model": model, "columns": (*ref_columns, *columns),
-             "unique": (natural_key,) if natural_key else ()}
+             "unique": (natural_key,) if natural_key else (),
+             # what ``kit.record_create`` builds its one-record page from: the same refs, place, checks
+             # and bulk action the import uses
+             "record_spec": {"refs": refs, "place": place, "save": save, "check": check,
+                             "natural_key": natural_key, "fields": tuple(c.field for c in columns)}}
     ledger = type(f"{model.__name__}Ledger", (RecordLedger,), attrs)
     return ledger

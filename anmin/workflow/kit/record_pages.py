@@ -83,14 +83,25 @@ def record_filter(model, *, filter_fields: Sequence[str] = (), search: str = "",
 def record_ledger(model, *, title, fields: Sequence[str], filter_fields: Sequence[str] = (), search: str = "",
                   date_field: str = "", select_related: Sequence[str] = ("region",), link: bool = True,
                   export_name: str = "", ledger: type[Ledger] | None = None,
-                  import_perm: str = "", required_perm: str = "") -> type[LedgerView]:
+                  import_perm: str = "", required_perm: str = "", create_url_name: str = "",
+                  create_label: Any = None) -> type[LedgerView]:
     """A ledger page class for ``model`` (scoped, filtered, exported; with ``ledger``, imported too,
     by who holds ``import_perm`` — the model's add permission by default). ``required_perm``: the page
-    does not exist (404) for users without it."""
+    does not exist (404) for users without it. ``create_url_name``: the page entering one record
+    (``kit.record_create``), offered as 登记 to whoever holds the model's add permission."""
     related = tuple(select_related)
+    add_perm = import_perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
 
     def get_queryset(self):
         return LedgerView.get_queryset(self).select_related(*related)
+
+    def get_context_data(self, **kwargs):
+        ctx = super(view, self).get_context_data(**kwargs)
+        if create_url_name and self.request.user.has_perm(add_perm):
+            from django.urls import reverse
+
+            ctx["create_url"], ctx["create_label"] = reverse(create_url_name), create_label or _("登记")
+        return ctx
 
     attrs: dict[str, Any] = {
         "model": model, "title": title, "export_name": export_name or str(title),
@@ -104,7 +115,9 @@ def record_ledger(model, *, title, fields: Sequence[str], filter_fields: Sequenc
         attrs["ledger_class"] = ledger
         attrs["import_permission"] = import_perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
         attrs["export_response"] = lambda self, qs: self.get_ledger().export_response(qs)
-    return type(f"{model.__name__}LedgerView", bases, attrs)
+    view = type(f"{model.__name__}LedgerView", bases, attrs)
+    view.get_context_data = get_context_data
+    return view
 
 
 class RecordDetailView(DetailPage):

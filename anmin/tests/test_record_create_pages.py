@@ -1,0 +1,104 @@
+"""One record entered on a page (the kit's ``record_create``): an office or a grid worker with one
+incident, inspection, drowning, campaign or counselling session to add had to fill in an Excel file.
+Each page is made from the import's declaration: the parent among those the user sees, the place where
+the user may record, the import's checks and bulk action."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from anmin.campaigns import actions as campaign_actions
+from anmin.campaigns.models import CounsellingSession, PublicityCampaign
+from anmin.campus import actions as campus_actions
+from anmin.campus.models import CampusIncident
+from anmin.core import clock
+from anmin.core.actors import SYSTEM
+from anmin.core.models import AuditEntry, Role
+from anmin.hazards import actions as hazard_actions
+from anmin.hazards.models import DrowningIncident, WaterInspection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_grid_worker_enters_an_incident_near_a_school_of_their_area(client, world):
+    ours = campus_actions.create_school(actor=SYSTEM, name="古城小学", kind="primary", region=world.gc_village)
+    theirs = campus_actions.create_school(actor=SYSTEM, name="无梁小学", kind="primary", region=world.wl_village)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    listing = client.get("/campus/incidents/").content.decode()
+    assert "/campus/incidents/new/" in listing
+    form = client.get("/campus/incidents/new/").content.decode()
+    assert "古城小学" in form
+    assert "无梁小学" not in form
+    day = (clock.today() - dt.timedelta(days=1)).isoformat()
+    post = {"school": ours.pk, "occurred_on": day, "kind": "intrusion",
+            "description": "放学时有闲杂人员在校门口滋扰学生",
+            "handling": "派出所民警到场劝离", "resolved": "on", "idempotency_key": "c" * 32}
+    r = client.post("/campus/incidents/new/", post)
+    assert r.status_code == 302
+    assert r["Location"] == "/campus/incidents/"
+    incident = CampusIncident.objects.get()
+    assert incident.region_id == ours.region_id
+    assert incident.resolved
+    assert AuditEntry.objects.filter(object_type="campus.campusincident", reason__contains="页面登记").exists()
+    assert client.post("/campus/incidents/new/", post).status_code == 302  # sent twice: one record
+    assert CampusIncident.objects.count() == 1
+    # The same incident again from a new form: refused, not a second row.
+    r = client.post("/campus/incidents/new/", {**post, "idempotency_key": ""})
+    assert r.status_code == 400
+    assert "该记录已登记" in r.content.decode()
+    # Another township's school (a forged post): the form does not offer it.
+    r = client.post("/campus/incidents/new/", {**post, "idempotency_key": "", "school": theirs.pk})
+    assert r.status_code == 400
+    assert CampusIncident.objects.count() == 1
+    # Required fields are told at their fields.
+    r = client.post("/campus/incidents/new/", {"school": ours.pk, "kind": "traffic"})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert 'data-field="occurred_on"' in page
+    assert "「发生日期」为必填项" in page
+
+
+def test_a_grid_worker_enters_a_waters_inspection_but_not_a_drowning(client, world):
+    # a water in the worker's own grid (a grid worker sees what lies in their grids)
+    water = hazard_actions.create_water(actor=SYSTEM, region=world.gc_grid.code, name="古城坑塘", kind="pond")
+    client.force_login(world.user(Role.GRID_WORKER))
+    day = clock.today().isoformat()
+    r = client.post("/hazards/inspections/new/", {"water": water.pk, "inspected_on": day, "inspector": "网格员张三",
+                                                  "signs_ok": "on", "findings": "救生圈缺失一个"})
+    assert r.status_code == 302
+    row = WaterInspection.objects.get()
+    assert (row.water, row.signs_ok, row.equipment_ok) == (water, True, False)
+    assert client.get("/hazards/drownings/new/").status_code == 404  # no add permission: no page
+
+
+def test_a_township_enters_a_drowning_placed_by_village_and_the_imports_rules_apply(client, world):
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    day = (clock.today() - dt.timedelta(days=2)).isoformat()
+    post = {"region": world.gc_village2.pk, "occurred_on": day, "age": "19", "sex": "M", "circumstances": "河边戏水"}
+    r = client.post("/hazards/drownings/new/", post)
+    assert r.status_code == 400
+    assert "0 到 17 岁" in r.content.decode()
+    r = client.post("/hazards/drownings/new/", {**post, "age": "12"})
+    assert r.status_code == 302
+    assert DrowningIncident.objects.get().region == world.gc_village2
+    r = client.post("/hazards/drownings/new/", {**post, "age": "12", "region": world.wl_village.pk})
+    assert r.status_code == 400
+    assert DrowningIncident.objects.count() == 1
+
+
+def test_the_city_office_enters_a_city_wide_campaign_and_a_counselling_session(client, world):
+    counsellor = campaign_actions.create_counsellor(actor=SYSTEM, region=world.gc_village.code, name="王咨询",
+                                                    kind="counsellor")
+    client.force_login(world.user(Role.CITY_OFFICE))
+    assert "/campaigns/publicity/new/" in client.get("/campaigns/publicity/").content.decode()
+    r = client.post("/campaigns/publicity/new/", {"region": world.city.pk, "title": "全民反诈宣传月",
+                                                  "kind": "theme_month",
+                                                  "held_on": clock.today().isoformat(), "organiser": "市平安办"})
+    assert r.status_code == 302
+    assert PublicityCampaign.objects.get().region == world.city
+    r = client.post("/campaigns/sessions/new/", {"counsellor": counsellor.pk, "held_on": clock.today().isoformat(),
+                                                 "topic": "青少年心理健康讲座", "people": "45"})
+    assert r.status_code == 302
+    assert CounsellingSession.objects.get().region_id == counsellor.region_id

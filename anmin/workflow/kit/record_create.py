@@ -1,0 +1,121 @@
+"""One record entered on a page, for the smaller records whose ledger is imported (``record_import``):
+an incident near a school, a water's inspection, a publicity campaign, a counselling session. An office
+with one record to add should not have to fill in an Excel file for it. Made from the import's own
+declaration — the same parent (a school, a water: chosen among those the user sees), the same place
+(乡镇/村, or the city's own for a city unit), the same checks and the same bulk action, called with one
+row — so a record entered here is exactly one the import would have written::
+
+    IncidentCreate = record_create(IncidentImport, title=_("登记校园周边案(事)件"),
+                                   fields=("school", "occurred_on", "kind", "description", "handling"),
+                                   ledger_url_name="campus:incident_list")
+    path("incidents/new/", IncidentCreate.as_view(), name="incident_new")
+
+and ``record_ledger(..., create_url_name="campus:incident_new")`` puts 登记 on the ledger for whoever
+may add. A record that is one already kept (the import's natural key) is refused at its first field; a
+retried form makes one record (its idempotency key). The page does not exist (404) without the add
+permission; the action checks permission and jurisdiction itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from anmin.core.errors import run_action
+from anmin.core.formkit import KitModelForm
+from anmin.core.forms import RegionChoiceField, preselect_single
+from anmin.core.idempotency import IdempotentFormMixin
+from anmin.core.models import Region
+from anmin.core.views.base import ScopedMixin
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class _RecordForm(KitModelForm):
+    """The record's own fields; a parent among those the user sees; a place where the user may record."""
+
+    refs: dict = {}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for name, (_header, parent) in self.refs.items():
+            if name in self.fields:
+                self.fields[name].queryset = parent.objects.visible_to(user).order_by("name")
+                preselect_single(self.fields[name])
+        if "region" in self.fields:
+            # a township, a village, or the city's own record for a city unit (what the import allows)
+            self.fields["region"].queryset = Region.objects.reportable_by(user, min_level=1).filter(level__lte=3)
+            preselect_single(self.fields["region"])
+
+
+def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelForm]:
+    names = [*(["region"] if spec["place"] else []), *fields]
+
+    def formfield(db_field, **kwargs):
+        if db_field.name == "region":
+            return RegionChoiceField(label=_("所在区划"))
+        if db_field.get_internal_type() == "DateField":
+            kwargs["widget"] = _DATE
+        return db_field.formfield(**kwargs)
+
+    base = type(f"{model.__name__}RecordBase", (_RecordForm,), {"refs": spec["refs"]})
+    return forms.modelform_factory(model, form=base, fields=names, formfield_callback=formfield)
+
+
+def record_create(ledger, *, title, fields: Sequence[str], ledger_url_name: str, perm: str = "",
+                  done: Any = None) -> type[FormView]:
+    """A page entering one record of ``ledger`` (a class made by ``record_import``)."""
+    spec = ledger.record_spec
+    model = ledger.model
+    form_class = _form_class(model, spec, fields)
+    add_perm = perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
+
+    class RecordCreateView(ScopedMixin, IdempotentFormMixin, FormView):
+        template_name = "anmin/form.html"
+        required_perm = scoped_create = add_perm  # the authorization matrix: 404 without it
+
+        def get_form_class(self):
+            return form_class
+
+        def get_form_kwargs(self):
+            return {**super().get_form_kwargs(), "user": self.request.user}
+
+        def get_context_data(self, **kwargs):
+            return super().get_context_data(title=title, submit_label=_("登记"),
+                                            cancel_url=reverse(ledger_url_name), **kwargs)
+
+        def form_invalid(self, form):
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+
+        def form_valid(self, form):
+            obj = form.save(commit=False)
+            if not obj.region_id:
+                parent = next((getattr(obj, f) for f in spec["refs"] if getattr(obj, f"{f}_id", None)), None)
+                obj.region_id = getattr(parent, "region_id", None)
+            key = spec["natural_key"]
+            if key and model.objects.filter(**{k: getattr(obj, k) for k in key}).exists():
+                first = next((k for k in key if k in form.fields), None)
+                form.add_error(first, _("该记录已登记，不要重复登记"))
+                return self.render_to_response(self.get_context_data(form=form), status=400)
+            if spec["check"] is not None:
+                done_check, status = run_action(form, lambda: spec["check"](obj) or True)
+                if done_check is None:
+                    return self.render_to_response(self.get_context_data(form=form), status=status)
+            saved, status = run_action(form, lambda: spec["save"]([obj], actor=self.request.user,
+                                                                  note=f"页面登记：{ledger.title}"))
+            if saved is None:
+                return self.render_to_response(self.get_context_data(form=form), status=status)
+            messages.success(self.request, done or _("已登记"))
+            return HttpResponseRedirect(reverse(ledger_url_name))
+
+    RecordCreateView.model = model
+    RecordCreateView.__name__ = f"{model.__name__}CreateView"
+    return RecordCreateView
