@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.formkit import KitForm, unchosen
+from anmin.core.formkit import IdNumberField, KitForm, PastDateField, unchosen
 from anmin.core.forms import RegionChoiceField
+from anmin.core.models import Region
+from anmin.core.models.regions import RegionLevel
 from anmin.workflow.kit.forms import CaseReportForm
 from anmin.workflow.rules import assignable_orgs
 
-from .models import ClueCategory, ClueResult, ClueSource, ClueSubject, Industry, NoticeKind
+from .models import (
+    REVIEW_DEPARTMENTS,
+    AssetMeasure,
+    ClueCategory,
+    ClueResult,
+    ClueSource,
+    ClueSubject,
+    CrimeOrg,
+    Industry,
+    NoticeKind,
+    OfficialKind,
+    OfficialMeasure,
+    OrgStage,
+    OrgType,
+    SuspectStatus,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -127,4 +146,126 @@ class TipKeyForm(KitForm):
         data = super().clean()
         if data.get("passphrase") and data.get("passphrase") != data.get("passphrase2"):
             self.add_error("passphrase2", _("两次输入的口令不一致"))
+        return data
+
+
+# -- the registers (organisations, suspects, assets, officials handled, candidates' joint review) --------
+
+
+def _places(user, *, levels: tuple[int, ...]):
+    """Where the user may register something, at the given levels (a township, a village)."""
+    return Region.objects.reportable_by(user, min_level=min(levels)).filter(level__in=levels)
+
+
+class OrgForm(KitForm):
+    """登记涉黑涉恶组织."""
+
+    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：张某某恶势力犯罪集团"))
+    org_type = forms.ChoiceField(label=_("组织类型"), choices=unchosen(OrgType.choices))
+    region = RegionChoiceField(label=_("主要活动区域"))
+    broken_on = PastDateField(label=_("打掉日期"), widget=DATE)
+    stage = forms.ChoiceField(label=_("诉讼阶段"), choices=OrgStage.choices, initial=OrgStage.INVESTIGATION)
+    summary = forms.CharField(label=_("主要违法犯罪事实"), max_length=5000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _places(user, levels=(RegionLevel.TOWNSHIP, RegionLevel.VILLAGE))
+
+
+class StageForm(KitForm):
+    """变更诉讼阶段 (the version the user saw: a stale form is refused, nothing overwritten)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    stage = forms.ChoiceField(label=_("诉讼阶段"), choices=OrgStage.choices)
+
+
+class SuspectForm(KitForm):
+    """添加成员/犯罪嫌疑人 of an organisation."""
+
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    id_number_value = IdNumberField(
+        label=_("身份证号码"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("加密保存，页面只显示部分号码；填写后与人口库关联"))
+    role_in_org = forms.CharField(label=_("组织地位"), max_length=32, required=False,
+                                  help_text=_("如：组织者、骨干成员"))
+    status = forms.ChoiceField(label=_("诉讼状态"), choices=SuspectStatus.choices, initial=SuspectStatus.CAUGHT)
+    caught_on = PastDateField(label=_("抓获日期"), widget=DATE, required=False, help_text=_("在逃的不填"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") and data["status"] != SuspectStatus.AT_LARGE and not data.get("caught_on") \
+                and "caught_on" not in self.errors:
+            self.add_error("caught_on", _("「抓获日期」为必填项（在逃的不填）"))
+        return data
+
+
+class AssetForm(KitForm):
+    """登记涉案资产 of an organisation."""
+
+    description = forms.CharField(label=_("资产"), max_length=200, help_text=_("如：砂场及设备、银行存款"))
+    measure = forms.ChoiceField(label=_("措施"), choices=unchosen(AssetMeasure.choices))
+    value = forms.DecimalField(label=_("价值(元)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2,
+                               widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}))
+    on = PastDateField(label=_("日期"), widget=DATE, help_text=_("冻结、查封扣押或没收的日期"))
+
+
+class OfficialForm(KitForm):
+    """登记处理公职人员."""
+
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    unit = forms.CharField(label=_("工作单位及职务"), max_length=100)
+    region = RegionChoiceField(label=_("所属区域"))
+    kind = forms.ChoiceField(label=_("问题类型"), choices=unchosen(OfficialKind.choices))
+    measure = forms.ChoiceField(label=_("处理方式"), choices=unchosen(OfficialMeasure.choices))
+    handled_on = PastDateField(label=_("处理日期"), widget=DATE)
+    org = forms.ModelChoiceField(label=_("涉及组织"), queryset=CrimeOrg.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _places(user, levels=(RegionLevel.TOWNSHIP, RegionLevel.VILLAGE))
+        self.fields["org"].queryset = CrimeOrg.objects.visible_to(user).order_by("-broken_on", "pk")
+
+
+ANSWERS = (("", _("未反馈")), ("ok", _("无异议")), ("no", _("有异议")))
+
+
+class CandidateForm(KitForm):
+    """候选人联审登记: the candidate and each reviewing department's answer (REVIEW_DEPARTMENTS); a
+    department with an objection gives its reason, and the candidate is then disqualified."""
+
+    region = RegionChoiceField(label=_("村(社区)"))
+    election_year = forms.IntegerField(label=_("换届年份"), min_value=2000, max_value=2100, help_text=_("如：2021"))
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    id_number_value = IdNumberField(
+        label=_("身份证号码"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("加密保存，页面只显示部分号码；填写后与人口库关联"))
+    reviewed_on = PastDateField(label=_("联审日期"), widget=DATE, required=False, help_text=_("不填为今天"))
+
+    sections = ((_("各部门审查意见"), tuple(n for code, _label in REVIEW_DEPARTMENTS
+                                      for n in (f"check_{code}", f"reason_{code}"))),)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _places(user, levels=(RegionLevel.VILLAGE,))
+        for i, (code, label) in enumerate(REVIEW_DEPARTMENTS):
+            self.fields[f"check_{code}"] = forms.ChoiceField(label=label, choices=ANSWERS, required=False)
+            self.fields[f"reason_{code}"] = forms.CharField(
+                label=_("%(dept)s异议原因") % {"dept": label}, max_length=200, required=False,
+                help_text="" if i else _("有异议时必填，如：涉黑涉恶受过刑事处罚"))
+
+    def clean(self):
+        data = super().clean()
+        checks = {}
+        for code, label in REVIEW_DEPARTMENTS:
+            answer, reason = data.get(f"check_{code}") or "", (data.get(f"reason_{code}") or "").strip()
+            if answer == "no" and not reason and f"reason_{code}" not in self.errors:
+                self.add_error(f"reason_{code}", _("「%(dept)s」有异议时须写明原因") % {"dept": label})
+            elif reason and not answer:
+                self.add_error(f"check_{code}", _("已写「%(dept)s」的原因，请选择无异议或有异议") % {"dept": label})
+            if answer:
+                checks[code] = {"ok": answer == "ok", "reason": reason}
+        if not checks and not self.errors:
+            self.add_error(None, _("请至少填写一个部门的审查意见"))
+        data["checks"] = checks
         return data

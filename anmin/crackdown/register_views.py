@@ -5,6 +5,7 @@ the only write is the audited reveal, through ``actions``."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import run_action
@@ -35,9 +36,20 @@ class AssetLedgerView(LedgerView):
         return super().get_queryset().select_related("org", "region").order_by("-on", "pk")
 
 
+def with_create_link(ctx: dict, user, perm: str, url_name: str, label) -> dict:
+    """The ledger's 登记 button, for holders of the add permission (the page is 404 to anyone else)."""
+    if user.has_perm(perm):
+        ctx["create_url"], ctx["create_label"] = reverse(url_name), label
+    return ctx
+
+
 class OfficialLedgerView(LedgerView):
     model, filterset_class, table_class = Official, OfficialFilter, OfficialTable
     title, export_name = _("处理公职人员"), "处理公职人员台账"
+
+    def get_context_data(self, **kwargs):
+        return with_create_link(super().get_context_data(**kwargs), self.request.user, "crackdown.add_official",
+                                "crackdown:official_new", _("登记处理公职人员"))
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "region").order_by("-handled_on", "pk")
@@ -46,6 +58,10 @@ class OfficialLedgerView(LedgerView):
 class CandidateLedgerView(LedgerView):
     model, filterset_class, table_class = Candidate, CandidateFilter, CandidateTable
     title, export_name = _("村“两委”换届候选人联审"), "换届候选人联审台账"
+
+    def get_context_data(self, **kwargs):
+        return with_create_link(super().get_context_data(**kwargs), self.request.user, "crackdown.add_candidate",
+                                "crackdown:candidate_new", _("候选人联审登记"))
 
     def get_queryset(self):
         return super().get_queryset().select_related("region").order_by("region_id", "pk")

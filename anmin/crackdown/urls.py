@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import register_forms_views as writes
 from . import register_views as registers
 from . import tip_views, views
 
@@ -21,7 +22,11 @@ urlpatterns = [
     path("notices/<int:pk>/", views.NoticeDetailView.as_view(), name="notice_detail"),
     path("notices/<int:pk>/reply/", views.ReplyView.as_view(), name="notice_reply"),
     path("orgs/", views.CrimeOrgLedgerView.as_view(), name="org_list"),
+    path("orgs/new/", writes.OrgCreateView.as_view(), name="org_new"),
     path("orgs/<int:pk>/", views.CrimeOrgDetailView.as_view(), name="org_detail"),
+    path("orgs/<int:pk>/stage/", writes.StageView.as_view(), name="org_stage"),
+    path("orgs/<int:pk>/suspects/new/", writes.SuspectAddView.as_view(), name="org_suspect_add"),
+    path("orgs/<int:pk>/assets/new/", writes.AssetAddView.as_view(), name="org_asset_add"),
     path("rectifications/", views.RectificationLedgerView.as_view(), name="rectification_list"),
     path("rectifications/report/", views.RectificationNewView.as_view(), name="rectification_new"),
     path("rectifications/<int:pk>/", views.RectificationDetailView.as_view(), name="rectification_detail"),
@@ -31,7 +36,9 @@ urlpatterns = [
     path("assets/", registers.AssetLedgerView.as_view(), name="asset_list"),
     path("assets/<int:pk>/", registers.AssetDetailView.as_view(), name="asset_detail"),
     path("officials/", registers.OfficialLedgerView.as_view(), name="official_list"),
+    path("officials/new/", writes.OfficialCreateView.as_view(), name="official_new"),
     path("officials/<int:pk>/", registers.OfficialDetailView.as_view(), name="official_detail"),
     path("candidates/", registers.CandidateLedgerView.as_view(), name="candidate_list"),
+    path("candidates/new/", writes.CandidateCreateView.as_view(), name="candidate_new"),
     path("candidates/<int:pk>/", registers.CandidateDetailView.as_view(), name="candidate_detail"),
 ]

@@ -19,6 +19,7 @@ from .actions import tips
 from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter, RectificationFilter
 from .forms import AskForm, ClueForm, FeedbackForm, MeasuresForm, NoticeForm, RectificationForm, ReplyForm, ResultForm
 from .models import Clue, CrimeOrg, Notice, Rectification
+from .register_views import with_create_link
 from .tables import ClueTable, CrimeOrgTable, NoticeTable, RectificationTable
 from .workflows import CRACKDOWN
 
@@ -174,6 +175,10 @@ class CrimeOrgLedgerView(LedgerView):
     model, filterset_class, table_class = CrimeOrg, CrimeOrgFilter, CrimeOrgTable
     title, export_name = _("涉黑涉恶组织"), "涉黑涉恶组织"
 
+    def get_context_data(self, **kwargs):
+        return with_create_link(super().get_context_data(**kwargs), self.request.user, "crackdown.add_crimeorg",
+                                "crackdown:org_new", _("登记涉黑涉恶组织"))
+
     def get_queryset(self):
         return (super().get_queryset().select_related("region").annotate(n_suspects=Count("suspects"))
                 .order_by("-broken_on", "pk"))
@@ -189,4 +194,8 @@ class CrimeOrgDetailView(DetailPage):
         ctx["assets"] = org.assets.order_by("pk")
         ctx["assets_total"] = org.assets.aggregate(total=Sum("value"))["total"] or 0
         ctx["officials"] = org.officials.order_by("pk")
+        user = self.request.user
+        ctx["may"] = {what: user.has_perm(perm) for what, perm in (
+            ("stage", "crackdown.change_crimeorg"), ("suspect", "crackdown.add_suspect"),
+            ("asset", "crackdown.add_asset"), ("official", "crackdown.add_official"))}
         return ctx
