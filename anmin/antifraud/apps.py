@@ -16,7 +16,9 @@ class AntifraudConfig(AppConfig):
         from anmin.core import registry as core_registry
         from anmin.workflow.registry import register_kind
 
-        from . import api, demo, kpis, menus, workflows
+        # blacklist_pages: the 涉诈黑名单 ledger, by key (a background import's worker and ``anmin ledger``
+        # find it through ``ledgers.all_ledgers()``, which imports no page)
+        from . import api, blacklist_pages, demo, kpis, menus, workflows  # noqa: F401
         from .portal import FRAUD_CHECK
 
         core_registry.public_checks.register(FRAUD_CHECK.key, FRAUD_CHECK)  # the portal's 反诈查询

@@ -48,11 +48,14 @@ class CampaignDetail(RecordDetailView):
 
 SessionImport = record_import(
     CounsellingSession, key="campaigns.counselling_session", title="心理服务记录台账",
-    refs={"counsellor": ("心理服务人员姓名", Counsellor)}, natural_key=("counsellor", "held_on", "topic"),
+    refs={"counsellor": ("心理服务人员姓名", Counsellor, ("心理服务人员", "服务人员", "服务人员姓名", "咨询师姓名"))},
+    natural_key=("counsellor", "held_on", "topic"),
     columns=(
-        ledgers.Column("日期", "held_on", ledgers.date(), required=True),
-        ledgers.Column("内容", "topic", ledgers.text(max_length=200), required=True, width=30),
-        ledgers.Column("服务人次", "people", ledgers.integer(min_value=1, max_value=100_000), default=1),
+        ledgers.Column("日期", "held_on", ledgers.date(), required=True, aliases=("服务时间", "服务日期", "时间")),
+        ledgers.Column("内容", "topic", ledgers.text(max_length=200), required=True, width=30,
+                       aliases=("服务内容", "主要内容", "活动内容", "服务事项")),
+        ledgers.Column("服务人次", "people", ledgers.integer(min_value=1, max_value=100_000), default=1,
+                       aliases=("服务人数", "受益人数", "参与人数", "服务对象人数")),
     ),
     save=actions.import_sessions)
 

@@ -4,6 +4,8 @@ import their Excel ledger on the page (the kit's ``record_import``; writes throu
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -21,40 +23,96 @@ def _yes_no(field):
     return lambda o: "是" if getattr(o, field) else "否"
 
 
+def _bare(name: str) -> str:
+    return re.sub(r"[“”\"‘’'\s]|100%|１００％", "", name)
+
+
+def _item_of(part: str, codes: dict[str, str]) -> str | None:
+    """An item by code, name, or the words of its name an office keeps (专职保安 for 专职保安配备率100%,
+    视频监控联网 for 视频监控系统与公安机关联网率100%: the name's start, then the rest of the words in
+    order, in one item's name only; 保安 alone names no item)."""
+    if part in codes:
+        return part
+    bare = _bare(part)
+    by_name = {_bare(n): c for c, n in codes.items()}
+    if bare in by_name:
+        return by_name[bare]
+    if len(bare) < 3:
+        return None
+
+    def within(name: str) -> bool:
+        rest = iter(name)
+        return name[0] == bare[0] and all(ch in rest for ch in bare)
+
+    found = [c for n, c in by_name.items() if within(n)]
+    return found[0] if len(found) == 1 else None
+
+
 def parse_items(value) -> list[str]:
-    """The items met, by name or code, separated by 、 or commas (blank: none)."""
+    """The items met, by name, the words of a name offices write, or code, separated by 、, commas,
+    semicolons or spaces (blank: none)."""
     text = ledgers.text()(value) if value not in (None, "") else ""
     codes = dict(five_items())
-    by_name = {n: c for c, n in codes.items()}
     out = []
-    for part in [p.strip() for p in text.replace("，", "、").replace(",", "、").split("、") if p.strip()]:
-        code = part if part in codes else by_name.get(part)
+    for part in [p.strip() for p in re.split(r"[、，,；;\s]+", text) if p.strip()]:
+        code = _item_of(part, codes)
         if code is None:
-            raise ValidationError(f"“{part}”不是五个100%项目（可填：{'、'.join(codes)} 或项目名称）")
+            raise ValidationError(f"“{part}”不是五个100%项目（可填：{'、'.join(codes.values())}，或其代码）")
         out.append(code)
     return out
 
 
+_TERM_WORDS = re.compile(r"(20\d\d)年?(?:度)?(春|秋)季?(?:学期)?")
+_SCHOOL_YEAR = re.compile(r"(20\d\d)[-—–~至/](?:20)?(\d\d)学年(?:度)?第?([一二12])学期")
+
+
+def parse_term(value) -> str:
+    """A term as 2020-2, or as offices write it: 2020年秋季(学期), 2020秋, 2020-2021学年第一学期 (the
+    autumn of 2020); anything else is kept as written, for the check to name."""
+    text = re.sub(r"\s", "", ledgers.text(max_length=32)(value))
+    if m := _TERM_WORDS.fullmatch(text):
+        return f"{m[1]}-{'2' if m[2] == '秋' else '1'}"
+    if m := _SCHOOL_YEAR.fullmatch(text):
+        first = int(m[1])
+        return f"{first}-2" if m[3] in ("一", "1") else f"{first + 1}-1"
+    if len(text) > 8:
+        raise ValidationError("格式为 2020-1（春季）或 2020-2（秋季），也可写 2020年秋季学期")
+    return text
+
+
+SCHOOL = ("学校名称", School, ("学校", "学校(幼儿园)名称", "学校(幼儿园)", "校名"))
+
+#: What a police station writes for a kind of incident (the labels are the ledger's own).
+INCIDENT_WORDS = {"打架斗殴": "violence", "校园欺凌": "violence", "欺凌": "violence", "打架": "violence",
+                  "无证摊贩": "vendor", "三无食品": "vendor", "流动摊贩": "vendor", "违规接纳学生": "venue",
+                  "滋扰": "intrusion", "滋扰学校": "intrusion", "校园滋扰": "intrusion", "交通": "traffic"}
+
 IncidentImport = record_import(
     CampusIncident, key="campus.incident", title="校园周边案(事)件台账",
-    refs={"school": ("学校名称", School)}, natural_key=("school", "occurred_on", "kind", "description"),
+    refs={"school": SCHOOL}, natural_key=("school", "occurred_on", "kind", "description"),
     columns=(
         ledgers.Column("发生日期", "occurred_on", ledgers.date(), required=True),
-        ledgers.Column("类型", "kind", ledgers.choice(IncidentKind.choices), required=True,
-                       export=lambda o: o.get_kind_display()),
-        ledgers.Column("经过", "description", ledgers.text(max_length=1000), required=True, width=30),
-        ledgers.Column("处置情况", "handling", ledgers.text(max_length=500), width=30),
-        ledgers.Column("已处置", "resolved", ledgers.boolean(), default=False, export=_yes_no("resolved")),
+        ledgers.Column("类型", "kind", ledgers.choice(IncidentKind.choices, synonyms=INCIDENT_WORDS), required=True,
+                       export=lambda o: o.get_kind_display(),
+                       aliases=("案(事)件类型", "案件类型", "事件类型", "案(事)件类别", "类别")),
+        ledgers.Column("经过", "description", ledgers.text(max_length=1000), required=True, width=30,
+                       aliases=("简要案情", "基本案情", "简要经过", "事件经过", "案(事)件经过", "基本情况")),
+        ledgers.Column("处置情况", "handling", ledgers.text(max_length=500), width=30,
+                       aliases=("处置结果", "处理情况", "处理结果", "处置措施")),
+        ledgers.Column("已处置", "resolved", ledgers.boolean(), default=False, export=_yes_no("resolved"),
+                       aliases=("是否办结", "已办结", "是否处置完毕", "是否化解")),
     ),
     save=actions.import_incidents)
 
 CheckImport = record_import(
     SafetyCheck, key="campus.safety_check", title="五个100%检查台账",
-    refs={"school": ("学校名称", School)}, natural_key=("school", "term"),
+    refs={"school": SCHOOL}, natural_key=("school", "term"),
     columns=(
-        ledgers.Column("学期", "term", ledgers.text(max_length=8), required=True, help="如 2020-2（秋季）"),
+        ledgers.Column("学期", "term", parse_term, required=True, help="如 2020-2（秋季）、2020年秋季学期",
+                       aliases=("检查学期", "学年学期")),
         ledgers.Column("达标项目", "items", parse_items, width=40,
-                       export=lambda o: "、".join(item_name(c) for c in o.items)),
+                       export=lambda o: "、".join(item_name(c) for c in o.items),
+                       aliases=("达标情况", "已达标项目", "达标事项")),
         ledgers.Column("检查日期", "checked_on", ledgers.date(), required=True),
         ledgers.Column("检查人", "checked_by", ledgers.text(max_length=64)),
         ledgers.Column("备注", "note", ledgers.text(max_length=500)),

@@ -67,14 +67,17 @@ POSTS = Registry(
     columns=(
         ledgers.Column("学校", "school", "parse_school", required=True, export="school.name", width=30,
                        aliases=("学校名称",)),  # the school ledger's own header
-        ledgers.Column("岗位位置", "place", ledgers.text(max_length=128), required=True),
+        ledgers.Column("岗位位置", "place", ledgers.text(max_length=128), required=True,
+                       aliases=("设岗位置", "设岗地点", "护学岗位置", "岗位地点", "执勤位置", "执勤地点")),
         ledgers.Column("时段", "peak", ledgers.choice(Peak.choices), required=True, aliases=("执勤时段",),
                        help="早高峰(上学)、午间、晚高峰(放学)；也可只写早高峰、晚高峰"),
-        ledgers.Column("上岗人员", "on_duty", ledgers.text(max_length=128), required=True),
-        ledgers.Column("所属单位", "unit", ledgers.text(max_length=64)),
+        ledgers.Column("上岗人员", "on_duty", ledgers.text(max_length=128), required=True,
+                       aliases=("执勤人员", "执勤民警", "上岗民警", "护学人员", "执勤民警(辅警)")),
+        ledgers.Column("所属单位", "unit", ledgers.text(max_length=64),
+                       aliases=("所属派出所", "执勤单位", "派出所", "上岗单位")),
     ),
     search="place", filter_fields=("peak",), list_fields=("school", "place", "peak", "on_duty"),
-    ledger_mixin=PostLedgerMixin,
+    ledger_mixin=PostLedgerMixin, place_from="school",  # a post stands at its school: 村(社区) may be left out
 )
 
 ALL = (SCHOOLS, POSTS)

@@ -17,17 +17,21 @@ from . import actions
 from .importers import DrunkDrivingLedger
 from .models import DrowningIncident, DrunkDriving, Water, WaterInspection
 
+WATER = ("危险水域名称", Water, ("水域名称", "危险水域", "水域", "巡查水域", "坑塘(河流)名称"))
+
 InspectionImport = record_import(
     WaterInspection, key="hazards.water_inspection", title="水域巡查记录台账",
-    refs={"water": ("危险水域名称", Water)}, natural_key=("water", "inspected_on", "inspector"),
+    refs={"water": WATER}, natural_key=("water", "inspected_on", "inspector"),
     columns=(
         ledgers.Column("巡查日期", "inspected_on", ledgers.date(), required=True),
         ledgers.Column("巡查人", "inspector", ledgers.text(max_length=64), required=True),
         ledgers.Column("警示牌完好", "signs_ok", ledgers.boolean(), default=True,
                        export=lambda o: "是" if o.signs_ok else "否"),
         ledgers.Column("救生器材齐全", "equipment_ok", ledgers.boolean(), default=True,
-                       export=lambda o: "是" if o.equipment_ok else "否"),
-        ledgers.Column("发现问题", "findings", ledgers.text(max_length=500), width=30),
+                       export=lambda o: "是" if o.equipment_ok else "否",
+                       aliases=("救生设施齐全", "救生设施是否齐全", "救生器材是否配齐", "救生设备是否齐全")),
+        ledgers.Column("发现问题", "findings", ledgers.text(max_length=500), width=30,
+                       aliases=("存在问题", "存在的问题", "发现的问题", "发现隐患", "存在隐患")),
     ),
     save=actions.import_inspections)
 
@@ -43,7 +47,7 @@ InspectionCreate = record_create(
 
 DrowningImport = record_import(
     DrowningIncident, key="hazards.drowning", title="未成年人溺水事故台账", place=True,
-    refs={"water": ("危险水域名称", Water)},
+    refs={"water": WATER},
     # No name is kept: a child is told apart by day, place, age, sex and what happened (two children of
     # one age and sex drowned together are two rows whose 经过 differ).
     natural_key=("occurred_on", "region_id", "age", "sex", "circumstances"),

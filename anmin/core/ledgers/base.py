@@ -93,14 +93,24 @@ PLACE_SYNONYMS = {
 
 
 def _variants(name: str, *, yes_no: bool = False) -> set[str]:
-    """Other ways a header is written that mean the same column: 发现日期 / 发现时间; for a yes/no
-    column 死亡 / 是否死亡."""
+    """Other ways a header is written that mean the same column: 发现日期 / 发现时间, 巡查人 / 巡查人员;
+    for a yes/no column 死亡 / 是否死亡, 已处置 / 是否处置, 警示牌完好 / 警示牌是否完好."""
     out = set()
     for a, b in (("日期", "时间"), ("时间", "日期")):
         if name.endswith(a) and len(name) > len(a):
             out.add(name[: -len(a)] + b)
-    if yes_no:
-        out.add(name[2:] if name.startswith("是否") else "是否" + name)
+    if name.endswith("人") and len(name) > 2:
+        out.add(name + "员")
+    elif name.endswith("人员") and len(name) > 3:
+        out.add(name[:-1])
+    if yes_no and name.startswith("是否"):
+        out.add(name[2:])
+    elif yes_no:
+        out.add("是否" + name)
+        if name.startswith("已") and len(name) > 2:
+            out.add("是否" + name[1:])
+        # 是否 inside: the thing, then what is asked of it
+        out |= {name[:i] + "是否" + name[i:] for i in range(2, len(name) - 1)}
     return {v for v in out if len(v) >= 2}
 
 

@@ -11,17 +11,18 @@ offers the import::
 
 ``refs``: the record's parent, named in a column by its ``name`` and looked up among the parents the
 user may see (``visible_to``); the record's region is the parent's, and must be inside the user's
-jurisdiction. ``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道) and
-村(社区) columns, resolved by official, short or former name, inside the user's jurisdiction — the
-village when given, else the township; both left empty (what the export writes for a record of the
-city itself, a city-wide campaign) place the row at the city, for a user whose unit is the city's.
-``save`` is the app's bulk action (``actions.py``:
-permission, jurisdiction, one audit entry); a row's errors name its row and column. ``check``: the
-action's own check of one record (``actions.check_safety``), run on every row before anything is
-written, so a row it refuses is reported with its row and column instead of undoing the whole
-import. ``natural_key``: the fields that identify a record (``("school", "term")``; ``region_id`` for
-the place a ``place=True`` row resolves to): a row naming one already kept counts as 已存在 and is
-skipped, and a second row of one file naming the same record is reported. An empty cell and a blank
+jurisdiction. A third item names the column's other headers (``("危险水域名称", Water, ("水域名称",))``).
+``place=True`` (a record with no parent to place it, or an optional one): 乡镇(街道) and 村(社区) columns,
+resolved by official, short or former name, inside the user's jurisdiction — the village when given,
+else the township; both left empty (what the export writes for a record of the city itself, a
+city-wide campaign) place the row at the city, for a user whose unit is the city's. ``save`` is the
+app's bulk action (``actions.py``: permission, jurisdiction, one audit entry); a row's errors name
+its row and column. ``check``: the action's own check of one record (``actions.check_safety``), run
+on every row before anything is written, so a row it refuses is reported with its row and column
+instead of undoing the whole import. ``natural_key``: the fields that identify a record
+(``("school", "term")``; ``region_id`` for the place a ``place=True`` row resolves to): a row naming
+one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record
+is reported. An empty cell and a blank
 text kept are the same value here, so a record's own export is 已存在 on every row.
 """
 
@@ -38,13 +39,14 @@ from anmin.core.guards import in_area
 
 
 def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Column],
-                  save: Callable[..., int], refs: dict[str, tuple[str, Any]] | None = None,
+                  save: Callable[..., int], refs: dict[str, tuple[Any, ...]] | None = None,
                   natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None,
                   place: bool = False) -> type[ledgers.Ledger]:
-    refs = dict(refs or {})
+    ref_aliases = {f: tuple(spec[2]) if len(spec) > 2 else () for f, spec in (refs or {}).items()}
+    refs = {f: (spec[0], spec[1]) for f, spec in (refs or {}).items()}
     ref_columns = tuple(
         ledgers.Column(header, field, ledgers.text(max_length=200), required=not model._meta.get_field(field).null,
-                       export=lambda o, f=field: str(getattr(o, f) or ""), width=24)
+                       export=lambda o, f=field: str(getattr(o, f) or ""), width=24, aliases=ref_aliases[field])
         for field, (header, _m) in refs.items())
     own = {c.field for c in columns}
     if place:

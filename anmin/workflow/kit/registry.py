@@ -122,7 +122,10 @@ class Registry:
     ledger's columns for them (``anmin.core.ledgers.Column``; the place and status columns are added);
     ``natural_key``: fields that, with the region, identify a record (a repeat is refused; an exported
     row is recognised as existing); ``min_level``: the finest-to-coarsest place a record may sit at
-    (2 township, 3 village, 4 grid); ``search``: the field the ledger's search box looks in.
+    (2 township, 3 village, 4 grid); ``search``: the field the ledger's search box looks in;
+    ``place_from``: a column naming a record that stands somewhere (a guard post's 学校): a ledger row
+    with no 村(社区) or 网格 is placed where that record is (its 乡镇, when given, must agree), so the
+    file needs neither a 乡镇(街道) nor a 村(社区) column.
     """
 
     model: type[RegistryModel]
@@ -136,6 +139,7 @@ class Registry:
     filter_fields: tuple[str, ...] = ()
     list_fields: tuple[str, ...] | None = None
     min_level: int = 3
+    place_from: str = ""
     api_prefix: str = ""
     on_status: Callable[..., Any] | None = None  # called (actor=, obj=, before=) after a status change
     ledger_mixin: type | None = None  # methods the ledger's columns name (``"parse_team"``), ``prepare``
@@ -330,8 +334,9 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
     """The registry's Excel ledger: 乡镇(街道), 村(社区), 网格, the declared columns, 状态."""
     status_choices = registry.statuses
     ledger_columns = (
-        ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=True, export=_place(2)),
-        ledgers.Column("村(社区)", "village", ledgers.text(), required=registry.min_level >= 3, export=_place(3)),
+        ledgers.Column("乡镇(街道)", "township", ledgers.text(), required=not registry.place_from, export=_place(2)),
+        ledgers.Column("村(社区)", "village", ledgers.text(), export=_place(3),
+                       required=registry.min_level >= 3 and not registry.place_from),
         ledgers.Column("网格", "grid", ledgers.text(), export=_place(4)),
         *registry.columns,
         ledgers.Column("状态", "status", ledgers.choice(status_choices), default=registry.default_status),
@@ -358,8 +363,14 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
             township, village, grid = (values.get(k) or "" for k in ("township", "village", "grid"))
+            if registry.place_from and not (village or grid):
+                if not self._place_from(values, township):
+                    return  # the record the row names failed: its own error says so
+                township = village = grid = ""
             try:
-                if village or grid:
+                if "region" in values:
+                    code = values["region"]
+                elif village or grid:
                     code = self.places.resolve(township=township, village=village, grid=grid)
                 else:
                     code = self.places.township_by_name.get(township) or (
@@ -382,6 +393,23 @@ def make_ledger(registry: Registry) -> type[ledgers.Ledger]:
             ledgers.set_aside_masks(values, protected)
             self._check_fields(values)
             super().check_row(values, row)  # the registry's ``ledger_mixin``'s own rules, if it has any
+
+        def _place_from(self, values: dict[str, Any], township: str) -> bool:
+            """The row's place from the record its ``place_from`` column names (``values["region"]``);
+            False when that cell is empty or failed."""
+            from anmin.core.models.regions import TOWNSHIP_DIGITS
+
+            parent = values.get(registry.place_from)
+            code = getattr(parent, "region_id", None)
+            if not code:
+                return False
+            own = self.places.township_by_name.get(township) or (
+                township if township in self.places.township_names else None)
+            if township and (own is None or own[:TOWNSHIP_DIGITS] != code[:TOWNSHIP_DIGITS]):
+                header = self.header_of(registry.place_from)
+                raise ValidationError({"township": f"乡镇(街道)：“{township}”不是{header}“{parent}”所在的乡镇(街道)"})
+            values["region"] = code
+            return True
 
         def _check_fields(self, values: dict[str, Any]) -> None:
             """The record's own field checks, which the import's action makes (``Registry.full_clean``),
