@@ -174,7 +174,9 @@ class BlacklistDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if self.object.is_active and self.request.user.has_perm("antifraud.change_blacklistentry"):
+        user = self.request.user
+        may = BlacklistEntry.objects.visible_to(user, "change").filter(pk=self.object.pk).exists()
+        if self.object.is_active and may:
             ctx.setdefault("withdraw_form", WithdrawForm())
         else:
             ctx.pop("withdraw_form", None)

@@ -209,9 +209,9 @@ def _type_label(code: str) -> str:
 def build(*, scale: float = 1.0, **_kwargs) -> dict[str, int]:
     load_code_tables()
     ensure_default_grade_rules()
-    if FraudCase.objects.filter(filed_on__year=YEAR).exists():
-        return {"fraud_cases": 0, "leads": 0}
     rng = random.Random("antifraud-2020")
+    if FraudCase.objects.filter(filed_on__year=YEAR).exists():  # built before; the blacklist came later
+        return {"fraud_cases": 0, "leads": 0, "blacklisted": _blacklist(rng)}
     places = list(Region.objects.filter(level__gte=3).order_by("code")) or list(Region.objects.order_by("code"))
     stations = kit.units_by_region(OrgKind.POLICE_STATION, order=("-pk",))
     cases = _cases(rng, places, stations)

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import registry
-from anmin.core.formkit import KitForm
+from anmin.core.formkit import KitForm, unchosen
 
 from .models import IndicatorKind, Scheme, UnitType
 
@@ -64,7 +64,7 @@ class IndicatorForm(KitForm):
     code = forms.CharField(label=_("编号"), max_length=16)
     name = forms.CharField(label=_("指标名称"), max_length=120, required=False,
                            help_text=_("数据指标、一票否决项不填时用所选数据指标的名称"))
-    kind = forms.ChoiceField(label=_("类型"), choices=IndicatorKind.choices)
+    kind = forms.ChoiceField(label=_("类型"), choices=unchosen(IndicatorKind.choices))
     parent = forms.ModelChoiceField(label=_("上级指标"), queryset=None, required=False)
     max_score = forms.DecimalField(label=_("分值"), initial=0, help_text=_("扣分项、加分项为最多扣、加的分数"),
                                    **POINTS)

@@ -91,7 +91,7 @@ class SchemeSetup:
                 if done is not None:
                     messages.success(request, _("已添加指标：%(code)s %(name)s")
                                      % {"code": done.code, "name": done.name})
-                    return redirect(scheme.get_absolute_url() + "#setup")
+                    return redirect(scheme.get_absolute_url() + "?setup=1#setup")
             else:
                 status = 400
             return self.render_to_response(self.get_context_data(bound={"indicator": form}), status=status)
@@ -103,7 +103,7 @@ class SchemeSetup:
                                           order=scheme.targets.count())
                 if done is not None:
                     messages.success(request, _("已添加考核对象：%(name)s") % {"name": done.name})
-                    return redirect(scheme.get_absolute_url() + "#setup")
+                    return redirect(scheme.get_absolute_url() + "?setup=1#setup")
             else:
                 status = 400
             return self.render_to_response(self.get_context_data(bound={"target": form}), status=status)
@@ -126,7 +126,7 @@ class SchemeSetup:
                 messages.success(request, _("已删除考核对象：%(name)s") % {"name": unit.name})
         else:
             return None
-        return redirect(scheme.get_absolute_url() + "#setup")
+        return redirect(scheme.get_absolute_url() + "?setup=1#setup")
 
     def setup_context(self, scheme: Scheme, bound: dict) -> dict:
         user = self.request.user
@@ -137,6 +137,8 @@ class SchemeSetup:
             "target_form": bound.get("target") or forms.TargetForm(prefix="unit"),
             "townships": scheme.unit_type == UnitType.TOWNSHIP,
             "units": list(scheme.targets.order_by("order", "name")),
+            # open after a change made here (the page comes back to it) or with a form to correct
+            "open": bool(bound) or bool(self.request.GET.get("setup")),
         }}
 
 

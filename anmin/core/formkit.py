@@ -141,6 +141,9 @@ def polish(form: forms.BaseForm, *, placeholder=CHOOSE, preselect: bool = True) 
             choices = list(field.choices)
             if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip() in BLANK_LABELS:
                 field.choices = _blank_first(choices, placeholder)
+        if isinstance(widget, forms.NullBooleanSelect) and placeholder is ALL:
+            # a filter's yes/no: its empty choice is "any", not Django's "未知"
+            widget.choices = [(widget.choices[0][0], placeholder), *list(widget.choices)[1:]]
         if type(widget) is forms.DateInput and isinstance(field, forms.DateField):
             # Django's default is a text box with no hint of the format: the native picker instead
             field.widget = DateInput(attrs=widget.attrs)

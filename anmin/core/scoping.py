@@ -43,6 +43,10 @@ class ScopePolicy:
     # ``township_copy_field``): a township's part of a page is then one range of that index
     # (``core.branchpage``) instead of the table walked in that order, testing each row's case.
     township_field: str | None = None
+    # A list kept for the whole city and read by everyone who works with it, whatever their area (the
+    # 涉诈黑名单: fraudsters' numbers, not people): every holder of the view permission sees every row.
+    # Any other action (change) still follows the region.
+    shared_view: bool = False
 
     def permission(self, model: type[models.Model], action: str) -> str:
         if self.perm and action == "view":
@@ -170,6 +174,8 @@ class ScopedQuerySet(models.QuerySet):
         if getattr(user, "is_system", False):  # the platform itself (anmin.core.actors.SYSTEM)
             return Q()
         policy = get_policy(self.model)
+        if policy.shared_view and action == "view" and user.has_perm(policy.permission(self.model, action)):
+            return Q()  # (not a clause: Q() | other would be just other)
         clauses: list[Q] = []
         if user.has_perm(policy.permission(self.model, action)):
             lookup = prefix + policy.region_lookup(self.model)

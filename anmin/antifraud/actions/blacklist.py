@@ -62,7 +62,7 @@ def guess_kind(value: str) -> str:
     return ""
 
 
-@action(perm=CHANGE_PERM, target="entry", model=BlacklistEntry, what="移出涉诈黑名单")
+@action(perm=CHANGE_PERM, target="entry", model=BlacklistEntry, target_action="change", what="移出涉诈黑名单")
 def withdraw_blacklist_entry(*, actor, entry: BlacklistEntry, reason: str) -> BlacklistEntry:
     """Take a value off the list (a number reassigned to someone else, an account found innocent): the
     public check no longer knows it; the entry stays, with who, when and why."""

@@ -29,7 +29,7 @@ class BlacklistEntry(models.Model):
     withdraw_reason = models.CharField(_("移出原因"), max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scope = ScopePolicy(region_field="region")
+    scope = ScopePolicy(region_field="region", shared_view=True)  # every station checks the whole list
 
     class Meta:
         verbose_name = _("涉诈黑名单")

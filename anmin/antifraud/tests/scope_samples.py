@@ -14,7 +14,7 @@ from anmin.antifraud.rules import ensure_default_grade_rules
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
 from anmin.core.models import Role
-from anmin.core.testing.expect import seen_by
+from anmin.core.testing.expect import seen_by, shared
 
 _n = itertools.count(1)
 
@@ -49,7 +49,7 @@ def blacklist_sample(region, world) -> BlacklistEntry:
 
 
 SAMPLES = {
-    BlacklistEntry: (blacklist_sample, seen_by("antifraud.view_blacklistentry")),
+    BlacklistEntry: (blacklist_sample, shared("antifraud.view_blacklistentry")),
     Lead: (lead_sample, seen_by("antifraud.view_lead")),
     FraudCase: (case_sample, seen_by("antifraud.view_fraudcase")),
     Suspect: (suspect_sample, seen_by("antifraud.view_fraudcase")),

@@ -100,3 +100,25 @@ def test_the_police_list_a_number_by_hand_and_take_it_off_with_a_reason(client, 
     assert entry.is_active
     assert not entry.withdraw_reason
     assert _known("phone", "17123456789")
+
+
+def test_every_station_checks_the_whole_list_but_withdraws_only_its_own(client, world):
+    """The list is the city's: a township's police saw none of the city's 9,566 demo entries (the
+    records were scoped by the registering unit's area, like a place's records)."""
+    from anmin.core.actors import SYSTEM
+
+    city_entry = actions.add_blacklist_entry(actor=SYSTEM, kind="phone", value="17100000077", source="市反诈中心",
+                                             region=world.city)
+    client.force_login(world.user(Role.POLICE))
+    listing = client.get("/antifraud/blacklist/").content.decode()
+    assert "17100000077" in listing
+    assert "共 1 条" in listing
+    assert ">未知<" not in listing
+    assert ">全部<" in listing
+    page = client.get(city_entry.get_absolute_url())
+    assert page.status_code == 200
+    assert 'data-form="withdraw"' not in page.content.decode()
+    r = client.post(city_entry.get_absolute_url(), {"reason": "想移出"})
+    assert r.status_code in (403, 404)
+    city_entry.refresh_from_db()
+    assert city_entry.is_active

@@ -50,6 +50,17 @@ def seen_by(perm: str | None, *, overrides: dict[str, Iterable[str]] | None = No
 reference = seen_by(None)
 
 
+def shared(perm: str) -> Expect:
+    """A list kept for the whole city (``ScopePolicy(shared_view=True)``): every role holding ``perm``
+    sees every row, wherever it lies."""
+
+    def expect(world, role: str) -> set[str]:
+        user = world.user(role)
+        return set(ALL) if user.has_perm(perm) else set()
+
+    return expect
+
+
 def only(seen: dict[str, Iterable[str]]) -> Expect:
     """Only the roles named see the record (where given); every other role sees none of it."""
     frozen = {k: frozenset(v) for k, v in seen.items()}
