@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from anmin.core import clock
 from anmin.core.errors import run_action
 from anmin.core.formkit import KitModelForm
 from anmin.core.forms import RegionChoiceField, preselect_single
@@ -62,8 +63,12 @@ def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelFor
     def formfield(db_field, **kwargs):
         if db_field.name == "region":
             return RegionChoiceField(label=_("所在区划"))
-        if db_field.get_internal_type() == "DateField":
+        kind = db_field.get_internal_type()
+        if kind == "DateField":
             kwargs["widget"] = _DATE
+            kwargs["initial"] = clock.today  # the business day (the demo's, in the demo)
+        elif kind == "TextField" or (kind == "CharField" and (db_field.max_length or 0) > 200):
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3})  # what happened, what was done: a few lines
         return db_field.formfield(**kwargs)
 
     base = type(f"{model.__name__}RecordBase", (_RecordForm,), {"refs": spec["refs"]})
