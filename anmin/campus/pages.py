@@ -131,4 +131,4 @@ IncidentCreate = record_create(IncidentImport, title=_("登记校园周边案(�
 CheckLedger = record_ledger(
     SafetyCheck, title=_("五个100%检查台账"), fields=("school", "term", "checked_on", "checked_by", "note"),
     filter_fields=("term",), search="checked_by", date_field="checked_on", select_related=("school", "region"),
-    ledger=CheckImport)
+    ledger=CheckImport, create_url_name="campus:check_new", create_label=_("登记检查"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pages, views
+from . import entry_pages, pages, views
 from .registries import ALL
 
 app_name = "campus"
@@ -11,4 +11,5 @@ urlpatterns = [
     path("incidents/", pages.IncidentLedger.as_view(), name="incident_list"),
     path("incidents/new/", pages.IncidentCreate.as_view(), name="incident_new"),
     path("checks/", pages.CheckLedger.as_view(), name="check_list"),
+    path("checks/new/", entry_pages.CheckCreate.as_view(), name="check_new"),
 ]

@@ -181,6 +181,12 @@ class LiaisonActivityListView(LedgerView):
     def get_queryset(self):
         return super().get_queryset().select_related("liaison", "region")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("prevention.add_liaisonactivity"):
+            ctx["create_url"], ctx["create_label"] = reverse("prevention:activity_new"), _("登记驻村工作")
+        return ctx
+
 
 class LiaisonActivityDetailView(DetailPage):
     model = LiaisonActivity
@@ -222,6 +228,7 @@ class PoliceActivityLedgerView(LedgerImportMixin, LedgerView):
         ctx = super().get_context_data(**kwargs)
         if self.may_import():
             ctx["import_url"] = "?import=1"
+            ctx["create_url"], ctx["create_label"] = reverse("prevention:police_new"), _("填报月报")
         return ctx
 
 

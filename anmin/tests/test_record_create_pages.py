@@ -102,3 +102,73 @@ def test_the_city_office_enters_a_city_wide_campaign_and_a_counselling_session(c
                                                  "topic": "青少年心理健康讲座", "people": "45"})
     assert r.status_code == 302
     assert CounsellingSession.objects.get().region_id == counsellor.region_id
+
+
+def test_a_village_police_officers_day_and_a_stations_month_are_entered_on_pages(client, world):
+    """驻村工作记录 had no way in at all, 警务活动月报 only a year's Excel sheet."""
+    from anmin.prevention import actions as prevention_actions
+    from anmin.prevention.models import LiaisonActivity, PoliceActivity
+
+    officer = prevention_actions.create_liaison(actor=SYSTEM, region=world.gc_village, kind="police", name="张警官")
+    prevention_actions.create_liaison(actor=SYSTEM, region=world.wl_village, kind="police", name="李警官")
+    client.force_login(world.user(Role.POLICE))
+    assert "/prevention/activities/new/" in client.get("/prevention/activities/").content.decode()
+    form = client.get("/prevention/activities/new/").content.decode()
+    assert "张警官" in form
+    assert "李警官" not in form
+    today = clock.today()
+    post = {"liaison": officer.pk, "kind": "visit", "on": today.isoformat(), "people": "12",
+            "note": "走访独居老人，宣传反诈", "idempotency_key": "d" * 32}
+    assert client.post("/prevention/activities/new/", post).status_code == 302
+    assert client.post("/prevention/activities/new/", post).status_code == 302  # sent twice: one record
+    activity = LiaisonActivity.objects.get()
+    assert (activity.liaison, activity.people, activity.region_id) == (officer, 12, world.gc_village.code)
+    r = client.post("/prevention/activities/new/", {**post, "idempotency_key": "",
+                                                    "on": (today + dt.timedelta(days=3)).isoformat()})
+    assert r.status_code == 400
+    assert "「日期」不能晚于今天" in r.content.decode()
+
+    month = today.replace(day=1)
+    post = {"region": world.gucheng.pk, "station": "古城派出所", "month": f"{month:%Y-%m}", "visits": "320",
+            "disputes_resolved": "4", "suspects_caught": "2", "people_served": "150"}
+    r = client.post("/prevention/police/new/", post)
+    assert r.status_code == 302
+    row = PoliceActivity.objects.get()
+    assert (row.month, row.visits, row.region_id) == (month, 320, world.gucheng.code)
+    r = client.post("/prevention/police/new/", post)  # the same month again, a new form
+    assert r.status_code == 400
+    assert "的月报已填报" in r.content.decode()
+    assert PoliceActivity.objects.count() == 1
+
+
+def test_a_schools_five_items_check_is_entered_and_then_changed_not_doubled(client, world):
+    from anmin.campus.coverage import five_items
+    from anmin.campus.models import SafetyCheck
+
+    school = campus_actions.create_school(actor=SYSTEM, name="古城小学", kind="primary", region=world.gc_village)
+    codes = [c for c, _n in five_items()]
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    assert "/campus/checks/new/" in client.get("/campus/checks/").content.decode()
+    from anmin.campus.entry_pages import _terms
+
+    term = _terms()[0][0]  # this term (the business day's)
+    post = {"school": school.pk, "term": term, "items": codes[:3], "checked_on": clock.today().isoformat(),
+            "checked_by": "教育办王老师"}
+    r = client.post("/campus/checks/new/", post)
+    assert r.status_code == 302
+    check = SafetyCheck.objects.get()
+    assert check.items == codes[:3]
+    # Opened again for the school and term: what was recorded, and saving changes it.
+    form = client.get(f"/campus/checks/new/?school={school.pk}&term={term}").content.decode()
+    assert f'name="expected_version" value="{check.version}"' in form
+    r = client.post("/campus/checks/new/", {**post, "items": codes, "expected_version": check.version})
+    assert r.status_code == 302
+    check.refresh_from_db()
+    assert check.items == codes
+    assert SafetyCheck.objects.count() == 1
+    # A form opened before that change (the old version): told, nothing overwritten.
+    r = client.post("/campus/checks/new/", {**post, "items": codes[:1], "expected_version": check.version - 1})
+    assert r.status_code == 409
+    assert "已由他人登记或修改" in r.content.decode()
+    check.refresh_from_db()
+    assert check.items == codes
