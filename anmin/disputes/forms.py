@@ -145,3 +145,18 @@ class FollowupForm(KitForm):
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=unchosen(Satisfaction.choices[1:]))
     reason = forms.CharField(label=_("回访情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                            required=False)
+
+
+class RiskForm(KitForm):
+    """风险研判 again while the dispute is handled: the level judged and the factors seen; the colour shown
+    is the higher of the two (a factor raises it), with the reason on the timeline."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assessed_colour = forms.ChoiceField(label=_("研判风险等级"), choices=RiskColour.choices)
+    risk_flags = forms.MultipleChoiceField(label=_("风险因素"), required=False, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label=_("研判说明"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("如：双方经调解情绪平稳；一方扬言报复"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["risk_flags"].choices = list(RiskFlag.objects.filter(is_active=True).values_list("code", "name"))

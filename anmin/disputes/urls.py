@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/outcome/", views.OutcomeView.as_view(), name="dispute_outcome"),
     path("<int:pk>/followup/", views.FollowupView.as_view(), name="dispute_followup"),
     path("<int:pk>/criminal/", views.CriminalLinkView.as_view(), name="dispute_criminal"),
+    path("<int:pk>/risk/", views.RiskView.as_view(), name="dispute_risk"),
     path("<int:pk>/attachments/", views.DisputeAttachmentView.as_view(), name="dispute_attachment"),
     path("orgs/", views.MediationOrgLedgerView.as_view(), name="mediationorg_list"),
     path("orgs/<int:pk>/", views.MediationOrgDetailView.as_view(), name="mediationorg_detail"),

@@ -20,7 +20,7 @@ from anmin.workflow.rules import may_take
 from . import actions
 from .actions.disputes import ADD_PERM
 from .filters import DisputeFilter, MediationOrgFilter, MediatorFilter
-from .forms import CriminalLinkForm, DisputeReportForm, FollowupForm, OutcomeForm, SessionForm
+from .forms import CriminalLinkForm, DisputeReportForm, FollowupForm, OutcomeForm, RiskForm, SessionForm
 from .importers import DisputeLedger
 from .models import Dispute, MediationOrg, Mediator, RiskFlag
 from .tables import DisputeTable, MediationOrgTable, MediatorTable
@@ -73,6 +73,11 @@ class DisputeDetailView(CaseDetailPage):
         if handler and case.status == "in_progress":
             out.append(DomainAction("outcome", reverse("disputes:dispute_outcome", args=[d.pk]), _("登记调解结果"),
                                     "primary"))
+        if handler:
+            out.append(DomainAction("risk", reverse("disputes:dispute_risk", args=[d.pk]), _("风险研判")))
+        # 民转刑 may come after the mediation ended: offered on a closed dispute too
+        if not d.criminal_case_number and actions.may_attach_document(user, d):
+            out.append(DomainAction("criminal", reverse("disputes:dispute_criminal", args=[d.pk]), _("登记民转刑")))
         if case.status == "closed" and may_take(user, case, case.workflow.transition("visit").roles):
             out.append(DomainAction("visit", reverse("disputes:dispute_followup", args=[d.pk]), _("回访"),
                                     "primary"))
@@ -155,6 +160,35 @@ class FollowupView(DisputeStepView):
     def step(self, d):
         return actions.record_followup(actor=self.request.user, dispute=self.object, expected_version=d["version"],
                                        satisfaction=d["satisfaction"], note=d["reason"])
+
+
+class RiskView(DisputeStepView):
+    """风险研判 on a dispute being handled (the dispute's own version: a colour changed by a factor found
+    elsewhere meanwhile is told, 409, and the form shown again on the newer state)."""
+
+    form_class = RiskForm
+    step_title, done_message = _("风险研判"), _("已更新风险研判")
+    tab = "info"
+
+    def refusal(self):
+        return None if self.object.case.is_open else _("纠纷已办结，不再研判风险")
+
+    def get_initial(self):
+        d = self.object
+        return {"version": d.version, "assessed_colour": d.assessed_colour, "risk_flags": list(d.risk_flags)}
+
+    def step(self, d):
+        return actions.update_risk(actor=self.request.user, dispute=self.object, expected_version=d["version"],
+                                   assessed_colour=d["assessed_colour"], risk_flags=list(d["risk_flags"]),
+                                   reason=d["reason"])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 409:  # shown again on the dispute's own newer version
+            self.object.refresh_from_db()
+            response.context_data["form"].initial["version"] = self.object.version
+            response.context_data["form"].fields["version"].initial = self.object.version
+        return response
 
 
 class CriminalLinkView(DisputeStepView):
