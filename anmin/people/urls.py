@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import house_views, views
 
 MOVED_TO_CARE = (
     ("mental/", "mental_list"),
@@ -36,6 +36,7 @@ urlpatterns = [
     path("persons/<int:pk>/special/", views.PersonSpecialView.as_view(), name="person_special"),
     path("houses/", views.HouseLedgerView.as_view(), name="house_list"),
     path("houses/<int:pk>/", views.HouseDetailView.as_view(), name="house_detail"),
+    path("houses/<int:pk>/edit/", house_views.HouseEditView.as_view(), name="house_edit"),
     path("released/", views.ReleasedLedgerView.as_view(), name="released_list"),
     path("released/<int:pk>/", views.ReleasedDetailView.as_view(), name="released_detail"),
     path("corrections/", views.CorrectionLedgerView.as_view(), name="correction_list"),

@@ -529,6 +529,7 @@ class HouseDetailView(DetailPage):
             .order_by("until", "relation")
         )
         ctx["may_add"] = user.has_perm("people.add_residence")
+        ctx["may_edit"] = House.objects.visible_to(user, "change").filter(pk=self.object.pk).exists()
         ctx["may_end"] = user.has_perm("people.change_residence")
         ctx["form"] = kwargs.get("form") or (forms.ResidenceForm() if ctx["may_add"] else None)
         return ctx
