@@ -20,6 +20,7 @@ from anmin.core.actors import SYSTEM
 from anmin.core.i18n import source_text
 from anmin.core.models import OrgUnit, Region, User
 from anmin.core.models.orgs import OrgKind
+from anmin.core.protected import make_id_number
 from anmin.people.names import person_name
 from anmin.workflow.actions import PastCase, PastStep
 from anmin.workflow.kit import demo as kit
@@ -157,6 +158,20 @@ def _split(total: int, parts: int, rng: random.Random, low: int = 1) -> list[int
     return [s + low - 1 for s in sizes]
 
 
+class _IdNumbers:
+    """Well-formed ID numbers for the demo's suspects (men and women of 18 to 60 in 2020, born in 禹州),
+    each once: the registers show them masked and reveal them with a reason, as for real records."""
+
+    def __init__(self) -> None:
+        self.rng = random.Random("crackdown-id-numbers")
+        self.n = 0
+
+    def next(self, male: bool) -> str:
+        self.n += 1
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randint(0, 42 * 365))
+        return make_id_number(birth_date=born, sequence=(self.n * 2) % 1000, sex="1" if male else "2")
+
+
 def _records(rng, townships, villages) -> PastRecords:
     rec = PastRecords()
     org_specs = [(t, k) for t, k in PLAN["orgs"].items() for k in range(k)]
@@ -169,18 +184,22 @@ def _records(rng, townships, villages) -> PastRecords:
             broken_on=_day(rng, dt.date(YEAR, 1, 10), dt.date(YEAR, 11, 20)),
             summary=f"以{boss}为首，{rng.choice(list(WHAT.values()))}。"))
     in_orgs = 260  # members of the organisations; the rest are other suspects of the nine kinds of crime
+    ids = _IdNumbers()  # a generator of its own: the records' other draws stay as they were
     for idx, size in enumerate(_split(in_orgs, len(rec.orgs), rng, low=5)):
         org = rec.orgs[idx]
         for j in range(size):
             caught = org.broken_on + dt.timedelta(days=rng.randint(0, 10))
+            male = rng.random() < 0.9
             rec.suspects.append((idx, Suspect(
-                region=org.region, name=person_name(rng, male=rng.random() < 0.9),
+                region=org.region, name=person_name(rng, male=male), id_number=ids.next(male),
                 role_in_org="组织者" if j == 0 else ("骨干成员" if j < 4 else "一般成员"),
                 status=rng.choice([SuspectStatus.CAUGHT, SuspectStatus.PROSECUTED, SuspectStatus.SENTENCED]),
                 caught_on=min(caught, dt.date(YEAR, 12, 9)))))
     for _ in range(PLAN["suspects"] - in_orgs):
+        region = rng.choice(townships)
+        male = rng.random() < 0.85
         rec.suspects.append((None, Suspect(
-            region=rng.choice(townships), name=person_name(rng, male=rng.random() < 0.85),
+            region=region, name=person_name(rng, male=male), id_number=ids.next(male),
             status=rng.choice([SuspectStatus.CAUGHT, SuspectStatus.PROSECUTED]),
             caught_on=_day(rng, dt.date(YEAR, 1, 5), dt.date(YEAR, 12, 9)))))
     per_org = _split(PLAN["assets_yuan"] // 10_000, len(rec.orgs), rng, low=100)  # in 万元

@@ -26,4 +26,11 @@ def test_the_demo_reproduces_the_seed_figures(db):
     # Some clues are still being verified today; nothing is counted for 2019.
     assert Case.objects.of_kind("XS").filter(is_open=True).exists()
     assert kpis.get("crackdown.clues_verified").compute(year=2019) == 0
+    # Every suspect carries a well-formed ID number (stored sealed), each a different one.
+    from anmin.crackdown.models import Suspect
+
+    numbers = [s.id_number.reveal() for s in Suspect.objects.all()]
+    assert numbers
+    assert all(len(n) == 18 for n in numbers)
+    assert len(set(numbers)) == len(numbers)
     assert demo.build()["crackdown_clues"] == 0
