@@ -75,6 +75,44 @@ def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelFor
     return forms.modelform_factory(model, form=base, fields=names, formfield_callback=formfield)
 
 
+class EntryPage(ScopedMixin, IdempotentFormMixin, FormView):
+    """What both kinds of one-record page share: the form takes ``user=``, a page titled and leading back
+    to its ledger, 404 without the add permission (``scoped_create``: the authorization matrix reads it),
+    a form with errors answered 400, and a retried form making one record (its idempotency key)."""
+
+    template_name = "anmin/form.html"
+    form_class_made: Any = None
+    entry_title: Any = ""
+    ledger_url_name = ""
+    done: Any = None
+
+    def get_form_class(self):
+        return self.form_class_made
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.entry_title, submit_label=_("登记"),
+                                        cancel_url=reverse(self.ledger_url_name), **kwargs)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def refused(self, form, status: int):
+        return self.render_to_response(self.get_context_data(form=form), status=status)
+
+    def registered(self, url: str = ""):
+        messages.success(self.request, self.done or _("已登记"))
+        return HttpResponseRedirect(url or reverse(self.ledger_url_name))
+
+
+def _entry(cls, model, *, form_class, perm: str, title, ledger_url_name: str, done) -> None:
+    cls.model, cls.form_class_made, cls.entry_title = model, form_class, title
+    cls.required_perm = cls.scoped_create = perm
+    cls.ledger_url_name, cls.done = ledger_url_name, done
+
+
 def record_create(ledger, *, title, fields: Sequence[str], ledger_url_name: str, perm: str = "",
                   done: Any = None) -> type[FormView]:
     """A page entering one record of ``ledger`` (a class made by ``record_import``)."""
@@ -83,23 +121,7 @@ def record_create(ledger, *, title, fields: Sequence[str], ledger_url_name: str,
     form_class = _form_class(model, spec, fields)
     add_perm = perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
 
-    class RecordCreateView(ScopedMixin, IdempotentFormMixin, FormView):
-        template_name = "anmin/form.html"
-        required_perm = scoped_create = add_perm  # the authorization matrix: 404 without it
-
-        def get_form_class(self):
-            return form_class
-
-        def get_form_kwargs(self):
-            return {**super().get_form_kwargs(), "user": self.request.user}
-
-        def get_context_data(self, **kwargs):
-            return super().get_context_data(title=title, submit_label=_("登记"),
-                                            cancel_url=reverse(ledger_url_name), **kwargs)
-
-        def form_invalid(self, form):
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-
+    class RecordCreateView(EntryPage):
         def form_valid(self, form):
             obj = form.save(commit=False)
             if not obj.region_id:
@@ -109,19 +131,17 @@ def record_create(ledger, *, title, fields: Sequence[str], ledger_url_name: str,
             if key and model.objects.filter(**{k: getattr(obj, k) for k in key}).exists():
                 first = next((k for k in key if k in form.fields), None)
                 form.add_error(first, _("该记录已登记，不要重复登记"))
-                return self.render_to_response(self.get_context_data(form=form), status=400)
+                return self.refused(form, 400)
             if spec["check"] is not None:
                 done_check, status = run_action(form, lambda: spec["check"](obj) or True)
                 if done_check is None:
-                    return self.render_to_response(self.get_context_data(form=form), status=status)
+                    return self.refused(form, status)
             saved, status = run_action(form, lambda: spec["save"]([obj], actor=self.request.user,
                                                                   note=f"页面登记：{ledger.title}"))
-            if saved is None:
-                return self.render_to_response(self.get_context_data(form=form), status=status)
-            messages.success(self.request, done or _("已登记"))
-            return HttpResponseRedirect(reverse(ledger_url_name))
+            return self.refused(form, status) if saved is None else self.registered()
 
-    RecordCreateView.model = model
+    _entry(RecordCreateView, model, form_class=form_class, perm=add_perm, title=title,
+           ledger_url_name=ledger_url_name, done=done)
     RecordCreateView.__name__ = f"{model.__name__}CreateView"
     return RecordCreateView
 
@@ -134,36 +154,20 @@ def action_create(form_class, action, *, title, perm: str, model, ledger_url_nam
     errors land at the fields (``field_map`` renames); a retried form makes one record; without ``perm``
     the page is 404. ``from_query``: fields a link may fill (``?school=12&term=2020-2``)."""
 
-    class ActionCreateView(ScopedMixin, IdempotentFormMixin, FormView):
-        template_name = "anmin/form.html"
-        required_perm = scoped_create = perm
-
-        def get_form_class(self):
-            return form_class
-
-        def get_form_kwargs(self):
-            return {**super().get_form_kwargs(), "user": self.request.user}
-
+    class ActionCreateView(EntryPage):
         def get_initial(self):
             given = {k: self.request.GET[k][:64] for k in from_query if self.request.GET.get(k)}
             return {**super().get_initial(), **given}
-
-        def get_context_data(self, **kwargs):
-            return super().get_context_data(title=title, submit_label=_("登记"),
-                                            cancel_url=reverse(ledger_url_name), **kwargs)
-
-        def form_invalid(self, form):
-            return self.render_to_response(self.get_context_data(form=form), status=400)
 
         def form_valid(self, form):
             data = dict(form.cleaned_data)
             made, status = run_action(form, lambda: action(actor=self.request.user, **data), field_map=field_map)
             if made is None:
-                return self.render_to_response(self.get_context_data(form=form), status=status)
-            messages.success(self.request, done or _("已登记"))
+                return self.refused(form, status)
             url = getattr(made, "get_absolute_url", None)
-            return HttpResponseRedirect(url() if callable(url) else reverse(ledger_url_name))
+            return self.registered(url() if callable(url) else "")
 
-    ActionCreateView.model = model
+    _entry(ActionCreateView, model, form_class=form_class, perm=perm, title=title, ledger_url_name=ledger_url_name,
+           done=done)
     ActionCreateView.__name__ = f"{model.__name__}ActionCreateView"
     return ActionCreateView
