@@ -15,7 +15,8 @@ class CrackdownConfig(AppConfig):
         from anmin.core import registry as core_registry
         from anmin.workflow.registry import register_kind
 
-        from . import api, demo, kpis, menus, workflows
+        # register_imports: the registers' Excel ledgers, found by key by a background import's worker
+        from . import api, demo, kpis, menus, register_imports, workflows  # noqa: F401
         from .roles import DEMO_ACCOUNTS, ROLES, grants
 
         register_kind(workflows.CLUE)

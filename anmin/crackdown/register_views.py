@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import run_action
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.money import MoneyField, money
 from anmin.core.tables import shown
 from anmin.core.views.base import DetailPage, LedgerView
@@ -17,6 +18,7 @@ from . import actions
 from .filters import AssetFilter, CandidateFilter, OfficialFilter, SuspectFilter
 from .forms import RevealForm
 from .models import REVIEW_DEPARTMENTS, Asset, Candidate, Official, Suspect
+from .register_imports import OfficialImport
 from .tables import AssetTable, CandidateTable, OfficialTable, SuspectTable
 
 
@@ -43,8 +45,9 @@ def with_create_link(ctx: dict, user, perm: str, url_name: str, label) -> dict:
     return ctx
 
 
-class OfficialLedgerView(LedgerView):
+class OfficialLedgerView(LedgerImportMixin, LedgerView):
     model, filterset_class, table_class = Official, OfficialFilter, OfficialTable
+    ledger_class, import_permission = OfficialImport, "crackdown.add_official"  # 导入 Excel, re-importable export
     title, export_name = _("处理公职人员"), "处理公职人员台账"
 
     def get_context_data(self, **kwargs):

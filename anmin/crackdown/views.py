@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.base import DetailPage, LedgerView
 from anmin.workflow.definitions import HANDLER
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView, CaseStepView, DomainAction
@@ -19,6 +20,7 @@ from .actions import tips
 from .filters import ClueFilter, CrimeOrgFilter, NoticeFilter, RectificationFilter
 from .forms import AskForm, ClueForm, FeedbackForm, MeasuresForm, NoticeForm, RectificationForm, ReplyForm, ResultForm
 from .models import Clue, CrimeOrg, Notice, Rectification
+from .register_imports import OrgImport
 from .register_views import with_create_link
 from .tables import ClueTable, CrimeOrgTable, NoticeTable, RectificationTable
 from .workflows import CRACKDOWN
@@ -171,8 +173,9 @@ class MeasuresView(CaseStepView):
                                             expected_version=d["version"], measures=d["measures"])
 
 
-class CrimeOrgLedgerView(LedgerView):
+class CrimeOrgLedgerView(LedgerImportMixin, LedgerView):
     model, filterset_class, table_class = CrimeOrg, CrimeOrgFilter, CrimeOrgTable
+    ledger_class, import_permission = OrgImport, "crackdown.add_crimeorg"  # 导入 Excel, re-importable export
     title, export_name = _("涉黑涉恶组织"), "涉黑涉恶组织"
 
     def get_context_data(self, **kwargs):

@@ -211,3 +211,47 @@ def reveal_suspect(*, actor, suspect: Suspect, reason: str, request=None) -> str
 def reveal_candidate(*, actor, candidate: Candidate, reason: str, request=None) -> str:
     """查看完整身份证号码 of a candidate in the joint review: as for a suspect."""
     return _reveal(actor, candidate, reason, request)
+
+
+def check_org(o: CrimeOrg) -> None:
+    """One organisation of an imported 涉黑涉恶组织台账, checked as ``register_org`` checks it."""
+    o.name = text(o.name, "name", "名称", 100, required=True)
+    choice(o.org_type, "org_type", "组织类型", OrgType)
+    choice(o.stage or OrgStage.INVESTIGATION, "stage", "诉讼阶段", OrgStage)
+    o.stage = o.stage or OrgStage.INVESTIGATION
+    day(o.broken_on, "broken_on", "打掉日期", _today(None))
+    o.summary = text(o.summary or "", "summary", "主要违法犯罪事实", 5000)
+
+
+def check_official(o: Official) -> None:
+    o.name = text(o.name, "name", "姓名", 64, required=True)
+    o.unit = text(o.unit, "unit", "工作单位及职务", 100, required=True)
+    choice(o.kind, "kind", "问题类型", OfficialKind)
+    choice(o.measure, "measure", "处理方式", OfficialMeasure)
+    day(o.handled_on, "handled_on", "处理日期", _today(None))
+
+
+def _import(model, rows, *, actor, note: str, check) -> int:
+    from anmin.core.guards import in_area
+
+    for row in rows:
+        check(row)
+        if not in_area(actor, row.region_id):
+            raise invalid("region", f"「所属区域」{row.region_id} 不在您的辖区内")
+    with transaction.atomic():
+        model.objects.bulk_create(rows, batch_size=1000)
+        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
+                     after={"rows": len(rows)})
+    return len(rows)
+
+
+@action(perm="crackdown.add_crimeorg", what="导入涉黑涉恶组织台账")
+def import_orgs(rows: list[CrimeOrg], *, actor, note: str = "") -> int:
+    return _import(CrimeOrg, rows, actor=actor, note=note, check=check_org)
+
+
+@action(perm="crackdown.add_official", what="导入处理公职人员台账")
+def import_officials(rows: list[Official], *, actor, note: str = "") -> int:
+    for row in rows:
+        row.region_id = row.region_id or getattr(row.org, "region_id", None)
+    return _import(Official, rows, actor=actor, note=note, check=check_official)
