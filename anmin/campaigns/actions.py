@@ -16,7 +16,8 @@ from django.db import transaction
 
 from anmin.core import audit, clock
 from anmin.core.errors import changed_meanwhile, invalid
-from anmin.core.guards import action, in_area
+from anmin.core.guards import action
+from anmin.workflow.kit.record_ledgers import bulk_records
 
 from .models import (
     CounsellingSession,
@@ -41,18 +42,6 @@ create_report, update_report, set_report_status, retire_report, import_reports =
 
 S = DesignationStatus
 
-
-def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
-    for row in rows:
-        if check is not None:
-            check(row)
-        if not in_area(actor, row.region_id):
-            raise invalid("region", f"「所在区划」{row.region_id} 不在您的辖区内")
-    with transaction.atomic():
-        created = model.objects.bulk_create(rows, batch_size=1000)
-        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
-                     after={"rows": len(rows)})
-    return created
 
 
 def _check_designation(d: Designation) -> None:
@@ -167,7 +156,7 @@ def check_campaign(c: PublicityCampaign) -> None:
 def import_campaigns(rows: Sequence[PublicityCampaign], *, actor, note: str = "") -> int:
     """Publicity campaigns from the Excel ledger (without their materials: those are added on the
     campaign's page); each checked, inside the actor's jurisdiction, one audit entry."""
-    return len(_bulk(PublicityCampaign, rows, actor=actor, note=note, check=check_campaign))
+    return len(bulk_records(PublicityCampaign, rows, actor=actor, note=note, check=check_campaign))
 
 
 @action(perm="campaigns.change_publicitycampaign", target="material", model=PublicityMaterial,
@@ -186,7 +175,7 @@ def set_material_quantity(*, actor, material: PublicityMaterial, quantity: int) 
 
 @action(perm="campaigns.add_counsellingsession", what="导入心理服务记录")
 def import_sessions(rows: Sequence[CounsellingSession], *, actor, note: str = "") -> int:
-    return len(_bulk(CounsellingSession, rows, actor=actor, note=note))
+    return len(bulk_records(CounsellingSession, rows, actor=actor, note=note))
 
 
 def ensure_criteria() -> int:

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from anmin.core import audit, clock
 from anmin.core.errors import Conflict, invalid
-from anmin.core.guards import action, in_area
+from anmin.core.guards import action
+from anmin.workflow.kit.record_ledgers import bulk_records
 
 from .coverage import five_items
 from .models import CampusIncident, GuardCheckin, GuardPost, SafetyCheck, School
@@ -26,18 +27,6 @@ create_post, update_post, set_post_status, retire_post, import_posts = POSTS.act
 
 TERM = re.compile(r"^20\d\d-[12]$")
 
-
-def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
-    for row in rows:
-        if check is not None:
-            check(row)
-        if not in_area(actor, row.region_id):
-            raise invalid("region", f"「所在区划」{row.region_id} 不在您的辖区内")
-    with transaction.atomic():
-        created = model.objects.bulk_create(rows, batch_size=1000)
-        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
-                     after={"rows": len(rows)})
-    return created
 
 
 def clean_items(items) -> list[str]:
@@ -59,7 +48,7 @@ def check_safety(c: SafetyCheck) -> None:
 def import_checks(rows: Sequence[SafetyCheck], *, actor, note: str = "") -> int:
     for row in rows:
         row.region_id = row.region_id or row.school.region_id
-    return len(_bulk(SafetyCheck, rows, actor=actor, note=note, check=check_safety))
+    return len(bulk_records(SafetyCheck, rows, actor=actor, note=note, check=check_safety))
 
 
 @action(perm="campus.add_safetycheck", target="school", model=School, what="登记五个100%检查")
@@ -103,11 +92,11 @@ def check_in(*, actor, post: GuardPost, note: str = "", at: datetime | None = No
 
 @action(perm="campus.add_guardcheckin", what="导入护学岗签到")
 def import_checkins(rows: Sequence[GuardCheckin], *, actor, note: str = "") -> int:
-    return len(_bulk(GuardCheckin, rows, actor=actor, note=note))
+    return len(bulk_records(GuardCheckin, rows, actor=actor, note=note))
 
 
 @action(perm="campus.add_campusincident", what="导入校园周边案(事)件")
 def import_incidents(rows: Sequence[CampusIncident], *, actor, note: str = "") -> int:
     for row in rows:
         row.region_id = row.region_id or row.school.region_id
-    return len(_bulk(CampusIncident, rows, actor=actor, note=note))
+    return len(bulk_records(CampusIncident, rows, actor=actor, note=note))

@@ -17,10 +17,11 @@ from django.db import transaction
 
 from anmin.core import audit, checks, clock
 from anmin.core.errors import invalid
-from anmin.core.guards import action, in_area
+from anmin.core.guards import action
 from anmin.core.models import Region, User
 from anmin.workflow import actions as case_actions
 from anmin.workflow.actions import PastCase
+from anmin.workflow.kit.record_ledgers import bulk_records
 
 from .models import (
     DrowningIncident,
@@ -115,20 +116,9 @@ def check_drunk_driving(row: DrunkDriving) -> None:
 def import_drunk_driving(rows: Sequence[DrunkDriving], *, actor, note: str = "") -> int:
     """Register people dealt with for drink/drunk driving in bulk (ledger import, the demo): every row
     checked, each place inside the actor's jurisdiction, one transaction and one audit entry."""
-    return len(_bulk(DrunkDriving, rows, actor=actor, note=note, check=check_drunk_driving))
+    return len(bulk_records(DrunkDriving, rows, actor=actor, note=note, check=check_drunk_driving,
+                            place_label="所在地"))
 
-
-def _bulk(model, rows: Sequence, *, actor, note: str, check=None) -> list:
-    for row in rows:
-        if check is not None:
-            check(row)
-        if not in_area(actor, row.region_id):
-            raise invalid("region", f"「所在地」{row.region_id} 不在您的辖区内")
-    with transaction.atomic():
-        created = model.objects.bulk_create(rows, batch_size=1000)
-        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
-                     after={"rows": len(rows)})
-    return created
 
 
 # -- Waters (the registry kit) and drownings -----------------------------------------------------------
@@ -139,7 +129,7 @@ create_water, update_water, set_water_status, retire_water, import_waters = WATE
 def import_inspections(rows: Sequence[WaterInspection], *, actor, note: str = "") -> int:
     for row in rows:
         row.region_id = row.region_id or row.water.region_id
-    return len(_bulk(WaterInspection, rows, actor=actor, note=note))
+    return len(bulk_records(WaterInspection, rows, actor=actor, note=note, place_label="所在地"))
 
 
 @action(perm="hazards.add_drowningincident", what="导入未成年人溺水事故")
@@ -147,4 +137,4 @@ def import_drownings(rows: Sequence[DrowningIncident], *, actor, note: str = "")
     for row in rows:
         if not 0 <= row.age < 18:
             raise invalid("age", "未成年人溺水事故的「年龄」须在 0 到 17 岁之间")
-    return len(_bulk(DrowningIncident, rows, actor=actor, note=note))
+    return len(bulk_records(DrowningIncident, rows, actor=actor, note=note, place_label="所在地"))

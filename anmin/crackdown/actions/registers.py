@@ -16,6 +16,7 @@ from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
 from anmin.people.identity import link_person
+from anmin.workflow.kit.record_ledgers import bulk_records
 
 from ..models import (
     REVIEW_DEPARTMENTS,
@@ -231,27 +232,14 @@ def check_official(o: Official) -> None:
     day(o.handled_on, "handled_on", "处理日期", _today(None))
 
 
-def _import(model, rows, *, actor, note: str, check) -> int:
-    from anmin.core.guards import in_area
-
-    for row in rows:
-        check(row)
-        if not in_area(actor, row.region_id):
-            raise invalid("region", f"「所属区域」{row.region_id} 不在您的辖区内")
-    with transaction.atomic():
-        model.objects.bulk_create(rows, batch_size=1000)
-        audit.record(actor=actor, action="import", object_type=model._meta.label_lower, reason=note,
-                     after={"rows": len(rows)})
-    return len(rows)
-
 
 @action(perm="crackdown.add_crimeorg", what="导入涉黑涉恶组织台账")
 def import_orgs(rows: list[CrimeOrg], *, actor, note: str = "") -> int:
-    return _import(CrimeOrg, rows, actor=actor, note=note, check=check_org)
+    return len(bulk_records(CrimeOrg, rows, actor=actor, note=note, check=check_org, place_label="所属区域"))
 
 
 @action(perm="crackdown.add_official", what="导入处理公职人员台账")
 def import_officials(rows: list[Official], *, actor, note: str = "") -> int:
     for row in rows:
         row.region_id = row.region_id or getattr(row.org, "region_id", None)
-    return _import(Official, rows, actor=actor, note=note, check=check_official)
+    return len(bulk_records(Official, rows, actor=actor, note=note, check=check_official, place_label="所属区域"))
