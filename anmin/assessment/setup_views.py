@@ -6,6 +6,8 @@ errors come back at its fields with what was typed kept (400), a retried 新建 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
@@ -13,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from anmin.core.errors import run_action
+from anmin.core.errors import ActionError, run_action
 from anmin.core.idempotency import IdempotentFormMixin
+from anmin.core.links import pk_param
 from anmin.core.models import Region
 from anmin.core.views.base import ScopedMixin
 
@@ -108,21 +111,21 @@ class SchemeSetup:
                 status = 400
             return self.render_to_response(self.get_context_data(bound={"target": form}), status=status)
         if what == "townships":
-            made = _attempt(request, actions.add_townships, scheme=scheme)
-            if made is not None:
+            done, made = attempt(request, actions.add_townships, scheme=scheme)
+            if done:
                 messages.success(request, _("已添加 %(n)d 个乡镇(街道)") % {"n": len(made)} if made
                                  else _("本方案已包含全部乡镇(街道)"))
         elif what == "remove_indicator":
-            item = Indicator.objects.filter(scheme=scheme, pk=_int(request.POST.get("item"))).first()
+            item = Indicator.objects.filter(scheme=scheme, pk=pk_param(request.POST.get("item"))).first()
             if item is None:
                 raise Http404
-            if _attempt(request, actions.remove_indicator, scheme=scheme, indicator=item, ok=True):
+            if attempt(request, actions.remove_indicator, scheme=scheme, indicator=item)[0]:
                 messages.success(request, _("已删除指标：%(code)s %(name)s") % {"code": item.code, "name": item.name})
         elif what == "remove_target":
-            unit = Target.objects.visible_to(user).filter(scheme=scheme, pk=_int(request.POST.get("unit"))).first()
+            unit = Target.objects.visible_to(user).filter(scheme=scheme, pk=pk_param(request.POST.get("unit"))).first()
             if unit is None:
                 raise Http404
-            if _attempt(request, actions.remove_target, target=unit, ok=True):
+            if attempt(request, actions.remove_target, target=unit)[0]:
                 messages.success(request, _("已删除考核对象：%(name)s") % {"name": unit.name})
         else:
             return None
@@ -142,28 +145,20 @@ class SchemeSetup:
         }}
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
 
 def _next_order(scheme: Scheme) -> int:
     last = scheme.indicators.order_by("-order").values_list("order", flat=True).first()
     return min((last or 0) + 1, 32767)
 
 
-def _attempt(request, fn, ok=None, **kw):
-    """An action from a button: its refusal as a message (nothing typed to keep)."""
-    from anmin.core.errors import ActionError
-
+def attempt(request, fn, **kw) -> tuple[bool, Any]:
+    """An action from a button (the scheme's and a unit's pages): (done, its result); a refusal becomes
+    the page's error message (there is nothing typed to keep)."""
     try:
-        result = fn(actor=request.user, **kw)
+        return True, fn(actor=request.user, **kw)
     except ActionError as exc:
         messages.error(request, str(getattr(exc, "message", exc)))
-        return None
-    return ok if ok is not None else result
+        return False, None
 
 
 def adjustment_post(view, request, target: Target):

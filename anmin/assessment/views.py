@@ -9,14 +9,14 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.errors import ActionError, run_action
+from anmin.core.errors import run_action
 from anmin.core.idempotency import FORM_FIELD, new_key, run_form_post
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
 from . import actions, engine, explain, forms
 from .models import Appeal, AppealStatus, Indicator, IndicatorKind, Scheme, Target, UnitType, Veto
-from .setup_views import SchemeSetup, adjustment_post
+from .setup_views import SchemeSetup, adjustment_post, attempt
 
 
 class SchemeTable(Table):
@@ -57,14 +57,11 @@ class SchemeListView(LedgerView):
         return ctx
 
 
-def _act(request, fn, ok: str, **kw):
-    try:
-        fn(actor=request.user, **kw)
-    except ActionError as exc:
-        messages.error(request, str(getattr(exc, "message", exc)))
-        return False
-    messages.success(request, ok)
-    return True
+def _act(request, fn, ok: str, **kw) -> bool:
+    done, _result = attempt(request, fn, **kw)
+    if done:
+        messages.success(request, ok)
+    return done
 
 
 class SchemeDetailView(SchemeSetup, DetailPage):

@@ -28,3 +28,13 @@ def pk_url(name: str, pk) -> str:
     if halves is None:
         return reverse(name, args=[pk])
     return f"{halves[0]}{pk}{halves[1]}"
+
+
+def pk_param(value) -> int:
+    """A primary key from a form field or a query parameter (``?org=12``, a hidden ``item``): the number,
+    or 0 — which names no record — for anything else, so a tampered value finds nothing (404) instead of
+    failing."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

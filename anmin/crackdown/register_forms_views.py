@@ -20,6 +20,7 @@ from django.views.generic import FormView
 
 from anmin.core.errors import run_action
 from anmin.core.idempotency import IdempotentFormMixin
+from anmin.core.links import pk_param
 from anmin.core.views.base import ScopedMixin
 
 from . import actions, forms
@@ -93,7 +94,7 @@ class OfficialCreateView(RegisterFormView):
 
     def get_initial(self):
         # 登记处理公职人员 from an organisation's page: that organisation chosen (when the user sees it).
-        org = CrimeOrg.objects.visible_to(self.request.user).filter(pk=_int(self.request.GET.get("org"))).first()
+        org = CrimeOrg.objects.visible_to(self.request.user).filter(pk=pk_param(self.request.GET.get("org"))).first()
         return {"org": org.pk} if org is not None else {}
 
     def write(self, d):
@@ -183,9 +184,3 @@ class AssetAddView(OrgFormView):
         return actions.add_asset(actor=self.request.user, org=self.object, description=d["description"],
                                  measure=d["measure"], value=d["value"], on=d["on"])
 
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

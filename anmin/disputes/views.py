@@ -173,22 +173,17 @@ class RiskView(DisputeStepView):
     def refusal(self):
         return None if self.object.case.is_open else _("纠纷已办结，不再研判风险")
 
+    def current_version(self) -> int:
+        return self.object.version
+
     def get_initial(self):
         d = self.object
-        return {"version": d.version, "assessed_colour": d.assessed_colour, "risk_flags": list(d.risk_flags)}
+        return {**super().get_initial(), "assessed_colour": d.assessed_colour, "risk_flags": list(d.risk_flags)}
 
     def step(self, d):
         return actions.update_risk(actor=self.request.user, dispute=self.object, expected_version=d["version"],
                                    assessed_colour=d["assessed_colour"], risk_flags=list(d["risk_flags"]),
                                    reason=d["reason"])
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if response.status_code == 409:  # shown again on the dispute's own newer version
-            self.object.refresh_from_db()
-            response.context_data["form"].initial["version"] = self.object.version
-            response.context_data["form"].fields["version"].initial = self.object.version
-        return response
 
 
 class CriminalLinkView(DisputeStepView):

@@ -173,8 +173,13 @@ class CaseStepView(ScopedMixin, FormView):
             return HttpResponseRedirect(f"{url}?tab={self.tab}" if self.tab else url)
         return super().get(request, *args, **kwargs)
 
+    def current_version(self) -> int:
+        """The version the step's form carries: the case's (every step of the engine). A step on a
+        detail that keeps a version of its own (a dispute's 风险研判) returns that one."""
+        return self.object.case.version
+
     def get_initial(self):
-        return {"version": self.object.case.version}
+        return {"version": self.current_version()}
 
     def step(self, data: dict) -> Any:
         raise NotImplementedError
@@ -182,10 +187,10 @@ class CaseStepView(ScopedMixin, FormView):
     def form_valid(self, form):
         result, status = run_action(form, lambda: self.step(form.cleaned_data))
         if status == 409:  # show the form again on the newer version, with what the user typed
-            self.object.case.refresh_from_db()
+            self.object.refresh_from_db()  # its cached case too: read afresh when asked for
             said = form.non_field_errors()
             form = self.get_form_class()(**{**self.get_form_kwargs(), "data": None, "files": None,
-                                            "initial": {**form.cleaned_data, "version": self.object.case.version}})
+                                            "initial": {**form.cleaned_data, "version": self.current_version()}})
             form.cleaned_data = {}
             for message in said:
                 form.add_error(None, message)
