@@ -10,6 +10,7 @@ which says whether it is listed already."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 
 from django import forms
 from django.contrib import messages
@@ -58,7 +59,7 @@ class BlacklistLedger(ledgers.Ledger):
     )
     unique = (("value", "kind"),)
 
-    @property
+    @cached_property
     def region_id(self) -> str | None:
         """The importing unit's area: the list is the unit's, not a place's."""
         org = self.user.org_unit_with_region if self.user is not None else None
@@ -133,17 +134,17 @@ class BlacklistAddView(ScopedMixin, IdempotentFormMixin, FormView):
         d = form.cleaned_data
         user = self.request.user
         org = user.org_unit_with_region
-        if d["listed_on"] and d["listed_on"] > clock.today():
-            form.add_error("listed_on", _("「列入日期」不能晚于今天"))
-            return self.form_invalid(form)
-        before = BlacklistEntry.objects.filter(kind=d["kind"], is_active=True).count()
+        try:
+            listed_before = BlacklistEntry.objects.filter(kind=d["kind"], value=normalize(d["kind"], d["value"]),
+                                                          is_active=True).exists()
+        except ValueError:
+            listed_before = False  # not a value at all: the action says why, at the field
         entry, status = run_action(form, actions.add_blacklist_entry, actor=user, kind=d["kind"], value=d["value"],
                                    source=d["source"], region=org.region_id if org else None,
                                    listed_on=d["listed_on"])
         if entry is None:
             return self.render_to_response(self.get_context_data(form=form), status=status)
-        again = BlacklistEntry.objects.filter(kind=d["kind"], is_active=True).count() == before
-        word = _("已在黑名单中：%(v)s") if again else _("已列入黑名单：%(v)s")
+        word = _("已在黑名单中：%(v)s") if listed_before else _("已列入黑名单：%(v)s")
         messages.success(self.request, word % {"v": entry.value})
         return HttpResponseRedirect(entry.get_absolute_url())
 

@@ -17,6 +17,9 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.db import transaction
+
+from anmin.core import audit
 from anmin.core.actors import SYSTEM
 from anmin.core.codes import load_code_tables
 from anmin.core.models import OrgUnit, Region, Role
@@ -28,7 +31,8 @@ from anmin.workflow.actions import PastCase, PastStep
 from anmin.workflow.kit import demo as kit
 
 from .actions import PastFraudCase, PastLead, import_fraud_cases, import_past_leads
-from .models import FraudCase, LeadOutcome
+from .models import BlacklistEntry, CardKind, EntryKind, FraudCard, FraudCase, LeadOutcome
+from .normalize import normalize
 from .rules import Grader, Router, ensure_default_grade_rules
 from .workflows import CONTACT_MINUTES, LEAD
 
@@ -257,13 +261,6 @@ def _blacklist(rng: random.Random) -> int:
     """The 涉诈黑名单 as the police keep it: the phone cards and frozen bank accounts of the year's solved
     cases, listed on the day they were frozen, and the links pushed from above; the portal's 反诈查询
     answers from it."""
-    from django.db import transaction
-
-    from anmin.core import audit
-
-    from .models import BlacklistEntry, CardKind, EntryKind, FraudCard
-    from .normalize import normalize
-
     city = Region.objects.filter(level=1).order_by("code").first()
     if city is None or BlacklistEntry.objects.exists():
         return 0

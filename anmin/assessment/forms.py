@@ -53,8 +53,12 @@ class SchemeForm(KitForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("copy_from") and not data.get("unit_type"):
+        source = data.get("copy_from")
+        if not source and not data.get("unit_type"):
             self.add_error("unit_type", _("不沿用方案时请选择考核对象类型"))
+        if source and data.get("unit_type") and data["unit_type"] != source.unit_type:
+            self.add_error("unit_type", _("沿用方案的考核对象类型为%(t)s，新方案与之相同")
+                           % {"t": source.get_unit_type_display()})
         return data
 
 

@@ -52,10 +52,6 @@ class SchemeCreateView(ScopedMixin, IdempotentFormMixin, FormView):
         d = form.cleaned_data
         user = self.request.user
         if d["copy_from"] is not None:
-            if d["unit_type"] and d["unit_type"] != d["copy_from"].unit_type:
-                form.add_error("unit_type", _("沿用方案的考核对象类型为%(t)s，新方案与之相同")
-                               % {"t": d["copy_from"].get_unit_type_display()})
-                return self.form_invalid(form)
             scheme, status = run_action(form, actions.copy_scheme, actor=user, source=d["copy_from"],
                                         year=d["year"], name=d["name"], excellent_quota=d["excellent_quota"])
         else:
