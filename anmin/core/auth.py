@@ -3,10 +3,20 @@ a (account, address) pair locked out after repeated failures cannot authenticate
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from . import audit, logins
+from .keptquery import KeptGet
+
+
+@functools.cache
+def _signed_in() -> KeptGet:
+    from django.contrib.auth import get_user_model
+
+    return KeptGet(get_user_model(), "pk", related=("org_unit__region",))
 
 
 class AccountLocked(PermissionDenied):
@@ -29,14 +39,8 @@ class RoleBackend(ModelBackend):
     def get_user(self, user_id):
         """The signed-in user of a request, with their unit and its region in the same query (every
         request that checks jurisdiction reads them: ``User.scope``)."""
-        from django.contrib.auth import get_user_model
-
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("org_unit__region").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = _signed_in()(user_id)  # read on every request, its statement compiled once (core.keptquery)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_group_permissions(self, user_obj, obj=None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

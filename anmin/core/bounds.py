@@ -160,17 +160,30 @@ def _is_user_text(field) -> bool:
     return not isinstance(field, ProtectedField | BlindIndexField)
 
 
+_NOT_BOUNDED = (models.BooleanField, models.ForeignKey, models.AutoField, models.JSONField)
+
+
+@functools.cache
+def _bounded_fields(model: type[models.Model]) -> tuple[tuple[models.Field, str, bool], ...]:
+    """(field, attname, single-line text) of the model's fields ``check_instance`` looks at: every
+    concrete field but relations, booleans, ids, JSON and protected values (``field_errors`` passes
+    those anyway) — worked out once per model, not for every save."""
+    return tuple((f, f.attname, isinstance(f, models.CharField)) for f in model._meta.concrete_fields
+                 if _is_user_text(f) and not isinstance(f, _NOT_BOUNDED))
+
+
 def check_instance(obj: models.Model) -> None:
     """Raise ``Invalid`` naming every field of ``obj`` that breaks its bounds; strip bidi override
     characters from its single-line text first."""
     errors: dict[str, list[str]] = {}
-    for field in obj._meta.concrete_fields:
-        if not _is_user_text(field):
+    values = obj.__dict__
+    for field, attname, line in _bounded_fields(type(obj)):
+        value = values[attname] if attname in values else getattr(obj, attname, None)
+        if value is None or value == "":
             continue
-        value = getattr(obj, field.attname, None)
-        if isinstance(field, models.CharField) and isinstance(value, str) and BIDI_CONTROLS.search(value):
+        if line and isinstance(value, str) and BIDI_CONTROLS.search(value):
             value = clean_line(value)
-            setattr(obj, field.attname, value)
+            setattr(obj, attname, value)
         problems = field_errors(field, value)
         if problems:
             errors[field.name] = problems

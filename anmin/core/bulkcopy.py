@@ -31,7 +31,7 @@ from django.db import connection, connections, models
 from django.db.models.base import ModelState
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
+from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.utils.functional import Promise
 
 # Field classes whose attribute value is already what the database takes (exact classes only: a
@@ -239,6 +239,51 @@ def copy_create(objs: Sequence[models.Model], *, skip_conflicts: bool = False) -
     if isinstance(model._default_manager.all(), ScopedQuerySet):  # as its bulk_create would
         scopecache.bulk_write(model)
     return objs
+
+
+@functools.cache
+def _insert_hooks(model: type[models.Model]) -> tuple | None:
+    """What ``insert`` runs before the row is written: for every class of the model that overrides
+    ``save``, its own ``before_insert`` (the work its ``save`` adds for a new row), in the order of the
+    classes; None where one of them names none, or for a model with parents: ``save`` itself is used."""
+    if model._meta.parents or model._meta.proxy:
+        return None
+    hooks = []
+    for klass in model.__mro__:
+        if klass is models.Model:
+            break
+        if "save" in vars(klass):
+            hook = vars(klass).get("before_insert")
+            if hook is None:
+                return None
+            hooks.append(hook)
+    return tuple(hooks)
+
+
+def insert(obj: models.Model) -> models.Model:
+    """A new row written as ``obj.save()`` writes it — ``pre_save`` and ``post_save`` sent, so its text
+    is checked against its bounds and the scoped caches of its own township told (not every township's,
+    as a set-based write must) — through the kept ``INSERT … RETURNING`` instead of a statement the
+    ORM compiles for every call (a third of a millisecond of CPU, three or four times in every report
+    through the API). A model that overrides ``save`` takes part only when that class also names what
+    its ``save`` does for a new row (its own ``before_insert``, called whatever its subclasses define);
+    otherwise, and on other databases, it is ``obj.save(force_insert=True)``."""
+    model = type(obj)
+    hooks = _insert_hooks(model)
+    if connection.vendor != "postgresql" or hooks is None or not obj._state.adding:
+        obj.save(force_insert=True)
+        return obj
+    for hook in hooks:
+        hook(obj)
+    meta = model._meta
+    origin = meta.concrete_model
+    pre_save.send(sender=origin, instance=obj, raw=False, using=connection.alias, update_fields=None)
+    _check_related([obj], meta)
+    _insert([obj], meta, list(meta.concrete_fields), skip_conflicts=False)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    post_save.send(sender=origin, instance=obj, created=True, update_fields=None, raw=False, using=connection.alias)
+    return obj
 
 
 def _copy(objs: list[models.Model], meta, fields: list[models.Field], *, missing: bool) -> None:

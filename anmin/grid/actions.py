@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from anmin.core import audit, checks, clock, txn
+from anmin.core import audit, bulkcopy, checks, clock, txn
 from anmin.core.attachments.photos import attach, clean_photos, stored
 from anmin.core.errors import invalid
 from anmin.core.geo import check_location
@@ -85,11 +85,11 @@ def report_event(
             source=source_text(EventSource(source).label), description=description, now=now,
             reporter_name=resident_name,
         )
-        event = GridEvent.objects.create(
+        event = bulkcopy.insert(GridEvent(
             case=case, category=category, source=source, found_at=found_at, address=address,
             latitude=lat, longitude=lon, resident_name=resident_name, resident_phone=resident_phone,
             photo_count=len(cleaned), recorded_at=recorded_at, gps_accuracy=gps_accuracy,
-        )
+        ))
         attach(photo_rows, event, actor=actor, now=now)
         audit.record(actor=actor, action="create", obj=event,
                      after={**audit.snapshot(event), "number": case.number, "photos": len(cleaned)})

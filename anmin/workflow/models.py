@@ -436,6 +436,9 @@ class CaseEvent(models.Model):
             raise TypeError("CaseEvent is append-only")
         super().save(*args, **kwargs)
 
+    def before_insert(self) -> None:  # a new row: nothing to refuse (``core.bulkcopy.insert``)
+        pass
+
     def delete(self, *args, **kwargs):
         raise TypeError("CaseEvent is append-only")
 
@@ -660,6 +663,9 @@ class CaseDetail(models.Model):
     def save(self, *args, **kwargs):
         self.fill_township()
         super().save(*args, **kwargs)
+
+    def before_insert(self) -> None:  # what ``save`` adds, for ``core.bulkcopy.insert``
+        self.fill_township()
 
     def get_absolute_url(self) -> str:
         return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()

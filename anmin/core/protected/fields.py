@@ -346,6 +346,9 @@ class ProtectedModelMixin:
 
     save.alters_data = True
 
+    def before_insert(self) -> None:  # ``save`` adds nothing for a new row (``core.bulkcopy.insert``)
+        pass
+
 
 def with_blind_indexes(model, field_names: Iterable[str]) -> list[str]:
     """``field_names`` plus the blind-index column of every indexed protected field among them."""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from anmin.core import audit as core_audit
-from anmin.core import clock, txn
+from anmin.core import bulkcopy, clock, txn
 from anmin.core.actors import as_user
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region, User
@@ -94,11 +94,11 @@ def open_case(
         case.status = ""
         _move(case, wf, wf.initial, now)
         case.last_seq = 1  # the opening event, written next
-        case.save()
-        CaseEvent.objects.create(
+        bulkcopy.insert(case)
+        bulkcopy.insert(CaseEvent(
             case=case, seq=1, at=now, actor=as_user(reporter), action="open", label=gettext_noop("上报"), from_state="",
             to_state=case.status, data={"number": case.number, "center_org": center_org.name if center_org else ""},
-        )
+        ))
         _audit(action="create", actor=reporter, obj=case,
                after={"number": case.number, "kind": case.kind, "status": case.status, "priority": case.priority,
                       "center_org": case.center_org_id})
