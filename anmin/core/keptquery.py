@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models.query import get_related_populators
 
@@ -54,7 +55,7 @@ class KeptGet:
         """The row whose ``column`` is ``value``, or None."""
         try:
             value = self.field.to_python(value)
-        except Exception:  # noqa: BLE001 — a value of the wrong type: no such row (as the ORM's error would be)
+        except (ValidationError, TypeError, ValueError):  # not a value of the column: no such row
             return None
         alias = router.db_for_read(self.model)
         kept = self._kept.get(alias)

@@ -664,11 +664,11 @@ class CaseDetail(models.Model):
         self.fill_township()
         super().save(*args, **kwargs)
 
-    def before_insert(self) -> None:  # what ``save`` adds, for ``core.bulkcopy.insert``
-        self.fill_township()
-
     def get_absolute_url(self) -> str:
         return pk_url(self.detail_url_name, self.pk) if self.detail_url_name else self.case.get_absolute_url()
+
+    def before_insert(self) -> None:  # what ``save`` adds, for ``core.bulkcopy.insert``
+        self.fill_township()
 
     def fill_township(self) -> None:
         """The case's township into the detail's own copy, where the policy keeps one (``township_field``)."""
