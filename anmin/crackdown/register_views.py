@@ -1,6 +1,7 @@
 """Pages of the crackdown registers: suspects (ID numbers masked, revealed with a reason), assets,
 officials handled and the candidates' joint review — a ledger (filters, Excel export of the filtered
-rows, audited) and a detail page each. Reads through ``visible_to`` (the kit's ``ScopedMixin``);
+rows in the import's columns, audited; 导入 from the office's Excel file, ``register_imports``) and a
+detail page each. Reads through ``visible_to`` (the kit's ``ScopedMixin``);
 the only write is the audited reveal, through ``actions``."""
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ from . import actions
 from .filters import AssetFilter, CandidateFilter, OfficialFilter, SuspectFilter
 from .forms import RevealForm
 from .models import REVIEW_DEPARTMENTS, Asset, Candidate, Official, Suspect
-from .register_imports import OfficialImport
+from .register_imports import AssetImport, CandidateImport, OfficialImport, SuspectImport
 from .tables import AssetTable, CandidateTable, OfficialTable, SuspectTable
 
 
-class SuspectLedgerView(LedgerView):
+class SuspectLedgerView(LedgerImportMixin, LedgerView):
     model, filterset_class, table_class = Suspect, SuspectFilter, SuspectTable
+    ledger_class, import_permission = SuspectImport, "crackdown.add_suspect"  # 导入 Excel; the export masks ID numbers
     title, export_name = _("涉黑涉恶犯罪嫌疑人"), "涉黑涉恶犯罪嫌疑人台账"
 
     def get_queryset(self):
         return super().get_queryset().select_related("org", "region").order_by("org_id", "pk")
 
 
-class AssetLedgerView(LedgerView):
+class AssetLedgerView(LedgerImportMixin, LedgerView):
     model, filterset_class, table_class = Asset, AssetFilter, AssetTable
+    ledger_class, import_permission = AssetImport, "crackdown.add_asset"  # 导入 Excel, re-importable export
     title, export_name = _("涉案资产"), "涉案资产台账"
 
     def get_queryset(self):
@@ -58,8 +61,9 @@ class OfficialLedgerView(LedgerImportMixin, LedgerView):
         return super().get_queryset().select_related("org", "region").order_by("-handled_on", "pk")
 
 
-class CandidateLedgerView(LedgerView):
+class CandidateLedgerView(LedgerImportMixin, LedgerView):
     model, filterset_class, table_class = Candidate, CandidateFilter, CandidateTable
+    ledger_class, import_permission = CandidateImport, "crackdown.add_candidate"  # the 联审汇总表, one row a candidate
     title, export_name = _("村“两委”换届候选人联审"), "换届候选人联审台账"
 
     def get_context_data(self, **kwargs):

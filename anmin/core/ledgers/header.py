@@ -159,18 +159,21 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
         combined += by_group
 
     for rank in range(3):  # combined names first, then lower, then upper: the most specific wins
-        for f, accepted in wanted.items():
-            if f in band.mapping:
-                continue
-            for idx, names in enumerate(band.names):
-                if idx in used or len(names) <= rank:
+        # a column's own name before one without its brackets: 价值(万元) is the 万元 column's, not
+        # the 价值(元) one's that comes first
+        for exact in (True, False):
+            for f, accepted in wanted.items():
+                if f in band.mapping:
                     continue
-                if rank and idx in owners and f not in owners[idx]:
-                    continue  # 监护人/姓名 is not the patient's 姓名
-                n = names[rank]
-                if n in accepted or (n and _loose(n) in loose[f]):
-                    take(f, idx, by_group=rank == 0 and len(names) == 3)
-                    break
+                for idx, names in enumerate(band.names):
+                    if idx in used or len(names) <= rank:
+                        continue
+                    if rank and idx in owners and f not in owners[idx]:
+                        continue  # 监护人/姓名 is not the patient's 姓名
+                    n = names[rank]
+                    if n in accepted or (not exact and n and _loose(n) in loose[f]):
+                        take(f, idx, by_group=rank == 0 and len(names) == 3)
+                        break
         if rank == 0:  # 被申请人/身份证号码 for 被申请人身份证号: the group's own field of that kind
             for idx, fields in owners.items():
                 free = [f for f in wanted if f in fields and f not in band.mapping]

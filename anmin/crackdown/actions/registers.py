@@ -15,7 +15,7 @@ from anmin.core.checks import choice, day, id_number, place, text
 from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
-from anmin.people.identity import link_person
+from anmin.people.identity import link_people, link_person
 from anmin.workflow.kit.record_ledgers import bulk_records
 
 from ..models import (
@@ -71,18 +71,34 @@ def add_suspect(*, actor, org: CrimeOrg, name: str, id_number_value: str = "", r
                 status: str = SuspectStatus.CAUGHT, caught_on=None, now=None) -> Suspect:
     """A member with procedural status; with an ID number, linked to the person register."""
     org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
-    name = text(name, "name", "姓名", 64, required=True)
-    number = id_number(id_number_value, "id_number_value")
-    choice(status, "status", "诉讼状态", SuspectStatus)
-    caught = day(caught_on, "caught_on", "抓获日期", _today(now), required=status != SuspectStatus.AT_LARGE)
+    s = Suspect(org=org, region_id=org.region_id, name=name, id_number=id_number_value, role_in_org=role_in_org,
+                status=status, caught_on=caught_on)
+    check_suspect(s, id_field="id_number_value", now=now)
     with transaction.atomic():
-        person = link_person(actor=actor, name=name, id_number=number, region=org.region_id, source="扫黑除恶")
-        s = Suspect.objects.create(org=org, region_id=org.region_id, name=name, id_number=number, person=person,
-                                   role_in_org=text(role_in_org, "role_in_org", "组织地位", 32), status=status,
-                                   caught_on=caught)
+        s.person = link_person(actor=actor, name=s.name, id_number=_plain(s.id_number), region=org.region_id,
+                               source="扫黑除恶")
+        s.save()
         audit.record(actor=actor, action="create", obj=s, after={"org": org.pk, "status": status,
                                                                    "person": s.person_id})
     return s
+
+
+def _plain(value) -> str:
+    """The number a record holds (assigned plaintext, or a ``Protected`` read back), as text."""
+    reveal = getattr(value, "reveal", None)
+    return (reveal() if callable(reveal) else str(value or "")) if value else ""
+
+
+def check_suspect(s: Suspect, *, id_field: str = "id_number", now=None) -> None:
+    """One member or suspect, as ``add_suspect`` (and an imported 成员/犯罪嫌疑人台账's row) is checked:
+    the name, the ID number's check digit (stored encrypted), the role, the status, and the day caught
+    (none for one at large)."""
+    s.name = text(s.name, "name", "姓名", 64, required=True)
+    s.id_number = id_number(_plain(s.id_number), id_field)
+    s.role_in_org = text(s.role_in_org or "", "role_in_org", "组织地位", 32)
+    s.status = s.status or SuspectStatus.CAUGHT
+    choice(s.status, "status", "诉讼状态", SuspectStatus)
+    s.caught_on = day(s.caught_on, "caught_on", "抓获日期", _today(now), required=s.status != SuspectStatus.AT_LARGE)
 
 
 def _money(value, field: str = "value") -> Decimal:
@@ -98,15 +114,21 @@ def _money(value, field: str = "value") -> Decimal:
 @action(perm="crackdown.add_asset", target="org", model=CrimeOrg, what="登记涉案资产")
 def add_asset(*, actor, org: CrimeOrg, description: str, measure: str, value, on, now=None) -> Asset:
     org = CrimeOrg.objects.get(pk=getattr(org, "pk", org))
-    a = Asset(org=org, region_id=org.region_id,
-              description=text(description, "description", "资产", 200, required=True),
-              measure=choice(measure, "measure", "措施", AssetMeasure), value=_money(value),
-              on=day(on, "on", "日期", _today(now)))
+    a = Asset(org=org, region_id=org.region_id, description=description, measure=measure, value=value, on=on)
+    check_asset(a, now=now)
     with transaction.atomic():
         a.save()
         audit.record(actor=actor, action="create", obj=a, after={"org": org.pk, "measure": measure,
                                                                    "value": str(a.value)})
     return a
+
+
+def check_asset(a: Asset, *, now=None) -> None:
+    """One asset, as ``add_asset`` (and an imported 涉案资产台账's row) is checked."""
+    a.description = text(a.description, "description", "资产", 200, required=True)
+    choice(a.measure, "measure", "措施", AssetMeasure)
+    a.value = _money(a.value)
+    a.on = day(a.on, "on", "日期", _today(now))
 
 
 @action(perm="crackdown.add_official", region="region", region_label="所属区域", what="登记处理公职人员")
@@ -147,18 +169,33 @@ def _checks(checks: dict) -> tuple[dict, str]:
 def review_candidate(*, actor, region: Region | str, name: str, election_year: int, checks: dict,
                      id_number_value: str = "", reviewed_on=None, now=None) -> Candidate:
     """One candidate's joint review: disqualified when any department says no (the reason kept)."""
-    where = place(region, label="村(社区)")
-    cleaned, refusal = _checks(checks)
-    number = id_number(id_number_value, "id_number_value")
+    c = Candidate(region=place(region, label="村(社区)"), election_year=election_year, name=name,
+                  id_number=id_number_value, checks=checks, reviewed_on=reviewed_on)
+    check_candidate(c, id_field="id_number_value", now=now)
     with transaction.atomic():
-        person = link_person(actor=actor, name=name, id_number=number, region=where, source="换届联审")
-        c = Candidate.objects.create(region=where, election_year=int(election_year),
-                                     name=text(name, "name", "姓名", 64, required=True), id_number=number,
-                                     person=person, checks=cleaned, disqualified=bool(refusal), reason=refusal,
-                                     reviewed_on=day(reviewed_on, "reviewed_on", "联审日期", _today(now),
-                                                     required=False) or _today(now))
+        c.person = link_person(actor=actor, name=c.name, id_number=_plain(c.id_number), region=c.region_id,
+                               source="换届联审")
+        c.save()
         audit.record(actor=actor, action="create", obj=c, after={"disqualified": c.disqualified})
     return c
+
+
+def check_candidate(c: Candidate, *, id_field: str = "id_number", now=None) -> None:
+    """One candidate, as ``review_candidate`` (and an imported 联审汇总表's row) is checked: each
+    department's answer (a "no" needs its reason), disqualified when any says no, the first refusal's
+    reason kept; 联审日期 today when not given."""
+    c.checks, refusal = _checks(c.checks)
+    c.disqualified, c.reason = bool(refusal), refusal
+    try:
+        year = int(c.election_year)
+    except (TypeError, ValueError):
+        raise invalid("election_year", "「换届年份」须为年份，如 2021") from None
+    if not 2000 <= year <= 2100:
+        raise invalid("election_year", "「换届年份」须在2000至2100之间")
+    c.election_year = year
+    c.id_number = id_number(_plain(c.id_number), id_field)
+    c.name = text(c.name, "name", "姓名", 64, required=True)
+    c.reviewed_on = day(c.reviewed_on, "reviewed_on", "联审日期", _today(now), required=False) or _today(now)
 
 
 @dataclass
@@ -243,3 +280,49 @@ def import_officials(rows: list[Official], *, actor, note: str = "") -> int:
     for row in rows:
         row.region_id = row.region_id or getattr(row.org, "region_id", None)
     return len(bulk_records(Official, rows, actor=actor, note=note, check=check_official, place_label="所属区域"))
+
+
+def _with_people(model, rows: list, *, actor, note: str, source: str, check, place_label: str) -> int:
+    """``bulk_records`` for records naming people: each row checked first (the ID number's check digit),
+    then, in one transaction, the people linked to the person register (one blind-index query, those
+    it lacks registered) and the rows written with one audit entry."""
+    for row in rows:
+        check(row)
+    with transaction.atomic():
+        wanted = [{"id_number": _plain(r.id_number), "name": r.name, "region": r.region_id}
+                  for r in rows if r.id_number]
+        people = link_people(actor=actor, wanted=wanted, source=source) if wanted else {}
+        for r in rows:
+            r.person_id = people.get(_plain(r.id_number)) if r.id_number else None
+        return len(bulk_records(model, rows, actor=actor, note=note, place_label=place_label))
+
+
+@action(perm="crackdown.add_suspect", what="导入涉黑涉恶成员/犯罪嫌疑人台账")
+def import_suspects(rows: list[Suspect], *, actor, note: str = "") -> int:
+    """Members and suspects of an imported ledger: each checked as ``add_suspect`` checks one, placed
+    at their organisation's area unless the row gives one, inside the actor's jurisdiction; their ID
+    numbers encrypted and linked to the person register."""
+    for row in rows:
+        row.region_id = row.region_id or getattr(row.org, "region_id", None)
+    return _with_people(Suspect, rows, actor=actor, note=note, source="扫黑除恶", check=check_suspect,
+                        place_label="办案区域")
+
+
+@action(perm="crackdown.add_asset", what="导入涉案资产台账")
+def import_assets(rows: list[Asset], *, actor, note: str = "") -> int:
+    """Assets of an imported ledger, each at its organisation's area and checked as ``add_asset`` checks one."""
+    for row in rows:
+        org = getattr(row, "org", None)
+        if org is None:
+            raise invalid("org", "「所属组织」为必填项")
+        row.region_id = org.region_id
+    return len(bulk_records(Asset, rows, actor=actor, note=note, check=check_asset, place_label="办案区域"))
+
+
+@action(perm="crackdown.add_candidate", what="导入换届候选人联审汇总表")
+def import_candidates(rows: list[Candidate], *, actor, note: str = "") -> int:
+    """Candidates of an imported 联审汇总表 (each department's answer per candidate), each checked as
+    ``review_candidate`` checks one, in villages inside the actor's jurisdiction."""
+    return _with_people(Candidate, rows, actor=actor, note=note, source="换届联审", check=check_candidate,
+                        place_label="村(社区)")
+
