@@ -42,6 +42,20 @@ def _loose(name: str) -> str:
     return re.sub(r"\([^)]*\)", "", name)
 
 
+# A unit in a header's brackets: 涉及金额(万元) is not 涉及金额(元) — ten thousand times the other.
+_UNIT = re.compile(r"\(((?:万|千|百|亿)?(?:元|人|户|次|个|件|起|亩|平方米|公里|千米|米|小时|天|日|岁|%|‰))\)")
+
+
+def _units(name: str) -> set[str]:
+    return set(_UNIT.findall(name))
+
+
+def _unit_clash(name: str, units: set[str]) -> bool:
+    """A file's header whose unit differs from every unit the field's own names give (both named)."""
+    own = _units(name)
+    return bool(own and units and not own & units)
+
+
 @dataclass
 class Band:
     first: int  # 0-based row index of the band's first row
@@ -149,6 +163,7 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
     used: set[int] = set()
     band.mapping, band.matched_by = {}, {}
     loose = {f: {_loose(n) for n in names} for f, names in wanted.items()}
+    units = {f: set().union(*map(_units, names)) if names else set() for f, names in wanted.items()}
     owners = _owners(band, wanted)
 
     def take(f: str, idx: int, *, by_group: bool) -> None:
@@ -171,7 +186,7 @@ def match(band: Band, wanted: dict[str, set[str]], required: Iterable[str] = ())
                     if rank and idx in owners and f not in owners[idx]:
                         continue  # 监护人/姓名 is not the patient's 姓名
                     n = names[rank]
-                    if n in accepted or (not exact and n and _loose(n) in loose[f]):
+                    if n in accepted or (not exact and n and _loose(n) in loose[f] and not _unit_clash(n, units[f])):
                         take(f, idx, by_group=rank == 0 and len(names) == 3)
                         break
         if rank == 0:  # 被申请人/身份证号码 for 被申请人身份证号: the group's own field of that kind

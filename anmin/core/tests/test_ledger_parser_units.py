@@ -58,3 +58,15 @@ def test_a_parsers_own_label_gives_way_to_the_columns_header(db):
     assert headed("不能小于1", "涉及人数") == "涉及人数：不能小于1"
     assert headed("涉及人数：不能小于1", "涉及人数") == "涉及人数：不能小于1"
     assert headed("不能小于1", "") == "不能小于1"
+
+
+@pytest.mark.parametrize(("header", "taken"), [
+    ("涉及金额(元)", True), ("涉及金额", True), ("涉及金额(万元)", False), ("涉及金额(人民币)", True)])
+def test_a_header_in_another_unit_is_not_the_column(header, taken):
+    """价值(万元) read into a 价值(元) column would store 120万 as 120元: a header whose bracketed unit
+    differs from the column's is not that column (a header without a unit, or with a note, still is)."""
+    from anmin.core.ledgers.header import Band, match
+
+    band = Band(first=0, last=0, labels=["序号", header], names=[["序号"], [header]])
+    match(band, {"amount": {"涉及金额(元)"}})
+    assert ("amount" in band.mapping) is taken
