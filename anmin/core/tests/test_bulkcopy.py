@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from anmin.core.bulkcopy import COPY_MIN_ROWS, build, copy_create
-from anmin.core.models import Notice, Role, User
+from anmin.core.models import Notice, Region, Role, User
 
 
 def _notice(user, key: str, **extra) -> Notice:
@@ -54,3 +54,50 @@ def test_build_makes_the_object_the_constructor_makes(world):
         build(Notice, recipient="someone", key="k")
     with pytest.raises(TypeError):  # not a field: refused as the constructor refuses it
         build(Notice, nonsense=1)
+
+
+def test_insert_writes_one_row_as_save_does(world):
+    """``insert``: the row and its id, ``pre_save`` (the bounds: too long a title refused, naming the
+    field, nothing written) and ``post_save`` (every receiver told, created) as ``save`` sends them."""
+    from django.db.models.signals import post_save
+
+    from anmin.core.bulkcopy import insert
+    from anmin.core.errors import Invalid
+
+    user = world.user(Role.VILLAGE_CENTER)
+    told = []
+
+    def receiver(sender, instance, created, **kwargs):
+        told.append((instance.key, created))
+
+    post_save.connect(receiver, sender=Notice, weak=False)
+    try:
+        made = insert(Notice(recipient=user, kind="other", title="一条消息", key="insert:one",
+                             created_at=timezone.now()))
+        assert made.pk is not None
+        assert not made._state.adding
+        assert Notice.objects.get(pk=made.pk).title == "一条消息"
+        assert told == [("insert:one", True)]
+        long = Notice(recipient=user, kind="other", title="长" * 5000, key="insert:long", created_at=timezone.now())
+        with pytest.raises(Invalid) as exc, transaction.atomic():
+            insert(long)
+        assert "title" in exc.value.errors
+        assert not Notice.objects.filter(key="insert:long").exists()
+        assert told == [("insert:one", True)]
+    finally:
+        post_save.disconnect(receiver, sender=Notice)
+
+
+def test_insert_fills_what_a_models_own_save_adds(world):
+    """A case detail's ``save`` copies the case's township onto its row: ``insert`` does too
+    (``before_insert``); a model whose ``save`` names no such step is saved by ``save`` itself."""
+    from anmin.core.bulkcopy import _insert_hooks, insert
+    from anmin.grid.models import GridEvent
+    from anmin.workflow.models import CaseDetail
+
+    assert _insert_hooks(Notice) == ()
+    assert CaseDetail.before_insert in _insert_hooks(GridEvent)
+
+    assert _insert_hooks(Region) is None  # its save keeps the prefix: saved by save itself
+    user = world.user(Role.VILLAGE_CENTER)
+    assert insert(Notice(recipient=user, kind="other", title="t", key="insert:hooks", created_at=timezone.now())).pk
