@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .bulkcopy import copy_create
+from .bulkcopy import row_values
 from .models.audit import GENESIS_HASH, AuditAction, AuditEntry
 from .scoping import ScopePolicy
 
@@ -246,9 +246,11 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     """Append entries under one chain lock and one read of the head."""
     if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        return _append_in_one_trip(items, now)
     head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    now = timezone.now()
     entries = []
     for fields in items:
         entry = AuditEntry(seq=seq, prev_hash=prev_hash, **{**fields, "at": max(fields["at"], now)})
@@ -257,12 +259,84 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
         seq, prev_hash = seq + 1, entry.hash
     # An action's entries in one statement (the chain's only writer; the log's queryset refuses
     # bulk_create to everyone else).
-    if connection.vendor == "postgresql":
-        copy_create(entries)
-    elif len(entries) == 1:
+    if len(entries) == 1:
         entries[0].save()
     else:
         models.QuerySet.bulk_create(AuditEntry.objects.all(), entries)
+    return entries
+
+
+# The chain on PostgreSQL: the lock, the head and the new entries in one round trip. Each entry's
+# hash is what ``entry_hash`` computes — SHA-256 of its canonical JSON — but the JSON is sent in two
+# parts, around the two values only the head gives (the previous hash, in the middle of the sorted
+# keys, and ``seq``, the last key), and joined by the statement: the lock is then held for this one
+# round trip and the commit, not for a round trip, the Python between and another round trip, each
+# waiting for its thread's turn at the interpreter on a busy server (decision 0007).
+_SEQ_TAIL = ',"seq":0}'
+_PREV_MARK = "@@prev@@"
+_CHAINED = ("seq", "prev_hash", "hash")
+_APPENDS: dict[int, str] = {}
+
+
+def _append_sql(count: int) -> str:
+    sql = _APPENDS.get(count)
+    if sql is not None:
+        return sql
+    meta = AuditEntry._meta
+    fields = [f for f in meta.concrete_fields if f.name not in _CHAINED]
+    quote = connection.ops.quote_name
+    columns = ["i", "a", "b", *(f.column for f in fields)]
+    casts = ["integer", "text", "text", *(f.rel_db_type(connection) if f.is_relation else f.db_type(connection)
+                                           for f in fields)]
+    one = "(" + ", ".join(f"%s::{cast}" for cast in casts) + ")"
+    table = quote(meta.db_table)
+    step = ("encode(sha256(convert_to(r.a || {prev} || r.b || ({seq} + 1)::text || '}}', 'UTF8')), 'hex')")
+    # The model's own names and types; every value a parameter.
+    sql = (
+        f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); "  # noqa: S608
+        f"WITH RECURSIVE head AS ({_HEAD_SQL}), "
+        f"r (i, a, b, {', '.join(quote(c) for c in columns[3:])}) AS (VALUES {', '.join([one] * count)}), "
+        "chain (i, seq, prev, hash) AS ("
+        f"SELECT r.i, h.seq + 1, h.hash, {step.format(prev='h.hash', seq='h.seq')} "
+        f"FROM (SELECT COALESCE((SELECT seq FROM head), 0) AS seq, COALESCE((SELECT hash FROM head), '{GENESIS_HASH}') "
+        "AS hash) h, r WHERE r.i = 1 "
+        f"UNION ALL SELECT r.i, c.seq + 1, c.hash, {step.format(prev='c.hash', seq='c.seq')} "
+        "FROM chain c JOIN r ON r.i = c.i + 1) "
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in ('seq', 'prev_hash', 'hash', *columns[3:]))}) "
+        f"SELECT c.seq, c.prev, c.hash, {', '.join('r.' + quote(c) for c in columns[3:])} "
+        "FROM chain c JOIN r ON r.i = c.i ORDER BY c.seq RETURNING seq, prev_hash, hash"
+    )
+    _APPENDS[count] = sql
+    return sql
+
+
+def _parts(entry: AuditEntry) -> tuple[str, str]:
+    """The entry's canonical JSON before its previous hash, and after it up to its ``seq``."""
+    text = canonical(_hashed_fields(entry)).decode("utf-8")
+    marker = f'"prev_hash":"{_PREV_MARK}"'
+    # The last occurrence: the sorted top-level keys put prev_hash after before/after (which may hold
+    # anything) and before reason, remote_addr and request_id, strings whose quotes are escaped.
+    cut = text.rindex(marker)
+    if not text.endswith(_SEQ_TAIL):
+        raise RuntimeError("audit: seq is not the canonical form's last key")
+    return text[:cut] + '"prev_hash":"', '"' + text[cut + len(marker):-len("0}")]
+
+
+def _append_in_one_trip(items: list[dict[str, Any]], now) -> list[AuditEntry]:
+    entries = [AuditEntry(seq=0, prev_hash=_PREV_MARK, **{**fields, "at": max(fields["at"], now)}) for fields in items]
+    fields = [f for f in AuditEntry._meta.concrete_fields if f.name not in _CHAINED]
+    params: list[Any] = []
+    for i, (entry, row) in enumerate(zip(entries, row_values(entries, fields), strict=True), start=1):
+        params += [i, *_parts(entry), *row]
+    sql = _append_sql(len(entries))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.nextset()
+        chained = cursor.fetchall()
+    for entry, (seq, prev_hash, digest) in zip(entries, chained, strict=True):
+        entry.seq, entry.prev_hash, entry.hash = seq, prev_hash, digest
+        entry._state.adding = False
+        entry._state.db = connection.alias
     return entries
 
 

@@ -131,7 +131,7 @@ def _plan(fields: tuple[models.Field, ...]) -> tuple[tuple[str | None, Any], ...
     return tuple((f.attname, isinstance(f, _TEXT)) if _is_plain(f) else (None, f) for f in fields)
 
 
-def _row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:
+def row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:
     """Each object's values for ``fields``, as the database takes them (see the module's note)."""
     plain = _plan(tuple(fields))
     conn = connections[connection.alias]  # the connection itself: each look-up through the proxy costs
@@ -199,7 +199,7 @@ def _insert(objs: list[models.Model], meta, fields: list[models.Field], *, skip_
         sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
                f"VALUES {', '.join([one] * len(objs))} {tail}")  # (the model's names)
         _INSERTS[key] = sql
-    params = [value for row in _row_values(objs, fields) for value in row]
+    params = [value for row in row_values(objs, fields) for value in row]
     with connection.cursor() as cursor:  # Django's: errors as Django's, the statement logged
         cursor.execute(sql, params)
         if skip_conflicts:
@@ -302,7 +302,7 @@ def _copy(objs: list[models.Model], meta, fields: list[models.Field], *, missing
             for obj, pk_value in zip(objs, ids, strict=True):
                 if getattr(obj, pk.attname) is None:
                     setattr(obj, pk.attname, pk_value)
-        rows = _row_values(objs, fields)
+        rows = row_values(objs, fields)
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         sql = f"COPY {table} ({columns}) FROM STDIN"
         started = time.monotonic()

@@ -382,3 +382,22 @@ def test_the_auditors_home_page_summarises_today(client, world):
     assert "今日登录失败" in page
     client.force_login(world.user(Role.SYSADMIN))
     assert 'data-widget="audit"' not in client.get(reverse("core:home")).content.decode()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_entries_of_any_text_chain_and_verify(world, count):
+    """On PostgreSQL the chain's hashes are joined by the append's statement from two parts of each
+    entry's canonical form: quotes, backslashes, newlines, other scripts, a nested key named like the
+    chain's and the marker text itself must hash as ``entry_hash`` computes them in Python."""
+    actor = world.user(Role.TOWNSHIP_CENTER)
+    awkward = {"prev_hash": "@@prev@@", "seq": 0, "名称": '引号"和\\反斜杠\n换行', "表情": "😀",
+               "数": [1.5, None, True]}
+    with transaction.atomic(), audit.batch():
+        for i in range(count):
+            audit.record(actor=actor, action="update", obj=world.gc_village, before=awkward,
+                         after={**awkward, "i": i}, reason='事由 "@@prev@@" ,"seq":0}')
+    stored = list(AuditEntry.objects.order_by("-seq")[:count])[::-1]
+    assert [e.before for e in stored] == [awkward] * count
+    for entry in stored:
+        assert audit.entry_hash(entry) == entry.hash
+    assert audit.verify_chain().ok
