@@ -220,7 +220,8 @@ def run(args) -> harness.Result:
     try:
         _wait_ready(port, server)
         _api_run(port, reporters, 3, [], [])  # warm up every worker's connections and code
-        api_seconds = _api_run(port, reporters, per_client, latencies, errors)
+        with harness.WaitSampler() as waits:
+            api_seconds = _api_run(port, reporters, per_client, latencies, errors)
     finally:
         _stop_server(server)
     total = CLIENTS * per_client
@@ -237,6 +238,9 @@ def run(args) -> harness.Result:
         "sql_events_per_s": raw_rate,
         "sql_p99_ms": harness.percentile(raw_latencies, 99),
         "ratio_pct": 100.0 * api_rate / raw_rate,
+        # Backends (of the server's 8 threads' connections) busy, and waiting for the audit chain's lock.
+        "api_db_busy": waits.waiting("busy"),
+        "api_chain_lock_waiting": waits.waiting("Lock:advisory"),
     }
     if errors:
         figures["first_error"] = errors[0]

@@ -154,3 +154,43 @@ def page_ceiling(client, url: str, repeat: int) -> dict[str, float]:
     with psycopg.connect(raw_dsn(), autocommit=True) as conn:
         samples = [replay(conn, statements) for _ in range(repeat + 2)][2:]  # after two to warm up
     return {"queries": float(len(statements)), "sql_ms": sql_ms, "raw_sql_p95_ms": percentile(samples, 95)}
+
+
+class WaitSampler:
+    """What the bench database's busy backends wait on while a load runs: ``pg_stat_activity`` read
+    every 20 ms from its own connection (bounded: it stops with the block). ``waiting(kind)`` is the
+    mean number of backends in that wait (``Lock:advisory`` — the audit chain's lock), ``busy`` the
+    mean number not idle. A figure that travels: it says where a run's time went on any machine."""
+
+    def __init__(self, interval: float = 0.02):
+        import threading
+
+        self.interval, self.samples, self.counts = interval, 0, {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+        from django.conf import settings
+
+        name = settings.DATABASES["default"]["NAME"]
+        with psycopg.connect(raw_dsn(), autocommit=True) as conn:
+            while not self._stop.wait(self.interval):
+                rows = conn.execute(
+                    "SELECT COALESCE(wait_event_type, '') || ':' || COALESCE(wait_event, '') FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid() AND state <> 'idle'", [name]).fetchall()
+                self.samples += 1
+                for (wait,) in rows:
+                    self.counts[wait] = self.counts.get(wait, 0) + 1
+                self.counts["busy"] = self.counts.get("busy", 0) + len(rows)
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def waiting(self, kind: str) -> float:
+        return self.counts.get(kind, 0) / self.samples if self.samples else float("nan")
