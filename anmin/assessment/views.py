@@ -84,7 +84,7 @@ class SchemeDetailView(SchemeSetup, DetailPage):
             _act(request, actions.publish_scheme, _("考核结果已发布，本年度已冻结"), scheme=scheme)
         elif what == "veto":
             veto = (Veto.objects.visible_to(request.user)
-                    .filter(pk=request.POST.get("veto"), target__scheme=scheme).first())
+                    .filter(pk=pk_param(request.POST.get("veto")), target__scheme=scheme).first())
             if veto is None:
                 raise Http404
             confirm = request.POST.get("confirm") == "1"
