@@ -240,3 +240,22 @@ def test_a_special_records_edit_with_a_tampered_version_is_told_it_changed_not_a
     assert record.ends_on == dt.date(2021, 6, 30)
     ok = client.post(record.get_absolute_url(), {**edit, "version": record.version})
     assert ok.status_code == 302
+
+
+def test_a_special_records_edit_names_the_field_of_each_error(client, world):
+    """The register's edit form was Django's own ModelForm: 该字段是必填项 / 输入一个有效的日期 beside a
+    field, naming neither; the kit's form says which field and which rule."""
+    person = make_person(world.gc_grid, name="周航")
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    url = f"/people/persons/{person.pk}/special/"
+    data = {"kind": "correction", "correction_type": "probation", "starts_on": "2020-01-01",
+            "ends_on": "2021-06-30", "registered_on": "2020-01-02", "idempotency_key": "k-n"}
+    assert client.post(url, data).status_code == 302
+    record = person.communitycorrection_records.get()
+    resp = client.post(record.get_absolute_url(), {"correction_type": "", "starts_on": "2026-02-30",
+                                                   "ends_on": "", "registered_on": "", "version": record.version})
+    assert resp.status_code == 400
+    html = resp.content.decode()
+    assert "该字段是必填项" not in html and "输入一个有效的日期" not in html
+    assert "「矫正开始日期」的日期格式不正确" in html
+    assert "「列管日期」为必填项" in html
