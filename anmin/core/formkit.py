@@ -101,6 +101,10 @@ def _name_length_limits(field: forms.Field, label) -> None:
             v = validators.MaxLengthValidator(v.limit_value, message=_(
                 "「%(label)s」最多%(limit)s个字（现有%(count)s个）") % {
                     "label": label, "limit": v.limit_value, "count": "%(show_value)d"})
+        elif type(v) is validators.ProhibitNullCharactersValidator:
+            # Django's Chinese for it reads "不允许是用空字符串" — as if the field were empty
+            v = validators.ProhibitNullCharactersValidator(message=_("「%(label)s」不能包含空字符") % {
+                "label": label})
         elif type(v) is validators.MinLengthValidator:
             v = validators.MinLengthValidator(v.limit_value, message=_(
                 "「%(label)s」至少%(limit)s个字（现有%(count)s个）") % {

@@ -45,6 +45,13 @@ def test_a_hidden_value_that_comes_back_wrong_says_the_page_is_stale_not_an_empt
         assert form.errors == {"version": ["页面数据已过期或不完整，请重新打开本页后再提交"]}, junk
 
 
+def test_a_null_character_is_refused_by_the_fields_name(world):
+    """Django's Chinese for it, "不允许是用空字符串", reads as if the field were empty and names none."""
+    form = Sample({"version": "3", "title": "标\x00题", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+    assert not form.is_valid()
+    assert form.errors == {"title": ["「标题」不能包含空字符"]}
+
+
 def test_placeholders_sole_choice_and_camera(world):
     html = "".join(str(f) for f in Sample(grid=world.gc_grid))
     assert "---------" not in html
