@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import run_action
 from anmin.core.idempotency import FORM_FIELD, new_key, run_form_post
+from anmin.core.links import pk_param
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
 
@@ -83,7 +84,7 @@ class SchemeDetailView(SchemeSetup, DetailPage):
             _act(request, actions.publish_scheme, _("考核结果已发布，本年度已冻结"), scheme=scheme)
         elif what == "veto":
             veto = (Veto.objects.visible_to(request.user)
-                    .filter(pk=request.POST.get("veto"), target__scheme=scheme).first())
+                    .filter(pk=pk_param(request.POST.get("veto")), target__scheme=scheme).first())
             if veto is None:
                 raise Http404
             confirm = request.POST.get("confirm") == "1"
@@ -135,14 +136,14 @@ class TargetDetailView(DetailPage):
             return self._review(request, target, accept=what == "accept")
         if what == "adjust":
             return run_form_post(request, lambda: adjustment_post(self, request, target))
-        indicator = Indicator.objects.filter(scheme=target.scheme, pk=request.POST.get("indicator") or 0).first()
+        indicator = Indicator.objects.filter(scheme=target.scheme, pk=pk_param(request.POST.get("indicator"))).first()
         _act(request, actions.file_appeal, _("申诉已提交，等待复核"), target=target, indicator=indicator,
              reason=request.POST.get("reason", ""))
         return redirect(target.get_absolute_url())
 
     def _score(self, request, target):
-        indicator = (target.scheme.indicators.filter(kind=IndicatorKind.MANUAL, pk=request.POST.get("indicator") or 0)
-                     .first())
+        indicator = (target.scheme.indicators
+                     .filter(kind=IndicatorKind.MANUAL, pk=pk_param(request.POST.get("indicator"))).first())
         if indicator is None:
             raise Http404
         form = forms.ScoreForm(request.POST, prefix=f"s{indicator.pk}")
@@ -161,7 +162,7 @@ class TargetDetailView(DetailPage):
 
     def _review(self, request, target, *, accept: bool):
         appeal = (Appeal.objects.visible_to(request.user)
-                  .filter(target=target, pk=request.POST.get("appeal") or 0).first())
+                  .filter(target=target, pk=pk_param(request.POST.get("appeal"))).first())
         if appeal is None:
             raise Http404
         form = _review_form(appeal, request.POST)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.errors import ActionError, as_action_error, run_action
 from anmin.core.idempotency import run_form_post
+from anmin.core.links import pk_param
 from anmin.core.views.base import DetailPage
 from anmin.people.models import SPECIAL_PERM
 from anmin.people.models.choices import AssessmentStatus, AwardStatus, TeamRole, WarningKind
@@ -412,7 +413,7 @@ class MentalDetailView(SpecialDetailView):
         return self.render_to_response(self.get_context_data(team_form=form, tab="team"), status=status)
 
     def remove_member(self, p):
-        member = p.team.filter(pk=self.request.POST.get("member"), until__isnull=True).first()
+        member = p.team.filter(pk=pk_param(self.request.POST.get("member")), until__isnull=True).first()
         if member is None:
             raise Http404
         try:

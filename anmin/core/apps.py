@@ -17,7 +17,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import api, demo, kpis, logins, menus, registry, roles, widgets  # noqa: F401  (menus, widgets fill registries)
+        # menus and widgets fill registries; lookups registers the integer columns' __in
+        from . import api, demo, kpis, logins, lookups, menus, registry, roles, widgets  # noqa: F401
 
         post_migrate.connect(_reference_data, sender=self, dispatch_uid="anmin.core.reference_data")
         logins.connect_signals()

@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 from .forms import DateInput, QuickSelect, option_source
 
 REQUIRED = _("「%(label)s」为必填项")
+#: The error of a hidden value the page carries for itself (a version, a record's key) when it comes back
+#: wrong: the user cannot correct it, only reopen the page.
+STALE_PAGE = _("页面数据已过期或不完整，请重新打开本页后再提交")
 CHOOSE = _("请选择")
 ALL = _("全部")
 FILTER_HINT = _("输入名称筛选")
@@ -40,8 +43,16 @@ FILTER_FROM = 12
 
 def name_the_field(form: forms.BaseForm) -> None:
     """Errors say which field and which rule, in one wording: 「办理结果」为必填项."""
-    for field in form.fields.values():
+    for name, field in form.fields.items():
         label = field.label or ""
+        if not label and (field.widget.is_hidden or name == "version"):
+            # A value the page carries for itself (a version, a key): the user never saw it and cannot
+            # correct it — "「」须为整数" named nothing. Wrong or missing, the page is stale.
+            for key in ("required", "invalid", "invalid_choice", "invalid_list", "invalid_pk_value",
+                        "max_value", "min_value", "max_length", "null_characters_not_allowed"):
+                field.error_messages[key] = STALE_PAGE
+            field.validators = [_stale_validator(v) for v in field.validators]
+            continue
         field.error_messages["required"] = REQUIRED % {"label": label}
         if "invalid_choice" in field.error_messages:
             field.error_messages["invalid_choice"] = _("「%(label)s」的选项无效") % {"label": label}
@@ -55,6 +66,16 @@ def name_the_field(form: forms.BaseForm) -> None:
         elif isinstance(field, forms.DateField | forms.DateTimeField):
             field.error_messages["invalid"] = _("「%(label)s」的日期格式不正确") % {"label": label}
         _name_length_limits(field, label)
+
+
+def _stale_validator(v):
+    """A copy of a built-in limit validator whose message is ``STALE_PAGE`` (others as they are)."""
+    if type(v) in (validators.MinValueValidator, validators.MaxValueValidator, validators.MaxLengthValidator,
+                   validators.MinLengthValidator):
+        return type(v)(v.limit_value, message=STALE_PAGE)
+    if type(v) is validators.ProhibitNullCharactersValidator:
+        return validators.ProhibitNullCharactersValidator(message=STALE_PAGE)
+    return v
 
 
 def _name_length_limits(field: forms.Field, label) -> None:
@@ -80,6 +101,10 @@ def _name_length_limits(field: forms.Field, label) -> None:
             v = validators.MaxLengthValidator(v.limit_value, message=_(
                 "「%(label)s」最多%(limit)s个字（现有%(count)s个）") % {
                     "label": label, "limit": v.limit_value, "count": "%(show_value)d"})
+        elif type(v) is validators.ProhibitNullCharactersValidator:
+            # Django's Chinese for it reads "不允许是用空字符串" — as if the field were empty
+            v = validators.ProhibitNullCharactersValidator(message=_("「%(label)s」不能包含空字符") % {
+                "label": label})
         elif type(v) is validators.MinLengthValidator:
             v = validators.MinLengthValidator(v.limit_value, message=_(
                 "「%(label)s」至少%(limit)s个字（现有%(count)s个）") % {

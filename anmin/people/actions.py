@@ -58,9 +58,16 @@ class Conflict(ConflictError):
 
 
 def lock_version(model: type[models.Model], pk, expected_version=None):
-    """The row, locked for update; ``Conflict`` when the caller loaded an older version."""
+    """The row, locked for update; ``Conflict`` when the caller loaded an older version — or sent a
+    version that is no number at all (a page's hidden field, tampered: not a 500)."""
     obj = model.objects.select_for_update().get(pk=pk)
-    if expected_version not in (None, "") and int(expected_version) != obj.version:
+    if expected_version in (None, ""):
+        return obj
+    try:
+        stale = int(expected_version) != obj.version
+    except (TypeError, ValueError):
+        stale = True
+    if stale:
         raise Conflict(obj, expected_version)
     return obj
 

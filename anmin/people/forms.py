@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
-from anmin.core.formkit import KitForm
+from anmin.core.formkit import KitForm, KitModelForm
 from anmin.core.forms import DateInput
 from anmin.core.models import Region
 from anmin.core.models.regions import RegionLevel
@@ -156,7 +156,8 @@ class ExportRevealForm(KitForm):
 def special_form_class(model):
     """A form for a special-population record's own items (the person and status are set apart)."""
     exclude = ["person", "status", "closed_on", "closed_reason", "created_by", "version", "created_at"]
-    form_class = forms.modelform_factory(model, exclude=exclude, formfield_callback=_formfield)
+    # the kit's form: errors name their field (「登记日期」为必填项), not Django's bare 该字段是必填项
+    form_class = forms.modelform_factory(model, form=KitModelForm, exclude=exclude, formfield_callback=_formfield)
     if model._meta.model_name == "youthofconcern":
         form_class.base_fields["youth_type"] = forms.ChoiceField(
             label=_("人员类型"), choices=lambda: code_choices("youth_type")

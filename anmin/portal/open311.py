@@ -32,6 +32,7 @@ from django.views.decorators.http import require_http_methods
 from anmin.core import clock
 from anmin.core.actors import SYSTEM
 from anmin.core.errors import ActionError
+from anmin.core.links import pk_param
 from anmin.core.protected.masking import mask_identifiers_in_text
 from anmin.grid.categories import category_choices, load_categories
 
@@ -186,7 +187,8 @@ def _listing(request, fmt: str) -> HttpResponse:
     last 90 days), newest first, at most 1000."""
     ids = request.GET.get("service_request_id", "")
     if ids:
-        wanted = [i for i in ids.split(",") if i.strip().isdigit()][:MAX_LIST]
+        # "²" passes isdigit() but is no number to int(): each key through pk_param (0 names nothing)
+        wanted = [n for i in ids.split(",") if (n := pk_param(i.strip())) > 0][:MAX_LIST]
         return _answer(fmt, "service_requests", "request", _rows(_public().filter(pk__in=wanted)))
     qs = _public()
     start = _parse_day(request.GET.get("start_date", "")) if request.GET.get("start_date") else None

@@ -16,6 +16,7 @@ from anmin.core.errors import run_action
 from anmin.core.formkit import KitForm
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
+from anmin.core.links import pk_param
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 
@@ -112,7 +113,7 @@ class PatrolView(ScopedMixin, TemplateView):
             done = _("已打卡：%(point)s") % {"point": form.cleaned_data["point"]}
         elif op == "finding":
             result, status = run_action(form, lambda: actions.report_finding(
-                actor=user, log=log, checkin=request.POST.get("checkin") or 0))
+                actor=user, log=log, checkin=pk_param(request.POST.get("checkin"))))
             done = _("已转为网格事件 %(n)s") % {"n": getattr(result, "event_ref", "")}
         elif op == "finish":
             result, status = run_action(form, lambda: actions.finish_patrol(actor=user, log=log))

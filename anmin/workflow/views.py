@@ -231,7 +231,9 @@ class CaseActView(ScopedMixin, DetailView):
                 self.perform(case, act, form.cleaned_data)
             except actions.CaseConflict as exc:
                 self.object = exc.case
-                fresh = ActionForm(action=act, user=request.user, initial={"version": exc.case.version})
+                # the form again on the newer version, with what the user typed (as the kit's CaseStepView)
+                fresh = ActionForm(action=act, user=request.user,
+                                   initial={**form.cleaned_data, "version": exc.case.version})
                 return self.render_to_response(
                     self.get_context_data(actions=available_actions(exc.case, request.user), act=act, form=fresh,
                                           conflict=exc.message, case=exc.case),

@@ -130,3 +130,16 @@ def test_a_veto_not_upheld_on_the_scheme_page_is_said_so(client, world):
     assert "一票否决已认定" not in page
     veto.refresh_from_db()
     assert veto.status == "dismissed"
+
+
+def test_a_veto_decided_by_a_tampered_key_finds_none(client, world):
+    """The veto's key comes back in a hidden field: text there names no veto (404), not a 500."""
+    _dispute(world, criminal=True)
+    s, *_rest = _scheme(world)
+    [veto] = actions.propose_vetoes(actor=world.user(Role.CITY_OFFICE), scheme=s)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    for junk in ("abc", "99999999999999999999999", ""):
+        r = client.post(s.get_absolute_url(), {"do": "veto", "veto": junk, "confirm": "1", "note": "核实"})
+        assert r.status_code == 404, junk
+    veto.refresh_from_db()
+    assert veto.status == "proposed"

@@ -117,3 +117,17 @@ def test_a_townships_assessment_page_shows_its_results_and_no_empty_scheme_table
     page = client.get("/assessment/").content.decode()
     assert "共 1 条" in page
     assert "data-export" in page
+
+
+def test_a_tampered_item_or_appeal_key_finds_nothing_instead_of_failing(client, world):
+    """The unit's page reads the item and the appeal from hidden fields: a key that is no number (or
+    too large for the column) names no record — 404 — where ``request.POST.get(...) or 0`` failed (500)."""
+    s, a1, gc = _scheme(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    for junk in ("abc", "-1", "99999999999999999999999", "a\x00b"):
+        assert client.post(gc.get_absolute_url(), {"do": "score", "indicator": junk}).status_code == 404, junk
+        assert client.post(gc.get_absolute_url(), {"do": "accept", "appeal": junk}).status_code == 404, junk
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    r = client.post(gc.get_absolute_url(), {"indicator": "abc", "reason": "年终检查漏计了材料"})
+    assert r.status_code in (302, 400)
+    assert not Appeal.objects.filter(indicator__isnull=False).exists()

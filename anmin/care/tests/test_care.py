@@ -233,3 +233,15 @@ def test_the_subsidy_rule_is_configurable(world):
     assert subsidy.annual_amount == 2000
     with pytest.raises(ValidationError):
         rules.validate_rules({"followup_days": {"unstable": 0}})
+
+
+def test_removing_a_team_member_by_a_tampered_key_finds_no_one(client, world):
+    """移出管理小组 names the member in a hidden field: text there is no member (404), not a 500."""
+    patient = make_patient(world.gc_grid, level=4)
+    complete_team(patient)
+    active = patient.team.filter(until__isnull=True).count()
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    for junk in ("abc", "99999999999999999999999", "a\x00b"):
+        resp = client.post(patient.get_absolute_url(), {"do": "remove_member", "member": junk})
+        assert resp.status_code == 404, junk
+    assert patient.team.filter(until__isnull=True).count() == active

@@ -37,6 +37,21 @@ def test_every_error_at_once_in_one_wording_and_internal_fields_hidden(world):
     assert "版本" not in html
 
 
+def test_a_hidden_value_that_comes_back_wrong_says_the_page_is_stale_not_an_empty_label(world):
+    """The user cannot see or correct a version or key the page carries: "「」须为整数" named nothing."""
+    for junk in ("abc", "", "a\x00b"):
+        form = Sample({"version": junk, "title": "标题", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+        assert not form.is_valid()
+        assert form.errors == {"version": ["页面数据已过期或不完整，请重新打开本页后再提交"]}, junk
+
+
+def test_a_null_character_is_refused_by_the_fields_name(world):
+    """Django's Chinese for it, "不允许是用空字符串", reads as if the field were empty and names none."""
+    form = Sample({"version": "3", "title": "标\x00题", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+    assert not form.is_valid()
+    assert form.errors == {"title": ["「标题」不能包含空字符"]}
+
+
 def test_placeholders_sole_choice_and_camera(world):
     html = "".join(str(f) for f in Sample(grid=world.gc_grid))
     assert "---------" not in html

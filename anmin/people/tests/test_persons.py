@@ -218,3 +218,44 @@ def test_bulk_created_persons_keep_their_whole_blind_index(world):
     assert len(indexes) == 3
     assert all(len(i) == len(p) == 64 for i, p in indexes)
     assert Person.objects.get(id_number=numbers[1]).name == f"赵{numbers[1][-4:]}"
+
+
+def test_a_special_records_edit_with_a_tampered_version_is_told_it_changed_not_a_500(client, world):
+    """The edit of a register's record sends its version back in a hidden field: a value that is no
+    number at all (tampered) is a stale page (409, nothing saved) — it was ``int()`` of it, a 500."""
+    person = make_person(world.gc_grid, name="孙立")
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    url = f"/people/persons/{person.pk}/special/"
+    data = {"kind": "correction", "correction_type": "probation", "starts_on": "2020-01-01",
+            "ends_on": "2021-06-30", "registered_on": "2020-01-02", "idempotency_key": "k-t"}
+    assert client.post(url, data).status_code == 302
+    record = person.communitycorrection_records.get()
+    edit = {"correction_type": "probation", "starts_on": "2020-01-01", "ends_on": "2021-12-31",
+            "registered_on": "2020-01-02"}
+    for junk in ("abc", "长" * 1000, "a\x00b"):
+        resp = client.post(record.get_absolute_url(), {**edit, "version": junk})
+        assert resp.status_code == 409, junk
+        assert "在您打开后已被他人修改" in resp.content.decode()
+    record.refresh_from_db()
+    assert record.ends_on == dt.date(2021, 6, 30)
+    ok = client.post(record.get_absolute_url(), {**edit, "version": record.version})
+    assert ok.status_code == 302
+
+
+def test_a_special_records_edit_names_the_field_of_each_error(client, world):
+    """The register's edit form was Django's own ModelForm: 该字段是必填项 / 输入一个有效的日期 beside a
+    field, naming neither; the kit's form says which field and which rule."""
+    person = make_person(world.gc_grid, name="周航")
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    url = f"/people/persons/{person.pk}/special/"
+    data = {"kind": "correction", "correction_type": "probation", "starts_on": "2020-01-01",
+            "ends_on": "2021-06-30", "registered_on": "2020-01-02", "idempotency_key": "k-n"}
+    assert client.post(url, data).status_code == 302
+    record = person.communitycorrection_records.get()
+    resp = client.post(record.get_absolute_url(), {"correction_type": "", "starts_on": "2026-02-30",
+                                                   "ends_on": "", "registered_on": "", "version": record.version})
+    assert resp.status_code == 400
+    html = resp.content.decode()
+    assert "该字段是必填项" not in html and "输入一个有效的日期" not in html
+    assert "「矫正开始日期」的日期格式不正确" in html
+    assert "「列管日期」为必填项" in html

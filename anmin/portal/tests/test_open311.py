@@ -147,3 +147,14 @@ def test_open311_errors_come_in_the_specs_shape(world):
     assert elsewhere.status_code == 404
     assert client.get(f"{BASE}/services.json", {"jurisdiction_id": world.city.code}).status_code == 200
     assert client.get(f"{BASE}/requests/999999.json").json() == [{"code": 404, "description": "没有这个请求"}]
+
+
+@pytest.mark.django_db
+def test_a_list_by_ids_that_are_no_keys_answers_an_empty_list_not_a_500(world):
+    """``service_request_id`` is read by anyone: "²" passes ``isdigit()`` but is no number to ``int()``,
+    and a number no column holds failed SQLite's ``IN`` (OverflowError) — both answered 500."""
+    client = Client()
+    for ids in ("²", "99999999999999999999999", "-1,abc", "²,99999999999999999999999"):
+        resp = client.get(f"{BASE}/requests.xml", {"service_request_id": ids})
+        assert resp.status_code == 200, ids
+        assert len(_xml(resp, "service_requests")) == 0

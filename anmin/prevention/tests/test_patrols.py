@@ -130,3 +130,16 @@ def test_a_check_in_takes_its_place_from_the_kits_picker(client, world, team):
     client.post(url, {"op": "checkin", "point": "村口", "latitude": "34.150001", "longitude": "113.400002"})
     c = CheckIn.objects.get()
     assert (str(c.latitude), str(c.longitude)) == ("34.150001", "113.400002")
+
+
+def test_a_finding_with_a_tampered_check_in_key_is_refused_not_a_500(client, world, team):
+    """转为网格事件 sends the check-in's key in a hidden field: no number there names no check-in
+    (refused, nothing reported) — ``request.POST.get("checkin") or 0`` passed the text on (500)."""
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    client.post("/prevention/patrols/start/", {"team": team.pk, "idempotency_key": "patrol-t"})
+    url = PatrolLog.objects.get().get_absolute_url()
+    for junk in ("abc", "99999999999999999999999", ""):
+        r = client.post(url, {"op": "finding", "checkin": junk})
+        assert r.status_code == 400, junk
+        assert "该打卡记录不存在" in r.content.decode()
+    assert not Case.objects.filter(kind="WG").exists()

@@ -332,3 +332,18 @@ def test_a_camera_built_in_the_future_is_refused_by_the_form_and_the_action(clie
     # 计划建成日期 of a planned point is a day ahead, and may be
     point = actions.create_point(actor=centre, region=world.gc_village, name="大北路口", due_on=tomorrow)
     assert point.due_on == tomorrow
+
+
+def test_a_record_forms_version_is_read_as_the_form_reads_it(client, world, centre):
+    """The hidden version is an IntegerField: "1.0" is 1 to the form, but the view took ``int()`` of the
+    raw text again and failed (500); what the form refuses is refused at the form (400)."""
+    team = actions.create_team(actor=centre, region=world.gc_village, name="古城村巡逻队", kind="village")
+    client.force_login(centre)
+    url = f"/prevention/teams/{team.pk}/status/"
+    r = client.post(url, {"status": "paused", "note": "整训", "version": "abc"})
+    assert r.status_code in (200, 400)
+    assert "页面数据已过期或不完整，请重新打开本页后再提交" in r.content.decode()  # not "「」须为整数"
+    assert client.post(url, {"status": "paused", "note": "整训", "version": "1.0"}).status_code == 302
+    team.refresh_from_db()
+    assert (team.status, team.version) == ("paused", 2)
+    assert client.post(url, {"status": "active", "note": "复训", "version": "1"}).status_code == 409

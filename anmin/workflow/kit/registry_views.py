@@ -239,9 +239,9 @@ class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        data.pop("version", None)
-        version = self.request.POST.get("version") or self.object.version
-        result, status = run_action(form, lambda: self.write({**data, "expected_version": int(version)}))
+        version = data.pop("version", None)  # the form's number ("5.0" is 5 to it; int() of the raw text failed)
+        expected = self.object.version if version is None else version
+        result, status = run_action(form, lambda: self.write({**data, "expected_version": expected}))
         if result is None:
             return self.render_to_response(self.get_context_data(form=form), status=status)
         messages.success(self.request, self.done)

@@ -129,6 +129,20 @@ def test_a_stale_version_for_a_step_still_available_answers_409(client, world):
     assert f'value="{stale + 1}"' in resp.content.decode()  # the form now carries the newer version
 
 
+def test_a_stale_step_keeps_what_was_typed(client, world):
+    """A conflict re-showed an empty form: the 办理结果 typed (often long) was lost."""
+    case = assigned(world)
+    login(client, world, Role.DEPT_HANDLER)
+    stale = case.version
+    step(case, world.user(Role.TOWNSHIP_CENTER), "cohandle", target_org=world.orgs["gc_police"])
+    resp = client.post(reverse("workflow:case_act", args=[case.pk]),
+                       {"t": "feedback", "version": stale, "result": "已到现场清理占道堆放物三处"})
+    assert resp.status_code == 409
+    html = resp.content.decode()
+    assert "已到现场清理占道堆放物三处" in html and f'value="{stale + 1}"' in html
+    assert Case.objects.get(pk=case.pk).status != "feedback"
+
+
 def test_a_required_reason_is_asked_for_by_name(client, world):
     case = open_task(world)
     login(client, world, Role.TOWNSHIP_CENTER)
