@@ -256,6 +256,7 @@ def test_a_special_records_edit_names_the_field_of_each_error(client, world):
                                                    "ends_on": "", "registered_on": "", "version": record.version})
     assert resp.status_code == 400
     html = resp.content.decode()
-    assert "该字段是必填项" not in html and "输入一个有效的日期" not in html
+    assert "该字段是必填项" not in html
+    assert "输入一个有效的日期" not in html
     assert "「矫正开始日期」的日期格式不正确" in html
     assert "「列管日期」为必填项" in html

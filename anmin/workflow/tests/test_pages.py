@@ -139,7 +139,8 @@ def test_a_stale_step_keeps_what_was_typed(client, world):
                        {"t": "feedback", "version": stale, "result": "已到现场清理占道堆放物三处"})
     assert resp.status_code == 409
     html = resp.content.decode()
-    assert "已到现场清理占道堆放物三处" in html and f'value="{stale + 1}"' in html
+    assert "已到现场清理占道堆放物三处" in html
+    assert f'value="{stale + 1}"' in html
     assert Case.objects.get(pk=case.pk).status != "feedback"
 
 
