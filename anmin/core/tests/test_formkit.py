@@ -45,6 +45,22 @@ def test_a_hidden_value_that_comes_back_wrong_says_the_page_is_stale_not_an_empt
         assert form.errors == {"version": ["页面数据已过期或不完整，请重新打开本页后再提交"]}, junk
 
 
+def test_the_banner_says_a_hidden_fields_error_in_words_and_counts_only_fields_marked_red(world):
+    """With only the page's version wrong, "有 1 处需要更正，见下方标红的栏目" pointed at nothing red."""
+    from django.template.loader import render_to_string
+
+    form = Sample({"version": "abc", "title": "标题", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+    assert not form.is_valid()
+    banner = render_to_string("anmin/_form_errors.html", {"form": form})
+    assert "页面数据已过期或不完整，请重新打开本页后再提交" in banner
+    assert "处需要更正" not in banner
+    form = Sample({"version": "abc", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+    assert not form.is_valid()
+    banner = render_to_string("anmin/_form_errors.html", {"form": form})
+    assert "有 1 处需要更正" in banner
+    assert "页面数据已过期" in banner
+
+
 def test_a_null_character_is_refused_by_the_fields_name(world):
     """Django's Chinese for it, "不允许是用空字符串", reads as if the field were empty and names none."""
     form = Sample({"version": "3", "title": "标\x00题", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
