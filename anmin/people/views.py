@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from anmin.core import audit
 from anmin.core.errors import run_action
 from anmin.core.idempotency import FORM_FIELD, new_key, run_form_post
-from anmin.core.ledgers import LedgerImportMixin
+from anmin.core.ledgers import LedgerImportMixin, export_jobs
 from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
 
 from . import actions, forms
@@ -129,11 +129,15 @@ class PeopleLedgerView(LedgerImportMixin, LedgerView):
                     filters=filters,
                     request=self.request,
                 )
-        ledger = self.ledger_class(user=self.request.user, request=self.request)
         name = self.export_name or self.title
-        return ledger.export_response(
-            qs.iterator(chunk_size=2000), reveal=reveal, filename=f"{name}（完整号码）" if reveal else name
-        )
+        filename = f"{name}（完整号码）" if reveal else str(name)
+        if rows > export_jobs.threshold():  # a township's or the city's residents: written by the worker
+            token = export_jobs.start(user=self.request.user, path=self.request.path,
+                                      query={k: self.request.GET.getlist(k) for k in filters},
+                                      filename=filename, total=rows, reveal_perm=REVEAL_PERM if reveal else "")
+            return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
+        ledger = self.ledger_class(user=self.request.user, request=self.request)
+        return ledger.export_response(qs.iterator(chunk_size=2000), reveal=reveal, filename=filename)
 
     def post(self, request, *args, **kwargs):
         if "ledger_step" in request.POST:  # the Excel import (LedgerImportMixin)

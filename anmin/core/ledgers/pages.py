@@ -38,9 +38,9 @@ class LedgerImportMixin:
     def upload_store(self) -> UploadStore:
         return UploadStore()
 
-    def write_export(self, out, qs, *, progress=None) -> int:
-        """A background export in the ledger's own columns (re-importable)."""
-        return self.get_ledger().write_workbook(out, qs, progress=progress)
+    def write_export(self, out, qs, *, progress=None, reveal: bool = False) -> int:
+        """A background export in the ledger's own columns (re-importable); ``reveal``: full numbers."""
+        return self.get_ledger().write_workbook(out, qs, progress=progress, reveal=reveal)
 
     def export_response(self, qs):
         """导出 Excel in the ledger's own columns, as the background export writes them: the file imports

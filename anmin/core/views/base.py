@@ -97,9 +97,10 @@ class LedgerView(ScopedMixin, TemplateView):
             return self.export_job(request.GET["export_job"])
         return super().get(request, *args, **kwargs)
 
-    def write_export(self, out, qs: QuerySet, *, progress=None) -> int:
+    def write_export(self, out, qs: QuerySet, *, progress=None, reveal: bool = False) -> int:
         """Write the export of ``qs`` to the file ``out`` (a background export); a page whose export
-        is a ledger's writes that (``LedgerImportMixin``)."""
+        is a ledger's writes that (``LedgerImportMixin``). A page's table masks protected values
+        whatever ``reveal`` says: only a ledger's export writes them in full."""
         table_class = self.export_table_class or self.table_class
         return table_class(qs).write_xlsx(out, title=self.title, progress=progress)
 
