@@ -200,3 +200,14 @@ def test_when_the_report_fails_no_photo_file_is_left_behind(world, photo_storage
     assert not GridEvent.objects.exists()
     assert not EventPhoto.objects.exists()
     assert not [p for p in photo_storage.rglob("*") if p.is_file()]
+
+
+def test_a_reported_event_is_written_through_the_kept_insert_with_what_its_save_adds():
+    """The report writes its detail row by ``bulkcopy.insert``: the classes whose ``save`` adds work
+    (the protected values' mixin, the case detail's township copy) each name that work for it."""
+    from anmin.core.bulkcopy import _insert_hooks
+    from anmin.workflow.models import CaseDetail
+
+    hooks = _insert_hooks(GridEvent)
+    assert hooks is not None
+    assert CaseDetail.before_insert in hooks
