@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from anmin.conftest import login
 from anmin.core.models import RegionGeo, Role
@@ -31,7 +32,9 @@ def test_the_place_comes_from_the_gps_or_a_tap_on_the_map(live_server, world, br
         page.fill("#id_description", "塘边护栏缺失，存在溺水隐患")
 
         page.click("[data-location-gps]")
-        page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+        # Polled by Playwright's own checks: wait_for_function evaluates a string, which the page's CSP
+        # (no unsafe-eval) refuses whenever the first look finds the value not yet there.
+        expect(page.locator("#id_latitude")).not_to_have_value("")
         assert page.input_value("#id_latitude") == "34.181234"
         assert page.input_value("#id_longitude") == "113.412345"
         assert page.input_value("#id_gps_accuracy") == "23"
@@ -47,7 +50,7 @@ def test_the_place_comes_from_the_gps_or_a_tap_on_the_map(live_server, world, br
         box = canvas.bounding_box()
         # North-east of the GPS position (the map is centred on it); the locator scrolls it into view.
         canvas.click(position={"x": box["width"] * 0.8, "y": box["height"] * 0.25})
-        page.wait_for_function("document.getElementById('id_gps_accuracy').value === ''")
+        expect(page.locator("#id_gps_accuracy")).to_have_value("")
         lat, lng = float(page.input_value("#id_latitude")), float(page.input_value("#id_longitude"))
         assert lat > 34.181234
         assert lng > 113.412345
