@@ -245,9 +245,11 @@ def copy_create(objs: Sequence[models.Model], *, skip_conflicts: bool = False) -
 def _insert_hooks(model: type[models.Model]) -> tuple | None:
     """What ``insert`` runs before the row is written: for every class of the model that overrides
     ``save``, its own ``before_insert`` (the work its ``save`` adds for a new row), in the order of the
-    classes; None where one of them names none, or for a model with parents: ``save`` itself is used."""
-    if model._meta.parents or model._meta.proxy:
-        return None
+    classes; None where one of them names none, or for a model with parents or with values the
+    database fills in: ``save`` itself is used."""
+    meta = model._meta
+    if meta.parents or meta.proxy or any(f.has_db_default() or f.generated for f in meta.concrete_fields):
+        return None  # values the database fills in would not come back on the object
     hooks = []
     for klass in model.__mro__:
         if klass is models.Model:
