@@ -23,7 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .bulkcopy import row_values
+from .bulkcopy import copy_create, row_values
 from .models.audit import GENESIS_HASH, AuditAction, AuditEntry
 from .scoping import ScopePolicy
 
@@ -247,7 +247,7 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
     if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
     now = timezone.now()
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(items) <= _ONE_TRIP_MAX:
         return _append_in_one_trip(items, now)
     head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
@@ -259,7 +259,9 @@ def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
         seq, prev_hash = seq + 1, entry.hash
     # An action's entries in one statement (the chain's only writer; the log's queryset refuses
     # bulk_create to everyone else).
-    if len(entries) == 1:
+    if connection.vendor == "postgresql":
+        copy_create(entries)
+    elif len(entries) == 1:
         entries[0].save()
     else:
         models.QuerySet.bulk_create(AuditEntry.objects.all(), entries)
@@ -276,6 +278,7 @@ _SEQ_TAIL = ',"seq":0}'
 _PREV_MARK = "@@prev@@"
 _CHAINED = ("seq", "prev_hash", "hash")
 _APPENDS: dict[int, str] = {}
+_ONE_TRIP_MAX = 20  # more entries at once (a long list of steps): hashed in Python and copied as before
 
 
 def _append_sql(count: int) -> str:
