@@ -20,6 +20,15 @@ from ..paging import LedgerPaginator
 from ..tables import Table
 
 
+class InvalidFormIs400:
+    """A form view whose refused submission answers 400 with the form and its errors (Django's
+    ``FormView`` answers 200): the same status as every other page of the platform that refuses
+    what was sent, for a phone's offline queue, a proxy's log and a test alike."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class ScopedMixin:
     """Fetch objects of ``model`` only through ``model.objects.visible_to(request.user)``.
 

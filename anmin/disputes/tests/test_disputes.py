@@ -232,7 +232,7 @@ def test_the_report_form_offers_the_scale_by_its_chinese_names_and_the_pages_sho
         "assessed_colour": "yellow",
     }
     bad = client.post("/disputes/report/", {**post, "scale": "09"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400  # refused: the form again, its errors at the fields
     assert "scale" in bad.context["form"].errors
     assert not Dispute.objects.exists()
     resp = client.post("/disputes/report/", post)

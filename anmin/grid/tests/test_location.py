@@ -45,7 +45,7 @@ def test_a_gps_position_keeps_its_accuracy_and_a_tap_on_the_map_has_none(client,
 def test_an_out_of_range_coordinate_is_refused_at_its_field(client, world):
     client.force_login(world.user(Role.GRID_WORKER))
     r = client.post("/grid/report/", form_data(world, latitude="134.1", longitude="113.4"))
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused: the form again, its errors at the fields
     assert r.context["form"].errors == {"latitude": ["「纬度」须在 -90 到 90 之间"]}
     html = r.content.decode()
     assert "「纬度」须在 -90 到 90 之间" in html[html.find('data-field="latitude"'):]

@@ -319,7 +319,7 @@ def test_a_camera_built_in_the_future_is_refused_by_the_form_and_the_action(clie
     form = {"region": world.gc_grid.code, "name": "古城路口", "programme": "township", "place_kind": "crossing",
             "channels": 1, "built_on": (today + dt.timedelta(days=3000)).isoformat()}
     r = client.post("/prevention/cameras/new/", form)
-    assert r.status_code == 200
+    assert r.status_code == 400  # refused: the form again, its errors at the fields
     assert f"「建成日期」不能晚于今天（{today:%Y-%m-%d}）" in r.content.decode()
     assert not Camera.objects.exists()
     with pytest.raises(Invalid) as err:

@@ -27,7 +27,7 @@ from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.models import Region
 from anmin.core.tables import Column, Table
-from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
+from anmin.core.views.base import DetailPage, InvalidFormIs400, LedgerView, ScopedMixin
 
 from .coverage import rules_for, summary
 from .registry import Registry, history
@@ -181,7 +181,7 @@ def _display(obj, name: str) -> Any:
     return shown(display() if callable(display) else getattr(obj, name))
 
 
-class RegistryCreateView(RegistryMixin, IdempotentFormMixin, FormView):
+class RegistryCreateView(RegistryMixin, InvalidFormIs400, IdempotentFormMixin, FormView):
     """登记: a create-only page (the matrix: 200 with the add permission, else 404)."""
 
     template_name = "anmin/form.html"
@@ -210,7 +210,7 @@ class RegistryCreateView(RegistryMixin, IdempotentFormMixin, FormView):
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
-class RegistryRecordFormView(RegistryMixin, ScopedMixin, FormView):
+class RegistryRecordFormView(RegistryMixin, InvalidFormIs400, ScopedMixin, FormView):
     """A form on one record (edit, status, retire): 404 where the record is not visible; a user who
     sees it but may not change it is told so (the action refuses the write)."""
 

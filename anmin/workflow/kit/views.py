@@ -13,7 +13,7 @@ from django.views.generic import FormView
 
 from anmin.core.errors import run_action
 from anmin.core.idempotency import IdempotentFormMixin
-from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
+from anmin.core.views.base import DetailPage, InvalidFormIs400, LedgerView, ScopedMixin
 
 from ..rules import available_actions
 
@@ -94,7 +94,7 @@ class CaseDetailPage(DetailPage):
         return ctx
 
 
-class CaseReportView(IdempotentFormMixin, FormView):
+class CaseReportView(InvalidFormIs400, IdempotentFormMixin, FormView):
     """The phone-width report form of a domain. Needs ``scoped_create`` (anyone else: 404, the page does
     not exist for them); a retried post (same idempotency key) creates one record. Subclasses say how
     the form's data becomes the action's call in ``report(data)``."""
@@ -138,7 +138,7 @@ class CaseReportView(IdempotentFormMixin, FormView):
         return HttpResponseRedirect(obj.get_absolute_url())
 
 
-class CaseStepView(ScopedMixin, FormView):
+class CaseStepView(InvalidFormIs400, ScopedMixin, FormView):
     """A form of one of the domain's own steps on one record (``<pk>``). ``step(data)`` calls the
     action; its errors go onto the form (400/403/404), a conflict re-shows the form on the newer
     version (409)."""
