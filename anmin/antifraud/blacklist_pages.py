@@ -25,7 +25,7 @@ from anmin.core import clock, ledgers
 from anmin.core.errors import run_action
 from anmin.core.formkit import KitForm
 from anmin.core.idempotency import IdempotentFormMixin
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from . import actions
@@ -120,7 +120,7 @@ class EntryForm(KitForm):
                                 help_text=_("不填为今天"))
 
 
-class BlacklistAddView(ScopedMixin, IdempotentFormMixin, FormView):
+class BlacklistAddView(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
     model = BlacklistEntry
     required_perm = scoped_create = actions.ADD_PERM
     template_name = "anmin/form.html"

@@ -15,14 +15,14 @@ from django.views.generic import FormView
 
 from anmin.core.errors import run_action
 from anmin.core.idempotency import IdempotentFormMixin
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 
 from . import actions
 from .forms import CardForm, FraudCaseRegisterForm, FraudCaseUpdateForm, FreezeForm, SuspectForm, SuspectStatusForm
 from .models import FraudCard, FraudCase, Suspect
 
 
-class RegisterFraudCaseView(ScopedMixin, IdempotentFormMixin, FormView):
+class RegisterFraudCaseView(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
     """登记电诈案件: a case reported at the station, not opened from a warning lead. The victim and the
     suspect are linked to the person register as the action does for every case."""
 
@@ -56,7 +56,7 @@ class RegisterFraudCaseView(ScopedMixin, IdempotentFormMixin, FormView):
         return HttpResponseRedirect(fc.get_absolute_url())
 
 
-class FraudCaseFormView(ScopedMixin, FormView):
+class FraudCaseFormView(InvalidFormIs400, ScopedMixin, FormView):
     model = FraudCase
     template_name = "anmin/form.html"
     title: ClassVar[Any] = ""

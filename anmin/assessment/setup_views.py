@@ -19,13 +19,13 @@ from anmin.core.errors import ActionError, run_action
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.links import pk_param
 from anmin.core.models import Region
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 
 from . import actions, forms
 from .models import Indicator, IndicatorKind, Scheme, Target, UnitType
 
 
-class SchemeCreateView(ScopedMixin, IdempotentFormMixin, FormView):
+class SchemeCreateView(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
     """新建考核方案: the office's own area; from an earlier scheme, or empty."""
 
     model = Scheme

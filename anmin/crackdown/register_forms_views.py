@@ -21,13 +21,13 @@ from django.views.generic import FormView
 from anmin.core.errors import run_action
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.links import pk_param
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 
 from . import actions, forms
 from .models import Candidate, CrimeOrg, Official
 
 
-class RegisterFormView(ScopedMixin, IdempotentFormMixin, FormView):
+class RegisterFormView(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
     """A phone-width form that writes one register record through ``write(data)``."""
 
     template_name = "anmin/form.html"
@@ -56,9 +56,6 @@ class RegisterFormView(ScopedMixin, IdempotentFormMixin, FormView):
 
     def conflicted(self, form) -> None:
         """Someone else changed the record after the form was opened: nothing was saved."""
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         record, status = run_action(form, lambda: self.write(dict(form.cleaned_data)))

@@ -18,7 +18,7 @@ from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.links import pk_param
 from anmin.core.tables import Column, Table
-from anmin.core.views.base import DetailPage, LedgerView, ScopedMixin
+from anmin.core.views.base import DetailPage, InvalidFormIs400, LedgerView, ScopedMixin
 
 from . import actions
 from .importers import PoliceLedger
@@ -35,7 +35,7 @@ class StartForm(KitForm):
         self.fields["team"].queryset = PatrolTeam.objects.usable_by(user).active().order_by("region_id", "name")
 
 
-class PatrolStartView(IdempotentFormMixin, FormView):
+class PatrolStartView(InvalidFormIs400, IdempotentFormMixin, FormView):
     """开始巡逻 (phone width): pick the team, then check in point by point."""
 
     template_name = "anmin/form.html"

@@ -71,7 +71,7 @@ def test_a_grid_worker_starts_a_patrol_with_the_team_of_the_village_holding_thei
         assert elsewhere.name not in page
         with pytest.raises(NotFound):
             actions.start_patrol(actor=worker, team=elsewhere)
-        assert client.post("/prevention/patrols/start/", {"team": elsewhere.pk}).status_code == 200  # refused
+        assert client.post("/prevention/patrols/start/", {"team": elsewhere.pk}).status_code == 400  # refused
     r = client.post("/prevention/patrols/start/", {"team": team.pk, "idempotency_key": "grid-patrol-1"})
     assert r.status_code == 302
     log = PatrolLog.objects.get()

@@ -34,7 +34,7 @@ from anmin.core.formkit import KitModelForm
 from anmin.core.forms import RegionChoiceField, preselect_single
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.models import Region
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -75,7 +75,7 @@ def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelFor
     return forms.modelform_factory(model, form=base, fields=names, formfield_callback=formfield)
 
 
-class EntryPage(ScopedMixin, IdempotentFormMixin, FormView):
+class EntryPage(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
     """What both kinds of one-record page share: the form takes ``user=``, a page titled and leading back
     to its ledger, 404 without the add permission (``scoped_create``: the authorization matrix reads it),
     a form with errors answered 400, and a retried form making one record (its idempotency key)."""
@@ -95,9 +95,6 @@ class EntryPage(ScopedMixin, IdempotentFormMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=self.entry_title, submit_label=_("登记"),
                                         cancel_url=reverse(self.ledger_url_name), **kwargs)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def refused(self, form, status: int):
         return self.render_to_response(self.get_context_data(form=form), status=status)
