@@ -9,6 +9,7 @@ already admit one writer at a time), so concurrent writers never fork the chain.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -281,12 +282,18 @@ _APPENDS: dict[int, str] = {}
 _ONE_TRIP_MAX = 20  # more entries at once (a long list of steps): hashed in Python and copied as before
 
 
+@functools.cache
+def _unchained_fields() -> tuple:
+    """The entry's columns Python fills in (all but the three the statement chains)."""
+    return tuple(f for f in AuditEntry._meta.concrete_fields if f.name not in _CHAINED)
+
+
 def _append_sql(count: int) -> str:
     sql = _APPENDS.get(count)
     if sql is not None:
         return sql
     meta = AuditEntry._meta
-    fields = [f for f in meta.concrete_fields if f.name not in _CHAINED]
+    fields = _unchained_fields()
     quote = connection.ops.quote_name
     columns = ["i", "a", "b", *(f.column for f in fields)]
     casts = ["integer", "text", "text", *(f.rel_db_type(connection) if f.is_relation else f.db_type(connection)
@@ -327,9 +334,8 @@ def _parts(entry: AuditEntry) -> tuple[str, str]:
 
 def _append_in_one_trip(items: list[dict[str, Any]], now) -> list[AuditEntry]:
     entries = [AuditEntry(seq=0, prev_hash=_PREV_MARK, **{**fields, "at": max(fields["at"], now)}) for fields in items]
-    fields = [f for f in AuditEntry._meta.concrete_fields if f.name not in _CHAINED]
     params: list[Any] = []
-    for i, (entry, row) in enumerate(zip(entries, row_values(entries, fields), strict=True), start=1):
+    for i, (entry, row) in enumerate(zip(entries, row_values(entries, _unchained_fields()), strict=True), start=1):
         params += [i, *_parts(entry), *row]
     sql = _append_sql(len(entries))
     with connection.cursor() as cursor:

@@ -131,7 +131,7 @@ def _plan(fields: tuple[models.Field, ...]) -> tuple[tuple[str | None, Any], ...
     return tuple((f.attname, isinstance(f, _TEXT)) if _is_plain(f) else (None, f) for f in fields)
 
 
-def row_values(objs: Sequence[models.Model], fields: list[models.Field]) -> list[list[Any]]:
+def row_values(objs: Sequence[models.Model], fields: Sequence[models.Field]) -> list[list[Any]]:
     """Each object's values for ``fields``, as the database takes them (see the module's note)."""
     plain = _plan(tuple(fields))
     conn = connections[connection.alias]  # the connection itself: each look-up through the proxy costs

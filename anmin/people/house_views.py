@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from anmin.core.errors import run_action
-from anmin.core.views.base import ScopedMixin
+from anmin.core.views.base import InvalidFormIs400, ScopedMixin
 
 from . import actions, forms
 from .models import House
@@ -23,7 +23,7 @@ class HouseEditForm(forms.HouseForm):
     version = django_forms.IntegerField(widget=django_forms.HiddenInput)
 
 
-class HouseEditView(ScopedMixin, FormView):
+class HouseEditView(InvalidFormIs400, ScopedMixin, FormView):
     model = House
     scope_action = "change"  # 404 unless the user may change this house (its area, the permission)
     required_perm = "people.change_house"
@@ -48,9 +48,6 @@ class HouseEditView(ScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("修改房屋信息：%(a)s") % {"a": self.object.address},
                                         submit_label=_("保存"), cancel_url=self.object.get_absolute_url(), **kwargs)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def form_valid(self, form):
         d = form.cleaned_data

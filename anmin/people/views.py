@@ -132,10 +132,7 @@ class PeopleLedgerView(LedgerImportMixin, LedgerView):
         name = self.export_name or self.title
         filename = f"{name}（完整号码）" if reveal else str(name)
         if rows > export_jobs.threshold():  # a township's or the city's residents: written by the worker
-            token = export_jobs.start(user=self.request.user, path=self.request.path,
-                                      query={k: self.request.GET.getlist(k) for k in filters},
-                                      filename=filename, total=rows, reveal_perm=REVEAL_PERM if reveal else "")
-            return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
+            return self.export_in_background(filters, rows, filename, reveal_perm=REVEAL_PERM if reveal else "")
         ledger = self.ledger_class(user=self.request.user, request=self.request)
         return ledger.export_response(qs.iterator(chunk_size=2000), reveal=reveal, filename=filename)
 

@@ -153,14 +153,21 @@ class LedgerView(ScopedMixin, TemplateView):
                 filters=filters,
                 request=self.request,
             )
-        if background:  # written by the worker; the page shows its progress
-            from django.http import HttpResponseRedirect
-
-            token = export_jobs.start(user=self.request.user, path=self.request.path,
-                                      query={k: self.request.GET.getlist(k) for k in filters},
-                                      filename=str(self.export_name or self.title), total=rows)
-            return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
+        if background:
+            return self.export_in_background(filters, rows, str(self.export_name or self.title))
         return response
+
+    def export_in_background(self, filters: dict, rows: int, filename: str, *, reveal_perm: str = ""):
+        """Queue the export of the page's ``filters`` for the worker and send the user to its progress
+        (``core.ledgers.export_jobs``; ``reveal_perm``: full numbers, the permission checked again)."""
+        from django.http import HttpResponseRedirect
+
+        from ..ledgers import export_jobs
+
+        token = export_jobs.start(user=self.request.user, path=self.request.path,
+                                  query={k: self.request.GET.getlist(k) for k in filters},
+                                  filename=filename, total=rows, reveal_perm=reveal_perm)
+        return HttpResponseRedirect(f"{self.request.path}?export_job={token}")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
