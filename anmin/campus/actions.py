@@ -15,6 +15,7 @@ from django.db import transaction
 from anmin.core import audit, clock
 from anmin.core.errors import Conflict, invalid
 from anmin.core.guards import action
+from anmin.workflow.kit.record_edit import record_update
 from anmin.workflow.kit.record_ledgers import bulk_records
 
 from .coverage import five_items
@@ -100,3 +101,7 @@ def import_incidents(rows: Sequence[CampusIncident], *, actor, note: str = "") -
     for row in rows:
         row.region_id = row.region_id or row.school.region_id
     return len(bulk_records(CampusIncident, rows, actor=actor, note=note))
+
+
+#: How an incident was dealt with, brought up to date on its page as the station works on it.
+update_campusincident = record_update(CampusIncident, fields=("handling", "resolved"), what="校园周边案(事)件")

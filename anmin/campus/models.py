@@ -179,4 +179,4 @@ class CampusIncident(models.Model):
         return f"{self.school} {self.occurred_on} {self.get_kind_display()}"
 
     def get_absolute_url(self) -> str:
-        return reverse("campus:school_detail", args=[self.school_id])
+        return pk_url("campus:incident_detail", self.pk)

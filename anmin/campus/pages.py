@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import ledgers
 from anmin.workflow.kit.record_create import record_create
+from anmin.workflow.kit.record_edit import record_edit
 from anmin.workflow.kit.record_ledgers import record_import
-from anmin.workflow.kit.record_pages import record_ledger
+from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from . import actions
 from .coverage import five_items, item_name
@@ -127,6 +128,17 @@ IncidentLedger = record_ledger(
 IncidentCreate = record_create(IncidentImport, title=_("登记校园周边案(事)件"), ledger_url_name="campus:incident_list",
                                fields=("school", "occurred_on", "kind", "description", "handling", "resolved"),
                                done=_("已登记校园周边案(事)件"))
+
+
+
+class IncidentDetail(RecordDetailView):
+    model = CampusIncident
+    fields = ("school", "region", "occurred_on", "kind", "description", "handling", "resolved")
+    ledger_url_name, edit_url_name, edit_label = "campus:incident_list", "campus:incident_edit", _("更新处置情况")
+
+
+IncidentEdit = record_edit(CampusIncident, fields=("handling", "resolved"), action=actions.update_campusincident,
+                           title=_("更新处置情况"), done=_("已更新处置情况"))
 
 CheckLedger = record_ledger(
     SafetyCheck, title=_("五个100%检查台账"), fields=("school", "term", "checked_on", "checked_by", "note"),

@@ -157,6 +157,7 @@ class Suspect(ProtectedModelMixin, models.Model):
     status = models.CharField(_("诉讼状态"), max_length=16, choices=SuspectStatus.choices,
                               default=SuspectStatus.CAUGHT)
     caught_on = models.DateField(_("抓获日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
@@ -188,6 +189,7 @@ class Asset(models.Model):
     measure = models.CharField(_("措施"), max_length=16, choices=AssetMeasure.choices)
     value = MoneyField(_("价值(元)"), max_digits=14, decimal_places=2)
     on = models.DateField(_("日期"))
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")

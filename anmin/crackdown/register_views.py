@@ -2,7 +2,8 @@
 officials handled and the candidates' joint review — a ledger (filters, Excel export of the filtered
 rows in the import's columns, audited; 导入 from the office's Excel file, ``register_imports``) and a
 detail page each. Reads through ``visible_to`` (the kit's ``ScopedMixin``);
-the only write is the audited reveal, through ``actions``."""
+the writes are the audited reveal and, for suspects and assets, bringing the record up to date
+(``SuspectEdit``, ``AssetEdit``: the kit's ``record_edit``), through ``actions``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.money import MoneyField, money
 from anmin.core.tables import shown
 from anmin.core.views.base import DetailPage, LedgerView
+from anmin.workflow.kit.record_edit import edit_link, record_edit
 
 from . import actions
 from .filters import AssetFilter, CandidateFilter, OfficialFilter, SuspectFilter
@@ -82,6 +84,8 @@ class RecordDetailView(DetailPage):
     reveal_perm: str = ""
     reveal = None  # the action: reveal(actor=, <target>=, reason=, request=)
     target = ""
+    edit_url_name = ""  # the page bringing the record up to date (``kit.record_edit``), for who may change it
+    edit_label: object = _("更新")
 
     def rows(self, obj) -> list[tuple[str, object]]:
         return [(str(f.verbose_name), self._value(obj, f)) for f in obj._meta.concrete_fields
@@ -104,6 +108,7 @@ class RecordDetailView(DetailPage):
         obj = self.object
         ctx["rows"] = self.rows(obj)
         ctx["ledger_url"] = self.request.path.rsplit("/", 2)[0] + "/"
+        edit_link(ctx, self.request.user, obj, self.edit_url_name, self.edit_label)
         may = bool(self.reveal_perm) and self.request.user.has_perm(self.reveal_perm) and bool(obj.id_number)
         ctx["may_reveal"] = may
         ctx.setdefault("reveal_form", RevealForm() if may else None)
@@ -129,6 +134,7 @@ class RecordDetailView(DetailPage):
 class SuspectDetailView(RecordDetailView):
     model, reveal_perm, target = Suspect, "crackdown.change_suspect", "suspect"
     reveal = staticmethod(actions.reveal_suspect)
+    edit_url_name, edit_label = "crackdown:suspect_edit", _("更新诉讼状态")
 
     def rows(self, obj):
         return [(_("所属组织"), obj.org.name if obj.org_id else "—"), *super().rows(obj)[1:]]
@@ -136,6 +142,13 @@ class SuspectDetailView(RecordDetailView):
 
 class AssetDetailView(RecordDetailView):
     model = Asset
+    edit_url_name, edit_label = "crackdown:asset_edit", _("更新处置情况")
+
+
+SuspectEdit = record_edit(Suspect, fields=("status", "caught_on"), action=actions.update_suspect,
+                          title=_("更新诉讼状态"), done=_("已更新诉讼状态"))
+AssetEdit = record_edit(Asset, fields=("measure", "value", "on"), action=actions.update_asset,
+                        title=_("更新处置情况"), done=_("已更新涉案资产"))
 
 
 class OfficialDetailView(RecordDetailView):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.test import Client
 from django.urls import reverse
 
 from anmin.campus import actions
 from anmin.campus.models import CampusIncident
 from anmin.core.actors import SYSTEM
-from anmin.core.models import Role
+from anmin.core.models import AuditEntry, Role
 
 
 def test_incident_and_check_ledgers(world, client):
@@ -26,6 +27,45 @@ def test_incident_and_check_ledgers(world, client):
     page = client.get(reverse("campus:incident_list")).content.decode()
     assert "古城村小学" in page
     assert "无梁镇中心校" not in page
-    assert ours.get_absolute_url() in page
+    assert CampusIncident.objects.get(school=ours).get_absolute_url() in page  # the incident's own page
     assert "古城村小学" not in client.get(reverse("campus:incident_list"), {"date_from": "2020-06-01"}).content.decode()
     assert "王检查" in client.get(reverse("campus:check_list"), {"term": "2020-2"}).content.decode()
+
+
+def test_an_incident_is_brought_up_to_date_on_its_page(world, client):
+    """Registered 未处置, the incident is dealt with later: the township centre writes what was done and
+    marks it 已处置 on the incident's page (audited); the village, which may only report, finds no such
+    page; another township's incident is not there at all."""
+    ours = actions.create_school(actor=SYSTEM, name="古城村小学", kind="primary", region=world.gc_village)
+    theirs = actions.create_school(actor=SYSTEM, name="无梁镇中心校", kind="primary", region=world.wl_village)
+    actions.import_incidents([
+        CampusIncident(school=ours, occurred_on=dt.date(2020, 5, 6), kind="vendor", description="校门口三无食品摊"),
+        CampusIncident(school=theirs, occurred_on=dt.date(2020, 5, 7), kind="other", description="无梁校外斗殴"),
+    ], actor=SYSTEM)
+    incident, other = CampusIncident.objects.get(school=ours), CampusIncident.objects.get(school=theirs)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))  # 古城镇
+    page = client.get(incident.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "古城村小学" in body
+    assert "校门口三无食品摊" in body
+    edit = reverse("campus:incident_edit", args=[incident.pk])
+    assert edit in body
+    assert "更新处置情况" in body
+    too_long = client.post(edit, {"handling": "甲" * 501, "resolved": "on", "version": "1"})
+    assert too_long.status_code == 400
+    assert "处置情况" in too_long.content.decode()
+    r = client.post(edit, {"handling": "会同市场监管所取缔", "resolved": "on", "version": "1", "note": "已取缔"})
+    assert r.status_code == 302
+    assert r["Location"] == incident.get_absolute_url()
+    incident.refresh_from_db()
+    assert (incident.handling, incident.resolved, incident.version) == ("会同市场监管所取缔", True, 2)
+    entry = AuditEntry.objects.get(object_type="campus.campusincident", object_id=str(incident.pk), action="update")
+    assert entry.after == {"handling": "会同市场监管所取缔", "resolved": "是"}
+    assert entry.reason == "已取缔"
+    assert client.get(reverse("campus:incident_edit", args=[other.pk])).status_code == 404
+    assert client.get(other.get_absolute_url()).status_code == 404
+    village = Client()
+    village.force_login(world.user(Role.VILLAGE_CENTER))
+    assert village.get(edit).status_code == 404
+    assert edit not in village.get(incident.get_absolute_url()).content.decode()

@@ -36,6 +36,8 @@ from .registers import (
     reveal_suspect,
     review_candidate,
     set_org_stage,
+    update_asset,
+    update_suspect,
 )
 from .tips import (
     add_reporter_answer,
@@ -94,4 +96,6 @@ __all__ = [
     "set_org_stage",
     "set_up_tip_key",
     "unlock_tip_keys",
+    "update_asset",
+    "update_suspect",
 ]

@@ -16,6 +16,7 @@ from anmin.core.errors import changed_meanwhile, invalid
 from anmin.core.guards import action
 from anmin.core.models import Region
 from anmin.people.identity import link_people, link_person
+from anmin.workflow.kit.record_edit import record_update
 from anmin.workflow.kit.record_ledgers import bulk_records
 
 from ..models import (
@@ -101,6 +102,10 @@ def check_suspect(s: Suspect, *, id_field: str = "id_number", now=None) -> None:
     s.caught_on = day(s.caught_on, "caught_on", "抓获日期", _today(now), required=s.status != SuspectStatus.AT_LARGE)
 
 
+#: A suspect's case going on: 在逃 → 已抓获 (the day caught) → 已起诉 → 已判决, on the suspect's page.
+update_suspect = record_update(Suspect, fields=("status", "caught_on"), what="犯罪嫌疑人", check=check_suspect)
+
+
 def _money(value, field: str = "value") -> Decimal:
     try:
         amount = Decimal(str(value))
@@ -129,6 +134,10 @@ def check_asset(a: Asset, *, now=None) -> None:
     choice(a.measure, "measure", "措施", AssetMeasure)
     a.value = _money(a.value)
     a.on = day(a.on, "on", "日期", _today(now))
+
+
+#: What became of an asset: 冻结 → 查封扣押 → 没收, its value as appraised, the day of the measure.
+update_asset = record_update(Asset, fields=("measure", "value", "on"), what="涉案资产", check=check_asset)
 
 
 @action(perm="crackdown.add_official", region="region", region_label="所属区域", what="登记处理公职人员")

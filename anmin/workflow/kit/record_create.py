@@ -57,8 +57,10 @@ class _RecordForm(KitModelForm):
             preselect_single(self.fields["region"])
 
 
-def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelForm]:
-    names = [*(["region"] if spec["place"] else []), *fields]
+def model_form(model, fields: Sequence[str], *, refs: dict | None = None) -> type[forms.ModelForm]:
+    """A kit form of ``model``'s ``fields`` as a record's page shows them: dates picked on a calendar
+    (today's by default), long texts a few lines high, a parent (``refs``) among those the user sees,
+    a place (``region``) where the user may record. It takes ``user=``."""
 
     def formfield(db_field, **kwargs):
         if db_field.name == "region":
@@ -71,8 +73,8 @@ def _form_class(model, spec: dict, fields: Sequence[str]) -> type[forms.ModelFor
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3})  # what happened, what was done: a few lines
         return db_field.formfield(**kwargs)
 
-    base = type(f"{model.__name__}RecordBase", (_RecordForm,), {"refs": spec["refs"]})
-    return forms.modelform_factory(model, form=base, fields=names, formfield_callback=formfield)
+    base = type(f"{model.__name__}RecordBase", (_RecordForm,), {"refs": refs or {}})
+    return forms.modelform_factory(model, form=base, fields=list(fields), formfield_callback=formfield)
 
 
 class EntryPage(InvalidFormIs400, ScopedMixin, IdempotentFormMixin, FormView):
@@ -115,7 +117,7 @@ def record_create(ledger, *, title, fields: Sequence[str], ledger_url_name: str,
     """A page entering one record of ``ledger`` (a class made by ``record_import``)."""
     spec = ledger.record_spec
     model = ledger.model
-    form_class = _form_class(model, spec, fields)
+    form_class = model_form(model, [*(["region"] if spec["place"] else []), *fields], refs=spec["refs"])
     add_perm = perm or f"{model._meta.app_label}.add_{model._meta.model_name}"
 
     class RecordCreateView(EntryPage):

@@ -128,16 +128,20 @@ class RecordDetailView(DetailPage):
     fields: tuple[str, ...] = ()
     children: tuple[str, tuple[str, ...]] | None = None
     ledger_url_name = ""
+    edit_url_name = ""  # the page bringing the record up to date (``kit.record_edit``), for who may change it
+    edit_label: Any = _("更新")
 
     def get_context_data(self, **kwargs):
         from django.urls import reverse
 
+        from .record_edit import edit_link
         from .registry_views import _display
 
         o = self.object
         ctx = super().get_context_data(**kwargs)
         ctx["rows"] = [(_header(self.model, f), _display(o, f)) for f in self.fields]
         ctx["ledger_url"] = reverse(self.ledger_url_name) if self.ledger_url_name else ""
+        edit_link(ctx, self.request.user, o, self.edit_url_name, self.edit_label)
         if self.children:
             rel, names = self.children
             manager = getattr(o, rel)
