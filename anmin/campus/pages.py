@@ -103,7 +103,7 @@ IncidentImport = record_import(
         ledgers.Column("已处置", "resolved", ledgers.boolean(), default=False, export=_yes_no("resolved"),
                        aliases=("是否办结", "已办结", "是否处置完毕", "是否化解")),
     ),
-    save=actions.import_incidents)
+    save=actions.import_incidents, update=actions.update_campusincident)
 
 CheckImport = record_import(
     SafetyCheck, key="campus.safety_check", title="五个100%检查台账",

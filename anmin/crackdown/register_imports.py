@@ -11,6 +11,8 @@ permission, the user's area, one audit entry); their exports import again as 已
   number is the protected field: checked (a bad check digit refused at its column), stored encrypted,
   linked to the person register, exported masked; a masked number (the export's) is accepted only on a
   row that is a suspect already kept (name, organisation, place), a new row needs the full number.
+  Sent again later, a kept suspect's row whose 诉讼状态 or 抓获日期 moved on brings the record up to date
+  (``actions.update_suspect``; shown before the import as 将更新); so does an asset's 措施 or 价值.
 * 涉案资产台账: the organisation by name; 资产类型 (房产, 车辆 …) is kept in front of 资产名称 (the
   register has one description); the value in 元, or in 万元 as offices often write it (价值(万元),
   converted; both given must agree); 处置状态 as 冻结 / 查封扣押 / 没收 and the words offices use.
@@ -19,7 +21,7 @@ permission, the user's area, one audit entry); their exports import again as 已
   with a column per department (无异议, or 有异议 and why). That is what imports: the candidate is
   disqualified when any department objects (the first objection is the reason), and a 审查结论 given
   must agree. A department's answer arriving later for a candidate already kept is not an import (the
-  row is 已存在 and left as it is): a single answer is not a sheet, and an import only adds records.
+  row is 已存在 and left as it is): a single answer is not a sheet, and this import only adds records.
   换届年份 may be left to the title (“2021年……联审汇总表”); the place must be a 村(社区).
 """
 
@@ -143,7 +145,7 @@ SuspectBase = record_import(
         C("抓获日期", "caught_on", ledgers.date(), aliases=("抓获时间", "到案日期", "到案时间", "归案日期", "抓捕日期"),
           help="在逃的不填"),
     ),
-    save=actions.import_suspects, check=actions.check_suspect)
+    save=actions.import_suspects, check=actions.check_suspect, update=actions.update_suspect)
 
 
 class SuspectImport(MaskedIds, SuspectBase):
@@ -181,7 +183,7 @@ AssetBase = record_import(
           aliases=("处置日期", "措施日期", "查封扣押日期", "查封日期", "扣押日期", "冻结日期", "采取措施日期",
                    "查控日期", "时间"), help="冻结、查封扣押或没收的日期"),
     ),
-    save=actions.import_assets, check=actions.check_asset)
+    save=actions.import_assets, check=actions.check_asset, update=actions.update_asset)
 
 
 class AssetImport(AssetBase):
@@ -192,6 +194,8 @@ class AssetImport(AssetBase):
             values["description"] = f"{kind}：{name}"
         yuan, wan = values.get("value"), values.pop("value_wan", None)
         values["value_wan"] = None
+        if yuan is None and wan is not None and row.raw.get("value") in (None, ""):
+            row.raw["value"] = row.raw.get("value_wan")  # the value is given, in 万元
         if wan is not None:
             if yuan is None:
                 values["value"] = wan * WAN

@@ -67,3 +67,29 @@ def test_the_incidents_export_imports_again_as_nothing_new(world, schools):
         CampusIncident.objects.visible_to(centre)))
     assert again.errors == []
     assert (again.new_count, again.existing_count) == (0, 1)
+
+
+def test_incidents_sent_again_bring_what_was_done_up_to_date(world, client, schools):
+    """The station's ledger sent again with 处置情况 and 已处置 filled in: shown before the import as
+    将更新 with what changes, then changed (audited); a row whose cells are empty says nothing new."""
+    actions.import_incidents([
+        CampusIncident(school=schools, region_id=schools.region_id, occurred_on=dt.date(2020, 5, 6),
+                       kind="intrusion", description="校门口有人滋扰"),
+        CampusIncident(school=schools, region_id=schools.region_id, occurred_on=dt.date(2020, 5, 9),
+                       kind="traffic", description="校门口剐蹭", handling="交警处理", resolved=True),
+    ], actor=SYSTEM)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    report, done = import_on_page(client, "/campus/incidents/", IncidentImport, [
+        ["古城村小学", "2020-05-06", "闲杂人员滋扰", "校门口有人滋扰", "已劝离，加强护学岗", "是"],
+        ["古城村小学", "2020-05-09", "交通", "校门口剐蹭", "", ""],  # empty: nothing new
+    ])
+    assert "data-import-changes" in report
+    assert "处置情况：— → 已劝离，加强护学岗；已处置：否 → 是" in report
+    assert '<dd data-changed>1</dd>' in report
+    assert "更新已登记的 1 行" in report
+    assert done.status_code == 200
+    assert 'data-updated>1<' in done.content.decode()
+    first, second = CampusIncident.objects.order_by("occurred_on")
+    assert (first.handling, first.resolved, first.version) == ("已劝离，加强护学岗", True, 2)
+    assert (second.handling, second.resolved, second.version) == ("交警处理", True, 1)
+    assert CampusIncident.objects.count() == 2

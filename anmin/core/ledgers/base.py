@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .. import audit
+from ..errors import ActionError
 from . import files, sections, sheets
 from . import header as hdr
 from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
@@ -229,7 +230,9 @@ class Ledger(ExportMixin):
     def find_existing(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
         """Rows that clash with what the database holds (e.g. an ID number already registered): yield
         a ``RowError``. A row that *is* a record already registered (a row of an earlier export) is not
-        an error: set ``row.existing = True`` and it is counted as 已存在 and skipped by the import."""
+        an error: set ``row.existing = True`` and it is counted as 已存在 and skipped by the import — or,
+        where the file says something new about it that the ledger may change, set ``row.changes`` (and
+        ``row.existing_key``) and the import brings it up to date through ``update_rows``."""
         return ()
 
     def warn_rows(self, rows: Sequence[LedgerRow]) -> Iterable[RowError]:
@@ -622,8 +625,8 @@ class Ledger(ExportMixin):
                 "或选择只导入无误的行。",
                 report.errors,
             )
-        rows = report.new_rows
-        if not rows:
+        rows, changed = report.new_rows, report.changed_rows
+        if not rows and not changed:
             if report.existing_count:
                 raise LedgerImportError(f"没有需要导入的新增行：{report.existing_count}行已存在，不会重复导入")
             raise LedgerImportError("没有可以导入的行")
@@ -634,6 +637,7 @@ class Ledger(ExportMixin):
                     written += self.save(rows[start : start + self.batch_size])
                     if progress is not None:
                         progress("import", min(start + self.batch_size, len(rows)), len(rows))
+                updated = self.update_rows(changed) if changed else 0
                 audit.record(
                     actor=self.user,
                     action="import",
@@ -646,6 +650,7 @@ class Ledger(ExportMixin):
                         "rows": report.total,
                         "skipped_rows": [row_value(r.row) for r in report.rows if not r.ok][:1000],
                         "existing": report.existing_count,
+                        "updated": updated,
                         "file_sha256": report.sha256,
                         "mapping": {f: report.file_columns[i] for f, i in report.mapping.items()
                                     if i < len(report.file_columns)},
@@ -654,11 +659,19 @@ class Ledger(ExportMixin):
                 )
         except ValidationError as exc:
             raise LedgerImportError("导入时发现错误，已全部撤销，未导入任何行：" + "；".join(exc.messages)) from None
+        except ActionError as exc:  # a record changed by someone between the check and the import
+            raise LedgerImportError("导入时发现错误，已全部撤销，未导入任何行：" + exc.message) from None
         skipped = tuple(r.row for r in report.rows if not r.ok)
-        existing = tuple(r.row for r in report.existing_rows)
+        existing = tuple(r.row for r in report.existing_rows if not r.changes)
         message = (
             f"已导入{written}行"
+            + (f"，更新已登记的{updated}行" if updated else "")
             + (f"，跳过已存在的{len(existing)}行" if existing else "")
             + (f"，跳过有错误的{len(skipped)}行" if skipped else "")
         )
-        return ImportResult(mode, written, skipped, False, message, existing)
+        return ImportResult(mode, written, skipped, False, message, existing, tuple(r.row for r in changed))
+
+    def update_rows(self, rows: Sequence[LedgerRow]) -> int:
+        """Bring the records of ``rows`` (already registered; ``LedgerRow.changes``) up to date, inside the
+        import's transaction; a ledger whose ``find_existing`` sets changes says how."""
+        raise NotImplementedError(f"{type(self).__name__} marks changes but does not update")

@@ -133,6 +133,13 @@ class LedgerRow:
     warnings: list[RowError] = field(default_factory=list)
     #: The cells as read, by field (for the error's ``value`` and the mapping step's samples).
     raw: dict[str, Any] = field(default_factory=dict)
+    #: Set by ``Ledger.find_existing`` on a row that is a record already registered, when the file says
+    #: something new about it that the ledger may bring up to date (a suspect's 诉讼状态 moved on): the
+    #: fields and their new values; ``existing_key`` names the record (the ledger's own, e.g. pk and version).
+    changes: dict[str, Any] = field(default_factory=dict)
+    existing_key: Any = None
+    #: What will change, for the person confirming (“诉讼状态：已抓获 → 已判决”).
+    change_note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -205,7 +212,8 @@ class DryRun:
             "notes": self.notes,
             "rows": self.total,
             "new": self.new_count,
-            "existing": self.existing_count,
+            "existing": self.unchanged_count,
+            "changed": self.changed_count,
             "invalid": self.invalid_count,
             "errors": errors[:limit] if limit else errors,
             "warnings": [w.as_dict() for w in self.warnings],
@@ -249,6 +257,20 @@ class DryRun:
         return len(self.existing_rows)
 
     @property
+    def changed_rows(self) -> list[LedgerRow]:
+        """Rows of records already registered that the import brings up to date (``LedgerRow.changes``)."""
+        return [r for r in self.existing_rows if r.changes]
+
+    @property
+    def changed_count(self) -> int:
+        return len(self.changed_rows)
+
+    @property
+    def unchanged_count(self) -> int:
+        """Rows of records already registered that say nothing new: skipped."""
+        return self.existing_count - self.changed_count
+
+    @property
     def invalid_count(self) -> int:
         return sum(1 for r in self.rows if not r.ok)
 
@@ -261,6 +283,7 @@ class DryRun:
             [e.as_dict() for e in self.errors],
             [r.row for r in self.valid_rows],
             [r.row for r in self.existing_rows],
+            [[r.row, sorted(r.changes)] for r in self.changed_rows],
             sorted(self.mapping.items()),
         ]
         return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -274,6 +297,7 @@ class ImportResult:
     refused: bool
     message: str
     existing_rows: tuple[int, ...] = ()  # rows already registered, not imported again
+    updated_rows: tuple[int, ...] = ()  # rows of records already registered, brought up to date
 
 
 class LedgerImportError(Exception):

@@ -305,3 +305,77 @@ def test_the_member_register_imports_on_its_page(client, world, settings, tmp_pa
     assert ID1 not in html
     assert done.status_code in (200, 302)
     assert list(Suspect.objects.values_list("name", flat=True)) == ["赵某某"]
+
+
+# -- the register sent again, months later: what moved on is brought up to date --------------------------
+
+def test_the_member_register_sent_again_brings_each_suspects_status_up_to_date(world):
+    """December's 成员台账 of the same office: 钱某 caught, 赵某某 prosecuted — shown before the import
+    as 将更新 with what changes, then changed through ``update_suspect`` (audited, one entry each); a row
+    saying nothing new is 已存在; 周某 new is added."""
+    _org(world)
+    user = _office(world)
+    first, _n = _dry(SuspectImport, user, "涉黑涉恶成员台账", SUSPECT_HEAD, suspect_rows())
+    SuspectImport(user=user).run_import(first, mode=ledgers.VALID_ONLY)
+    december = [
+        ["赵某某", ID1, ORG, "组织者", "已移送起诉", "2020.5.3"],
+        ["钱某", ID2, ORG, "骨干成员", "已抓获", "2020.9.1"],
+        ["吴某", "", ORG, "一般成员", "已抓获", "2020年5月5日"],  # as it was
+        ["周某", "", ORG, "一般成员", "已抓获", "2020.10.2"],  # new
+    ]
+    report, numbers = _dry(SuspectImport, user, "涉黑涉恶成员台账（12月）", SUSPECT_HEAD, december)
+    assert not report.errors
+    assert (report.new_count, report.changed_count, report.unchanged_count) == (1, 2, 1)
+    notes = {r.row: r.change_note for r in report.changed_rows}
+    assert notes[numbers[0]] == "诉讼状态：已抓获 → 已起诉"
+    assert notes[numbers[1]] == "诉讼状态：在逃 → 已抓获；抓获日期：— → 2020-09-01"
+    result = SuspectImport(user=user).run_import(report, mode=ledgers.VALID_ONLY)
+    assert result.updated_rows == (numbers[0], numbers[1])
+    assert "更新已登记的2行" in result.message
+    got = {s.name: s for s in Suspect.objects.all()}
+    assert (got["赵某某"].status, got["赵某某"].version) == ("prosecuted", 2)
+    assert (got["钱某"].status, got["钱某"].caught_on) == ("caught", dt.date(2020, 9, 1))
+    assert (got["吴某"].status, got["吴某"].version) == ("caught", 1)
+    assert got["周某"].status == "caught"
+    updates = AuditEntry.objects.filter(object_type="crackdown.suspect", action="update")
+    assert updates.count() == 2
+    assert {e.reason for e in updates} == {"Excel 导入：涉黑涉恶成员/犯罪嫌疑人台账"}
+    # Sent a third time: nothing new, nothing to import.
+    again, _n = _dry(SuspectImport, user, "涉黑涉恶成员台账（12月）", SUSPECT_HEAD, december)
+    assert (again.new_count, again.changed_count) == (0, 0)
+    with pytest.raises(LedgerImportError, match="已存在"):
+        SuspectImport(user=user).run_import(again, mode=ledgers.VALID_ONLY)
+
+
+def test_an_office_that_may_not_change_a_suspect_only_adds(world):
+    """The import adds with the add permission; bringing a record up to date needs the change
+    permission: without it the row stays 已存在 and the record as it was."""
+    from django.contrib.auth.models import Permission
+
+    _org(world)
+    user = _office(world)
+    first, _n = _dry(SuspectImport, user, "涉黑涉恶成员台账", SUSPECT_HEAD, suspect_rows())
+    SuspectImport(user=user).run_import(first, mode=ledgers.VALID_ONLY)
+    adder = make_user("crackdown", user.org_unit)
+    for role in adder.roles.all():
+        role.permissions.remove(Permission.objects.get(codename="change_suspect", content_type__app_label="crackdown"))
+    adder = type(adder).objects.get(pk=adder.pk)  # permissions read afresh
+    assert not adder.has_perm("crackdown.change_suspect")
+    report, _n = _dry(SuspectImport, adder, "涉黑涉恶成员台账", SUSPECT_HEAD,
+                      [["钱某", ID2, ORG, "骨干成员", "已抓获", "2020.9.1"]])
+    assert (report.new_count, report.changed_count, report.existing_count) == (0, 0, 1)
+    assert Suspect.objects.get(name="钱某").status == "at_large"
+
+
+def test_an_asset_confiscated_later_is_updated_from_the_register_in_ten_thousands(world):
+    _org(world)
+    user = _office(world)
+    first, _n = _dry(AssetImport, user, "涉案资产台账", ASSET_HEAD, asset_rows())
+    AssetImport(user=user).run_import(first, mode=ledgers.VALID_ONLY)
+    later = [[ORG, "银行存款", "账户存款", 30, "依法没收", "2020年5月8日"]]
+    report, _n = _dry(AssetImport, user, "涉案资产台账", ASSET_HEAD, later)
+    assert (report.new_count, report.changed_count) == (0, 1)
+    assert report.changed_rows[0].change_note == "措施：冻结 → 没收；价值(元)：352000.00 → 300000"
+    AssetImport(user=user).run_import(report, mode=ledgers.VALID_ONLY)
+    asset = Asset.objects.get(description="银行存款：账户存款")
+    assert (asset.measure, asset.value, asset.version) == ("confiscated", Decimal("300000.00"), 2)

@@ -96,8 +96,10 @@ def record_update(model, *, fields: Sequence[str], what: str, check: Callable[[A
 
     update.__name__ = update.__qualname__ = f"update_{name}"
     update.__module__ = f"anmin.{app}.actions"
-    return action(perm=perm or f"{app}.change_{name}", target="record", model=model, target_action="change",
-                  what=f"修改{what}")(update)
+    guarded = action(perm=perm or f"{app}.change_{name}", target="record", model=model, target_action="change",
+                     what=f"修改{what}")(update)
+    guarded.updatable = allowed  # what an import may bring up to date (``record_import(update=)``)
+    return guarded
 
 
 class RecordEditView(InvalidFormIs400, ScopedMixin, FormView):

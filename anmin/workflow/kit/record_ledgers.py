@@ -23,13 +23,19 @@ instead of undoing the whole import. ``natural_key``: the fields that identify a
 (``("school", "term")``; ``region_id`` for the place a ``place=True`` row resolves to): a row naming
 one already kept counts as 已存在 and is skipped, and a second row of one file naming the same record
 is reported. An empty cell and a blank
-text kept are the same value here, so a record's own export is 已存在 on every row.
+text kept are the same value here, so a record's own export is 已存在 on every row. ``update``: the
+app's ``record_update`` action (``kit.record_edit``) — a row naming a record already kept whose cells
+say something new in the fields that action changes (a suspect's 诉讼状态 moved on; an empty cell says
+nothing) is shown before the import as 将更新 with what changes, and the import brings the record up to
+date through the action (version-checked, audited); for a user without the change permission it stays
+已存在.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -43,7 +49,8 @@ from anmin.core.guards import in_area
 def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Column],
                   save: Callable[..., int], refs: dict[str, tuple[Any, ...]] | None = None,
                   natural_key: tuple[str, ...] = (), check: Callable[[Any], None] | None = None,
-                  place: bool = False) -> type[ledgers.Ledger]:
+                  place: bool = False, update: Callable[..., Any] | None = None) -> type[ledgers.Ledger]:
+    updatable = tuple(getattr(update, "updatable", ()))
     ref_aliases = {f: tuple(spec[2]) if len(spec) > 2 else () for f, spec in (refs or {}).items()}
     refs = {f: (spec[0], spec[1]) for f, spec in (refs or {}).items()}
     ref_columns = tuple(
@@ -150,13 +157,39 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
 
             keys = [key(r.values) for r in rows if r.ok]
             first = natural_key[0]
-            known = {tuple("" if v is None else v for v in k)
+            moving = updatable if update is not None and self.user is not None \
+                and self.user.has_perm(update.spec.perm) else ()
+            known = {tuple("" if v is None else v for v in k[:len(natural_key)]): k[len(natural_key):]
                      for k in model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
-                     .values_list(*natural_key)} if keys else set()
+                     .values_list(*natural_key, "pk", *(("version", *moving) if moving else ()))} if keys else {}
             for r in rows:
                 if r.ok and key(r.values) in known:
                     r.existing = True
+                    if moving:
+                        self.note_changes(r, known[key(r.values)])
             return ()
+
+        def note_changes(self, r: ledgers.LedgerRow, kept: tuple) -> None:
+            """What a row says anew about the record it is (a cell left empty says nothing)."""
+            pk, version, *old = kept
+            notes = []
+            for name, before in zip(updatable, old, strict=True):
+                new = r.values.get(name)
+                if new is None or r.raw.get(name) in (None, ""):
+                    continue
+                if _same(before, new):
+                    continue
+                r.changes[name] = new
+                notes.append(f"{self.header_of(name)}：{_shown(model, name, before)} → {_shown(model, name, new)}")
+            if r.changes:
+                r.existing_key, r.change_note = (pk, version), "；".join(notes)
+
+        def update_rows(self, rows: Sequence[ledgers.LedgerRow]) -> int:
+            for r in rows:
+                pk, version = r.existing_key
+                update(actor=self.user, record=pk, expected_version=version, note=f"Excel 导入：{self.title}",
+                       **r.changes)
+            return len(rows)
 
         def save(self, rows: Sequence[ledgers.LedgerRow]) -> int:
             return save([build(r.values) for r in rows], actor=self.user, note=f"Excel 导入：{self.title}")
@@ -169,6 +202,25 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                              "natural_key": natural_key, "fields": tuple(c.field for c in columns)}}
     ledger = type(f"{model.__name__}Ledger", (RecordLedger,), attrs)
     return ledger
+
+
+def _same(before: Any, new: Any) -> bool:
+    if isinstance(before, Decimal) or isinstance(new, Decimal):
+        try:
+            return Decimal(str(before)) == Decimal(str(new))
+        except (ArithmeticError, ValueError):
+            return False
+    return ("" if before is None else before) == ("" if new is None else new)
+
+
+def _shown(model, name: str, value: Any) -> str:
+    """A value as the person confirming an import reads it: a choice's label, 是/否, a date, — for none."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    choices = dict(model._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value))
 
 
 def bulk_records(model, rows: Sequence, *, actor, note: str, check: Callable[[Any], None] | None = None,
