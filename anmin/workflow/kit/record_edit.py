@@ -68,11 +68,13 @@ def record_update(model, *, fields: Sequence[str], what: str, check: Callable[[A
         note = (note or "").strip()
         if len(note) > NOTE_MAX:
             raise invalid("note", f"「变更说明」不能超过{NOTE_MAX}个字")
-        if expected_version is None:
-            raise invalid("version", "「版本」为必填项（防止覆盖他人的修改）")
+        try:
+            expected = int(expected_version)
+        except (TypeError, ValueError):
+            raise invalid("version", "「版本」为必填项（防止覆盖他人的修改）") from None
         with transaction.atomic():
             locked = model.objects.select_for_update().get(pk=getattr(record, "pk", record))
-            if locked.version != int(expected_version):
+            if locked.version != expected:
                 raise changed_meanwhile(f"该{what}", current={"id": locked.pk, "version": locked.version})
             before = {f: _shown(getattr(locked, f)) for f in values}
             for field, value in values.items():
