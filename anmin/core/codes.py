@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from . import scopecache
 from .errors import invalid
@@ -89,9 +91,25 @@ def connect_signals() -> None:
         post_delete.connect(tables_changed, sender=model, dispatch_uid=uid + ".delete")
 
 
+def foreign_language() -> str:
+    """The request's language when it is not Chinese (the names are written in Chinese), else ""."""
+    lang = translation.get_language() or ""
+    return "" if not lang or lang.startswith("zh") else lang
+
+
+def in_language(name: str, base: Callable[[], Any], translate: Callable[[Any], Any]) -> Any:
+    """``cached(name, base)``, and in a foreign language ``translate`` of it, kept per language: a
+    shipped name in the catalogue (``core.codenames``), one an administrator wrote as written."""
+    value = cached(name, base)
+    lang = foreign_language()
+    return cached(f"{name}:{lang}", lambda: translate(value)) if lang else value
+
+
 def code_names(table_key: str) -> dict[str, str]:
-    """code → name for a table's items in use."""
-    return cached(f"names:{table_key}", lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")))
+    """code → name for a table's items in use (in the request's language, ``in_language``)."""
+    return in_language(f"names:{table_key}",
+                       lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")),
+                       lambda names: {code: gettext(name) for code, name in names.items()})
 
 
 code_names.cache_clear = tables_changed  # type: ignore[attr-defined]  (after a set-based update)
@@ -108,7 +126,8 @@ def code_choices(table_key: str, *, leaves_only: bool = False) -> list[tuple[str
             qs = qs.filter(children__isnull=True)
         return list(qs.order_by("code").values_list("code", "name"))  # names, not codes, in code order
 
-    return cached(f"choices:{table_key}:{leaves_only}", compute)
+    return in_language(f"choices:{table_key}:{leaves_only}", compute,
+                       lambda choices: [(code, gettext(name)) for code, name in choices])
 
 
 @dataclass(frozen=True)

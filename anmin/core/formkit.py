@@ -24,6 +24,7 @@ from django.forms.utils import flatatt
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput, QuickSelect, option_source
@@ -374,11 +375,12 @@ def grouped_code_choices(table_key: str, *, pick_group: bool = False) -> list:
     """A two-level code table (GB/T 31000: 2-digit groups, 4-digit items) as option groups in code
     order, only the items one may choose; a top-level item without children is its own group. With
     ``pick_group`` (filters) each group starts with an option for the whole group ("…（全部）")."""
-    from .codes import cached
+    from .codes import in_language
     from .models import CodeItem
 
-    items = cached(f"grouped:{table_key}", lambda: list(
-        CodeItem.objects.of(table_key).values_list("code", "name", "parent__code")))
+    items = in_language(f"grouped:{table_key}", lambda: list(
+        CodeItem.objects.of(table_key).values_list("code", "name", "parent__code")),
+        lambda rows: [(code, gettext(name), parent) for code, name, parent in rows])
     names = {code: name for code, name, _p in items}
     parents = {p for _c, _n, p in items if p}
     groups: dict[str, list] = {}

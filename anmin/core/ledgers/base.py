@@ -16,6 +16,7 @@ from django.db import transaction
 
 from .. import audit
 from ..errors import ActionError
+from ..i18n import in_source_language
 from . import files, sections, sheets
 from . import header as hdr
 from .export import ExportMixin, xlsx_response  # noqa: F401  (xlsx_response re-exported)
@@ -321,7 +322,13 @@ class Ledger(ExportMixin):
         """Parse and check every row; write nothing. ``mapping`` (field → column index or label) is a
         mapping the user confirmed; otherwise the one remembered for this layout, then names. A
         workbook whose sheets each hold part of the ledger (one per village) is read whole
-        (``sheets.choose_sheets``): its rows are numbered sheet by sheet (``model.SheetRow``)."""
+        (``sheets.choose_sheets``): its rows are numbered sheet by sheet (``model.SheetRow``). The
+        file is read in the office's language, Chinese, whatever the page's (code names, labels)."""
+        with in_source_language():
+            return self._dry_run(data, filename=filename, mapping=mapping, progress=progress)
+
+    def _dry_run(self, data: bytes, *, filename: str, mapping: dict[str, int | str] | None,
+                 progress: Progress | None) -> DryRun:
         digest = hashlib.sha256(data).hexdigest()
         report = DryRun(self.key, [], [], digest)
         required = [c.field for c in self.columns if c.required]
@@ -613,7 +620,12 @@ class Ledger(ExportMixin):
     # -- import ---------------------------------------------------------------------------------------------
 
     def run_import(self, report: DryRun, *, mode: str, progress: Progress | None = None) -> ImportResult:
-        """Import what the dry run found valid, in one transaction, through ``save``."""
+        """Import what the dry run found valid, in one transaction, through ``save`` (in Chinese, as
+        the dry run read it)."""
+        with in_source_language():
+            return self._run_import(report, mode=mode, progress=progress)
+
+    def _run_import(self, report: DryRun, *, mode: str, progress: Progress | None) -> ImportResult:
         if mode not in MODES:
             raise ValueError(f"unknown import mode {mode!r}")
         if report.file_errors:

@@ -50,3 +50,42 @@ def test_an_edited_code_item_shows_on_the_next_read_and_an_unchanged_table_is_no
     item.save()
     assert dict(code_choices("grid_event_category"))["05"] == "城市管理（改）"
     assert code_names("grid_event_category")["05"] == "城市管理（改）"
+
+
+def test_every_shipped_name_is_listed_for_translation_and_translated_into_english():
+    """``core.codenames`` lists what ``makemessages`` cannot read in the JSON files; the English
+    catalogue has every one of them (a table added without its names would show in Chinese)."""
+    from django.utils import translation
+
+    from anmin.core.codenames import NAMES
+    from anmin.core.codes import _flatten, _shipped_specs
+
+    shipped = {name for spec in _shipped_specs() for _c, name, _p, _o in
+               _flatten(spec["items"], other_minor=spec.get("other_minor"))}
+    assert shipped == set(NAMES)
+    with translation.override("en"):
+        untranslated = sorted(n for n in NAMES if translation.gettext(n) == n)
+    assert not untranslated, untranslated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_code_names_follow_the_language_and_a_renamed_item_shows_as_written():
+    from django.utils import translation
+
+    from anmin.core.codes import code_names
+    from anmin.core.formkit import grouped_code_choices
+
+    load_code_tables()
+    assert code_name("dispute_category", "0902") == "宅基地使用"
+    with translation.override("en"):
+        assert code_name("dispute_category", "0902") == "Homestead use"
+        assert dict(code_choices("grid_event_category"))["04"] == "Sanitation"
+        groups = dict(grouped_code_choices("dispute_category"))
+        assert "Homestead use" in dict(groups["Land and resource ownership"]).values()
+    assert dict(code_choices("grid_event_category"))["04"] == "环境卫生"  # Chinese again
+    item = CodeItem.objects.get(table__key="grid_event_category", code="04")
+    item.name = "村容村貌"
+    item.save()
+    with translation.override("en"):
+        assert code_names("grid_event_category")["04"] == "村容村貌"  # the city's own word, as written
+    assert code_names("grid_event_category")["04"] == "村容村貌"
