@@ -7,6 +7,7 @@ from dataclasses import replace
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core import clock
 from anmin.core.bounds import PastDayField
 from anmin.core.links import pk_url
 from anmin.core.money import MoneyField
@@ -306,7 +307,7 @@ class MediationSession(models.Model):
     mediators = models.ManyToManyField(Mediator, verbose_name=_("调解员"), blank=True)
     record = models.TextField(_("调解记录"))
     recorded_by = models.ForeignKey("core.User", verbose_name=_("记录人"), null=True, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("记录时间"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("调解记录")

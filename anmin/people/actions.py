@@ -17,9 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 
-from anmin.core import audit
+from anmin.core import audit, clock
 from anmin.core.actors import as_user
 from anmin.core.errors import CHANGED_MEANWHILE, ActionError, Forbidden
 from anmin.core.errors import Conflict as ConflictError
@@ -253,7 +252,7 @@ def update_person(*, actor, person: Person, expected_version, changes: dict[str,
             validate_constraints=False,
         )
         current.version += 1
-        current.updated_at = timezone.now()
+        current.updated_at = clock.now()
         current.save()
         b, a = _changed(before, audit.snapshot(current))
         audit.record(actor=actor, action="update", obj=current, before=b, after=a, request=request)

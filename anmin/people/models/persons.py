@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
@@ -172,8 +171,8 @@ class Person(ProtectedModelMixin, models.Model):
 
     notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), default=clock.now, editable=False)
 
     objects = PersonQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")
@@ -245,7 +244,7 @@ class House(models.Model):
     rental_use = models.CharField(_("出租用途"), max_length=32, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     objects = HouseQuerySet.as_manager()
     scope = ScopePolicy(region_field="region")

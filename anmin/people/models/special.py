@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -78,7 +77,7 @@ class SpecialRecord(ProtectedModelMixin, models.Model):
         "core.User", verbose_name=_("登记人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=clock.now, editable=False)
 
     objects = SpecialQuerySet.as_manager()
     scope = ScopePolicy(region_field="person__region", perm=SPECIAL_PERM)
