@@ -72,3 +72,17 @@ def test_the_top_bar_keeps_its_buttons_whole_on_a_phone(live_server, world, phon
         assert h >= 32, f"{text!r} is {h:.0f} px tall"
     assert phone.evaluate("document.querySelector('.topbar').getBoundingClientRect().height") < 60
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_small_forms_and_the_document_templates_fit_a_finger_on_a_phone(live_server, world, phone):
+    """统计分析's 年度 was the browser's own 19-px-high select; 文书模板's table ran 466 px wide on a phone, the
+    label meant for screen readers shown above every file input."""
+    login(phone, live_server, world.user("city_office").username)
+    phone.wait_for_selector("text=您好")
+    phone.goto(f"{live_server.url}/analytics/")
+    assert phone.locator("select[name=year]").bounding_box()["height"] >= 36
+    phone.goto(f"{live_server.url}/documents/templates/")
+    phone.wait_for_selector("[data-document]")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.locator("label.sr-only").first.bounding_box()["width"] <= 1
+    assert phone.locator("[data-document] td[data-label]").count() == 3 * phone.locator("[data-document]").count()
