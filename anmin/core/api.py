@@ -159,8 +159,23 @@ def database_unavailable_response(request):
     if request.path.startswith("/api/"):
         response = JsonResponse(DATABASE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
     else:  # like 500.html: a static page, nothing in it needs the database
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = with_its_style_allowed(HttpResponse(render_to_string("503.html"), status=503))
     response["Retry-After"] = "5"
+    return response
+
+
+def with_its_style_allowed(response):
+    """500.html and 503.html carry their one small ``<style>`` inline (they link nothing: a stylesheet may be
+    what is failing). The strict CSP (style-src 'self') blocked it, so the pages came unstyled with a CSP
+    violation in the console: this response allows that style by its hash, and nothing else inline."""
+    import base64
+    import hashlib
+    import re
+
+    found = re.search(rb"<style>(.*?)</style>", response.content, re.S)
+    if found:
+        digest = base64.b64encode(hashlib.sha256(found.group(1)).digest()).decode()
+        response._csp_update = {"style-src": [f"'sha256-{digest}'"]}
     return response
 
 
@@ -214,7 +229,7 @@ def json_error_view(status: int, code: str, message: str):
                 return JsonResponse(too_big, status=413, json_dumps_params={"ensure_ascii": False})
             body = {"code": code, "message": message, "field": None, "errors": {}, "current": None}
             return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-        return page(request) if status == 500 else page(request, exception)
+        return with_its_style_allowed(page(request)) if status == 500 else page(request, exception)
 
     return view
 
