@@ -4,6 +4,8 @@ case engine's monthly trend and lists. Pages render it; the 大屏 and the chart
 
 from __future__ import annotations
 
+import calendar
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,7 +112,14 @@ def trend(user, area: Region | None, year: int, figs: F.Figures) -> dict:
               for kind, v in sorted(data.items())]
     return {"key": "trend.cases", "title": f"{year}年各类事项逐月上报", "kind": "trend", "chart": "line",
             "labels": [f"{m}月" for m in range(1, 13)], "series": series,
-            "links": [reverse("workflow:case_list")] * 12}
+            "links": [month_url(year, m) for m in range(1, 13)]}
+
+
+def month_url(year: int, month: int) -> str:
+    """The case ledger of the month a trend point counts (every month's link opened the whole ledger)."""
+    last = calendar.monthrange(year, month)[1]
+    return (f"{reverse('workflow:case_list')}?opened_from={year}-{month:02d}-01"
+            f"&opened_to={year}-{month:02d}-{last:02d}")
 
 
 def build(user, year: int, *, bigscreen: bool = False) -> dict:

@@ -127,7 +127,7 @@ def exception_handler(exc, context):
         return Response(err.as_dict(), status=err.status)
     response = drf_exception_handler(exc, context)
     if response is not None:
-        response.data = api_error_body(exc, response.data, response.status_code)
+        response.data = api_error_body(exc, response.data, response.status_code, label=field_labeller(context))
         return response
     set_rollback()
     request = context.get("request")
@@ -159,8 +159,23 @@ def database_unavailable_response(request):
     if request.path.startswith("/api/"):
         response = JsonResponse(DATABASE_UNAVAILABLE, status=503, json_dumps_params={"ensure_ascii": False})
     else:  # like 500.html: a static page, nothing in it needs the database
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = with_its_style_allowed(HttpResponse(render_to_string("503.html"), status=503))
     response["Retry-After"] = "5"
+    return response
+
+
+def with_its_style_allowed(response):
+    """500.html and 503.html carry their one small ``<style>`` inline (they link nothing: a stylesheet may be
+    what is failing). The strict CSP (style-src 'self') blocked it, so the pages came unstyled with a CSP
+    violation in the console: this response allows that style by its hash, and nothing else inline."""
+    import base64
+    import hashlib
+    import re
+
+    found = re.search(rb"<style>(.*?)</style>", response.content, re.S)
+    if found:
+        digest = base64.b64encode(hashlib.sha256(found.group(1)).digest()).decode()
+        response._csp_update = {"style-src": [f"'sha256-{digest}'"]}
     return response
 
 
@@ -178,14 +193,30 @@ SERVER_ERROR = {"code": "server_error", "message": "服务器内部错误，已�
                 "field": None, "errors": {}, "current": None}
 
 
-def api_error_body(exc, data, status_code: int) -> dict:
-    """DRF's error detail as the one shape."""
+def field_labeller(context):
+    """The label of a field of the view's serializer by its name (the name itself when there is none)."""
+
+    def label(name: str) -> str:
+        view = context.get("view")
+        try:
+            field = view.get_serializer().fields.get(name)
+        except Exception:  # a view without a serializer: the name as it is
+            return name
+        return str(field.label) if field is not None and field.label else name
+
+    return label
+
+
+def api_error_body(exc, data, status_code: int, *, label=None) -> dict:
+    """DRF's error detail as the one shape; ``message`` names the first field by its label (纬度, not
+    latitude: a phone's refused upload showed the raw name, or no name at all)."""
     if isinstance(exc, exceptions.ValidationError):
         flat = errors.flatten_errors(data)
         first_field = next((k for k in flat if k != errors.FORM), None)
         message = next((m[0] for m in flat.values() if m), "输入有误")
-        if first_field and not message.startswith(("「", first_field)):
-            message = f"{first_field}：{message}"
+        shown = label(first_field) if first_field and label else first_field
+        if first_field and not message.startswith(("「", first_field, shown)):
+            message = f"{shown}：{message}"
         return {"code": "invalid", "message": message, "field": first_field, "errors": flat, "current": None}
     detail = data.get("detail", data) if isinstance(data, dict) else data
     code = getattr(detail, "code", None) or getattr(exc, "default_code", None) or "error"
@@ -214,7 +245,7 @@ def json_error_view(status: int, code: str, message: str):
                 return JsonResponse(too_big, status=413, json_dumps_params={"ensure_ascii": False})
             body = {"code": code, "message": message, "field": None, "errors": {}, "current": None}
             return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-        return page(request) if status == 500 else page(request, exception)
+        return with_its_style_allowed(page(request)) if status == 500 else page(request, exception)
 
     return view
 

@@ -15,6 +15,7 @@ from contextlib import suppress
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 # A region's code: the 12-digit statistical division code, a grid adds up to four digits
@@ -109,5 +110,6 @@ def coordinate(name: str, **kwargs) -> NumberDecimalField:
     """A latitude or longitude in decimal degrees with six places, within its range (the range
     ``core.geo.check_location`` checks): ``coordinate("latitude", required=False, allow_null=True)``."""
     low, high = {"latitude": (-90, 90), "longitude": (-180, 180)}[name]
+    kwargs.setdefault("label", _("纬度") if name == "latitude" else _("经度"))  # (a refusal names it so)
     return NumberDecimalField(max_digits=9, decimal_places=6, min_value=Decimal(low), max_value=Decimal(high),
                               **kwargs)

@@ -103,6 +103,7 @@ class Table:
     def write_xlsx(self, out, *, title: str, progress=None) -> int:
         """Write the rows as .xlsx to the file ``out``; ``progress(n)`` every 1,000 rows. Returns the rows."""
         from .ledgers import safe
+        from .ledgers.export import in_chunks
 
         wb = Workbook(write_only=True)
         ws = wb.create_sheet(safe.sheet_title(title))
@@ -110,7 +111,7 @@ class Table:
             ws.column_dimensions[get_column_letter(idx)].width = col.width
         ws.freeze_panes = "A2"
         ws.append([safe.cell(ws, h, font=Font(bold=True)) for h in self.headers()])
-        rows = self.rows.iterator(chunk_size=2000) if hasattr(self.rows, "iterator") else self.rows
+        rows = in_chunks(self.rows)
         n = 0
         for obj in rows:
             ws.append([safe.cell(ws, _excel_value(c.get(obj))) for c in self.columns])

@@ -134,7 +134,7 @@ class PeopleLedgerView(LedgerImportMixin, LedgerView):
         if rows > export_jobs.threshold():  # a township's or the city's residents: written by the worker
             return self.export_in_background(filters, rows, filename, reveal_perm=REVEAL_PERM if reveal else "")
         ledger = self.ledger_class(user=self.request.user, request=self.request)
-        return ledger.export_response(qs.iterator(chunk_size=2000), reveal=reveal, filename=filename)
+        return ledger.export_response(qs, reveal=reveal, filename=filename)
 
     def post(self, request, *args, **kwargs):
         if "ledger_step" in request.POST:  # the Excel import (LedgerImportMixin)

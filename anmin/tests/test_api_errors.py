@@ -204,3 +204,21 @@ def test_a_read_only_choice_that_may_be_blank_admits_it_in_the_schema(world):
     for component, name in (("Clue", "result"), ("ClueDetail", "result"), ("Dispute", "outcome"),
                             ("DisputeDetail", "satisfaction"), ("Lead", "outcome")):
         assert admits_blank(components[component]["properties"][name]), (component, name)
+
+
+def test_a_refused_field_is_named_by_its_label_in_the_message(world):
+    """A grid event reported from a phone with its latitude out of range came back as "latitude：请确保该值
+    小于或者等于 90。" (and the phone's outbox showed it with no name at all): the message names the field
+    as the form does; ``field`` and ``errors`` keep the API's names."""
+    from anmin.grid.categories import load_categories
+
+    load_categories()
+    resp = api(world, Role.GRID_WORKER).post(
+        "/api/v1/grid-events/", {"region": world.gc_grid.code, "category": "02", "description": "井盖缺失",
+                                 "latitude": "91", "longitude": "113.4"},
+        format="json", HTTP_IDEMPOTENCY_KEY="label-test-0001")
+    body = one_shape(resp, 400, "invalid")
+    assert body["field"] == "latitude"
+    assert set(body["errors"]) == {"latitude"}
+    assert body["message"].startswith("纬度：")
+    assert "latitude" not in body["message"]

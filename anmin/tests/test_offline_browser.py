@@ -65,6 +65,9 @@ def test_reports_made_offline_arrive_once_with_their_recorded_times(live_server,
         report(page, "三组路灯损坏，夜间无照明", "IMG_2.jpg")
         poll(page, OUTBOX_COUNT, "2")  # (the first report's note is still on the page: wait for the count)
         assert page.inner_text("[data-outbox-count]") == "2 条待上传"
+        # readable in the top bar (its white link colour made it white on cream)
+        assert page.evaluate("getComputedStyle(document.querySelector('.topbar [data-outbox-count]')).color") \
+            != "rgb(255, 255, 255)"
 
         # The follow-up, on the offline workbench: the patient comes from the phone's encrypted store.
         page.goto(f"{live_server.url}/offline/")

@@ -307,3 +307,22 @@ def test_the_mediated_and_criminal_figures_link_to_what_they_count(client, world
     assert "共 1 条" in criminal
     assert b.case.number in criminal
     assert c.case.number not in mediated + criminal
+
+
+def test_a_month_of_the_trend_opens_the_cases_of_that_month(client, world):
+    """Every month of the 逐月上报 table and line led to the whole case ledger: each opens its month."""
+    from anmin.core import clock
+
+    number = _dispute(world).case.number
+    today = timezone.localtime(clock.now()).date()
+    client.force_login(world.user(Role.CITY_OFFICE))
+    trend = client.get(f"/analytics/data/?year={today.year}").json()["charts"][0]
+    assert trend["key"] == "trend.cases"
+    links = trend["links"]
+    assert len(set(links)) == 12
+    this_month = client.get(links[today.month - 1]).content.decode()
+    assert number in this_month
+    other_month = client.get(links[today.month % 12]).content.decode()
+    assert number not in other_month
+    assert links[1].endswith(f"opened_from={today.year}-02-01&opened_to={today.year}-02-"
+                             f"{29 if today.year % 4 == 0 else 28}")

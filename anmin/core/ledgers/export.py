@@ -16,6 +16,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 
@@ -25,6 +27,20 @@ from ..protected import Protected
 from . import safe
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def in_chunks(objects: Iterable[Any]) -> Iterable[Any]:
+    """A queryset read a chunk at a time, its related rows prefetched per chunk; anything else as it is.
+
+    Where the database has no row values for Django's prefetch (SQLite: ``supports_tuple_lookups`` is
+    False), the prefetch of a relation is written as one ``id = … OR id = …`` term per distinct row, and
+    SQLite refuses an expression deeper than 1,000: the city's 网格事件台账 (17,884 events, over a thousand
+    reporters) failed to export with 503. Chunks of 500 keep every prefetch under that depth; PostgreSQL
+    reads 2,000 at a time."""
+    if not isinstance(objects, QuerySet):
+        return objects
+    rows = 2000 if connections[objects.db].features.supports_tuple_lookups else 500
+    return objects.iterator(chunk_size=rows)
 
 
 def _stamped(filename: str, suffix: str) -> str:
@@ -118,7 +134,7 @@ class ExportMixin:
                     c.comment = Comment(note, "安民")
                 header.append(c)
             ws.append(header)
-            for obj in objects:
+            for obj in in_chunks(objects):
                 ws.append([safe.cell(ws, self.export_value(col, obj, reveal=reveal)) for col in self.columns])
                 n += 1
                 if progress is not None and n % 1000 == 0:
@@ -161,7 +177,7 @@ class ExportMixin:
         with in_source_language():
             w = csv.writer(out)
             w.writerow([safe.csv_value(c.header) for c in self.columns])
-            for obj in objects:
+            for obj in in_chunks(objects):
                 w.writerow([safe.csv_value(self.export_value(c, obj, reveal=reveal)) for c in self.columns])
                 n += 1
         return n

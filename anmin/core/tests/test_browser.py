@@ -50,3 +50,39 @@ def test_english_can_be_switched_on(live_server, world, phone):
     phone.click("button[value=en]")
     phone.wait_for_load_state()
     assert phone.locator("html").get_attribute("lang") == "en"
+
+
+def test_the_top_bar_keeps_its_buttons_whole_on_a_phone(live_server, world, phone):
+    """On a 360-px phone 消息, English and 退出 were squeezed by the site's name and the user's into
+    stacks one character wide (退出 a 15 × 41 px target): each keeps its words on one line, tall enough
+    for a finger, and the bar stays one row."""
+    from anmin.core import notices
+
+    user = world.user("township_center")
+    notices.notify(kind="test", title="测试消息", key="topbar-test", users=[user])
+    login(phone, live_server, user.username)
+    phone.wait_for_selector("text=您好")
+    sizes = phone.evaluate("""() => [...document.querySelectorAll(
+        '.topbar-user .notices, .topbar-user button.link')].map(e => {
+          const r = e.getBoundingClientRect(); return [e.innerText, r.width, r.height]; })""")
+    assert [text.replace("\n", " ").strip() for text, _, _ in sizes] == ["消息 1", "English", "退出"]
+    for text, w, h in sizes:
+        assert "\n" not in text.strip(), f"{text!r} wraps"
+        assert w >= 30, f"{text!r} is {w:.0f} px wide"
+        assert h >= 32, f"{text!r} is {h:.0f} px tall"
+    assert phone.evaluate("document.querySelector('.topbar').getBoundingClientRect().height") < 60
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_small_forms_and_the_document_templates_fit_a_finger_on_a_phone(live_server, world, phone):
+    """统计分析's 年度 was the browser's own 19-px-high select; 文书模板's table ran 466 px wide on a phone, the
+    label meant for screen readers shown above every file input."""
+    login(phone, live_server, world.user("city_office").username)
+    phone.wait_for_selector("text=您好")
+    phone.goto(f"{live_server.url}/analytics/")
+    assert phone.locator("select[name=year]").bounding_box()["height"] >= 36
+    phone.goto(f"{live_server.url}/documents/templates/")
+    phone.wait_for_selector("[data-document]")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.locator("label.sr-only").first.bounding_box()["width"] <= 1
+    assert phone.locator("[data-document] td[data-label]").count() == 3 * phone.locator("[data-document]").count()

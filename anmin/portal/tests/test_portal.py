@@ -158,3 +158,30 @@ def test_a_staff_session_changes_nothing_and_staff_pages_stay_closed(world):
     anonymous = Client()
     assert anonymous.get("/crackdown/").status_code == 302  # staff pages ask for a login
     assert anonymous.get("/portal/").status_code == 200
+
+
+def test_a_refused_tip_says_so_at_the_top_of_the_page(world):
+    """Two different passphrases: the page came back with only a black line beside the second passphrase,
+    below the fold of a phone, and nothing at the top where it reloads; it now opens with the count of
+    what to correct, and the message is marked as an error, and what was written is kept."""
+    response = Client().post("/portal/tip/", {"submit_key": "m" * 24, "category": "mafia",
+                                              "text": "有人放高利贷，逾期就上门威胁。",
+                                              "passphrase": PASS, "passphrase2": PASS + "x"}, REMOTE_ADDR=IP)
+    page = response.content.decode()
+    assert response.status_code == 400
+    banner = re.search(r'<div class="form-errors" role="alert">(.*?)</div>', page)
+    assert banner
+    assert "有 1 处需要更正" in banner.group(1)
+    assert page.index("form-errors") < page.index('data-form="tip"')
+    assert '<ul class="errorlist"' in page
+    assert "两次输入的口令不一致" in page
+    assert "有人放高利贷，逾期就上门威胁。" in page
+    assert Clue.objects.count() == 0
+
+
+def test_a_wrong_receipt_code_says_so_at_the_top_of_the_page(world):
+    response = Client().post("/portal/receipt/", {"code": "12345", "passphrase": PASS}, REMOTE_ADDR=IP)
+    page = response.content.decode()
+    assert '<div class="form-errors" role="alert">' in page
+    assert page.index("form-errors") < page.index('data-form="receipt"')
+    assert "「回执码」应为16位数字" in page

@@ -23,6 +23,8 @@ def test_a_village_cadre_patrols_at_phone_width_and_a_finding_becomes_a_grid_eve
     phone.select_option("#id_team", str(team.pk))
     phone.click("button[type=submit].primary")
     phone.wait_for_selector("[data-form=checkin]")
+    # Before the first check-in the list says so, not numbered as its item 1.
+    assert phone.evaluate("getComputedStyle(document.querySelector('ol.checkins li.empty')).listStyleType") == "none"
     for point, finding in (("村口", ""), ("小学门口", "路灯损坏，夜间漆黑")):
         phone.fill("#id_point", point)
         phone.fill("#id_finding", finding)

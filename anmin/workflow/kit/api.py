@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import django_filters
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
@@ -245,11 +246,12 @@ class PhoneReportSerializer(ReportSerializer):
     latitude = coordinate("latitude", required=False, allow_null=True, default=None)
     longitude = coordinate("longitude", required=False, allow_null=True, default=None)
     recorded_at = serializers.DateTimeField(
-        required=False, allow_null=True, default=None,
+        label=_("手机记录时间"), required=False, allow_null=True, default=None,
         help_text=f"在手机上记录的时间（离线上报时早于接收时间；不晚于现在，不早于{RECORDED_MAX_AGE.days}天前）")
-    gps_accuracy = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+    gps_accuracy = serializers.IntegerField(label=_("定位精度（米）"), required=False, allow_null=True, default=None,
+                                            min_value=0,
                                             max_value=MAX_ACCURACY, help_text="定位精度（米）")
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+    photos = serializers.ListField(child=serializers.FileField(), label=_("现场照片"), required=False, default=list,
                                    help_text="现场照片（multipart，可多张）")
 
 

@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from anmin.core import audit, ledgers
+from anmin.core.ledgers.export import in_chunks
 
 
 class Command(BaseCommand):
@@ -137,7 +138,7 @@ class Command(BaseCommand):
             audit.record_export(actor=user, object_type=f"{ledger.key}", rows=rows,
                                 filters={"command": "anmin ledger export", "reveal": reveal},
                                 reason="命令行导出")
-        objects = qs.iterator(chunk_size=2000)
+        objects = in_chunks(qs)
         if out.suffix.lower() == ".csv":
             with out.open("w", encoding="utf-8-sig", newline="") as f:
                 n = ledger.write_csv(f, objects, reveal=reveal)

@@ -215,7 +215,8 @@
         if (err.errors) {
           var parts = [];
           Object.keys(err.errors).forEach(function (k) { parts = parts.concat(err.errors[k]); });
-          if (parts.length) { message = parts.join("；"); }
+          // the first one as the server worded it, with its field's name (纬度：…); the parts have none
+          if (parts.length) { parts[0] = err.message || parts[0]; message = parts.join("；"); }
         }
         if (r.status === 401) { row.status = "signin"; row.error = gettext("登录已过期：请重新登录，登录后自动上传。"); }
         else if (r.status === 409 && err.code === "idempotency_in_flight") { row.status = "pending"; backoff(row); }
