@@ -176,3 +176,45 @@ def test_a_report_posted_into_a_dead_signal_is_kept_and_sent_once(live_server, w
     event = GridEvent.objects.get()
     assert event.case.description == "信号时有时无时上报的事件"
     assert event.photos.count() == 1
+
+
+def test_a_refused_report_is_corrected_in_its_form_and_sent_once(live_server, world, browser):
+    """A report queued without signal is refused when it arrives (its category was switched off
+    meanwhile). On the workbench 修改 opens it in its form with its text and photo put back and the
+    server's message above; corrected and sent, it arrives once and the refused copy leaves the queue."""
+    from anmin.core.codes import tables_changed
+    from anmin.core.models import CodeItem
+
+    worker = world.user(Role.GRID_WORKER)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,
+                                  has_touch=True, service_workers="allow")
+    page = context.new_page()
+    try:
+        login(page, live_server, worker.username)
+        page.goto(f"{live_server.url}/offline/")
+        poll(page, "document.body.dataset.offlineReady || ''", "1")
+        page.goto(f"{live_server.url}/grid/report/")
+        context.set_offline(True)
+        report(page, "桥头护栏断裂，车辆有坠河风险", "IMG_9.jpg")  # category 02
+        poll(page, OUTBOX_COUNT, "1")
+        CodeItem.objects.filter(table__key="grid_event_category", code="02").update(is_active=False)
+        tables_changed()
+        context.set_offline(False)
+        page.goto(f"{live_server.url}/offline/")
+        page.wait_for_selector("[data-outbox-list] li[data-status=rejected]", timeout=30000)
+        assert "类别" in page.inner_text("[data-outbox-list] li")
+        assert GridEvent.objects.count() == 0
+        page.click("[data-outbox-list] li button:has-text('修改')")
+        page.wait_for_selector("[data-outbox-reopened]")
+        assert page.url.split("#")[0].endswith("/grid/report/")
+        assert page.input_value("#id_description") == "桥头护栏断裂，车辆有坠河风险"
+        assert page.evaluate("document.querySelector('#id_photos').files.length") == 1
+        assert "类别" in page.inner_text("[data-outbox-reopened]")
+        page.select_option("#id_category", "04")
+        page.click("form[data-form=grid-report] button[type=submit]")
+        poll(page, OUTBOX_COUNT, "0", tries=300)
+    finally:
+        context.close()
+    event = GridEvent.objects.select_related("case").get()
+    assert (event.case.description, event.category) == ("桥头护栏断裂，车辆有坠河风险", "04")
+    assert event.photos.count() == 1

@@ -111,6 +111,7 @@
       })).then(function (encFiles) {
         var row = {
           id: item.id, user: String(user), api: item.api, mode: item.mode || "api", label: item.label || "",
+          page: item.page || "",
           created: Date.now(), status: "pending", attempts: 0, nextAt: 0, error: "", box: box, files: encFiles
         };
         return put("outbox", row).then(function () { return row; });

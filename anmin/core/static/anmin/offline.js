@@ -125,8 +125,65 @@
       fields.push([name, value]);
     });
     var item = { id: newKey(), api: form.dataset.offlineApi, mode: form.dataset.offlineMode || "api",
-                 label: form.dataset.offlineLabel || "", summary: formSummary(form) };
-    return S.keyFor(user).then(function (key) { return S.enqueue(key, user, item, fields, files); });
+                 label: form.dataset.offlineLabel || "", summary: formSummary(form), page: location.pathname };
+    var replaces = form.dataset.outboxReplaces;
+    return S.keyFor(user).then(function (key) { return S.enqueue(key, user, item, fields, files); })
+      .then(function (row) {
+        if (!replaces) { return row; }
+        // the corrected record is queued (a new key: the refused one's answer is kept by the server);
+        // only now is the refused one dropped, so the record is never in neither place
+        delete form.dataset.outboxReplaces;
+        if (history.replaceState) { history.replaceState(null, "", location.pathname + location.search); }
+        return S.remove(replaces).then(function () { return row; });
+      });
+  }
+
+  // A refused record opened again in its form (修改): its fields and photos put back, the server's
+  // message above the form; sending it queues the corrected record in place of the refused one.
+  function reopen(id) {
+    return S.currentKey().then(function (key) {
+      if (!key) { return; }
+      return mine().then(function (rows) {
+        var row = rows.filter(function (r) { return r.id === id; })[0];
+        var form = row && document.querySelector('form[data-offline-api="' + row.api + '"]');
+        if (!form) { return; }
+        return S.body(key, row).then(function (b) {
+          var texts = {};
+          var photos = {};
+          b.form.forEach(function (value, name) {
+            if (value instanceof Blob) { (photos[name] = photos[name] || []).push(value); }
+            else { (texts[name] = texts[name] || []).push(value); }
+          });
+          Object.keys(texts).forEach(function (name) { put(form, name, texts[name]); });
+          Object.keys(photos).forEach(function (name) {
+            var input = form.querySelector('input[type=file][name="' + name + '"]');
+            if (!input || typeof DataTransfer === "undefined") { return; }
+            var dt = new DataTransfer();
+            photos[name].forEach(function (f) { dt.items.add(new File([f], f.name || "photo.jpg", { type: f.type })); });
+            input.files = dt.files;
+          });
+          form.dataset.outboxReplaces = row.id;
+          var note = document.createElement("div");
+          note.className = "messages outbox-note";
+          note.setAttribute("role", "alert");
+          note.dataset.outboxReopened = row.id;
+          text(note, fmt(gettext("正在修改被退回的记录：%(error)s。改正后提交，将替换原记录重新上传。"),
+                         { error: row.error || STATUS[row.status] || "" }));
+          form.parentNode.insertBefore(note, form);
+          note.scrollIntoView({ block: "nearest" });
+        });
+      });
+    });
+  }
+
+  function put(form, name, values) {
+    var els = form.querySelectorAll('[name="' + name + '"]');
+    els.forEach(function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = values.indexOf(el.value) >= 0; }
+      else if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = values.indexOf(o.value) >= 0; });
+      } else if (el.type !== "file") { el.value = values[0]; }
+    });
   }
 
   function afterQueued(form) {
@@ -159,7 +216,9 @@
     if (!form || !form.dataset || !form.dataset.offlineApi || !user) { return; }
     var recorded = form.querySelector("[name=recorded_at]");
     if (recorded && !recorded.value) { recorded.value = recordedNow(); }
-    if (navigator.onLine && !("offlineAlways" in form.dataset)) { return; } // the page posts it as usual
+    // the page posts it as usual — but a refused record being corrected goes through the queue,
+    // which drops the refused one once the corrected one is kept
+    if (navigator.onLine && !("offlineAlways" in form.dataset) && !form.dataset.outboxReplaces) { return; }
     evt.preventDefault();
     var button = form.querySelector("[type=submit]");
     if (button) { button.disabled = true; }
@@ -300,6 +359,11 @@
             text(err, r.error);
             li.appendChild(err);
           }
+          if ((r.status === "rejected" || r.status === "conflict") && r.page) {
+            li.appendChild(button(gettext("修改"), function () {
+              location.href = r.page + "#outbox=" + encodeURIComponent(r.id);
+            }));
+          }
           if (r.status === "rejected" || r.status === "conflict" || r.status === "signin") {
             li.appendChild(button(gettext("重新上传"), function () { r.status = "pending"; r.nextAt = 0; r.error = ""; S.update(r).then(flush); }));
             li.appendChild(button(gettext("删除"), function () {
@@ -434,7 +498,8 @@
   }) : Promise.resolve();
   start.then(function () { return S.loadLists(); }).then(function (data) {
     if (data && String(data.user.id) === String(user)) { shift = data.clock_shift_seconds || shift; drawLists(data); }
-    return drawQueue();
+    var reopened = /^#outbox=(.+)$/.exec(location.hash);
+    return (reopened ? reopen(decodeURIComponent(reopened[1])) : Promise.resolve()).then(drawQueue);
   }).then(function () {
     // The workbench refreshes at once; other pages only after the worker has stayed a while (and at
     // most every ten minutes): reading a page must not race four more requests.
