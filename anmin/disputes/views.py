@@ -14,6 +14,7 @@ from anmin.core.codes import code_name
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.views.base import DetailPage, LedgerView
+from anmin.people.models import Person
 from anmin.workflow.kit.views import CaseDetailPage, CaseLedgerView, CaseReportView, CaseStepView, DomainAction
 from anmin.workflow.rules import may_take
 
@@ -86,7 +87,12 @@ class DisputeDetailView(CaseDetailPage):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         d = self.object
-        ctx["parties"] = d.parties.all()
+        ctx["parties"] = parties = list(d.parties.all())
+        # a party linked to the person register opens that person's page, for a viewer who sees it
+        # (where the ID number is revealed with a reason); for anyone else the tag stays a tag
+        linked = {p.person_id for p in parties if p.person_id}
+        ctx["people_seen"] = set(Person.objects.visible_to(self.request.user).filter(pk__in=linked)
+                                 .values_list("pk", flat=True)) if linked else set()
         ctx["sessions"] = d.sessions.prefetch_related("mediators").select_related("recorded_by")
         flags = {f.code: f for f in RiskFlag.objects.filter(code__in=[*d.risk_flags, *(d.auto_flags or {})])}
         ctx["flags"] = [flags[c] for c in d.risk_flags if c in flags]

@@ -124,6 +124,27 @@ def test_a_party_is_linked_to_the_person_register_by_id_number(world):
     assert Person.objects.filter(id_number=applicant.person.id_number).count() == 1
 
 
+def test_a_linked_party_opens_the_persons_page_for_whoever_may_see_it(world, client):
+    """已关联人口库 on the dispute's page links the person's page (where the ID number is revealed with
+    a reason) for a viewer who sees that person; for one who does not, it stays a tag."""
+    from django.test import Client
+
+    d = report(world)
+    person_id = d.parties.get(name="张某").person_id
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get(d.get_absolute_url(), {"tab": "parties"}).content.decode()
+    assert f'href="/people/persons/{person_id}/" data-person-link' in page
+    assert client.get(f"/people/persons/{person_id}/").status_code == 200
+    for role in (Role.CITY_OFFICE, Role.LEADER, Role.VILLAGE_CENTER, Role.GRID_WORKER, Role.POLICE):
+        other = Client()
+        other.force_login(world.user(role))
+        seen = other.get(d.get_absolute_url(), {"tab": "parties"})
+        if seen.status_code != 200:
+            continue
+        linked = "data-person-link" in seen.content.decode()
+        assert linked == (other.get(f"/people/persons/{person_id}/").status_code == 200), role
+
+
 def test_a_party_who_is_a_level_3_patient_makes_the_dispute_red_and_level_1_undoes_it(world, patient_signal):
     d0 = report(world, parties=[{"name": "赵某", "id_number": PATIENT_ID}, {"name": "钱某", "role": "respondent"}])
     person = d0.parties.get(name="赵某").person
