@@ -41,6 +41,7 @@ def _version(body: str) -> str:
 
 def test_a_suspect_at_large_is_caught_then_prosecuted_on_its_page(world, org, office):
     suspect = actions.add_suspect(actor=SYSTEM, org=org, name="孙某某", status="at_large")
+    assert f'href="{suspect.get_absolute_url()}"' in office.get(org.get_absolute_url()).content.decode()
     page = office.get(suspect.get_absolute_url()).content.decode()
     edit = f"/crackdown/suspects/{suspect.pk}/edit/"
     assert edit in page
@@ -95,6 +96,7 @@ def test_a_stale_page_is_refused_keeping_what_was_typed(world, org, office):
 def test_an_asset_frozen_is_confiscated_and_a_bad_value_is_told(world, org, office):
     asset = actions.add_asset(actor=SYSTEM, org=org, description="银行存款", measure="frozen", value="800000",
                               on="2020-05-03")
+    assert f'href="{asset.get_absolute_url()}"' in office.get(org.get_absolute_url()).content.decode()
     page = office.get(asset.get_absolute_url()).content.decode()
     edit = f"/crackdown/assets/{asset.pk}/edit/"
     assert edit in page
