@@ -39,17 +39,23 @@ class Column:
     # a sum of money: 1,234,567.00 on screen, the number in Excel; None: when ``key`` is a ``MoneyField``
     money: bool | None = None
 
+    def __post_init__(self) -> None:
+        # the key's path and its display method's name, worked out once (``get`` runs for every cell)
+        *path, last = self.key.split(".")
+        object.__setattr__(self, "_path", tuple(path))
+        object.__setattr__(self, "_last", last)
+        object.__setattr__(self, "_display", f"get_{last}_display")
+
     def get(self, obj: Any) -> Any:
         if self.value is not None:
             return self.value(obj)
-        *path, last = self.key.split(".")
         target: Any = obj
-        for part in path:
+        for part in self._path:
             target = getattr(target, part, None)
             if target is None:
                 return ""
-        display = getattr(target, f"get_{last}_display", None)
-        value = display() if callable(display) else getattr(target, last, None)
+        display = getattr(target, self._display, None)
+        value = display() if callable(display) else getattr(target, self._last, None)
         if callable(value) and not getattr(value, "do_not_call_in_templates", False):
             value = value()  # a method named as the key (get_kind_display), called as a template would
         return shown(value)
