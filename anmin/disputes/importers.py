@@ -142,6 +142,8 @@ class DisputeLedger(CaseLedger):
         ledgers.Column("被申请人身份证号", "respondent_id", identity,
                        export=_party(PartyRole.RESPONDENT, "id_number"), width=22),
         ledgers.Column("被申请人电话", "respondent_phone", phone, export=_party(PartyRole.RESPONDENT, "phone")),
+        ledgers.Column("被申请人住址", "respondent_address", ledgers.text(max_length=200),
+                       export=_party(PartyRole.RESPONDENT, "address"), width=24),
         ledgers.Column("调解结果", "outcome", ledgers.choice([c for c in Outcome.choices if c[0]],
                                                           synonyms=OUTCOME_WORDS),
                        export=lambda d: d.get_outcome_display() if d.outcome else "",
@@ -287,7 +289,8 @@ class DisputeLedger(CaseLedger):
                 "phone": v.get("applicant_phone") or "", "address": v.get("applicant_address") or ""}]
         if v.get("respondent"):
             out.append({"role": PartyRole.RESPONDENT, "name": v["respondent"],
-                        "id_number": v.get("respondent_id") or "", "phone": v.get("respondent_phone") or ""})
+                        "id_number": v.get("respondent_id") or "", "phone": v.get("respondent_phone") or "",
+                        "address": v.get("respondent_address") or ""})
         return out
 
     def _import(self, rows: Sequence[ledgers.LedgerRow]) -> None:

@@ -391,3 +391,23 @@ def test_a_village_taken_from_the_title_is_named_not_shown_as_its_code(office):
     messages = [e.message for e in report.errors]
     assert "村(社区)：“古城村委会”不在“无梁镇”" in messages, messages
     assert not any("411081" in m for m in messages)
+
+
+def test_both_parties_under_their_own_header_groups_lose_nothing(office):
+    """Another office's layout: 申请人 and 被申请人 each over 姓名 / 身份证号码 / 联系电话 / 住址. Every
+    column is read (none listed as ignored) and both parties keep their number, phone and address."""
+    header = ["纠纷名称", "纠纷类型", "发生地点", "申请人/姓名", "申请人/身份证号码", "申请人/联系电话", "申请人/住址",
+              "被申请人/姓名", "被申请人/身份证号码", "被申请人/联系电话", "被申请人/住址", "排查时间", "化解情况"]
+    rows = [["王某与赵某宅基地边界纠纷", "宅基地纠纷", "古城村", "王某", ID[0], "13700001111", "古城镇古城村3组",
+             "赵某", ID[1], "13700002222", "古城镇古城村4组", "2020-03-05", "正在化解"]]
+    grid_, merges, _numbers = sheets.office_grid("古城镇矛盾纠纷排查化解台账", "填报单位：古城镇综治中心", header, rows)
+    report = DisputeLedger(user=office).dry_run(sheets.xlsx(grid_, merges), filename="台账.xlsx")
+    assert not report.needs_mapping, report.mapping
+    assert report.columns_ignored == ["序号"]  # the row numbers only
+    assert report.errors == []
+    DisputeLedger(user=office).run_import(report, mode=ledgers.VALID_ONLY)
+    parties = {p.role: p for p in DisputeParty.objects.all()}
+    respondent = parties["respondent"]
+    assert (respondent.name, respondent.phone, respondent.address) == ("赵某", "13700002222", "古城镇古城村4组")
+    assert respondent.id_number.reveal() == ID[1]
+    assert parties["applicant"].address == "古城镇古城村3组"
