@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 # A region's code: the 12-digit statistical division code, a grid adds up to four digits
@@ -113,3 +114,20 @@ def coordinate(name: str, **kwargs) -> NumberDecimalField:
     kwargs.setdefault("label", _("纬度") if name == "latitude" else _("经度"))  # (a refusal names it so)
     return NumberDecimalField(max_digits=9, decimal_places=6, min_value=Decimal(low), max_value=Decimal(high),
                               **kwargs)
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {}})
+class JSONObjectField(serializers.JSONField):
+    """A JSON object of named inputs (``{"days": 3}``), and nothing else: an array, a string, a
+    number or true is refused naming the field, and the schema says ``object``. (A ``JSONField``
+    takes any JSON value, so its schema said any type, and the action that read it as a mapping
+    failed with a 500 on ``true``.) In a form the value is the object's JSON text, as for a
+    ``JSONField``."""
+
+    default_error_messages = {"not_an_object": "须为 JSON 对象（如 {{\"days\": 3}}）"}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            self.fail("not_an_object")
+        return value

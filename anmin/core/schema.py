@@ -389,7 +389,8 @@ def postprocess_request_media(result, generator, request, public):
     post-processing hook, after the enums'). JSON carries no file: a body with files gets a JSON
     variant without them (``…Json``). A form carries no null and no nested object: a body with a
     nested object or a list of them is JSON only; one with nullable fields gets a form variant
-    without null (``…Form``: leave the field out instead). A file needs multipart."""
+    without null (``…Form``: leave the field out instead, or send it empty — DRF reads a form's empty
+    value of a field that takes null as null, ``EMPTY_FORM_VALUE``). A file needs multipart."""
     schemas = result.get("components", {}).get("schemas", {})
     for path in result.get("paths", {}).values():
         for operation in path.values():
@@ -436,9 +437,16 @@ def _without(component: dict, names) -> dict:
     return out
 
 
+# A form's empty value of a field that takes null: DRF reads it as null (``Field.get_value``), which is how
+# a form clears a date, a coordinate or a link — so the form variant takes it where JSON takes null.
+EMPTY_FORM_VALUE = {"type": "string", "maxLength": 0}
+_DOC_KEYS = ("title", "description", "readOnly", "writeOnly")
+
+
 def _no_null(component: dict) -> dict:
     props = {}
     for name, schema in component["properties"].items():
+        takes_null = _nullable(schema)
         schema = {k: v for k, v in schema.items() if k != "nullable"}
         if "oneOf" in schema:
             kept = [s for s in schema["oneOf"] if "NullEnum" not in s.get("$ref", "")]
@@ -447,6 +455,9 @@ def _no_null(component: dict) -> dict:
         for inner in schema.get("allOf", ()):
             if None in inner.get("enum", ()):
                 inner["enum"] = [v for v in inner["enum"] if v is not None]
+        if takes_null and schema.get("type") != "array":
+            doc = {k: schema[k] for k in _DOC_KEYS if k in schema}
+            schema = doc | {"anyOf": [{k: v for k, v in schema.items() if k not in _DOC_KEYS}, EMPTY_FORM_VALUE]}
         props[name] = schema
     return {**component, "properties": props}
 

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
-from anmin.core.apifields import REGION_CODE, accepts
+from anmin.core.apifields import REGION_CODE, JSONObjectField, accepts
 from anmin.core.models import Region
 from anmin.core.serializing import PlannedRead
 
@@ -132,7 +132,7 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     target_org = serializers.IntegerField(required=False, allow_null=True, default=None)
     target_user = serializers.IntegerField(required=False, allow_null=True, default=None)
-    data = serializers.JSONField(required=False, default=dict, help_text="days / result / satisfaction / duplicate_of")
+    data = JSONObjectField(required=False, default=dict, help_text="days / result / satisfaction / duplicate_of")
 
 
 class CaseFilter(django_filters.FilterSet):

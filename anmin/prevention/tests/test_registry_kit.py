@@ -347,3 +347,21 @@ def test_a_record_forms_version_is_read_as_the_form_reads_it(client, world, cent
     team.refresh_from_db()
     assert (team.status, team.version) == ("paused", 2)
     assert client.post(url, {"status": "active", "note": "复训", "version": "1"}).status_code == 409
+
+
+def test_an_empty_form_value_clears_a_nullable_field_as_the_form_schema_says(client, world, centre):
+    """Fuzzing: a PATCH in a form with ``built_on`` empty is taken as null (DRF's reading of a form) —
+    the form variant of the schema now says so (``core.schema.EMPTY_FORM_VALUE``)."""
+    from datetime import date
+
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing", built_on=date(2019, 5, 1))
+    client.force_login(centre)
+    body = encode_multipart(BOUNDARY, {"built_on": "", "version": cam.version})
+    r = client.patch(f"/api/v1/cameras/{cam.pk}/", body, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 200, r.content
+    assert r.json()["built_on"] is None
+    cam.refresh_from_db()
+    assert cam.built_on is None

@@ -212,8 +212,10 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
         other = None
         if ref not in (None, ""):
             visible = Case.objects.visible_to(actor)
-            other = (visible.filter(number=str(ref).strip()).first()
-                     or (visible.filter(pk=int(ref)).first() if str(ref).isdigit() else None))
+            ref = str(ref).strip()
+            # An id in ASCII digits (str.isdigit also takes ² and ①, which int() refuses).
+            other = (visible.filter(number=ref).first()
+                     or (visible.filter(pk=int(ref)).first() if ref.isascii() and ref.isdigit() else None))
         if other is None or other.pk == case.pk:
             raise InvalidTransition("「重复于」须填写您辖区内另一事项的编号", field="duplicate_of")
         if other.duplicate_of_id == case.pk:
@@ -221,7 +223,7 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
         out["duplicate_of"] = other
     elif effect == "visit":
         satisfaction = data.get("satisfaction")
-        if satisfaction not in dict(SATISFACTION):
+        if not isinstance(satisfaction, str) or satisfaction not in dict(SATISFACTION):  # a list is unhashable
             raise InvalidTransition(
                 f"「满意度」须为 {'、'.join(label for _c, label in SATISFACTION)} 之一", field="satisfaction"
             )
@@ -340,6 +342,8 @@ def transition_case(
     field) when the state does not allow it or an input is missing or wrong.
     """
     now = now or clock.now()
+    if data is not None and not isinstance(data, dict):
+        raise InvalidTransition("「业务数据」须为 JSON 对象（如 {\"days\": 3}）", field="data")
     data = dict(data or {})
     reason = (reason or "").strip()
     with transaction.atomic(), core_audit.batch():

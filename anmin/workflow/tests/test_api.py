@@ -163,3 +163,55 @@ def test_a_step_without_its_name_is_a_400_the_schema_declares(world):
     component = schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]
     assert component["properties"]["transition"]["minLength"] == 1
     assert "minLength" not in component["properties"]["reason"]  # may be blank
+
+
+@pytest.mark.parametrize("data", [True, [1, 2], "days=3", 3])
+def test_a_step_whose_data_is_not_an_object_is_refused_naming_the_field(world, data):
+    """Fuzzing found ``"data": true`` answered 500 (the action read it as a mapping); the schema now
+    says ``object`` and anything else is a 400 naming ``data``, the case untouched."""
+    case = open_task(world)
+    resp = api(world, Role.TOWNSHIP_CENTER).post(
+        f"/api/v1/cases/{case.pk}/transition/", {"transition": "accept", "version": case.version, "data": data},
+        format="json")
+    assert resp.status_code == 400, resp.content
+    assert (resp.json()["code"], resp.json()["field"]) == ("invalid", "data")
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
+def test_the_action_refuses_data_that_is_not_a_mapping(world):
+    from anmin.workflow import actions
+
+    case = open_task(world)
+    with pytest.raises(actions.InvalidTransition) as err:
+        actions.transition_case(case=case, actor=world.user(Role.TOWNSHIP_CENTER), transition="accept",
+                                expected_version=case.version, data=True)
+    assert err.value.field == "data"
+
+
+@pytest.mark.parametrize(("transition", "data", "field"), [
+    ("visit", {"satisfaction": []}, "satisfaction"),  # unhashable: was a 500
+    ("visit", {"satisfaction": {"a": 1}}, "satisfaction"),
+])
+def test_a_visit_with_a_satisfaction_that_is_not_a_code_is_a_400(world, transition, data, field):
+    from .conftest import assigned, step
+
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    case = assigned(world)
+    case = step(case, world.user(Role.DEPT_HANDLER), "feedback", data={"result": "办结"})
+    case = step(case, centre, "verify_pass")
+    resp = api(world, Role.TOWNSHIP_CENTER).post(
+        f"/api/v1/cases/{case.pk}/transition/", {"transition": transition, "version": case.version, "data": data},
+        format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == field
+
+
+@pytest.mark.parametrize("ref", ["²", "①", "9" * 30, "１２"])
+def test_a_duplicate_of_in_odd_digits_is_a_400_naming_it(world, ref):
+    """``str.isdigit`` takes ² and ①, which ``int()`` refuses: that was a 500."""
+    case = open_task(world)
+    resp = api(world, Role.TOWNSHIP_CENTER).post(
+        f"/api/v1/cases/{case.pk}/transition/",
+        {"transition": "mark_duplicate", "version": case.version, "data": {"duplicate_of": ref}}, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "duplicate_of"
