@@ -162,11 +162,16 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
             known = {tuple("" if v is None else v for v in k[:len(natural_key)]): k[len(natural_key):]
                      for k in model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
                      .values_list(*natural_key, "pk", *(("version", *moving) if moving else ()))} if keys else {}
+            # only a record the user may change is brought up to date (another area's stays 已存在,
+            # instead of the action's guard undoing the whole import)
+            mine = set(model.objects.visible_to(self.user, "change").filter(pk__in=[k[0] for k in known.values()])
+                       .values_list("pk", flat=True)) if moving and known else set()
             for r in rows:
-                if r.ok and key(r.values) in known:
+                kept = known.get(key(r.values)) if r.ok else None
+                if kept is not None:
                     r.existing = True
-                    if moving:
-                        self.note_changes(r, known[key(r.values)])
+                    if kept[0] in mine:
+                        self.note_changes(r, kept)
             return ()
 
         def note_changes(self, r: ledgers.LedgerRow, kept: tuple) -> None:
