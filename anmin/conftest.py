@@ -124,8 +124,9 @@ def pytest_configure(config):
 
 # The SQLite pass of `make test` (the embedded default: the demo, a small install) runs the shared layers
 # (core, workflow) whose statements differ by database, every browser test (each a real page of a domain
-# on SQLite) and each domain's demo build; a domain's other tests run in the PostgreSQL pass, the
-# production database. `make test` must stay under 15 minutes on a slow 2-core machine (20 minutes
+# on SQLite), each domain's demo build and the tests marked ``sqlite_pass`` (reading office files, the
+# whole demo world's report: tests that skip themselves on PostgreSQL); a domain's other tests run in the
+# PostgreSQL pass, the production database. `make test` must stay under 15 minutes on a slow 2-core machine (20 minutes
 # with every test twice, fourteenth session; docs/decisions/0027). ANMIN_SQLITE_ALL=1 runs them all.
 SQLITE_ALWAYS = ("anmin/core/", "anmin/workflow/")
 
@@ -139,6 +140,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.nodeid.split("::")[0]
         once = (path.startswith(SQLITE_ALWAYS) or item.get_closest_marker("browser") is not None
+                or item.get_closest_marker("sqlite_pass") is not None
                 or path.endswith("/test_demo.py") or "browser" in path)
         (keep if once else drop).append(item)
     if drop:

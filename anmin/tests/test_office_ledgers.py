@@ -23,7 +23,7 @@ from anmin.core.testing import sheets
 # What these files test is reading an office's workbook (headers, sheets, cells, notes), the same code
 # on either database; they run in the SQLite pass of make test (the importers' writes on PostgreSQL,
 # COPY included, are tested by each app's importer tests). ANMIN_LEDGER_FILES_PG=1 runs them there too.
-pytestmark = [*globals().get("pytestmark", []), pytest.mark.skipif(
+pytestmark = [*globals().get("pytestmark", []), pytest.mark.sqlite_pass, pytest.mark.skipif(
     connection.vendor == "postgresql" and not os.environ.get("ANMIN_LEDGER_FILES_PG"),
     reason="office files are read in the SQLite pass of make test")]
 

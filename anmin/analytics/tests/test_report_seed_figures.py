@@ -27,6 +27,7 @@ from anmin.core.documents.pdf import docx_to_pdf, soffice
 # would add minutes to `make test`).
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.sqlite_pass,
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the demo world is built once, on SQLite"),
 ]
 
