@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "anmin.core.middleware.RequestIdMiddleware",
     "anmin.core.middleware.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "anmin.core.cspheaders.CSPMiddleware",
     # The offline app's own requests set no session cookie (before SessionMiddleware: docs/offline.md).
     "anmin.core.middleware.BackgroundRequestMiddleware",
     # The public portal's own zone: no staff cookie read or set under its prefix (docs/portal.md).

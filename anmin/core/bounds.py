@@ -53,10 +53,10 @@ def horizon_days() -> int:
     return int(getattr(settings, "ANMIN_DATE_HORIZON_DAYS", 3660))
 
 
-def latest_date() -> dt.date:
+def latest_date(today: dt.date | None = None) -> dt.date:
     from . import clock
 
-    return clock.today() + dt.timedelta(days=horizon_days())
+    return (today or clock.today()) + dt.timedelta(days=horizon_days())
 
 
 def clean_line(value: str) -> str:
@@ -107,15 +107,17 @@ class PastDayField(models.DateField):
         return super().formfield(**{"form_class": PastDateField, **kwargs})
 
 
-def date_range(field) -> tuple[dt.date, dt.date]:
+def date_range(field, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     from . import clock
 
+    today = today or clock.today()
     low = MIN_BIRTH_DATE if "birth" in field.name else MIN_DATE
-    return low, clock.today() if isinstance(field, PastDayField) else latest_date()
+    return low, today if isinstance(field, PastDayField) else latest_date(today)
 
 
-def field_errors(field, value) -> list[str]:
-    """Why ``value`` breaks the bounds of ``field`` (empty when it does not)."""
+def field_errors(field, value, today: dt.date | None = None) -> list[str]:
+    """Why ``value`` breaks the bounds of ``field`` (empty when it does not); ``today``: the business
+    date, where the caller already has it."""
     if value is None or value == "":
         return []
     if isinstance(field, models.BooleanField | models.ForeignKey | models.AutoField | models.JSONField):
@@ -143,7 +145,7 @@ def field_errors(field, value) -> list[str]:
     if isinstance(field, models.DateField):
         if not isinstance(value, dt.date):
             return []
-        low, high = date_range(field)
+        low, high = date_range(field, today)
         if isinstance(field, PastDayField) and value > high:
             return [f"「{label_of(field)}」不能晚于今天（{high:%Y-%m-%d}）"]
         return [] if low <= value <= high else [f"「{label_of(field)}」应在 {low:%Y-%m-%d} 至 {high:%Y-%m-%d} 之间"]
@@ -164,27 +166,44 @@ _NOT_BOUNDED = (models.BooleanField, models.ForeignKey, models.AutoField, models
 
 
 @functools.cache
-def _bounded_fields(model: type[models.Model]) -> tuple[tuple[models.Field, str, bool], ...]:
-    """(field, attname, single-line text) of the model's fields ``check_instance`` looks at: every
-    concrete field but relations, booleans, ids, JSON and protected values (``field_errors`` passes
-    those anyway) — worked out once per model, not for every save."""
-    return tuple((f, f.attname, isinstance(f, models.CharField)) for f in model._meta.concrete_fields
-                 if _is_user_text(f) and not isinstance(f, _NOT_BOUNDED))
+def _bounded_fields(model: type[models.Model]) -> tuple[tuple[models.Field, str, bool, int | None], ...]:
+    """(field, attname, single-line text, text limit) of the model's fields ``check_instance`` looks
+    at: every concrete field but relations, booleans, ids, JSON and protected values (``field_errors``
+    passes those anyway) — worked out once per model, not for every save. The text limit is set for a
+    text field (its ``max_length``, or ``TEXT_MAX`` for free text), whose check is then a length."""
+    out = []
+    for f in model._meta.concrete_fields:
+        if not _is_user_text(f) or isinstance(f, _NOT_BOUNDED):
+            continue
+        text = isinstance(f, models.CharField | models.TextField) and not getattr(f, "protected", False)
+        limit = (f.max_length or (TEXT_MAX if isinstance(f, models.TextField) else None)) if text else None
+        out.append((f, f.attname, isinstance(f, models.CharField), limit))
+    return tuple(out)
 
 
 def check_instance(obj: models.Model) -> None:
     """Raise ``Invalid`` naming every field of ``obj`` that breaks its bounds; strip bidi override
     characters from its single-line text first."""
+    from . import clock
+
     errors: dict[str, list[str]] = {}
     values = obj.__dict__
-    for field, attname, line in _bounded_fields(type(obj)):
+    today = None
+    for field, attname, line, limit in _bounded_fields(type(obj)):
         value = values[attname] if attname in values else getattr(obj, attname, None)
         if value is None or value == "":
             continue
-        if line and isinstance(value, str) and BIDI_CONTROLS.search(value):
-            value = clean_line(value)
-            setattr(obj, attname, value)
-        problems = field_errors(field, value)
+        if type(value) is str:
+            if line and BIDI_CONTROLS.search(value):
+                value = clean_line(value)
+                setattr(obj, attname, value)
+            if limit is not None:  # a text field: its length is all there is to check
+                if len(value) > limit:
+                    errors[field.name] = [text_limit_message(label_of(field), limit, len(value))]
+                continue
+        if today is None and isinstance(value, dt.date):
+            today = clock.today()  # once a record, not once a date field
+        problems = field_errors(field, value, today)
         if problems:
             errors[field.name] = problems
     if errors:

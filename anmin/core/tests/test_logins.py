@@ -385,6 +385,17 @@ def test_pages_carry_a_strict_content_security_policy_and_security_headers(clien
     assert "<script>" not in resp.content.decode()  # no inline scripts in our templates
 
 
+def test_an_api_answer_carries_the_policy_and_a_changed_policy_applies_at_once(client, world, settings):
+    """The policy of a response no view changes is built once per process (core.cspheaders)."""
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get(HOME)["Content-Security-Policy"]
+    assert client.get("/api/v1/me/")["Content-Security-Policy"] == page
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "img-src": ["'self'", "data:"]}}
+    assert client.get("/api/v1/me/")["Content-Security-Policy"] == "default-src 'self'; img-src 'self' data:"
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}, "EXCLUDE_URL_PREFIXES": ["/api/"]}
+    assert "Content-Security-Policy" not in client.get("/api/v1/me/")
+
+
 def test_the_login_page_has_the_policy_too(client, db):
     resp = client.get(LOGIN)
     assert "script-src 'self'" in resp["Content-Security-Policy"]

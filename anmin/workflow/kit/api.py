@@ -6,12 +6,13 @@ actions on its viewset. Errors are the core's one shape (``anmin.core.api.except
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any, ClassVar
 
 import django_filters
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, relations, serializers, viewsets
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 from anmin.core import branchpage, clock, references
@@ -52,17 +53,29 @@ def choices_help(choices) -> str:
     return " / ".join(f"{code} {label}" for code, label in choices)
 
 
-def _leaf(field) -> bool:
-    return type(field).__module__ == "rest_framework.fields" and not hasattr(field, "child")
+@functools.cache
+def _leaf(kind: type) -> bool:
+    """A field of this class holds no other field: DRF's own fields and the project's subclasses of
+    them, but not a list, a dict, a nested serializer or a relation (which DRF deep-copies)."""
+    return (not issubclass(kind, serializers.BaseSerializer | relations.RelatedField | relations.ManyRelatedField
+                           | serializers.ListField | serializers.DictField | serializers.HStoreField)
+            and kind.__deepcopy__ is serializers.Field.__deepcopy__)
+
+
+def _shallow(field):
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 def fresh_fields(fields: dict) -> dict:
     """A serializer instance's own copies of its unbound fields. DRF deep-copies each field, which
-    runs its constructor again (about 30 µs a field, a millisecond for a detail answer); a plain
-    field of ``rest_framework.fields`` copied shallowly is the same unbound field — binding sets
-    attributes on the copy only, and DRF's own copy shares the validators too. A field that holds
-    other fields (a list, a dict, a nested serializer, a relation) is deep-copied as DRF does."""
-    return {name: copy.copy(field) if _leaf(field) else copy.deepcopy(field) for name, field in fields.items()}
+    runs its constructor again (about 30 µs a field, a millisecond for a detail answer); a field
+    holding no other field is copied shallowly (its attributes, not ``copy.copy``'s reduce protocol):
+    the same unbound field — binding sets attributes on the copy only, and DRF's own copy shares the
+    validators too. A field that holds other fields (a list, a dict, a nested serializer, a relation)
+    is deep-copied as DRF does."""
+    return {name: _shallow(field) if _leaf(type(field)) else copy.deepcopy(field) for name, field in fields.items()}
 
 
 class CaseFieldsSerializer(PlannedRead, serializers.ModelSerializer):
