@@ -243,20 +243,21 @@ def discard_batch() -> None:
         _batch.pending.clear()
 
 
-def _write_entries(items: list[dict[str, Any]]) -> list[AuditEntry]:
-    """Append entries under one chain lock and one read of the head."""
+def _write_entries(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Append entries (built, not saved) under one chain lock and one read of the head; each gets
+    its place in the chain (``seq``, ``prev_hash``, ``hash``) and a time not before the head's."""
     if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
     now = timezone.now()
-    if connection.vendor == "postgresql" and len(items) <= _ONE_TRIP_MAX:
-        return _append_in_one_trip(items, now)
+    for entry in entries:
+        entry.at = max(entry.at, now)
+    if connection.vendor == "postgresql" and len(entries) <= _ONE_TRIP_MAX:
+        return _append_in_one_trip(entries)
     head = _lock_chain_and_read_head()
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    entries = []
-    for fields in items:
-        entry = AuditEntry(seq=seq, prev_hash=prev_hash, **{**fields, "at": max(fields["at"], now)})
+    for entry in entries:
+        entry.seq, entry.prev_hash = seq, prev_hash
         entry.hash = entry_hash(entry)
-        entries.append(entry)
         seq, prev_hash = seq + 1, entry.hash
     # An action's entries in one statement (the chain's only writer; the log's queryset refuses
     # bulk_create to everyone else).
@@ -332,8 +333,9 @@ def _parts(entry: AuditEntry) -> tuple[str, str]:
     return text[:cut] + '"prev_hash":"', '"' + text[cut + len(marker):-len("0}")]
 
 
-def _append_in_one_trip(items: list[dict[str, Any]], now) -> list[AuditEntry]:
-    entries = [AuditEntry(seq=0, prev_hash=_PREV_MARK, **{**fields, "at": max(fields["at"], now)}) for fields in items]
+def _append_in_one_trip(entries: list[AuditEntry]) -> list[AuditEntry]:
+    for entry in entries:
+        entry.seq, entry.prev_hash = 0, _PREV_MARK
     params: list[Any] = []
     for i, (entry, row) in enumerate(zip(entries, row_values(entries, _unchained_fields()), strict=True), start=1):
         params += [i, *_parts(entry), *row]
@@ -361,11 +363,12 @@ def in_a_transaction() -> bool:
 def _append(**fields: Any) -> AuditEntry:
     if not in_a_transaction():
         raise RuntimeError("audit.record() must run inside the action's transaction (transaction.atomic)")
+    entry = AuditEntry(**fields)
     pending = getattr(_batch, "pending", None)
-    if pending is not None:
-        pending.append(fields)
-        return AuditEntry(**fields)
-    return _write_entries([fields])[0]
+    if pending is not None:  # appended when the batch ends: this object then gets its seq and hash
+        pending.append(entry)
+        return entry
+    return _write_entries([entry])[0]
 
 
 def record(
