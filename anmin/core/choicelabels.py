@@ -15,13 +15,14 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.encoding import force_str
-from django.utils.translation import get_language
+
+from .i18n import language
 
 _labels: dict[tuple[int, str | None], dict[Any, str]] = {}
 
 
 def _table(field) -> dict[Any, str]:
-    key = (id(field), get_language())
+    key = (id(field), language())
     table = _labels.get(key)
     if table is None:
         table = _labels[key] = {value: force_str(label) for value, label in field.flatchoices}

@@ -7,17 +7,19 @@ correct or extend them in the admin. Code is never an ``if`` chain over these va
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext
 
 from . import scopecache
 from .errors import invalid
+from .i18n import language
 from .models import CodeItem, CodeTable
 
 CODES_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
@@ -93,7 +95,7 @@ def connect_signals() -> None:
 
 def foreign_language() -> str:
     """The request's language when it is not Chinese (the names are written in Chinese), else ""."""
-    lang = translation.get_language() or ""
+    lang = language() or ""
     return "" if not lang or lang.startswith("zh") else lang
 
 
@@ -105,11 +107,32 @@ def in_language(name: str, base: Callable[[], Any], translate: Callable[[Any], A
     return cached(f"{name}:{lang}", lambda: translate(value)) if lang else value
 
 
+_held: ContextVar[dict | None] = ContextVar("anmin_code_names_held", default=None)
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Inside the block each table's names are looked up once (``code_names``): around the rows of a
+    page, which ask for a code's name cell by cell — ten Python calls each through the caches, 3,000
+    a dispute ledger. Nothing inside may write a code table (the block reads a page's rows)."""
+    token = _held.set({})
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def code_names(table_key: str) -> dict[str, str]:
     """code → name for a table's items in use (in the request's language, ``in_language``)."""
-    return in_language(f"names:{table_key}",
-                       lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")),
-                       lambda names: {code: gettext(name) for code, name in names.items()})
+    kept = _held.get()
+    if kept is not None and table_key in kept:
+        return kept[table_key]
+    names = in_language(f"names:{table_key}",
+                        lambda: dict(CodeItem.objects.of(table_key).values_list("code", "name")),
+                        lambda names: {code: gettext(name) for code, name in names.items()})
+    if kept is not None:
+        kept[table_key] = names
+    return names
 
 
 code_names.cache_clear = tables_changed  # type: ignore[attr-defined]  (after a set-based update)

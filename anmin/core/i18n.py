@@ -10,14 +10,42 @@ always the Chinese source text; only the pages translate it (docs/decisions/0001
 - ``source_text(value)`` is a lazily translated label (a ``TextChoices`` label, say) in the source
   language, whatever language the current request is in: use it for anything that is stored, and
   ``with in_source_language():`` around code that translates eagerly (``get_FOO_display()``).
+- ``language()`` is the active language, as ``get_language()``; inside ``with one_language():`` (around
+  the rows of a page, whose choice labels, code names and state labels ask for it cell by cell) it is
+  read once on entry instead of from Django's thread-and-task-local on every call (about ten Python
+  calls each: 3,600 of a 50-row dispute ledger's 80,000).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
+
+_UNPINNED = object()
+_pinned: ContextVar[Any] = ContextVar("anmin_language", default=_UNPINNED)
+
+
+def language() -> str | None:
+    """The active language: ``translation.get_language()``, or the one pinned by ``one_language``."""
+    pinned = _pinned.get()
+    return translation.get_language() if pinned is _UNPINNED else pinned
+
+
+@contextmanager
+def one_language(code: Any = _UNPINNED) -> Iterator[None]:
+    """Inside the block ``language()`` answers the language active on entry (or ``code``) without
+    asking Django again. Switch languages inside only through ``in_source_language()``, which pins
+    its own."""
+    token = _pinned.set(translation.get_language() if code is _UNPINNED else code)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def pgettext_noop(context: str, message: str) -> str:
@@ -25,9 +53,11 @@ def pgettext_noop(context: str, message: str) -> str:
     return message
 
 
-def in_source_language() -> translation.override:
+@contextmanager
+def in_source_language() -> Iterator[None]:
     """``with in_source_language(): …`` evaluates labels in Chinese (``get_FOO_display()`` too)."""
-    return translation.override(settings.LANGUAGE_CODE)
+    with translation.override(settings.LANGUAGE_CODE), one_language(settings.LANGUAGE_CODE):
+        yield
 
 
 def source_text(value: Any) -> str:

@@ -8,16 +8,21 @@ grids called it thousands of times, a third of the page's CPU. ``esc`` is what i
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
+
+# What ``html.escape(text, quote=True)`` replaces, in one pass of ``str.translate`` (one call in C, not
+# ``html.escape``'s five ``replace`` calls: a ledger page escapes some 1,200 values).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def esc(value: Any) -> str:
     """``value`` as HTML text: already-safe markup unchanged, anything else escaped (quotes too)."""
+    if type(value) is str:  # plain text (not a safe string, a subclass): the common case first
+        return value.translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
-    return html.escape(str(value))
+    return str(value).translate(_ESCAPES)
 
 
 def options_html(choices: Iterable) -> str:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_name
+from anmin.core.markup import esc
 from anmin.core.tables import Column, Table
 from anmin.workflow.kit.tables import CaseColumns
 
 
 def colour_badge(d) -> str:
-    """The risk colour on screen: a coloured badge with its word (the Excel cell has the word)."""
-    return format_html('<span class="colour colour-{}" data-colour="{}">{}</span>', d.colour, d.colour,
-                       d.get_colour_display())
+    """The risk colour on screen: a coloured badge with its word (the Excel cell has the word); built
+    with ``esc`` (once a row: ``format_html`` cost 75 Python calls a row, core.markup)."""
+    colour, word = esc(d.colour), esc(d.get_colour_display())
+    return mark_safe(f'<span class="colour colour-{colour}" data-colour="{colour}">{word}</span>')
 
 
 def _category(d) -> str:

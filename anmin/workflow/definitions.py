@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext
 
-from anmin.core.i18n import pgettext_noop
+from anmin.core.i18n import language, pgettext_noop
 
 HANDLER = "@handler"
 REPORTER = "@reporter"
@@ -51,7 +51,7 @@ STEP = "case step"
 
 
 def _shown(context: str, label: str) -> str:
-    return _translated(get_language(), context, label) if label else label
+    return _translated(language(), context, label) if label else label
 
 
 @functools.lru_cache(maxsize=4096)
