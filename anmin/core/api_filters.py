@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -37,6 +38,29 @@ class StrictFilterBackend(DjangoFilterBackend):
         if isinstance(flt, django_filters.DateFilter) and not ISO_DATE.match(value):
             return f"{name}：应为日期，如 2020-12-10"
         return None
+
+    def filter_queryset(self, request, queryset, view):
+        """No filter named in the query (a plain list, a ``?cursor=`` page): the queryset as it is,
+        without building the filter set and its form for nothing — django-filter would skip every
+        filter of an empty value (none of ours is required or filters by default), at about 4,000
+        Python calls, an eighth of a grid worker's list."""
+        names = self.filter_names(view)
+        if names is not None and not any(name in names for name in request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+    @staticmethod
+    def filter_names(view) -> frozenset[str] | None:
+        """The query parameters the view's filter set reads: its filters' names; None when a filter
+        reads parameters of other names (a range's ``_after``/``_before``) or the set is made from
+        ``filterset_fields``."""
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is None or getattr(view, "filterset_fields", None):
+            return None
+        filters = filterset_class.base_filters
+        if any(issubclass(f.field_class, forms.MultiValueField) for f in filters.values()):
+            return None
+        return frozenset(filters)
 
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
