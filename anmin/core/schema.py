@@ -6,7 +6,7 @@ from django.core import validators
 from django.db import models
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import build_choice_field
+from drf_spectacular.plumbing import build_choice_field, force_instance
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import relations, serializers
 
@@ -115,6 +115,15 @@ class Schema(AutoSchema):
     """drf-spectacular's schema, with the error answers every operation can give declared, and a
     read-only field declared nullable when its source may be null (and a read-only choice "" when
     its column may be blank); a request's field says what the server accepts (``request_field``)."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        component = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            absent = [name for name, field in force_instance(serializer).fields.items()
+                      if name in component.get("properties", {}) and empty_form_value_is_absent(field)]
+            if absent:  # for postprocess_request_media's form variant, which takes the key out again
+                component[FORM_EMPTY_ABSENT] = absent
+        return component
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
@@ -382,15 +391,32 @@ def name_colliding_enums() -> None:
 
 
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
+# A request component's fields whose empty form value DRF reads as no value (``empty_form_value_is_absent``),
+# named by ``Schema`` for ``postprocess_request_media``, which takes the key out of the published schema.
+FORM_EMPTY_ABSENT = "x-anmin-form-empty-absent"
+
+
+def empty_form_value_is_absent(field) -> bool:
+    """DRF's reading of a form's empty value (``field=``, ``Field.get_value``) of an optional field that
+    takes neither null nor "" (a choice with a default, a number, a date, a boolean, a text that may not
+    be blank): no value at all — a create takes the default (or leaves it to the action), an update
+    keeps what is there. (A field that takes null reads it as null, one that may be blank as "", a
+    required one refuses it, 400 naming it; a list, a JSON or a many-related field reads a form its own
+    way and is not one of these.)"""
+    return (not field.read_only and not field.required and not getattr(field, "allow_null", False)
+            and not getattr(field, "allow_blank", False) and type(field).get_value is serializers.Field.get_value)
 
 
 def postprocess_request_media(result, generator, request, public):
     """Each request body's media types say what that encoding can carry (a drf-spectacular
     post-processing hook, after the enums'). JSON carries no file: a body with files gets a JSON
     variant without them (``…Json``). A form carries no null and no nested object: a body with a
-    nested object or a list of them is JSON only; one with nullable fields gets a form variant
-    without null (``…Form``: leave the field out instead, or send it empty — DRF reads a form's empty
-    value of a field that takes null as null, ``EMPTY_FORM_VALUE``). A file needs multipart."""
+    nested object or a list of them is JSON only (its view reads JSON only: ``json_only_actions``, and
+    ``test_api_schema`` checks every operation's media types against its parsers). A form's empty value
+    is declared as DRF reads it (``…Form``): of a field that takes null, null (``EMPTY_FORM_VALUE``:
+    how a form clears a date); of an optional field that takes neither null nor "", no value at all
+    (``EMPTY_FORM_ABSENT``: the default, or the value kept). A file needs multipart: an urlencoded body
+    of a request with files is the same without them (``…Urlencoded``)."""
     schemas = result.get("components", {}).get("schemas", {})
     for path in result.get("paths", {}).values():
         for operation in path.values():
@@ -408,10 +434,17 @@ def postprocess_request_media(result, generator, request, public):
                     variant = _variant(schemas, name, "Json", lambda c, f=files: _without(c, f))
                     content[media]["schema"] = {"$ref": variant}
                 elif media in FORMS:
-                    if (files and media != "multipart/form-data") or any(_nested(s, schemas) for s in props.values()):
+                    if any(_nested(s, schemas) for s in props.values()):
                         del content[media]
-                    elif any(_nullable(s) for s in props.values()):
-                        content[media]["schema"] = {"$ref": _variant(schemas, name, "Form", _no_null)}
+                        continue
+                    drop = files if media != "multipart/form-data" else []
+                    if drop:
+                        content[media]["schema"] = {"$ref": _variant(
+                            schemas, name, "Urlencoded", lambda c, f=drop: _form(_without(c, f)))}
+                    elif any(_nullable(s) for s in props.values()) or component.get(FORM_EMPTY_ABSENT):
+                        content[media]["schema"] = {"$ref": _variant(schemas, name, "Form", _form)}
+    for component in schemas.values():
+        component.pop(FORM_EMPTY_ABSENT, None)
     return result
 
 
@@ -439,11 +472,16 @@ def _without(component: dict, names) -> dict:
 
 # A form's empty value of a field that takes null: DRF reads it as null (``Field.get_value``), which is how
 # a form clears a date, a coordinate or a link — so the form variant takes it where JSON takes null.
-EMPTY_FORM_VALUE = {"type": "string", "maxLength": 0}
+EMPTY_FORM_VALUE = {"type": "string", "maxLength": 0, "description": "空值：清空（同 JSON 的 null）"}
+# A form's empty value of an optional field that takes neither null nor "": DRF reads it as no value at
+# all (``empty_form_value_is_absent``) — the same as leaving the field out.
+EMPTY_FORM_ABSENT = {"type": "string", "maxLength": 0, "description": "空值：视同未填（新建取默认值，修改保持原值）"}
 _DOC_KEYS = ("title", "description", "readOnly", "writeOnly")
 
 
-def _no_null(component: dict) -> dict:
+def _form(component: dict) -> dict:
+    """A request component as a form carries it: no null; an empty value where DRF takes one."""
+    absent = set(component.get(FORM_EMPTY_ABSENT, ()))
     props = {}
     for name, schema in component["properties"].items():
         takes_null = _nullable(schema)
@@ -455,11 +493,14 @@ def _no_null(component: dict) -> dict:
         for inner in schema.get("allOf", ()):
             if None in inner.get("enum", ()):
                 inner["enum"] = [v for v in inner["enum"] if v is not None]
-        if takes_null and schema.get("type") != "array":
+        empty = EMPTY_FORM_VALUE if takes_null else EMPTY_FORM_ABSENT if name in absent else None
+        if empty is not None and schema.get("type") != "array":
             doc = {k: schema[k] for k in _DOC_KEYS if k in schema}
-            schema = doc | {"anyOf": [{k: v for k, v in schema.items() if k not in _DOC_KEYS}, EMPTY_FORM_VALUE]}
+            schema = doc | {"anyOf": [{k: v for k, v in schema.items() if k not in _DOC_KEYS}, empty]}
         props[name] = schema
-    return {**component, "properties": props}
+    out = {**component, "properties": props}
+    out.pop(FORM_EMPTY_ABSENT, None)
+    return out
 
 
 def _variant(schemas: dict, name: str, suffix: str, build) -> str:

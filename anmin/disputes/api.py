@@ -150,6 +150,9 @@ class DisputeViewSet(CaseDetailViewSet):
     detail_serializer_class = DisputeDetailSerializer
     create_serializer_class = DisputeCreateSerializer
     create_perm, create_what = ADD_PERM, "上报矛盾纠纷"
+    # A report carries its parties, a list of objects a form cannot carry (DRF's "parties[0]name"
+    # notation has no OpenAPI form): JSON only, a form is 415. 登记结果 and 回访 take forms too.
+    json_only_actions = ("create",)
     detail_prefetch = ("parties",)
     ordering = ("-found_on", "-pk")
 

@@ -162,10 +162,17 @@ class CaseViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelM
     ``create`` honours an ``Idempotency-Key`` header (a retry returns the first case). ``transition``
     needs no key: a retried step carries the version it was based on, so it cannot apply twice — the
     retry gets 409 naming who took the step.
+
+    Both read JSON only (a form body is refused 415 in the one error shape, naming JSON): a step's and
+    a created case's ``data`` is an object of named inputs, which a form cannot carry as such — a form
+    would have to put its JSON text in one field, two encodings in one body that OpenAPI 3.0 can only
+    hint at, clients and generated SDKs handle unevenly and a schema cannot check. The schema has said
+    JSON only since ``data`` became an object; the server now says the same.
     """
 
     model = Case
     filterset_class = CaseFilter
+    json_only_actions = ("create", "transition")
 
     def get_queryset(self):
         # Every method reads through the caller's view scope; what a caller may change is the
@@ -206,6 +213,9 @@ class CaseViewSet(ScopedViewSetMixin, IdempotentCreateMixin, mixins.CreateModelM
     )
     @action(detail=True, methods=["get", "post"])
     def transition(self, request, pk=None):
+        """GET: the case, its timeline and the steps the caller may take now. POST: take one, as JSON
+        (``{"transition": "feedback", "version": 3, "data": {"result": "已处理"}}``); a form body is
+        415 — ``data`` is a JSON object, which a form has no way to carry (see the class)."""
         case = self.get_object()
         if request.method == "GET":
             return Response(CaseDetailSerializer(case, context={"request": request}).data)

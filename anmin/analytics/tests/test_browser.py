@@ -105,3 +105,76 @@ def test_the_bigscreen_clock_and_update_time_read_the_business_clock_in_the_city
         context.close()
     finally:
         clock.set_business_time(None)
+
+
+# Through ECharts' own instance: the on-screen rectangles of each chart's legend (its items, icons and
+# any page arrows) and of its value axes' names (the unit, 件) — the canvas has no elements to measure.
+LAYOUT = """(sel) => Array.from(document.querySelectorAll(sel)).map(el => {
+  const chart = echarts.getInstanceByDom(el);
+  const option = chart.getOption();
+  const names = (option.yAxis || []).map(a => a.name).filter(Boolean);
+  const legendModel = chart.getModel().getComponent('legend');
+  const legend = legendModel && legendModel.get('show') !== false ? chart.getViewOfComponentModel(legendModel).group : null;
+  const inLegend = e => { for (let p = e; p; p = p.parent) { if (p === legend) { return true; } } return false; };
+  const out = {key: el.closest('[data-chart-key]').getAttribute('data-chart-key'), legend: [], names: [],
+               series: (option.series || []).length, width: el.clientWidth,
+               right: el.getBoundingClientRect().right, screen: document.documentElement.clientWidth};
+  const none = c => !c || c === 'none' || c === 'transparent';
+  chart.getZr().storage.getDisplayList(true).forEach(e => {
+    if (e.invisible || e.ignore || !e.style || (none(e.style.fill) && none(e.style.stroke))) { return; }
+    const r = e.getBoundingRect().clone();
+    const m = e.getComputedTransform();
+    if (m) { r.applyTransform(m); }
+    if (!r.width || !r.height) { return; }
+    const box = {x: r.x, y: r.y, w: r.width, h: r.height, text: (e.style && e.style.text) || ''};
+    if (legend && inLegend(e)) { out.legend.push(box); }
+    else if (e.style && names.indexOf(e.style.text) >= 0) { out.names.push(box); }
+  });
+  return out; })"""
+
+
+def _overlaps(a, b) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def _world_with_every_kind_reported(world):
+    """A year whose monthly trend has a line for every kind of case, as the demo's has: the legend is as
+    long as a county's."""
+    from anmin.tests.test_api_errors import cases_of_every_kind
+
+    _world_with_records(world)
+    cases_of_every_kind(world)
+
+
+def _legend_clear_of_the_units(charts):
+    measured = [c for c in charts if c["legend"] and c["names"]]
+    assert measured, charts  # the trend at least has both
+    assert any(c["series"] > 3 for c in measured), [c["series"] for c in measured]
+    clashes = [(c["key"], item["text"], name["text"]) for c in measured for item in c["legend"] for name in c["names"]
+               if _overlaps(item, name)]
+    assert not clashes, clashes
+    for c in measured:  # the legend above the unit (a scrolling legend's other pages, clipped, too), on the screen
+        assert max(i["y"] + i["h"] for i in c["legend"]) <= min(n["y"] for n in c["names"]), c["key"]
+        assert c["right"] <= c["screen"], c
+
+
+@pytest.mark.parametrize(("width", "height", "shot"), [(1280, 900, "desktop"), (360, 740, "phone")])
+def test_a_chart_s_legend_and_its_axis_unit_never_overlap(live_server, world, browser, width, height, shot,
+                                                          tmp_path):
+    """The legend was drawn across the value axis's unit (件) at the top of every chart: no legend item
+    may touch an axis name at a desktop's width or a phone's, however many series it lists."""
+    _world_with_every_kind_reported(world)
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  device_scale_factor=1 if width > 400 else 2)
+    page = context.new_page()
+    login(page, live_server, world.user(Role.CITY_OFFICE).username)
+    page.goto(f"{live_server.url}/analytics/")  # this year's, when the cases were opened
+    page.wait_for_selector(".chart-box canvas")
+    page.wait_for_timeout(300)
+    _legend_clear_of_the_units(page.evaluate(LAYOUT, ".chart-box"))
+    page.screenshot(path=tmp_path / f"charts-{shot}.png", full_page=True)  # to look at when it fails
+    if width > 400:  # a window made narrow: the charts are drawn again, the legend wrapped anew
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.wait_for_timeout(500)
+        _legend_clear_of_the_units(page.evaluate(LAYOUT, ".chart-box"))
+    context.close()

@@ -70,3 +70,43 @@ def test_the_neighbouring_township_cannot_see_the_dispute(client, world):
     client.force_login(neighbour)
     assert client.get(f"/api/v1/disputes/{created['id']}/").status_code == 404
     assert client.get("/api/v1/disputes/").json()["count"] == 0
+
+
+def test_a_report_in_a_form_is_415_its_parties_are_a_list_of_objects(client, world):
+    """The schema declares a report in JSON only (its parties are objects, which a form cannot carry):
+    a form is refused in the one error shape, naming JSON, and nothing is reported."""
+    client.force_login(world.user(Role.GRID_WORKER))
+    form = {k: v for k, v in body(world).items() if k != "parties"} | {"parties[0]role": "applicant",
+                                                                       "parties[0]name": "王某"}
+    resp = client.post("/api/v1/disputes/", form)
+    assert resp.status_code == 415, resp.content
+    assert resp.json()["code"] == "unsupported_media_type"
+    assert "application/json" in resp.json()["message"]
+    assert not Dispute.objects.exists()
+
+
+def test_an_outcome_in_a_form_reads_empty_values_as_the_form_schema_says(client, world):
+    """登记结果 takes a form: 司法确认 sent empty (an optional boolean) is no value — its default, 否;
+    协议金额 sent empty (it takes null) is null; 调解结果 sent empty (required) is a 400 naming it."""
+    from anmin.workflow import actions as case_actions
+
+    from .test_disputes import NOW, report
+
+    d = report(world)
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    case = case_actions.transition_case(case=d.case, actor=centre, transition="accept",
+                                        expected_version=d.case.version, now=NOW)
+    case = case_actions.transition_case(case=case, actor=centre, transition="assign", expected_version=case.version,
+                                        target_org=world.orgs["gc_mediation"], target_user=world.user("mediator"),
+                                        now=NOW)
+    client.force_login(world.user("mediator"))
+    url = f"/api/v1/disputes/{d.pk}/outcome/"
+    form = {"version": case.version, "outcome": "withdrawn", "concluded_on": "2020-06-10", "withdrawn_reason": "和解",
+            "judicial_confirmation": "", "agreement_amount": "", "failed_path": ""}
+    refused = client.post(url, {**form, "outcome": ""})
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["field"] == "outcome"
+    resp = client.post(url, form)
+    assert resp.status_code == 200, resp.content
+    d.refresh_from_db()
+    assert (d.outcome, d.judicial_confirmation, d.agreement_amount) == ("withdrawn", False, None)

@@ -197,3 +197,30 @@ def test_a_report_takes_no_savepoint_of_its_own_and_a_failure_leaves_nothing(wor
     monkeypatch.setattr("anmin.core.txn.whole", contextlib.nullcontext)
     # The action's block and the case engine's each took one before.
     assert savepoints("phone-9") == whole + 2
+
+
+def test_an_empty_form_value_of_an_optional_choice_is_no_value_as_the_form_schema_says(world):
+    """A form that sends 紧急程度 and 来源 empty (``priority=&source=``) reports with their defaults, the
+    form variant saying so (``core.schema.EMPTY_FORM_ABSENT``); an empty 类别, which is required, is a
+    400 naming it — never a 500."""
+    client = api(world, Role.GRID_WORKER)
+    resp = client.post("/api/v1/grid-events/", body(world, priority="", source=""), format="multipart")
+    assert resp.status_code == 201, resp.content
+    event = GridEvent.objects.get(pk=resp.json()["id"])
+    assert (event.case.priority, event.source) == ("normal", "patrol")
+    resp = client.post("/api/v1/grid-events/", body(world, category=""), format="multipart")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "category"
+    assert GridEvent.objects.count() == 1
+
+
+def test_a_report_without_photos_may_come_urlencoded_as_the_schema_declares(world):
+    from django.utils.http import urlencode
+
+    client = api(world, Role.GRID_WORKER)
+    resp = client.post("/api/v1/grid-events/", urlencode(body(world, priority="urgent", gps_accuracy="")),
+                       content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["photos"] == []
+    event = GridEvent.objects.get(pk=resp.json()["id"])
+    assert (event.case.priority, event.gps_accuracy) == ("urgent", None)

@@ -365,3 +365,26 @@ def test_an_empty_form_value_clears_a_nullable_field_as_the_form_schema_says(cli
     assert r.json()["built_on"] is None
     cam.refresh_from_db()
     assert cam.built_on is None
+
+
+def test_an_empty_form_value_of_an_optional_field_that_takes_no_null_keeps_the_value(client, world, centre):
+    """A PATCH in a form with 视频路数 and 点位类型 empty (optional, neither takes null): no value, so the
+    camera keeps them, as the form variant says (``core.schema.EMPTY_FORM_ABSENT``); a required 名称
+    sent empty is a 400 naming it."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+
+    cam = actions.create_camera(actor=centre, region=world.gc_grid, name="古城路口", programme="township",
+                                place_kind="crossing", channels=4)
+    client.force_login(centre)
+    url = f"/api/v1/cameras/{cam.pk}/"
+    r = client.patch(url, encode_multipart(BOUNDARY, {"name": "", "version": cam.version}),
+                     content_type=MULTIPART_CONTENT)
+    assert r.status_code == 400, r.content
+    assert r.json()["field"] == "name"
+    body = encode_multipart(BOUNDARY, {"channels": "", "place_kind": "", "address": "古城路与人民路口",
+                                       "version": cam.version})
+    r = client.patch(url, body, content_type=MULTIPART_CONTENT)
+    assert r.status_code == 200, r.content
+    assert (r.json()["channels"], r.json()["place_kind"]) == (4, "crossing")
+    cam.refresh_from_db()
+    assert (cam.channels, cam.place_kind, cam.address) == (4, "crossing", "古城路与人民路口")

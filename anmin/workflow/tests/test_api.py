@@ -215,3 +215,39 @@ def test_a_duplicate_of_in_odd_digits_is_a_400_naming_it(world, ref):
         {"transition": "mark_duplicate", "version": case.version, "data": {"duplicate_of": ref}}, format="json")
     assert resp.status_code == 400, resp.content
     assert resp.json()["field"] == "duplicate_of"
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_a_step_in_a_form_is_415_naming_json_and_the_same_step_in_json_is_taken(world, encoding):
+    """The schema declares a step in JSON only (its ``data`` is an object, which a form cannot carry):
+    the server refuses a form body in the one error shape, telling what it reads, and leaves the case
+    as it was; the same step in JSON is taken."""
+    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+    from django.utils.http import urlencode
+
+    case = open_task(world)
+    client = api(world, Role.TOWNSHIP_CENTER)
+    url = f"/api/v1/cases/{case.pk}/transition/"
+    fields = {"transition": "accept", "version": case.version, "data": '{"days": 3}'}
+    if encoding == "multipart":
+        resp = client.post(url, encode_multipart(BOUNDARY, fields), content_type=MULTIPART_CONTENT)
+    else:
+        resp = client.post(url, urlencode(fields), content_type="application/x-www-form-urlencoded")
+    assert resp.status_code == 415, resp.content
+    body = resp.json()
+    assert set(body) == {"code", "message", "field", "errors", "current"}
+    assert body["code"] == "unsupported_media_type"
+    sent = "multipart/form-data" if encoding == "multipart" else "application/x-www-form-urlencoded"
+    assert body["message"] == f"不支持的请求体类型「{sent}」：此操作只接受 application/json"
+    assert Case.objects.get(pk=case.pk).version == case.version
+    resp = client.post(url, {"transition": "accept", "version": case.version, "data": {"days": 3}}, format="json")
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["status"] != case.status
+
+
+def test_creating_a_case_in_a_form_is_415(world):
+    client = api(world, Role.CITY_OFFICE)
+    resp = client.post("/api/v1/cases/", {"kind": "JB", "title": "全市校园安全大检查", "region": world.city.code})
+    assert resp.status_code == 415, resp.content
+    assert resp.json()["code"] == "unsupported_media_type"
+    assert not Case.objects.filter(title="全市校园安全大检查").exists()

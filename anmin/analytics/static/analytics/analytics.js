@@ -5,16 +5,20 @@
 (function () {
   "use strict";
   var PALETTE = ["#1f6feb", "#d9480f", "#2f9e44", "#7048e8", "#e67700", "#0c8599", "#c2255c", "#5c940d"];
+  // Between the legend and the plot: the value axis's unit (件, %), NAME_GAP above the axis's top, 14 px
+  // high, with a few pixels to spare on each side.
+  var NAME_GAP = 8, UNIT_ROOM = NAME_GAP + 14 + 10;
+  var drawn = new WeakMap();
 
-  function option(data, dark) {
+  function option(data, dark, scroll) {
     var text = dark ? "#d0e4ff" : "#333";
     var base = {
       color: PALETTE,
       animation: false,
       textStyle: {color: text},
       tooltip: {trigger: data.chart === "pie" ? "item" : "axis", renderMode: "richText", confine: true},
-      legend: {top: 0, textStyle: {color: text}},
-      grid: {left: 48, right: 16, top: 36, bottom: 56}
+      legend: {type: scroll ? "scroll" : "plain", top: 0, textStyle: {color: text}},
+      grid: {left: 48, right: 16, top: UNIT_ROOM + 24, bottom: 56}
     };
     if (data.chart === "pie") {
       var s = data.series[0] || {values: []};
@@ -26,7 +30,10 @@
     base.xAxis = {type: "category", data: data.labels, axisLabel: {rotate: data.labels.length > 8 ? 45 : 0, color: text, interval: 0}};
     var units = [];
     (data.series || []).forEach(function (s) { if (units.indexOf(s.unit) < 0) { units.push(s.unit); } });
-    base.yAxis = units.slice(0, 2).map(function (u) { return {type: "value", name: u, axisLabel: {color: text}, nameTextStyle: {color: text}}; });
+    base.yAxis = units.slice(0, 2).map(function (u) {
+      return {type: "value", name: u, nameGap: NAME_GAP, axisLabel: {color: text},
+              nameTextStyle: {color: text, fontSize: 12, lineHeight: 14}};
+    });
     if (!base.yAxis.length) { base.yAxis = [{type: "value"}]; }
     base.series = (data.series || []).map(function (s) {
       var axis = Math.min(units.indexOf(s.unit), 1);
@@ -36,10 +43,31 @@
     return base;
   }
 
+  // The legend wraps onto as many lines as the chart's width needs (a county's dozen kinds of case take
+  // three on a desktop's half-width card, four or five on a phone): the plot starts below the legend as
+  // drawn, with room for the axis's unit between them, so the legend never covers the unit or the
+  // lines. A legend that would take more than a third of the chart scrolls instead (one line, pages).
+  function legendBottom(chart) {
+    var model = chart.getModel().getComponent("legend");
+    if (!model || !model.get("show")) { return 0; }
+    var group = chart.getViewOfComponentModel(model).group;
+    var box = group.getBoundingRect();
+    return group.y + box.y + box.height;
+  }
+
+  function fitToLegend(chart, el) {
+    if (!chart.getOption().yAxis) { return; }  // a pie: no legend, no axis
+    var top = Math.ceil(legendBottom(chart)) + UNIT_ROOM;
+    chart.setOption({grid: {top: top}});
+  }
+
   function draw(el, data, dark) {
     if (!window.echarts || !el) { return null; }
     var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, dark ? "dark" : null, {renderer: "canvas"});
-    chart.setOption(option(data, dark), true);
+    chart.setOption(option(data, dark, false), true);
+    if (legendBottom(chart) + UNIT_ROOM > el.clientHeight / 3) { chart.setOption(option(data, dark, true), true); }
+    fitToLegend(chart, el);
+    drawn.set(el, {data: data, dark: dark});
     chart.off("click");
     chart.on("click", function (p) {
       var series = (data.series || [])[p.seriesIndex] || {};
@@ -61,7 +89,9 @@
   window.addEventListener("resize", function () {
     document.querySelectorAll("[data-chart], [data-bs-chart]").forEach(function (el) {
       var c = window.echarts && window.echarts.getInstanceByDom(el);
+      var last = drawn.get(el);
       if (c) { c.resize(); }
+      if (c && last) { draw(el, last.data, last.dark); }  // the legend wraps anew at the new width
     });
   });
 })();
