@@ -21,10 +21,12 @@ def world(db) -> World:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with what only a test database may have (core.testing.db)."""
+    from anmin.core.roles import sync_roles
     from anmin.core.testing.db import allow_test_flush
 
     with django_db_blocker.unblock():
         allow_test_flush()
+        sync_roles()  # once for the run: each test's world then finds them (factories.roles_in_place)
 
 
 @pytest.fixture(scope="session", autouse=True)

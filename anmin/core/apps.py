@@ -14,6 +14,14 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("基础平台")
 
+    def after_committed_test(self) -> None:
+        """Test support, called by the root conftest after a test that committed: Django's flush
+        emptied the roles the run synced once (``anmin/conftest.py``); sync them again, so that the
+        next tests' worlds find them in place."""
+        from .roles import sync_roles
+
+        sync_roles()
+
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 

@@ -91,6 +91,11 @@ def _moved(sender, **kwargs) -> None:
     scopecache.bump_keys({WHO})
 
 
+def moved() -> None:
+    """Users, roles or their assignments were written set by set (no signals): as ``_moved``."""
+    scopecache.bump_keys({WHO})
+
+
 def connect_signals() -> None:
     from django.contrib.auth import get_user_model
     from django.db.models.signals import m2m_changed, post_delete, post_save
