@@ -45,9 +45,22 @@ def _prose(value: Any) -> str:
     return str(value).translate(_WIDE_TO_ASCII).strip()
 
 
+#: A number Excel keeps as a number holds 15 significant digits: a longer one (a bank card, an account)
+#: has already lost its last digits, whatever the cell shows.
+LOST_DIGITS = "单元格是数值格式，超过15位的数字末位已丢失；请把该列设为“文本”后重新填写"
+
+
 def text(*, max_length: int | None = None) -> Callable[[Any], str]:
+    """A text cell as written (full-width digits and letters, wide spaces made ASCII). A number cell of
+    more than 15 digits (a bank card number, 6.22202001234568E+18) and a cell in scientific notation (as
+    a CSV saved by Excel shows a long number) are refused: their digits are lost, never stored wrong."""
+
     def parse(value: Any) -> str:
+        if isinstance(value, float) and abs(value) >= 1e15:
+            raise ValidationError(LOST_DIGITS)
         s = _prose(value)
+        if _SHOWN_SCIENTIFIC.fullmatch(s):
+            raise ValidationError(f"“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
         if max_length is not None and len(s) > max_length:
             raise ValidationError(f"不能超过{max_length}个字（当前{len(s)}个）")
         return s
@@ -66,9 +79,10 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
             raise ValidationError("应为整数")
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("应为整数")
-        m = _INTEGER.fullmatch(_THOUSANDS.sub("", _cell_text(value)))  # 1,200 as Excel shows it
+        s = _WHOLE_DECIMAL.sub(r"\1", _THOUSANDS.sub("", _cell_text(value)))  # 1,200 and 2.0 as shown
+        m = _INTEGER.fullmatch(s)
         if not m or (m[2] and _NOT_A_UNIT.intersection(m[2])):
-            raise ValidationError("应为整数")
+            raise _not_a_number(s, "整数", "2") if _CHINESE_NUMERAL.search(s) else ValidationError("应为整数")
         n = int(m[1])
         if (min_value is not None and n < min_value) or n > max_value:
             if min_value is not None and (capped or n > max_value):
@@ -79,23 +93,53 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
     return parse
 
 
+#: The money units a column's header names in its brackets (涉及金额(元), 价值(万元)), in 元.
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+
+
 def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
+    """A number (1,200; 1.5; ¥3,000; 人民币500元). A sum written with its unit (1.5万, 1.5万元, 3000元) is
+    read in that unit: the parser returns the value in the column's own unit, which the dry run gives
+    through ``in_units`` — the unit of the column's header (涉及金额(元): 元, 价值(万元): 万元) and the
+    unit of the file's column (an office's 涉案金额(万元) for a column kept in 元): a bare 1.2 in a 万元
+    column is 12000 in a 元 column. Without units (a score), 5万 is 50000."""
+    return _decimal(min_value, None, None)
+
+
+def _decimal(min_value: Decimal | int | None, column: str | None, file: str | None) -> Callable[[Any], Decimal]:
+    own = MONEY_UNITS.get(column or "", Decimal(1))
+    written = MONEY_UNITS.get(file or column or "", own)
+
     def parse(value: Any) -> Decimal:
-        s = _CURRENCY.sub("", _cell_text(value).replace(",", "")).removesuffix("整").removesuffix("元").strip()
-        tens_of_thousands = s.endswith("万")  # 5万, 1.2万元: what offices write for sums
+        s = _CURRENCY.sub("", _cell_text(value).replace(",", "")).removesuffix("整").strip()
+        scale = written
+        if s.endswith(("万元", "万")):  # 5万, 1.2万元: what offices write for sums
+            s, scale = s.removesuffix("元").removesuffix("万"), Decimal(10000)
+        elif s.endswith("元"):
+            s, scale = s.removesuffix("元"), Decimal(1)
         try:
-            d = Decimal(s.removesuffix("万"))
+            d = Decimal(s.strip())
         except InvalidOperation:
-            raise ValidationError("应为数字") from None
-        if tens_of_thousands and d.is_finite():
-            d *= 10000
+            raise (_not_a_number(_cell_text(value), "数字", "10000 或 1万")
+                   if _CHINESE_NUMERAL.search(s) else ValidationError("应为数字")) from None
+        if d.is_finite() and scale != own:
+            d = d * scale / own
         if min_value is not None and d < Decimal(min_value):
             raise ValidationError(f"不能小于{min_value}")
-        if not d.is_finite() or abs(d) >= Decimal(10) ** 12:
+        if not d.is_finite() or abs(d * own) >= Decimal(10) ** 12:
             raise ValidationError("数值过大（应小于 1,000,000,000,000）")  # the amount columns' limit
         return d
 
+    parse.in_units = lambda column, file: _decimal(min_value, column, file)  # type: ignore[attr-defined]
     return parse
+
+
+_CHINESE_NUMERAL = re.compile("[零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七八九十百千]")
+
+
+def _not_a_number(s: str, what: str, example: str) -> ValidationError:
+    """A number written in Chinese numerals (壹万元, 三人): not read, said so."""
+    return ValidationError(f"应为{what}（“{s}”是汉字数字，请改写为阿拉伯数字，如 {example}）")
 
 
 def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
@@ -118,10 +162,12 @@ def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
 _INTEGER = re.compile(r"(-?\d+)\s*([\u4e00-\u9fff]{1,2})?")  # 4路, 2块, 3级: a unit word after the number
 _NOT_A_UNIT = frozenset("万亿千百十余多来几左右上下以约近")  # 3万, 10余, 5左右 are not that number
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_WHOLE_DECIMAL = re.compile(r"^(-?\d+)\.0+(?=\D|$)")  # 2.0, 3.00人: a whole number shown with decimals
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _CURRENCY = re.compile(r"^(?:人民币|RMB|¥|￥)\s*", re.I)  # ￥ is NFKC'd to ¥
 _DATE_SPACES = re.compile(r"\s*([年月日号./\-])\s*")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+_SHOWN_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d{2}", re.I)  # 6.22202E+18: how Excel shows a long number
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -293,8 +339,8 @@ def choice(
     return parse
 
 
-_TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
-_FALSE = {"否", "无", "n", "no", "false", "0", "×"}
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔"}
+_FALSE = {"否", "无", "n", "no", "false", "0", "×", "✗", "✘"}
 
 
 def boolean() -> Callable[[Any], bool]:
