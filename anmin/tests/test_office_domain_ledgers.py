@@ -314,3 +314,130 @@ def test_the_police_monthly_report_in_gb18030_with_counts_as_offices_type_them(w
     PoliceLedger(user=user).run_import(report, mode=ledgers.VALID_ONLY)
     assert sorted(PoliceActivity.objects.values_list("month", "visits", "suspects_caught")) == [
         (dt.date(2020, 3, 1), 1200, 5), (dt.date(2020, 4, 1), 900, 2)]
+
+
+# -- blocks, 小计 and 合计 rows, hidden rows and sheets ------------------------------------------------------
+
+
+def test_assets_in_blocks_with_subtotals_in_yuan_and_a_spaced_total(world):
+    """Before: a 小计 row whose sum is written ￥15,000.00 was a data row with four 必填 errors; 合  计 was
+    named “合” in the note."""
+    from anmin.crackdown.models import Asset
+    from anmin.crackdown.register_imports import AssetImport
+
+    register_org(world)
+    user = crackdown_office(world)
+    head = ["序号", "资产类型", "资产名称", "所属组织", "处置状态", "价值（元）", "查封日期"]
+    grid = [["2020年古城镇涉案资产台账"], ["填报单位：古城镇综治中心"], head,
+            ["一、房产"], [1, "房产", "住宅", ORG, "查封", "1.5万", "2020.3.5"], ["房产小计", None, None, None, None, "￥15,000.00", None], [],
+            ["二、车辆"], [2, "车辆", "奥迪", ORG, "扣押", "15,000", "2020.3.5"], [3], [],
+            ["合  计", None, None, None, None, "人民币30,000元", None], ["总计：", "3.0万元"]]
+    report = AssetImport(user=user).dry_run(sheets.xlsx(grid, [(0, 0, 0, 6), (3, 0, 3, 6), (7, 0, 7, 6)]))
+    assert report.errors == []
+    assert "第4行（一、房产）、第8行（二、车辆）是分组标题，不是数据行，未导入" in report.notes
+    assert "第6行（房产小计）、第12行（合计）、第13行（总计）是合计、落款或说明，不是数据行，未导入" in report.notes
+    AssetImport(user=user).run_import(report, mode=ledgers.ALL_OR_NOTHING)
+    assert sorted(Asset.objects.values_list("description", "value")) == [
+        ("房产：住宅", Decimal("15000.00")), ("车辆：奥迪", Decimal("15000.00"))]
+
+
+def test_a_hidden_old_sheet_is_passed_over_and_hidden_rows_are_said(world):
+    from anmin.crackdown.register_imports import AssetImport
+
+    register_org(world)
+    grid, merges, numbers = sheets.office_grid("2020年古城镇涉案资产台账", UNIT, ASSET_HEAD, asset_rows())
+    data = sheets.workbook({"填表说明": (COVER, []), "旧表": (grid, merges), "台账": (grid, merges)},
+                           hidden_sheets=("旧表",), hidden_rows={"台账": [numbers[1] - 1]})
+    report = AssetImport(user=crackdown_office(world)).dry_run(data, filename="涉案资产台账.xlsx")
+    assert report.total == 5  # the 台账 sheet's, once
+    assert "工作表“旧表”是隐藏的工作表，未读取；如也要导入，请在Excel中取消隐藏后重新上传" in report.notes
+    assert any(n.startswith(f"工作表“台账”中有1行数据在Excel里被隐藏（第{numbers[1]}行）") for n in report.notes)
+
+
+# -- times as offices write them, and the pages ----------------------------------------------------------
+
+
+def test_lead_times_with_the_part_of_the_day_and_hours_alone(world):
+    """Before: 2020年12月5日下午3时, 上午9:30 and 9时 were “时间格式应为 2020-01-31 09:30”."""
+    from anmin.antifraud.importers import LeadLedger
+
+    user = world.user(Role.CITY_OFFICE)
+    d = clock.today() - dt.timedelta(days=3)
+    head = ["线索编号", "所属乡镇", "所在村", "受害人姓名", "手机号", "身份证号", "诈骗类型", "预警时间"]
+    cells = [f"{d:%Y年%m月%d日}下午3时", f"{d:%Y年%m月%d日}上午9:30", f"{d:%Y.%m.%d} 9时", f"{d:%Y/%m/%d} 晚上8点半",
+             f"{d:%Y-%m-%d} 下午15:00", f"{d:%Y-%m-%d} 上午15:00"]
+    rows = [[f"Y{i}", "古城镇", "古城村", f"受害人{i}", f"1370000{i:04d}", ident(i, "女"), "刷单", cell] for i, cell in enumerate(cells)]
+    data, numbers = office_file("xlsx", "2020年古城镇预警线索台账", head, rows)
+    report = LeadLedger(user=user).dry_run(data)
+    assert messages(report) == {numbers[5]: ["线索下发时间：“上午15:00”不是有效的时间"]}
+    got = [r.values["received_at"].strftime("%H:%M") for r in report.rows if r.ok]
+    assert got == ["15:00", "09:30", "09:00", "20:30", "15:00"]
+
+
+def _page(client, url, data, filename):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(url, {"ledger_step": "upload", "file": SimpleUploadedFile(filename, data)})
+
+
+def _text(response) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "csv"])
+def test_the_asset_register_page_takes_the_offices_file(client, world, settings, tmp_path, kind):
+    from anmin.crackdown.models import Asset
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = str(tmp_path)
+    register_org(world)
+    client.force_login(crackdown_office(world))
+    data, _numbers = office_file(kind, "2020年古城镇涉案资产台账", ASSET_HEAD, asset_rows())
+    checked = _page(client, "/crackdown/assets/", data, f"涉案资产台账.{kind}")
+    assert checked.status_code == 200
+    assert "价值(万元)：应为数字（“壹万”是汉字数字，请改写为阿拉伯数字，如 10000 或 1万）" in _text(checked)
+    done = client.post("/crackdown/assets/", {"ledger_step": "confirm", "token": checked.context["token"], "mode": "valid_only"})
+    assert done.status_code == 200
+    assert "已导入4行，跳过有错误的1行" in _text(done)
+    assert Asset.objects.get(description="房产：古城镇某小区住宅一套").value == Decimal("15000.00")
+
+
+def test_a_sum_column_in_wan_mapped_by_hand_on_the_leads_page_is_converted(client, world, settings, tmp_path):
+    """被骗资金（万元） is no name of the column: mapped by hand to 涉及金额(元), it is read in 万元, as said."""
+    from anmin.antifraud.models import Lead
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = str(tmp_path)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    d = clock.today() - dt.timedelta(days=3)
+    head = ["线索编号", "所属乡镇", "所在村", "受害人姓名", "手机号", "身份证号", "诈骗类型", "被骗资金（万元）", "预警时间"]
+    data, _numbers = office_file("xlsx", "2020年古城镇预警线索台账", head, [
+        ["Y1", "古城镇", "古城村", "张三", "13700001111", ident(0, "女"), "刷单", "1.2", f"{d:%Y年%m月%d日}下午3时"],
+        ["Y2", "古城镇", "古城村", "李四", "13700002222", ident(1, "男"), "刷单", "800元", f"{d:%Y年%m月%d日}"]])
+    checked = _page(client, "/antifraud/", data, "线索.xlsx")
+    report = checked.context["report"]
+    assert "amount_at_risk" not in report.mapping
+    assert "被骗资金(万元)" in report.columns_ignored
+    mapped = client.post("/antifraud/", {"ledger_step": "mapping", "token": checked.context["token"],
+                                         "map_amount_at_risk": str(report.file_columns.index("被骗资金(万元)"))})
+    assert mapped.status_code == 200
+    assert "“被骗资金(万元)”一列以万元为单位，已换算为“涉及金额(元)”" in _text(mapped)
+    done = client.post("/antifraud/", {"ledger_step": "confirm", "token": checked.context["token"], "mode": "all_or_nothing"})
+    assert "已导入2行" in _text(done)
+    assert dict(Lead.objects.values_list("upstream_id", "amount_at_risk")) == {"Y1": Decimal("12000.00"), "Y2": Decimal("800.00")}
+
+
+def test_the_blacklist_page_names_the_card_number_excel_lost(client, world, settings, tmp_path):
+    from anmin.antifraud.models import BlacklistEntry
+
+    settings.ANMIN_LEDGER_UPLOAD_DIR = str(tmp_path)
+    client.force_login(world.user(Role.POLICE))
+    head = ["涉诈号码", "号码类型", "下发单位", "下发时间", "备注"]
+    data, _numbers = office_file("xls", "2020年涉诈黑名单", head, [
+        [13800001111, "手机号", "市反诈中心", "2020.11.3", None],
+        [6222020012345678901.0, "银行卡", "市反诈中心", 44138, None]], total=None)
+    checked = _page(client, "/antifraud/blacklist/", data, "黑名单.xls")
+    assert "号码/账户/网址：单元格是数值格式，超过15位的数字末位已丢失；请把该列设为“文本”后重新填写" in _text(checked)
+    refused = client.post("/antifraud/blacklist/", {"ledger_step": "confirm", "token": checked.context["token"], "mode": "all_or_nothing"})
+    assert refused.status_code == 422
+    assert not BlacklistEntry.objects.exists()

@@ -484,7 +484,8 @@ class Ledger(ExportMixin):
                 continue  # named in the notes (sections)
             if hdr.is_note_row(cells) or _numbered_only(cells, sequence):
                 if any(isinstance(v, str) and v.strip() for v in cells):  # not an empty or numbered-only row
-                    what = next(v for v in cells if isinstance(v, str) and v.strip()).split()[0][:12]
+                    first = next(v for v in cells if isinstance(v, str) and v.strip())
+                    what = (hdr.normalize_header(first) if hdr.is_total_label(first) else first.split()[0])[:12]
                     skipped.append(f"{where(number)}（{what}）")
                 continue
             if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \

@@ -242,14 +242,16 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
     return parse
 
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:：时点](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:：时点](?:(\d{1,2}|半)分?(?:[:：](\d{1,2})秒?)?)?)?$")  # 9:30, 9时, 9点半
+#: The part of the day offices write before a time (上午9:30, 下午3时): whether it is after noon.
+_HALF_DAY = {"上午": False, "早上": False, "凌晨": False, "中午": True, "下午": True, "傍晚": True, "晚上": True}
 
 
 def moment() -> Callable[[Any], dt.datetime]:
     """A date and time in the installation's zone: a date-time cell, an Excel serial number with its
     fraction (44175.5), or text such as 2020-12-10 09:30, 2020/12/10 9:30:15, 2020年12月10日 9时30分,
-    2020-12-10T09:30:00+08:00; a date alone is its midnight. Whether it may lie in the future is the
-    ledger's rule, not the cell's."""
+    2020年12月10日下午3时, 9点半, 2020-12-10T09:30:00+08:00; a date alone is its midnight. Whether it may
+    lie in the future is the ledger's rule, not the cell's."""
     from django.utils import timezone
 
     day = date(not_after_today=False)
@@ -274,18 +276,25 @@ def moment() -> Callable[[Any], dt.datetime]:
         if parsed is not None:
             day(parsed.date())  # the same range as a date
             return aware(parsed)
-        text_day, _sep, clock_text = re.sub(r"(日)(?=\d)", r"\1 ", s).replace("T", " ").partition(" ")
+        s = re.sub(r"(日|号)(?=\d|[上下中晚凌早傍])", r"\1 ", s)
+        text_day, _sep, clock_text = s.replace("T", " ").partition(" ")
         if not any(p.match(text_day) for p in _DATE_PATTERNS) and excel_serial(text_day) is None:
             raise ValidationError("时间格式应为 2020-01-31 09:30")
         d = day(text_day)
         clock_text = clock_text.strip()
         if not clock_text:
             return aware(dt.datetime.combine(d, dt.time()))
-        m = _TIME.match(clock_text)
+        half = next((h for h in _HALF_DAY if clock_text.startswith(h)), "")
+        m = _TIME.match(clock_text.removeprefix(half).strip())
         if not m:
             raise ValidationError("时间格式应为 2020-01-31 09:30")
+        hour = int(m[1])
+        if half and hour > 12 and not _HALF_DAY[half]:  # 上午15时; 下午15:00 is 15:00 said twice
+            raise ValidationError(f"“{clock_text}”不是有效的时间")
+        if _HALF_DAY.get(half) and hour < 12 and not (half == "中午" and hour >= 11):
+            hour += 12  # 下午3时 is 15:00; 中午12时 and 中午11时半 stay
         try:
-            t = dt.time(int(m[1]), int(m[2] or 0), int(m[3] or 0))
+            t = dt.time(hour, 30 if m[2] == "半" else int(m[2] or 0), int(m[3] or 0))
         except ValueError:
             raise ValidationError("不是有效的时间") from None
         return aware(dt.datetime.combine(d, t))
