@@ -441,3 +441,41 @@ def test_the_blacklist_page_names_the_card_number_excel_lost(client, world, sett
     refused = client.post("/antifraud/blacklist/", {"ledger_step": "confirm", "token": checked.context["token"], "mode": "all_or_nothing"})
     assert refused.status_code == 422
     assert not BlacklistEntry.objects.exists()
+
+
+# -- yes/no columns answered in the column's own words ---------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_yes_no_column_takes_the_answers_its_name_invites(world, kind):
+    """是否办结 answered 已办结 / 未办结, 警示牌是否完好 answered 完好, 救生器材是否齐全 answered 不齐全 (before:
+    each “应填是或否”); what the name does not invite (已损坏) is still refused, named by row and column."""
+    from anmin.campus.models import CampusIncident
+    from anmin.hazards.models import WaterInspection
+    from anmin.tests.test_office_registry_ledgers import school, water
+
+    school(world)
+    water(world)
+    police, centre = world.user(Role.POLICE), world.user(Role.TOWNSHIP_CENTER)
+    incidents = ledgers.find_ledger("campus.incident")
+    data, numbers = office_file(kind, "2020年古城镇涉校案（事）件台账", ["学校\n名称", "发生\n时间", "案（事）件类型", "简要案情", "处置情况", "是否办结"], [
+        ["古城小学", "2020.9.1", "交通事故", "剐蹭", "调解", "已办结"],
+        ["古城小学", 44075, "打架斗殴", "打架", "教育", "未办结"],
+        ["古城小学 ", "2020年9月8日", "其他", "车辆乱停", "劝离", "✓"],
+        ["古城小学", "2020年9月9日", "其他", "车辆乱停", "劝离", "待定"]])
+    report = incidents(user=police).dry_run(data, filename=f"案件.{kind}")
+    assert messages(report) == {numbers[3]: ["已处置：应填“是”或“否”"]}
+    incidents(user=police).run_import(report, mode=ledgers.VALID_ONLY)
+    assert sorted(CampusIncident.objects.values_list("description", "resolved")) == [
+        ("剐蹭", True), ("打架", False), ("车辆乱停", True)]
+
+    inspections = ledgers.find_ledger("hazards.water_inspection")
+    data, numbers = office_file(kind, "2020年古城镇重点水域巡查台账", ["水域名称", "巡查时间", "巡查人员", "警示牌是否完好", "救生器材是否齐全", "发现问题"], [
+        ["古城坑塘", "2020.7.1", "张三", "完好", "齐全", None],
+        ["古城坑塘", "2020.7.2", "李四", "是", "不齐全", "救生圈缺失"],
+        ["古城坑塘", "2020.7.3", "王五", "已损坏", "齐全", "警示牌被风刮倒"]])
+    report = inspections(user=centre).dry_run(data, filename=f"巡查.{kind}")
+    assert messages(report) == {numbers[2]: ["警示牌完好：应填“是”或“否”"]}
+    inspections(user=centre).run_import(report, mode=ledgers.VALID_ONLY)
+    assert sorted(WaterInspection.objects.values_list("inspector", "signs_ok", "equipment_ok")) == [
+        ("张三", True, True), ("李四", True, False)]

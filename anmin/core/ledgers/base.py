@@ -32,7 +32,7 @@ from .model import (
     row_value,
     where,
 )
-from .names import PLACE_SYNONYMS, in_wan, money_unit, unit_notes, unit_parser, variants
+from .names import PLACE_SYNONYMS, column_parser, in_wan, money_unit, unit_notes, variants
 from .parsers import headed
 
 ALL_OR_NOTHING = "all_or_nothing"
@@ -466,7 +466,7 @@ class Ledger(ExportMixin):
         for col in self.columns:
             idx = part.mapping.get(col.field)
             label = part.band.labels[idx] if idx is not None and idx < len(part.band.labels) else ""
-            plan.append((col, idx, unit_parser(col, self._parser(col), label)))
+            plan.append((col, idx, column_parser(col, self._parser(col), label)))
         headers = {c.field: c.header for c in self.columns}
         header_labels = [hdr.normalize_header(x) for x in part.band.labels]
         # the header repeated (a ledger pasted from several sheets) shows in its first labelled column

@@ -1,14 +1,18 @@
-"""What a ledger's columns are called and in what unit: the place columns' other names, the variants of a
-header offices write (…日期 / …时间, 是否…), and sum columns in 元 or 万元 (a file's 涉案金额(万元) for a
-column kept in 元: read and converted, said in a note)."""
+"""What a ledger's columns are called and what their names say of their cells: the place columns' other
+names, the variants of a header offices write (…日期 / …时间, 是否…), sum columns in 元 or 万元 (a file's
+涉案金额(万元) for a column kept in 元: read and converted, said in a note), and the answers a yes/no
+column's name invites (是否办结: 已办结 / 未办结; 警示牌是否完好: 完好 / 不完好)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
+
 from . import header as hdr
-from .parsers import MONEY_UNITS
+from .parsers import MONEY_UNITS, _cell_text
 
 if TYPE_CHECKING:
     from .base import Ledger
@@ -58,12 +62,51 @@ def in_wan(name: str) -> str:
     return name.removesuffix("(元)") + "(万元)"
 
 
-def unit_parser(col: Column, parse: Callable[[Any], Any], label: str) -> Callable[[Any], Any]:
+def column_parser(col: Column, parse: Callable[[Any], Any], label: str) -> Callable[[Any], Any]:
     """``parse`` for the file's column ``label``: a sum column (``parsers.decimal``) reads a bare number
-    in the unit the file's header names (涉案金额(万元)) and gives it in the column's own (涉及金额(元))."""
-    if not hasattr(parse, "in_units"):
-        return parse
-    return parse.in_units(money_unit(col.header), money_unit(label) or money_unit(col.header))
+    in the unit the file's header names (涉案金额(万元)) and gives it in the column's own (涉及金额(元));
+    a yes/no column (``parsers.boolean``) also takes the answers its names invite (``yes_no``)."""
+    if hasattr(parse, "in_units"):
+        return parse.in_units(money_unit(col.header), money_unit(label) or money_unit(col.header))
+    if getattr(parse, "options", None) == ["是", "否"]:
+        words = predicates([col.header, *col.aliases, label])
+        return yes_no(parse, words) if words else parse
+    return parse
+
+
+_YES = ("", "已", "均", "都")
+_NO = ("不", "未", "没", "没有", "尚未", "均未", "都不")
+
+
+def predicates(names: Iterable[str]) -> set[str]:
+    """What a yes/no column asks: 办结 of 是否办结, 完好 of 警示牌是否完好, 处置 of 已处置 (its brackets left out)."""
+    out = set()
+    for name in names:
+        n = re.sub(r"\([^)]*\)", "", hdr.normalize_header(name))
+        if "是否" in n:
+            out.add(n.split("是否", 1)[1])
+        elif n.startswith("已"):
+            out.add(n[1:])
+    return {w for w in out if len(w) >= 2}
+
+
+def yes_no(parse: Callable[[Any], bool], words: set[str]) -> Callable[[Any], bool]:
+    """``parse`` (是/否, √/×) that also takes the column's own answer: 办结 / 已办结 for yes, 未办结 / 不完好 /
+    没有处置 for no. Anything else is refused as ``parse`` refuses it."""
+    answers = {prefix + w: True for w in words for prefix in _YES}
+    answers.update({prefix + w: False for w in words for prefix in _NO})
+
+    def parse_answer(value: Any) -> bool:
+        try:
+            return parse(value)
+        except ValidationError:
+            s = re.sub(r"\s", "", _cell_text(value))
+            if s in answers:
+                return answers[s]
+            raise
+
+    parse_answer.options = parse.options  # type: ignore[attr-defined]
+    return parse_answer
 
 
 def unit_notes(ledger: Ledger, report: DryRun) -> list[str]:
