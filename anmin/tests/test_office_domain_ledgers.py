@@ -121,12 +121,15 @@ def test_assets_in_yuan_take_1_5_wan_15_000_and_refuse_the_capital_numerals(worl
     data, numbers = office_file(kind, "2020年古城镇涉案资产台账", head, [
         ["房产", "住宅一套", ORG, "查封", "1.5万元", 43895],
         ["车辆", "奥迪A6一辆", ORG, "扣押", "15,000", "2020年3月5日"],
-        ["存款", "银行存款", ORG, "冻结", "壹万元整", "2020.3.5"]], total=["合计", None, None, None, None, "3万元", None])
+        ["存款", "银行存款", ORG, "冻结", "壹万元整", "2020.3.5"],
+        ["存款", "农商行存款", ORG, "冻结", "1,5", "2020.3.5"],  # 1.5 or 15? (before: 15 stored)
+        ["存款", "邮储存款", ORG, "冻结", "人民币 1,234.5 元", "2020.3.5"]], total=["合计", None, None, None, None, "3万元", None])
     report = AssetImport(user=user).dry_run(data, filename=f"台账.{kind}")
-    assert messages(report) == {numbers[2]: [
-        "价值(元)：应为数字（“壹万元整”是汉字数字，请改写为阿拉伯数字，如 10000 或 1万）"]}
+    assert messages(report) == {
+        numbers[2]: ["价值(元)：应为数字（“壹万元整”是汉字数字，请改写为阿拉伯数字，如 10000 或 1万）"],
+        numbers[3]: ["价值(元)：“1,5”不是有效的数字（千位分隔应为 15,000；小数点应为“.”）"]}
     AssetImport(user=user).run_import(report, mode=ledgers.VALID_ONLY)
-    assert sorted(Asset.objects.values_list("value", flat=True)) == [Decimal("15000.00"), Decimal("15000.00")]
+    assert sorted(Asset.objects.values_list("value", flat=True)) == [Decimal("1234.50"), Decimal("15000.00"), Decimal("15000.00")]
 
 
 def test_a_formula_cell_imports_the_result_excel_saved_and_one_without_a_result_is_named(world):
@@ -259,14 +262,16 @@ def test_suspects_id_numbers_as_offices_keep_them(world, kind):
         ["钱某", with_x[:-1] + "x", ORG, "骨干成员", "在逃", None],  # a small x
         ["孙某 ", ident(5, "女") + " ", ORG, "骨干成员", "刑拘", 43895],
         [f"李某{NBSP}", NBSP + ident(3, "男"), ORG, "一般成员", "判刑", "20200305"],
-        ["周某", ident(4, "男"), ORG, "一般成员", "已抓获", "2020年13月5日"]])
+        ["周某", ident(4, "男"), ORG, "一般成员", "已抓获", "2020年13月5日"],
+        ["吴某", "'" + ident(6, "男"), ORG, "一般成员", "已抓获", "2020年3月5日"]])  # '…: typed to keep it text
     report = SuspectImport(user=user).dry_run(data, filename=f"成员.{kind}")
     first = ("身份证号码：“4.11081E+17”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写" if kind == "csv" else
              "身份证号码：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
     assert messages(report) == {numbers[0]: [first], numbers[4]: ["抓获日期：不是有效的日期"]}
     SuspectImport(user=user).run_import(report, mode=ledgers.VALID_ONLY)
     got = {s.name: s for s in Suspect.objects.all()}
-    assert set(got) == {"钱某", "孙某", "李某"}
+    assert set(got) == {"钱某", "孙某", "李某", "吴某"}
+    assert got["吴某"].id_number.reveal() == ident(6, "男")
     assert got["钱某"].id_number.reveal() == with_x  # stored with its capital X
     assert got["李某"].id_number.reveal() == ident(3, "男")
     assert (got["孙某"].caught_on, got["李某"].caught_on, got["李某"].status) == (

@@ -111,12 +111,16 @@ def _decimal(min_value: Decimal | int | None, column: str | None, file: str | No
     written = MONEY_UNITS.get(file or column or "", own)
 
     def parse(value: Any) -> Decimal:
-        s = _CURRENCY.sub("", _cell_text(value).replace(",", "")).removesuffix("整").strip()
+        s = _CURRENCY.sub("", re.sub(r"\s", "", _cell_text(value))).removesuffix("整")  # ¥ 1.5 万元整
         scale = written
         if s.endswith(("万元", "万")):  # 5万, 1.2万元: what offices write for sums
             s, scale = s.removesuffix("元").removesuffix("万"), Decimal(10000)
         elif s.endswith("元"):
             s, scale = s.removesuffix("元"), Decimal(1)
+        if "," in s:  # 15,000 as Excel shows it; never 1,5 (1.5 or 15?)
+            if not _THOUSANDS_ONLY.fullmatch(s.split(".")[0].removeprefix("-")):
+                raise ValidationError(f"“{_cell_text(value)}”不是有效的数字（千位分隔应为 15,000；小数点应为“.”）")
+            s = s.replace(",", "")
         try:
             d = Decimal(s.strip())
         except InvalidOperation:
@@ -164,6 +168,7 @@ _NOT_A_UNIT = frozenset("万亿千百十余多来几左右上下以约近")  # 3
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
 _WHOLE_DECIMAL = re.compile(r"^(-?\d+)\.0+(?=\D|$)")  # 2.0, 3.00人: a whole number shown with decimals
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS_ONLY = re.compile(r"\d{1,3}(,\d{3})+")  # 15,000 and 1,234,567 — not 1,5 (1.5 or 15?)
 _CURRENCY = re.compile(r"^(?:人民币|RMB|¥|￥)\s*", re.I)  # ￥ is NFKC'd to ¥
 _DATE_SPACES = re.compile(r"\s*([年月日号./\-])\s*")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
@@ -407,7 +412,7 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
                     pass  # not a legacy number: the first 15 digits of an 18-digit one
             # Excel keeps only 15 significant digits of a number: the last digits are already lost.
             raise ValidationError(f"{label}：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
-        s = _cell_text(value)
+        s = _cell_text(value).lstrip("'‘’`")  # '411081…: typed to keep the number as text
         if _SCIENTIFIC.fullmatch(s):
             raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
         return legacy(s)
