@@ -484,3 +484,29 @@ def test_a_yes_no_column_takes_the_answers_its_name_invites(world, kind):
     inspections(user=centre).run_import(report, mode=ledgers.VALID_ONLY)
     assert sorted(WaterInspection.objects.values_list("inspector", "signs_ok", "equipment_ok")) == [
         ("张三", True, True), ("李四", True, False)]
+
+
+# -- 铁路沿线隐患台账 (the case kit) -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xls", "csv"])
+def test_railway_hazards_in_the_words_of_the_township(world, kind):
+    """Before: 彩钢瓦 was refused with a list that seemed to offer it (…道口隐患、彩钢瓦、塑料薄膜等异物、其他: one
+    label, 彩钢瓦、塑料薄膜等异物); 普通 was no 紧急程度."""
+    from anmin.hazards.importers import RailwayHazardLedger
+    from anmin.hazards.models import RailwayHazard
+
+    user = world.user(Role.TOWNSHIP_CENTER)
+    head = ["所属乡镇", "所在村", "隐患类型", "线路名称", "里程（公里）", "隐患描述", "发现时间", "紧急程度", "整改措施"]
+    data, numbers = office_file(kind, "2020年古城镇铁路沿线隐患台账", head, [
+        ["古城镇", "古城村", "危树", "京广线", "K100+200", "树木倾斜" * 1300, "2020.3.5", "一般", "砍伐"],
+        ["古城镇", "古城村村委会", "危树", "京广线", "K100+300", "树木倾斜", 43895, "特急", None],
+        ["古城镇", "古城村", "彩钢瓦", "京广线", "K100+400", "彩钢瓦未加固", "2020年3月5日", "普通", None],
+        ["古城镇", "古城村", "树", "京广线", "K100+500", "树枝侵限", "2020年3月5日", None, None]])
+    report = RailwayHazardLedger(user=user).dry_run(data, filename=f"铁路.{kind}")
+    assert messages(report) == {
+        numbers[0]: ["隐患情况：不能超过5000个字（当前5200个）"],
+        numbers[3]: ["隐患类别：“树”不是可选值（可选：“危房”“危树”“护网破损”“道口隐患”“彩钢瓦、塑料薄膜等异物”“其他”）"]}
+    RailwayHazardLedger(user=user).run_import(report, mode=ledgers.VALID_ONLY)
+    assert sorted(RailwayHazard.objects.values_list("mileage", "category", "case__priority", "case__region_id")) == [
+        ("K100+300", "tree", "urgent", world.gc_village.code), ("K100+400", "object", "normal", world.gc_village.code)]

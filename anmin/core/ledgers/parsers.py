@@ -329,11 +329,15 @@ def choice(
         mapping.setdefault(short, value)  # 4 for 04: a number cell drops the leading zero
     for short, value in _before_brackets([(_cell_text(label), value) for label, value in pairs]).items():
         mapping.setdefault(short, value)  # 早高峰 for 早高峰(上学): the label without its bracketed note
+    for part, value in _label_parts([(_cell_text(label), value) for label, value in pairs]).items():
+        mapping.setdefault(part, value)  # 彩钢瓦 for 彩钢瓦、塑料薄膜等异物: one thing the label names
     folded: dict[str, Any] = {}
     for word, value in mapping.items():
         folded.setdefault(word.casefold(), value)  # HIGH, High for high
     by_label = {_cell_text(label): _cell_text(value) for label, value in pairs}
-    labels = "、".join(dict.fromkeys(str(label) for label, _value in pairs))
+    shown = list(dict.fromkeys(str(label) for label, _value in pairs))
+    # a label naming several things (彩钢瓦、塑料薄膜等异物) is quoted: the list says where each one ends
+    labels = "".join(f"“{x}”" for x in shown) if any("、" in x for x in shown) else "、".join(shown)
 
     def parse(value: Any) -> Any:
         s = _cell_text(value)
@@ -487,6 +491,26 @@ def _before_brackets(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
         if short in out and out[short] != value:
             shared.add(short)
         out[short] = value
+    return {k: v for k, v in out.items() if k not in shared}
+
+
+def _label_parts(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """Values by each thing a label lists (彩钢瓦 and 塑料薄膜 for 彩钢瓦、塑料薄膜等异物; 欺凌 and 打架斗殴 for
+    欺凌、打架斗殴); a part two labels with different values share is left out."""
+    out: dict[str, Any] = {}
+    shared: set[str] = set()
+    for label, value in pairs:
+        parts = [x.strip() for x in re.split(r"[、/／]", label) if x.strip()]
+        if len(parts) < 2:
+            continue
+        if "等" in parts[-1]:  # 塑料薄膜等异物: 塑料薄膜
+            parts.append(parts[-1].split("等", 1)[0])
+        for part in parts:
+            if len(part) < 2:
+                continue
+            if part in out and out[part] != value:
+                shared.add(part)
+            out[part] = value
     return {k: v for k, v in out.items() if k not in shared}
 
 
