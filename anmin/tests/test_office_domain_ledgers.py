@@ -510,3 +510,20 @@ def test_railway_hazards_in_the_words_of_the_township(world, kind):
     RailwayHazardLedger(user=user).run_import(report, mode=ledgers.VALID_ONLY)
     assert sorted(RailwayHazard.objects.values_list("mileage", "category", "case__priority", "case__region_id")) == [
         ("K100+300", "tree", "urgent", world.gc_village.code), ("K100+400", "object", "normal", world.gc_village.code)]
+
+
+def test_a_sum_in_thousands_mapped_by_hand_is_read_in_thousands(world):
+    """涉案金额（千元） is not matched by name (its unit differs from every name of the column); mapped by
+    hand, 1.5 is 1500 元, never 1.5 元."""
+    from anmin.antifraud.importers import LeadLedger
+
+    user = world.user(Role.CITY_OFFICE)
+    d = clock.today() - dt.timedelta(days=3)
+    head = ["线索编号", "所属乡镇", "所在村", "受害人姓名", "手机号", "身份证号", "诈骗类型", "涉案金额（千元）", "预警时间"]
+    data, _numbers = office_file("xlsx", "2020年古城镇预警线索台账", head, [
+        ["Y1", "古城镇", "古城村", "张三", "13700001111", ident(0, "女"), "刷单", "1.5", f"{d:%Y-%m-%d}"],
+        ["Y2", "古城镇", "古城村", "李四", "13700002222", ident(1, "男"), "刷单", "2万元", f"{d:%Y-%m-%d}"]])
+    assert "amount_at_risk" not in LeadLedger(user=user).dry_run(data).mapping
+    report = LeadLedger(user=user).dry_run(data, mapping={"amount_at_risk": "涉案金额(千元)"})
+    assert [r.values["amount_at_risk"] for r in report.rows] == [Decimal("1500"), Decimal("20000")]
+    assert "“涉案金额(千元)”一列以千元为单位，已换算为“涉及金额(元)”；写明单位的数（如 3000元、1.5万元）按所写的单位换算" in report.notes

@@ -94,7 +94,7 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
 
 
 #: The money units a column's header names in its brackets (涉及金额(元), 价值(万元)), in 元.
-MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8}
 
 
 def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
