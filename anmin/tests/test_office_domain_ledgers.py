@@ -527,3 +527,44 @@ def test_a_sum_in_thousands_mapped_by_hand_is_read_in_thousands(world):
     report = LeadLedger(user=user).dry_run(data, mapping={"amount_at_risk": "涉案金额(千元)"})
     assert [r.values["amount_at_risk"] for r in report.rows] == [Decimal("1500"), Decimal("20000")]
     assert "“涉案金额(千元)”一列以千元为单位，已换算为“涉及金额(元)”；写明单位的数（如 3000元、1.5万元）按所写的单位换算" in report.notes
+
+
+# -- parents named as Excel shows them --------------------------------------------------------------------
+
+
+def test_a_parent_is_found_whatever_its_brackets_digits_and_spaces(world):
+    """The form kept 张某（恶势力）犯罪集团 and 古城第１小学 as typed; the sheet says 张某(恶势力)犯罪集团 and
+    古城第1小学 （before: “不是您辖区内登记的涉黑涉恶组织”）. Shared by every record ledger (``record_import``)."""
+    from anmin.crackdown import actions
+    from anmin.crackdown.models import Suspect
+    from anmin.crackdown.register_imports import SuspectImport
+    from anmin.hazards.models import WaterInspection
+    from anmin.tests.test_office_registry_ledgers import water
+
+    actions.register_org(actor=crackdown_office(world), name="张某（恶势力）犯罪集团", org_type="evil_group",
+                         region=world.gucheng, broken_on=dt.date(2020, 5, 3))
+    user = crackdown_office(world)
+    data, numbers = office_file("xlsx", "2020年古城镇涉黑涉恶成员台账", ["姓名", "身份证号码", "所属组织", "目前状态"], [
+        ["赵某", ident(0, "女"), "张某(恶势力)犯罪集团", "在逃"],
+        ["钱某", ident(1, "男"), " 张某 （恶势力） 犯罪集团", "在逃"],
+        ["孙某", ident(5, "女"), "张某恶势力犯罪集团", "在逃"]])
+    report = SuspectImport(user=user).dry_run(data)
+    assert messages(report) == {numbers[2]: ["所属组织：“张某恶势力犯罪集团”不是您辖区内登记的涉黑涉恶组织"]}
+    SuspectImport(user=user).run_import(report, mode=ledgers.VALID_ONLY)
+    assert sorted(Suspect.objects.values_list("name", "org__name")) == [
+        ("赵某", "张某（恶势力）犯罪集团"), ("钱某", "张某（恶势力）犯罪集团")]
+
+    from anmin.core.actors import SYSTEM
+    from anmin.hazards import actions as hazard_actions
+
+    water(world)
+    hazard_actions.create_water(actor=SYSTEM, region=world.gc_village.code, name="古城第１坑塘", kind="pond")
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    inspections = ledgers.find_ledger("hazards.water_inspection")
+    data, _numbers = office_file("csv", "2020年重点水域巡查台账", ["水域名称", "巡查时间", "巡查人员", "警示牌是否完好"], [
+        ["古城第1坑塘", "2020.7.1", "张三", "是"], ["古城 坑塘", "2020.7.2", "李四", "是"]])
+    report = inspections(user=centre).dry_run(data, filename="巡查.csv")
+    assert report.errors == []
+    inspections(user=centre).run_import(report, mode=ledgers.ALL_OR_NOTHING)
+    assert sorted(WaterInspection.objects.values_list("water__name", "inspector")) == [
+        ("古城坑塘", "李四"), ("古城第１坑塘", "张三")]
