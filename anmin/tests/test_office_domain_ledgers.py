@@ -568,3 +568,33 @@ def test_a_parent_is_found_whatever_its_brackets_digits_and_spaces(world):
     inspections(user=centre).run_import(report, mode=ledgers.ALL_OR_NOTHING)
     assert sorted(WaterInspection.objects.values_list("water__name", "inspector")) == [
         ("古城坑塘", "李四"), ("古城第１坑塘", "张三")]
+
+
+def test_a_school_and_a_patrol_team_named_as_excel_shows_them(world):
+    """The domains' own lookups (护学岗's 学校, 巡逻队成员's 巡逻队) compare names as the record ledgers do."""
+    from anmin.campus.models import GuardPost
+    from anmin.prevention import actions as prevention_actions
+    from anmin.prevention.models import PatrolMember
+    from anmin.tests.test_office_registry_ledgers import school
+
+    school(world, "古城第１小学（东校区）")
+    posts = ledgers.find_ledger("campus.post")
+    police = world.user(Role.POLICE)
+    data, numbers = office_file("xlsx", "2020年古城镇护学岗台账", ["学校名称", "设岗位置", "执勤时段", "执勤人员"], [
+        ["古城第1小学(东校区)", "校门口", "早高峰", "张警官"], ["古城第二小学", "校门口", "早高峰", "李辅警"]], total=None)
+    report = posts(user=police).dry_run(data)
+    assert messages(report) == {numbers[1]: ["学校：“古城第二小学”不是在册的学校"]}
+    posts(user=police).run_import(report, mode=ledgers.VALID_ONLY)
+    assert list(GuardPost.objects.values_list("school__name", "on_duty")) == [("古城第１小学（东校区）", "张警官")]
+
+    from anmin.core.actors import SYSTEM
+
+    prevention_actions.create_team(actor=SYSTEM, region=world.gc_village, name="古城村治安巡逻队（一队）", kind="village")
+    members = ledgers.find_ledger("prevention.member")
+    centre = world.user(Role.TOWNSHIP_CENTER)
+    data, _numbers = office_file("csv", "2020年古城镇巡逻队员台账", ["所属乡镇", "所在村", "巡逻队名称", "姓 名", "人员身份"], [
+        ["古城镇", "古城村", "古城村治安巡逻队(一队)", "张三", "村民"]], total=None)
+    report = members(user=centre).dry_run(data, filename="队员.csv")
+    assert report.errors == []
+    members(user=centre).run_import(report, mode=ledgers.ALL_OR_NOTHING)
+    assert list(PatrolMember.objects.values_list("name", "team__name")) == [("张三", "古城村治安巡逻队（一队）")]

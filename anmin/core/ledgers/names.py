@@ -6,6 +6,7 @@ column's name invites (是否办结: 已办结 / 未办结; 警示牌是否完�
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -122,3 +123,10 @@ def unit_notes(ledger: Ledger, report: DryRun) -> list[str]:
             out.append(f"“{hdr.normalize_header(report.file_columns[idx])}”一列以{written}为单位，已换算为"
                        f"“{col.header}”；写明单位的数（如 3000元、1.5万元）按所写的单位换算")
     return out
+
+
+def name_key(name: str) -> str:
+    """A record's name as a cell naming it is compared with it: without spaces, in half-width forms
+    (古城第１小学 is 古城第1小学, 张某（恶势力）犯罪集团 is 张某(恶势力)犯罪集团 — the form kept what was
+    typed, the sheet what Excel shows)."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(name))).casefold()

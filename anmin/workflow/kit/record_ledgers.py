@@ -33,8 +33,6 @@ date through the action (version-checked, audited); for a user without the chang
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -84,7 +82,7 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 by_name: dict[str, list[Any]] = defaultdict(list)
                 qs = parent.objects.visible_to(self.user) if self.user is not None else parent.objects.all()
                 for obj in qs.only("pk", "name", "region_id"):
-                    by_name[name_key(obj.name)].append(obj)
+                    by_name[ledgers.name_key(obj.name)].append(obj)
                 self.parents[field] = by_name
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
@@ -94,7 +92,7 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 name = values.get(field)
                 if not name:
                     continue
-                found = self.parents[field].get(name_key(name), [])
+                found = self.parents[field].get(ledgers.name_key(name), [])
                 label = parent._meta.verbose_name
                 if not found:
                     raise ValidationError({field: f"{header}：“{name}”不是您辖区内登记的{label}"})
@@ -209,12 +207,6 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                              "natural_key": natural_key, "fields": tuple(c.field for c in columns)}}
     ledger = type(f"{model.__name__}Ledger", (RecordLedger,), attrs)
     return ledger
-
-
-def name_key(name: str) -> str:
-    """A parent's name as compared with a cell: without spaces, in half-width forms (古城第１小学 is 古城第1小学,
-    张某（恶势力）犯罪集团 is 张某(恶势力)犯罪集团 — the form kept what was typed, the sheet what Excel shows)."""
-    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(name))).casefold()
 
 
 def _same(before: Any, new: Any) -> bool:
