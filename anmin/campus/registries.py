@@ -40,6 +40,10 @@ class PostLedgerMixin:
     def parse_school(self, value):
         name = ledgers.text()(value)
         school = self.schools().filter(name=name, is_active=True).first()
+        if school is None:  # 古城第1小学 for 古城第１小学, (…) for （…）: the name as Excel shows it
+            key = ledgers.name_key(name)
+            school = next((s for s in self.schools().filter(is_active=True).only("pk", "name", "region_id")
+                           if ledgers.name_key(s.name) == key), None)
         if school is None:
             raise ValidationError(f"“{name}”不是在册的学校")
         return school

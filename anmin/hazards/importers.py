@@ -121,8 +121,7 @@ class RailwayHazardLedger(CaseLedger):
                        export="case.description", width=40),
         ledgers.Column("整改要求", "requirement", ledgers.text(max_length=500), width=24,
                        aliases=("整改措施", "整改意见")),
-        ledgers.Column("紧急程度", "priority", ledgers.choice(RAILWAY_HAZARD.workflow.priorities), default="normal",
-                       export="case.priority"),
+        CaseLedger.priority_column(RAILWAY_HAZARD.workflow),
         ledgers.Column("发现日期", "found_on", ledgers.date(), width=12, help="不填为今天"),
     )
     unique = ("number",)

@@ -32,13 +32,13 @@ class MemberLedgerMixin:
 
         self.teams = defaultdict(list)
         for team in PatrolTeam.objects.visible_to(self.user).filter(is_active=True).only("pk", "name", "region_id"):
-            self.teams[team.name].append(team)
+            self.teams[ledgers.name_key(team.name)].append(team)  # 古城村治安巡逻队 as Excel shows it
 
     def parse_team(self, value):
         from django.core.exceptions import ValidationError
 
         name = ledgers.text()(value)
-        found = self.teams.get(name, [])
+        found = self.teams.get(ledgers.name_key(name), [])
         if len(found) != 1:
             raise ValidationError(f"“{name}”不是您辖区内唯一的巡逻队名称" if found else f"“{name}”不是您辖区内的巡逻队")
         return found[0]

@@ -402,7 +402,7 @@ def test_terms_and_items_of_a_five_100_percent_check_as_schools_write_them():
 
 
 def test_the_kit_reads_a_yes_no_or_a_persons_column_by_the_names_offices_give_it(world):
-    """Shared by every ledger (``ledgers.base._variants``): 巡查人 is 巡查人员 too; a yes/no column's
+    """Shared by every ledger (``ledgers.names.variants``): 巡查人 is 巡查人员 too; a yes/no column's
     name takes 是否 before it, inside it (警示牌是否完好) or for its 已 (已处置 / 是否处置)."""
     water = ledgers.find_ledger("hazards.water_inspection")(user=world.user(Role.TOWNSHIP_CENTER)).accepted_names()
     assert {"巡查人员", "是否警示牌完好", "警示牌是否完好"} <= water["inspector"] | water["signs_ok"]

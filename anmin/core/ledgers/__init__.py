@@ -15,6 +15,7 @@ from .base import ALL_OR_NOTHING, LEDGERS, MODES, VALID_ONLY, Ledger, all_ledger
 from .export import XLSX_CONTENT_TYPE, xlsx_response
 from .header import HEADER_SEARCH_ROWS, normalize_header
 from .model import Column, DryRun, ImportResult, LedgerImportError, LedgerRow, RowError, SheetRow, where
+from .names import name_key
 from .pages import LedgerImportMixin
 from .parsers import (
     _cell_text,
@@ -70,6 +71,7 @@ __all__ = [
     "id_number_or_mask",
     "integer",
     "lookup",
+    "name_key",
     "normalize_header",
     "phone",
     "phone_or_mask",

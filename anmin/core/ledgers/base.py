@@ -32,6 +32,7 @@ from .model import (
     row_value,
     where,
 )
+from .names import PLACE_SYNONYMS, column_parser, in_wan, money_unit, unit_notes, variants
 from .parsers import headed
 
 ALL_OR_NOTHING = "all_or_nothing"
@@ -81,39 +82,6 @@ PLACEHOLDERS = frozenset({"/", "／", "\\", "-", "－", "—", "——", "–", 
 
 def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, str) and (not v.strip() or v.strip() in PLACEHOLDERS))
-
-
-#: The place columns' other names, for every ledger with a ``township`` / ``village`` / ``grid``
-#: field (compared as header names are: without spaces, colons and ``/``; brackets are kept).
-PLACE_SYNONYMS = {
-    "township": ("乡镇", "街道", "乡镇(街道)", "乡(镇)", "乡(镇、街道)", "乡镇(街道办)", "乡镇街道", "所属乡镇",
-                 "所在乡镇", "所属乡镇(街道)", "所在乡镇(街道)", "乡镇名称", "乡镇(街道)名称"),
-    "village": ("村(社区)", "村", "社区", "村居", "村(居)", "村(居)委会", "村委会", "村(社区)名称", "所属村(社区)",
-                "所在村(社区)", "所在村", "所属村", "所在社区", "所属社区", "所在村居", "行政村", "村(社区)委员会"),
-    "grid": ("网格", "所属网格", "所在网格", "网格名称"),
-}
-
-
-def _variants(name: str, *, yes_no: bool = False) -> set[str]:
-    """Other ways a header is written that mean the same column: 发现日期 / 发现时间, 巡查人 / 巡查人员;
-    for a yes/no column 死亡 / 是否死亡, 已处置 / 是否处置, 警示牌完好 / 警示牌是否完好."""
-    out = set()
-    for a, b in (("日期", "时间"), ("时间", "日期")):
-        if name.endswith(a) and len(name) > len(a):
-            out.add(name[: -len(a)] + b)
-    if name.endswith("人") and len(name) > 2:
-        out.add(name + "员")
-    elif name.endswith("人员") and len(name) > 3:
-        out.add(name[:-1])
-    if yes_no and name.startswith("是否"):
-        out.add(name[2:])
-    elif yes_no:
-        out.add("是否" + name)
-        if name.startswith("已") and len(name) > 2:
-            out.add("是否" + name[1:])
-        # 是否 inside: the thing, then what is asked of it
-        out |= {name[:i] + "是否" + name[i:] for i in range(2, len(name) - 1)}
-    return {v for v in out if len(v) >= 2}
 
 
 #: A formula cell the file keeps no result for (written by a program, never opened and saved in Excel):
@@ -297,7 +265,9 @@ class Ledger(ExportMixin):
             parse = c.parse if callable(c.parse) else getattr(self, c.parse, None)  # some are set by prepare()
             yes_no = getattr(parse, "options", None) == ["是", "否"]
             for n in own[c.field]:
-                out[c.field] |= {v for v in _variants(n, yes_no=yes_no) if v not in taken}
+                out[c.field] |= {v for v in variants(n, yes_no=yes_no) if v not in taken}
+            if hasattr(parse, "in_units") and money_unit(c.header) == "元":  # 涉案金额(万元): read, converted
+                out[c.field] |= {v for v in map(in_wan, own[c.field]) if v not in taken}
         return out
 
     def _whole_at_first(self, mapping: dict[str, Any]) -> bool:
@@ -387,6 +357,7 @@ class Ledger(ExportMixin):
             return report
         self.mapped = {f for f in report.mapping if f in fields} | set(virtual)
         self.prepare()
+        report.notes.extend(unit_notes(self, report))
         skipped: list[str] = []
         total, done = sum(len(p.data_rows) for p in parts), 0
         for part in parts:
@@ -494,7 +465,8 @@ class Ledger(ExportMixin):
         plan = []
         for col in self.columns:
             idx = part.mapping.get(col.field)
-            plan.append((col, idx, self._parser(col)))
+            label = part.band.labels[idx] if idx is not None and idx < len(part.band.labels) else ""
+            plan.append((col, idx, column_parser(col, self._parser(col), label)))
         headers = {c.field: c.header for c in self.columns}
         header_labels = [hdr.normalize_header(x) for x in part.band.labels]
         # the header repeated (a ledger pasted from several sheets) shows in its first labelled column
@@ -512,7 +484,8 @@ class Ledger(ExportMixin):
                 continue  # named in the notes (sections)
             if hdr.is_note_row(cells) or _numbered_only(cells, sequence):
                 if any(isinstance(v, str) and v.strip() for v in cells):  # not an empty or numbered-only row
-                    what = next(v for v in cells if isinstance(v, str) and v.strip()).split()[0][:12]
+                    first = next(v for v in cells if isinstance(v, str) and v.strip())
+                    what = (hdr.normalize_header(first) if hdr.is_total_label(first) else first.split()[0])[:12]
                     skipped.append(f"{where(number)}（{what}）")
                 continue
             if probe is not None and probe[0] < len(cells) and isinstance(cells[probe[0]], str) \

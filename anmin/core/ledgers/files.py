@@ -22,7 +22,8 @@ an empty cell is ``None``) and the merged ranges. The format is told by the byte
 Limits (settings, with these defaults): ``ANMIN_LEDGER_MAX_BYTES`` 20 MB for the file,
 ``ANMIN_LEDGER_MAX_UNPACKED_BYTES`` 200 MB unpacked, ``ANMIN_LEDGER_MAX_RATIO`` 100 per entry,
 ``ANMIN_LEDGER_MAX_ROWS`` 200,000 rows, ``ANMIN_LEDGER_MAX_COLUMNS`` 200, ``ANMIN_LEDGER_MAX_CELL``
-5,000 characters per cell. Every refusal is a ``LedgerImportError`` with a Chinese message.
+32,767 characters per cell (Excel's own limit; a cell longer than its column allows is that row's
+error). Every refusal is a ``LedgerImportError`` with a Chinese message.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv")
 
 def limit(name: str, default: int) -> int:
     return int(getattr(settings, f"ANMIN_LEDGER_{name}", default))
+
+
+#: The most characters a cell may hold (Excel's own limit): beyond it the file is not one Excel wrote.
+#: A cell longer than its column allows (5,000 for a 案情) is that row's error, named by its column.
+MAX_CELL = 32767
 
 
 def max_bytes() -> int:
@@ -605,7 +611,7 @@ def _read_csv(data: bytes) -> Sheet:
 
 
 def _check_shape(sheet: Sheet) -> None:
-    max_cell = limit("MAX_CELL", 5000)
+    max_cell = limit("MAX_CELL", MAX_CELL)
     max_cols = limit("MAX_COLUMNS", 200)
     if sum(1 for r in sheet.rows if r) > limit("MAX_ROWS", 200_000) + 100:
         raise LedgerImportError(f"台账超过{limit('MAX_ROWS', 200_000)}行，请分批导入")
@@ -614,4 +620,6 @@ def _check_shape(sheet: Sheet) -> None:
             raise LedgerImportError(f"第{number}行超过{max_cols}列，请删去多余的列")
         for idx, v in enumerate(row):
             if isinstance(v, str) and len(v) > max_cell:
-                raise LedgerImportError(f"第{number}行第{idx + 1}列的内容超过{max_cell}个字，请检查该单元格")
+                letters = column_letters(idx + 1)
+                raise LedgerImportError(f"第{number}行{letters}列（单元格{letters}{number}）的内容超过{max_cell}个字"
+                                        f"（有{len(v)}个字），请检查该单元格")

@@ -283,7 +283,7 @@ def is_total_label(v: Any) -> bool:
 
 
 def _is_count(v: Any) -> bool:
-    return bool(re.fullmatch(r"[\d,.，]+[\u4e00-\u9fff]{0,2}|[-—/／]+", normalize_header(v)))
+    return bool(re.fullmatch(r"(?:¥|人民币)?[\d,.，]+[\u4e00-\u9fff]{0,2}|[-—/／]+", normalize_header(v)))
 
 
 def title_lines(rows: list[list[Any]], band: Band) -> list[str]:

@@ -45,9 +45,22 @@ def _prose(value: Any) -> str:
     return str(value).translate(_WIDE_TO_ASCII).strip()
 
 
+#: A number Excel keeps as a number holds 15 significant digits: a longer one (a bank card, an account)
+#: has already lost its last digits, whatever the cell shows.
+LOST_DIGITS = "单元格是数值格式，超过15位的数字末位已丢失；请把该列设为“文本”后重新填写"
+
+
 def text(*, max_length: int | None = None) -> Callable[[Any], str]:
+    """A text cell as written (full-width digits and letters, wide spaces made ASCII). A number cell of
+    more than 15 digits (a bank card number, 6.22202001234568E+18) and a cell in scientific notation (as
+    a CSV saved by Excel shows a long number) are refused: their digits are lost, never stored wrong."""
+
     def parse(value: Any) -> str:
+        if isinstance(value, float) and abs(value) >= 1e15:
+            raise ValidationError(LOST_DIGITS)
         s = _prose(value)
+        if _SHOWN_SCIENTIFIC.fullmatch(s):
+            raise ValidationError(f"“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
         if max_length is not None and len(s) > max_length:
             raise ValidationError(f"不能超过{max_length}个字（当前{len(s)}个）")
         return s
@@ -66,9 +79,10 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
             raise ValidationError("应为整数")
         if isinstance(value, float) and not value.is_integer():
             raise ValidationError("应为整数")
-        m = _INTEGER.fullmatch(_THOUSANDS.sub("", _cell_text(value)))  # 1,200 as Excel shows it
+        s = _WHOLE_DECIMAL.sub(r"\1", _THOUSANDS.sub("", _cell_text(value)))  # 1,200 and 2.0 as shown
+        m = _INTEGER.fullmatch(s)
         if not m or (m[2] and _NOT_A_UNIT.intersection(m[2])):
-            raise ValidationError("应为整数")
+            raise _not_a_number(s, "整数", "2") if _CHINESE_NUMERAL.search(s) else ValidationError("应为整数")
         n = int(m[1])
         if (min_value is not None and n < min_value) or n > max_value:
             if min_value is not None and (capped or n > max_value):
@@ -79,23 +93,57 @@ def integer(*, min_value: int | None = None, max_value: int | None = None) -> Ca
     return parse
 
 
+#: The money units a column's header names in its brackets (涉及金额(元), 价值(万元)), in 元.
+MONEY_UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(10) ** 8}
+
+
 def decimal(*, min_value: Decimal | int | None = None) -> Callable[[Any], Decimal]:
+    """A number (1,200; 1.5; ¥3,000; 人民币500元). A sum written with its unit (1.5万, 1.5万元, 3000元) is
+    read in that unit: the parser returns the value in the column's own unit, which the dry run gives
+    through ``in_units`` — the unit of the column's header (涉及金额(元): 元, 价值(万元): 万元) and the
+    unit of the file's column (an office's 涉案金额(万元) for a column kept in 元): a bare 1.2 in a 万元
+    column is 12000 in a 元 column. Without units (a score), 5万 is 50000."""
+    return _decimal(min_value, None, None)
+
+
+def _decimal(min_value: Decimal | int | None, column: str | None, file: str | None) -> Callable[[Any], Decimal]:
+    own = MONEY_UNITS.get(column or "", Decimal(1))
+    written = MONEY_UNITS.get(file or column or "", own)
+
     def parse(value: Any) -> Decimal:
-        s = _CURRENCY.sub("", _cell_text(value).replace(",", "")).removesuffix("整").removesuffix("元").strip()
-        tens_of_thousands = s.endswith("万")  # 5万, 1.2万元: what offices write for sums
+        s = _CURRENCY.sub("", re.sub(r"\s", "", _cell_text(value))).removesuffix("整")  # ¥ 1.5 万元整
+        scale = written
+        if s.endswith(("万元", "万")):  # 5万, 1.2万元: what offices write for sums
+            s, scale = s.removesuffix("元").removesuffix("万"), Decimal(10000)
+        elif s.endswith("元"):
+            s, scale = s.removesuffix("元"), Decimal(1)
+        if "," in s:  # 15,000 as Excel shows it; never 1,5 (1.5 or 15?)
+            if not _THOUSANDS_ONLY.fullmatch(s.split(".")[0].removeprefix("-")):
+                raise ValidationError(f"“{_cell_text(value)}”不是有效的数字（千位分隔应为 15,000；小数点应为“.”）")
+            s = s.replace(",", "")
         try:
-            d = Decimal(s.removesuffix("万"))
+            d = Decimal(s.strip())
         except InvalidOperation:
-            raise ValidationError("应为数字") from None
-        if tens_of_thousands and d.is_finite():
-            d *= 10000
+            raise (_not_a_number(_cell_text(value), "数字", "10000 或 1万")
+                   if _CHINESE_NUMERAL.search(s) else ValidationError("应为数字")) from None
+        if d.is_finite() and scale != own:
+            d = d * scale / own
         if min_value is not None and d < Decimal(min_value):
             raise ValidationError(f"不能小于{min_value}")
-        if not d.is_finite() or abs(d) >= Decimal(10) ** 12:
+        if not d.is_finite() or abs(d * own) >= Decimal(10) ** 12:
             raise ValidationError("数值过大（应小于 1,000,000,000,000）")  # the amount columns' limit
         return d
 
+    parse.in_units = lambda column, file: _decimal(min_value, column, file)  # type: ignore[attr-defined]
     return parse
+
+
+_CHINESE_NUMERAL = re.compile("[零〇壹贰叁肆伍陆柒捌玖拾佰仟一二两三四五六七八九十百千]")
+
+
+def _not_a_number(s: str, what: str, example: str) -> ValidationError:
+    """A number written in Chinese numerals (壹万元, 三人): not read, said so."""
+    return ValidationError(f"应为{what}（“{s}”是汉字数字，请改写为阿拉伯数字，如 {example}）")
 
 
 def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
@@ -118,10 +166,13 @@ def coordinate(low: int, high: int) -> Callable[[Any], Decimal]:
 _INTEGER = re.compile(r"(-?\d+)\s*([\u4e00-\u9fff]{1,2})?")  # 4路, 2块, 3级: a unit word after the number
 _NOT_A_UNIT = frozenset("万亿千百十余多来几左右上下以约近")  # 3万, 10余, 5左右 are not that number
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
+_WHOLE_DECIMAL = re.compile(r"^(-?\d+)\.0+(?=\D|$)")  # 2.0, 3.00人: a whole number shown with decimals
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS_ONLY = re.compile(r"\d{1,3}(,\d{3})+")  # 15,000 and 1,234,567 — not 1,5 (1.5 or 15?)
 _CURRENCY = re.compile(r"^(?:人民币|RMB|¥|￥)\s*", re.I)  # ￥ is NFKC'd to ¥
 _DATE_SPACES = re.compile(r"\s*([年月日号./\-])\s*")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[eE]\+?\d+")
+_SHOWN_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d{2}", re.I)  # 6.22202E+18: how Excel shows a long number
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
@@ -196,14 +247,16 @@ def date(*, not_after_today: bool = True, not_before: dt.date | None = None) -> 
     return parse
 
 
-_TIME = re.compile(r"^(\d{1,2})(?:[:：时点](\d{1,2})分?(?:[:：](\d{1,2})秒?)?)?$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:：时点](?:(\d{1,2}|半)分?(?:[:：](\d{1,2})秒?)?)?)?$")  # 9:30, 9时, 9点半
+#: The part of the day offices write before a time (上午9:30, 下午3时): whether it is after noon.
+_HALF_DAY = {"上午": False, "早上": False, "凌晨": False, "中午": True, "下午": True, "傍晚": True, "晚上": True}
 
 
 def moment() -> Callable[[Any], dt.datetime]:
     """A date and time in the installation's zone: a date-time cell, an Excel serial number with its
     fraction (44175.5), or text such as 2020-12-10 09:30, 2020/12/10 9:30:15, 2020年12月10日 9时30分,
-    2020-12-10T09:30:00+08:00; a date alone is its midnight. Whether it may lie in the future is the
-    ledger's rule, not the cell's."""
+    2020年12月10日下午3时, 9点半, 2020-12-10T09:30:00+08:00; a date alone is its midnight. Whether it may
+    lie in the future is the ledger's rule, not the cell's."""
     from django.utils import timezone
 
     day = date(not_after_today=False)
@@ -228,18 +281,25 @@ def moment() -> Callable[[Any], dt.datetime]:
         if parsed is not None:
             day(parsed.date())  # the same range as a date
             return aware(parsed)
-        text_day, _sep, clock_text = re.sub(r"(日)(?=\d)", r"\1 ", s).replace("T", " ").partition(" ")
+        s = re.sub(r"(日|号)(?=\d|[上下中晚凌早傍])", r"\1 ", s)
+        text_day, _sep, clock_text = s.replace("T", " ").partition(" ")
         if not any(p.match(text_day) for p in _DATE_PATTERNS) and excel_serial(text_day) is None:
             raise ValidationError("时间格式应为 2020-01-31 09:30")
         d = day(text_day)
         clock_text = clock_text.strip()
         if not clock_text:
             return aware(dt.datetime.combine(d, dt.time()))
-        m = _TIME.match(clock_text)
+        half = next((h for h in _HALF_DAY if clock_text.startswith(h)), "")
+        m = _TIME.match(clock_text.removeprefix(half).strip())
         if not m:
             raise ValidationError("时间格式应为 2020-01-31 09:30")
+        hour = int(m[1])
+        if half and hour > 12 and not _HALF_DAY[half]:  # 上午15时; 下午15:00 is 15:00 said twice
+            raise ValidationError(f"“{clock_text}”不是有效的时间")
+        if _HALF_DAY.get(half) and hour < 12 and not (half == "中午" and hour >= 11):
+            hour += 12  # 下午3时 is 15:00; 中午12时 and 中午11时半 stay
         try:
-            t = dt.time(int(m[1]), int(m[2] or 0), int(m[3] or 0))
+            t = dt.time(hour, 30 if m[2] == "半" else int(m[2] or 0), int(m[3] or 0))
         except ValueError:
             raise ValidationError("不是有效的时间") from None
         return aware(dt.datetime.combine(d, t))
@@ -269,11 +329,15 @@ def choice(
         mapping.setdefault(short, value)  # 4 for 04: a number cell drops the leading zero
     for short, value in _before_brackets([(_cell_text(label), value) for label, value in pairs]).items():
         mapping.setdefault(short, value)  # 早高峰 for 早高峰(上学): the label without its bracketed note
+    for part, value in _label_parts([(_cell_text(label), value) for label, value in pairs]).items():
+        mapping.setdefault(part, value)  # 彩钢瓦 for 彩钢瓦、塑料薄膜等异物: one thing the label names
     folded: dict[str, Any] = {}
     for word, value in mapping.items():
         folded.setdefault(word.casefold(), value)  # HIGH, High for high
     by_label = {_cell_text(label): _cell_text(value) for label, value in pairs}
-    labels = "、".join(dict.fromkeys(str(label) for label, _value in pairs))
+    shown = list(dict.fromkeys(str(label) for label, _value in pairs))
+    # a label naming several things (彩钢瓦、塑料薄膜等异物) is quoted: the list says where each one ends
+    labels = "".join(f"“{x}”" for x in shown) if any("、" in x for x in shown) else "、".join(shown)
 
     def parse(value: Any) -> Any:
         s = _cell_text(value)
@@ -293,8 +357,8 @@ def choice(
     return parse
 
 
-_TRUE = {"是", "有", "y", "yes", "true", "1", "√"}
-_FALSE = {"否", "无", "n", "no", "false", "0", "×"}
+_TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "✔"}
+_FALSE = {"否", "无", "n", "no", "false", "0", "×", "✗", "✘"}
 
 
 def boolean() -> Callable[[Any], bool]:
@@ -352,7 +416,7 @@ def id_number(*, label: str = "公民身份号码") -> Callable[[Any], str]:
                     pass  # not a legacy number: the first 15 digits of an 18-digit one
             # Excel keeps only 15 significant digits of a number: the last digits are already lost.
             raise ValidationError(f"{label}：单元格是数值格式，末位已丢失；请把该列设为“文本”后重新填写")
-        s = _cell_text(value)
+        s = _cell_text(value).lstrip("'‘’`")  # '411081…: typed to keep the number as text
         if _SCIENTIFIC.fullmatch(s):
             raise ValidationError(f"{label}：“{s}”是科学计数法，号码已丢失；请把该列设为“文本”后重新填写")
         return legacy(s)
@@ -427,6 +491,26 @@ def _before_brackets(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
         if short in out and out[short] != value:
             shared.add(short)
         out[short] = value
+    return {k: v for k, v in out.items() if k not in shared}
+
+
+def _label_parts(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """Values by each thing a label lists (彩钢瓦 and 塑料薄膜 for 彩钢瓦、塑料薄膜等异物; 欺凌 and 打架斗殴 for
+    欺凌、打架斗殴); a part two labels with different values share is left out."""
+    out: dict[str, Any] = {}
+    shared: set[str] = set()
+    for label, value in pairs:
+        parts = [x.strip() for x in re.split(r"[、/／]", label) if x.strip()]
+        if len(parts) < 2:
+            continue
+        if "等" in parts[-1]:  # 塑料薄膜等异物: 塑料薄膜
+            parts.append(parts[-1].split("等", 1)[0])
+        for part in parts:
+            if len(part) < 2:
+                continue
+            if part in out and out[part] != value:
+                shared.add(part)
+            out[part] = value
     return {k: v for k, v in out.items() if k not in shared}
 
 

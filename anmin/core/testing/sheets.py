@@ -43,6 +43,31 @@ def xlsx(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: 
     return buf.getvalue()
 
 
+def with_results(data: bytes, results: dict[str, Any]) -> bytes:
+    """An .xlsx (from ``xlsx``) whose formula cells (a cell written as ``=B5*10000``) keep the result Excel
+    saves with them (``results``: formula without ``=`` → value), as a file opened and saved in Excel does."""
+    import re
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cached(m: re.Match) -> bytes:
+        formula = m[2].decode()
+        if formula not in results:
+            return m[0]
+        value = results[formula]
+        kind = b' t="str"' if isinstance(value, str) else b""
+        return m[1] + kind + b"><f>" + m[2] + b"</f><v>" + escape(str(value)).encode() + b"</v></c>"
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = re.sub(rb'(<c r="[A-Z]+\d+")><f>(.*?)</f><v\s*/?>(?:</v>)?</c>', cached, body)
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
 def xls(rows: Sequence[Sequence[Any]], merges: Sequence[Merge] = (), *, title: str = "台账",
         cover: Sequence[Sequence[Any]] | None = None, hidden: Sequence[int] = ()) -> bytes:
     import xlwt

@@ -36,6 +36,15 @@ def _place(level: int):
     return get
 
 
+#: What offices write in 紧急程度 for a workflow's default priorities (``Workflow.priorities``: 紧急 / 一般 /
+#: 疑难复杂), each to the label it means.
+PRIORITY_WORDS = {
+    **dict.fromkeys(("普通", "正常", "常规", "不急", "一般事项"), "一般"),
+    **dict.fromkeys(("特急", "加急", "急", "紧急事项", "特别紧急", "很急"), "紧急"),
+    **dict.fromkeys(("疑难", "复杂", "疑难事项", "复杂疑难"), "疑难复杂"),
+}
+
+
 class CaseLedger(ledgers.Ledger):
     what = "事项"  # what the domain calls its records, for the messages ("纠纷")
 
@@ -49,6 +58,15 @@ class CaseLedger(ledgers.Ledger):
                            help="村(社区)全称或简称（古城村、光明社区）；不填为标题所写或本单位所在的村(社区)"),
             ledgers.Column("网格", "grid", ledgers.text(), export=_place(4)),
         )
+
+    @staticmethod
+    def priority_column(workflow) -> ledgers.Column:
+        """紧急程度 in the workflow's priorities, by label or code, and the words offices write for them
+        (普通 for 一般, 特急 for 紧急: ``PRIORITY_WORDS``, those whose label the workflow has)."""
+        labels = {label for _code, label in workflow.priorities}
+        words = {w: label for w, label in PRIORITY_WORDS.items() if label in labels}
+        return ledgers.Column("紧急程度", "priority", ledgers.choice(workflow.priorities, synonyms=words),
+                              default="normal", export="case.priority", aliases=("缓急程度", "紧急情况", "紧急度"))
 
     def prepare(self) -> None:
         from anmin.core.regions_io import PlaceResolver

@@ -82,7 +82,7 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 by_name: dict[str, list[Any]] = defaultdict(list)
                 qs = parent.objects.visible_to(self.user) if self.user is not None else parent.objects.all()
                 for obj in qs.only("pk", "name", "region_id"):
-                    by_name[obj.name].append(obj)
+                    by_name[ledgers.name_key(obj.name)].append(obj)
                 self.parents[field] = by_name
 
         def check_row(self, values: dict[str, Any], row: ledgers.LedgerRow) -> None:
@@ -92,7 +92,7 @@ def record_import(model, *, key: str, title: str, columns: Sequence[ledgers.Colu
                 name = values.get(field)
                 if not name:
                     continue
-                found = self.parents[field].get(name, [])
+                found = self.parents[field].get(ledgers.name_key(name), [])
                 label = parent._meta.verbose_name
                 if not found:
                     raise ValidationError({field: f"{header}：“{name}”不是您辖区内登记的{label}"})
