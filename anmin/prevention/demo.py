@@ -11,6 +11,7 @@ import datetime as dt
 import random
 
 from anmin.core.actors import SYSTEM
+from anmin.core.i18n import source_text
 from anmin.core.models import Region
 from anmin.workflow.kit import demo as kit
 
@@ -54,8 +55,9 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
 
 def camera_name(village: str, programme: str, kind: str, n: int) -> str:
     """A point's name as a ledger writes one (大北村委会平安城市路口监控0554), in words: not the codes of
-    its programme and place (it read 大北村委会Cci-0554). One per programme, place and number."""
-    return f"{village}{Programme(programme).label}{PlaceKind(kind).label}监控{n:04d}"
+    its programme and place (it read 大北村委会Cci-0554). One per programme, place and number; in the
+    source language whatever language is active (a stored name: ``core.i18n.source_text``)."""
+    return f"{village}{source_text(Programme(programme).label)}{source_text(PlaceKind(kind).label)}监控{n:04d}"
 
 
 def build_cameras(rng: random.Random, villages: list[Region]) -> dict[str, int]:

@@ -300,7 +300,10 @@ def test_the_demo_names_a_camera_in_words_not_codes():
 
     from anmin.prevention.demo import CAMERA_PLAN, camera_name
 
-    names = [camera_name("大北村委会", programme, kind, 554) for programme, kind, _n, _c in CAMERA_PLAN]
+    from django.utils import translation
+
+    with translation.override("en"):  # a stored name: Chinese whatever language the process has active
+        names = [camera_name("大北村委会", programme, kind, 554) for programme, kind, _n, _c in CAMERA_PLAN]
     assert names[1] == "大北村委会平安城市路口监控0554"
     assert len(set(names)) == len(names)  # one name per programme and place
     assert not any(re.search(r"[A-Za-z]", n) for n in names)
