@@ -298,9 +298,9 @@ def test_the_demo_names_a_camera_in_words_not_codes():
     """The demo's 视频监控点位台账 read 大北村委会Cci-0554, Sca-4254, Nco-0353: code fragments on every row."""
     import re
 
-    from anmin.prevention.demo import CAMERA_PLAN, camera_name
-
     from django.utils import translation
+
+    from anmin.prevention.demo import CAMERA_PLAN, camera_name
 
     with translation.override("en"):  # a stored name: Chinese whatever language the process has active
         names = [camera_name("大北村委会", programme, kind, 554) for programme, kind, _n, _c in CAMERA_PLAN]
