@@ -58,6 +58,18 @@ def _real_business_clock():
     clock.forget()
 
 
+@pytest.fixture(autouse=True)
+def _process_language():
+    """Every test starts in the process's language, as a fresh process would: a test client's request
+    leaves its thread in the request's language (LocaleMiddleware does not switch back), and a later test
+    in the same worker translated in it (the prevention demo stored a camera as “Safe CityCrossing”)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _shared_cache_per_test_process(django_test_environment):
     """The "shared" cache is a file cache every process of a server shares; the test processes of one
