@@ -37,13 +37,20 @@ class PostLedgerMixin:
         return School.objects.visible_to(self.user) if getattr(self, "user", None) is not None and not getattr(
             self.user, "is_system", False) else School.objects.all()
 
+    def schools_by_key(self) -> dict:
+        """The register's active schools by ``ledgers.name_key`` of their names (the first of a name),
+        read once per import rather than for every row whose name differs as Excel shows it."""
+        if getattr(self, "_schools_by_key", None) is None:
+            self._schools_by_key = {}
+            for s in self.schools().filter(is_active=True).only("pk", "name", "region_id"):
+                self._schools_by_key.setdefault(ledgers.name_key(s.name), s)
+        return self._schools_by_key
+
     def parse_school(self, value):
         name = ledgers.text()(value)
         school = self.schools().filter(name=name, is_active=True).first()
         if school is None:  # 古城第1小学 for 古城第１小学, (…) for （…）: the name as Excel shows it
-            key = ledgers.name_key(name)
-            school = next((s for s in self.schools().filter(is_active=True).only("pk", "name", "region_id")
-                           if ledgers.name_key(s.name) == key), None)
+            school = self.schools_by_key().get(ledgers.name_key(name))
         if school is None:
             raise ValidationError(f"“{name}”不是在册的学校")
         return school

@@ -88,7 +88,7 @@ def _moved(sender, **kwargs) -> None:
     instance = kwargs.get("instance")
     if instance is not None:
         forget(instance)  # this instance's next read sees the write
-    scopecache.bump_keys({WHO})
+    moved()
 
 
 def moved() -> None:

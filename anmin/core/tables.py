@@ -84,13 +84,13 @@ class Table:
         cells, most of a page's CPU). Empty when there are no rows (the template says so)."""
         headers = [esc(c.header) for c in self.columns]
         linked = any(c.link for c in self.columns)
-        rows: list[str] = []
         # the cells ask for the language and code names cell by cell (core.i18n, core.codes)
         with one_language(), codes.held():
-            return self._rows_html(headers, linked, row_class, rows)
+            return self._rows_html(headers, linked, row_class)
 
-    def _rows_html(self, headers, linked, row_class, rows) -> str:
+    def _rows_html(self, headers, linked, row_class) -> str:
         sums: set[str] | None = None  # the money columns, known from the first row's model
+        rows: list[str] = []
         for obj, cells in self.cells():
             if sums is None:
                 sums = {c.key for c in self.columns if c.money or (c.money is None and is_money(obj, c.key))}

@@ -20,6 +20,7 @@ WULIANG = "411081107000"  # 无梁镇, the neighbouring township
 PASSWORD = "Anmin@2020"
 
 _seq = itertools.count(1)
+KINDS = {1: "city", 2: "town", 3: "village", 4: "grid"}  # a region's kind by its level
 
 
 def make_region(code: str, name: str, parent: Region | None = None) -> Region:
@@ -31,7 +32,7 @@ def make_region(code: str, name: str, parent: Region | None = None) -> Region:
             "level": level,
             "parent": parent,
             "prefix": prefix_for(code, level),
-            "kind": {1: "city", 2: "town", 3: "village", 4: "grid"}[level],
+            "kind": KINDS[level],
         },
     )
     return region
@@ -137,7 +138,7 @@ def make_regions(specs: list[tuple[str, str, str | None]]) -> list[Region]:
         if code not in have:
             level = level_of(code)
             have[code] = Region(code=code, name=name, level=level, parent_id=parent, prefix=prefix_for(code, level),
-                                kind={1: "city", 2: "town", 3: "village", 4: "grid"}[level])
+                                kind=KINDS[level])
             new.append(have[code])
     if new:
         Region.objects.bulk_create(new)  # a scoped queryset's: the caches' generations move as on save
