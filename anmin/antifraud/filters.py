@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
+from anmin.core.filters import FilterSet
 from anmin.workflow.kit.filters import CaseDetailFilter
 
 from .models import FraudCase, Grade, Lead, LeadOutcome, LeadSource
@@ -25,7 +26,7 @@ class LeadFilter(CaseDetailFilter):
                   "reported_from", "reported_to"]
 
 
-class FraudCaseFilter(django_filters.FilterSet):
+class FraudCaseFilter(FilterSet):
     q = django_filters.CharFilter(label=_("案件编号/案情"), method="search")
     fraud_type = django_filters.ChoiceFilter(label=_("诈骗类型"), choices=lambda: code_choices("fraud_type"))
     solved = django_filters.BooleanFilter(label=_("已破案"), field_name="solved_on", lookup_expr="isnull",

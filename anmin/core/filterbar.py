@@ -35,6 +35,7 @@ from django.utils.translation import get_language
 from . import scopecache
 from .formkit import filter_polish
 from .forms import option_name, quicken_selects
+from .i18n import one_language
 
 SECONDS = 600
 #: Query parameters that choose the page, not the bar's values.
@@ -116,7 +117,8 @@ def fields_html(filterset, request) -> SafeString:
     form = filterset.form
     if (form.is_bound and form.errors) or scopecache.memo() is not None:  # errors; or this transaction wrote
         return draw(form)
-    key = key_for(filterset, request.GET)
+    with one_language():  # the state lists' labels ask for the language label by label (core.i18n)
+        key = key_for(filterset, request.GET)
     if key is None:
         return draw(form)
     cache = caches["default"]

@@ -27,7 +27,11 @@ from rest_framework import ISO_8601
 from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.serializers import ListSerializer
 from rest_framework.settings import api_settings
+
+from . import codes
+from .i18n import one_language
 
 # Exactly these classes (a subclass may convert differently): the conversion of their
 # ``to_representation`` for a value that is not None.
@@ -86,8 +90,25 @@ def _slow(field, instance, ret: dict) -> None:
     ret[field.field_name] = None if check_for_none is None else field.to_representation(attribute)
 
 
+class PlannedList(ListSerializer):
+    """A list of planned records: the language and each code table's names read once for the list,
+    not record by record (a state's label, a category's name: 1,000 of a 50-record list's 31,000
+    Python calls), as a ledger page's rows do (``core.tables.Table.rows_html``)."""
+
+    def to_representation(self, data):
+        with one_language(), codes.held():
+            return super().to_representation(data)
+
+
 class PlannedRead:
-    """Mix into a ``Serializer`` whose answers are read often (a list's records)."""
+    """Mix into a ``Serializer`` whose answers are read often (a list's records). Its lists are
+    ``PlannedList`` unless its ``Meta`` names another."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = PlannedList
 
     def _read_plan(self) -> list[tuple[Any, Any, Any]]:
         plan = self.__dict__.get("_anmin_read_plan")

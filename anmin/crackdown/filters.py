@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from anmin.core.filters import FilterSet
 from anmin.workflow.kit.filters import CaseDetailFilter
 
 from .models import (
@@ -53,7 +54,7 @@ class NoticeFilter(CaseDetailFilter):
         fields = ["q", "status", "sla", "notice_kind", "reported_from", "reported_to"]
 
 
-class CrimeOrgFilter(django_filters.FilterSet):
+class CrimeOrgFilter(FilterSet):
     org_type = django_filters.ChoiceFilter(label=_("组织类型"), choices=OrgType.choices)
     stage = django_filters.ChoiceFilter(label=_("诉讼阶段"), choices=OrgStage.choices)
 
@@ -62,7 +63,7 @@ class CrimeOrgFilter(django_filters.FilterSet):
         fields = ["org_type", "stage"]
 
 
-class SuspectFilter(django_filters.FilterSet):
+class SuspectFilter(FilterSet):
     name = django_filters.CharFilter(label=_("姓名"), lookup_expr="contains")
     status = django_filters.ChoiceFilter(label=_("诉讼状态"), choices=SuspectStatus.choices)
     org__org_type = django_filters.ChoiceFilter(label=_("组织类型"), choices=OrgType.choices)
@@ -72,7 +73,7 @@ class SuspectFilter(django_filters.FilterSet):
         fields = ["name", "status", "org__org_type"]
 
 
-class AssetFilter(django_filters.FilterSet):
+class AssetFilter(FilterSet):
     measure = django_filters.ChoiceFilter(label=_("措施"), choices=AssetMeasure.choices)
     on_from = django_filters.DateFilter(label=_("日期自"), field_name="on", lookup_expr="gte")
     on_to = django_filters.DateFilter(label=_("日期至"), field_name="on", lookup_expr="lte")
@@ -82,7 +83,7 @@ class AssetFilter(django_filters.FilterSet):
         fields = ["measure", "on_from", "on_to"]
 
 
-class OfficialFilter(django_filters.FilterSet):
+class OfficialFilter(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("问题类型"), choices=OfficialKind.choices)
     measure = django_filters.ChoiceFilter(label=_("处理方式"), choices=OfficialMeasure.choices)
 
@@ -91,7 +92,7 @@ class OfficialFilter(django_filters.FilterSet):
         fields = ["kind", "measure"]
 
 
-class CandidateFilter(django_filters.FilterSet):
+class CandidateFilter(FilterSet):
     disqualified = django_filters.BooleanFilter(label=_("取消资格"))
     election_year = django_filters.NumberFilter(label=_("换届年份"))
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.codes import code_names
-from anmin.core.filters import township_choices
+from anmin.core.filters import FilterSet, township_choices
 from anmin.core.formkit import grouped_code_choices
 from anmin.core.forms import YesNoFilterWidget
 from anmin.workflow.kit.filters import CaseDetailFilter, sla_q
@@ -53,7 +53,7 @@ class DisputeFilter(CaseDetailFilter):
             criminal_case_number="")
 
 
-class MediationOrgFilter(django_filters.FilterSet):
+class MediationOrgFilter(FilterSet):
     q = django_filters.CharFilter(label=_("名称/品牌"), method="search")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=MediationOrgKind.choices)
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="in_region")
@@ -75,7 +75,7 @@ class MediationOrgFilter(django_filters.FilterSet):
         return qs.brands() if value else qs
 
 
-class MediatorFilter(django_filters.FilterSet):
+class MediatorFilter(FilterSet):
     q = django_filters.CharFilter(label=_("姓名"), field_name="name", lookup_expr="contains")
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="in_region")
     employment = django_filters.ChoiceFilter(label=_("专兼职"), choices=Mediator._meta.get_field("employment").choices)

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from anmin.core.codes import code_choices
+from anmin.core.filters import FilterSet
 from anmin.core.models import Region
 
 from .models import (
@@ -93,7 +94,7 @@ class GridFilter(RegionFilter):
     field_class = GridChoiceField
 
 
-class PlaceFilterMixin(django_filters.FilterSet):
+class PlaceFilterMixin(FilterSet):
     """乡镇 / 村(社区) / 网格, as prefixes of the record's region code."""
 
     region_path = "region"

@@ -17,6 +17,7 @@ from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.apifields import REGION_CODE, JSONObjectField, accepts
+from anmin.core.filters import FilterSet
 from anmin.core.models import Region
 from anmin.core.serializing import PlannedRead
 
@@ -135,7 +136,7 @@ class TransitionSerializer(serializers.Serializer):
     data = JSONObjectField(required=False, default=dict, help_text="days / result / satisfaction / duplicate_of")
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     region = django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")

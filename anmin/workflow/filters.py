@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
+from anmin.core.filters import DayFromFilter, DayToFilter, FilterSet, township_choices
 from anmin.core.models import Region
 
 from .models import Case, Supervision
@@ -57,7 +57,7 @@ class StatusFilter(django_filters.ChoiceFilter):
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("paused", _("暂停计时")), ("ontime", _("未超期")))
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     q = django_filters.CharFilter(label=_("编号/标题"), method="search")
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
     village = django_filters.ModelChoiceFilter(label=_("村(社区)"), queryset=village_choices, method="inside")
@@ -92,7 +92,7 @@ class CaseFilter(django_filters.FilterSet):
         return qs
 
 
-class SupervisionFilter(django_filters.FilterSet):
+class SupervisionFilter(FilterSet):
     q = django_filters.CharFilter(label=_("事项编号"), field_name="case__number", lookup_expr="icontains")
     township = django_filters.ModelChoiceFilter(label=_("乡镇(街道)"), queryset=township_choices, method="inside")
     replied = django_filters.ChoiceFilter(

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Left
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
@@ -187,6 +187,11 @@ def co_orgs_changed(sender, instance, action: str, reverse: bool, pk_set, **kwar
         scopecache.bump_keys({scopecache.unit_key(pk) for pk in units})
 
 
+# A time limit's state as a ledger row shows it (translated when shown: ``Case.sla_label``).
+_SLA_LABELS = {"overdue": gettext_noop("已逾期"), "warning": gettext_noop("临期预警"),
+               "paused": gettext_noop("已暂停计时")}
+
+
 class Case(models.Model):
     # Indexed by ``case_kind_status_region`` below (it begins with the kind), not by indexes of its own.
     kind = models.CharField(_("事项类型"), max_length=8)
@@ -356,7 +361,8 @@ class Case(models.Model):
 
     @property
     def sla_label(self) -> str:
-        return {"overdue": _("已逾期"), "warning": _("临期预警"), "paused": _("已暂停计时")}.get(self.sla, "")
+        label = _SLA_LABELS.get(self.sla)
+        return gettext(label) if label else ""
 
     @property
     def domain_url(self) -> str | None:

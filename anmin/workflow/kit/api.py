@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from anmin.core import branchpage, clock, references
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.apifields import coordinate
+from anmin.core.filters import FilterSet
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
 from anmin.core.offline import MAX_ACCURACY, RECORDED_MAX_AGE
@@ -124,7 +125,7 @@ class CaseDetailFields(serializers.Serializer):
         return f"/api/v1/cases/{obj.case_id}/"
 
 
-class CaseDetailApiFilter(django_filters.FilterSet):
+class CaseDetailApiFilter(FilterSet):
     """The filters every domain list takes; a domain's FilterSet subclasses it and adds its own."""
 
     region = django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级")

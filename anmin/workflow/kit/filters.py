@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.filters import DayFromFilter, DayToFilter, township_choices
+from anmin.core.filters import DayFromFilter, DayToFilter, FilterSet, township_choices
 from anmin.core.models import Region
 
 SLA_CHOICES = (("overdue", _("已逾期")), ("warning", _("临期预警")), ("open", _("未办结")), ("done", _("已办结")))
@@ -49,7 +49,7 @@ def sla_q(value: str, now, prefix: str = "case__") -> Q | None:
     return None
 
 
-class CaseDetailFilter(django_filters.FilterSet):
+class CaseDetailFilter(FilterSet):
     """Filters on a domain's detail rows through their case. Set ``case_kind`` for the state list."""
 
     case_kind: ClassVar = None

@@ -16,6 +16,7 @@ import django_filters
 from rest_framework import serializers
 
 from anmin.core.api import ScopedReadOnlyViewSet
+from anmin.core.filters import FilterSet
 from anmin.core.models import Region
 
 
@@ -46,7 +47,7 @@ def record_api_filter(model, *, filter_fields: Sequence[str] = (), date_field: s
         attrs["date_from"] = django_filters.DateFilter(field_name=date_field, lookup_expr="gte")
         attrs["date_to"] = django_filters.DateFilter(field_name=date_field, lookup_expr="lte")
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
-    return type(f"{model.__name__}RecordApiFilter", (django_filters.FilterSet,), attrs)
+    return type(f"{model.__name__}RecordApiFilter", (FilterSet,), attrs)
 
 
 def record_viewset(model, *, fields: Sequence[str], filter_fields: Sequence[str] = (), date_field: str = "",

@@ -29,7 +29,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.filters import township_choices
+from anmin.core.filters import FilterSet, township_choices
 from anmin.core.ledgers import Ledger, LedgerImportMixin
 from anmin.core.tables import Column, Table
 from anmin.core.views.base import DetailPage, LedgerView
@@ -55,7 +55,7 @@ def record_table(model, fields: Sequence[str], *, link: bool = True) -> type[Tab
 
 
 def record_filter(model, *, filter_fields: Sequence[str] = (), search: str = "",
-                  date_field: str = "") -> type[django_filters.FilterSet]:
+                  date_field: str = "") -> type[FilterSet]:
     def in_township(self, qs, name, value):
         return qs.filter(region__code__startswith=value.prefix) if value else qs
 
@@ -77,7 +77,7 @@ def record_filter(model, *, filter_fields: Sequence[str] = (), search: str = "",
                                                      widget=widget)
         names += ["date_from", "date_to"]
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": names})
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+    return type(f"{model.__name__}Filter", (FilterSet,), attrs)
 
 
 def record_ledger(model, *, title, fields: Sequence[str], filter_fields: Sequence[str] = (), search: str = "",

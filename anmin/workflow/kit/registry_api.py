@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from anmin.core.api import ScopedModelViewSet
 from anmin.core.errors import invalid
-from anmin.core.filters import INTEGER_FILTER_OVERRIDES
+from anmin.core.filters import INTEGER_FILTER_OVERRIDES, FilterSet
 from anmin.core.models import Region
 
 from .registry import Registry
@@ -69,7 +69,7 @@ def make_serializer(registry: Registry) -> type[serializers.ModelSerializer]:
     return type(f"{model.__name__}Serializer", (serializers.ModelSerializer,), attrs)
 
 
-def make_api_filter(registry: Registry) -> type[django_filters.FilterSet]:
+def make_api_filter(registry: Registry) -> type[FilterSet]:
     def inside(self, qs, name, value):
         region = Region.objects.filter(pk=value).first()
         return qs.filter(region__code__startswith=region.prefix if region else value)
@@ -77,7 +77,7 @@ def make_api_filter(registry: Registry) -> type[django_filters.FilterSet]:
     meta = type("Meta", (), {"model": registry.model, "fields": ["region", "status", "is_active",
                                                                  *registry.filter_fields],
                              "filter_overrides": INTEGER_FILTER_OVERRIDES})
-    return type(f"{registry.model.__name__}ApiFilter", (django_filters.FilterSet,), {
+    return type(f"{registry.model.__name__}ApiFilter", (FilterSet,), {
         "region": django_filters.CharFilter(method="inside", help_text="区划代码：该区划及其下级"),
         "status": django_filters.CharFilter(),
         "inside": inside, "Meta": meta})

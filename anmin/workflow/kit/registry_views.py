@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from anmin.core.errors import run_action
-from anmin.core.filters import township_choices
+from anmin.core.filters import FilterSet, township_choices
 from anmin.core.formkit import KitForm, KitModelForm
 from anmin.core.idempotency import IdempotentFormMixin
 from anmin.core.ledgers import LedgerImportMixin
@@ -47,7 +47,7 @@ def make_table(registry: Registry) -> type[Table]:
     return type(f"{model.__name__}Table", (Table,), {"columns": tuple(cols)})
 
 
-def make_filter(registry: Registry) -> type[django_filters.FilterSet]:
+def make_filter(registry: Registry) -> type[FilterSet]:
     model = registry.model
 
     def in_township(self, qs, name, value):
@@ -71,7 +71,7 @@ def make_filter(registry: Registry) -> type[django_filters.FilterSet]:
     meta = type("Meta", (), {"model": model, "fields": ["q", "township", "status", "active",
                                                         *registry.filter_fields]})
     attrs["Meta"] = meta
-    return type(f"{model.__name__}Filter", (django_filters.FilterSet,), attrs)
+    return type(f"{model.__name__}Filter", (FilterSet,), attrs)
 
 
 # -- forms --------------------------------------------------------------------------------------------
