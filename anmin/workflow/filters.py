@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
 from anmin.core.filters import DayFromFilter, DayToFilter, FilterSet, township_choices
+from anmin.core.i18n import one_language
 from anmin.core.models import Region
 
 from .models import Case, Supervision
@@ -25,11 +26,13 @@ def status_choices():
     ``rectified`` and a camera repair's ``repaired``. A choice's value is its states' codes joined by
     commas (``rectified,repaired``), a single code where one state has the name (``?status=pending``)."""
     by_label: dict[str, tuple[object, list[str]]] = {}
-    for kind in case_kinds:
-        for state in kind.workflow.states:
-            _label, codes = by_label.setdefault(str(state.display_label), (state.display_label, []))
-            if state.code not in codes:
-                codes.append(state.code)
+    with one_language():  # some eighty states' labels, each asking for the language (core.i18n)
+        for kind in case_kinds:
+            for state in kind.workflow.states:
+                label = state.display_label
+                _label, codes = by_label.setdefault(str(label), (label, []))
+                if state.code not in codes:
+                    codes.append(state.code)
     return [(",".join(codes), label) for label, codes in by_label.values()]
 
 
