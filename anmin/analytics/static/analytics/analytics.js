@@ -86,12 +86,19 @@
 
   window.AnminCharts = {draw: draw, drawAll: drawAll};
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  // A window dragged wider or a phone turned fires dozens of resize events: the charts are redrawn
+  // once it has settled (each redraw lays out every chart and its legend again).
+  var settling = null;
   window.addEventListener("resize", function () {
-    document.querySelectorAll("[data-chart], [data-bs-chart]").forEach(function (el) {
-      var c = window.echarts && window.echarts.getInstanceByDom(el);
-      var last = drawn.get(el);
-      if (c) { c.resize(); }
-      if (c && last) { draw(el, last.data, last.dark); }  // the legend wraps anew at the new width
-    });
+    if (settling) { window.clearTimeout(settling); }
+    settling = window.setTimeout(function () {
+      settling = null;
+      document.querySelectorAll("[data-chart], [data-bs-chart]").forEach(function (el) {
+        var c = window.echarts && window.echarts.getInstanceByDom(el);
+        var last = drawn.get(el);
+        if (c) { c.resize(); }
+        if (c && last) { draw(el, last.data, last.dark); }  // the legend wraps anew at the new width
+      });
+    }, 150);
   });
 })();
