@@ -33,6 +33,8 @@ REQUIRED = _("「%(label)s」为必填项")
 #: The error of a hidden value the page carries for itself (a version, a record's key) when it comes back
 #: wrong: the user cannot correct it, only reopen the page.
 STALE_PAGE = _("页面数据已过期或不完整，请重新打开本页后再提交")
+#: A refused form comes back without the files that were chosen (a browser never refills a file input).
+CHOOSE_FILES_AGAIN = _("所选的「%(label)s」没有保存，改正后请重新选择")
 CHOOSE = _("请选择")
 ALL = _("全部")
 FILTER_HINT = _("输入名称筛选")
@@ -203,8 +205,18 @@ class KitFormMixin:
 
     def full_clean(self):
         self._kit()
-        super().full_clean()
-        check_location_pair(self)
+        self._kit_cleaning = True
+        try:
+            super().full_clean()
+            check_location_pair(self)
+        finally:
+            self._kit_cleaning = False
+        files_to_choose_again(self)
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if not getattr(self, "_kit_cleaning", False):  # an action's refusal after validation
+            files_to_choose_again(self)
 
     def __iter__(self):
         self._kit()
@@ -217,6 +229,20 @@ class KitFormMixin:
     def render(self, *args, **kwargs):
         self._kit()
         return super().render(*args, **kwargs)
+
+
+def files_to_choose_again(form: forms.BaseForm) -> None:
+    """A refused form is drawn again with what was typed, but never with the files that were chosen:
+    the photo taken on site would be gone without a word and the corrected report sent without it. Each
+    file field that was sent files (and has no error of its own) says so, in red, by its name."""
+    if not form.is_bound or not form._errors:
+        return
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.FileField) or name in form._errors:
+            continue
+        sent = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        if any(getattr(f, "name", "") for f in (sent if isinstance(sent, list | tuple) else [sent])):
+            forms.BaseForm.add_error(form, name, CHOOSE_FILES_AGAIN % {"label": field.label or name})
 
 
 class KitForm(KitFormMixin, forms.Form):

@@ -104,6 +104,29 @@ def test_form_errors_are_chinese_and_name_the_field(client, world):
     assert not GridEvent.objects.exists()
 
 
+def test_a_refused_report_says_the_photo_must_be_chosen_again(client, world):
+    """A browser never refills a file input: the photo taken on site was gone without a word after a
+    refusal, and the corrected report went in without it. The photo field now says so, in red."""
+    login(client, world, Role.GRID_WORKER)
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    resp = client.post("/grid/report/", form_data(world, category="", photos=[photo]))
+    assert resp.status_code == 400
+    errors = resp.context["form"].errors
+    assert errors["category"] == ["「事件类别」为必填项"]
+    assert errors["photos"] == ["所选的「现场照片」没有保存，改正后请重新选择"]
+    assert "所选的「现场照片」没有保存" in resp.content.decode()
+    # refused by the action after the form was valid (another grid): the same word
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    resp = client.post("/grid/report/", form_data(world, region=world.gc_grid2.code, photos=[photo],
+                                                   idempotency_key="k-2"))
+    assert resp.status_code == 400
+    assert resp.context["form"].errors["photos"] == ["所选的「现场照片」没有保存，改正后请重新选择"]
+    # no photo chosen: nothing to say about photos
+    resp = client.post("/grid/report/", form_data(world, category="", idempotency_key="k-3"))
+    assert "photos" not in resp.context["form"].errors
+    assert not GridEvent.objects.exists()
+
+
 def test_the_report_page_does_not_exist_for_roles_that_cannot_report(client, world):
     for role in (Role.DEPT_HANDLER, Role.LEADER, Role.POLICE, Role.SYSADMIN):
         assert login(client, world, role).get("/grid/report/").status_code == 404
