@@ -14,6 +14,7 @@ work as they are.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
@@ -242,7 +243,8 @@ def files_to_choose_again(form: forms.BaseForm) -> None:
             continue
         sent = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
         if any(getattr(f, "name", "") for f in (sent if isinstance(sent, list | tuple) else [sent])):
-            forms.BaseForm.add_error(form, name, CHOOSE_FILES_AGAIN % {"label": field.label or name})
+            label = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", str(field.label or name))  # 附件（可不填）
+            forms.BaseForm.add_error(form, name, CHOOSE_FILES_AGAIN % {"label": label})
 
 
 class KitForm(KitFormMixin, forms.Form):

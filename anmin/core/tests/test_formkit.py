@@ -163,6 +163,10 @@ def test_a_refused_form_asks_for_its_chosen_files_again_and_only_for_those(world
     form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
     assert not form.is_valid()
     assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
+    form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
+    form.fields["photos"].label = "照片（可不填）"  # the note names the field, not its hint
+    assert not form.is_valid()
+    assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
     form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
     assert not form.is_valid()
     assert "photos" not in form.errors
