@@ -56,6 +56,14 @@ def test_a_grid_worker_reports_with_a_photo_and_the_township_centre_dispatches(l
     photo = event.photos.get()
     with photo.file.open("rb") as f:
         assert not Image.open(io.BytesIO(f.read())).getexif()
+    # Tapped, it opens in the browser's image view, which styles itself inline: the platform's page
+    # policy blocked that (a console error per style, the photo not centred).
+    errors: list[str] = []
+    phone.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    phone.click("img[data-photo]")
+    phone.wait_for_url(f"**{photo.get_absolute_url()}")
+    phone.wait_for_load_state()
+    assert not errors
 
     # The township centre, on its own phone, accepts and hands the event to the police station.
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True,

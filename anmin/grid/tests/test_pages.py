@@ -71,6 +71,8 @@ def test_a_grid_worker_reports_with_a_photo_and_is_taken_to_the_event(client, wo
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert served["Cache-Control"].startswith("private")
+    # its own policy: the browser's image view may style itself (fitted to a phone), nothing else runs
+    assert served["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert not image.getexif()
 
