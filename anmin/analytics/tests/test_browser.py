@@ -4,6 +4,7 @@ drawn (a canvas with coloured pixels), the map shown with no request leaving the
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -81,6 +82,10 @@ def test_the_city_dashboard_and_the_bigscreen_draw_with_the_csp_on(live_server, 
     listed = page.locator(".map-box .leaflet-control-layers").inner_text()
     for label in ("视频监控点位", "视频监控覆盖缺口（村）", "危险水域", "学校(幼儿园)", "校园视频监控未联网"):
         assert label in listed, listed  # the registers' layers, each from its own domain
+    # Leaflet's own words (titles and labels of its buttons) were English on the Chinese page.
+    words = page.evaluate("""() => [...document.querySelectorAll('.map-box [title], .map-box [aria-label]')]
+        .map(e => (e.getAttribute('title') || '') + ' ' + (e.getAttribute('aria-label') || ''))""")
+    assert words and not [w for w in words if re.search(r"[A-Za-z]{3,}", w.replace("Leaflet", ""))], words
     assert not errors, errors
     assert not outside, outside
     context.close()
