@@ -58,6 +58,13 @@
     if (window.matchMedia && window.matchMedia("(min-width: 50em)").matches) {
       document.querySelectorAll("details[data-fold-wide]").forEach(function (d) { d.open = true; });
     }
+    // A form refused further down a page (a score among a unit's 考核 forms, a step under a record)
+    // came back at the page's top, its "有 1 处需要更正" out of sight: the user took it for saved.
+    var refused = document.querySelector("form .form-errors[role=alert]");
+    if (refused) {
+      var box = refused.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) { refused.scrollIntoView({ block: "center" }); }
+    }
   });
   // A button that removes something asks first (data-confirm="确定删除…？"); without this file it does not.
   document.addEventListener("click", function (evt) {
