@@ -175,3 +175,10 @@ def test_a_refused_form_asks_for_its_chosen_files_again_and_only_for_those(world
     assert form.is_valid(), form.errors
     form.add_error("title", "标题重复")  # an action's refusal after validation
     assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
+    from django.utils import translation
+
+    with translation.override("en"):
+        form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
+        assert not form.is_valid()
+        assert form.errors["photos"] == [
+            "The file(s) chosen for “照片” were not kept: choose them again once corrected"]
