@@ -23,7 +23,9 @@ def _at_or_above(self, qs, name, value):
 PatientFilter = special_filter_class(
     MentalPatient,
     {
-        "risk_level": django_filters.TypedChoiceFilter(label=_("危险性等级"), choices=RISK_LEVELS, coerce=int),
+        # A ChoiceFilter, which offers 全部 first: the TypedChoiceFilter had no empty choice, so the bar showed
+        # 0级 chosen and any 查询 from it listed the level-0 patients only.
+        "risk_level": django_filters.ChoiceFilter(label=_("危险性等级"), choices=RISK_LEVELS),
         "level_3_up": django_filters.BooleanFilter(label=_("3级及以上"), method="at_or_above",
                                                    widget=forms.CheckboxInput),
     },

@@ -51,3 +51,27 @@ def test_pages_are_gzipped_for_a_browser_that_accepts_it(client, world):
     # A file that is not text keeps its bytes and length (a photo, a spreadsheet is compressed already).
     icon = client.get("/static/anmin/icon-192.png", headers={"accept-encoding": "gzip"})
     assert icon.get("Content-Encoding") is None
+
+
+def test_static_text_is_gzipped_outside_production_and_revalidates_with_a_304(client, db):
+    """The demo's WhiteNoise serves the apps' files as they are (no compressed copies: those are
+    made by production's collectstatic): the chart library went out as 1.1 MB to a phone."""
+    url = "/static/analytics/vendor/echarts-6.1.0.min.js"
+    plain = client.get(url)
+    size = int(plain["Content-Length"])
+    packed = client.get(url, headers={"accept-encoding": "gzip"})
+    assert packed.status_code == 200
+    assert packed["Content-Encoding"] == "gzip"
+    body = b"".join(packed.streaming_content)
+    assert len(body) < size / 2
+    assert len(gzip.decompress(body)) == size
+    assert "ETag" not in packed  # a weakened one never matched WhiteNoise's again
+    again = client.get(url, headers={"accept-encoding": "gzip", "if-modified-since": packed["Last-Modified"]})
+    assert again.status_code == 304
+    assert again.get("Content-Encoding") is None
+    part = client.get(url, headers={"accept-encoding": "gzip", "range": "bytes=0-99"})
+    assert part.status_code == 206  # a range: as it is
+    assert part.get("Content-Encoding") is None
+    assert client.head(url, headers={"accept-encoding": "gzip"}).get("Content-Encoding") is None
+    sprite = client.get("/static/anmin/vendor/lucide-sprite-1.62.0.svg", headers={"accept-encoding": "gzip"})
+    assert sprite["Content-Encoding"] == "gzip"

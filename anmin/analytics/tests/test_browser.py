@@ -4,6 +4,7 @@ drawn (a canvas with coloured pixels), the map shown with no request leaving the
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -81,6 +82,10 @@ def test_the_city_dashboard_and_the_bigscreen_draw_with_the_csp_on(live_server, 
     listed = page.locator(".map-box .leaflet-control-layers").inner_text()
     for label in ("视频监控点位", "视频监控覆盖缺口（村）", "危险水域", "学校(幼儿园)", "校园视频监控未联网"):
         assert label in listed, listed  # the registers' layers, each from its own domain
+    # Leaflet's own words (titles and labels of its buttons) were English on the Chinese page.
+    words = page.evaluate("""() => [...document.querySelectorAll('.map-box [title], .map-box [aria-label]')]
+        .map(e => (e.getAttribute('title') || '') + ' ' + (e.getAttribute('aria-label') || ''))""")
+    assert words and not [w for w in words if re.search(r"[A-Za-z]{3,}", w.replace("Leaflet", ""))], words
     assert not errors, errors
     assert not outside, outside
     context.close()
@@ -178,3 +183,30 @@ def test_a_chart_s_legend_and_its_axis_unit_never_overlap(live_server, world, br
         page.wait_for_timeout(500)
         _legend_clear_of_the_units(page.evaluate(LAYOUT, ".chart-box"))
     context.close()
+
+
+def test_a_reports_progress_and_its_status_share_one_line_on_a_phone(live_server, world, browser):
+    """The bar was 320 px wide whatever the screen: on a 390-px phone its status, 已完成 or 排队中, broke
+    over two lines (已完 / 成) beside it."""
+    from anmin.analytics import actions
+    from anmin.analytics.models import ReportRun, RunStatus
+
+    city = world.user(Role.CITY_OFFICE)
+    run = actions.request_report(actor=city, kind="annual", year=2020, region=world.city, enqueue=False)
+    ReportRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, progress=100, message="")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    try:
+        login(page, live_server, city.username)
+        page.goto(f"{live_server.url}/analytics/reports/{run.pk}/")
+        bar = page.locator(".progress-box progress").bounding_box()
+        words = page.locator("[data-progress-message]")
+        box = words.bounding_box()
+        line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('[data-progress-message]')).lineHeight)"
+                             " || 24")
+        assert words.inner_text() == "已完成"
+        assert box["height"] < 1.5 * line, f"{words.inner_text()} takes {box['height']}px"
+        assert box["x"] > bar["x"] + bar["width"] and box["y"] < bar["y"] + bar["height"]  # beside the bar
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()

@@ -100,3 +100,18 @@ def test_the_person_page_shows_what_care_adds(client, world):
     page = client.get(patient.person.get_absolute_url()).content.decode()
     assert "严重精神障碍" not in page
     assert "/care/persons/" not in page
+
+
+def test_the_patients_risk_level_filter_offers_all_first_and_filters_by_the_level_chosen(client, world):
+    """The filter had no empty choice: the bar showed 0级 chosen, and any 查询 from it (a name typed) listed
+    only the level-0 patients."""
+    make_patient(world.gc_grid, level=3)
+    make_patient(world.gc_grid, level=0)
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get("/care/mental/").content.decode()
+    select = page[page.index('name="risk_level"'):]
+    select = select[:select.index("</select>")]
+    assert select.index('<option value="" selected>全部</option>') < select.index('value="0"')
+    assert client.get("/care/mental/", {"risk_level": ""}).context["total"] == 2  # 全部, as sent by the bar
+    assert client.get("/care/mental/", {"risk_level": "3"}).context["total"] == 1
+    assert client.get("/care/mental/", {"risk_level": "0"}).context["total"] == 1

@@ -86,3 +86,17 @@ def test_small_forms_and_the_document_templates_fit_a_finger_on_a_phone(live_ser
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     assert phone.locator("label.sr-only").first.bounding_box()["width"] <= 1
     assert phone.locator("[data-document] td[data-label]").count() == 3 * phone.locator("[data-document]").count()
+
+
+def test_a_ledger_imports_steps_are_numbered_once_and_the_current_one_is_marked(live_server, world, phone):
+    """The import page's steps read "1. 1 上传台账" (a list number before the step's own), and nothing
+    showed which step the user was on."""
+    login(phone, live_server, world.user("township_center").username)
+    phone.goto(f"{live_server.url}/disputes/?import=1")
+    steps = phone.locator("ol.import-steps li")
+    assert steps.count() == 3
+    assert phone.eval_on_selector("ol.import-steps", "o => getComputedStyle(o).listStyleType") == "none"
+    weights = phone.eval_on_selector_all("ol.import-steps li", "ls => ls.map(l => getComputedStyle(l).fontWeight)")
+    current = phone.eval_on_selector_all("ol.import-steps li", "ls => ls.map(l => l.getAttribute('aria-current'))")
+    assert current == ["step", None, None]
+    assert int(weights[0]) >= 600 > int(weights[1])

@@ -150,3 +150,35 @@ def test_a_date_field_is_the_native_date_picker(db):
     assert 'type="date"' in html
     form = Bounded(initial={"on": __import__("datetime").date(2020, 12, 9)})
     assert 'value="2020-12-09"' in str(form["on"])
+
+
+def test_a_refused_form_asks_for_its_chosen_files_again_and_only_for_those(world):
+    """A file input comes back empty after a refusal: the field that was sent a file says so by name;
+    one with an error of its own, or sent nothing, gets no second word; a valid form none at all."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def photo():
+        return {"photos": SimpleUploadedFile("a.jpg", b"x", content_type="image/jpeg")}
+
+    form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
+    assert not form.is_valid()
+    assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
+    form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
+    form.fields["photos"].label = "照片（可不填）"  # the note names the field, not its hint
+    assert not form.is_valid()
+    assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
+    form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, grid=world.gc_grid)
+    assert not form.is_valid()
+    assert "photos" not in form.errors
+    data = {"version": "1", "title": "标题", "kind": "a", "place": world.gc_grid.pk}
+    form = Sample(data, photo(), grid=world.gc_grid)
+    assert form.is_valid(), form.errors
+    form.add_error("title", "标题重复")  # an action's refusal after validation
+    assert form.errors["photos"] == ["所选的「照片」没有保存，改正后请重新选择"]
+    from django.utils import translation
+
+    with translation.override("en"):
+        form = Sample({"version": "1", "kind": "a", "place": world.gc_grid.pk}, photo(), grid=world.gc_grid)
+        assert not form.is_valid()
+        assert form.errors["photos"] == [
+            "The file(s) chosen for “照片” were not kept: choose them again once corrected"]

@@ -114,3 +114,44 @@ def test_a_dispute_from_report_to_follow_up_visit(live_server, world, phone):
     assert dispute.outcome == "success"
     assert dispute.satisfaction == "satisfied"
     assert dispute.sessions.count() == 1
+
+
+def _contrast(page, selector: str) -> float:
+    """The contrast ratio of an element's text against the first painted background behind it."""
+    return page.eval_on_selector(selector, """el => {
+      const rgb = s => s.match(/[\\d.]+/g).map(Number);
+      const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      let node = el, bg = null;
+      while (node && node.nodeType === 1) {
+        const c = rgb(getComputedStyle(node).backgroundColor);
+        if (c.length < 4 || c[3] > 0) { bg = c; break; }
+        node = node.parentElement;
+      }
+      const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg || [255, 255, 255]);
+      return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }""")
+
+
+def test_every_risk_colours_row_in_the_ledger_is_readable(live_server, world, browser):
+    """The ledger's rows carry their risk colour (tr.colour-blue), which the badge's style painted solid:
+    a 蓝 dispute's number and name, blue links, vanished into a blue row."""
+    from anmin.disputes.tests.test_disputes import report
+
+    for colour in ("blue", "yellow", "orange", "red"):
+        report(world, assessed_colour=colour, title=f"{colour}色纠纷")
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        login(page, live_server, world.user(Role.TOWNSHIP_CENTER).username)
+        page.goto(f"{live_server.url}/disputes/")
+        for colour in ("blue", "yellow", "orange", "red"):
+            row = f"table.ledger tr.colour-{colour}"
+            for cell in (f"{row} td:first-child a", f"{row} td:nth-child(3)"):
+                ratio = _contrast(page, cell)
+                assert ratio >= 4.5, f"{cell}: contrast {ratio:.2f}"
+            badge = f"{row} span.colour-{colour}"  # the badge keeps its colour
+            assert page.eval_on_selector(badge, "e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    finally:
+        context.close()

@@ -42,6 +42,8 @@ def test_the_place_comes_from_the_gps_or_a_tap_on_the_map(live_server, world, br
 
         page.click("[data-location-pick]")
         page.wait_for_selector("[data-location-canvas][data-ready]")
+        titles = page.eval_on_selector_all(".leaflet-control-zoom a", "as => as.map(a => a.title)")
+        assert titles == ["放大", "缩小"], titles  # Leaflet's own "Zoom in" on the Chinese page
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"page is {width}px wide at a 360px viewport"
         page.screenshot(path=str(tmp_path / "picker.png"), full_page=True)

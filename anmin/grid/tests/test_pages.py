@@ -71,6 +71,8 @@ def test_a_grid_worker_reports_with_a_photo_and_is_taken_to_the_event(client, wo
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
     assert served["Cache-Control"].startswith("private")
+    # its own policy: the browser's image view may style itself (fitted to a phone), nothing else runs
+    assert served["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     image = Image.open(io.BytesIO(b"".join(served.streaming_content)))
     assert not image.getexif()
 
@@ -101,6 +103,29 @@ def test_form_errors_are_chinese_and_name_the_field(client, world):
     bad = SimpleUploadedFile("a.txt", b"hello", content_type="text/plain")
     resp = client.post("/grid/report/", form_data(world, photos=[bad], idempotency_key="k-4"))
     assert "第1张照片" in resp.context["form"].errors["photos"][0]
+    assert not GridEvent.objects.exists()
+
+
+def test_a_refused_report_says_the_photo_must_be_chosen_again(client, world):
+    """A browser never refills a file input: the photo taken on site was gone without a word after a
+    refusal, and the corrected report went in without it. The photo field now says so, in red."""
+    login(client, world, Role.GRID_WORKER)
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    resp = client.post("/grid/report/", form_data(world, category="", photos=[photo]))
+    assert resp.status_code == 400
+    errors = resp.context["form"].errors
+    assert errors["category"] == ["「事件类别」为必填项"]
+    assert errors["photos"] == ["所选的「现场照片」没有保存，改正后请重新选择"]
+    assert "所选的「现场照片」没有保存" in resp.content.decode()
+    # refused by the action after the form was valid (another grid): the same word
+    photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    resp = client.post("/grid/report/", form_data(world, region=world.gc_grid2.code, photos=[photo],
+                                                   idempotency_key="k-2"))
+    assert resp.status_code == 400
+    assert resp.context["form"].errors["photos"] == ["所选的「现场照片」没有保存，改正后请重新选择"]
+    # no photo chosen: nothing to say about photos
+    resp = client.post("/grid/report/", form_data(world, category="", idempotency_key="k-3"))
+    assert "photos" not in resp.context["form"].errors
     assert not GridEvent.objects.exists()
 
 

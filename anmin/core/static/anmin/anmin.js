@@ -58,6 +58,52 @@
     if (window.matchMedia && window.matchMedia("(min-width: 50em)").matches) {
       document.querySelectorAll("details[data-fold-wide]").forEach(function (d) { d.open = true; });
     }
+    // A form refused further down a page (a score among a unit's 考核 forms, a step under a record)
+    // came back at the page's top, its "有 1 处需要更正" out of sight: the user took it for saved.
+    var refused = document.querySelector("form .form-errors[role=alert]");
+    if (refused) {
+      var box = refused.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) { refused.scrollIntoView({ block: "center" }); }
+    }
+  });
+  // A form with files posted on a slow link (a photo from a phone takes a minute at 400 kbps) showed
+  // nothing while it went: a second tap started the upload again from nothing. Its buttons now say it is
+  // on its way, and a tap within the next 15 s is not a second post; after that a tap retries. Only
+  // uploads (multipart): a post answered with a download never leaves the page to reset its buttons.
+  // Listened for on window, after the page's own handlers: a post the offline queue or htmx took over
+  // is left alone.
+  var SENDING_MS = 15000;
+  function sendingWord() {
+    return /^zh/i.test(document.documentElement.lang || "") ? "正在提交，请稍候…" : "Sending…";
+  }
+  function settle(form) {
+    delete form.dataset.sending;
+    form.querySelectorAll("[data-sending-was]").forEach(function (b) {
+      b.textContent = b.getAttribute("data-sending-was");
+      b.removeAttribute("data-sending-was");
+      b.removeAttribute("aria-busy");
+    });
+  }
+  window.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (evt.defaultPrevented || !form || !form.getAttribute || form.enctype !== "multipart/form-data" ||
+        (form.getAttribute("method") || "get").toLowerCase() !== "post") { return; }
+    if (form.dataset.sending && Date.now() - Number(form.dataset.sending) < SENDING_MS) {
+      evt.preventDefault();
+      return;
+    }
+    form.dataset.sending = String(Date.now());
+    form.querySelectorAll("button[type=submit], button:not([type])").forEach(function (b) {
+      if (b.hasAttribute("data-sending-was")) { return; }
+      b.setAttribute("data-sending-was", b.textContent);
+      b.setAttribute("aria-busy", "true");
+      b.textContent = sendingWord();
+    });
+    setTimeout(function () { if (document.body.contains(form)) { settle(form); } }, SENDING_MS);
+  });
+  // Back to a page kept by the browser (back button): its forms are ready again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(settle);
   });
   // A button that removes something asks first (data-confirm="确定删除…？"); without this file it does not.
   document.addEventListener("click", function (evt) {

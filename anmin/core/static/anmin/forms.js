@@ -78,6 +78,25 @@
     script.addEventListener("error", fail);
   }
 
+  // Leaflet's own words are English — the zoom buttons' titles, the layer switch's label, the
+  // attribution link's title — and showed as such in the Chinese UI; on a Chinese page they are Chinese.
+  function leafletInChinese(map) {
+    if (!/^zh/i.test(document.documentElement.lang || "")) { return; }
+    if (map.zoomControl) {
+      [[".leaflet-control-zoom-in", "放大"], [".leaflet-control-zoom-out", "缩小"]].forEach(function (b) {
+        var el = map.zoomControl.getContainer().querySelector(b[0]);
+        if (el) { el.title = b[1]; el.setAttribute("aria-label", b[1]); }
+      });
+    }
+    var credit = map.attributionControl;
+    if (credit && typeof credit.options.prefix === "string") {
+      credit.setPrefix(credit.options.prefix.replace(/title="[^"]*"/, 'title="Leaflet 开源地图库"'));
+    }
+    map.getContainer().querySelectorAll(".leaflet-control-layers-toggle").forEach(function (el) {
+      el.title = "图层"; el.setAttribute("aria-label", "图层");
+    });
+  }
+
   function setupLocation(lat) {
     var form = lat.form;
     var lng = form && form.elements[lat.getAttribute("data-location-lng")];
@@ -169,6 +188,7 @@
         if (map) return;
         var p = current();
         map = L.map(canvas, {maxZoom: 18, minZoom: 5}).setView(p || conf.centre, p ? 16 : conf.zoom);
+        leafletInChinese(map);
         if (conf.basemap.kind === "tiles") {
           conf.basemap.layers.forEach(function (t) {
             L.tileLayer(t.url, {subdomains: t.subdomains || "abc", attribution: conf.basemap.attribution || "",
