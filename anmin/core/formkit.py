@@ -25,7 +25,7 @@ from django.forms.utils import flatatt
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput, QuickSelect, option_source
@@ -35,9 +35,7 @@ REQUIRED = _("「%(label)s」为必填项")
 #: wrong: the user cannot correct it, only reopen the page.
 STALE_PAGE = _("页面数据已过期或不完整，请重新打开本页后再提交")
 #: A refused form comes back without the files that were chosen (a browser never refills a file input).
-#: Both wordings here until the sentence is taken into the English catalogue (``make messages``).
-CHOOSE_FILES_AGAIN = {"zh": "所选的「%(label)s」没有保存，改正后请重新选择",
-                      "en": "The file(s) chosen for “%(label)s” were not kept: choose them again once corrected"}
+CHOOSE_FILES_AGAIN = _("所选的「%(label)s」没有保存，改正后请重新选择")
 CHOOSE = _("请选择")
 ALL = _("全部")
 FILTER_HINT = _("输入名称筛选")
@@ -246,8 +244,7 @@ def files_to_choose_again(form: forms.BaseForm) -> None:
         sent = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
         if any(getattr(f, "name", "") for f in (sent if isinstance(sent, list | tuple) else [sent])):
             label = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", str(field.label or name))  # 附件（可不填）
-            wording = CHOOSE_FILES_AGAIN["en" if (get_language() or "").startswith("en") else "zh"]
-            forms.BaseForm.add_error(form, name, wording % {"label": label})
+            forms.BaseForm.add_error(form, name, CHOOSE_FILES_AGAIN % {"label": label})
 
 
 class KitForm(KitFormMixin, forms.Form):

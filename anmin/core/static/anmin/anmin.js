@@ -74,7 +74,8 @@
   // is left alone.
   var SENDING_MS = 15000;
   function sendingWord() {
-    return /^zh/i.test(document.documentElement.lang || "") ? "正在提交，请稍候…" : "Sending…";
+    var gettext = window.gettext || String;  // the page's language (jsi18n); Chinese without it
+    return gettext("正在提交，请稍候…");
   }
   function settle(form) {
     delete form.dataset.sending;
