@@ -189,11 +189,8 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
             raise InvalidTransition("已是最高一级综治中心，不能再上报上级", field="transition")
         out["target_org"] = above
     elif effect == "extend":
-        try:
-            days = int(data.get("days"))
-        except (TypeError, ValueError):
-            days = 0
-        if not 1 <= days <= wf.max_days:
+        days = _whole_number(data.get("days"))
+        if days is None or not 1 <= days <= wf.max_days:
             raise InvalidTransition(f"「延期天数」须为 1 到 {wf.max_days} 之间的整数", field="days")
         if case.due_at is None or case.stage_started_at is None:
             raise InvalidTransition("当前阶段没有办理期限，无需延期", field="days")
@@ -234,6 +231,20 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
             raise InvalidTransition(f"「办理结果」为必填项：执行「{t.label}」须写明办理结果", field="result")
         out["result"] = result
     return out
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number, or None: an int, a float with nothing after the point (3.0), or ASCII
+    digits ("3") — not 3.5 or true, which ``int()`` read as 3 and 1 (an API step's ``data`` is JSON)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
 
 
 def _serializable(inputs: dict) -> dict:

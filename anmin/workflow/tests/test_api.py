@@ -297,3 +297,19 @@ def test_a_task_s_description_is_bounded_as_its_column_and_the_schema_says_so(wo
     assert resp.json()["field"] == "description"
     assert str(TEXT_MAX) in resp.json()["message"]
     assert _longest(_request_component("/api/v1/cases/")["properties"]["description"]) == TEXT_MAX
+
+
+@pytest.mark.parametrize("days", ["3.5", "true", '"\u0663"', '"1.9"', "[3]"])
+def test_an_extension_by_days_that_are_not_a_whole_number_is_a_400_naming_days(world, days):
+    """「延期天数」须为整数: the step read ``int(days)``, so 3.5 was taken as 3 days, true as 1 and an
+    Arabic-Indic "٣" as 3 — a 200 for a request the rule refuses. Now anything but a whole number (an
+    int, 3.0, ASCII digits) is a 400 naming ``days``, the case untouched."""
+    from .conftest import assigned
+
+    case = assigned(world)
+    body = f'{{"transition": "extend", "version": {case.version}, "reason": "等待鉴定", "data": {{"days": {days}}}}}'
+    resp = api(world, Role.DEPT_HANDLER).post(f"/api/v1/cases/{case.pk}/transition/", body,
+                                             content_type="application/json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "days"
+    assert Case.objects.get(pk=case.pk).version == case.version
