@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from anmin.core import audit as core_audit
 from anmin.core import bulkcopy, clock, txn
 from anmin.core.actors import as_user
+from anmin.core.bounds import TEXT_MAX, text_limit_message
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region, User
 
@@ -226,9 +227,16 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
             )
         out["satisfaction"] = satisfaction
     if "result" in t.inputs:
-        result = str(data.get("result") or "").strip()
+        result = data.get("result")
+        # Text, as the page's field gives it (an API step's data is JSON: {"a": 1} was kept as "{'a': 1}"),
+        # within the bound of free text (it is kept in the timeline's JSON, which no column bounds).
+        if result is not None and not isinstance(result, str):
+            raise InvalidTransition("「办理结果」须为文字", field="result")
+        result = (result or "").strip()
         if not result:
             raise InvalidTransition(f"「办理结果」为必填项：执行「{t.label}」须写明办理结果", field="result")
+        if len(result) > TEXT_MAX:
+            raise InvalidTransition(text_limit_message("办理结果", TEXT_MAX, len(result)), field="result")
         out["result"] = result
     return out
 

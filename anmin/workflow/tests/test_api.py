@@ -313,3 +313,21 @@ def test_an_extension_by_days_that_are_not_a_whole_number_is_a_400_naming_days(w
     assert resp.status_code == 400, resp.content
     assert resp.json()["field"] == "days"
     assert Case.objects.get(pk=case.pk).version == case.version
+
+
+@pytest.mark.parametrize(("result", "rule"), [({"a": 1}, "文字"), (["办结"], "文字"), (7, "文字"),
+                                              ("结" * 20_001, "20000")])
+def test_a_feedback_whose_result_is_not_text_or_too_long_is_a_400_naming_result(world, result, rule):
+    """「办理结果」is text of at most TEXT_MAX characters: an API step's ``data`` is JSON, and the step kept
+    ``str()`` of whatever came — {"a": 1} as "{'a': 1}", a list, a number — and text of any length in
+    the timeline's JSON (a 200 each time). Now each is a 400 naming ``result``, the case untouched."""
+    from .conftest import assigned
+
+    case = assigned(world)
+    resp = api(world, Role.DEPT_HANDLER).post(
+        f"/api/v1/cases/{case.pk}/transition/",
+        {"transition": "feedback", "version": case.version, "data": {"result": result}}, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "result"
+    assert rule in resp.json()["message"]
+    assert Case.objects.get(pk=case.pk).version == case.version
