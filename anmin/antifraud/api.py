@@ -23,6 +23,7 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.apifields import ID_NUMBER, PHONE, REGION_CODE, NumberDecimalField, accepts
+from anmin.core.bounds import MAX_INT
 from anmin.core.codes import listed_codes
 from anmin.core.registry import ApiRoute, api_routes
 from anmin.workflow.kit.api import (
@@ -111,14 +112,14 @@ BATCH_RESULT = inline_serializer("LeadBatchResult", fields={
 
 
 class ContactSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="事项(case)版本")
     method = serializers.ChoiceField(choices=ContactMethod.choices)
     result = serializers.ChoiceField(choices=ContactResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class ConcludeSerializer(serializers.Serializer):
-    version = serializers.IntegerField()
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="事项(case)版本")
     outcome = serializers.ChoiceField(choices=LeadOutcome.choices[1:])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
     amount_protected = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,

@@ -335,9 +335,22 @@ class MeView(APIView):
         return Response(MeSerializer(request.user).data)
 
 
+# The longest password the exchange reads: no one types more, and an unbounded text is what a client (or
+# the schema's readers) cannot be told the limit of.
+PASSWORD_MAX = 4096
+
+
 class TokenSerializer(AuthTokenSerializer):
+    """DRF's exchange, its text bounded: the account name as the user's column holds it, the password at
+    ``PASSWORD_MAX``, the TOTP as the sign-in page takes it (8) — one more is 400 naming the field."""
+
+    username = serializers.CharField(label=_("用户名"), write_only=True,
+                                     max_length=User._meta.get_field("username").max_length)
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False,
+                                     write_only=True, max_length=PASSWORD_MAX)
     otp_token = serializers.CharField(
-        label=_("动态口令"), required=False, allow_blank=True, write_only=True, help_text=_("特权角色必填")
+        label=_("动态口令"), required=False, allow_blank=True, write_only=True, max_length=8,
+        help_text=_("特权角色必填")
     )
 
     def validate(self, attrs):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from anmin.core.api import ScopedReadOnlyViewSet
 from anmin.core.apifields import ID_NUMBER, PHONE, REGION_CODE, accepts
+from anmin.core.bounds import MAX_INT
 from anmin.core.codes import listed_codes
 from anmin.core.models import Region
 from anmin.core.registry import ApiRoute, api_routes
@@ -113,7 +114,7 @@ class DisputeCreateSerializer(ReportSerializer):
 
 
 class OutcomeSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="事项(case)版本")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="事项(case)版本")
     outcome = serializers.ChoiceField(choices=Outcome.choices[1:], help_text="success / failed / withdrawn")
     concluded_on = serializers.DateField()
     agreement = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
@@ -127,7 +128,7 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class FollowupSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="事项(case)版本")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT, help_text="事项(case)版本")
     satisfaction = accepts(serializers.CharField(max_length=16, help_text=" / ".join(c for c, _ in SATISFACTION)),
                            enum=[c for c, _ in SATISFACTION])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

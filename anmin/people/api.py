@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from anmin.core import registry
 from anmin.core.api import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from anmin.core.apifields import ID_NUMBER, PHONE, accepts
+from anmin.core.bounds import MAX_INT
 from anmin.core.idempotency import IdempotentCreateMixin
 from anmin.core.models import Region
 from anmin.core.protected import ProtectedField
@@ -114,7 +115,7 @@ class PersonSerializer(serializers.ModelSerializer):
     phone = MaskedField(required=False, allow_blank=True, max_length=32)
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     region_name = serializers.CharField(source="region.full_name", read_only=True)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=MAX_INT)
 
     class Meta:
         model = Person

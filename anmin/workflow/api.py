@@ -17,6 +17,7 @@ from anmin.core import clock
 from anmin.core import registry as core_registry
 from anmin.core.api import ScopedViewSetMixin
 from anmin.core.apifields import REGION_CODE, JSONObjectField, accepts
+from anmin.core.bounds import MAX_BIG_INT, MAX_INT, TEXT_MAX
 from anmin.core.filters import FilterSet
 from anmin.core.models import Region
 from anmin.core.serializing import PlannedRead
@@ -95,7 +96,8 @@ class CaseCreateSerializer(serializers.Serializer):
     kind = accepts(serializers.CharField(help_text="事项类型编码，如 JB（交办事项）"),
                    enum=lambda: [k.code for k in registry.case_kinds if k.creatable])
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    # Free text as the case's column keeps it (core.bounds.TEXT_MAX): said here, so the schema says it too.
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     region = accepts(serializers.CharField(help_text="所在区划代码（最细一级）"), pattern=REGION_CODE)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
@@ -128,11 +130,16 @@ class CaseCreateSerializer(serializers.Serializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    transition = serializers.CharField(help_text="操作名，如 accept、assign、feedback、approve")
-    version = serializers.IntegerField(help_text="您看到的事项版本；已被他人更新时返回 409")
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    target_org = serializers.IntegerField(required=False, allow_null=True, default=None)
-    target_user = serializers.IntegerField(required=False, allow_null=True, default=None)
+    # Every text and number bounded, as the schema says it: a step's name (the longest is 16 characters),
+    # the reason as the timeline's column keeps it, a version as the case's column holds it, a row's id.
+    transition = serializers.CharField(max_length=32, help_text="操作名，如 accept、assign、feedback、approve")
+    version = serializers.IntegerField(min_value=1, max_value=MAX_INT,
+                                       help_text="您看到的事项版本；已被他人更新时返回 409")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+    target_org = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                          max_value=MAX_BIG_INT)
+    target_user = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                           max_value=MAX_BIG_INT)
     data = JSONObjectField(required=False, default=dict, help_text="days / result / satisfaction / duplicate_of")
 
 

@@ -273,3 +273,17 @@ def test_an_untouched_contact_or_outcome_form_records_nothing_it_was_not_told():
     assert not conclude.is_valid()
     assert conclude.errors["outcome"] == ["「处置结果」为必填项"]
     assert ContactForm({"version": "1", "method": "call", "result": "reached"}).is_valid()
+
+
+@pytest.mark.parametrize(("step", "version"), [("contact", 0), ("contact", 2**31), ("conclude", -1)])
+def test_a_step_s_version_out_of_its_range_is_a_400_naming_it(world, client, step, version):
+    """A case's version is 1 … 2^31−1, as the schema says: outside that it is a 400 naming ``version``
+    (it was read as any integer and answered 409 as if the lead had moved on)."""
+    lead = _lead(world)
+    client.force_login(world.user(Role.CITY_OFFICE))
+    r = client.post(f"/api/v1/antifraud-leads/{lead.pk}/{step}/",
+                    {"version": version, "method": "call", "result": "reached", "outcome": "dissuaded"},
+                    content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["field"] == "version"
+    assert Lead.objects.get(pk=lead.pk).case.version == lead.case.version

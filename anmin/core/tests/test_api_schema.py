@@ -76,6 +76,28 @@ def test_every_parameter_says_what_it_takes():
     assert not vague, "\n".join(vague)
 
 
+def _free_text_without_a_bound(schema: dict) -> bool:
+    """A string of any characters (``apifields.TEXT``/``NOT_BLANK``, or no pattern at all) without a maxLength."""
+    if "oneOf" in schema or "anyOf" in schema:
+        return any(_free_text_without_a_bound(_resolve(s)) for s in schema.get("oneOf", schema.get("anyOf")))
+    schema = _resolve(schema)
+    if schema.get("type") == "array":
+        return _free_text_without_a_bound(_resolve(schema.get("items") or {}))
+    free = schema.get("pattern") in (None, apifields.TEXT, apifields.NOT_BLANK, f"^$|{apifields.NOT_BLANK}")
+    return (schema.get("type") == "string" and free and "enum" not in schema and "format" not in schema
+            and "maxLength" not in schema)
+
+
+def test_every_free_text_of_every_request_says_its_longest():
+    """Every number and text has a bound: a text field of a request body says its maxLength (the
+    transition's name and reason, a task's description and the token exchange's account name, password
+    and TOTP had none)."""
+    unbounded = [f"{name}.{prop}" for name, component in _request_components()
+                 for prop, schema in component.get("properties", {}).items()
+                 if not schema.get("readOnly") and _free_text_without_a_bound(schema)]
+    assert not unbounded, "\n".join(unbounded)
+
+
 def test_every_decimal_string_needs_a_digit():
     """DRF refuses "", "-" and "." as a decimal: the pattern does too."""
     loose = []

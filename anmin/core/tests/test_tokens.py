@@ -148,3 +148,24 @@ def test_the_token_exchange_is_throttled_with_a_429_in_the_one_shape(client, wor
     assert set(resp.json()) == {"code", "message", "field", "errors", "current"}
     assert resp["Retry-After"]
     cache.clear()
+
+
+@pytest.mark.parametrize(("field", "value"), [("username", "u" * 151), ("password", "p" * 4097),
+                                              ("otp_token", "1" * 9)])
+def test_each_text_of_the_exchange_is_bounded_and_one_more_is_a_400_naming_it(client, worker, field, value):
+    """The exchange's text has a bound, said in the schema and kept by the server: one character more is
+    refused naming the field (an account name of 151 characters was a 400 about the credentials; a
+    password or a TOTP of any length was read)."""
+    from django.core.cache import cache
+
+    from anmin.core.tests.test_api_schema import COMPONENTS
+
+    cache.clear()
+    body = {"username": worker.username, "password": PASSWORD, field: value}
+    resp = client.post("/api/v1/auth/token/", body, content_type="application/json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == field
+    assert str(len(value) - 1) in resp.json()["message"]
+    declared = COMPONENTS["TokenRequest"]["properties"][field]
+    assert max(s.get("maxLength", 0) for s in declared.get("oneOf", [declared])) == len(value) - 1
+    cache.clear()

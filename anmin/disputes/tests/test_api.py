@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from anmin.core.models import Role
 from anmin.disputes.models import Dispute
 
@@ -52,13 +54,19 @@ def test_a_report_outside_the_grid_workers_area_is_refused_naming_the_field(clie
 
 def test_a_stale_outcome_gets_409_with_the_current_state(client, world):
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    from anmin.workflow import actions as case_actions
+
     created = client.post("/api/v1/disputes/", body(world), content_type="application/json").json()
+    # Someone else takes a step: the version the client read is now stale (a version below 1 is a 400).
+    case = case_actions.transition_case(case=Dispute.objects.get(pk=created["id"]).case,
+                                        actor=world.user(Role.TOWNSHIP_CENTER), transition="accept",
+                                        expected_version=created["case_version"])
     resp = client.post(f"/api/v1/disputes/{created['id']}/outcome/",
-                       {"version": created["case_version"] - 1, "outcome": "withdrawn",
+                       {"version": created["case_version"], "outcome": "withdrawn",
                         "concluded_on": str(dt.date(2020, 6, 10)), "withdrawn_reason": "和解"},
                        content_type="application/json")
     assert resp.status_code == 409
-    assert resp.json()["current"]["version"] == created["case_version"]
+    assert resp.json()["current"]["version"] == case.version
 
 
 def test_the_neighbouring_township_cannot_see_the_dispute(client, world):
@@ -110,3 +118,17 @@ def test_an_outcome_in_a_form_reads_empty_values_as_the_form_schema_says(client,
     assert resp.status_code == 200, resp.content
     d.refresh_from_db()
     assert (d.outcome, d.judicial_confirmation, d.agreement_amount) == ("withdrawn", False, None)
+
+
+@pytest.mark.parametrize(("step", "version"), [("outcome", 0), ("outcome", 2**31), ("followup", -1)])
+def test_a_step_s_version_out_of_its_range_is_a_400_naming_it(client, world, step, version):
+    """A case's version is 1 … 2^31−1, as the schema says: outside that it is a 400 naming ``version``
+    (it was read as any integer and answered 409 as if the dispute had moved on, or 403)."""
+    client.force_login(world.user(Role.GRID_WORKER))
+    created = client.post("/api/v1/disputes/", body(world), content_type="application/json").json()
+    client.force_login(world.user(Role.CITY_OFFICE))
+    resp = client.post(f"/api/v1/disputes/{created['id']}/{step}/",
+                       {"version": version, "outcome": "withdrawn", "concluded_on": "2020-06-10",
+                        "satisfaction": "satisfied"}, content_type="application/json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "version"

@@ -294,3 +294,16 @@ def test_a_special_records_edit_names_the_field_of_each_error(client, world):
     assert "输入一个有效的日期" not in html
     assert "「矫正开始日期」的日期格式不正确" in html
     assert "「列管日期」为必填项" in html
+
+
+@pytest.mark.parametrize("version", [0, -1, 2**31])
+def test_an_api_edit_with_a_version_out_of_its_range_is_a_400_naming_it(client, world, zhang, version):
+    """A person's version is 1 … 2^31−1, as the schema says: outside that an API edit is a 400 naming
+    ``version`` (it was read as any integer and answered 409 as if someone else had changed the person)."""
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    resp = client.patch(f"/api/v1/people/persons/{zhang.pk}/", {"current_address": "东街1号", "version": version},
+                        content_type="application/json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "version"
+    zhang.refresh_from_db()
+    assert zhang.version == 1

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_noop
 from anmin.core import audit as core_audit
 from anmin.core import bulkcopy, clock, txn
 from anmin.core.actors import as_user
+from anmin.core.bounds import TEXT_MAX, text_limit_message
 from anmin.core.guards import action
 from anmin.core.models import OrgUnit, Region, User
 
@@ -189,11 +190,8 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
             raise InvalidTransition("已是最高一级综治中心，不能再上报上级", field="transition")
         out["target_org"] = above
     elif effect == "extend":
-        try:
-            days = int(data.get("days"))
-        except (TypeError, ValueError):
-            days = 0
-        if not 1 <= days <= wf.max_days:
+        days = _whole_number(data.get("days"))
+        if days is None or not 1 <= days <= wf.max_days:
             raise InvalidTransition(f"「延期天数」须为 1 到 {wf.max_days} 之间的整数", field="days")
         if case.due_at is None or case.stage_started_at is None:
             raise InvalidTransition("当前阶段没有办理期限，无需延期", field="days")
@@ -229,11 +227,32 @@ def _resolve_inputs(case: Case, t: Transition, actor: User, data: dict, target_o
             )
         out["satisfaction"] = satisfaction
     if "result" in t.inputs:
-        result = str(data.get("result") or "").strip()
+        result = data.get("result")
+        # Text, as the page's field gives it (an API step's data is JSON: {"a": 1} was kept as "{'a': 1}"),
+        # within the bound of free text (it is kept in the timeline's JSON, which no column bounds).
+        if result is not None and not isinstance(result, str):
+            raise InvalidTransition("「办理结果」须为文字", field="result")
+        result = (result or "").strip()
         if not result:
             raise InvalidTransition(f"「办理结果」为必填项：执行「{t.label}」须写明办理结果", field="result")
+        if len(result) > TEXT_MAX:
+            raise InvalidTransition(text_limit_message("办理结果", TEXT_MAX, len(result)), field="result")
         out["result"] = result
     return out
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a whole number, or None: an int, a float with nothing after the point (3.0), or ASCII
+    digits ("3") — not 3.5 or true, which ``int()`` read as 3 and 1 (an API step's ``data`` is JSON)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
 
 
 def _serializable(inputs: dict) -> dict:

@@ -251,3 +251,83 @@ def test_creating_a_case_in_a_form_is_415(world):
     assert resp.status_code == 415, resp.content
     assert resp.json()["code"] == "unsupported_media_type"
     assert not Case.objects.filter(title="全市校园安全大检查").exists()
+
+
+def _request_component(path: str, method: str = "post") -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    body = schema["paths"][path][method]["requestBody"]["content"]["application/json"]
+    return schema["components"]["schemas"][body["schema"]["$ref"].rsplit("/", 1)[-1]]
+
+
+def _longest(declared: dict) -> int | None:
+    return max((s.get("maxLength", -1) for s in declared.get("oneOf", [declared])), default=None)
+
+
+@pytest.mark.parametrize(("field", "value", "rule"), [
+    ("transition", "a" * 33, "32"), ("reason", "理" * 20_001, "20000"), ("version", 0, "1"),
+    ("target_org", 0, "1")])
+def test_a_step_s_text_and_numbers_are_bounded_and_past_the_bound_is_a_400_naming_the_field(world, field, value,
+                                                                                           rule):
+    """Every text and number of a step has a bound the schema says and the server keeps: the step's name
+    and the reason had no maxLength (a reason of any length was read), a version below 1 was a 409 as if
+    stale and an org id of 0 was looked up — each is now a 400 naming the field and the rule."""
+    from anmin.core.bounds import TEXT_MAX
+
+    case = open_task(world)
+    body = {"transition": "accept", "version": case.version, field: value}
+    resp = api(world, Role.TOWNSHIP_CENTER).post(f"/api/v1/cases/{case.pk}/transition/", body, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == field
+    assert rule in resp.json()["message"]
+    assert Case.objects.get(pk=case.pk).version == case.version
+    props = _request_component("/api/v1/cases/{id}/transition/")["properties"]
+    assert (_longest(props["transition"]), _longest(props["reason"])) == (32, TEXT_MAX)
+    assert props["version"]["minimum"] == props["target_org"]["minimum"] == 1
+
+
+def test_a_task_s_description_is_bounded_as_its_column_and_the_schema_says_so(world):
+    from anmin.core.bounds import TEXT_MAX
+
+    resp = api(world, Role.CITY_OFFICE).post(
+        "/api/v1/cases/", {"kind": "JB", "title": "x", "region": world.city.code, "description": "述" * (TEXT_MAX + 1)},
+        format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "description"
+    assert str(TEXT_MAX) in resp.json()["message"]
+    assert _longest(_request_component("/api/v1/cases/")["properties"]["description"]) == TEXT_MAX
+
+
+@pytest.mark.parametrize("days", ["3.5", "true", '"\u0663"', '"1.9"', "[3]"])
+def test_an_extension_by_days_that_are_not_a_whole_number_is_a_400_naming_days(world, days):
+    """「延期天数」须为整数: the step read ``int(days)``, so 3.5 was taken as 3 days, true as 1 and an
+    Arabic-Indic "٣" as 3 — a 200 for a request the rule refuses. Now anything but a whole number (an
+    int, 3.0, ASCII digits) is a 400 naming ``days``, the case untouched."""
+    from .conftest import assigned
+
+    case = assigned(world)
+    body = f'{{"transition": "extend", "version": {case.version}, "reason": "等待鉴定", "data": {{"days": {days}}}}}'
+    resp = api(world, Role.DEPT_HANDLER).post(f"/api/v1/cases/{case.pk}/transition/", body,
+                                             content_type="application/json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "days"
+    assert Case.objects.get(pk=case.pk).version == case.version
+
+
+@pytest.mark.parametrize(("result", "rule"), [({"a": 1}, "文字"), (["办结"], "文字"), (7, "文字"),
+                                              ("结" * 20_001, "20000")])
+def test_a_feedback_whose_result_is_not_text_or_too_long_is_a_400_naming_result(world, result, rule):
+    """「办理结果」is text of at most TEXT_MAX characters: an API step's ``data`` is JSON, and the step kept
+    ``str()`` of whatever came — {"a": 1} as "{'a': 1}", a list, a number — and text of any length in
+    the timeline's JSON (a 200 each time). Now each is a 400 naming ``result``, the case untouched."""
+    from .conftest import assigned
+
+    case = assigned(world)
+    resp = api(world, Role.DEPT_HANDLER).post(
+        f"/api/v1/cases/{case.pk}/transition/",
+        {"transition": "feedback", "version": case.version, "data": {"result": result}}, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] == "result"
+    assert rule in resp.json()["message"]
+    assert Case.objects.get(pk=case.pk).version == case.version
