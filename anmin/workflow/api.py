@@ -23,6 +23,7 @@ from anmin.core.models import Region
 from anmin.core.serializing import PlannedRead
 
 from . import actions, registry
+from .definitions import INPUTS
 from .models import Case, CaseEvent, Priority
 from .rules import available_actions
 
@@ -92,6 +93,11 @@ class CaseDetailSerializer(CaseSerializer):
                 for a in available_actions(case, request.user)]
 
 
+# A created case's extra fields (``Case.data``): named texts, bounded; not what the steps write into it.
+DATA_KEYS_MAX, DATA_KEY_MAX, DATA_VALUE_MAX = 30, 64, 2000
+RESERVED_DATA = (*INPUTS, "visited_at")
+
+
 class CaseCreateSerializer(serializers.Serializer):
     kind = accepts(serializers.CharField(help_text="事项类型编码，如 JB（交办事项）"),
                    enum=lambda: [k.code for k in registry.case_kinds if k.creatable])
@@ -101,7 +107,20 @@ class CaseCreateSerializer(serializers.Serializer):
     region = accepts(serializers.CharField(help_text="所在区划代码（最细一级）"), pattern=REGION_CODE)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
-    data = serializers.DictField(required=False, default=dict, help_text="该事项类型的附加字段")
+    data = serializers.DictField(
+        child=serializers.CharField(max_length=DATA_VALUE_MAX, allow_blank=True), required=False, default=dict,
+        help_text=f"该事项类型的附加字段：至多 {DATA_KEYS_MAX} 项，名称至多 {DATA_KEY_MAX} 字，值为文字（至多 "
+                  f"{DATA_VALUE_MAX} 字）；办理中由系统写入的字段（{'、'.join(RESERVED_DATA)}）不可填写")
+
+    def validate_data(self, value):
+        if len(value) > DATA_KEYS_MAX:
+            raise serializers.ValidationError(f"附加字段至多 {DATA_KEYS_MAX} 项，收到 {len(value)} 项")
+        for key in value:
+            if not key.strip() or len(key) > DATA_KEY_MAX:
+                raise serializers.ValidationError(f"附加字段的名称须为 1–{DATA_KEY_MAX} 个字：{key[:DATA_KEY_MAX]!r}")
+            if key in RESERVED_DATA:
+                raise serializers.ValidationError(f"附加字段「{key}」由办理过程写入，不可在登记时填写")
+        return value
 
     def validate_kind(self, value):
         try:

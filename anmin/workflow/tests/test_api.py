@@ -41,6 +41,28 @@ def test_the_city_office_creates_a_task(world):
     assert resp.json()["center_org"] == world.orgs["peace"].pk
 
 
+@pytest.mark.parametrize(("data", "told"), [
+    ({"satisfaction": "满意"}, "办理过程写入"),  # what the return visit writes was taken as given
+    ({f"k{i}": "x" for i in range(31)}, "至多 30 项"),
+    ({"k" * 65: "x"}, "1–64 个字"),
+    ({"note": "长" * 2001}, "2000"),
+    ({"note": {"nested": 1}}, ""),
+])
+def test_a_created_tasks_extra_fields_are_bounded_named_texts(world, data, told):
+    """``data`` of a created task went into the case as sent: any keys, any size up to the body limit,
+    the return visit's own ``satisfaction`` included."""
+    client = api(world, Role.CITY_OFFICE)
+    resp = client.post("/api/v1/cases/", {"kind": "JB", "title": "全市校园安全大检查", "region": world.city.code,
+                                          "data": data}, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["field"] in ("data", "data.note")  # the field, or the entry of it, named
+    assert told in str(resp.json())
+    ok = client.post("/api/v1/cases/", {"kind": "JB", "title": "全市校园安全大检查", "region": world.city.code,
+                                        "data": {"检查范围": "全市中小学", "牵头单位": "市教育局"}}, format="json")
+    assert ok.status_code == 201, ok.content
+    assert ok.json()["data"] == {"检查范围": "全市中小学", "牵头单位": "市教育局"}
+
+
 def test_creating_needs_the_permission_and_a_region_in_scope(world):
     assert api(world, Role.GRID_WORKER).post(
         "/api/v1/cases/", {"kind": "JB", "title": "x", "region": world.gc_grid.code}, format="json"
