@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.forms import MultipleFileField
+from anmin.core.attachments.sanitize import image_max_side
 from anmin.core.formkit import KitForm, PhoneField
 
 from .actions import TIP_CATEGORIES
@@ -18,6 +19,7 @@ class TipForm(KitForm):
                            help_text=_("什么人、在哪里、做了什么；请不要写您自己的姓名"))
     files = MultipleFileField(
         label=_("附件（可不填）"), required=False, accept="image/jpeg,image/png,image/webp,application/pdf",
+        scale_to=image_max_side(),
         help_text=_("照片或PDF，最多3个，每个不超过5 MB；上传后去除拍摄位置、设备等信息并加密保存"))
     contact = PhoneField(label=_("联系电话（可不填）"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "tel"}),

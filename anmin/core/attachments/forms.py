@@ -36,8 +36,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files under one name (photos of a report); their content is checked by the action."""
 
-    def __init__(self, *args, accept: str = "image/jpeg,image/png,image/webp", **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "multiple": True}))
+    def __init__(self, *args, accept: str = "image/jpeg,image/png,image/webp", scale_to: int | None = None, **kwargs):
+        # ``scale_to``: the longest side, in pixels, the server keeps of a picture sent here — the page
+        # scales a large one to it before sending (``anmin.js``); nothing is lost that would be kept.
+        attrs = {"accept": accept, "multiple": True, **({"data-scale-to": str(scale_to)} if scale_to else {})}
+        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anmin.core.attachments.forms import MultipleFileField
 from anmin.core.attachments.photos import max_photos
+from anmin.core.attachments.photos import max_side as photo_max_side
 from anmin.core.formkit import KitForm, name_the_field
 from anmin.core.forms import preselect_single
 from anmin.core.models import Region
@@ -33,7 +34,7 @@ class PhoneReportForm(CaseReportForm):
     script — when the worker recorded it there and how precise the position was. ``field_order`` places
     these among the domain's own fields."""
 
-    photos = MultipleFileField(label=_("现场照片"), required=False)
+    photos = MultipleFileField(label=_("现场照片"), required=False, scale_to=photo_max_side())
     latitude = forms.CharField(label=_("纬度"), max_length=16, required=False,
                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     longitude = forms.CharField(label=_("经度"), max_length=16, required=False,

@@ -107,17 +107,19 @@
     document.querySelectorAll("form[data-sending]").forEach(settle);
   });
   // A phone's photo is 3–4 MB (12 megapixels): a minute to send at 400 kbps, of which the server keeps
-  // no more than 2,048 px on the longest side and none of the metadata (core.attachments.photos). A
-  // picture chosen for a form is scaled to that here first, turned as the camera meant, as a JPEG: a
-  // tenth of the bytes go over the air. A file the browser cannot decode, or one already small, goes as
-  // it is. A form sent while its pictures are being scaled waits for them (a few hundred ms).
-  var PHOTO_SIDE = 2048, PHOTO_QUALITY = 0.85, PHOTO_WORTH = 600 * 1024;
-  function scaledPhoto(file) {
+  // no more than 2,048 px on the longest side of a report's photo and none of the metadata
+  // (core.attachments.photos). A picture chosen for a field that says what the server keeps
+  // (data-scale-to, core.attachments.forms.MultipleFileField) is scaled to that here first, turned as
+  // the camera meant, as a JPEG: a fraction of the bytes go over the air. A file the browser cannot
+  // decode, or one already small, goes as it is; a field that says nothing (an attachment kept as sent)
+  // is left alone. A form sent while its pictures are being scaled waits for them (a few hundred ms).
+  var PHOTO_QUALITY = 0.85, PHOTO_WORTH = 600 * 1024;
+  function scaledPhoto(file, side) {
     if (!/^image\/(jpeg|png|webp)$/.test(file.type) || file.size < PHOTO_WORTH || !window.createImageBitmap) {
       return Promise.resolve(file);
     }
     return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
-      var scale = Math.min(1, PHOTO_SIDE / Math.max(bitmap.width, bitmap.height));
+      var scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement("canvas");
       canvas.width = Math.max(1, Math.round(bitmap.width * scale));
       canvas.height = Math.max(1, Math.round(bitmap.height * scale));
@@ -138,11 +140,12 @@
   var scaling = new WeakMap();  // input → the promise of its scaled files
   document.addEventListener("change", function (evt) {
     var input = evt.target;
-    if (!input || input.type !== "file" || !input.files || !input.files.length || !window.DataTransfer) { return; }
+    var side = input && input.getAttribute ? Number(input.getAttribute("data-scale-to")) : 0;
+    if (!side || input.type !== "file" || !input.files || !input.files.length || !window.DataTransfer) { return; }
     var chosen = Array.prototype.slice.call(input.files);
     if (!chosen.some(function (f) { return /^image\//.test(f.type) && f.size >= PHOTO_WORTH; })) { return; }
     input.setAttribute("data-scaling", "1");
-    var done = Promise.all(chosen.map(scaledPhoto)).then(function (files) {
+    var done = Promise.all(chosen.map(function (f) { return scaledPhoto(f, side); })).then(function (files) {
       if (input.files.length === chosen.length && input.files[0] === chosen[0]) {  // not chosen again meanwhile
         var dt = new DataTransfer();
         files.forEach(function (f) { dt.items.add(f); });
