@@ -14,19 +14,25 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-](\d{2}):(\d{2}))$")
 # Time zones on Earth run from -12:00 to +14:00 (PostgreSQL refuses offsets beyond ±15:59).
 MAX_OFFSET_MINUTES = 14 * 60
+# A text filter's value (a search, a code, a state): no name, number or code of the platform is longer;
+# the schema says it of every text parameter (core.schema.filter_parameter).
+QUERY_TEXT_MAX = 200
 
 
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, held to what the schema says of each parameter: a boolean filter
     takes only true/false (not ``-1``), a date filter only ``YYYY-MM-DD``, a date-time filter only
-    RFC 3339 with its time zone, and no filter an empty value. Anything else is a 400 naming the
-    parameter (django-filter itself lets some through or ignores them)."""
+    RFC 3339 with its time zone, no filter an empty value and none more than ``QUERY_TEXT_MAX``
+    characters. Anything else is a 400 naming the parameter (django-filter itself lets some through or
+    ignores them)."""
 
     TRUE_FALSE = frozenset({"true", "false", "True", "False", "1", "0"})
 
     def problem(self, name: str, flt, value: str) -> str | None:
         if value == "":
             return f"{name}：不能为空（不筛选就不要带这个参数）"
+        if len(value) > QUERY_TEXT_MAX:
+            return f"{name}：至多 {QUERY_TEXT_MAX} 个字"
         if isinstance(flt, django_filters.BooleanFilter) and value not in self.TRUE_FALSE:
             return f"{name}：应为 true 或 false"
         if isinstance(flt, django_filters.IsoDateTimeFilter):

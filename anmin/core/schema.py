@@ -11,6 +11,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import relations, serializers
 
 from . import apifields
+from .api_filters import QUERY_TEXT_MAX
 from .bounds import MAX_BIG_INT, MAX_INT, _int_range, decimal_ceiling
 
 
@@ -339,6 +340,8 @@ def filter_parameter(node: dict, flt, model) -> None:
         elif "format" not in node and "pattern" not in node:
             node["pattern"] = apifields.TEXT
         node.setdefault("minLength", 1)
+        if "enum" not in node:
+            node.setdefault("maxLength", QUERY_TEXT_MAX)
 
 
 def _filter_choices(flt) -> list:

@@ -98,6 +98,30 @@ def test_every_free_text_of_every_request_says_its_longest():
     assert not unbounded, "\n".join(unbounded)
 
 
+def test_every_free_text_parameter_says_its_longest():
+    """A list's text filters (``q``, ``region``, ``status``, ``category`` …) said no maxLength; the
+    backend now refuses a longer value (core.api_filters.QUERY_TEXT_MAX)."""
+    unbounded = [f"{where}: {p['name']}" for where, p in _parameters()
+                 if p["in"] == "query" and _free_text_without_a_bound(p["schema"])]
+    assert not unbounded, "\n".join(unbounded)
+
+
+def test_a_text_filter_longer_than_the_schema_says_is_a_400_naming_it(world):
+    from rest_framework.test import APIClient
+
+    from anmin.core.api_filters import QUERY_TEXT_MAX
+    from anmin.core.models import Role
+
+    client = APIClient()
+    client.force_authenticate(world.user(Role.CITY_OFFICE))
+    long = "x" * (QUERY_TEXT_MAX + 1)
+    resp = client.get("/api/v1/grid-events/", {"status": long})
+    assert resp.status_code == 400
+    assert resp.json()["field"] == "status"
+    assert f"至多 {QUERY_TEXT_MAX} 个字" in str(resp.json())
+    assert client.get("/api/v1/grid-events/", {"status": long[:-1]}).status_code == 200
+
+
 def test_every_decimal_string_needs_a_digit():
     """DRF refuses "", "-" and "." as a decimal: the pattern does too."""
     loose = []
