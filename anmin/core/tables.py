@@ -22,6 +22,8 @@ from .i18n import one_language
 from .markup import esc
 from .money import is_money, money
 
+NOWRAP = ' class="nowrap"'  # (a money column has a class of its own: not both)
+
 
 def shown(value: Any) -> Any:
     """A value as a page or a ledger shows it: a yes/no field as 是/否 (not True/False), nothing as ""."""
@@ -40,6 +42,8 @@ class Column:
     html: Callable[[Any], Any] | None = None  # on screen only (a badge); the Excel cell is ``get``
     # a sum of money: 1,234,567.00 on screen, the number in Excel; None: when ``key`` is a ``MoneyField``
     money: bool | None = None
+    # kept on one line on screen (a case number, a moment): "WG-2020-" above "017884" on a desktop
+    nowrap: bool = False
 
     def __post_init__(self) -> None:
         # the key's path and its display method's name, worked out once (``get`` runs for every cell)
@@ -82,7 +86,8 @@ class Table:
         """The ``<tbody>`` rows of a ledger page, built in Python: the markup ``anmin/ledger.html``
         would render cell by cell, in a fraction of the time (50 rows × 11 columns are 550 template
         cells, most of a page's CPU). Empty when there are no rows (the template says so)."""
-        headers = [esc(c.header) for c in self.columns]
+        # each cell's attributes after ``<td``: its label (a phone shows it before the value), its class
+        headers = [f'data-label="{esc(c.header)}"' + (NOWRAP if c.nowrap else "") for c in self.columns]
         linked = any(c.link for c in self.columns)
         # the cells ask for the language and code names cell by cell (core.i18n, core.codes)
         with one_language(), codes.held():
@@ -96,10 +101,10 @@ class Table:
                 sums = {c.key for c in self.columns if c.money or (c.money is None and is_money(obj, c.key))}
             url = esc(obj.get_absolute_url()) if linked else ""
             tds = "".join(
-                f'<td data-label="{header}"><a href="{url}">{esc(value)}</a></td>' if col.link
-                else f'<td data-label="{header}" class="money">{esc(money(value))}</td>'
+                f'<td {header}><a href="{url}">{esc(value)}</a></td>' if col.link
+                else f'<td {header} class="money">{esc(money(value))}</td>'
                 if col.key in sums and not col.html
-                else f'<td data-label="{header}">{esc(_on_screen(col.html(obj) if col.html else value))}</td>'
+                else f'<td {header}>{esc(_on_screen(col.html(obj) if col.html else value))}</td>'
                 for header, (col, value) in zip(headers, cells, strict=True))
             rows.append(f'<tr class="{esc(row_class(obj)) if row_class else ""}">{tds}</tr>')
         return mark_safe("".join(rows))  # every value above was escaped (markup.esc)

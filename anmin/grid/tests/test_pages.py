@@ -410,3 +410,16 @@ def test_a_kept_total_that_lags_hides_no_row_and_corrects_itself(client, world, 
     ctx = client.get("/grid/").context
     assert len(ctx["page_obj"].object_list) == 4
     assert ctx["total"] == 4
+
+
+def test_a_ledgers_case_number_and_moments_keep_to_one_line(client, world):
+    """On a desktop the number broke as "WG-2020-" above "017884" and a moment as its date above its time."""
+    event = make(world)
+    dispatch(world, event)
+    html = login(client, world, Role.TOWNSHIP_CENTER).get("/grid/").content.decode()
+    assert f'<td data-label="编号" class="nowrap"><a href="{event.get_absolute_url()}">{event.case.number}</a>' in html
+    assert html.count('<td data-label="上报时间" class="nowrap">') == 1
+    assert html.count('<td data-label="办理期限" class="nowrap">') == 1
+    assert '<td data-label="事件描述">' in html or '<td data-label="事件标题"><a' in html  # the rest may wrap
+    css = client.get("/static/anmin/anmin.css").getvalue().decode()
+    assert ".ledger td.nowrap { white-space: nowrap; }" in css

@@ -18,7 +18,7 @@ class CaseColumns:
 
     @staticmethod
     def head(title_header, *, title_width: int = 32) -> tuple[Column, ...]:
-        return (Column("case.number", _("编号"), link=True, width=18),
+        return (Column("case.number", _("编号"), link=True, width=18, nowrap=True),
                 Column("case.title", title_header, link=True, width=title_width))
 
     @staticmethod
@@ -27,7 +27,7 @@ class CaseColumns:
 
     @staticmethod
     def opened() -> Column:
-        return Column("opened_at", _("上报时间"), value=lambda o: when(o.case.opened_at), width=17)
+        return Column("opened_at", _("上报时间"), value=lambda o: when(o.case.opened_at), width=17, nowrap=True)
 
     @staticmethod
     def tail() -> tuple[Column, ...]:
@@ -36,6 +36,6 @@ class CaseColumns:
             Column("status", _("状态"), value=lambda o: o.case.status_label, width=10),
             Column("handling_org", _("承办单位"), value=lambda o: o.case.handling_org or o.case.center_org or "",
                    width=22),
-            Column("due_at", _("办理期限"), value=lambda o: when(o.case.due_at), width=17),
+            Column("due_at", _("办理期限"), value=lambda o: when(o.case.due_at), width=17, nowrap=True),
             Column("sla", _("时限状态"), value=lambda o: o.case.sla_label, width=10),
         )
