@@ -323,7 +323,8 @@ def location_config(form: forms.BaseForm) -> dict:
     return {
         "basemap": basemap(), "centre": [round(lat, 6), round(lng, 6)], "zoom": zoom,
         "leaflet": {"js": static("anmin/vendor/leaflet/leaflet-1.9.4.js"),
-                    "css": static("anmin/vendor/leaflet/leaflet-1.9.4.css")},
+                    "css": static("anmin/vendor/leaflet/leaflet-1.9.4.css"),
+                    "words": static("anmin/leaflet-words.js")},
         "text": {k: str(v) for k, v in LOCATION_TEXT.items()},
     }
 

@@ -33,25 +33,6 @@
       });
   }
 
-  // Leaflet's own words are English — the zoom buttons' titles, the layer switch's label, the
-  // attribution link's title — and showed as such in the Chinese UI: they are the page's language now.
-  function leafletInPageLanguage(map) {
-    var gettext = window.gettext || String;  // the page's language (jsi18n); Chinese without it
-    if (map.zoomControl) {
-      [[".leaflet-control-zoom-in", gettext("放大")], [".leaflet-control-zoom-out", gettext("缩小")]].forEach(function (b) {
-        var el = map.zoomControl.getContainer().querySelector(b[0]);
-        if (el) { el.title = b[1]; el.setAttribute("aria-label", b[1]); }
-      });
-    }
-    var credit = map.attributionControl;
-    if (credit && typeof credit.options.prefix === "string") {
-      credit.setPrefix(credit.options.prefix.replace(/title="[^"]*"/, 'title="' + gettext("Leaflet 开源地图库") + '"'));
-    }
-    map.getContainer().querySelectorAll(".leaflet-control-layers-toggle").forEach(function (el) {
-      el.title = gettext("图层"); el.setAttribute("aria-label", gettext("图层"));
-    });
-  }
-
   function init(el) {
     var conf = JSON.parse(el.getAttribute("data-map"));
     var map = L.map(el, {zoomControl: true, attributionControl: true, preferCanvas: true, maxZoom: 18, minZoom: 6}).setView(conf.centre, conf.zoom);
@@ -78,7 +59,7 @@
       });
     });
     L.control.layers(null, overlays, {collapsed: false}).addTo(map);
-    leafletInPageLanguage(map);
+    window.AnminLeafletWords(map);
     heatLayer(map, conf);
     el.setAttribute("data-ready", "1");
     return map;

@@ -58,8 +58,23 @@
     }
   }
 
+  function loadScript(src, marker, done, fail) {
+    var script = document.querySelector("script[" + marker + "]");
+    if (!script) {
+      script = document.createElement("script");
+      script.src = src;
+      script.setAttribute(marker, "");
+      document.head.appendChild(script);
+    }
+    script.addEventListener("load", done);
+    script.addEventListener("error", fail);
+  }
+
   function loadLeaflet(conf, done, fail) {
-    if (window.L) { done(); return; }
+    var words = function () {  // Leaflet's words in the page's language (leaflet-words.js), after Leaflet
+      if (window.AnminLeafletWords) { done(); } else { loadScript(conf.leaflet.words, "data-leaflet-words", done, fail); }
+    };
+    if (window.L) { words(); return; }
     if (!document.querySelector("link[data-leaflet]")) {
       var css = document.createElement("link");
       css.rel = "stylesheet";
@@ -67,34 +82,7 @@
       css.setAttribute("data-leaflet", "");
       document.head.appendChild(css);
     }
-    var script = document.querySelector("script[data-leaflet]");
-    if (!script) {
-      script = document.createElement("script");
-      script.src = conf.leaflet.js;
-      script.setAttribute("data-leaflet", "");
-      document.head.appendChild(script);
-    }
-    script.addEventListener("load", done);
-    script.addEventListener("error", fail);
-  }
-
-  // Leaflet's own words are English — the zoom buttons' titles, the layer switch's label, the
-  // attribution link's title — and showed as such in the Chinese UI: they are the page's language now.
-  function leafletInPageLanguage(map) {
-    var gettext = window.gettext || String;  // the page's language (jsi18n); Chinese without it
-    if (map.zoomControl) {
-      [[".leaflet-control-zoom-in", gettext("放大")], [".leaflet-control-zoom-out", gettext("缩小")]].forEach(function (b) {
-        var el = map.zoomControl.getContainer().querySelector(b[0]);
-        if (el) { el.title = b[1]; el.setAttribute("aria-label", b[1]); }
-      });
-    }
-    var credit = map.attributionControl;
-    if (credit && typeof credit.options.prefix === "string") {
-      credit.setPrefix(credit.options.prefix.replace(/title="[^"]*"/, 'title="' + gettext("Leaflet 开源地图库") + '"'));
-    }
-    map.getContainer().querySelectorAll(".leaflet-control-layers-toggle").forEach(function (el) {
-      el.title = gettext("图层"); el.setAttribute("aria-label", gettext("图层"));
-    });
+    loadScript(conf.leaflet.js, "data-leaflet", words, fail);
   }
 
   function setupLocation(lat) {
@@ -188,7 +176,7 @@
         if (map) return;
         var p = current();
         map = L.map(canvas, {maxZoom: 18, minZoom: 5}).setView(p || conf.centre, p ? 16 : conf.zoom);
-        leafletInPageLanguage(map);
+        window.AnminLeafletWords(map);
         if (conf.basemap.kind === "tiles") {
           conf.basemap.layers.forEach(function (t) {
             L.tileLayer(t.url, {subdomains: t.subdomains || "abc", attribution: conf.basemap.attribution || "",
