@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.fields import empty
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
@@ -25,6 +26,12 @@ from .models.audit import AuditAction
 from .serializing import PlannedRead
 
 log = logging.getLogger("anmin.api")
+
+# A yes/no field left out of a form-encoded or multipart request is left out, as in JSON: not given
+# (a create takes the model's default, an edit keeps what is stored). DRF reads it as false there (an
+# unticked HTML checkbox sends nothing), so a PUT naming every other field of a resident cleared
+# 外籍人员 — the API has no HTML form whose checkboxes it would have to read.
+serializers.BooleanField.default_empty_html = empty
 
 
 class ScopedViewSetMixin:

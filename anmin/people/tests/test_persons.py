@@ -307,3 +307,30 @@ def test_an_api_edit_with_a_version_out_of_its_range_is_a_400_naming_it(client, 
     assert resp.json()["field"] == "version"
     zhang.refresh_from_db()
     assert zhang.version == 1
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "form"])
+def test_a_form_encoded_api_edit_leaves_a_yes_no_field_it_does_not_name_as_it_was(client, world, zhang, encoding):
+    """A form-encoded or multipart request that leaves out a yes/no field leaves it as stored, as a JSON
+    one does: DRF read a missing boolean of such a request as false (an unticked HTML checkbox sends
+    nothing), so a PUT naming every other field cleared 外籍人员 and a create stored 否 over the model's
+    default."""
+    from urllib.parse import urlencode
+
+    zhang.is_foreign = True
+    zhang.save(update_fields=["is_foreign"])
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    body = {"name": zhang.name, "region": zhang.region_id, "current_address": "东街1号", "version": 1}
+    url = f"/api/v1/people/persons/{zhang.pk}/"
+    if encoding == "form":
+        resp = client.put(url, urlencode(body), content_type="application/x-www-form-urlencoded")
+    else:
+        from django.test.client import MULTIPART_CONTENT, encode_multipart
+
+        resp = client.put(url, encode_multipart("BoUnDaRy", body), content_type=MULTIPART_CONTENT.replace(
+            "BoUnDaRyStRiNg", "BoUnDaRy"))
+    assert resp.status_code == 200, resp.content
+    zhang.refresh_from_db()
+    assert zhang.current_address == "东街1号"
+    assert zhang.is_foreign is True
+    assert resp.json()["is_foreign"] is True
