@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.tables import Column, Table
+from anmin.core.tables import Column, Table, when
 from anmin.people.tables import date, person_cols, place, yes_no
 
 
@@ -62,7 +61,7 @@ class VisitTable(Table):
             "visited_at",
             _("时间"),
             link=True,
-            value=lambda v: timezone.localtime(v.visited_at).strftime("%Y-%m-%d %H:%M"),
+            value=lambda v: when(v.visited_at),
             width=16,
         ),
         Column("person.name", _("人员"), width=10),
@@ -80,7 +79,7 @@ class IncidentTable(Table):
             "occurred_at",
             _("发生时间"),
             link=True,
-            value=lambda i: timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M"),
+            value=lambda i: when(i.occurred_at),
             width=16,
         ),
         Column("patient.person.name", _("患者"), width=10),

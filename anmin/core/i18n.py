@@ -10,6 +10,9 @@ always the Chinese source text; only the pages translate it (docs/decisions/0001
 - ``source_text(value)`` is a lazily translated label (a ``TextChoices`` label, say) in the source
   language, whatever language the current request is in: use it for anything that is stored, and
   ``with in_source_language():`` around code that translates eagerly (``get_FOO_display()``).
+- ``shown(label, context)`` is a source text (a state's, a kind's label) in the active language, from a
+  table kept per process (the catalogues do not change while it runs): a ledger page asks for its
+  rows' labels hundreds of times, each ``gettext`` a walk through Django's translation objects.
 - ``language()`` is the active language, as ``get_language()``; inside ``with one_language():`` (around
   the rows of a page, whose choice labels, code names and state labels ask for it cell by cell) it is
   read once on entry instead of from Django's thread-and-task-local on every call (about ten Python
@@ -18,6 +21,7 @@ always the Chinese source text; only the pages translate it (docs/decisions/0001
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -46,6 +50,18 @@ def one_language(code: Any = _UNPINNED) -> Iterator[None]:
         yield
     finally:
         _pinned.reset(token)
+
+
+def shown(label: str, context: str | None = None) -> str:
+    """``label`` (a Chinese source text, under ``context`` if given) in the active language; "" as "".
+    The same as ``pgettext(context, label)`` / ``gettext(label)``, looked up once per process."""
+    return _translated(language(), context, label) if label else label
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(language: str | None, context: str | None, label: str) -> str:
+    # ``language`` is only the cache's key: the translation is the active one, which it names
+    return translation.pgettext(context, label) if context else translation.gettext(label)
 
 
 def pgettext_noop(context: str, message: str) -> str:

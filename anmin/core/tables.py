@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +25,27 @@ from .markup import esc
 from .money import is_money, money
 
 NOWRAP = ' class="nowrap"'  # (a money column has a class of its own: not both)
+# The time zone of the page being drawn (``Table.rows_html``): read once, not for every moment of it
+_ZONE: ContextVar[Any] = ContextVar("anmin_rows_zone", default=None)
+
+
+def when(value: Any) -> str:
+    """A moment as the pages show one: in the viewer's time zone, to the minute ("2020-12-10 09:36",
+    not ``2020-12-10 01:36:07.58+00:00``); nothing as ""."""
+    if value is None or value == "":
+        return ""
+    if getattr(value, "tzinfo", None) is not None:
+        value = value.astimezone(_ZONE.get() or timezone.get_current_timezone())
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+@contextmanager
+def _one_zone() -> Iterator[None]:
+    token = _ZONE.set(timezone.get_current_timezone())
+    try:
+        yield
+    finally:
+        _ZONE.reset(token)
 
 
 def shown(value: Any) -> Any:
@@ -90,7 +113,7 @@ class Table:
         headers = [f'data-label="{esc(c.header)}"' + (NOWRAP if c.nowrap else "") for c in self.columns]
         linked = any(c.link for c in self.columns)
         # the cells ask for the language and code names cell by cell (core.i18n, core.codes)
-        with one_language(), codes.held():
+        with one_language(), codes.held(), _one_zone():
             return self._rows_html(headers, linked, row_class)
 
     def _rows_html(self, headers, linked, row_class) -> str:
@@ -141,10 +164,7 @@ class Table:
 
 
 def _on_screen(value: Any) -> Any:
-    """A moment as the pages show one (local time, to the minute), not ``2020-12-10 01:36:07.58+00:00``."""
-    if isinstance(value, dt.datetime):
-        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%d %H:%M")
-    return value
+    return when(value) if isinstance(value, dt.datetime) else value
 
 
 def _excel_value(value: Any) -> Any:

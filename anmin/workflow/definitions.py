@@ -12,14 +12,13 @@ Role tokens in ``Transition.roles``:
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop
 
-from anmin.core.i18n import language, pgettext_noop
+from anmin.core.i18n import pgettext_noop, shown
 
 HANDLER = "@handler"
 REPORTER = "@reporter"
@@ -50,17 +49,6 @@ STATE = "case state"
 STEP = "case step"
 
 
-def _shown(context: str, label: str) -> str:
-    return _translated(language(), context, label) if label else label
-
-
-@functools.lru_cache(maxsize=4096)
-def _translated(language: str | None, context: str, label: str) -> str:
-    """A label in ``language`` (the active one: the argument is the cache's key). A ledger page asks
-    for its rows' state and step labels hundreds of times; the catalogues are loaded once per process."""
-    return pgettext(context, label)
-
-
 @dataclass(frozen=True)
 class State:
     code: str
@@ -71,7 +59,7 @@ class State:
     @property
     def display_label(self) -> str:
         """The label in the active language (``label`` is the Chinese that is stored)."""
-        return _shown(STATE, self.label)
+        return shown(self.label, STATE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +82,7 @@ class Transition:
     @property
     def display_label(self) -> str:
         """The label in the active language (``label`` is the Chinese that is stored)."""
-        return _shown(STEP, self.label)
+        return shown(self.label, STEP)
 
     @property
     def display_reason_label(self) -> str:

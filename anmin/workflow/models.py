@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
+from anmin.core.i18n import shown
 from anmin.core.links import pk_url
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.models.regions import TOWNSHIP_DIGITS
@@ -52,6 +53,8 @@ class Priority(models.TextChoices):
     HARD = "hard", _("疑难复杂")
 
 
+# (``Priority.values`` builds its list again on every call: a ledger row asks once per row)
+PRIORITIES = frozenset(Priority.values)
 CO_IDS_INLINE = 200  # co-handled cases listed inline in a visibility condition; beyond, a subquery
 
 
@@ -331,7 +334,7 @@ class Case(models.Model):
 
     @property
     def priority_label(self) -> str:
-        if self.priority in Priority.values:
+        if self.priority in PRIORITIES:
             return self.get_priority_display()
         try:  # a kind with priorities of its own (a fraud lead's 特高/高/中/低)
             return gettext(self.workflow.priority_label(self.priority))
@@ -361,8 +364,7 @@ class Case(models.Model):
 
     @property
     def sla_label(self) -> str:
-        label = _SLA_LABELS.get(self.sla)
-        return gettext(label) if label else ""
+        return shown(_SLA_LABELS.get(self.sla, ""))
 
     @property
     def domain_url(self) -> str | None:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.tables import Column
-
-
-def when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+from anmin.core.tables import Column, when
 
 
 class CaseColumns:
