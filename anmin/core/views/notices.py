@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import notices
 from ..models import Notice
-from ..tables import Column, Table
+from ..tables import Column, Table, when
 from .base import DetailPage, LedgerView
 
 
 class NoticeTable(Table):
     columns = (
-        Column("created_at", _("时间"), value=lambda n: n.created_at.strftime("%Y-%m-%d %H:%M"), width=17),
+        Column("created_at", _("时间"), value=lambda n: when(n.created_at), width=17),
         Column("kind", _("类型"), width=10),
         Column("title", _("消息"), link=True, width=60),
         Column("read_at", _("状态"), value=lambda n: _("已读") if n.read_at else _("未读"), width=8),
