@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.codes import code_choices
-from anmin.core.formkit import KitForm, unchosen
+from anmin.core.formkit import IdNumberField, KitForm, PhoneField, unchosen
 from anmin.core.forms import RegionChoiceField
 from anmin.workflow.kit.forms import CaseReportForm
 
@@ -19,9 +19,8 @@ class LeadReportForm(CaseReportForm):
 
     region = RegionChoiceField(label=_("受害人所在区划"))
     victim_name = forms.CharField(label=_("潜在受害人姓名"), max_length=64)
-    victim_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False,
-                                   widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    victim_id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    victim_phone = PhoneField(label=_("联系电话"), required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    victim_id_number = IdNumberField(label=_("身份证号码"), required=False)
     fraud_type = forms.ChoiceField(label=_("诈骗类型"))
     source = forms.ChoiceField(label=_("线索来源"), choices=LeadSource.choices, initial=LeadSource.OWN)
     amount_at_risk = forms.DecimalField(label=_("涉及金额(元)"), min_value=0, decimal_places=2, required=False)
@@ -84,7 +83,7 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 class SuspectForm(KitForm):
     name = forms.CharField(label=_("姓名"), max_length=64)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    id_number = IdNumberField(label=_("身份证号码"), required=False)
     caught_on = forms.DateField(label=_("到案日期"), required=False, widget=_DATE)
 
 
@@ -129,14 +128,14 @@ class FraudCaseRegisterForm(CaseReportForm):
     region = RegionChoiceField(label=_("发案地"))
     filed_on = forms.DateField(label=_("立案日期"), widget=_DATE)
     victim_name = forms.CharField(label=_("受害人姓名"), max_length=64)
-    victim_id_number = forms.CharField(label=_("受害人身份证号码"), max_length=18, required=False)
-    victim_phone = forms.CharField(label=_("受害人联系电话"), max_length=20, required=False,
-                                   widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    victim_id_number = IdNumberField(label=_("受害人身份证号码"), required=False)
+    victim_phone = PhoneField(label=_("受害人联系电话"), required=False,
+                              widget=forms.TextInput(attrs={"inputmode": "tel"}))
     loss = forms.DecimalField(label=_("损失金额(元)"), min_value=0, max_digits=14, decimal_places=2, required=False)
     amount_involved = forms.DecimalField(label=_("涉案金额(元)"), min_value=0, max_digits=14, decimal_places=2,
                                          required=False, help_text=_("不填为受害人损失金额"))
     suspect_name = forms.CharField(label=_("犯罪嫌疑人姓名"), max_length=64, required=False)
-    suspect_id_number = forms.CharField(label=_("犯罪嫌疑人身份证号码"), max_length=18, required=False)
+    suspect_id_number = IdNumberField(label=_("犯罪嫌疑人身份证号码"), required=False)
 
     sections = ((_("犯罪嫌疑人（已知时填写）"), ("suspect_name", "suspect_id_number"), "folded"),)
 

@@ -18,7 +18,7 @@ from anmin.core.guards import action
 from anmin.workflow.kit.record_edit import record_update
 from anmin.workflow.kit.record_ledgers import bulk_records
 
-from .coverage import five_items
+from .coverage import five_items, term_label
 from .models import CampusIncident, GuardCheckin, GuardPost, SafetyCheck, School
 from .registries import POSTS, SCHOOLS
 
@@ -65,10 +65,14 @@ def record_check(*, actor, school: School, term: str, items, checked_on: date | 
             row.save()
             audit.record(actor=actor, action="create", obj=row, after=audit.snapshot(row))
             return row
-        if expected_version is None or existing.version != expected_version:
-            raise Conflict(f"{school.name} {row.term} 学期的检查已由他人登记或修改，您的内容未保存。"
-                           "请重新打开该学校的检查，在最新内容上修改",
-                           current={"id": existing.pk, "version": existing.version, "items": existing.items})
+        current = {"id": existing.pk, "version": existing.version, "items": existing.items}
+        if expected_version is None:  # a new form for a school and term already checked
+            raise Conflict(f"{school.name}{term_label(row.term)}的检查已登记（检查日期 {existing.checked_on}），"
+                           "您的内容未保存。请在五个100%检查台账中点该校该学期的「修改」，在已登记的内容上修改",
+                           current=current)
+        if existing.version != expected_version:
+            raise Conflict(f"{school.name}{term_label(row.term)}的检查在您打开后已被他人修改，您的内容未保存。"
+                           "请重新打开该学校的检查，在最新内容上修改", current=current)
         before = audit.snapshot(existing)
         existing.items, existing.checked_on, existing.checked_by, existing.note = (
             row.items, row.checked_on, row.checked_by or existing.checked_by, note or existing.note)

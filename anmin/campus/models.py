@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core.links import pk_url
@@ -139,7 +140,7 @@ class GuardCheckin(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.post} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.post} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("campus:school_detail", args=[self.post.school_id])

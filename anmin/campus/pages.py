@@ -5,18 +5,22 @@ import their Excel ledger on the page (the kit's ``record_import``; writes throu
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import ledgers
+from anmin.core.tables import Column, Table
 from anmin.workflow.kit.record_create import record_create
 from anmin.workflow.kit.record_edit import record_edit
 from anmin.workflow.kit.record_ledgers import record_import
 from anmin.workflow.kit.record_pages import RecordDetailView, record_ledger
 
 from . import actions
-from .coverage import five_items, item_name
+from .coverage import five_items, item_name, term_label
 from .models import CampusIncident, IncidentKind, SafetyCheck, School
 
 
@@ -140,7 +144,47 @@ class IncidentDetail(RecordDetailView):
 IncidentEdit = record_edit(CampusIncident, fields=("handling", "resolved"), action=actions.update_campusincident,
                            title=_("更新处置情况"), done=_("已更新处置情况"))
 
-CheckLedger = record_ledger(
+def _lacking(check: SafetyCheck) -> str:
+    met = set(check.items or ())
+    return "、".join(str(name) for code, name in five_items() if code not in met) or str(_("无"))
+
+
+def _edit_link(check: SafetyCheck):
+    """修改: the check's form opened on what was recorded (shown to who may record checks)."""
+    if not getattr(check, "may_edit", False):
+        return ""
+    url = f"{reverse('campus:check_new')}?{urlencode({'school': check.school_id, 'term': check.term})}"
+    return format_html('<a href="{}">{}</a>', url, _("修改"))
+
+
+class CheckTable(Table):
+    columns = (
+        Column("school.name", _("学校(幼儿园)"), link=True),
+        Column("term", _("学期"), value=lambda o: term_label(o.term), nowrap=True),
+        Column("items", _("缺项"), value=_lacking, width=40),
+        Column("checked_on", _("检查日期")),
+        Column("checked_by", _("检查人")),
+        Column("note", _("备注")),
+        Column("region.name", _("所在区划"), value=lambda o: o.region.name if o.region_id else ""),
+        Column("pk", _("操作"), value=lambda o: "", html=_edit_link),
+    )
+
+
+_CheckLedger = record_ledger(
     SafetyCheck, title=_("五个100%检查台账"), fields=("school", "term", "checked_on", "checked_by", "note"),
     filter_fields=("term",), search="checked_by", date_field="checked_on", select_related=("school", "region"),
     ledger=CheckImport, create_url_name="campus:check_new", create_label=_("登记检查"))
+
+
+class CheckLedger(_CheckLedger):
+    """The term by its name and the items lacking (the export keeps the ledger's own columns), and 修改
+    for who may record checks: a check already recorded is changed there, not entered again."""
+
+    table_class = CheckTable
+
+    def prepare_rows(self, rows):
+        rows = list(super().prepare_rows(rows))
+        may = self.request.user.has_perm("campus.add_safetycheck")
+        for row in rows:
+            row.may_edit = may
+        return rows

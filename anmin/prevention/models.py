@@ -5,6 +5,7 @@ activity records kept against them (patrol logs with check-ins, liaison activity
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
@@ -255,7 +256,7 @@ class PatrolLog(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.team} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.team} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return pk_url("prevention:patrol_detail", self.pk)

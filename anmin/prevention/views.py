@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 
@@ -135,8 +136,9 @@ class PatrolTable(Table):
     columns = (
         Column("team.name", _("巡逻队"), link=True, width=30),
         Column("region.name", _("所在区划")),
-        Column("started_at", _("开始时间"), value=lambda o: f"{o.started_at:%Y-%m-%d %H:%M}"),
-        Column("ended_at", _("结束时间"), value=lambda o: f"{o.ended_at:%H:%M}" if o.ended_at else _("巡逻中")),
+        Column("started_at", _("开始时间")),  # the kit shows a moment on the city's clock
+        Column("ended_at", _("结束时间"),
+               value=lambda o: f"{timezone.localtime(o.ended_at):%H:%M}" if o.ended_at else _("巡逻中")),
         Column("n_checkins", _("打卡")),
         Column("n_findings", _("转网格事件")),
     )

@@ -169,6 +169,6 @@ def test_a_schools_five_items_check_is_entered_and_then_changed_not_doubled(clie
     # A form opened before that change (the old version): told, nothing overwritten.
     r = client.post("/campus/checks/new/", {**post, "items": codes[:1], "expected_version": check.version - 1})
     assert r.status_code == 409
-    assert "已由他人登记或修改" in r.content.decode()
+    assert "在您打开后已被他人修改" in r.content.decode()
     check.refresh_from_db()
     assert check.items == codes

@@ -136,3 +136,39 @@ def test_a_township_centre_cannot_register_a_fraud_case(world, client):
     client.force_login(world.user(Role.TOWNSHIP_CENTER))
     assert client.get(reverse("antifraud:case_register")).status_code == 404
     assert "登记电诈案件" not in client.get(reverse("antifraud:case_list")).content.decode()
+
+
+def test_a_lead_typed_in_with_a_bad_phone_and_a_bad_id_number_is_told_both_at_once(world, client):
+    """登记预警线索 took the phone and the ID number as plain text and left them to the action: a wrong
+    check digit was told first, the ten-digit phone only on the next submit (a station has ten minutes)."""
+    from anmin.antifraud.models import Lead
+
+    client.force_login(world.user(Role.POLICE))
+    post = {"region": world.gc_village.pk, "victim_name": "王桂兰", "victim_phone": "1380374567",
+            "victim_id_number": "411081195503120021", "fraud_type": "04", "source": "own",
+            "amount_at_risk": "80000", "idempotency_key": "g" * 32}
+    r = client.post(reverse("antifraud:lead_report"), post)
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert 'class="form-row has-error" data-field="victim_phone"' in page
+    assert 'class="form-row has-error" data-field="victim_id_number"' in page
+    assert "应为11位手机号码" in page
+    assert "校验位错误" in page
+    assert 'value="王桂兰"' in page
+    assert Lead.objects.count() == 0
+    # A number typed in groups (with spaces) is one number, not cut at 18 characters by the page.
+    r = client.post(reverse("antifraud:lead_report"), {**post, "victim_phone": "138 0374 5679",
+                                                       "victim_id_number": "411081 19550312 002X"})
+    assert r.status_code == 302
+    assert Lead.objects.get().victim_id_number.reveal() == "41108119550312002X"
+
+
+def test_a_fraud_case_tells_a_bad_phone_and_a_bad_id_number_at_once(world, client):
+    client.force_login(world.user(Role.POLICE))
+    post = {"police_case_number": "A4110815000020201201", "fraud_type": "06", "title": "网络刷单返利诈骗案",
+            "region": world.gc_village.pk, "filed_on": "2020-12-01", "victim_name": "孙丽",
+            "victim_phone": "138374160", "victim_id_number": "12345", "loss": "12000",
+            "suspect_name": "某甲", "suspect_id_number": "411081195503120021", "idempotency_key": "h" * 32}
+    page = client.post(reverse("antifraud:case_register"), post).content.decode()
+    for field in ("victim_phone", "victim_id_number", "suspect_id_number"):
+        assert f'class="form-row has-error" data-field="{field}"' in page, field

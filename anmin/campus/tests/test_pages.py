@@ -69,3 +69,38 @@ def test_an_incident_is_brought_up_to_date_on_its_page(world, client):
     village.force_login(world.user(Role.VILLAGE_CENTER))
     assert village.get(edit).status_code == 404
     assert edit not in village.get(incident.get_absolute_url()).content.decode()
+
+
+def test_a_school_checked_this_term_is_changed_from_the_check_ledger_not_refused_as_someone_elses(world, client):
+    """The check ledger showed the term as 2020-2 and no items; 登记检查 for a school already checked
+    that term answered "2020-2 学期的检查已由他人登记或修改…请重新打开该学校的检查" and no page opened it.
+    Now the ledger names the term and the items lacking, and a 修改 link opens the check recorded."""
+    from anmin.campus.coverage import term_label
+    from anmin.campus.entry_pages import _terms
+    from anmin.campus.models import SafetyCheck
+    from anmin.core import clock
+
+    term = _terms()[0][0]  # this term (the business day's)
+    school = actions.create_school(actor=SYSTEM, name="古城村小学", kind="primary", region=world.gc_village)
+    check = actions.record_check(actor=SYSTEM, school=school, term=term, items=["guard", "alarm", "closed", "post"],
+                                 checked_on=dt.date(2020, 9, 20), checked_by="王检查")
+    client.force_login(world.user(Role.TOWNSHIP_CENTER))
+    page = client.get(reverse("campus:check_list")).content.decode()
+    assert term_label(term) in page
+    assert f">{term}<" not in page
+    assert "视频监控系统与公安机关联网率100%" in page  # the item lacking
+    edit = f"/campus/checks/new/?school={school.pk}&amp;term={term}"
+    assert edit in page
+    form = client.get(edit.replace("&amp;", "&")).content.decode()
+    assert f'name="expected_version" value="{check.version}"' in form
+    # A new form for the same school and term: told it is recorded already, the term by its name.
+    r = client.post("/campus/checks/new/", {"school": school.pk, "term": term, "items": ["guard"],
+                                            "checked_on": clock.today().isoformat()})
+    assert r.status_code == 409
+    body = r.content.decode()
+    assert f"{term_label(term)}的检查已登记" in body
+    assert "由他人" not in body
+    assert SafetyCheck.objects.get().items == ["guard", "alarm", "closed", "post"]
+    # Who may only read the ledger gets no 修改.
+    client.force_login(world.user(Role.LEADER))
+    assert "/campus/checks/new/?school=" not in client.get(reverse("campus:check_list")).content.decode()

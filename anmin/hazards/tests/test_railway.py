@@ -136,3 +136,19 @@ def test_the_railway_ledger_imports_good_rows_names_bad_ones_and_reexports(world
     again = RailwayHazardLedger(user=world.user(Role.TOWNSHIP_CENTER)).dry_run(
         RailwayHazardLedger(user=world.user(Role.TOWNSHIP_CENTER)).workbook(RailwayHazard.objects.all()))
     assert (again.new_count, again.existing_count, again.errors) == (0, 1, [])
+
+
+def test_the_report_form_stands_on_no_category_until_one_is_chosen(world, client):
+    """The form opened on 危房 (the first category): a grid worker who reported a cut fence without
+    touching the picker registered a 危房 hazard. Now nothing stands chosen and the form says so."""
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    form = client.get("/hazards/railway/report/").content.decode()
+    picker = form[form.index('name="category"'):]
+    picker = picker[:picker.index("</select>")]
+    assert '<option value="" selected>请选择</option>' in picker
+    resp = client.post("/hazards/railway/report/", {
+        "region": world.gc_village.code, "line": "郑万高铁", "description": "护网被剪开约2米", "priority": "normal"})
+    assert resp.status_code == 400
+    assert "「隐患类别」为必填项" in resp.content.decode()
+    assert 'value="郑万高铁"' in resp.content.decode()
+    assert not RailwayHazard.objects.filter(line="郑万高铁").exists()

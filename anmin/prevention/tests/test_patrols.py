@@ -143,3 +143,20 @@ def test_a_finding_with_a_tampered_check_in_key_is_refused_not_a_500(client, wor
         assert r.status_code == 400, junk
         assert "该打卡记录不存在" in r.content.decode()
     assert not Case.objects.filter(kind="WG").exists()
+
+
+def test_the_patrol_ledger_shows_its_times_on_the_citys_clock_not_utc(client, world, team):
+    """巡逻记录 said 01:07 for a patrol started at 09:07 in Yuzhou (the column formatted the stored UTC
+    moment itself); the patrol's own page said 09:07."""
+    log = actions.start_patrol(actor=SYSTEM, team=team)
+    utc = dt.UTC
+    PatrolLog.objects.filter(pk=log.pk).update(started_at=dt.datetime(2020, 12, 10, 1, 7, tzinfo=utc),
+                                               ended_at=dt.datetime(2020, 12, 10, 2, 30, tzinfo=utc))
+    client.force_login(world.user(Role.VILLAGE_CENTER))
+    page = client.get("/prevention/patrols/").content.decode()
+    assert "2020-12-10 09:07" in page
+    assert "10:30" in page
+    assert "01:07" not in page
+    assert "02:30" not in page
+    log.refresh_from_db()
+    assert str(log).endswith("2020-12-10 09:07")
