@@ -136,6 +136,18 @@ def _has_many(choices: Iterable) -> int:
     return n
 
 
+def _opens_on_first(form: forms.BaseForm, name: str, field: forms.ChoiceField, choices: list) -> bool:
+    """A required drop-down without an empty choice, for which nothing is chosen: the browser shows and
+    sends its first option, and a record says what nobody chose (a railway hazard filed as 危房, a
+    dispute's 调解方式). It gets 请选择 first; left there, the form says the field is required. A field
+    with a default (a model field's, the form's or the view's ``initial``) keeps opening on it."""
+    widget = field.widget
+    return (field.required and isinstance(widget, forms.Select)
+            and not isinstance(widget, forms.SelectMultiple | forms.NullBooleanSelect)
+            and len(choices) > 1 and choices[0][0] not in ("", None)
+            and form.initial.get(name) is None and field.initial is None)
+
+
 def _sole_choice(field: forms.Field):
     """The only non-empty choice of a required picker, or None."""
     if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
@@ -170,6 +182,8 @@ def polish(form: forms.BaseForm, *, placeholder=CHOOSE, preselect: bool = True) 
             choices = list(field.choices)
             if choices and choices[0][0] in ("", None) and str(choices[0][1]).strip() in BLANK_LABELS:
                 field.choices = _blank_first(choices, placeholder)
+            elif preselect and _opens_on_first(form, name, field, choices):
+                field.choices = [("", placeholder), *choices]
         if isinstance(widget, forms.NullBooleanSelect) and placeholder is ALL:
             # a filter's yes/no: its empty choice is "any", not Django's "未知"
             widget.choices = [(widget.choices[0][0], placeholder), *list(widget.choices)[1:]]

@@ -182,3 +182,29 @@ def test_a_refused_form_asks_for_its_chosen_files_again_and_only_for_those(world
         assert not form.is_valid()
         assert form.errors["photos"] == [
             "The file(s) chosen for “照片” were not kept: choose them again once corrected"]
+
+
+class Hazard(KitForm):
+    category = forms.ChoiceField(label="隐患类别", choices=[("house", "危房"), ("fence", "护网破损")])
+    method = forms.ChoiceField(label="调解方式", choices=[("a", "当面"), ("b", "电话")], initial="b")
+    note = forms.ChoiceField(label="备注类型", choices=[("x", "甲"), ("y", "乙")], required=False)
+    way = forms.ChoiceField(label="方式", choices=[("p", "走访"), ("q", "电话")], widget=forms.RadioSelect)
+
+
+def test_a_required_drop_down_nobody_chose_opens_on_choose_and_is_refused_untouched(db):
+    """A required drop-down without an empty choice opened on its first option, and a form sent as it
+    opened recorded that option (a cut fence filed as 危房): it opens on 请选择 and, untouched, is refused
+    by its name. One with a default keeps it; an optional one and radio buttons are as they were."""
+    html = re.sub(r">\s+<", "><", "".join(str(f) for f in Hazard()))
+    assert '<option value="" selected>请选择</option><option value="house">危房</option>' in html
+    assert '<option value="b" selected>电话</option>' in html  # the form's default stands
+    assert '<option value="">请选择</option><option value="a">当面</option>' not in html
+    note = html.split('name="note"')[1].split("</select>")[0]
+    assert '<option value=""' not in note
+    assert 'type="radio"' in html
+    untouched = Hazard(data={"method": "b", "way": "p"})
+    assert not untouched.is_valid()
+    assert list(untouched.errors) == ["category"]
+    assert Hazard(data={"category": "fence", "method": "b", "way": "p"}).is_valid()
+    again = re.sub(r">\s+<", "><", "".join(str(f) for f in untouched))  # the refused form shows 请选择 again, not 危房
+    assert '<option value="" selected>请选择</option>' in again

@@ -81,6 +81,7 @@ def test_a_dispute_from_report_to_follow_up_visit(live_server, world, phone):
     login(phone, live_server, mediator.username)
     phone.goto(live_server.url + url)
     phone.click("[data-action=session]")
+    phone.select_option("#id_method", "in_person")  # nothing stands chosen for the mediator (core.formkit)
     phone.fill("#id_record", "召集双方到村委会，现场丈量，释法说理。")
     phone.check("input[name=mediators]")
     phone.click("form.form-page button[type=submit]")
