@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anmin_ci
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo serve test lint test-sqlite test-postgres replica-test bench bench-province chaos system-deps messages clean
+.PHONY: demo serve test lint test-sqlite test-postgres replica-test bench bench-province chaos system-deps messages echarts clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,14 @@ messages: $(VENV)/.installed
 	cd anmin && ../$(BIN)/django-admin makemessages -l en --settings=anmin.settings --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' \
 	  && ../$(BIN)/django-admin makemessages -d djangojs -l en --settings=anmin.settings --ignore='*/vendor/*' --ignore='*/templates/*' --ignore='tests/*' --ignore='*/tests/*' --ignore='*/locale/*' \
 	  && ../$(BIN)/django-admin compilemessages -l en -l zh_Hans --settings=anmin.settings
+
+## make echarts: rebuild the vendored chart library, anmin/analytics/static/analytics/vendor/
+## echarts-6.1.0-anmin.min.js, from frontend/echarts (entry.js: the series and components the pages use;
+## the exact packages of package-lock.json, installed in a scratch directory). Needs node, npm and the
+## registry; neither the tests nor CI run it: the built file is committed (docs/decisions/0028).
+## frontend/echarts/build.sh --check rebuilds and compares with the committed file.
+echarts:
+	frontend/echarts/build.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -56,7 +56,7 @@ def test_pages_are_gzipped_for_a_browser_that_accepts_it(client, world):
 def test_static_text_is_gzipped_outside_production_and_revalidates_with_a_304(client, db):
     """The demo's WhiteNoise serves the apps' files as they are (no compressed copies: those are
     made by production's collectstatic): the chart library went out as 1.1 MB to a phone."""
-    url = "/static/analytics/vendor/echarts-6.1.0.min.js"
+    url = "/static/analytics/vendor/echarts-6.1.0-anmin.min.js"
     plain = client.get(url)
     size = int(plain["Content-Length"])
     packed = client.get(url, headers={"accept-encoding": "gzip"})

@@ -47,12 +47,24 @@
   // three on a desktop's half-width card, four or five on a phone): the plot starts below the legend as
   // drawn, with room for the axis's unit between them, so the legend never covers the unit or the
   // lines. A legend that would take more than a third of the chart scrolls instead (one line, pages).
+  // Where the legend ends is taken after each update through ECharts' extension API (registerPostUpdate
+  // hands the hook the global model and the ExtensionAPI, whose getViewOfComponentModel gives the
+  // legend's view and its group as laid out), not through the chart instance's internals.
+  var legendBottoms = new WeakMap();
+  if (window.echarts) {
+    window.echarts.registerPostUpdate(function (ecModel, api) {
+      var model = ecModel.getComponent("legend"), bottom = 0;
+      var view = model && model.get("show") ? api.getViewOfComponentModel(model) : null;
+      if (view) {
+        var box = view.group.getBoundingRect();
+        bottom = view.group.y + box.y + box.height;
+      }
+      legendBottoms.set(api.getDom(), bottom);
+    });
+  }
+
   function legendBottom(chart) {
-    var model = chart.getModel().getComponent("legend");
-    if (!model || !model.get("show")) { return 0; }
-    var group = chart.getViewOfComponentModel(model).group;
-    var box = group.getBoundingRect();
-    return group.y + box.y + box.height;
+    return legendBottoms.get(chart.getDom()) || 0;
   }
 
   function fitToLegend(chart, el) {
