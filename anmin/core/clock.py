@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 _TTL = 60.0  # seconds a process trusts what it read; `anmin clock` changes reach every process within this
 _cached: tuple[float, dt.timedelta] | None = None
+_moment: ContextVar[dt.datetime | None] = ContextVar("anmin_moment", default=None)
 
 
 def shift() -> dt.timedelta:
@@ -53,8 +57,19 @@ def forget() -> None:
 
 
 def now() -> dt.datetime:
-    """The business moment (aware)."""
-    return timezone.now() + shift()
+    """The business moment (aware); inside ``one_moment()``, the moment the block began."""
+    return _moment.get() or timezone.now() + shift()
+
+
+@contextmanager
+def one_moment() -> Iterator[None]:
+    """Inside the block ``now()`` is the moment it began: a ledger page's rows (each row's time-limit
+    state asks for it, twice) are drawn at one moment, not fifty slightly different ones."""
+    token = _moment.set(now())
+    try:
+        yield
+    finally:
+        _moment.reset(token)
 
 
 def today() -> dt.date:

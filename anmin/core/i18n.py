@@ -13,6 +13,7 @@ always the Chinese source text; only the pages translate it (docs/decisions/0001
 - ``shown(label, context)`` is a source text (a state's, a kind's label) in the active language, from a
   table kept per process (the catalogues do not change while it runs): a ledger page asks for its
   rows' labels hundreds of times, each ``gettext`` a walk through Django's translation objects.
+- ``zone()`` is the current time zone, read once inside ``with one_zone():`` as the language is.
 - ``language()`` is the active language, as ``get_language()``; inside ``with one_language():`` (around
   the rows of a page, whose choice labels, code names and state labels ask for it cell by cell) it is
   read once on entry instead of from Django's thread-and-task-local on every call (about ten Python
@@ -28,10 +29,11 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 _UNPINNED = object()
 _pinned: ContextVar[Any] = ContextVar("anmin_language", default=_UNPINNED)
+_zone: ContextVar[Any] = ContextVar("anmin_zone", default=None)
 
 
 def language() -> str | None:
@@ -62,6 +64,22 @@ def shown(label: str, context: str | None = None) -> str:
 def _translated(language: str | None, context: str | None, label: str) -> str:
     # ``language`` is only the cache's key: the translation is the active one, which it names
     return translation.pgettext(context, label) if context else translation.gettext(label)
+
+
+def zone() -> Any:
+    """The current time zone: ``timezone.get_current_timezone()``, or the one pinned by ``one_zone``."""
+    return _zone.get() or timezone.get_current_timezone()
+
+
+@contextmanager
+def one_zone() -> Iterator[None]:
+    """Inside the block ``zone()`` answers the time zone current on entry, read once (a ledger page or
+    an API list shows a moment or two per row, each read from Django's thread-and-task-local)."""
+    token = _zone.set(timezone.get_current_timezone())
+    try:
+        yield
+    finally:
+        _zone.reset(token)
 
 
 def pgettext_noop(context: str, message: str) -> str:

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import timezone
 from rest_framework import ISO_8601
 from rest_framework import fields as drf_fields
 from rest_framework.fields import SkipField
@@ -30,8 +29,8 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.serializers import ListSerializer
 from rest_framework.settings import api_settings
 
-from . import codes
-from .i18n import one_language
+from . import clock, codes
+from .i18n import one_language, one_zone, zone
 
 # Exactly these classes (a subclass may convert differently): the conversion of their
 # ``to_representation`` for a value that is not None.
@@ -91,12 +90,13 @@ def _slow(field, instance, ret: dict) -> None:
 
 
 class PlannedList(ListSerializer):
-    """A list of planned records: the language and each code table's names read once for the list,
-    not record by record (a state's label, a category's name: 1,000 of a 50-record list's 31,000
-    Python calls), as a ledger page's rows do (``core.tables.Table.rows_html``)."""
+    """A list of planned records: the language, the time zone, each code table's names and the moment
+    (a record's time-limit state) read once for the list, not record by record (a state's label, a
+    category's name: 1,000 of a 50-record list's 31,000 Python calls), as a ledger page's rows do
+    (``core.tables.Table.rows_html``)."""
 
     def to_representation(self, data):
-        with one_language(), codes.held():
+        with one_language(), one_zone(), codes.held(), clock.one_moment():
             return super().to_representation(data)
 
 
@@ -143,7 +143,7 @@ class PlannedRead:
                 ret[field.field_name] = None
             elif convert is _ISO:
                 if tz is None:
-                    tz = timezone.get_current_timezone()
+                    tz = zone()
                 text = _iso(value, tz)
                 ret[field.field_name] = text if text is not None else field.to_representation(value)
             else:

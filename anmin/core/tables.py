@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,14 +17,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from . import codes
-from .i18n import one_language
+from . import clock, codes
+from .i18n import one_language, one_zone, zone
 from .markup import esc
 from .money import is_money, money
 
 NOWRAP = ' class="nowrap"'  # (a money column has a class of its own: not both)
-# The time zone of the page being drawn (``Table.rows_html``): read once, not for every moment of it
-_ZONE: ContextVar[Any] = ContextVar("anmin_rows_zone", default=None)
 
 
 def when(value: Any) -> str:
@@ -35,17 +31,9 @@ def when(value: Any) -> str:
     if value is None or value == "":
         return ""
     if getattr(value, "tzinfo", None) is not None:
-        value = value.astimezone(_ZONE.get() or timezone.get_current_timezone())
+        value = value.astimezone(zone())
     return value.strftime("%Y-%m-%d %H:%M")
 
-
-@contextmanager
-def _one_zone() -> Iterator[None]:
-    token = _ZONE.set(timezone.get_current_timezone())
-    try:
-        yield
-    finally:
-        _ZONE.reset(token)
 
 
 def shown(value: Any) -> Any:
@@ -87,7 +75,11 @@ class Column:
         value = display() if callable(display) else getattr(target, self._last, None)
         if callable(value) and not getattr(value, "do_not_call_in_templates", False):
             value = value()  # a method named as the key (get_kind_display), called as a template would
-        return shown(value)
+        if value is None:  # ``shown``, written out: it runs for every cell of a page
+            return ""
+        if value.__class__ is bool:
+            return gettext("是") if value else gettext("否")
+        return value
 
 
 class Table:
@@ -113,7 +105,7 @@ class Table:
         headers = [f'data-label="{esc(c.header)}"' + (NOWRAP if c.nowrap else "") for c in self.columns]
         linked = any(c.link for c in self.columns)
         # the cells ask for the language and code names cell by cell (core.i18n, core.codes)
-        with one_language(), codes.held(), _one_zone():
+        with one_language(), one_zone(), codes.held(), clock.one_moment():
             return self._rows_html(headers, linked, row_class)
 
     def _rows_html(self, headers, linked, row_class) -> str:
@@ -127,7 +119,9 @@ class Table:
                 f'<td {header}><a href="{url}">{esc(value)}</a></td>' if col.link
                 else f'<td {header} class="money">{esc(money(value))}</td>'
                 if col.key in sums and not col.html
-                else f'<td {header}>{esc(_on_screen(col.html(obj) if col.html else value))}</td>'
+                else f'<td {header}>{esc(col.html(obj))}</td>' if col.html
+                # a moment as the pages show one (``when``), not ``2020-12-10 01:36:07.58+00:00``
+                else f'<td {header}>{esc(when(value) if isinstance(value, dt.datetime) else value)}</td>'
                 for header, (col, value) in zip(headers, cells, strict=True))
             rows.append(f'<tr class="{esc(row_class(obj)) if row_class else ""}">{tds}</tr>')
         return mark_safe("".join(rows))  # every value above was escaped (markup.esc)
@@ -161,10 +155,6 @@ class Table:
                 progress(n)
         wb.save(out)
         return n
-
-
-def _on_screen(value: Any) -> Any:
-    return when(value) if isinstance(value, dt.datetime) else value
 
 
 def _excel_value(value: Any) -> Any:
