@@ -15,6 +15,8 @@ def shell(request) -> dict:
            "business_today": clock.today() if clock.is_shifted() else None,
            # The phone's offline recorder adds this to its own clock (docs/offline.md).
            "clock_shift_seconds": round(clock.shift().total_seconds()),
+           # ... and shows a moment in the city's time zone, whatever zone the phone is set to.
+           "time_zone_name": timezone.get_current_timezone_name(),
            "tz_offset_minutes": round(timezone.localtime().utcoffset().total_seconds() / 60)}
     if user is not None and user.is_authenticated:
         org = user.org_unit

@@ -78,6 +78,62 @@ def _model_field(serializer, field):
         return None
 
 
+def _source_field(serializer, field):
+    """The model field a field of a ``ModelSerializer`` reads, through its dotted source (``case.id``,
+    ``handling_org``, ``case_id``), or None (a method, a property, a serializer without a model)."""
+    if isinstance(serializer, serializers.ManyRelatedField):  # a list of ids: the parent's relation
+        return _source_field(serializer.parent, serializer)
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    attrs = list(getattr(field, "source_attrs", None) or [])
+    if model is None or not attrs or field.source == "*":
+        return None
+    for i, name in enumerate(attrs):
+        try:
+            model_field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        except Exception:
+            return None
+        if i == len(attrs) - 1:
+            return model_field
+        model = getattr(model_field, "related_model", None)
+        if model is None or model_field.one_to_many or model_field.many_to_many:
+            return None
+    return None
+
+
+def big_column(model_field):
+    """The 64-bit integer column a model field is or points at — a ``BigAutoField`` id, a
+    ``BigIntegerField`` (``PositiveBigIntegerField``), a foreign key or a list of rows whose id is
+    one — or None (an ``IntegerField``: a ``version`` counter is 32-bit on purpose)."""
+    if model_field is not None and getattr(model_field, "is_relation", False):
+        if getattr(model_field, "related_model", None) is None:  # a generic foreign key
+            return None
+        if model_field.concrete and (model_field.many_to_one or model_field.one_to_one):
+            return big_column(model_field.target_field)
+        return big_column(model_field.related_model._meta.pk)  # ids of other rows (many, or reverse)
+    return model_field if isinstance(model_field, models.BigIntegerField) else None
+
+
+def _field_column(field, parent):
+    """The model column behind a serializer field: a related field's rows' id, else its source's."""
+    if isinstance(field, relations.RelatedField) and not isinstance(field, relations.SlugRelatedField):
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            return queryset.model._meta.pk
+    return _source_field(parent, field) if parent is not None else None
+
+
+def int64(meta: dict, column) -> dict:
+    """An integer node of a 64-bit column says so: ``format: int64`` and the column's range (a row's id
+    1 … 2⁶³−1) — without a format, generated clients read an OpenAPI integer as an int32."""
+    if meta.get("type") != "integer" or not _plain(meta):
+        return meta
+    low, high = (1, MAX_BIG_INT) if column.primary_key or column.auto_created else _int_range(column)
+    meta["format"] = "int64"
+    meta["minimum"] = max(meta.get("minimum", low), low)
+    meta["maximum"] = min(meta.get("maximum", high), high)
+    return meta
+
+
 def _below(n: int) -> str:
     """A regular expression of the whole numbers 0 … n-1 (no leading zeros), n ≥ 1."""
     digits = str(n)
@@ -126,9 +182,18 @@ class Schema(AutoSchema):
                 component[FORM_EMPTY_ABSENT] = absent
         return component
 
+    def _map_model_field(self, model_field, direction):
+        # A path's {id}, a ReadOnlyField: the model field itself, 64-bit where its column is.
+        meta = super()._map_model_field(model_field, direction)
+        column = big_column(model_field)
+        return int64(meta, column) if column is not None else meta
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
         parent = getattr(field, "parent", None)
+        column = _field_column(field, parent) if meta.get("type") == "integer" else None
+        if column is not None and big_column(column) is not None:
+            meta = int64(meta, big_column(column))
         if direction == "request" and not field.read_only:
             return request_field(meta, field, parent)
         if direction != "response" or not field.read_only or parent is None:
@@ -218,7 +283,7 @@ def request_field(meta: dict, field, parent) -> dict:
     if isinstance(field, serializers.DecimalField):
         return _decimal(meta, field)
     if kind == "integer":
-        return _integer(meta, field, model_field)
+        return _integer(meta, field, model_field, parent)
     if kind == "array" and getattr(field, "allow_empty", True) is False:
         meta["minItems"] = max(meta.get("minItems", 0), 1)
     if kind == "string" and isinstance(field, serializers.CharField) and "pattern" not in meta \
@@ -257,15 +322,24 @@ def _decimal(meta: dict, field) -> dict:
     return meta
 
 
-def _integer(meta: dict, field, model_field) -> dict:
+def _integer(meta: dict, field, model_field, parent) -> dict:
     if isinstance(field, relations.RelatedField):
-        low, high = 1, MAX_BIG_INT  # a row's id (BigAutoField); whether it exists is a 400
+        # a row's id (a BigAutoField: 1 … 2⁶³−1; an AutoField's, 2³¹−1); whether it exists is a 400
+        column = _field_column(field, parent)
+        low, high = 1, _int_range(column)[1] if isinstance(column, models.IntegerField) else MAX_BIG_INT
     elif model_field is not None and isinstance(model_field, models.IntegerField):
         low, high = _int_range(model_field)
-    else:
-        low, high = -MAX_INT - 1, MAX_INT
+    else:  # a plain number: the bounds it declares (a row's id up to 2⁶³−1), else an int32's
+        low = -MAX_INT - 1 if field.min_value is None else field.min_value
+        high = MAX_INT if field.max_value is None else field.max_value
     meta["minimum"] = max(meta.get("minimum", low), low)
     meta["maximum"] = min(meta.get("maximum", high), high)
+    # int64 when the range needs it, and only then: drf-spectacular says int64 when the database's range
+    # of the column is wider (SQLite's are all 64-bit), before the range is brought to the column's.
+    if meta["minimum"] < -MAX_INT - 1 or meta["maximum"] > MAX_INT:
+        meta["format"] = "int64"
+    elif meta.get("format") == "int64":
+        del meta["format"]
     return meta
 
 
@@ -329,7 +403,12 @@ def filter_parameter(node: dict, flt, model) -> None:
             node.update(type="string", pattern=apifields.REGION_CODE, minLength=1)
             return
         if node.get("type") == "integer":  # a row's id; whether it is one the caller sees is a 400
-            node.update(minimum=1, maximum=MAX_BIG_INT)
+            related = _related_model(flt, model)
+            pk = related._meta.pk if related is not None else None
+            if pk is None or big_column(pk) is not None:
+                node.update(minimum=1, maximum=MAX_BIG_INT, format="int64")
+            else:  # (a Django table's AutoField: an int4)
+                node.update(minimum=1, maximum=_int_range(pk)[1])
             return
     if node.get("type") == "integer":  # a whole number (core.filters.WholeNumberFilter): an int32
         node.setdefault("minimum", -MAX_INT - 1)
@@ -515,7 +594,8 @@ def _variant(schemas: dict, name: str, suffix: str, build) -> str:
 
 def postprocess_path_ids(result, generator, request, public):
     """A row's id in a path (``{id}``, a ``BigAutoField``) says its range: 1 … 2⁶³−1 (a drf-spectacular
-    post-processing hook). Beyond it, as for an id of no row, the answer is 404."""
+    post-processing hook; ``Schema._map_model_field`` says it, and int64, where it knows the model).
+    Beyond it, as for an id of no row, the answer is 404."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():

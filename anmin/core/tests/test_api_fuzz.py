@@ -31,6 +31,9 @@ from anmin.core.models import Role
 from anmin.core.roles import role_defs
 
 EXAMPLES = int(os.environ.get("ANMIN_FUZZ_EXAMPLES", "2"))
+# ANMIN_FUZZ_SEED=<n>: other requests than the fixed seed's (schemathesis's seed wins over derandomize;
+# the coverage phase's boundaries are the same whatever the seed).
+SEED = int(os.environ["ANMIN_FUZZ_SEED"]) if os.environ.get("ANMIN_FUZZ_SEED") else None
 # The coverage phase (every boundary the schema defines) dominates the time; one database is enough
 # for it: the run on PostgreSQL fuzzes, the SQLite run skips (ANMIN_FUZZ_SQLITE=1 to force it) — the
 # whole module, before the schema is generated: collecting its cases costs a test process ~10 s.
@@ -81,7 +84,8 @@ APP = get_wsgi_application()
 
 
 def _schema(*, coverage: bool):
-    config = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": coverage}}, "checks": CHECKS})
+    config = SchemathesisConfig.from_dict({"phases": {"coverage": {"enabled": coverage}}, "checks": CHECKS}
+                                          | ({"seed": SEED} if SEED is not None else {}))
     loaded = schemathesis.openapi.from_dict(_raw, config=config)
     loaded.app = APP
     return loaded

@@ -29,9 +29,30 @@
   }
   // The worker's moment on the business clock (the server says how far it stands from the real one).
   function recordedNow() { return new Date(Date.now() + shift * 1000).toISOString(); }
-  // The same moment as the server's local time ("2020-12-10T09:30"), for a datetime-local field.
+  // A moment as the city's local time, whatever zone the phone is set to: the server's time zone
+  // (data-time-zone, Asia/Shanghai) through Intl, else its current offset (data-tz-offset).
+  var zone = body.dataset.timeZone || "";
   var tzOffset = parseInt(body.dataset.tzOffset || "0", 10) || 0;
-  function localNow() { return new Date(Date.now() + (shift + tzOffset * 60) * 1000).toISOString().slice(0, 16); }
+  var zoned = null;
+  try {
+    zoned = zone ? new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit",
+                                                      day: "2-digit", hour: "2-digit", minute: "2-digit",
+                                                      hourCycle: "h23" }) : null;
+    if (zoned && !zoned.formatToParts) { zoned = null; }
+  } catch (e) { zoned = null; }  // (an unknown zone: the offset)
+  // "2020-12-10T09:30" (the value of a datetime-local field) for a moment in milliseconds.
+  function localIso(ms) {
+    if (zoned) {
+      var p = {};
+      zoned.formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
+      return p.year + "-" + p.month + "-" + p.day + "T" + p.hour + ":" + p.minute;
+    }
+    return new Date(ms + tzOffset * 60000).toISOString().slice(0, 16);
+  }
+  // A moment as the pages show one ("2020-12-10 09:30", Django's "Y-m-d H:i").
+  function shown(ms) { return localIso(ms).replace("T", " "); }
+  // The worker's moment on the business clock as the server's local time, for a datetime-local field.
+  function localNow() { return localIso(Date.now() + shift * 1000); }
   function fillNow(root) {
     root.querySelectorAll("input[data-offline-now]").forEach(function (el) { el.value = localNow(); });
   }
@@ -349,7 +370,8 @@
           var title = document.createElement("strong");
           text(title, summaries[i] || labelOf(r));
           var meta = document.createElement("small");
-          text(meta, " " + new Date(r.created).toLocaleString() + " · " + (STATUS[r.status] || r.status));
+          // (when it was queued, on the business clock like the record's own 记录时间)
+          text(meta, " " + shown(r.created + shift * 1000) + " · " + (STATUS[r.status] || r.status));
           li.appendChild(title);
           li.appendChild(meta);
           if (r.error && r.status !== "pending") {
@@ -429,7 +451,7 @@
       box.appendChild(section);
     });
     var when = document.querySelector("[data-offline-when]");
-    if (when) { text(when, fmt(gettext("本机数据更新于 %(time)s"), { time: new Date(data.generated_at).toLocaleString() })); }
+    if (when) { text(when, fmt(gettext("本机数据更新于 %(time)s"), { time: shown(Date.parse(data.generated_at)) })); }
   }
 
   // ---- position: forms marked data-offline-gps (works with no network: it is the phone's GPS) ----
