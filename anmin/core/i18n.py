@@ -10,7 +10,7 @@ always the Chinese source text; only the pages translate it (docs/decisions/0001
 - ``source_text(value)`` is a lazily translated label (a ``TextChoices`` label, say) in the source
   language, whatever language the current request is in: use it for anything that is stored, and
   ``with in_source_language():`` around code that translates eagerly (``get_FOO_display()``).
-- ``shown(label, context)`` is a source text (a state's, a kind's label) in the active language, from a
+- ``translated(label, context)`` is a source text (a state's, a kind's label) in the active language, from a
   table kept per process (the catalogues do not change while it runs): a ledger page asks for its
   rows' labels hundreds of times, each ``gettext`` a walk through Django's translation objects.
 - ``zone()`` is the current time zone, read once inside ``with one_zone():`` as the language is.
@@ -54,14 +54,14 @@ def one_language(code: Any = _UNPINNED) -> Iterator[None]:
         _pinned.reset(token)
 
 
-def shown(label: str, context: str | None = None) -> str:
+def translated(label: str, context: str | None = None) -> str:
     """``label`` (a Chinese source text, under ``context`` if given) in the active language; "" as "".
     The same as ``pgettext(context, label)`` / ``gettext(label)``, looked up once per process."""
-    return _translated(language(), context, label) if label else label
+    return _in(language(), context, label) if label else label
 
 
 @functools.lru_cache(maxsize=4096)
-def _translated(language: str | None, context: str | None, label: str) -> str:
+def _in(language: str | None, context: str | None, label: str) -> str:
     # ``language`` is only the cache's key: the translation is the active one, which it names
     return translation.pgettext(context, label) if context else translation.gettext(label)
 

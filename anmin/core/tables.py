@@ -35,7 +35,6 @@ def when(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
-
 def shown(value: Any) -> Any:
     """A value as a page or a ledger shows it: a yes/no field as 是/否 (not True/False), nothing as ""."""
     if isinstance(value, bool):

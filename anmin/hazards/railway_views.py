@@ -7,7 +7,6 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.formkit import unchosen
 from anmin.core.forms import RegionChoiceField
 from anmin.core.ledgers import LedgerImportMixin
 from anmin.core.tables import Column, Table
@@ -48,8 +47,8 @@ class RailwayHazardTable(Table):
 class RailwayHazardForm(CaseReportForm):
     region = RegionChoiceField(label=_("所在村(社区)"))
     line = forms.CharField(label=_("铁路线路"), max_length=64, help_text=_("如：郑万高铁、禹亳铁路"))
-    # Nothing chosen for the user: a form sent untouched registered its first category (危房).
-    category = forms.ChoiceField(label=_("隐患类别"), choices=unchosen(RailwayHazardCategory.choices))
+    # Starts on 请选择 (core.formkit): a form sent untouched registered its first category (危房).
+    category = forms.ChoiceField(label=_("隐患类别"), choices=RailwayHazardCategory.choices)
     mileage = forms.CharField(label=_("里程(公里标)"), max_length=32, required=False)
     description = forms.CharField(label=_("隐患情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     requirement = forms.CharField(label=_("整改要求"), max_length=500, required=False)

@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from django.utils.translation import gettext, gettext_noop
 
-from anmin.core.i18n import pgettext_noop, shown
+from anmin.core.i18n import pgettext_noop, translated
 
 HANDLER = "@handler"
 REPORTER = "@reporter"
@@ -59,7 +59,7 @@ class State:
     @property
     def display_label(self) -> str:
         """The label in the active language (``label`` is the Chinese that is stored)."""
-        return shown(self.label, STATE)
+        return translated(self.label, STATE)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Transition:
     @property
     def display_label(self) -> str:
         """The label in the active language (``label`` is the Chinese that is stored)."""
-        return shown(self.label, STEP)
+        return translated(self.label, STEP)
 
     @property
     def display_reason_label(self) -> str:

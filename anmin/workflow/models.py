@@ -19,7 +19,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from anmin.core import clock
-from anmin.core.i18n import shown
+from anmin.core.i18n import translated
 from anmin.core.links import pk_url
 from anmin.core.models.accounts import ScopeKind
 from anmin.core.models.regions import TOWNSHIP_DIGITS
@@ -364,7 +364,7 @@ class Case(models.Model):
 
     @property
     def sla_label(self) -> str:
-        return shown(_SLA_LABELS.get(self.sla, ""))
+        return translated(_SLA_LABELS.get(self.sla, ""))
 
     @property
     def domain_url(self) -> str | None:

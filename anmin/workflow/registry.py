@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from anmin.core.i18n import shown
+from anmin.core.i18n import translated
 from anmin.core.models.regions import RegionLevel
 from anmin.core.registry import Registry
 
@@ -57,7 +57,7 @@ class CaseKind:
     @property
     def display_label(self) -> str:
         """The label in the active language (``label`` is the Chinese)."""
-        return shown(self.label, KIND)
+        return translated(self.label, KIND)
 
     def url_for(self, case) -> str | None:
         return self.detail_url(case) if self.detail_url else None
